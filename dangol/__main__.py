@@ -1,0 +1,5 @@
+import sys
+
+from dangol.cli import main
+
+sys.exit(main())

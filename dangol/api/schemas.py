@@ -1,0 +1,118 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from ninja import Field, Schema
+
+
+class ErrorOut(Schema):
+    code: str
+    message: str
+    message_en: str
+    details: list[dict] | dict | None = None
+
+
+class CustomerIn(Schema):
+    name: str = Field(..., min_length=1, max_length=60)
+    preferred_name: str = Field("", max_length=60)
+    phone: str = Field("", max_length=30)
+    email: str = Field("", max_length=254)
+    birth_date: dt.date | None = None
+    gender: str = Field("", max_length=1)
+    address: str = Field("", max_length=200)
+    external_id: str | None = Field(None, max_length=64)
+    joined_at: dt.datetime | None = None
+    acquisition_channel: str = Field("other", max_length=20)
+    tags: list[str] = Field(default_factory=list, max_length=50)
+
+
+class CustomerPatch(Schema):
+    name: str | None = Field(None, min_length=1, max_length=60)
+    preferred_name: str | None = Field(None, max_length=60)
+    phone: str | None = Field(None, max_length=30)
+    email: str | None = Field(None, max_length=254)
+    birth_date: dt.date | None = None
+    gender: str | None = Field(None, max_length=1)
+    address: str | None = Field(None, max_length=200)
+    external_id: str | None = Field(None, max_length=64)
+    acquisition_channel: str | None = Field(None, max_length=20)
+    version: int | None = Field(None, ge=1, le=2_000_000_000, description="낙관적 잠금: 읽은 버전")
+
+
+class CustomerOut(Schema):
+    id: int
+    external_id: str | None
+    name: str
+    preferred_name: str
+    phone: str
+    email: str
+    birth_date: str
+    gender: str
+    address: str
+    joined_at: dt.datetime
+    acquisition_channel: str
+    consent_stage: str
+    tags: list[str]
+    status: str
+    version: int
+    masked: bool
+
+
+class CustomerPage(Schema):
+    items: list[CustomerOut]
+    next_cursor: str | None
+
+
+class InteractionIn(Schema):
+    customer_id: int = Field(..., ge=1, le=2**62)
+    touchpoint: str = Field(..., min_length=1, max_length=40, description="접점 코드")
+    type: str = Field(..., max_length=20)
+    summary: str = Field(..., min_length=1, max_length=200)
+    body: str = Field("", max_length=20000)
+    occurred_at: dt.datetime | None = None
+
+
+class InteractionOut(Schema):
+    id: int
+    customer_id: int
+    touchpoint: str
+    type: str
+    summary: str
+    body: str
+    occurred_at: dt.datetime
+    staff: str | None
+
+
+class InteractionPage(Schema):
+    items: list[InteractionOut]
+    next_cursor: str | None
+
+
+class OrderLineIn(Schema):
+    sku: str = Field("", max_length=40)
+    product_name: str = Field(..., min_length=1, max_length=200)
+    category: str = Field("", max_length=100)
+    quantity: int = Field(1, ge=1, le=1_000_000)
+    unit_price: int = Field(..., ge=0, le=10**12)
+
+
+class OrderIn(Schema):
+    order_id: str = Field(..., min_length=1, max_length=64)
+    customer_external_id: str = Field(..., min_length=1, max_length=64)
+    ordered_at: dt.datetime
+    store: str = Field("", max_length=40)
+    lines: list[OrderLineIn] = Field(..., min_length=1, max_length=500)
+    refunded_amount: int = Field(0, ge=0, le=10**13)
+
+
+class OrdersBulkIn(Schema):
+    orders: list[OrderIn] = Field(..., min_length=1, max_length=5000)
+    on_error: str = Field("abort", pattern="^(abort|skip)$")
+
+
+class OrdersBulkOut(Schema):
+    created: int
+    updated: int
+    unchanged: int
+    errors: list[dict]
+    written: bool

@@ -1,0 +1,190 @@
+"""Reads of customers: search, the 360 summary and the unified timeline."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q, QuerySet, Sum
+from django.utils import timezone
+
+from dangol.customers.models import Customer, Note, Preference
+
+_DIGITS = re.compile(r"\D")
+
+
+@dataclass(frozen=True)
+class CustomerFilters:
+    q: str = ""
+    tag: str = ""
+    consent_stage: str = ""
+    store: int | None = None
+    joined_from: dt.date | None = None
+    joined_to: dt.date | None = None
+
+
+def _prefix_range(field: str, prefix: str) -> Q:
+    # A range instead of LIKE so the b-tree index is used on SQLite and PostgreSQL alike.
+    return Q(**{f"{field}__gte": prefix, f"{field}__lt": prefix + "\U0010ffff"})
+
+
+def customer_search(filters: CustomerFilters) -> QuerySet[Customer]:
+    """Active customers matching the filters, newest first.
+
+    `q` is a name prefix, the last 4 digits of a phone, a whole or partial phone
+    number (7+ digits), an email (or its start) or an external id.
+    """
+    qs = Customer.objects.filter(status=Customer.Status.ACTIVE)
+    q = filters.q.strip()
+    if q:
+        digits = _DIGITS.sub("", q)
+        if "@" in q:
+            qs = qs.filter(_prefix_range("email", q.lower()))
+        elif q.isdigit() and len(q) == 4:
+            qs = qs.filter(phone_last4=q)
+        elif digits and len(digits) >= 7 and len(digits) == len(re.sub(r"[\s\-.()+]", "", q)):
+            from dangol.customers.phone import InvalidPhone, normalize_phone
+
+            try:
+                qs = qs.filter(phone=normalize_phone(q))
+            except InvalidPhone:
+                qs = qs.filter(phone_last4=digits[-4:], phone__contains=digits[-4:])
+        else:
+            qs = qs.filter(_prefix_range("name", q) | Q(external_id=q) | _prefix_range("email", q.lower()))
+    if filters.tag:
+        qs = qs.filter(tags__name=filters.tag)
+    if filters.consent_stage:
+        qs = qs.filter(consent_stage=filters.consent_stage)
+    if filters.store:
+        qs = qs.filter(home_store_id=filters.store)
+    tz = timezone.get_current_timezone()
+    if filters.joined_from:
+        qs = qs.filter(joined_at__gte=dt.datetime.combine(filters.joined_from, dt.time.min, tzinfo=tz))
+    if filters.joined_to:
+        qs = qs.filter(joined_at__lt=dt.datetime.combine(filters.joined_to + dt.timedelta(days=1), dt.time.min, tzinfo=tz))
+    return qs.select_related("home_store").order_by("-joined_at", "-id")
+
+
+def latest_preferences(customer: Customer) -> list[Preference]:
+    """The newest value per key: what the customer has told us."""
+    seen: dict[str, Preference] = {}
+    for pref in customer.preferences.select_related("recorded_by").order_by("key", "-recorded_at", "-id"):
+        seen.setdefault(pref.key, pref)
+    return list(seen.values())
+
+
+@dataclass
+class Summary:
+    lifetime_spend: int
+    order_count: int
+    last_contact: dt.datetime | None
+    open_promises: list[Any]
+
+
+def customer_summary(customer: Customer) -> Summary:
+    from dangol.interactions.models import Interaction
+    from dangol.orders.models import Order
+    from dangol.promises.models import Promise
+
+    totals = Order.objects.filter(customer=customer).aggregate(
+        total=Sum("total_amount"), refunded=Sum("refunded_amount")
+    )
+    count = Order.objects.filter(customer=customer).count()
+    last_interaction = (
+        Interaction.objects.filter(customer=customer).order_by("-occurred_at").values_list("occurred_at", flat=True).first()
+    )
+    last_order = Order.objects.filter(customer=customer).order_by("-ordered_at").values_list("ordered_at", flat=True).first()
+    last = max([t for t in (last_interaction, last_order) if t is not None], default=None)
+    open_promises = list(
+        Promise.objects.filter(customer=customer, status=Promise.Status.OPEN).select_related("owner").order_by("due_at")
+    )
+    return Summary(
+        lifetime_spend=(totals["total"] or 0) - (totals["refunded"] or 0),
+        order_count=count,
+        last_contact=last,
+        open_promises=open_promises,
+    )
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    kind: str  # interaction | order | note | promise
+    at: dt.datetime
+    title: str
+    body: str
+    touchpoint: str
+    touchpoint_id: int | None
+    type: str
+    staff: str
+    amount: int | None = None
+    status: str = ""
+
+
+TIMELINE_KINDS = ("interaction", "order", "note", "promise")
+
+
+def customer_timeline(
+    customer: Customer, *, kind: str = "", touchpoint_id: int | None = None, limit: int = 50, before: dt.datetime | None = None
+) -> list[TimelineEntry]:
+    """One time-ordered list of interactions, orders, notes and promises (newest first).
+
+    Each source is read with its own index-backed, limited query; the merge is in memory.
+    """
+    from dangol.interactions.models import Interaction
+    from dangol.orders.models import Order
+    from dangol.promises.models import Promise
+
+    entries: list[TimelineEntry] = []
+
+    def staff_name(user: Any) -> str:
+        if user is None:
+            return ""
+        profile = getattr(user, "staff", None)
+        return profile.display_name if profile else user.get_username()
+
+    if kind in ("", "interaction"):
+        qs = Interaction.objects.filter(customer=customer).select_related("touchpoint", "staff__staff")
+        if touchpoint_id:
+            qs = qs.filter(touchpoint_id=touchpoint_id)
+        if before:
+            qs = qs.filter(occurred_at__lt=before)
+        for i in qs.order_by("-occurred_at")[:limit]:
+            entries.append(TimelineEntry(
+                "interaction", i.occurred_at, i.summary, i.body, i.touchpoint.name, i.touchpoint_id,
+                i.get_type_display(), staff_name(i.staff),
+            ))
+    if kind in ("", "order"):
+        oqs = Order.objects.filter(customer=customer).select_related("touchpoint").prefetch_related("lines")
+        if touchpoint_id:
+            oqs = oqs.filter(touchpoint_id=touchpoint_id)
+        if before:
+            oqs = oqs.filter(ordered_at__lt=before)
+        for o in oqs.order_by("-ordered_at")[:limit]:
+            lines = list(o.lines.all())
+            title = lines[0].product_name if lines else o.external_id
+            if len(lines) > 1:
+                title += f" 외 {len(lines) - 1}건"
+            entries.append(TimelineEntry(
+                "order", o.ordered_at, title, o.external_id, o.touchpoint.name if o.touchpoint else "",
+                o.touchpoint_id, o.get_status_display(), "", amount=o.total_amount - o.refunded_amount,
+                status=o.status,
+            ))
+    if kind in ("", "note") and not touchpoint_id:
+        nqs = Note.objects.filter(customer=customer).select_related("author__staff")
+        if before:
+            nqs = nqs.filter(created_at__lt=before)
+        for n in nqs.order_by("-created_at")[:limit]:
+            entries.append(TimelineEntry("note", n.created_at, "메모", n.body, "", None, "note", staff_name(n.author)))
+    if kind in ("", "promise") and not touchpoint_id:
+        pqs = Promise.objects.filter(customer=customer).select_related("owner__staff")
+        if before:
+            pqs = pqs.filter(created_at__lt=before)
+        for p in pqs.order_by("-created_at")[:limit]:
+            entries.append(TimelineEntry(
+                "promise", p.created_at, p.text, f"기한 {timezone.localtime(p.due_at):%Y-%m-%d %H:%M}", "", None,
+                p.get_status_display(), staff_name(p.owner), status=p.status,
+            ))
+    entries.sort(key=lambda e: e.at, reverse=True)
+    return entries[:limit]

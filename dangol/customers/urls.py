@@ -1,0 +1,18 @@
+from django.urls import path
+
+from dangol.customers import views
+
+app_name = "customers"
+urlpatterns = [
+    path("", views.customer_list, name="list"),
+    path("export.csv", views.customer_export, name="export"),
+    path("<int:pk>/", views.customer_detail, name="detail"),
+    path("<int:pk>/timeline/", views.customer_timeline_partial, name="timeline"),
+    path("<int:pk>/reveal/", views.customer_reveal, name="reveal"),
+    path("<int:pk>/notes/", views.note_create, name="note_create"),
+    path("<int:pk>/interactions/", views.interaction_create, name="interaction_create"),
+    path("<int:pk>/promises/", views.promise_create, name="promise_create"),
+    path("<int:pk>/preferences/", views.preference_create, name="preference_create"),
+    path("<int:pk>/consents/", views.consent_update, name="consent_update"),
+    path("<int:pk>/merge/", views.customer_merge, name="merge"),
+]

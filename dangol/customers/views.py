@@ -1,0 +1,287 @@
+"""Customer pages: the searchable list and the 360 view with its htmx actions."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from dangol.accounts.services import staff_of
+from dangol.customers import selectors, services
+from dangol.customers.display import PERSONAL_FIELDS, customer_card, masked_address_as
+from dangol.customers.forms import (
+    ConsentForm,
+    CustomerFilterForm,
+    InteractionForm,
+    NoteForm,
+    PreferenceForm,
+    PromiseForm,
+    TimelineFilterForm,
+)
+from dangol.customers.models import Consent, ConsentPurpose, Customer, Tag
+from dangol.interactions.models import Touchpoint
+from dangol.interactions.services import interaction_log
+from dangol.privacy.masking import mask_email, mask_name, mask_phone
+from dangol.privacy.models import AccessLog
+from dangol.privacy.services import access_log_write, can_see_personal_data
+from dangol.promises.services import promise_make
+
+PAGE_SIZE = 25
+
+
+def _filters(request: HttpRequest) -> tuple[CustomerFilterForm, selectors.CustomerFilters]:
+    form = CustomerFilterForm(request.GET or None)
+    if form.is_bound and form.is_valid():
+        d = form.cleaned_data
+        return form, selectors.CustomerFilters(
+            q=d["q"] or "", tag=d["tag"] or "", consent_stage=d["consent_stage"] or "",
+            store=d["store"].pk if d["store"] else None, joined_from=d["joined_from"], joined_to=d["joined_to"],
+        )
+    return form, selectors.CustomerFilters()
+
+
+@require_GET
+@permission_required("customers.view_customer", raise_exception=True)
+def customer_list(request: HttpRequest) -> HttpResponse:
+    form, filters = _filters(request)
+    qs = selectors.customer_search(filters)
+    # Count with a cap: an exact count over a million rows is slower than the page itself.
+    page_number = max(int(request.GET.get("page", "1")) if request.GET.get("page", "1").isdigit() else 1, 1)
+    rows = list(qs[(page_number - 1) * PAGE_SIZE : page_number * PAGE_SIZE + 1])
+    has_next = len(rows) > PAGE_SIZE
+    rows = rows[:PAGE_SIZE]
+    context: dict[str, Any] = {
+        "nav": "customers",
+        "form": form,
+        "rows": [
+            {"c": c, "name": mask_name(c.name), "phone": mask_phone(c.phone), "email": mask_email(c.email)} for c in rows
+        ],
+        "page": page_number,
+        "has_next": has_next,
+        "has_prev": page_number > 1,
+        "tags": Tag.objects.all()[:200],
+        "can_export_pii": request.user.has_perm("customers.export_personal_data"),
+    }
+    template = "customers/_rows.html" if request.headers.get("HX-Request") and request.headers.get(
+        "HX-Target") == "customer-rows" else "customers/list.html"
+    return render(request, template, context)
+
+
+def _export_rows(qs: Any, *, unmasked: bool) -> Iterator[list[str]]:
+    yield ["id", "external_id", "name", "phone", "email", "joined_at", "consent_stage", "acquisition_channel"]
+    for c in qs.iterator(chunk_size=2000):
+        yield [
+            str(c.pk), c.external_id or "",
+            c.name if unmasked else mask_name(c.name),
+            c.phone if unmasked else mask_phone(c.phone),
+            c.email if unmasked else mask_email(c.email),
+            timezone.localtime(c.joined_at).strftime("%Y-%m-%d %H:%M"), c.consent_stage, c.acquisition_channel,
+        ]
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+@require_GET
+@permission_required("customers.view_customer", raise_exception=True)
+def customer_export(request: HttpRequest) -> StreamingHttpResponse:
+    _, filters = _filters(request)
+    qs = selectors.customer_search(filters)
+    unmasked = request.user.has_perm("customers.export_personal_data") and request.GET.get("unmasked") == "1"
+    if unmasked:
+        access_log_write(
+            staff=staff_of(request), action=AccessLog.Action.EXPORT, fields=["name", "phone", "email"],
+            customer_id=None, customer_count=qs.count(), request=request,
+            detail=f"고객 목록 내보내기 {request.GET.urlencode()}"[:300],
+        )
+    writer = csv.writer(_Echo())
+    stream = ("\ufeff" if i == 0 else "" for i in range(1))
+    body = (*stream, *(writer.writerow(row) for row in _export_rows(qs, unmasked=unmasked)))
+    response = StreamingHttpResponse(iter(body), content_type="text/csv; charset=utf-8")
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response["Content-Disposition"] = f'attachment; filename="customers-{stamp}.csv"'
+    return response
+
+
+def _customer(pk: int) -> Customer:
+    customer = get_object_or_404(Customer.objects.select_related("home_store"), pk=pk)
+    return customer
+
+
+def _profile_context(request: HttpRequest, customer: Customer, *, unmasked: bool = False) -> dict[str, Any]:
+    filter_form = TimelineFilterForm(request.GET or None)
+    kind, touchpoint_id = "", None
+    if filter_form.is_bound and filter_form.is_valid():
+        kind = filter_form.cleaned_data["kind"] or ""
+        touchpoint_id = filter_form.cleaned_data["touchpoint"]
+    consents = {c.purpose: c for c in Consent.objects.filter(customer=customer)}
+    notes = list(customer.notes.select_related("author__staff").order_by("-pinned", "-created_at")[:5])
+    return {
+        "nav": "customers",
+        "customer": customer,
+        "card": customer_card(customer, unmasked=unmasked),
+        "address_as": masked_address_as(customer, unmasked=unmasked),
+        "can_reveal": can_see_personal_data(request.user),
+        "summary": selectors.customer_summary(customer),
+        "preferences": selectors.latest_preferences(customer),
+        "notes": notes,
+        "consents": [(value, label, consents.get(value)) for value, label in ConsentPurpose.choices],
+        "timeline": selectors.customer_timeline(customer, kind=kind, touchpoint_id=touchpoint_id),
+        "timeline_kind": kind,
+        "timeline_touchpoint": touchpoint_id,
+        "touchpoints": Touchpoint.objects.filter(is_active=True),
+        "tags": list(customer.tags.all()),
+        "duplicates": services.duplicates_of(customer) if customer.status == Customer.Status.ACTIVE else [],
+        "note_form": NoteForm(),
+        "interaction_form": InteractionForm(),
+        "promise_form": PromiseForm(),
+        "preference_form": PreferenceForm(),
+    }
+
+
+@require_GET
+@permission_required("customers.view_customer", raise_exception=True)
+def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    customer = _customer(pk)
+    if customer.status == Customer.Status.MERGED and customer.merged_into_id:
+        messages.info(request, _("병합된 고객입니다. 통합된 고객 화면으로 이동했습니다."))
+        return redirect("customers:detail", pk=customer.merged_into_id)
+    return render(request, "customers/detail.html", _profile_context(request, customer))
+
+
+@require_GET
+@permission_required("customers.view_customer", raise_exception=True)
+def customer_timeline_partial(request: HttpRequest, pk: int) -> HttpResponse:
+    customer = _customer(pk)
+    return render(request, "customers/_timeline.html", _profile_context(request, customer))
+
+
+@require_POST
+def customer_reveal(request: HttpRequest, pk: int) -> HttpResponse:
+    if not can_see_personal_data(request.user):
+        raise PermissionDenied
+    customer = _customer(pk)
+    access_log_write(
+        staff=staff_of(request), action=AccessLog.Action.VIEW, fields=PERSONAL_FIELDS, customer_id=customer.pk,
+        request=request, detail="고객 360 개인정보 보기",
+    )
+    return render(request, "customers/_card.html", _profile_context(request, customer, unmasked=True))
+
+
+def _form_errors(form_id: str, errors: Any) -> HttpResponse:
+    if isinstance(errors, ValidationError):
+        errors = errors.message_dict if hasattr(errors, "error_dict") else {"__all__": errors.messages}
+    response = render_errors(errors)
+    response["HX-Retarget"] = f"#{form_id}-errors"
+    response["HX-Reswap"] = "innerHTML"
+    return response
+
+
+def render_errors(errors: dict[str, list[str]] | Any) -> HttpResponse:
+    from django.utils.html import format_html_join
+
+    items = [(msg,) for msgs in dict(errors).values() for msg in msgs]
+    return HttpResponse(format_html_join("", '<p class="error" role="alert">{}</p>', items))
+
+
+def _live(request: HttpRequest, customer: Customer, flash: str) -> HttpResponse:
+    context = _profile_context(request, customer)
+    context["flash"] = flash
+    return render(request, "customers/_live.html", context)
+
+
+@require_POST
+@permission_required("customers.add_note", raise_exception=True)
+def note_create(request: HttpRequest, pk: int) -> HttpResponse:
+    customer = _customer(pk)
+    form = NoteForm(request.POST)
+    if not form.is_valid():
+        return _form_errors("note", form.errors)
+    try:
+        services.note_add(customer=customer, body=form.cleaned_data["body"], by=staff_of(request),
+                          pinned=form.cleaned_data["pinned"])
+    except ValidationError as exc:
+        return _form_errors("note", exc)
+    return _live(request, customer, _("메모를 저장했습니다."))
+
+
+@require_POST
+@permission_required("interactions.add_interaction", raise_exception=True)
+def interaction_create(request: HttpRequest, pk: int) -> HttpResponse:
+    customer = _customer(pk)
+    form = InteractionForm(request.POST)
+    if not form.is_valid():
+        return _form_errors("interaction", form.errors)
+    try:
+        interaction_log(customer=customer, staff=staff_of(request), **form.cleaned_data)
+    except ValidationError as exc:
+        return _form_errors("interaction", exc)
+    return _live(request, customer, _("상호작용을 기록했습니다."))
+
+
+@require_POST
+@permission_required("promises.add_promise", raise_exception=True)
+def promise_create(request: HttpRequest, pk: int) -> HttpResponse:
+    customer = _customer(pk)
+    form = PromiseForm(request.POST)
+    if not form.is_valid():
+        return _form_errors("promise", form.errors)
+    try:
+        promise_make(customer=customer, owner=staff_of(request), by=staff_of(request), **form.cleaned_data)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        return _form_errors("promise", exc)
+    return _live(request, customer, _("약속을 등록했습니다. 기한 안에 지켜 주세요."))
+
+
+@require_POST
+@permission_required("customers.add_preference", raise_exception=True)
+def preference_create(request: HttpRequest, pk: int) -> HttpResponse:
+    customer = _customer(pk)
+    form = PreferenceForm(request.POST)
+    if not form.is_valid():
+        return _form_errors("preference", form.errors)
+    services.preference_set(customer=customer, by=staff_of(request), **form.cleaned_data)
+    return _live(request, customer, _("고객이 알려 준 내용을 저장했습니다."))
+
+
+@require_POST
+@permission_required("customers.change_consent", raise_exception=True)
+def consent_update(request: HttpRequest, pk: int) -> HttpResponse:
+    customer = _customer(pk)
+    form = ConsentForm(request.POST)
+    if not form.is_valid():
+        return _form_errors("consent", form.errors)
+    services.consent_set(
+        customer=customer, purpose=form.cleaned_data["purpose"], granted=form.cleaned_data["granted"],
+        source=form.cleaned_data["source"] or "staff", by=staff_of(request),
+    )
+    return _live(request, customer, _("동의 상태를 변경했습니다."))
+
+
+@require_POST
+@permission_required("customers.merge_customer", raise_exception=True)
+def customer_merge(request: HttpRequest, pk: int) -> HttpResponse:
+    survivor = _customer(pk)
+    other_id = request.POST.get("other", "")
+    if not other_id.isdigit():
+        messages.error(request, _("병합할 고객을 선택하세요."))
+        return redirect("customers:detail", pk=pk)
+    merged = _customer(int(other_id))
+    try:
+        services.customers_merge(survivor=survivor, merged=merged, by=staff_of(request))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("중복 고객을 병합했습니다. 모든 기록이 이 고객으로 옮겨졌습니다."))
+    return redirect("customers:detail", pk=pk)

@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from dangol.customers.models import Customer
+from dangol.promises.models import Promise
+
+
+@transaction.atomic
+def promise_make(
+    *, customer: Customer, owner: User, text: str, due_at: dt.datetime, by: User | None
+) -> Promise:
+    text = (text or "").strip()
+    errors: dict[str, str] = {}
+    if not text:
+        errors["text"] = "약속 내용을 입력하세요."
+    if due_at <= timezone.now():
+        errors["due_at"] = "기한은 지금보다 뒤여야 합니다."
+    if errors:
+        raise ValidationError(errors)
+    profile = getattr(owner, "staff", None)
+    return Promise.objects.create(
+        customer=customer, owner=owner, team=profile.team if profile else None, text=text[:300], due_at=due_at,
+        created_by=by,
+    )
+
+
+@transaction.atomic
+def promise_resolve(*, promise: Promise, kept: bool, by: User, note: str = "") -> Promise:
+    """Mark an open promise kept or broken. A conditional update, so two clicks cannot both win."""
+    status = Promise.Status.KEPT if kept else Promise.Status.BROKEN
+    if kept and promise.due_at < timezone.now() and promise.status == Promise.Status.OPEN:
+        status = Promise.Status.BROKEN  # kept late is not kept
+    changed = Promise.objects.filter(pk=promise.pk, status=Promise.Status.OPEN).update(
+        status=status, resolved_at=timezone.now(), resolved_by=by, resolution_note=note[:300]
+    )
+    if not changed:
+        raise ValidationError("이미 처리된 약속입니다.")
+    promise.refresh_from_db()
+    return promise
+
+
+def promises_break_overdue(*, now: dt.datetime | None = None) -> int:
+    """Open promises past their due time become broken. Returns how many. Safe to run any time."""
+    moment = now or timezone.now()
+    return Promise.objects.filter(status=Promise.Status.OPEN, due_at__lt=moment).update(
+        status=Promise.Status.BROKEN, resolved_at=moment, resolution_note="기한 경과(자동)"
+    )

@@ -1,0 +1,10 @@
+from __future__ import annotations
+
+from django_tasks import task
+
+from dangol.promises.services import promises_break_overdue
+
+
+@task()
+def break_overdue_promises() -> int:
+    return promises_break_overdue()

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from dangol.promises import views
+
+app_name = "promises"
+urlpatterns = [
+    path("", views.board, name="board"),
+    path("<int:pk>/resolve/", views.resolve, name="resolve"),
+]

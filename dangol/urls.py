@@ -1,0 +1,22 @@
+from django.conf.urls.i18n import i18n_patterns  # noqa: F401  (kept for future localised URLs)
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from dangol.api.api import api
+from dangol.web.views import healthz
+
+urlpatterns = [
+    path("login/", auth_views.LoginView.as_view(template_name="accounts/login.html"), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("healthz", healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+    path("api/", api.urls),
+    path("customers/", include("dangol.customers.urls")),
+    path("promises/", include("dangol.promises.urls")),
+    path("imports/", include("dangol.imports.urls")),
+    path("privacy/", include("dangol.privacy.urls")),
+    path("", include("dangol.web.urls")),
+]

@@ -1,0 +1,45 @@
+"""Jobs the worker enqueues on a timer. Each task is idempotent, so a late or double run is harmless."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+
+from django.conf import settings
+from django.db import close_old_connections
+from django.utils.module_loading import import_string
+
+logger = logging.getLogger(__name__)
+
+# (dotted path of a django-tasks task, seconds between runs; None = DANGOL_SCHEDULE_SECONDS)
+SCHEDULE: list[tuple[str, int | None]] = [
+    ("dangol.promises.tasks.break_overdue_promises", None),
+]
+
+
+def enqueue_due(last_run: dict[str, float], now: float) -> list[str]:
+    enqueued = []
+    for path, every in SCHEDULE:
+        period = every or settings.DANGOL_SCHEDULE_SECONDS
+        if now - last_run.get(path, 0.0) >= period:
+            import_string(path).enqueue()
+            last_run[path] = now
+            enqueued.append(path)
+    return enqueued
+
+
+def start_scheduler(stop: threading.Event) -> threading.Thread:
+    def loop() -> None:
+        last_run: dict[str, float] = {}
+        while not stop.is_set():
+            try:
+                close_old_connections()
+                enqueue_due(last_run, time.monotonic())
+            except Exception:  # keep the scheduler alive; the next tick retries
+                logger.exception("scheduler tick failed")
+            stop.wait(5)
+
+    thread = threading.Thread(target=loop, name="dangol-scheduler", daemon=True)
+    thread.start()
+    return thread

@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.utils.translation import gettext as _
+
+register = template.Library()
+
+
+@register.filter
+def won(value: Any) -> str:
+    """12345 → ₩12,345 (negative amounts keep their sign)."""
+    if value is None or value == "":
+        return "₩0"
+    amount = int(value)
+    sign = "-" if amount < 0 else ""
+    return f"{sign}₩{abs(amount):,}"
+
+
+@register.filter
+def percent(value: Any, digits: int = 0) -> str:
+    if value is None:
+        return "–"
+    return f"{float(value) * 100:.{int(digits)}f}%"
+
+
+@register.simple_tag(takes_context=True)
+def query_with(context: dict[str, Any], **changes: Any) -> str:
+    """The current query string with some parameters replaced (for paging links)."""
+    params = context["request"].GET.copy()
+    for key, val in changes.items():
+        if val in (None, ""):
+            params.pop(key, None)
+        else:
+            params[key] = val
+    encoded = params.urlencode()
+    return f"?{encoded}" if encoded else "?"
+
+
+@register.filter
+def yesno_ko(value: bool) -> str:
+    return _("예") if value else _("아니요")

@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.auth.decorators import login_not_required
+from django.db.models import Count, Sum
+from django.db.models.functions import TruncMonth
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from dangol.accounts.services import staff_of
+from dangol.customers.models import Customer
+from dangol.interactions.models import Interaction
+from dangol.orders.models import Order
+from dangol.promises.models import Promise
+
+
+@login_not_required
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    return JsonResponse({"ok": True})
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    now = timezone.now()
+    since = (timezone.localtime(now) - dt.timedelta(days=365)).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    monthly = list(
+        Order.objects.filter(ordered_at__gte=since)
+        .annotate(month=TruncMonth("ordered_at"))
+        .values("month")
+        .annotate(revenue=Sum("total_amount"), orders=Count("id"))
+        .order_by("month")
+    )
+    by_touchpoint = list(
+        Interaction.objects.filter(occurred_at__gte=now - dt.timedelta(days=90))
+        .values("touchpoint__name")
+        .annotate(n=Count("id"))
+        .order_by("-n")[:12]
+    )
+    promise_counts = dict(Promise.objects.values_list("status").annotate(n=Count("id")).order_by())
+    resolved = promise_counts.get("kept", 0) + promise_counts.get("broken", 0)
+    context = {
+        "nav": "home",
+        "customer_count": Customer.objects.filter(status=Customer.Status.ACTIVE).count(),
+        "orders_90d": Order.objects.filter(ordered_at__gte=now - dt.timedelta(days=90)).count(),
+        "open_promises": promise_counts.get("open", 0),
+        "kept_rate": promise_counts.get("kept", 0) / resolved if resolved else None,
+        "chart_months": [timezone.localtime(m["month"]).strftime("%Y-%m") if timezone.is_aware(m["month"]) else m["month"].strftime("%Y-%m") for m in monthly],
+        "chart_revenue": [int(m["revenue"] or 0) for m in monthly],
+        "chart_tp_labels": [r["touchpoint__name"] for r in by_touchpoint],
+        "chart_tp_counts": [r["n"] for r in by_touchpoint],
+        "my_promises": Promise.objects.filter(owner=staff_of(request), status=Promise.Status.OPEN)
+        .select_related("customer").order_by("due_at")[:10],
+    }
+    return render(request, "web/home.html", context)
