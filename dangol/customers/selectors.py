@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from dangol.customers.models import Customer, Note, Preference
 
@@ -176,7 +177,7 @@ def customer_timeline(
         if before:
             nqs = nqs.filter(created_at__lt=before)
         for n in nqs.order_by("-created_at")[:limit]:
-            entries.append(TimelineEntry("note", n.created_at, "메모", n.body, "", None, "note", staff_name(n.author)))
+            entries.append(TimelineEntry("note", n.created_at, "", n.body, "", None, _("메모"), staff_name(n.author)))
     if kind in ("", "promise") and not touchpoint_id:
         pqs = Promise.objects.filter(customer=customer).select_related("owner__staff")
         if before:

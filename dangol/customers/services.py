@@ -74,7 +74,8 @@ def clean_customer_fields(data: dict[str, Any]) -> dict[str, Any]:
 @transaction.atomic
 def customer_create(*, data: dict[str, Any], tags: list[str] | None = None) -> Customer:
     fields = clean_customer_fields(data)
-    fields.setdefault("joined_at", timezone.now())
+    if not fields.get("joined_at"):
+        fields["joined_at"] = timezone.now()
     if fields.get("external_id") and Customer.objects.filter(external_id=fields["external_id"]).exists():
         raise ValidationError({"external_id": f"이미 있는 외부 ID입니다: {fields['external_id']}"})
     customer = Customer.objects.create(**fields)
