@@ -25,6 +25,7 @@ class Table:
 
 
 def _decode(data: bytes) -> str:
+    data = data.replace(b"\x00", b"")  # NULs come from broken exports; no text field may hold one
     for encoding in ("utf-8-sig", "cp949"):
         try:
             return data.decode(encoding)
@@ -42,7 +43,7 @@ def _cell(value: object) -> str:
         return value.isoformat()
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value).strip()
+    return str(value).replace("\x00", "").strip()
 
 
 def read_table(path: Path | str, *, filename: str | None = None) -> Table:

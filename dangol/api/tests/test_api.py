@@ -133,3 +133,14 @@ def test_orders_bulk_is_idempotent_and_all_or_nothing(client: Client, shop, agen
                              "lines": [{"product_name": "x", "unit_price": 1}]})
     bad = client.post("/api/orders/bulk", json.dumps(orders), content_type="application/json", **bearer(agent_key))
     assert bad.status_code == 422 and not Order.objects.filter(external_id="API-3").exists()
+
+
+def test_nul_characters_are_refused_everywhere(client: Client, shop, agent_key):
+    r = client.post("/api/customers", json.dumps({"name": "이\u0000름"}), content_type="application/json",
+                    **bearer(agent_key))
+    assert r.status_code == 422 and r.json()["code"] == "invalid_input"
+    assert client.get("/api/customers?q=a%00b", **bearer(agent_key)).status_code == 422
+    from conftest import login
+
+    login(client, shop["agent"])
+    assert client.get("/customers/?q=%00").status_code == 400

@@ -189,3 +189,22 @@ def test_upload_page_reports_per_row(as_manager, shop, tmp_path):
 
 def test_agent_cannot_open_the_upload_page(as_agent, shop):
     assert as_agent.get("/imports/").status_code == 403
+
+
+def test_large_upload_runs_as_a_background_job_with_status(transactional_db, as_manager, shop, settings):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.core.management import call_command as run
+
+    from dangol.imports.models import ImportJob
+
+    settings.DANGOL_IMPORT_INLINE_ROWS = 0  # every upload goes to the job worker
+    upload = SimpleUploadedFile("good.csv", GOOD.encode(), content_type="text/csv")
+    response = as_manager.post("/imports/", {"kind": "customers", "on_error": "abort", "file": upload})
+    job = ImportJob.objects.get()
+    assert response["Location"] == f"/imports/{job.pk}/" and job.status == "queued"
+    status = as_manager.get(f"/imports/{job.pk}/status/")
+    assert 'role="progressbar"' in status.content.decode()
+    run("worker", "--batch", verbosity=0)
+    job.refresh_from_db()
+    assert job.status == "done" and job.created_count == 3
+    assert as_manager.get(f"/imports/{job.pk}/status/")["HX-Refresh"] == "true"

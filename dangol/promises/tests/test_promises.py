@@ -50,7 +50,7 @@ def test_the_scheduled_task_and_command_break_overdue_promises(shop):
     assert Promise.objects.get(pk=q.pk).status == Promise.Status.BROKEN
 
 
-def test_scheduler_enqueues_timed_jobs_once_per_period(shop, settings):
+def test_scheduler_enqueues_timed_jobs_once_per_period(transactional_db, shop, settings):
     from django_tasks_db.models import DBTaskResult
 
     from dangol.web.schedule import enqueue_due
