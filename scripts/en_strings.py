@@ -83,7 +83,7 @@ EN: dict[str, str | tuple[str, str]] = {
     "일시적인 오류가 발생했습니다. 잠시 후 다시 시도해 주세요.": "Something went wrong. Please try again shortly.",
     "단골": "Dangol", "메뉴": "Menu", "접근 기록": "Access log", "로그아웃": "Log out",
     "개인정보는 업무 목적 외 열람이 금지되며 모든 열람은 기록됩니다.": "Personal data may be viewed for work only; every view is logged.",
-    "홈": "Home", "오늘의 단골": "Today at Dangol", "이름, 전화번호 뒤 4자리, 이메일로 고객 찾기": "Find a customer by name, last 4 phone digits or email",
+    "홈": "Home", "필터": "Filters", "오늘의 단골": "Today at Dangol", "이름, 전화번호 뒤 4자리, 이메일로 고객 찾기": "Find a customer by name, last 4 phone digits or email",
     "고객 검색": "Customer search", "활성 고객": "Active customers", "최근 90일 주문": "Orders, last 90 days",
     "약속 이행률": "Promises kept", "월별 매출": "Monthly revenue", "최근 90일 접점별 상호작용": "Interactions by touchpoint, last 90 days",
     "내가 한 약속": "My promises", "매출": "Revenue", "예": "Yes", "아니요": "No",
