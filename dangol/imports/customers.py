@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,6 +22,7 @@ from dangol.customers.models import (
 )
 from dangol.customers.phone import InvalidPhone, normalize_phone, phone_last4
 from dangol.customers.services import _consent_stage
+from dangol.imports.fastsql import db_date, db_datetime, insert_rows
 from dangol.imports.readers import parse_date, parse_datetime
 from dangol.interactions.models import Touchpoint
 
@@ -52,9 +54,14 @@ LABELS = {
 }
 _GENDER = {"f": "F", "여": "F", "여성": "F", "female": "F", "m": "M", "남": "M", "남성": "M", "male": "M",
            "o": "O", "기타": "O"}
+_EMAIL = re.compile(r"[a-z0-9._%+-]+@[a-z0-9-]+(\.[a-z0-9-]+)*\.[a-z]{2,}")
 _YES = {"y", "yes", "true", "1", "동의", "o", "예"}
 _NO = {"n", "no", "false", "0", "미동의", "x", "아니오", "거부", ""}
 _CHANNEL_ALIASES: dict[str, str] = {str(label): str(value) for value, label in Customer.Channel.choices}
+_INSERT_COLUMNS = (
+    "name", "preferred_name", "phone", "phone_last4", "email", "birth_date", "gender", "address", "external_id",
+    "joined_at", "acquisition_channel", "home_store_id", "consent_stage", "status", "version", "created_at", "updated_at",
+)
 PROFILE_FIELDS = ("name", "preferred_name", "phone", "email", "birth_date", "gender", "address", "joined_at",
                   "acquisition_channel", "home_store_id")
 CONSENT_KEYS = (*REQUIRED_PURPOSES, *MARKETING_PURPOSES)
@@ -107,8 +114,8 @@ class CustomerRowValidator:
             except InvalidPhone as exc:
                 errors.append(("phone", str(exc)))
         email = raw.get("email", "").strip().lower()
-        if email:
-            try:
+        if email and not _EMAIL.fullmatch(email):
+            try:  # the strict validator only for what the quick pattern does not accept
                 validate_email(email)
             except ValidationError:
                 errors.append(("email", f"이메일 형식이 올바르지 않습니다: '{email}'"))
@@ -206,7 +213,12 @@ def write_customers(
         touched.append((row, old["id"]))
         counts["updated" if changed else "unchanged"] += 1
     if to_create:
-        Customer.objects.bulk_create(to_create, batch_size=1000)
+        insert_rows(Customer, _INSERT_COLUMNS, (
+            (c.name, c.preferred_name, c.phone, c.phone_last4, c.email, db_date(c.birth_date), c.gender, c.address,
+             c.external_id, db_datetime(c.joined_at), c.acquisition_channel, c.home_store_id, "none", "active", 1,
+             db_datetime(now), db_datetime(now))
+            for c in to_create
+        ))
         counts["created"] += len(to_create)
         ids = dict(Customer.objects.filter(external_id__in=[c.external_id for c in to_create]).values_list(
             "external_id", "id"))
@@ -245,7 +257,7 @@ def _write_tags(rows: list[tuple[CleanCustomer, int]], tag_cache: dict[str, int]
     if remove:
         through.objects.filter(customer_id__in=remove).delete()
     if add:
-        through.objects.bulk_create(add, batch_size=2000)
+        insert_rows(through, ("customer_id", "tag_id"), ((a.customer_id, a.tag_id) for a in add))
 
 
 def _write_consents(
@@ -262,8 +274,9 @@ def _write_consents(
             "customer_id", "purpose", "granted"
         ):
             current.setdefault(cid, {})[purpose] = granted
-    upserts: list[Consent] = []
-    events: list[ConsentEvent] = []
+    upserts: list[tuple[Any, ...]] = []
+    events: list[tuple[Any, ...]] = []
+    stamp = db_datetime(now)
     stages: dict[int, str] = {}
     for row, pk in with_consents:
         state = dict(current.get(pk, {}))
@@ -273,16 +286,15 @@ def _write_consents(
                 continue
             changed = True
             state[purpose] = granted
-            upserts.append(Consent(customer_id=pk, purpose=purpose, granted=granted, changed_at=now, source=source))
-            events.append(ConsentEvent(customer_id=pk, purpose=purpose, granted=granted, occurred_at=now, source=source))
+            upserts.append((pk, purpose, granted, stamp, source[:60], ""))
+            events.append((pk, purpose, granted, stamp, source[:60], ""))
         if changed:
             stages[pk] = _consent_stage(state)
     if upserts:
-        Consent.objects.bulk_create(
-            upserts, batch_size=2000, update_conflicts=True, unique_fields=["customer", "purpose"],
-            update_fields=["granted", "changed_at", "source"],
-        )
-        ConsentEvent.objects.bulk_create(events, batch_size=2000)
+        columns = ("customer_id", "purpose", "granted", "changed_at", "source", "version")
+        insert_rows(Consent, columns, upserts, conflict=("customer_id", "purpose"),
+                    update=("granted", "changed_at", "source"))
+        insert_rows(ConsentEvent, ("customer_id", "purpose", "granted", "occurred_at", "source", "version"), events)
     by_stage: dict[str, list[int]] = {}
     for pk, stage in stages.items():
         by_stage.setdefault(stage, []).append(pk)

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from dangol.customers.models import Customer
 from dangol.imports.customers import RowErrors
+from dangol.imports.fastsql import db_datetime, insert_rows
 from dangol.imports.readers import parse_amount, parse_datetime
 from dangol.interactions.models import Touchpoint
 from dangol.orders.models import Order, OrderLine, Product, ProductCategory
@@ -188,29 +189,39 @@ def write_orders(
             "order_id", "product_name", "quantity", "unit_price", "amount"
         ).order_by("order_id", "line_no"):
             old_lines.setdefault(row[0], []).append(row[1:])
-    create: list[Order] = []
+    create: list[CleanOrder] = []
     replace: list[Order] = []
     for order in batch:
         refunded = min(order.refunded_amount, order.total)
-        fields = {
-            "customer_id": order.customer_id, "touchpoint_id": order.touchpoint_id, "ordered_at": order.ordered_at,
-            "total_amount": order.total, "refunded_amount": refunded, "status": _status(order.total, refunded),
-        }
         old: dict[str, Any] | None = existing.get(order.external_id)  # type: ignore[assignment]
         if old is None:
-            create.append(Order(external_id=order.external_id, **fields))
+            create.append(order)
             continue
+        fields = {
+            "customer_id": order.customer_id, "touchpoint_id": order.touchpoint_id, "ordered_at": order.ordered_at,
+            "total_amount": order.total, "refunded_amount": refunded,
+        }
         same_lines = old_lines.get(old["id"], []) == [
             (ln.product_name, ln.quantity, ln.unit_price, ln.amount) for ln in order.lines
         ]
-        same = same_lines and all(old[k] == fields[k] for k in fields if k != "status")
-        if same:
+        if same_lines and all(old[k] == v for k, v in fields.items()):
             counts["unchanged"] += 1
         else:
-            replace.append(Order(id=old["id"], external_id=order.external_id, **fields))
+            replace.append(Order(id=old["id"], external_id=order.external_id, status=_status(order.total, refunded),
+                                 **fields))
+    ids: dict[str, int] = {}
     if create:
-        Order.objects.bulk_create(create, batch_size=1000)
+        insert_rows(Order, ("external_id", "customer_id", "touchpoint_id", "ordered_at", "status", "total_amount",
+                            "refunded_amount"), (
+            (o.external_id, o.customer_id, o.touchpoint_id, db_datetime(o.ordered_at),
+             _status(o.total, min(o.refunded_amount, o.total)), o.total, min(o.refunded_amount, o.total))
+            for o in create
+        ))
         counts["created"] += len(create)
+        for ext, pk in Order.objects.filter(external_id__in=[o.external_id for o in create]).values_list(
+            "external_id", "id"
+        ):
+            ids[ext] = pk
     if replace:
         Order.objects.bulk_update(
             replace, ["customer_id", "touchpoint_id", "ordered_at", "total_amount", "refunded_amount", "status"],
@@ -218,23 +229,13 @@ def write_orders(
         )
         OrderLine.objects.filter(order_id__in=[o.id for o in replace]).delete()
         counts["updated"] += len(replace)
-    written = create + replace
-    if written:
-        ids = {o.external_id: o.id for o in written}
-        if any(o.id is None for o in create):
-            ids.update(Order.objects.filter(external_id__in=[o.external_id for o in create]).values_list(
-                "external_id", "id"))
+        ids.update({o.external_id: o.id for o in replace})
+    if ids:
         by_ext = {o.external_id: o for o in batch}
-        OrderLine.objects.bulk_create(
-            [
-                OrderLine(
-                    order_id=ids[ext], line_no=n, product_id=catalogue.product_id(ln), product_name=ln.product_name,
-                    quantity=ln.quantity, unit_price=ln.unit_price, amount=ln.amount,
-                )
-                for ext in ids
-                for n, ln in enumerate(by_ext[ext].lines, start=1)
-            ],
-            batch_size=2000,
-        )
+        insert_rows(OrderLine, ("order_id", "line_no", "product_id", "product_name", "quantity", "unit_price", "amount"), (
+            (pk, n, catalogue.product_id(ln), ln.product_name, ln.quantity, ln.unit_price, ln.amount)
+            for ext, pk in ids.items()
+            for n, ln in enumerate(by_ext[ext].lines, start=1)
+        ))
     if progress:
         progress(sum(len(o.lines) for o in batch))

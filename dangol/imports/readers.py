@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import io
 import re
 from collections.abc import Iterator
@@ -142,6 +143,7 @@ def parse_date(value: str) -> dt.date:
     raise ValueError(f"날짜 형식이 올바르지 않습니다: '{value}' (예: 2024-03-05)")
 
 
+@functools.lru_cache(maxsize=65536)
 def parse_datetime(value: str) -> dt.datetime:
     """A date or date-time in Seoul time (or with an explicit offset), as an aware datetime."""
     text = value.strip()
@@ -167,6 +169,8 @@ _AMOUNT_JUNK = re.compile(r"[,\s₩원]|KRW", re.IGNORECASE)
 
 
 def parse_amount(value: str, *, column: str) -> int:
+    if value.isdigit():  # the common case, without the regex
+        return int(value)
     text = _AMOUNT_JUNK.sub("", value.strip())
     if not text:
         raise ValueError(f"{column} 값이 비어 있습니다.")
