@@ -26,7 +26,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "customers.merge_customer", "customers.change_consent", "orders.add_order", "orders.add_refund",
         "imports.add_importjob", "imports.view_importjob",
     ],
-    Role.AGENT: _READ + _WORK + ["customers.change_consent"],
+    Role.AGENT: _READ + _WORK + ["customers.change_consent", "customers.add_customer"],
     Role.ANALYST: _READ + ["imports.view_importjob"],
     Role.VIEWER: _READ,
 }

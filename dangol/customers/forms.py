@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from dangol.customers.models import ConsentPurpose, ConsentStage
+from dangol.customers.models import ConsentPurpose, ConsentStage, Customer
 from dangol.interactions.models import Interaction, Touchpoint
 
 
@@ -52,3 +52,21 @@ class ConsentForm(forms.Form):
 class TimelineFilterForm(forms.Form):
     kind = forms.ChoiceField(required=False, choices=[("", "")] + [(k, k) for k in ("interaction", "order", "note", "promise")])
     touchpoint = forms.IntegerField(required=False, min_value=1)
+    type = forms.ChoiceField(required=False, choices=[("", "")] + list(Interaction.Type.choices))
+
+
+class CustomerForm(forms.Form):
+    name = forms.CharField(label=_("이름"), max_length=60)
+    preferred_name = forms.CharField(label=_("호칭"), max_length=60, required=False,
+                                     help_text=_("예: 김민지 고객님, 민지님, 김 선생님"))
+    phone = forms.CharField(label=_("전화번호"), max_length=30, required=False)
+    email = forms.EmailField(label=_("이메일"), required=False)
+    birth_date = forms.DateField(label=_("생년월일"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    gender = forms.ChoiceField(label=_("성별"), required=False, choices=[("", "—"), ("F", _("여성")), ("M", _("남성")),
+                                                                      ("O", _("기타"))])
+    address = forms.CharField(label=_("주소"), max_length=200, required=False)
+    external_id = forms.CharField(label=_("외부 ID"), max_length=64, required=False)
+    acquisition_channel = forms.ChoiceField(label=_("유입 경로"), choices=Customer.Channel.choices, initial="store")
+    home_store = forms.ModelChoiceField(label=_("주 이용 매장"), required=False,
+                                        queryset=Touchpoint.objects.filter(channel=Touchpoint.Channel.STORE))
+    tags = forms.CharField(label=_("태그"), required=False, help_text=_("쉼표로 구분"))

@@ -127,7 +127,8 @@ TIMELINE_KINDS = ("interaction", "order", "note", "promise")
 
 
 def customer_timeline(
-    customer: Customer, *, kind: str = "", touchpoint_id: int | None = None, limit: int = 50, before: dt.datetime | None = None
+    customer: Customer, *, kind: str = "", touchpoint_id: int | None = None, limit: int = 50,
+    before: dt.datetime | None = None, interaction_type: str = "",
 ) -> list[TimelineEntry]:
     """One time-ordered list of interactions, orders, notes and promises (newest first).
 
@@ -145,8 +146,12 @@ def customer_timeline(
         profile = getattr(user, "staff", None)
         return profile.display_name if profile else user.get_username()
 
+    if interaction_type:
+        kind = "interaction"
     if kind in ("", "interaction"):
         qs = Interaction.objects.filter(customer=customer).select_related("touchpoint", "staff__staff")
+        if interaction_type:
+            qs = qs.filter(type=interaction_type)
         if touchpoint_id:
             qs = qs.filter(touchpoint_id=touchpoint_id)
         if before:

@@ -21,6 +21,7 @@ from dangol.customers.display import PERSONAL_FIELDS, customer_card, masked_addr
 from dangol.customers.forms import (
     ConsentForm,
     CustomerFilterForm,
+    CustomerForm,
     InteractionForm,
     NoteForm,
     PreferenceForm,
@@ -28,7 +29,7 @@ from dangol.customers.forms import (
     TimelineFilterForm,
 )
 from dangol.customers.models import Consent, ConsentPurpose, Customer, Tag
-from dangol.interactions.models import Touchpoint
+from dangol.interactions.models import Interaction, Touchpoint
 from dangol.interactions.services import interaction_log
 from dangol.privacy.masking import mask_email, mask_name, mask_phone
 from dangol.privacy.models import AccessLog
@@ -121,10 +122,11 @@ def _customer(pk: int) -> Customer:
 
 def _profile_context(request: HttpRequest, customer: Customer, *, unmasked: bool = False) -> dict[str, Any]:
     filter_form = TimelineFilterForm(request.GET or None)
-    kind, touchpoint_id = "", None
+    kind, touchpoint_id, interaction_type = "", None, ""
     if filter_form.is_bound and filter_form.is_valid():
         kind = filter_form.cleaned_data["kind"] or ""
         touchpoint_id = filter_form.cleaned_data["touchpoint"]
+        interaction_type = filter_form.cleaned_data["type"] or ""
     consents = {c.purpose: c for c in Consent.objects.filter(customer=customer)}
     notes = list(customer.notes.select_related("author__staff").order_by("-pinned", "-created_at")[:5])
     return {
@@ -137,8 +139,12 @@ def _profile_context(request: HttpRequest, customer: Customer, *, unmasked: bool
         "preferences": selectors.latest_preferences(customer),
         "notes": notes,
         "consents": [(value, label, consents.get(value)) for value, label in ConsentPurpose.choices],
-        "timeline": selectors.customer_timeline(customer, kind=kind, touchpoint_id=touchpoint_id),
+        "timeline": selectors.customer_timeline(
+            customer, kind=kind, touchpoint_id=touchpoint_id, interaction_type=interaction_type
+        ),
         "timeline_kind": kind,
+        "timeline_type": interaction_type,
+        "interaction_types": Interaction.Type.choices,
         "timeline_touchpoint": touchpoint_id,
         "touchpoints": Touchpoint.objects.filter(is_active=True),
         "tags": list(customer.tags.all()),
@@ -285,3 +291,65 @@ def customer_merge(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("중복 고객을 병합했습니다. 모든 기록이 이 고객으로 옮겨졌습니다."))
     return redirect("customers:detail", pk=pk)
+
+
+def _customer_form_data(form: CustomerForm) -> tuple[dict[str, Any], list[str]]:
+    data = dict(form.cleaned_data)
+    store = data.pop("home_store")
+    data["home_store_id"] = store.pk if store else None
+    tags = [t.strip() for t in data.pop("tags", "").split(",") if t.strip()]
+    return data, tags
+
+
+def _apply_errors(form: CustomerForm, exc: ValidationError) -> None:
+    for field, messages_ in exc.message_dict.items():
+        form.add_error(field if field in form.fields else None, messages_)
+
+
+@permission_required("customers.add_customer", raise_exception=True)
+def customer_new(request: HttpRequest) -> HttpResponse:
+    form = CustomerForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data, tags = _customer_form_data(form)
+        try:
+            customer = services.customer_create(data=data, tags=tags)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("고객을 등록했습니다."))
+            return redirect("customers:detail", pk=customer.pk)
+    return render(request, "customers/form.html", {"nav": "customers", "form": form, "title": _("새 고객 등록")})
+
+
+@permission_required("customers.change_customer", raise_exception=True)
+def customer_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    # The form shows unmasked values, so editing needs the personal-data permission and is logged.
+    if not can_see_personal_data(request.user):
+        raise PermissionDenied
+    customer = _customer(pk)
+    initial = {f: getattr(customer, f) for f in ("name", "preferred_name", "phone", "email", "birth_date", "gender",
+                                                  "address", "external_id", "acquisition_channel")}
+    initial["home_store"] = customer.home_store_id
+    initial["tags"] = ", ".join(t.name for t in customer.tags.all())
+    form = CustomerForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data, tags = _customer_form_data(form)
+        try:
+            services.customer_update(customer=customer, data=data,
+                                     expected_version=int(request.POST.get("version") or customer.version))
+        except services.ConflictError as exc:
+            form.add_error(None, str(exc))
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            customer.tags.set(services.tags_get_or_create(tags))
+            access_log_write(staff=staff_of(request), action=AccessLog.Action.CHANGE, fields=list(form.changed_data),
+                             customer_id=customer.pk, request=request, detail="고객 정보 수정")
+            messages.success(request, _("고객 정보를 저장했습니다."))
+            return redirect("customers:detail", pk=customer.pk)
+    elif request.method == "GET":
+        access_log_write(staff=staff_of(request), action=AccessLog.Action.VIEW, fields=PERSONAL_FIELDS,
+                         customer_id=customer.pk, request=request, detail="고객 정보 수정 화면")
+    return render(request, "customers/form.html", {
+        "nav": "customers", "form": form, "title": _("고객 정보 수정"), "customer": customer,
+    })

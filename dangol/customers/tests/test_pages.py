@@ -161,3 +161,39 @@ def test_merged_customer_redirects_to_survivor(as_manager: Client, shop):
     as_manager.post(f"/customers/{shop['hong'].pk}/merge/", {"other": dup.pk})
     response = as_manager.get(f"/customers/{dup.pk}/")
     assert response.status_code == 302 and response["Location"] == f"/customers/{shop['hong'].pk}/"
+
+
+def test_agent_registers_a_customer_with_a_korean_error_first(as_agent, shop):
+    from dangol.customers.models import Customer
+
+    bad = as_agent.post("/customers/new/", {"name": "신규", "phone": "12345", "acquisition_channel": "store"})
+    assert bad.status_code == 200 and "올바른 국내 전화번호가 아닙니다" in bad.content.decode()
+    ok = as_agent.post("/customers/new/", {"name": "신규고객", "phone": "01022223333", "acquisition_channel": "store",
+                                           "tags": "앱전용, VIP"})
+    created = Customer.objects.get(name="신규고객")
+    assert ok["Location"] == f"/customers/{created.pk}/" and created.phone == "010-2222-3333"
+    assert sorted(t.name for t in created.tags.all()) == ["VIP", "앱전용"]
+    assert as_agent.get(f"/customers/{created.pk}/edit/").status_code == 403
+
+
+def test_manager_edit_is_logged_and_detects_a_concurrent_change(as_manager, shop):
+    hong = shop["hong"]
+    page = as_manager.get(f"/customers/{hong.pk}/edit/").content.decode()
+    assert "010-1234-5678" in page
+    assert AccessLog.objects.filter(customer_id=hong.pk, action="view").count() == 1
+    form = {"name": "홍길동", "preferred_name": "길동님", "phone": "010-1234-5678", "acquisition_channel": "store",
+            "version": hong.version}
+    assert as_manager.post(f"/customers/{hong.pk}/edit/", form).status_code == 302
+    assert AccessLog.objects.filter(customer_id=hong.pk, action="change").exists()
+    stale = as_manager.post(f"/customers/{hong.pk}/edit/", {**form, "preferred_name": "홍 선생님"})
+    assert "다른 사용자가 먼저" in stale.content.decode()
+
+
+def test_timeline_filters_by_interaction_type(as_agent, shop):
+    from dangol.interactions.services import interaction_log
+
+    hong = shop["hong"]
+    interaction_log(customer=hong, touchpoint=shop["call"], type="complaint", summary="배송 불만")
+    interaction_log(customer=hong, touchpoint=shop["call"], type="praise", summary="친절 칭찬")
+    body = as_agent.get(f"/customers/{hong.pk}/timeline/", {"type": "praise"}).content.decode()
+    assert "친절 칭찬" in body and "배송 불만" not in body
