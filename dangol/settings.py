@@ -38,6 +38,8 @@ INSTALLED_APPS = [
     "dangol.orders",
     "dangol.promises",
     "dangol.imports",
+    "dangol.voc",
+    "dangol.surveys",
     "dangol.web",
     "dangol.api",
 ]

@@ -17,6 +17,8 @@ urlpatterns = [
     path("customers/", include("dangol.customers.urls")),
     path("promises/", include("dangol.promises.urls")),
     path("imports/", include("dangol.imports.urls")),
+    path("voc/", include("dangol.voc.urls")),
+    path("surveys/", include("dangol.surveys.urls")),
     path("privacy/", include("dangol.privacy.urls")),
     path("", include("dangol.web.urls")),
 ]

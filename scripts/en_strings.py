@@ -83,7 +83,7 @@ EN: dict[str, str | tuple[str, str]] = {
     "일시적인 오류가 발생했습니다. 잠시 후 다시 시도해 주세요.": "Something went wrong. Please try again shortly.",
     "단골": "Dangol", "메뉴": "Menu", "접근 기록": "Access log", "로그아웃": "Log out",
     "개인정보는 업무 목적 외 열람이 금지되며 모든 열람은 기록됩니다.": "Personal data may be viewed for work only; every view is logged.",
-    "홈": "Home", "필터": "Filters", "모든 유형": "All types", "새 고객 등록": "New customer",
+    "홈": "Home", "필터": "Filters", "설문": "Surveys", "준비 중입니다.": "Coming soon.", "모든 유형": "All types", "새 고객 등록": "New customer",
     "고객 정보 수정": "Edit customer", "정보 수정": "Edit", "고객을 등록했습니다.": "Customer created.",
     "고객 정보를 저장했습니다.": "Customer saved.", "예: 김민지 고객님, 민지님, 김 선생님": "e.g. Ms Kim, Minji",
     "쉼표로 구분": "comma-separated", "오늘의 단골": "Today at Dangol", "이름, 전화번호 뒤 4자리, 이메일로 고객 찾기": "Find a customer by name, last 4 phone digits or email",

@@ -13,6 +13,12 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 from en_strings import EN
 
+# Each app may keep its own English next to its code: dangol/<app>/en_strings.py with EN = {...}.
+for extra in sorted(Path(__file__).resolve().parents[1].glob("dangol/*/en_strings.py")):
+    namespace: dict = {}
+    exec(compile(extra.read_text(encoding="utf-8"), str(extra), "exec"), namespace)  # noqa: S102 (our own file)
+    EN.update(namespace.get("EN", {}))
+
 
 def _unquote(lines: list[str]) -> str:
     return "".join(re.match(r'^(?:msgid|msgid_plural|msgstr(?:\[\d\])?)?\s*"(.*)"$', ln).group(1) for ln in lines)  # type: ignore[union-attr]

@@ -30,7 +30,22 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.ANALYST: _READ + ["imports.view_importjob"],
     Role.VIEWER: _READ,
 }
-_PROJECT_APPS = ["accounts", "privacy", "customers", "interactions", "orders", "promises", "imports"]
+_PROJECT_APPS = ["accounts", "privacy", "customers", "interactions", "orders", "promises", "imports", "voc", "surveys"]
+
+
+def _extensions() -> dict[str, list[str]]:
+    """Each domain app may add role permissions in `dangol/<app>/permissions.py` (ROLE_PERMISSIONS)."""
+    from importlib import import_module
+
+    merged: dict[str, list[str]] = {role: list(specs) for role, specs in ROLE_PERMISSIONS.items()}
+    for app in _PROJECT_APPS:
+        try:
+            module = import_module(f"dangol.{app}.permissions")
+        except ModuleNotFoundError:
+            continue
+        for role, specs in getattr(module, "ROLE_PERMISSIONS", {}).items():
+            merged.setdefault(role, []).extend(specs)
+    return merged
 
 
 def _resolve(spec: str) -> list[Permission]:
@@ -42,7 +57,7 @@ def _resolve(spec: str) -> list[Permission]:
 
 def sync_role_groups() -> None:
     """Create or update one group per role with exactly its permissions. Idempotent."""
-    for role, specs in ROLE_PERMISSIONS.items():
+    for role, specs in _extensions().items():
         group, _ = Group.objects.get_or_create(name=role)
         perms: list[Permission] = []
         for spec in specs:

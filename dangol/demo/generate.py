@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import numpy as np
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.utils.module_loading import import_string
 from faker import Faker
 
 from dangol.accounts.models import Role, Team
@@ -63,6 +64,30 @@ class DemoStats:
     order_lines: int = 0
     interactions: int = 0
     promises: int = 0
+    extra: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class DemoContext:
+    """What the domain apps' demo generators get: the business built so far, and the seeded RNG."""
+
+    rng: np.random.Generator
+    fake: Faker
+    start: dt.datetime
+    end: dt.datetime
+    customers: list[Customer]
+    staff: list[User]
+    teams: dict[str, Team]
+    stores: list[Touchpoint]
+    touchpoints: dict[str, Touchpoint]
+    products: list[Product]
+
+
+# Each is called as f(context) -> {"label": count} inside the same transaction, in this order.
+DEMO_EXTENSIONS = [
+    "dangol.voc.demo.generate_cases",
+    "dangol.surveys.demo.generate_surveys",
+]
 
 
 def _korean_mobile(rng: np.random.Generator, used: set[str]) -> str:
@@ -297,6 +322,15 @@ def generate(
         Promise.objects.bulk_create(promises, batch_size=2000)
         stats.promises = len(promises)
         _backdate_created(promises, end, rng)
+        context = DemoContext(rng=rng, fake=fake, start=start, end=end, customers=custs, staff=users, teams=teams,
+                              stores=stores, touchpoints={**{s.code: s for s in stores}, **others}, products=products)
+        for path in DEMO_EXTENSIONS:
+            try:
+                extension = import_string(path)
+            except ImportError:
+                continue  # that domain app is not installed
+            say(path.rsplit(".", 1)[-1])
+            stats.extra.update(extension(context) or {})
     return stats
 
 

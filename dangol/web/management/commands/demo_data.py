@@ -33,6 +33,8 @@ class Command(BaseCommand):
         stats = generate(customers=options["customers"], seed=options["seed"], years=options["years"], progress=progress)
         self.stdout.write(
             f"고객 {stats.customers:,}명, 주문 {stats.orders:,}건(상품 {stats.order_lines:,}줄), "
-            f"상호작용 {stats.interactions:,}건, 약속 {stats.promises:,}건 ({time.monotonic() - started:.1f}s)"
+            f"상호작용 {stats.interactions:,}건, 약속 {stats.promises:,}건"
+            + "".join(f", {label} {count:,}건" for label, count in stats.extra.items())
+            + f" ({time.monotonic() - started:.1f}s)"
         )
         self.stdout.write(f"로그인: admin / {DEMO_PASSWORD}  (상담원: agent / {DEMO_PASSWORD})")
