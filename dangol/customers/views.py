@@ -35,6 +35,7 @@ from dangol.privacy.masking import mask_email, mask_name, mask_phone
 from dangol.privacy.models import AccessLog
 from dangol.privacy.services import access_log_write, can_see_personal_data
 from dangol.promises.services import promise_make
+from dangol.voc.selectors import customer_voc
 
 PAGE_SIZE = 25
 
@@ -149,6 +150,7 @@ def _profile_context(request: HttpRequest, customer: Customer, *, unmasked: bool
         "touchpoints": Touchpoint.objects.filter(is_active=True),
         "tags": list(customer.tags.all()),
         "duplicates": services.duplicates_of(customer) if customer.status == Customer.Status.ACTIVE else [],
+        "voc": customer_voc(customer.pk),
         "note_form": NoteForm(),
         "interaction_form": InteractionForm(),
         "promise_form": PromiseForm(),

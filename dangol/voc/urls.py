@@ -3,4 +3,17 @@ from django.urls import path
 from dangol.voc import views
 
 app_name = "voc"
-urlpatterns = [path("", views.board, name="board")]
+urlpatterns = [
+    path("", views.board, name="board"),
+    path("queue/", views.queue, name="queue"),
+    path("queue/assign/", views.queue_bulk_assign, name="bulk_assign"),
+    path("queue/save/", views.queue_save_filter, name="save_filter"),
+    path("new/", views.case_new, name="new"),
+    path("<int:pk>/", views.case_detail, name="case"),
+    path("<int:pk>/act/<str:action>/", views.case_act, name="act"),
+    path("silent/", views.silent, name="silent"),
+    path("flags/", views.flag_list, name="flags"),
+    path("flags/new/<int:customer_id>/", views.flag_create, name="flag_create"),
+    path("flags/<int:pk>/<str:action>/", views.flag_act, name="flag_act"),
+    path("intake/", views.intake, name="intake"),
+]

@@ -1,6 +1,334 @@
+"""VOC pages: the board, work queues, the guided case screen, silent dissatisfied, bad-customer review."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required, permission_required
+from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.html import format_html_join
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from dangol.accounts.models import Team
+from dangol.accounts.services import staff_of
+from dangol.customers.models import Customer
+from dangol.interactions.models import Touchpoint
+from dangol.voc import flags, selectors, services
+from dangol.voc.forms import CaseForm, IntakeForm, QueueFilterForm
+from dangol.voc.models import (
+    STEP_ORDER,
+    Case,
+    Category,
+    CustomerFlag,
+    DifficultType,
+    RootCause,
+    SavedFilter,
+)
+from dangol.voc.playbooks import PLAYBOOKS
 
 
+@permission_required("voc.view_case", raise_exception=True)
 def board(request: HttpRequest) -> HttpResponse:
-    return render(request, "voc/board.html", {"nav": "voc"})
+    data = selectors.voc_board()
+    return render(request, "voc/board.html", {
+        "nav": "voc", "b": data, "counts": selectors.queue_counts(staff_of(request)),
+        "weekly_labels": [w["week"][5:] for w in data.weekly],
+        "weekly_series": {str(label): [w[kind] for w in data.weekly] for kind, label in Case.Kind.choices},
+        "category_labels": [f"{r['category__parent__name'] or ''} {r['category__name'] or '미분류'}".strip()
+                            for r in data.by_category],
+        "category_counts": [r["n"] for r in data.by_category],
+    })
+
+
+@permission_required("voc.view_case", raise_exception=True)
+def queue(request: HttpRequest) -> HttpResponse:
+    user = staff_of(request)
+    form = QueueFilterForm(request.GET or None)
+    filters = selectors.QueueFilters()
+    if form.is_bound and form.is_valid():
+        d = form.cleaned_data
+        filters = selectors.QueueFilters(queue=d["queue"] or "mine", status=d["status"] or "",
+                                         priority=d["priority"] or "", kind=d["kind"] or "",
+                                         category=d["category"].pk if d["category"] else None, q=d["q"] or "")
+    page = max(int(request.GET.get("page", "1")) if request.GET.get("page", "1").isdigit() else 1, 1)
+    rows = list(selectors.case_queue(user, filters)[(page - 1) * 30: page * 30 + 1])
+    context = {
+        "nav": "voc", "form": form, "filters": filters, "rows": rows[:30], "page": page, "has_next": len(rows) > 30,
+        "has_prev": page > 1, "counts": selectors.queue_counts(user), "queues": selectors.QUEUES,
+        "saved": SavedFilter.objects.filter(user=user), "assignees": _assignable(),
+    }
+    if request.headers.get("HX-Target") == "case-rows":
+        return render(request, "voc/_queue_rows.html", context)
+    return render(request, "voc/queue.html", context)
+
+
+def _assignable() -> list[User]:
+    return list(User.objects.filter(is_active=True, staff__role__in=["agent", "manager", "admin"])
+                .select_related("staff").order_by("staff__team__name", "staff__display_name"))
+
+
+@require_POST
+@permission_required("voc.change_case", raise_exception=True)
+def queue_bulk_assign(request: HttpRequest) -> HttpResponse:
+    user = staff_of(request)
+    ids = [int(i) for i in request.POST.getlist("case") if i.isdigit()]
+    assignee = User.objects.filter(pk=request.POST.get("assignee") or 0).first()
+    if not ids or assignee is None:
+        messages.error(request, _("배정할 건과 담당자를 선택하세요."))
+    else:
+        cases = [c for c in Case.objects.filter(pk__in=ids) if services.can_work_on(user, c)]
+        done = services.cases_bulk_assign(cases=cases, assignee=assignee, by=user)
+        messages.success(request, _("%(n)s건을 배정했습니다.") % {"n": done})
+    return redirect(request.POST.get("next") or "voc:queue")
+
+
+@require_POST
+@permission_required("voc.view_case", raise_exception=True)
+def queue_save_filter(request: HttpRequest) -> HttpResponse:
+    name = (request.POST.get("name") or "").strip()[:60]
+    query = (request.POST.get("query") or "").strip()[:500]
+    if name:
+        SavedFilter.objects.update_or_create(user=staff_of(request), name=name, defaults={"query": query})
+        messages.success(request, _("필터를 저장했습니다."))
+    return redirect(f"/voc/queue/?{query}")
+
+
+@permission_required("voc.add_case", raise_exception=True)
+def case_new(request: HttpRequest) -> HttpResponse:
+    customer = None
+    cid = request.GET.get("customer") or request.POST.get("customer")
+    if cid and str(cid).isdigit():
+        customer = Customer.objects.filter(pk=int(cid)).first()
+    form = CaseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            case = services.case_open(
+                customer=customer, kind=d["kind"], title=d["title"], body=d["body"], channel=d["channel"],
+                touchpoint=d["touchpoint"], category=d["category"], priority=d["priority"], by=staff_of(request),
+                contact_name=d["contact_name"], contact_info=d["contact_info"],
+            )
+        except ValidationError as exc:
+            for field, msgs in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, msgs)
+        else:
+            return redirect("voc:case", pk=case.pk)
+    return render(request, "voc/new.html", {"nav": "voc", "form": form, "customer": customer})
+
+
+def _case_context(request: HttpRequest, case: Case, flash: str = "") -> dict[str, Any]:
+    from dangol.customers.display import masked_address_as
+
+    done = {s.step: s for s in case.steps.select_related("by__staff")}
+    user = staff_of(request)
+    return {
+        "nav": "voc", "case": case, "flash": flash,
+        "steps": [(s.value, s.label, done.get(s.value)) for s in STEP_ORDER],
+        "missing": services.missing_required_steps(case) if case.kind == Case.Kind.COMPLAINT else [],
+        "events": case.events.select_related("by__staff")[:100],
+        "handoffs": case.handoffs.select_related("from_team", "to_team", "accepted_by")[:20],
+        "playbook": PLAYBOOKS.get(case.difficult_type) if case.difficult_type else None,
+        "difficult_types": DifficultType.choices, "resolutions": Case.Resolution.choices,
+        "reactions": Case.Reaction.choices, "root_causes": RootCause.objects.all(), "teams": Team.objects.all(),
+        "categories": Category.objects.filter(is_active=True).select_related("parent"),
+        "assignees": _assignable(), "flag": flags.active_flag(case.customer_id),
+        "can_work": services.can_work_on(user, case),
+        "can_override": user.has_perm("voc.override_case_step"),
+        "address_as": masked_address_as(case.customer, unmasked=False) if case.customer else case.contact_name,
+    }
+
+
+@permission_required("voc.view_case", raise_exception=True)
+def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    case = get_object_or_404(Case.objects.select_related("customer", "category__parent", "team", "assignee__staff",
+                                                         "touchpoint", "dedicated_handler__staff"), pk=pk)
+    return render(request, "voc/case.html", _case_context(request, case))
+
+
+def _errors(exc: ValidationError | str) -> HttpResponse:
+    if isinstance(exc, ValidationError):
+        items = [m for msgs in (exc.message_dict.values() if hasattr(exc, "error_dict") else [exc.messages])
+                 for m in msgs]
+    else:
+        items = [exc]
+    response = HttpResponse(format_html_join("", '<p class="error" role="alert">{}</p>', ((m,) for m in items)))
+    response["HX-Retarget"] = "#case-errors"
+    response["HX-Reswap"] = "innerHTML"
+    return response
+
+
+ACTIONS = ("step", "assign", "handoff", "category", "difficult", "warning", "end_contact", "resolve", "close",
+           "satisfaction", "pause", "resume", "accept_handoff")
+
+
+@require_POST
+@permission_required("voc.change_case", raise_exception=True)
+def case_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    if action not in ACTIONS:
+        return _errors(_("알 수 없는 작업입니다."))
+    case = get_object_or_404(Case, pk=pk)
+    user = staff_of(request)
+    p = request.POST
+    version = int(p["version"]) if p.get("version", "").isdigit() else None
+    try:
+        services.require_work_on(user, case)
+        flash = _dispatch(action, case, user, p, version)
+    except PermissionDenied as exc:
+        return _errors(str(exc) or _("권한이 없습니다."))
+    except services.CaseConflict as exc:
+        return _errors(str(exc))
+    except ValidationError as exc:
+        return _errors(exc)
+    case.refresh_from_db()
+    return render(request, "voc/_case_live.html", _case_context(request, case, flash))
+
+
+def _dispatch(action: str, case: Case, user: User, p: Any, version: int | None) -> str:
+    def user_from(field: str) -> User:
+        found = User.objects.filter(pk=p.get(field) or 0, is_active=True).first()
+        if found is None:
+            raise ValidationError({field: "직원을 선택하세요."})
+        return found
+
+    if action == "step":
+        services.case_record_step(case=case, step=p.get("step", ""), by=user, note=p.get("note", ""))
+        return _("단계를 기록했습니다.")
+    if action == "assign":
+        services.case_assign(case=case, assignee=user_from("assignee"), by=user, expected_version=version)
+        return _("담당자를 지정했습니다.")
+    if action == "handoff":
+        team = Team.objects.filter(pk=p.get("to_team") or 0).first()
+        if team is None:
+            raise ValidationError({"to_team": "이관할 팀을 선택하세요."})
+        services.case_handoff(case=case, to_team=team, reason=p.get("reason", ""), by=user, expected_version=version)
+        return _("다른 팀으로 이관했습니다.")
+    if action == "accept_handoff":
+        handoff = case.handoffs.filter(pk=p.get("handoff") or 0, accepted_at__isnull=True).first()
+        if handoff is None:
+            raise ValidationError("인수할 이관 기록이 없습니다.")
+        services.handoff_accept(handoff=handoff, by=user)
+        return _("이관을 인수했습니다.")
+    if action == "category":
+        category = Category.objects.filter(pk=p.get("category") or 0).first()
+        if category is None:
+            raise ValidationError({"category": "분류를 선택하세요."})
+        services.case_set_category(case=case, category=category, by=user, expected_version=version)
+        return _("분류를 바꿨습니다.")
+    if action == "difficult":
+        services.case_mark_difficult(case=case, difficult_type=p.get("difficult_type", ""), by=user)
+        return _("유형별 응대 안내를 확인하세요.")
+    if action == "warning":
+        services.case_polite_warning(case=case, by=user, text=p.get("text", ""))
+        return _("정중한 경고를 기록했습니다.")
+    if action == "end_contact":
+        services.case_end_contact(case=case, by=user, reason=p.get("reason", ""), handler=user_from("handler"))
+        return _("상담을 종료하고 전담자에게 넘겼습니다. 잠시 쉬세요.")
+    if action == "resolve":
+        cost = int(p.get("cost") or 0) if str(p.get("cost") or "0").isdigit() else -1
+        points = int(p.get("points") or 0) if str(p.get("points") or "0").isdigit() else -1
+        root = RootCause.objects.filter(pk=p.get("root_cause") or 0).first()
+        services.case_resolve(case=case, by=user, resolution_type=p.get("resolution_type", ""), note=p.get("note", ""),
+                              cost=cost, points=points, reaction=p.get("reaction", ""), root_cause=root,
+                              root_cause_note=p.get("root_cause_note", ""),
+                              override_reason=p.get("override_reason", ""), expected_version=version)
+        return _("해결로 기록했습니다. 사후 확인을 잊지 마세요.")
+    if action == "close":
+        services.case_close(case=case, by=user, override_reason=p.get("override_reason", ""), expected_version=version)
+        return _("종결했습니다.")
+    if action == "satisfaction":
+        score = int(p.get("score")) if str(p.get("score", "")).isdigit() else 0
+        keep = {"yes": True, "no": False}.get(p.get("would_continue", ""))
+        case = services.case_record_satisfaction(case=case, score=score, would_continue=keep, by=user,
+                                                 comment=p.get("comment", ""))
+        return _("불만족 응답으로 재오픈되었습니다.") if case.is_open else _("사후 만족도를 기록했습니다.")
+    if action == "pause":
+        services.case_pause(case=case, by=user)
+        return _("고객 응답 대기로 바꿨습니다(기한 정지).")
+    services.case_resume(case=case, by=user)
+    return _("처리를 재개했습니다.")
+
+
+@permission_required("voc.view_case", raise_exception=True)
+def silent(request: HttpRequest) -> HttpResponse:
+    from dangol.privacy.masking import mask_name
+
+    rows = [(s, mask_name(s.name)) for s in selectors.silent_dissatisfied()]
+    return render(request, "voc/silent.html", {"nav": "voc", "rows": rows})
+
+
+@permission_required("voc.view_customerflag", raise_exception=True)
+def flag_list(request: HttpRequest) -> HttpResponse:
+    from dangol.privacy.masking import mask_name
+
+    qs = CustomerFlag.objects.select_related("customer", "flagged_by__staff", "dedicated_handler__staff",
+                                             "proposed_by__staff", "reviewed_by__staff")[:200]
+    return render(request, "voc/flags.html", {
+        "nav": "voc", "rows": [(f, mask_name(f.customer.name)) for f in qs], "assignees": _assignable(),
+    })
+
+
+@require_POST
+@permission_required("voc.add_customerflag", raise_exception=True)
+def flag_create(request: HttpRequest, customer_id: int) -> HttpResponse:
+    customer = get_object_or_404(Customer, pk=customer_id)
+    try:
+        flags.customer_flag(customer=customer, type=request.POST.get("type", ""),
+                            evidence=request.POST.get("evidence", ""), by=staff_of(request))
+        messages.success(request, _("불량고객 주의 기록을 남겼습니다. 고객 화면과 모든 VOC 건에 표시됩니다."))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("customers:detail", pk=customer.pk)
+
+
+@require_POST
+@permission_required("voc.view_customerflag", raise_exception=True)
+def flag_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    flag = get_object_or_404(CustomerFlag, pk=pk)
+    user = staff_of(request)
+    p = request.POST
+    try:
+        if action == "propose" and user.has_perm("voc.change_customerflag"):
+            handler = User.objects.filter(pk=p.get("handler") or 0).first()
+            if handler is None:
+                raise ValidationError("전담자를 선택하세요.")
+            flags.exit_propose(flag=flag, by=user, handler=handler, note=p.get("note", ""))
+        elif action == "notify" and user.has_perm("voc.change_customerflag"):
+            flags.exit_notify_customer(flag=flag, by=user, how=p.get("how", ""))
+        elif action in ("approve", "reject"):
+            flags.exit_review(flag=flag, by=user, approve=action == "approve", note=p.get("note", ""))
+        elif action == "reverse" and user.has_perm("voc.change_customerflag"):
+            flags.flag_reverse(flag=flag, by=user, reason=p.get("reason", ""))
+        else:
+            raise PermissionDenied
+        messages.success(request, _("처리했습니다."))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("voc:flags")
+
+
+@login_not_required
+def intake(request: HttpRequest) -> HttpResponse:
+    """A public web form: a customer (or anyone) tells us something; it becomes a case."""
+    form = IntakeForm(request.POST or None)
+    number = None
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        from dangol.customers.phone import InvalidPhone, normalize_phone
+
+        customer = None
+        if d["phone"]:
+            try:
+                customer = Customer.objects.filter(phone=normalize_phone(d["phone"]), status="active").first()
+            except InvalidPhone:
+                customer = None
+        touchpoint = Touchpoint.objects.filter(channel=Touchpoint.Channel.WEBSITE).first()
+        case = services.case_open(customer=customer, kind=d["kind"], title=d["title"], body=d["body"], channel="web",
+                                  touchpoint=touchpoint, contact_name=d["name"], contact_info=d["phone"] or d["email"])
+        number = case.number
+        form = IntakeForm()
+    return render(request, "voc/intake.html", {"form": form, "number": number})

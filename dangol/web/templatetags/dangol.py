@@ -41,3 +41,11 @@ def query_with(context: dict[str, Any], **changes: Any) -> str:
 @register.filter
 def yesno_ko(value: bool) -> str:
     return _("예") if value else _("아니요")
+
+
+@register.filter
+def get_item(mapping: Any, key: Any) -> Any:
+    try:
+        return mapping.get(key, "")
+    except AttributeError:
+        return ""

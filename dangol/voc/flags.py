@@ -1,0 +1,94 @@
+"""Bad customers (001 고객의 퇴출): a flag with evidence, an exit proposal reviewed by a manager,
+advance notice to the customer, a dedicated handler, and reversal with a reason. Never silent:
+the status shows on the customer's pages and on every case."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from dangol.customers.models import Customer
+from dangol.voc.models import BadCustomerType, CustomerFlag
+
+ACTIVE = (CustomerFlag.Status.FLAGGED, CustomerFlag.Status.EXIT_PROPOSED, CustomerFlag.Status.EXIT_APPROVED)
+
+
+def _history(flag: CustomerFlag, by: User | None, action: str, note: str = "") -> list[dict[str, Any]]:
+    return [*flag.history, {"at": timezone.now().isoformat(), "by": by.get_username() if by else None,
+                            "action": action, "note": note}]
+
+
+def _move(flag: CustomerFlag, old: tuple[str, ...], **fields: Any) -> CustomerFlag:
+    if not CustomerFlag.objects.filter(pk=flag.pk, status__in=old).update(**fields):
+        raise ValidationError("이미 다른 단계로 처리된 기록입니다.")
+    flag.refresh_from_db()
+    return flag
+
+
+@transaction.atomic
+def customer_flag(*, customer: Customer, type: str, evidence: str, by: User) -> CustomerFlag:
+    if type not in BadCustomerType.values:
+        raise ValidationError({"type": "알 수 없는 불량고객 유형입니다."})
+    if len((evidence or "").strip()) < 10:
+        raise ValidationError({"evidence": "근거를 구체적으로(10자 이상) 기록하세요."})
+    if CustomerFlag.objects.filter(customer=customer, status__in=ACTIVE).exists():
+        raise ValidationError("이미 진행 중인 기록이 있습니다.")
+    flag = CustomerFlag.objects.create(customer=customer, type=type, evidence=evidence.strip(), flagged_by=by,
+                                       flagged_at=timezone.now())
+    CustomerFlag.objects.filter(pk=flag.pk).update(history=_history(flag, by, "flagged", evidence.strip()))
+    flag.refresh_from_db()
+    return flag
+
+
+@transaction.atomic
+def exit_propose(*, flag: CustomerFlag, by: User, handler: User, note: str) -> CustomerFlag:
+    """Propose an exit; a dedicated handler is assigned at once and the customer must be told the process."""
+    if not (note or "").strip():
+        raise ValidationError({"note": "퇴출을 제안하는 이유를 기록하세요."})
+    return _move(flag, (CustomerFlag.Status.FLAGGED,), status=CustomerFlag.Status.EXIT_PROPOSED, proposed_by=by,
+                 proposed_at=timezone.now(), dedicated_handler=handler,
+                 history=_history(flag, by, "exit_proposed", note.strip()))
+
+
+@transaction.atomic
+def exit_notify_customer(*, flag: CustomerFlag, by: User, how: str) -> CustomerFlag:
+    if not (how or "").strip():
+        raise ValidationError({"how": "어떻게 안내했는지 기록하세요(예: 등기우편, 전화)."})
+    return _move(flag, (CustomerFlag.Status.EXIT_PROPOSED,), customer_notified_at=timezone.now(),
+                 history=_history(flag, by, "customer_notified", how.strip()))
+
+
+@transaction.atomic
+def exit_review(*, flag: CustomerFlag, by: User, approve: bool, note: str) -> CustomerFlag:
+    """A manager decides. Approval needs the customer to have been told of the process in advance."""
+    if not by.has_perm("voc.review_exit"):
+        raise ValidationError("퇴출 검토는 매니저만 할 수 있습니다.")
+    if flag.proposed_by_id == by.pk:
+        raise ValidationError("제안한 사람이 아닌 다른 매니저가 검토해야 합니다.")
+    if not (note or "").strip():
+        raise ValidationError({"note": "검토 의견을 기록하세요."})
+    if approve and flag.customer_notified_at is None:
+        raise ValidationError("고객에게 절차를 먼저 안내한 뒤 승인할 수 있습니다.")
+    status = CustomerFlag.Status.EXIT_APPROVED if approve else CustomerFlag.Status.EXIT_REJECTED
+    return _move(flag, (CustomerFlag.Status.EXIT_PROPOSED,), status=status, reviewed_by=by,
+                 reviewed_at=timezone.now(), review_note=note.strip()[:300],
+                 history=_history(flag, by, status, note.strip()))
+
+
+@transaction.atomic
+def flag_reverse(*, flag: CustomerFlag, by: User, reason: str) -> CustomerFlag:
+    if not (reason or "").strip():
+        raise ValidationError({"reason": "해제 사유를 기록하세요."})
+    return _move(flag, ACTIVE, status=CustomerFlag.Status.REVERSED, reversed_reason=reason.strip()[:300],
+                 history=_history(flag, by, "reversed", reason.strip()))
+
+
+def active_flag(customer_id: int | None) -> CustomerFlag | None:
+    if customer_id is None:
+        return None
+    return CustomerFlag.objects.filter(customer_id=customer_id, status__in=ACTIVE).select_related(
+        "dedicated_handler").first()

@@ -1,0 +1,16 @@
+from __future__ import annotations
+
+from django_tasks import task
+
+from dangol.voc.prevention import detect_recurrence
+from dangol.voc.sla import sla_check
+
+
+@task()
+def check_slas() -> dict[str, int]:
+    return sla_check()
+
+
+@task()
+def check_recurrence() -> int:
+    return len(detect_recurrence())
