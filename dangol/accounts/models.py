@@ -65,6 +65,10 @@ class ApiToken(models.Model):
         INTERACTIONS_WRITE = "interactions:write", _("상호작용 등록")
         ORDERS_WRITE = "orders:write", _("주문 등록")
         PERSONAL_DATA = "personal_data", _("개인정보 원문")
+        VOC_READ = "voc:read", _("VOC 조회")
+        VOC_WRITE = "voc:write", _("VOC 등록/처리")
+        SURVEYS_READ = "surveys:read", _("설문 조회")
+        SURVEYS_WRITE = "surveys:write", _("설문 등록/응답")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(_("이름"), max_length=100)

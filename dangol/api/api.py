@@ -79,6 +79,10 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return api.create_response(request, error_body(code), status=exc.status_code)
 
 
+def require_scope(request: HttpRequest, scope: str) -> ApiToken:
+    return _require(request, scope)
+
+
 def _require(request: HttpRequest, scope: str) -> ApiToken:
     token: ApiToken = request.auth  # type: ignore[attr-defined]
     if scope not in token.scopes:
@@ -249,3 +253,18 @@ def orders_bulk(request: HttpRequest, payload: schemas.OrdersBulkIn) -> Any:
     if not result.written:
         raise ApiProblem(422, "invalid_input", details=body["errors"], message=result.message)
     return body
+
+
+def _mount_domain_routers() -> None:
+    """Domain apps keep their endpoints next to their code (`dangol/<app>/api.py`, a ninja Router)."""
+    from dangol.voc.api import router as voc_router
+
+    api.add_router("/voc", voc_router)
+    try:
+        from dangol.surveys.api import router as surveys_router  # type: ignore[attr-defined]
+    except ImportError:
+        return
+    api.add_router("/surveys", surveys_router)
+
+
+_mount_domain_routers()

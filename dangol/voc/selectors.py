@@ -10,7 +10,7 @@ from django.contrib.auth.models import User
 from django.db.models import Avg, Count, Q, QuerySet, Sum
 from django.utils import timezone
 
-from dangol.voc.models import Case, Handoff, PreventionAction
+from dangol.voc.models import Case, DifficultType, Handoff, PreventionAction
 
 OPEN_STATUSES = (Case.Status.NEW, Case.Status.OPEN, Case.Status.WAITING)
 QUEUES = ("mine", "team", "unassigned", "breaching", "all")
@@ -111,6 +111,12 @@ def voc_board(*, now: dt.datetime | None = None) -> Board:
     for k in range(13):
         week = start + dt.timedelta(weeks=k)
         weekly.append({"week": week.isoformat(), **{kind: buckets.get(week, {}).get(kind, 0) for kind in Case.Kind.values}})
+    labels = dict(DifficultType.choices)
+    difficult = [
+        {**row, "label": labels.get(row["difficult_type"], row["difficult_type"])}
+        for row in Case.objects.filter(created_at__gte=moment - dt.timedelta(days=90)).exclude(difficult_type="")
+        .values("difficult_type", "team__name").annotate(n=Count("id")).order_by("-n")[:12]
+    ]
     return Board(
         open_by_status={s: open_by_status.get(s, 0) for s in OPEN_STATUSES},
         breached_open=Case.objects.filter(status__in=OPEN_STATUSES, resolution_due__lt=moment).count(),
@@ -128,8 +134,7 @@ def voc_board(*, now: dt.datetime | None = None) -> Board:
         handoffs_met_rate=(met / total_handoffs) if total_handoffs else None,
         prevention=list(PreventionAction.objects.filter(status=PreventionAction.Status.OPEN)
                         .select_related("category", "owner_team", "product", "touchpoint")[:10]),
-        difficult=list(Case.objects.filter(created_at__gte=moment - dt.timedelta(days=90)).exclude(difficult_type="")
-                       .values("difficult_type", "team__name").annotate(n=Count("id")).order_by("-n")[:12]),
+        difficult=difficult,
     )
 
 

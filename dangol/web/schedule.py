@@ -24,7 +24,7 @@ def enqueue_due(last_run: dict[str, float], now: float) -> list[str]:
     enqueued = []
     for path, every in SCHEDULE:
         period = every or settings.DANGOL_SCHEDULE_SECONDS
-        if now - last_run.get(path, 0.0) >= period:
+        if now - last_run.get(path, float("-inf")) >= period:
             import_string(path).enqueue()
             last_run[path] = now
             enqueued.append(path)
