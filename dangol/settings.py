@@ -97,9 +97,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
     }
-    DATABASES["default"]["TEST"] = {"NAME": env_str("DANGOL_TEST_SQLITE", "")} if env_str(
-        "DANGOL_TEST_SQLITE", ""
-    ) else {}
+    # Tests use a file, not ":memory:", so concurrent writers meet the same WAL + busy-timeout behaviour as in
+    # production (in-memory shared cache fails at once with "table is locked").
+    DATABASES["default"]["TEST"] = {"NAME": env_str("DANGOL_TEST_SQLITE", str(VAR_DIR / "test-dangol.sqlite3"))}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

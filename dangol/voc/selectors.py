@@ -8,6 +8,7 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.db.models import Avg, Count, Q, QuerySet, Sum
+from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
 from dangol.voc.models import Case, DifficultType, Handoff, PreventionAction
@@ -101,13 +102,13 @@ def voc_board(*, now: dt.datetime | None = None) -> Board:
     weekly = []
     start = timezone.localtime(moment).date() - dt.timedelta(weeks=12)
     start -= dt.timedelta(days=start.weekday())
-    rows = Case.objects.filter(created_at__date__gte=start).values_list("created_at", "kind")
+    since_week = dt.datetime.combine(start, dt.time.min, tzinfo=timezone.get_current_timezone())
     buckets: dict[dt.date, dict[str, int]] = {}
-    for created, kind in rows:
-        day = timezone.localtime(created).date()
-        week = day - dt.timedelta(days=day.weekday())
-        buckets.setdefault(week, {}).setdefault(kind, 0)
-        buckets[week][kind] += 1
+    for row in (Case.objects.filter(created_at__gte=since_week)
+                .annotate(week=TruncWeek("created_at", tzinfo=timezone.get_current_timezone()))
+                .values("week", "kind").annotate(n=Count("id")).order_by()):
+        week = row["week"].date() if isinstance(row["week"], dt.datetime) else row["week"]
+        buckets.setdefault(week, {})[row["kind"]] = row["n"]
     for k in range(13):
         week = start + dt.timedelta(weeks=k)
         weekly.append({"week": week.isoformat(), **{kind: buckets.get(week, {}).get(kind, 0) for kind in Case.Kind.values}})

@@ -148,6 +148,8 @@ def test_concurrent_threads_one_wins_one_gets_a_conflict(shop, voc):
             results.append("ok")
         except services.CaseConflict:
             results.append("conflict")
+        except Exception as exc:  # surface anything else instead of losing it in the thread
+            results.append(repr(exc))
         finally:
             connection.close()
 
