@@ -140,6 +140,15 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
 
+# A file cache shared by the web and worker processes (board snapshots); no server needed.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(VAR_DIR / "cache"),
+        "TIMEOUT": 300,
+    }
+}
+
 TASKS = {
     "default": {
         "BACKEND": env_str("DANGOL_TASK_BACKEND", "django_tasks_db.DatabaseBackend"),

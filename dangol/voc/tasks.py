@@ -12,5 +12,12 @@ def check_slas() -> dict[str, int]:
 
 
 @task()
+def refresh_board() -> str:
+    from dangol.voc.selectors import voc_board_refresh
+
+    return voc_board_refresh().isoformat()
+
+
+@task()
 def check_recurrence() -> int:
     return len(detect_recurrence())

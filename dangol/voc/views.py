@@ -34,9 +34,9 @@ from dangol.voc.playbooks import PLAYBOOKS
 
 @permission_required("voc.view_case", raise_exception=True)
 def board(request: HttpRequest) -> HttpResponse:
-    data = selectors.voc_board()
+    data, computed_at = selectors.voc_board_snapshot()
     return render(request, "voc/board.html", {
-        "nav": "voc", "b": data, "counts": selectors.queue_counts(staff_of(request)),
+        "nav": "voc", "b": data, "computed_at": computed_at, "counts": selectors.queue_counts(staff_of(request)),
         "weekly_labels": [w["week"][5:] for w in data.weekly],
         "weekly_series": {str(label): [w[kind] for w in data.weekly] for kind, label in Case.Kind.choices},
         "category_labels": [f"{r['category__parent__name'] or ''} {r['category__name'] or '미분류'}".strip()

@@ -16,6 +16,7 @@ logger = logging.getLogger(__name__)
 SCHEDULE: list[tuple[str, int | None]] = [
     ("dangol.promises.tasks.break_overdue_promises", None),
     ("dangol.voc.tasks.check_slas", 60),
+    ("dangol.voc.tasks.refresh_board", 60),
     ("dangol.voc.tasks.check_recurrence", 3600),
 ]
 

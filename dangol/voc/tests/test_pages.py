@@ -132,3 +132,15 @@ def test_silent_dissatisfied_lists_those_who_never_complained(as_manager: Client
     page = as_manager.get("/voc/silent/").content.decode()
     assert f"/customers/{shop['kim'].pk}/" in page and "약속 불이행" in page
     assert f"/customers/{shop['hong'].pk}/" not in page
+
+
+def test_board_reads_the_snapshot_the_job_refreshes(as_manager: Client, shop, voc):
+    from dangol.voc.tasks import refresh_board
+
+    make_case(shop, voc)
+    first = as_manager.get("/voc/").content.decode()
+    assert 'id="open-count">1<' in first
+    make_case(shop, voc, title="두 번째")
+    assert 'id="open-count">1<' in as_manager.get("/voc/").content.decode()  # the page does not recompute
+    refresh_board.call()
+    assert 'id="open-count">2<' in as_manager.get("/voc/").content.decode()
