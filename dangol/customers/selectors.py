@@ -121,6 +121,7 @@ class TimelineEntry:
     staff: str
     amount: int | None = None
     status: str = ""
+    ref_id: int | None = None
 
 
 TIMELINE_KINDS = ("interaction", "order", "note", "promise")
@@ -159,7 +160,7 @@ def customer_timeline(
         for i in qs.order_by("-occurred_at")[:limit]:
             entries.append(TimelineEntry(
                 "interaction", i.occurred_at, i.summary, i.body, i.touchpoint.name, i.touchpoint_id,
-                i.get_type_display(), staff_name(i.staff),
+                i.get_type_display(), staff_name(i.staff), ref_id=i.pk,
             ))
     if kind in ("", "order"):
         oqs = Order.objects.filter(customer=customer).select_related("touchpoint").prefetch_related("lines")

@@ -389,3 +389,29 @@ def can_work_on(user: User, case: Case) -> bool:
 def require_work_on(user: User, case: Case) -> None:
     if not can_work_on(user, case):
         raise PermissionDenied("이 건을 처리할 권한이 없습니다(다른 팀 담당).")
+
+
+@transaction.atomic
+def case_link_customer(*, case: Case, customer: Customer, by: User) -> Case:
+    """An unknown contact turns out to be a known customer: link the case (and keep the contact details)."""
+    if case.customer_id:
+        raise ValidationError("이미 고객과 연결된 건입니다.")
+    if customer.status != Customer.Status.ACTIVE:
+        raise ValidationError("병합된 고객에게는 연결할 수 없습니다.")
+    case = _save(case, customer=customer)
+    _event(case, "linked", f"고객 #{customer.pk}와 연결", by=by, customer=customer.pk)
+    return case
+
+
+@transaction.atomic
+def case_make_promise(*, case: Case, by: User, text: str, due_at: dt.datetime) -> Any:
+    """A promise made during the case ("refund by Thursday") becomes a tracked promise on the customer."""
+    from dangol.promises.services import promise_make
+
+    if case.customer is None:
+        raise ValidationError("고객과 연결된 건에서만 약속을 기록할 수 있습니다.")
+    promise = promise_make(customer=case.customer, owner=by, text=text, due_at=due_at, by=by)
+    Case.objects.filter(pk=case.pk).update(version=F("version") + 1)
+    _event(case, "promise", f"약속: {promise.text} (기한 {timezone.localtime(due_at):%Y-%m-%d %H:%M})", by=by,
+           promise=promise.pk)
+    return promise

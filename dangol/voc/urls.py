@@ -11,6 +11,7 @@ urlpatterns = [
     path("new/", views.case_new, name="new"),
     path("<int:pk>/", views.case_detail, name="case"),
     path("<int:pk>/act/<str:action>/", views.case_act, name="act"),
+    path("<int:pk>/evidence.csv", views.case_evidence, name="evidence"),
     path("silent/", views.silent, name="silent"),
     path("flags/", views.flag_list, name="flags"),
     path("flags/new/<int:customer_id>/", views.flag_create, name="flag_create"),

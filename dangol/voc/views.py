@@ -10,6 +10,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -17,7 +18,7 @@ from django.views.decorators.http import require_POST
 from dangol.accounts.models import Team
 from dangol.accounts.services import staff_of
 from dangol.customers.models import Customer
-from dangol.interactions.models import Touchpoint
+from dangol.interactions.models import Interaction, Touchpoint
 from dangol.voc import flags, selectors, services
 from dangol.voc.forms import CaseForm, IntakeForm, QueueFilterForm
 from dangol.voc.models import (
@@ -104,21 +105,31 @@ def case_new(request: HttpRequest) -> HttpResponse:
     cid = request.GET.get("customer") or request.POST.get("customer")
     if cid and str(cid).isdigit():
         customer = Customer.objects.filter(pk=int(cid)).first()
-    form = CaseForm(request.POST or None)
+    interaction = None
+    iid = request.GET.get("interaction") or request.POST.get("interaction")
+    if customer and iid and str(iid).isdigit():
+        interaction = Interaction.objects.filter(pk=int(iid), customer=customer).select_related("touchpoint").first()
+    initial = {}
+    if interaction:
+        kind = {"complaint": "complaint", "praise": "praise"}.get(interaction.type, "inquiry")
+        initial = {"title": interaction.summary, "body": interaction.body, "kind": kind,
+                   "touchpoint": interaction.touchpoint_id}
+    form = CaseForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
             case = services.case_open(
                 customer=customer, kind=d["kind"], title=d["title"], body=d["body"], channel=d["channel"],
                 touchpoint=d["touchpoint"], category=d["category"], priority=d["priority"], by=staff_of(request),
-                contact_name=d["contact_name"], contact_info=d["contact_info"],
+                contact_name=d["contact_name"], contact_info=d["contact_info"], interaction=interaction,
             )
         except ValidationError as exc:
             for field, msgs in exc.message_dict.items():
                 form.add_error(field if field in form.fields else None, msgs)
         else:
             return redirect("voc:case", pk=case.pk)
-    return render(request, "voc/new.html", {"nav": "voc", "form": form, "customer": customer})
+    return render(request, "voc/new.html", {"nav": "voc", "form": form, "customer": customer,
+                                            "interaction": interaction})
 
 
 def _case_context(request: HttpRequest, case: Case, flash: str = "") -> dict[str, Any]:
@@ -162,7 +173,7 @@ def _errors(exc: ValidationError | str) -> HttpResponse:
     return response
 
 
-ACTIONS = ("step", "assign", "handoff", "category", "difficult", "warning", "end_contact", "resolve", "close",
+ACTIONS = ("step", "link_customer", "promise", "assign", "handoff", "category", "difficult", "warning", "end_contact", "resolve", "close",
            "satisfaction", "pause", "resume", "accept_handoff")
 
 
@@ -198,6 +209,28 @@ def _dispatch(action: str, case: Case, user: User, p: Any, version: int | None) 
     if action == "step":
         services.case_record_step(case=case, step=p.get("step", ""), by=user, note=p.get("note", ""))
         return _("단계를 기록했습니다.")
+    if action == "link_customer":
+        from dangol.customers.phone import InvalidPhone, normalize_phone
+
+        raw = (p.get("phone") or "").strip()
+        try:
+            customer = Customer.objects.filter(phone=normalize_phone(raw), status="active").first() if raw else None
+        except InvalidPhone as exc:
+            raise ValidationError({"phone": str(exc)}) from exc
+        if customer is None:
+            raise ValidationError({"phone": "그 전화번호의 고객이 없습니다."})
+        services.case_link_customer(case=case, customer=customer, by=user)
+        return _("고객과 연결했습니다.")
+    if action == "promise":
+        from django.utils.dateparse import parse_datetime
+
+        due = parse_datetime(p.get("due_at") or "")
+        if due is None:
+            raise ValidationError({"due_at": "기한을 입력하세요."})
+        if timezone.is_naive(due):
+            due = timezone.make_aware(due)
+        services.case_make_promise(case=case, by=user, text=p.get("text", ""), due_at=due)
+        return _("약속을 등록했습니다. 기한 안에 지켜 주세요.")
     if action == "assign":
         services.case_assign(case=case, assignee=user_from("assignee"), by=user, expected_version=version)
         return _("담당자를 지정했습니다.")
@@ -332,3 +365,26 @@ def intake(request: HttpRequest) -> HttpResponse:
         number = case.number
         form = IntakeForm()
     return render(request, "voc/intake.html", {"form": form, "number": number})
+
+
+@permission_required("voc.view_case", raise_exception=True)
+def case_evidence(request: HttpRequest, pk: int) -> HttpResponse:
+    """The case timeline as a CSV, e.g. as evidence for a worker harmed by abuse (산업안전보건법 제41조)."""
+    import csv
+
+    from dangol.privacy.models import AccessLog
+    from dangol.privacy.services import access_log_write
+
+    case = get_object_or_404(Case, pk=pk)
+    access_log_write(staff=staff_of(request), action=AccessLog.Action.EXPORT, fields=["case_timeline"],
+                     customer_id=case.customer_id, request=request, detail=f"VOC 경과 내보내기 {case.number}")
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{case.number}-timeline.csv"'
+    response.write("\ufeff")
+    writer = csv.writer(response)
+    writer.writerow(["at", "by", "kind", "message"])
+    writer.writerow([timezone.localtime(case.created_at).strftime("%Y-%m-%d %H:%M:%S"), "", "body", case.body])
+    for event in case.events.select_related("by").order_by("at", "id"):
+        writer.writerow([timezone.localtime(event.at).strftime("%Y-%m-%d %H:%M:%S"),
+                         event.by.get_username() if event.by else "", event.kind, event.message])
+    return response

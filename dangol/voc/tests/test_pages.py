@@ -144,3 +144,32 @@ def test_board_reads_the_snapshot_the_job_refreshes(as_manager: Client, shop, vo
     assert 'id="open-count">1<' in as_manager.get("/voc/").content.decode()  # the page does not recompute
     refresh_board.call()
     assert 'id="open-count">2<' in as_manager.get("/voc/").content.decode()
+
+
+def test_case_from_an_interaction_a_promise_and_an_unknown_contact_linked_later(as_agent: Client, shop, voc):
+    from dangol.interactions.services import interaction_log
+    from dangol.privacy.models import AccessLog
+    from dangol.promises.models import Promise
+
+    interaction = interaction_log(customer=shop["hong"], touchpoint=shop["call"], type="complaint",
+                                  summary="배송 지연 불만", body="이틀 늦음", staff=shop["agent"])
+    form = as_agent.get(f"/voc/new/?customer={shop['hong'].pk}&interaction={interaction.pk}").content.decode()
+    assert 'value="배송 지연 불만"' in form
+    as_agent.post(f"/voc/new/?customer={shop['hong'].pk}&interaction={interaction.pk}", {
+        "kind": "complaint", "title": "배송 지연 불만", "priority": "normal", "channel": "phone",
+        "customer": shop["hong"].pk, "interaction": interaction.pk})
+    case = Case.objects.get()
+    assert case.interaction == interaction
+    r = as_agent.post(f"/voc/{case.pk}/act/promise/", {"text": "목요일까지 환불", "due_at": "2099-01-01T10:00"},
+                      HTTP_HX_REQUEST="true")
+    assert "약속을 등록했습니다" in r.content.decode()
+    assert Promise.objects.get().customer == shop["hong"] and case.events.filter(kind="promise").exists()
+
+    unknown = services.case_open(customer=None, kind="inquiry", title="전화 문의", contact_name="김영희",
+                                 contact_info="010-9876-5432", by=shop["agent"])
+    r = as_agent.post(f"/voc/{unknown.pk}/act/link_customer/", {"phone": "01098765432"}, HTTP_HX_REQUEST="true")
+    assert "고객과 연결했습니다" in r.content.decode()
+    assert Case.objects.get(pk=unknown.pk).customer == shop["kim"]
+    evidence = as_agent.get(f"/voc/{case.pk}/evidence.csv").content.decode()
+    assert "promise" in evidence and "목요일까지 환불" in evidence
+    assert AccessLog.objects.filter(action="export", customer_id=shop["hong"].pk).exists()
