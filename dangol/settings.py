@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from dangol.env import env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = Path(env_str("DANGOL_VAR_DIR", str(BASE_DIR / "var")))
+VAR_DIR = Path(env_str("DANGOL_VAR_DIR", str(BASE_DIR / "var"))).resolve()
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 (VAR_DIR / "static").mkdir(exist_ok=True)
 

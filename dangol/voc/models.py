@@ -213,6 +213,7 @@ class Case(models.Model):
             models.Index(fields=["status", "resolution_due"], name="case_status_due"),
             models.Index(fields=["team", "status"], name="case_team_status"),
             models.Index(fields=["assignee", "status"], name="case_assignee_status"),
+            models.Index(fields=["dedicated_handler", "status"], name="case_handler_status"),
             models.Index(fields=["customer", "-created_at"], name="case_customer_time"),
             models.Index(fields=["category", "created_at"], name="case_category_time"),
         ]

@@ -27,7 +27,7 @@ class QueueFilters:
 
 
 def case_queue(user: User, filters: QueueFilters) -> QuerySet[Case]:
-    qs = Case.objects.select_related("customer", "category", "team", "assignee__staff")
+    qs = Case.objects.select_related("customer", "category__parent", "team", "assignee__staff")
     team_id = getattr(getattr(user, "staff", None), "team_id", None)
     if filters.status:
         qs = qs.filter(status=filters.status)
@@ -55,16 +55,19 @@ def case_queue(user: User, filters: QueueFilters) -> QuerySet[Case]:
 
 
 def queue_counts(user: User) -> dict[str, int]:
+    """One small COUNT per queue, each answered from its own composite index (one query with FILTER
+    clauses would read every open case)."""
     team_id = getattr(getattr(user, "staff", None), "team_id", None)
     open_ = Case.objects.filter(status__in=OPEN_STATUSES)
     soon = timezone.now() + dt.timedelta(hours=2)
-    return open_.aggregate(
-        mine=Count("id", filter=Q(assignee=user) | Q(dedicated_handler=user)),
-        team=Count("id", filter=Q(team_id=team_id)),
-        unassigned=Count("id", filter=Q(assignee__isnull=True)),
-        breaching=Count("id", filter=Q(resolution_due__lt=soon)),
-        all=Count("id"),
-    )
+    mine = open_.filter(assignee=user).count() + open_.filter(dedicated_handler=user).exclude(assignee=user).count()
+    return {
+        "mine": mine,
+        "team": open_.filter(team_id=team_id).count() if team_id else 0,
+        "unassigned": open_.filter(assignee__isnull=True).count(),
+        "breaching": open_.filter(resolution_due__lt=soon).count(),
+        "all": open_.count(),
+    }
 
 
 @dataclass
