@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib.auth.decorators import login_not_required
+from django.core.cache import cache
 from django.db.models import Count, Sum
 from django.db.models.functions import TruncMonth
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -23,7 +24,9 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"ok": True})
 
 
-def home(request: HttpRequest) -> HttpResponse:
+def _business_stats() -> dict[str, object]:
+    """Company-wide figures for the home page. They scan orders and interactions, so they are cached
+    for five minutes in the shared file cache rather than computed on every page view."""
     now = timezone.now()
     since = (timezone.localtime(now) - dt.timedelta(days=365)).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
     monthly = list(
@@ -41,8 +44,7 @@ def home(request: HttpRequest) -> HttpResponse:
     )
     promise_counts = dict(Promise.objects.values_list("status").annotate(n=Count("id")).order_by())
     resolved = promise_counts.get("kept", 0) + promise_counts.get("broken", 0)
-    context = {
-        "nav": "home",
+    return {
         "customer_count": Customer.objects.filter(status=Customer.Status.ACTIVE).count(),
         "orders_90d": Order.objects.filter(ordered_at__gte=now - dt.timedelta(days=90)).count(),
         "open_promises": promise_counts.get("open", 0),
@@ -51,7 +53,13 @@ def home(request: HttpRequest) -> HttpResponse:
         "chart_revenue": [int(m["revenue"] or 0) for m in monthly],
         "chart_tp_labels": [r["touchpoint__name"] for r in by_touchpoint],
         "chart_tp_counts": [r["n"] for r in by_touchpoint],
-        "my_promises": Promise.objects.filter(owner=staff_of(request), status=Promise.Status.OPEN)
-        .select_related("customer").order_by("due_at")[:10],
+        "computed_at": now,
     }
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    context: dict[str, object] = dict(cache.get_or_set("web:home:stats", _business_stats, 300) or {})
+    context["nav"] = "home"
+    context["my_promises"] = (Promise.objects.filter(owner=staff_of(request), status=Promise.Status.OPEN)
+                              .select_related("customer").order_by("due_at")[:10])
     return render(request, "web/home.html", context)
