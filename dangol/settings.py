@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "dangol.imports",
     "dangol.voc",
     "dangol.surveys",
+    "dangol.loyalty",
     "dangol.web",
     "dangol.api",
 ]

@@ -19,6 +19,7 @@ urlpatterns = [
     path("imports/", include("dangol.imports.urls")),
     path("voc/", include("dangol.voc.urls")),
     path("surveys/", include("dangol.surveys.urls")),
+    path("value/", include("dangol.loyalty.urls")),
     path("privacy/", include("dangol.privacy.urls")),
     path("", include("dangol.web.urls")),
 ]

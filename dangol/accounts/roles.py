@@ -30,7 +30,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.ANALYST: _READ + ["imports.view_importjob"],
     Role.VIEWER: _READ,
 }
-_PROJECT_APPS = ["accounts", "privacy", "customers", "interactions", "orders", "promises", "imports", "voc", "surveys"]
+_PROJECT_APPS = ["accounts", "privacy", "customers", "interactions", "orders", "promises", "imports", "voc", "surveys",
+                 "loyalty"]
 
 
 def _extensions() -> dict[str, list[str]]:

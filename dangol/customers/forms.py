@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dangol.customers.models import ConsentPurpose, ConsentStage, Customer
 from dangol.interactions.models import Interaction, Touchpoint
+from dangol.loyalty.models import LadderStage, ValueTier
 
 
 class CustomerFilterForm(forms.Form):
@@ -17,6 +18,8 @@ class CustomerFilterForm(forms.Form):
         required=False, label=_("매장"), queryset=Touchpoint.objects.filter(channel=Touchpoint.Channel.STORE),
         empty_label=_("전체"),
     )
+    tier = forms.ChoiceField(required=False, label=_("가치 등급"), choices=[("", _("전체"))] + list(ValueTier.choices))
+    stage = forms.ChoiceField(required=False, label=_("관계 단계"), choices=[("", _("전체"))] + list(LadderStage.choices))
     joined_from = forms.DateField(required=False, label=_("가입일 from"), widget=forms.DateInput(attrs={"type": "date"}))
     joined_to = forms.DateField(required=False, label=_("가입일 to"), widget=forms.DateInput(attrs={"type": "date"}))
 

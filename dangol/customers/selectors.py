@@ -24,6 +24,8 @@ class CustomerFilters:
     store: int | None = None
     joined_from: dt.date | None = None
     joined_to: dt.date | None = None
+    tier: str = ""
+    stage: str = ""
 
 
 def _prefix_range(field: str, prefix: str) -> Q:
@@ -56,6 +58,10 @@ def customer_search(filters: CustomerFilters) -> QuerySet[Customer]:
             qs = qs.filter(_prefix_range("name", q) | Q(external_id=q) | _prefix_range("email", q.lower()))
     if filters.tag:
         qs = qs.filter(tags__name=filters.tag)
+    if filters.tier:
+        qs = qs.filter(value__value_tier=filters.tier)
+    if filters.stage:
+        qs = qs.filter(value__stage=filters.stage)
     if filters.consent_stage:
         qs = qs.filter(consent_stage=filters.consent_stage)
     if filters.store:
@@ -65,7 +71,7 @@ def customer_search(filters: CustomerFilters) -> QuerySet[Customer]:
         qs = qs.filter(joined_at__gte=dt.datetime.combine(filters.joined_from, dt.time.min, tzinfo=tz))
     if filters.joined_to:
         qs = qs.filter(joined_at__lt=dt.datetime.combine(filters.joined_to + dt.timedelta(days=1), dt.time.min, tzinfo=tz))
-    return qs.select_related("home_store").order_by("-joined_at", "-id")
+    return qs.select_related("home_store", "value").order_by("-joined_at", "-id")
 
 
 def latest_preferences(customer: Customer) -> list[Preference]:

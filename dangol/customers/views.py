@@ -31,6 +31,7 @@ from dangol.customers.forms import (
 from dangol.customers.models import Consent, ConsentPurpose, Customer, Tag
 from dangol.interactions.models import Interaction, Touchpoint
 from dangol.interactions.services import interaction_log
+from dangol.loyalty.selectors import customer_value
 from dangol.privacy.masking import mask_email, mask_name, mask_phone
 from dangol.privacy.models import AccessLog
 from dangol.privacy.services import access_log_write, can_see_personal_data
@@ -47,6 +48,7 @@ def _filters(request: HttpRequest) -> tuple[CustomerFilterForm, selectors.Custom
         return form, selectors.CustomerFilters(
             q=d["q"] or "", tag=d["tag"] or "", consent_stage=d["consent_stage"] or "",
             store=d["store"].pk if d["store"] else None, joined_from=d["joined_from"], joined_to=d["joined_to"],
+            tier=d["tier"] or "", stage=d["stage"] or "",
         )
     return form, selectors.CustomerFilters()
 
@@ -151,6 +153,7 @@ def _profile_context(request: HttpRequest, customer: Customer, *, unmasked: bool
         "tags": list(customer.tags.all()),
         "duplicates": services.duplicates_of(customer) if customer.status == Customer.Status.ACTIVE else [],
         "voc": customer_voc(customer.pk),
+        "value": customer_value(customer.pk),
         "note_form": NoteForm(),
         "interaction_form": InteractionForm(),
         "promise_form": PromiseForm(),

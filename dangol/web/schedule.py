@@ -18,6 +18,7 @@ SCHEDULE: list[tuple[str, int | None]] = [
     ("dangol.voc.tasks.check_slas", 60),
     ("dangol.voc.tasks.refresh_board", 60),
     ("dangol.voc.tasks.check_recurrence", 3600),
+    ("dangol.loyalty.tasks.refresh_customer_value", 86400),
 ]
 
 

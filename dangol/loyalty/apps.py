@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class LoyaltyConfig(AppConfig):
+    name = "dangol.loyalty"
+    label = "loyalty"
+    default_auto_field = "django.db.models.BigAutoField"

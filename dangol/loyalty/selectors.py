@@ -1,0 +1,98 @@
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, F, Q, Sum
+
+from dangol.loyalty.models import (
+    RFM_SEGMENTS_KO,
+    STAGE_ORDER,
+    CustomerValue,
+    LadderStage,
+    ValueRun,
+    ValueTier,
+)
+
+HIGH_TIERS = (ValueTier.SUPER, ValueTier.SUPERIOR)
+
+
+@dataclass
+class ValuePage:
+    run: ValueRun | None
+    tiers: list[tuple[str, str, int, int]]  # value, label, customers, clv
+    stages: list[tuple[str, str, int]]
+    segments: list[tuple[str, str, int]]
+    clv_histogram: list[tuple[str, int]]
+    moved_up: int
+    moved_down: int
+    movements: list[tuple[str, str, int]]
+    top20_share_past: float | None
+    top20_share_clv: float | None
+    report: dict[str, Any]
+
+
+def value_page() -> ValuePage:
+    run = ValueRun.objects.filter(status=ValueRun.Status.DONE).first()
+    tier_rows: dict[str, tuple[int, int]] = {
+        tier: (n, int(clv or 0))
+        for tier, n, clv in CustomerValue.objects.values_list("value_tier").annotate(
+            n=Count("customer_id"), clv=Sum("clv")).order_by().values_list("value_tier", "n", "clv")
+    }
+    tiers = [(v, str(label), *tier_rows.get(v, (0, 0))) for v, label in ValueTier.choices]
+    stage_counts = dict(CustomerValue.objects.values_list("stage").annotate(n=Count("customer_id")).order_by())
+    stages = [(v, str(label), stage_counts.get(v, 0)) for v, label in LadderStage.choices]
+    segments = sorted(((s, RFM_SEGMENTS_KO.get(s, s), n) for s, n in CustomerValue.objects.exclude(rfm_segment="")
+                       .values_list("rfm_segment").annotate(n=Count("customer_id")).order_by()), key=lambda t: -t[2])
+    bounds = [0, 100_000, 300_000, 1_000_000, 3_000_000, 10_000_000]
+    histogram = []
+    for lo, hi in zip(bounds, [*bounds[1:], None], strict=True):
+        qs = CustomerValue.objects.filter(clv__gte=lo, frequency__gt=0)
+        if hi is not None:
+            qs = qs.filter(clv__lt=hi)
+        label = f"₩{lo // 10_000:,}만+" if hi is None else f"₩{lo // 10_000:,}–{hi // 10_000:,}만"
+        histogram.append((label, qs.count()))
+    moved = CustomerValue.objects.exclude(previous_stage="").exclude(previous_stage=F("stage"))
+    up = down = 0
+    movement_counts: dict[tuple[str, str], int] = {}
+    for prev, cur, n in moved.values_list("previous_stage", "stage").annotate(n=Count("customer_id")).order_by():
+        if prev in STAGE_ORDER and cur in STAGE_ORDER:
+            if STAGE_ORDER.index(cur) > STAGE_ORDER.index(prev):
+                up += n
+            else:
+                down += n
+        movement_counts[(prev, cur)] = n
+    labels = dict(LadderStage.choices)
+    movements = sorted(((f"{labels.get(p, p)} → {labels.get(c, c)}", "up" if STAGE_ORDER.index(c) > STAGE_ORDER.index(p)
+                         else "down", n) for (p, c), n in movement_counts.items()
+                        if p in STAGE_ORDER and c in STAGE_ORDER), key=lambda t: -t[2])
+    report = run.report if run else {}
+    pareto = report.get("pareto") or {}
+    return ValuePage(
+        run=run, tiers=tiers, stages=stages, segments=segments, clv_histogram=histogram, moved_up=up,
+        moved_down=down, movements=movements[:12],
+        top20_share_past=_float(pareto.get("top20_revenue_share")),
+        top20_share_clv=_float(pareto.get("top20_clv_share") or pareto.get("top20_share_by_clv")),
+        report=report,
+    )
+
+
+def _float(value: Any) -> float | None:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def silent_defection(*, threshold: float = 0.5, limit: int = 100) -> list[CustomerValue]:
+    """High-tier customers whose probability of still being active fell below the threshold, by value at risk."""
+    return list(
+        CustomerValue.objects.filter(value_tier__in=HIGH_TIERS, probability_alive__lt=threshold)
+        .filter(Q(previous_probability_alive__isnull=True) | Q(previous_probability_alive__gte=threshold)
+                | Q(previous_tier__in=HIGH_TIERS))
+        .select_related("customer").order_by("-clv")[:limit]
+    )
+
+
+def customer_value(customer_id: int) -> CustomerValue | None:
+    return CustomerValue.objects.filter(customer_id=customer_id).first()
