@@ -128,6 +128,7 @@ class TimelineEntry:
     amount: int | None = None
     status: str = ""
     ref_id: int | None = None
+    analysis: dict[str, Any] | None = None
 
 
 TIMELINE_KINDS = ("interaction", "order", "note", "promise")
@@ -166,7 +167,7 @@ def customer_timeline(
         for i in qs.order_by("-occurred_at")[:limit]:
             entries.append(TimelineEntry(
                 "interaction", i.occurred_at, i.summary, i.body, i.touchpoint.name, i.touchpoint_id,
-                i.get_type_display(), staff_name(i.staff), ref_id=i.pk,
+                i.get_type_display(), staff_name(i.staff), ref_id=i.pk, analysis=i.text_analysis,
             ))
     if kind in ("", "order"):
         oqs = Order.objects.filter(customer=customer).select_related("touchpoint").prefetch_related("lines")

@@ -68,6 +68,8 @@ class Interaction(models.Model):
     type = models.CharField(_("유형"), max_length=20, choices=Type.choices)
     summary = models.CharField(_("요약"), max_length=200)
     body = models.TextField(_("내용"), blank=True)
+    # Intent, emotion, difficult-customer cues and keywords read from the text (dangol.textmining).
+    text_analysis = models.JSONField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

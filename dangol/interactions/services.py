@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from dangol.customers.models import Customer
 from dangol.interactions.models import Interaction, Touchpoint
+from dangol.web.text import mask_text, read_text
 
 
 @transaction.atomic
@@ -37,7 +38,8 @@ def interaction_log(
         errors["customer"] = "병합된 고객에게는 기록할 수 없습니다. 병합된 고객을 사용하세요."
     if errors:
         raise ValidationError(errors)
+    summary, body = mask_text(summary), mask_text((body or "").strip())
     return Interaction.objects.create(
-        customer=customer, touchpoint=touchpoint, type=type, summary=summary, body=(body or "").strip(),
-        staff=staff, occurred_at=when,
+        customer=customer, touchpoint=touchpoint, type=type, summary=summary, body=body,
+        staff=staff, occurred_at=when, text_analysis=read_text(f"{summary}\n{body}"),
     )

@@ -178,6 +178,7 @@ class Case(models.Model):
                                  related_name="assigned_cases", verbose_name=_("담당자"))
     title = models.CharField(_("제목"), max_length=200)
     body = models.TextField(_("내용"), blank=True)
+    text_analysis = models.JSONField(null=True, blank=True)
     source_ref = models.CharField(max_length=100, null=True, blank=True, unique=True)
     created_at = models.DateTimeField(db_index=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
@@ -387,3 +388,34 @@ class SavedFilter(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ReplyTemplate(models.Model):
+    """An empathetic reply for an intent and emotion (acknowledge the feeling first, then the context; 002)."""
+
+    intent = models.CharField(_("의도"), max_length=20, blank=True)
+    emotion = models.CharField(_("감정"), max_length=20, blank=True)
+    text = models.TextField(_("답변 문안"))
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["intent", "emotion"]
+        verbose_name = _("공감 답변 문안")
+        verbose_name_plural = _("공감 답변 문안")
+
+    def __str__(self) -> str:
+        return f"{self.intent or '*'}/{self.emotion or '*'}"
+
+
+class TextLabel(models.Model):
+    """A staff correction of the intent/emotion read from a text: training data for the next model."""
+
+    text = models.TextField()
+    intent = models.CharField(max_length=20)
+    emotion = models.CharField(max_length=20)
+    case = models.ForeignKey(Case, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.intent}/{self.emotion}"

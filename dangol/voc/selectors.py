@@ -86,6 +86,7 @@ class Board:
     handoffs_met_rate: float | None
     prevention: list[PreventionAction]
     difficult: list[Any] = field(default_factory=list)
+    rising: list[Any] = field(default_factory=list)
 
 
 def voc_board(*, now: dt.datetime | None = None) -> Board:
@@ -138,7 +139,24 @@ def voc_board(*, now: dt.datetime | None = None) -> Board:
         prevention=list(PreventionAction.objects.filter(status=PreventionAction.Status.OPEN)
                         .select_related("category", "owner_team", "product", "touchpoint")[:10]),
         difficult=difficult,
+        rising=rising_issues(now=moment),
     )
+
+
+def rising_issues(*, now: dt.datetime | None = None, weeks: int = 8, limit: int = 10) -> list[Any]:
+    """Terms in case texts rising this week against their own baseline (dangol.textmining.rising_terms)."""
+    try:
+        from dangol.textmining import rising_terms
+    except ImportError:
+        return []
+    moment = now or timezone.now()
+    since = moment - dt.timedelta(weeks=weeks + 1)
+    records = [(timezone.localtime(at).date(), f"{title}\n{body}") for at, title, body in
+               Case.objects.filter(created_at__gte=since, created_at__lte=moment).values_list("created_at", "title", "body")
+               .iterator(chunk_size=5000)]
+    if not records:
+        return []
+    return list(rising_terms(records, now=timezone.localtime(moment).date(), weeks=weeks))[:limit]
 
 
 BOARD_CACHE_KEY = "voc:board:v1"

@@ -29,6 +29,7 @@ from dangol.voc.models import (
     Step,
 )
 from dangol.voc.sla import business_calendar, due_times
+from dangol.web.text import mask_text, read_text
 
 
 class CaseConflict(Exception):
@@ -84,6 +85,7 @@ def case_open(
         errors["customer"] = "고객을 선택하거나 연락처를 입력하세요."
     if errors:
         raise ValidationError(errors)
+    title, body = mask_text(title), mask_text((body or "").strip())
     now = opened_at or timezone.now()
     first_due, resolution_due = due_times(opened_at=now, priority=priority, category=category)
     team = (category.owner() if category else None)
@@ -92,7 +94,8 @@ def case_open(
             case = Case.objects.create(
                 number=f"TMP-{uuid.uuid4().hex[:12]}", kind=kind, priority=priority, channel=channel, customer=customer,
                 contact_name=contact_name[:60], contact_info=contact_info[:120], touchpoint=touchpoint,
-                interaction=interaction, category=category, team=team, title=title[:200], body=(body or "").strip(),
+                interaction=interaction, category=category, team=team, title=title[:200], body=body,
+                text_analysis=read_text(f"{title}\n{body}"),
                 source_ref=source_ref or None, created_at=now, created_by=by, first_response_due=first_due,
                 resolution_due=resolution_due,
             )
@@ -180,7 +183,7 @@ def case_record_step(*, case: Case, step: str, by: User, note: str = "") -> Case
         raise ValidationError({"step": f"알 수 없는 단계입니다: {step}"})
     if not case.is_open and step != Step.FOLLOW_UP:
         raise ValidationError("종결된 건입니다.")
-    note = (note or "").strip()
+    note = mask_text((note or "").strip())
     if step == Step.LISTEN and not note:
         raise ValidationError({"note": "고객이 한 말을 그대로 기록하세요."})
     if step == Step.CONFIRM and not note:
@@ -415,3 +418,37 @@ def case_make_promise(*, case: Case, by: User, text: str, due_at: dt.datetime) -
     _event(case, "promise", f"약속: {promise.text} (기한 {timezone.localtime(due_at):%Y-%m-%d %H:%M})", by=by,
            promise=promise.pk)
     return promise
+
+
+def reply_suggestion(case: Case) -> str:
+    """The team's empathetic reply for this case's intent and emotion (most specific template wins)."""
+    from dangol.voc.models import ReplyTemplate
+
+    analysis = case.text_analysis or {}
+    intent, emotion = analysis.get("intent", ""), analysis.get("emotion", "")
+    for i, e in ((intent, emotion), (intent, ""), ("", "")):
+        template = ReplyTemplate.objects.filter(intent=i, emotion=e).first()
+        if template:
+            issue = case.category.name if case.category else case.title[:20]
+            return template.text.replace("{issue}", issue)
+    return ""
+
+
+INTENTS = ("complaint", "inquiry", "purchase", "renewal", "cancellation", "praise")
+EMOTIONS = ("anger", "disappointment", "anxiety", "neutral", "satisfaction")
+
+
+@transaction.atomic
+def case_correct_reading(*, case: Case, intent: str, emotion: str, by: User) -> Case:
+    """An agent corrects the intent/emotion read from the text; the correction becomes training data."""
+    from dangol.voc.models import TextLabel
+
+    if intent not in INTENTS or emotion not in EMOTIONS:
+        raise ValidationError("의도와 감정을 목록에서 고르세요.")
+    analysis = dict(case.text_analysis or {})
+    analysis.update(intent=intent, emotion=emotion, corrected_by=by.get_username())
+    TextLabel.objects.create(text=f"{case.title}\n{case.body}", intent=intent, emotion=emotion, case=case, by=by)
+    Case.objects.filter(pk=case.pk).update(text_analysis=analysis, version=F("version") + 1)
+    case.refresh_from_db()
+    _event(case, "reading_corrected", f"의도/감정 수정: {intent}/{emotion}", by=by)
+    return case

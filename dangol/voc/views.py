@@ -150,6 +150,8 @@ def _case_context(request: HttpRequest, case: Case, flash: str = "") -> dict[str
         "assignees": _assignable(), "flag": flags.active_flag(case.customer_id),
         "can_work": services.can_work_on(user, case),
         "can_override": user.has_perm("voc.override_case_step"),
+        "reading": case.text_analysis or {}, "reply": services.reply_suggestion(case),
+        "intents": services.INTENTS, "emotions": services.EMOTIONS,
         "address_as": masked_address_as(case.customer, unmasked=False) if case.customer else case.contact_name,
     }
 
@@ -173,7 +175,7 @@ def _errors(exc: ValidationError | str) -> HttpResponse:
     return response
 
 
-ACTIONS = ("step", "link_customer", "promise", "assign", "handoff", "category", "difficult", "warning", "end_contact", "resolve", "close",
+ACTIONS = ("step", "correct_reading", "link_customer", "promise", "assign", "handoff", "category", "difficult", "warning", "end_contact", "resolve", "close",
            "satisfaction", "pause", "resume", "accept_handoff")
 
 
@@ -209,6 +211,9 @@ def _dispatch(action: str, case: Case, user: User, p: Any, version: int | None) 
     if action == "step":
         services.case_record_step(case=case, step=p.get("step", ""), by=user, note=p.get("note", ""))
         return _("단계를 기록했습니다.")
+    if action == "correct_reading":
+        services.case_correct_reading(case=case, intent=p.get("intent", ""), emotion=p.get("emotion", ""), by=user)
+        return _("고쳐 주신 내용은 다음 학습에 반영됩니다.")
     if action == "link_customer":
         from dangol.customers.phone import InvalidPhone, normalize_phone
 
