@@ -1,0 +1,498 @@
+"""Use cases of satisfaction measurement: build a survey, invite, answer (with the closed loop), record."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import secrets
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from dangol.accounts.models import Team
+from dangol.customers.models import Consent, Customer
+from dangol.interactions.models import Interaction, Touchpoint
+from dangol.surveys.models import Answer, Aspect, Dimension, Invitation, Question, Response, Survey
+from dangol.web.text import mask_text
+
+TOKEN_SALT = "dangol.surveys.invitation"  # noqa: S105 (a signing salt, not a secret)
+CODE_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
+MARKETING_BY_CHANNEL = {"sms": "marketing_sms", "email": "marketing_email", "kakao": "marketing_kakao"}
+MAX_TEXT = 4000
+
+
+class LinkError(Exception):
+    """A survey link that cannot be answered; the message is shown to the respondent as is."""
+
+    def __init__(self, message: str, *, code: str):
+        super().__init__(message)
+        self.code = code
+
+
+# ---------------------------------------------------------------- building surveys
+
+@transaction.atomic
+def survey_create(
+    *, code: str, title: str, kind: str = Survey.Kind.CUSTOMER, by: User | None = None, title_en: str = "",
+    intro: str = "", trigger: str = Survey.Trigger.MANUAL, touchpoint: Touchpoint | None = None,
+    owner_team: Team | None = None, anonymous: bool = False, promotional: bool = False, link_days: int = 14,
+) -> Survey:
+    errors: dict[str, str] = {}
+    code = (code or "").strip().lower()
+    title = (title or "").strip()
+    if not CODE_RE.match(code):
+        errors["code"] = "코드는 영문 소문자, 숫자, -, _ 로 40자 이내여야 합니다."
+    elif Survey.objects.filter(code=code).exists():
+        errors["code"] = f"이미 쓰는 코드입니다: {code}"
+    if not title:
+        errors["title"] = "제목을 입력하세요."
+    if kind not in Survey.Kind.values:
+        errors["kind"] = f"알 수 없는 설문 종류입니다: {kind}"
+    if trigger not in Survey.Trigger.values:
+        errors["trigger"] = f"알 수 없는 발송 시점입니다: {trigger}"
+    if not 1 <= link_days <= 365:
+        errors["link_days"] = "링크 유효 기간은 1~365일이어야 합니다."
+    if errors:
+        raise ValidationError(errors)
+    return Survey.objects.create(
+        code=code, title=title[:200], title_en=title_en[:200], intro=intro, kind=kind, trigger=trigger,
+        touchpoint=touchpoint, owner_team=owner_team, anonymous=anonymous or kind == Survey.Kind.PULSE,
+        promotional=promotional, link_days=link_days, created_by=by,
+    )
+
+
+@transaction.atomic
+def question_add(
+    *, survey: Survey, kind: str, text: str, code: str = "", aspect: str = Aspect.OVERALL, dimension: str = "",
+    choices: list[str] | None = None, required: bool = True, text_en: str = "", stated_importance: int | None = None,
+) -> Question:
+    errors: dict[str, str] = {}
+    text = (text or "").strip()
+    if kind not in Question.Kind.values:
+        errors["kind"] = f"알 수 없는 문항 유형입니다: {kind}"
+    if not text:
+        errors["text"] = "질문을 입력하세요."
+    if aspect not in Aspect.values:
+        errors["aspect"] = f"알 수 없는 구분입니다: {aspect}"
+    if dimension not in Dimension.values:
+        errors["dimension"] = f"알 수 없는 차원입니다: {dimension}"
+    clean_choices = [c.strip()[:100] for c in (choices or []) if c and c.strip()]
+    if kind in (Question.Kind.SINGLE, Question.Kind.MULTIPLE) and len(clean_choices) < 2:
+        errors["choices"] = "선택지를 두 개 이상 입력하세요."
+    if stated_importance is not None and not 1 <= stated_importance <= 5:
+        errors["stated_importance"] = "명시적 중요도는 1~5입니다."
+    if survey.responses.exists():
+        errors["__all__"] = "응답이 있는 설문에는 문항을 추가할 수 없습니다. 새 설문을 만드세요."
+    position = survey.questions.count() + 1
+    code = (code or "").strip().lower() or f"q{position}"
+    if not CODE_RE.match(code):
+        errors["code"] = "문항 코드는 영문 소문자, 숫자, -, _ 로 40자 이내여야 합니다."
+    elif survey.questions.filter(code=code).exists():
+        errors["code"] = f"이 설문에 이미 있는 문항 코드입니다: {code}"
+    if errors:
+        raise ValidationError(errors)
+    return Question.objects.create(
+        survey=survey, position=position, code=code, kind=kind, text=text[:300], text_en=text_en[:300],
+        aspect=aspect, dimension=dimension, choices=clean_choices, required=required,
+        stated_importance=stated_importance,
+    )
+
+
+@transaction.atomic
+def survey_set_status(*, survey: Survey, status: str) -> Survey:
+    if status not in Survey.Status.values:
+        raise ValidationError({"status": f"알 수 없는 상태입니다: {status}"})
+    if status == Survey.Status.ACTIVE and not survey.questions.exists():
+        raise ValidationError({"status": "문항이 없는 설문은 시작할 수 없습니다."})
+    Survey.objects.filter(pk=survey.pk).update(status=status)
+    survey.status = status
+    return survey
+
+
+@transaction.atomic
+def survey_start_wave(*, survey: Survey, wave: str) -> Survey:
+    """A Kano study is repeated over time; answers from now on count towards the new wave."""
+    wave = (wave or "").strip()
+    if not wave or len(wave) > 20:
+        raise ValidationError({"wave": "차수 이름을 20자 이내로 입력하세요."})
+    Survey.objects.filter(pk=survey.pk).update(current_wave=wave)
+    survey.current_wave = wave
+    return survey
+
+
+# ---------------------------------------------------------------- invitations and signed links
+
+def invitation_token(invitation: Invitation) -> str:
+    return signing.dumps([invitation.pk, invitation.nonce], salt=TOKEN_SALT, compress=True)
+
+
+def invitation_path(invitation: Invitation) -> str:
+    from django.urls import reverse
+
+    return reverse("surveys:answer", args=[invitation_token(invitation)])
+
+
+def has_marketing_consent(customer: Customer, channel: str) -> bool:
+    purpose = MARKETING_BY_CHANNEL.get(channel)
+    if purpose is None:
+        return True  # QR at the counter, or a link handed over in person: no message is sent
+    return Consent.objects.filter(customer=customer, purpose=purpose, granted=True).exists()
+
+
+def _invitation_values(
+    survey: Survey, *, customer: Customer | None, touchpoint: Touchpoint | None, staff: User | None,
+    team: Team | None, interaction: Interaction | None, channel: str, now: dt.datetime,
+) -> dict[str, Any]:
+    if survey.status != Survey.Status.ACTIVE:
+        raise ValidationError({"survey": "진행 중인 설문에만 초대를 만들 수 있습니다."})
+    if channel not in Invitation.Channel.values:
+        raise ValidationError({"channel": f"알 수 없는 발송 채널입니다: {channel}"})
+    if survey.promotional and customer is not None and not has_marketing_consent(customer, channel):
+        raise ValidationError({"customer": "광고성 설문은 마케팅 수신 동의한 고객에게만 보낼 수 있습니다."})
+    if team is None and staff is not None:
+        profile = getattr(staff, "staff", None)
+        team = profile.team if profile else None
+    if survey.anonymous:  # the answer must not be traceable to a person: keep only where it happened
+        customer, staff, interaction = None, None, None
+    return {
+        "survey": survey, "customer": customer, "touchpoint": touchpoint or survey.touchpoint, "staff": staff,
+        "team": team or survey.owner_team, "interaction": interaction, "channel": channel, "created_at": now,
+        "expires_at": now + dt.timedelta(days=survey.link_days),
+        "sent_at": now if channel in MARKETING_BY_CHANNEL else None,
+    }
+
+
+@transaction.atomic
+def invitation_create(
+    *, survey: Survey, customer: Customer | None = None, touchpoint: Touchpoint | None = None,
+    staff: User | None = None, team: Team | None = None, interaction: Interaction | None = None,
+    order: Any = None, case: Any = None, channel: str = Invitation.Channel.LINK, now: dt.datetime | None = None,
+) -> tuple[Invitation, str]:
+    """One one-time link. After an interaction, order or closed case, the customer, touchpoint and staff
+    member come from it. Returns the invitation and its signed token."""
+    if interaction is not None:
+        customer = customer or interaction.customer
+        touchpoint = touchpoint or interaction.touchpoint
+        staff = staff or interaction.staff
+    if order is not None:
+        customer = customer or order.customer
+        touchpoint = touchpoint or order.touchpoint
+    if case is not None:
+        customer = customer or case.customer
+        touchpoint = touchpoint or case.touchpoint
+        team = team or case.team
+        staff = staff or case.assignee
+    values = _invitation_values(survey, customer=customer, touchpoint=touchpoint, staff=staff, team=team,
+                                interaction=interaction, channel=channel, now=now or timezone.now())
+    if survey.anonymous:
+        order, case = None, None
+    invitation = Invitation.objects.create(nonce=secrets.token_hex(16), order=order, case=case, **values)
+    return invitation, invitation_token(invitation)
+
+
+@transaction.atomic
+def invitations_for_customers(
+    *, survey: Survey, customers: Iterable[Customer], channel: str = Invitation.Channel.SMS,
+    now: dt.datetime | None = None,
+) -> tuple[list[Invitation], int]:
+    """A segment send. Customers without marketing consent are skipped for promotional surveys.
+    Returns (invitations, skipped)."""
+    now = now or timezone.now()
+    made: list[Invitation] = []
+    skipped = 0
+    for customer in customers:
+        try:
+            values = _invitation_values(survey, customer=customer, touchpoint=None, staff=None, team=None,
+                                        interaction=None, channel=channel, now=now)
+        except ValidationError as exc:
+            if "customer" in exc.message_dict:
+                skipped += 1
+                continue
+            raise
+        made.append(Invitation(nonce=secrets.token_hex(16), **values))
+    return Invitation.objects.bulk_create(made, batch_size=1000), skipped
+
+
+@transaction.atomic
+def pulse_invitations(*, survey: Survey, team: Team, count: int, now: dt.datetime | None = None) -> list[str]:
+    """Anonymous links for one team's staff: only the team is stored, never who received which link."""
+    if survey.kind != Survey.Kind.PULSE:
+        raise ValidationError({"survey": "직원 펄스 설문이 아닙니다."})
+    if not 1 <= count <= 1000:
+        raise ValidationError({"count": "링크 수는 1~1000개입니다."})
+    now = now or timezone.now()
+    values = _invitation_values(survey, customer=None, touchpoint=None, staff=None, team=team, interaction=None,
+                                channel=Invitation.Channel.LINK, now=now)
+    made = Invitation.objects.bulk_create([Invitation(nonce=secrets.token_hex(16), **values) for _ in range(count)])
+    if made and made[0].pk is None:  # backends that do not return ids
+        made = list(Invitation.objects.filter(nonce__in=[i.nonce for i in made]))
+    return [invitation_token(i) for i in made]
+
+
+@transaction.atomic
+def invitations_remind(*, survey: Survey, after_days: int = 3, max_reminders: int = 1,
+                       now: dt.datetime | None = None) -> int:
+    """Mark unanswered, unexpired invitations older than `after_days` as reminded (the sender picks them up)."""
+    now = now or timezone.now()
+    qs = Invitation.objects.filter(
+        survey=survey, used_at__isnull=True, expires_at__gt=now, created_at__lte=now - dt.timedelta(days=after_days),
+        reminders__lt=max_reminders, channel__in=list(MARKETING_BY_CHANNEL),
+    )
+    ids = list(qs.values_list("pk", flat=True)[:10000])
+    from django.db.models import F
+
+    return Invitation.objects.filter(pk__in=ids).update(reminded_at=now, reminders=F("reminders") + 1)
+
+
+def invitation_from_token(token: str, *, now: dt.datetime | None = None) -> Invitation:
+    """The invitation a link stands for, or LinkError with a message for the respondent."""
+    try:
+        invitation_id, nonce = signing.loads(token, salt=TOKEN_SALT)
+        invitation_id = int(invitation_id)
+    except (signing.BadSignature, ValueError, TypeError) as exc:
+        raise LinkError("설문 링크가 올바르지 않습니다. 받으신 링크를 그대로 열어 주세요.", code="tampered") from exc
+    invitation = (Invitation.objects.select_related("survey", "touchpoint", "customer")
+                  .filter(pk=invitation_id, nonce=nonce).first())
+    if invitation is None:
+        raise LinkError("설문 링크가 올바르지 않습니다. 받으신 링크를 그대로 열어 주세요.", code="tampered")
+    if invitation.used_at is not None:
+        raise LinkError("이미 응답하신 설문입니다. 참여해 주셔서 감사합니다.", code="used")
+    if (now or timezone.now()) >= invitation.expires_at:
+        raise LinkError("설문 응답 기간이 지났습니다. 관심 가져 주셔서 감사합니다.", code="expired")
+    if invitation.survey.status != Survey.Status.ACTIVE:
+        raise LinkError("종료된 설문입니다. 관심 가져 주셔서 감사합니다.", code="closed")
+    return invitation
+
+
+# ---------------------------------------------------------------- answers
+
+@dataclass
+class CleanAnswer:
+    question: Question
+    value: int | None = None
+    expectation: int | None = None
+    functional: int | None = None
+    dysfunctional: int | None = None
+    selected: list[str] | None = None
+    text: str = ""
+
+
+@dataclass
+class CleanResponse:
+    answers: list[CleanAnswer] = field(default_factory=list)
+    comment: str = ""
+    csat: int | None = None
+    nps: int | None = None
+    ces: int | None = None
+
+
+def _values(data: Mapping[str, Any], key: str) -> list[str]:
+    raw = data.get(key)
+    if raw is None:
+        return []
+    if isinstance(raw, list | tuple):
+        return [str(v).strip() for v in raw if v is not None and str(v).strip() != ""]
+    text = str(raw).strip()
+    return [text] if text else []
+
+
+def _score(text: str, low: int, high: int) -> int | None:
+    text = text.strip()
+    if text.endswith(".0"):
+        text = text[:-2]
+    if text.lstrip("-").isdigit() and low <= int(text) <= high:
+        return int(text)
+    return None
+
+
+def clean_answers(survey: Survey, data: Mapping[str, Any], questions: list[Question] | None = None) -> CleanResponse:
+    """Validate answers keyed by question code (`<code>`; gap items `<code>` = perception and
+    `<code>__expectation`; Kano `<code>__functional` and `<code>__dysfunctional`; `comment`).
+    Raises ValidationError {code: Korean message}."""
+    questions = questions if questions is not None else list(survey.questions.all())
+    errors: dict[str, str] = {}
+    out = CleanResponse()
+    for q in questions:
+        if q.kind in Question.RANGES:
+            low, high = Question.RANGES[q.kind]  # type: ignore[index]
+            pairs = [(q.code, "value")] + ([(f"{q.code}__expectation", "expectation")] if q.kind == "gap" else [])
+            answer = CleanAnswer(q)
+            for key, attr in pairs:
+                given = _values(data, key)
+                if not given:
+                    if q.required:
+                        errors[key] = "답을 골라 주세요."
+                    continue
+                score = _score(given[0], low, high)
+                if score is None:
+                    errors[key] = f"{low}~{high} 사이에서 골라 주세요."
+                    continue
+                setattr(answer, attr, score)
+            if answer.value is not None or answer.expectation is not None:
+                out.answers.append(answer)
+                if answer.value is not None and q.aspect == Aspect.OVERALL:
+                    if q.kind == "csat" and out.csat is None:
+                        out.csat = answer.value
+                    elif q.kind == "nps" and out.nps is None:
+                        out.nps = answer.value
+                    elif q.kind == "ces" and out.ces is None:
+                        out.ces = answer.value
+        elif q.kind == Question.Kind.KANO:
+            answer = CleanAnswer(q)
+            for key, attr in ((f"{q.code}__functional", "functional"), (f"{q.code}__dysfunctional", "dysfunctional")):
+                given = _values(data, key)
+                if not given:
+                    if q.required:
+                        errors[key] = "답을 골라 주세요."
+                    continue
+                score = _score(given[0], 1, 5)
+                if score is None:
+                    errors[key] = "1~5 사이에서 골라 주세요."
+                    continue
+                setattr(answer, attr, score)
+            if answer.functional is not None and answer.dysfunctional is not None:
+                out.answers.append(answer)
+            elif (answer.functional is None) != (answer.dysfunctional is None) and not any(
+                    k in errors for k in (f"{q.code}__functional", f"{q.code}__dysfunctional")):
+                missing = "dysfunctional" if answer.dysfunctional is None else "functional"
+                errors[f"{q.code}__{missing}"] = "두 질문에 모두 답해 주세요."
+        elif q.kind in (Question.Kind.SINGLE, Question.Kind.MULTIPLE):
+            given = _values(data, q.code)
+            if not given:
+                if q.required:
+                    errors[q.code] = "하나 이상 골라 주세요."
+                continue
+            unknown = [g for g in given if g not in q.choices]
+            if unknown:
+                errors[q.code] = "목록에 있는 선택지만 고를 수 있습니다."
+            elif q.kind == Question.Kind.SINGLE and len(given) > 1:
+                errors[q.code] = "하나만 골라 주세요."
+            else:
+                out.answers.append(CleanAnswer(q, selected=list(dict.fromkeys(given))))
+        else:  # free text
+            given = _values(data, q.code)
+            text = given[0] if given else ""
+            if not text:
+                if q.required:
+                    errors[q.code] = "의견을 입력해 주세요."
+                continue
+            if len(text) > MAX_TEXT:
+                errors[q.code] = f"{MAX_TEXT}자 이내로 입력해 주세요."
+                continue
+            out.answers.append(CleanAnswer(q, text=mask_text(text)))
+    comment = (_values(data, "comment") or [""])[0]
+    if len(comment) > MAX_TEXT:
+        errors["comment"] = f"{MAX_TEXT}자 이내로 입력해 주세요."
+    out.comment = mask_text(comment)
+    if errors:
+        raise ValidationError(errors)
+    return out
+
+
+def _write(survey: Survey, clean: CleanResponse, **fields: Any) -> Response:
+    response = Response.objects.create(survey=survey, csat=clean.csat, nps=clean.nps, ces=clean.ces,
+                                       comment=clean.comment, **fields)
+    Answer.objects.bulk_create([
+        Answer(response=response, question=a.question, value=a.value, expectation=a.expectation,
+               functional=a.functional, dysfunctional=a.dysfunctional, selected=a.selected, text=a.text)
+        for a in clean.answers
+    ])
+    return response
+
+
+@transaction.atomic
+def response_submit(*, token: str, data: Mapping[str, Any], now: dt.datetime | None = None) -> Response:
+    """Answer through a one-time link. The link is spent by a conditional UPDATE, so a double submit (two
+    taps, two tabs) stores one response and opens at most one follow-up case; the loser gets LinkError."""
+    now = now or timezone.now()
+    invitation = invitation_from_token(token, now=now)
+    survey = invitation.survey
+    clean = clean_answers(survey, data)
+    spent = Invitation.objects.filter(pk=invitation.pk, used_at__isnull=True).update(used_at=now)
+    if not spent:
+        raise LinkError("이미 응답하신 설문입니다. 참여해 주셔서 감사합니다.", code="used")
+    response = _write(
+        survey, clean, invitation=invitation, customer=invitation.customer, touchpoint=invitation.touchpoint,
+        staff=invitation.staff, team=invitation.team, interaction=invitation.interaction, answered_at=now,
+        source=Response.Source.WEB, wave=survey.current_wave if survey.kind == Survey.Kind.KANO else "",
+    )
+    followup_open(response=response)
+    return response
+
+
+@transaction.atomic
+def response_record(
+    *, survey: Survey, data: Mapping[str, Any], answered_at: dt.datetime | None = None,
+    customer: Customer | None = None, touchpoint: Touchpoint | None = None, staff: User | None = None,
+    team: Team | None = None, source: str = Response.Source.API, source_ref: str = "", wave: str = "",
+    followup: bool = True,
+) -> tuple[Response, bool]:
+    """A response that arrives without a link (API, field-survey import). Idempotent on `source_ref`:
+    returns (response, created)."""
+    if source_ref:
+        existing = Response.objects.filter(source_ref=source_ref).first()
+        if existing:
+            return existing, False
+    clean = clean_answers(survey, data)
+    if team is None and staff is not None:
+        profile = getattr(staff, "staff", None)
+        team = profile.team if profile else None
+    if survey.anonymous:
+        customer, staff = None, None
+    when = answered_at or timezone.now()
+    try:
+        with transaction.atomic():
+            response = _write(
+                survey, clean, customer=customer, touchpoint=touchpoint or survey.touchpoint, staff=staff,
+                team=team or survey.owner_team, answered_at=when, source=source, source_ref=source_ref or None,
+                wave=wave or (survey.current_wave if survey.kind == Survey.Kind.KANO else ""),
+            )
+    except IntegrityError:
+        if source_ref:
+            return Response.objects.get(source_ref=source_ref), False
+        raise
+    if followup:
+        followup_open(response=response)
+    return response, True
+
+
+# ---------------------------------------------------------------- closed loop
+
+def followup_open(*, response: Response) -> Any:
+    """A detractor (NPS 0–6) or a dissatisfied customer (CSAT ≤ 2) gets a follow-up case for the owning team,
+    at once and in the same transaction. VOC's `case_open` is idempotent on the response, so a retry never
+    opens a second case."""
+    if not response.needs_followup or response.survey.kind != Survey.Kind.CUSTOMER:
+        return None
+    from dangol.voc.services import case_open
+
+    survey = response.survey
+    scores = []
+    if response.nps is not None:
+        scores.append(f"NPS {response.nps}")
+    if response.csat is not None:
+        scores.append(f"만족도 {response.csat}/5")
+    texts = [a.text for a in response.answers.all() if a.text]
+    body = "\n".join(filter(None, [response.comment, *texts])) or "(의견 없음)"
+    case = case_open(
+        customer=response.customer, kind="complaint", channel="survey",
+        title=f"설문 불만족 응답 후속 조치: {survey.title} ({', '.join(scores)})"[:200], body=body,
+        touchpoint=response.touchpoint, priority="high" if (response.nps or 10) <= 3 else "normal",
+        source_ref=f"survey-response:{response.pk}", interaction=response.interaction,
+        contact_name="" if response.customer else "익명 설문 응답자", opened_at=response.answered_at,
+    )
+    team = response.team or survey.owner_team
+    if team is not None and case.team_id is None:
+        from dangol.voc.models import Case
+
+        if Case.objects.filter(pk=case.pk, team__isnull=True).update(team=team):
+            case.team = team
+    Response.objects.filter(pk=response.pk).update(followup_case=case)
+    response.followup_case = case
+    return case

@@ -1,0 +1,157 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from dangol.surveys import services
+from dangol.surveys.models import Answer, Response
+from dangol.surveys.tests.conftest import BAD, GOOD, build_customer_survey
+from dangol.voc.models import Case
+
+
+def test_a_good_answer_is_stored_with_customer_touchpoint_staff_and_team(shop, survey):
+    invitation, token = services.invitation_create(survey=survey, customer=shop["hong"], staff=shop["clerk"])
+    response = services.response_submit(token=token, data=GOOD)
+    assert (response.customer, response.touchpoint, response.staff, response.team) == (
+        shop["hong"], shop["store"], shop["clerk"], shop["ops"])
+    assert (response.csat, response.nps) == (5, 10)
+    gap = Answer.objects.get(response=response, question__code="wait")
+    assert (gap.expectation, gap.value) == (5, 6)
+    assert response.followup_case is None
+    invitation.refresh_from_db()
+    assert invitation.used_at is not None
+
+
+def test_a_reused_link_is_refused_and_nothing_more_is_stored(shop, survey):
+    _, token = services.invitation_create(survey=survey, customer=shop["hong"])
+    services.response_submit(token=token, data=GOOD)
+    with pytest.raises(services.LinkError, match="이미 응답") as info:
+        services.response_submit(token=token, data=GOOD)
+    assert info.value.code == "used"
+    assert Response.objects.count() == 1
+
+
+def test_an_expired_link_is_refused_with_a_korean_message(shop, survey):
+    past = timezone.now() - dt.timedelta(days=30)
+    _, token = services.invitation_create(survey=survey, customer=shop["hong"], now=past)
+    with pytest.raises(services.LinkError, match="기간이 지났습니다"):
+        services.response_submit(token=token, data=GOOD)
+    assert Response.objects.count() == 0
+
+
+def test_a_tampered_link_is_refused(shop, survey):
+    invitation, token = services.invitation_create(survey=survey, customer=shop["hong"])
+    forged = signing.dumps([invitation.pk, "0" * 32], salt=services.TOKEN_SALT, compress=True)
+    for bad in (token[:-2] + ("AA" if not token.endswith("AA") else "BB"), forged, "garbage", ""):
+        with pytest.raises(services.LinkError, match="올바르지 않습니다"):
+            services.response_submit(token=bad, data=GOOD)
+    other_salt = signing.dumps([invitation.pk, invitation.nonce], salt="something-else")
+    with pytest.raises(services.LinkError):
+        services.invitation_from_token(other_salt)
+    assert Response.objects.count() == 0
+
+
+def test_missing_and_out_of_range_answers_give_korean_errors_and_spend_nothing(shop, survey):
+    invitation, token = services.invitation_create(survey=survey, customer=shop["hong"])
+    with pytest.raises(ValidationError) as info:
+        services.response_submit(token=token, data={"overall": "9", "recommend": "x"})
+    errors = info.value.message_dict
+    assert errors["overall"] == ["1~5 사이에서 골라 주세요."]
+    assert errors["kindness"] == ["답을 골라 주세요."]
+    assert "recommend" in errors
+    invitation.refresh_from_db()
+    assert invitation.used_at is None and Response.objects.count() == 0
+
+
+def test_a_detractor_opens_one_followup_case_for_the_owning_team(shop, survey):
+    _, token = services.invitation_create(survey=survey, customer=shop["hong"], staff=shop["clerk"])
+    response = services.response_submit(token=token, data=BAD)
+    case = response.followup_case
+    assert case is not None and case.customer == shop["hong"] and case.channel == "survey"
+    assert case.team == shop["ops"] and case.source_ref == f"survey-response:{response.pk}"
+    assert "불친절" in case.body
+    # the same answer submitted again: refused, and still one case
+    with pytest.raises(services.LinkError):
+        services.response_submit(token=token, data=BAD)
+    assert services.followup_open(response=response).pk == case.pk
+    assert Case.objects.count() == 1
+
+
+@pytest.mark.parametrize(("csat", "nps", "opens"), [("2", "7", True), ("3", "6", True), ("3", "7", False),
+                                                    ("1", "10", True), ("5", "0", True)])
+def test_followup_thresholds_are_nps_0_to_6_or_csat_2_or_less(shop, survey, csat, nps, opens):
+    _, token = services.invitation_create(survey=survey, customer=shop["hong"])
+    response = services.response_submit(token=token, data={**GOOD, "overall": csat, "recommend": nps})
+    assert (response.followup_case is not None) is opens
+
+
+def test_anonymous_survey_stores_no_customer_link(shop):
+    survey = build_customer_survey(shop, code="anon", anonymous=True)
+    invitation, token = services.invitation_create(survey=survey, customer=shop["hong"], staff=shop["clerk"],
+                                                   channel="link")
+    assert invitation.customer is None and invitation.staff is None
+    response = services.response_submit(token=token, data=BAD)
+    assert response.customer_id is None and response.staff_id is None and response.interaction_id is None
+    assert response.team == shop["ops"]  # where it happened is kept, for the team's figures
+    assert response.followup_case.customer_id is None
+    recorded, _ = services.response_record(survey=survey, data=GOOD, customer=shop["kim"])
+    assert recorded.customer_id is None
+
+
+def test_promotional_survey_needs_marketing_consent(shop):
+    survey = build_customer_survey(shop, code="promo", promotional=True)
+    services.invitation_create(survey=survey, customer=shop["hong"], channel="sms")  # consented to SMS
+    with pytest.raises(ValidationError, match="마케팅 수신 동의"):
+        services.invitation_create(survey=survey, customer=shop["kim"], channel="sms")
+    made, skipped = services.invitations_for_customers(survey=survey, customers=[shop["hong"], shop["kim"]])
+    assert len(made) == 1 and skipped == 1
+
+
+def test_response_record_is_idempotent_on_source_ref(shop, survey):
+    first, created = services.response_record(survey=survey, data=BAD, customer=shop["hong"], source_ref="paper:1")
+    again, created_again = services.response_record(survey=survey, data=BAD, customer=shop["hong"],
+                                                    source_ref="paper:1")
+    assert created and not created_again and first.pk == again.pk
+    assert Case.objects.count() == 1
+
+
+def test_low_score_customers_feed_silent_dissatisfied(shop, survey):
+    from dangol.surveys.selectors import low_score_customers
+
+    services.response_record(survey=survey, data={**GOOD, "overall": "3", "recommend": "7", "kindness": "2"},
+                             customer=shop["kim"])
+    services.response_record(survey=survey, data=GOOD, customer=shop["hong"])
+    since = timezone.now() - dt.timedelta(days=1)
+    assert [cid for cid, _ in low_score_customers(since=since)] == []
+    services.response_record(survey=survey, data=BAD, customer=shop["kim"], followup=False)
+    assert [cid for cid, _ in low_score_customers(since=since)] == [shop["kim"].pk]
+
+
+def test_survey_building_validates_in_korean(shop):
+    with pytest.raises(ValidationError) as info:
+        services.survey_create(code="Bad Code!", title="")
+    assert set(info.value.message_dict) == {"code", "title"}
+    survey = services.survey_create(code="s1", title="t")
+    with pytest.raises(ValidationError, match="선택지"):
+        services.question_add(survey=survey, kind="single", text="어디서 알게 되셨나요?", choices=["광고"])
+    with pytest.raises(ValidationError, match="문항이 없는"):
+        services.survey_set_status(survey=survey, status="active")
+
+
+def test_choices_and_kano_answers_are_validated(shop):
+    survey = services.survey_create(code="mix", title="혼합")
+    services.question_add(survey=survey, kind="single", code="where", text="어디서?", choices=["매장", "온라인"])
+    services.question_add(survey=survey, kind="multiple", code="what", text="무엇을?", choices=["커피", "빵", "케이크"])
+    services.question_add(survey=survey, kind="kano", code="parking", text="주차 지원")
+    services.survey_set_status(survey=survey, status="active")
+    with pytest.raises(ValidationError) as info:
+        services.clean_answers(survey, {"where": ["매장", "온라인"], "what": ["술"], "parking__functional": "1"})
+    assert set(info.value.message_dict) == {"where", "what", "parking__dysfunctional"}
+    clean = services.clean_answers(survey, {"where": "매장", "what": ["빵", "커피"], "parking__functional": "1",
+                                            "parking__dysfunctional": "5"})
+    assert [a.selected for a in clean.answers[:2]] == [["매장"], ["빵", "커피"]]
+    assert (clean.answers[2].functional, clean.answers[2].dysfunctional) == (1, 5)
