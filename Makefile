@@ -29,13 +29,14 @@ demo: $(STAMP)
 	@echo ""
 	$(BIN)/dangol serve --bind 127.0.0.1:8000
 
-## System packages the tests need: Debian chromium, PostgreSQL, Korean fonts, gettext.
+## System packages the tests need: Debian chromium, PostgreSQL, Korean fonts, gettext, Java (PySpark).
 system-deps:
 	@need=""; \
 	command -v chromium >/dev/null || need="$$need chromium"; \
 	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need="$$need postgresql"; \
 	fc-list 2>/dev/null | grep -qi "noto sans cjk" || need="$$need fonts-noto-cjk"; \
 	command -v msgfmt >/dev/null || need="$$need gettext"; \
+	command -v java >/dev/null || need="$$need default-jre-headless"; \
 	if [ -n "$$need" ]; then \
 	  echo "installing:$$need"; \
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$need) >/tmp/dangol-apt.log 2>&1 \

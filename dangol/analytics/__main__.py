@@ -1,0 +1,5 @@
+import sys
+
+from dangol.analytics.cli import main
+
+sys.exit(main())

@@ -1,0 +1,92 @@
+"""`dangol analyze FILE --customer COL --date COL --amount COL --end DATE [...] --out DIR`.
+
+Writes DIR/customers.parquet (the scorecard), DIR/report.json and DIR/report.html. Bad input → a clear
+message naming the column and row on stderr, exit code 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+from typing import NoReturn
+
+from tqdm import tqdm
+
+from dangol.analytics import engine, pipeline
+from dangol.analytics.report import render_html
+
+STEPS = ["load", "summary", "bgnbd", "gamma_gamma", "score", "report", "holdout"]
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"날짜는 YYYY-MM-DD 형식이어야 합니다: {text}") from exc
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:  # argparse's own exit code is also 2; keep a Korean hint
+        self.print_usage(sys.stderr)
+        sys.stderr.write(f"오류: {message}\n")
+        raise SystemExit(2)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="dangol analyze", description="고객 가치 분석: RFM, BG/NBD, Gamma-Gamma, CLV, 2:8, 관계 단계, 코호트, 3R")
+    p.add_argument("file", help="거래 파일 (CSV 또는 Parquet)")
+    p.add_argument("--customer", required=True, help="고객 ID 열")
+    p.add_argument("--date", required=True, help="거래 일자 열")
+    p.add_argument("--amount", required=True, help="금액 열")
+    p.add_argument("--category", help="상품 분류 열 (관련 판매 계산용, 선택)")
+    p.add_argument("--end", required=True, type=_date, help="보정 기간 끝 (YYYY-MM-DD)")
+    p.add_argument("--holdout-end", type=_date, help="검증 기간 끝: 예측과 실제를 비교")
+    p.add_argument("--time-unit", choices=["day", "week"], default="week")
+    p.add_argument("--horizon", type=float, default=52.0, help="CLV 기간 (time-unit 단위, 기본 52)")
+    p.add_argument("--discount-rate", type=float, default=0.10, help="연 할인율 (기본 0.10)")
+    p.add_argument("--engine", choices=["duckdb", "pyspark"], default="duckdb")
+    p.add_argument("--out", required=True, help="결과 폴더")
+    p.add_argument("--no-progress", action="store_true")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    options = pipeline.Options(end=args.end, holdout_end=args.holdout_end, time_unit=args.time_unit,
+                               horizon=args.horizon, annual_discount_rate=args.discount_rate, engine=args.engine)
+    cols = engine.Columns(customer=args.customer, date=args.date, amount=args.amount, category=args.category)
+    steps = len(STEPS) - (0 if args.holdout_end else 1) + 1
+    bar = tqdm(total=steps, desc="analyze", unit="step", file=sys.stderr, disable=args.no_progress)
+
+    def progress(step: str) -> None:
+        bar.set_postfix_str(step)
+        bar.update(1)
+
+    try:
+        scorecard, report = pipeline.analyze(args.file, cols, options, progress=progress)
+    except engine.InputError as exc:
+        bar.close()
+        sys.stderr.write(f"입력 오류: {exc}\n")
+        return 2
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    import pyarrow.parquet as pq
+
+    pq.write_table(scorecard, out / "customers.parquet")
+    (out / "report.json").write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
+    (out / "report.html").write_text(render_html(report), encoding="utf-8")
+    progress("write")
+    bar.close()
+    sys.stderr.write(f"고객 {report['n_customers']:,}명 → {out}/customers.parquet, report.json, report.html\n")
+    holdout = report.get("holdout")
+    if holdout:
+        sys.stderr.write(f"검증 기간 예측 오차: 그룹별 평균 절대오차 {holdout['mean_abs_error_by_group']}, "
+                         f"전체 {holdout['total_error_pct']}%\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

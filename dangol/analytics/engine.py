@@ -1,0 +1,152 @@
+"""Loading and validating transactions, and the per-customer summary, as Ibis expressions.
+
+The same expressions run on DuckDB (in-process, default) and on PySpark (local or a cluster). Only
+the per-customer sufficient statistics leave the engine; the models are fitted in NumPy/SciPy.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import ibis
+import ibis.expr.types as ir
+
+_spark_session: Any = None
+
+
+class InputError(ValueError):
+    """Bad input: the message names the column (and row where there is one). CLI exit code 2."""
+
+
+def connect(engine: str = "duckdb") -> Any:
+    if engine == "duckdb":
+        return ibis.duckdb.connect()
+    if engine == "pyspark":
+        return ibis.pyspark.connect(spark_session())
+    raise InputError(f"알 수 없는 엔진입니다: {engine} (duckdb 또는 pyspark)")
+
+
+def spark_session() -> Any:
+    """One local SparkSession per process, with its own warehouse folder (see shared/notes/analytics.md)."""
+    global _spark_session
+    if _spark_session is None:
+        from pyspark.sql import SparkSession
+
+        warehouse = tempfile.mkdtemp(prefix="dangol-spark-")
+        _spark_session = (
+            SparkSession.builder.master("local[2]").appName("dangol-analytics")
+            .config("spark.sql.warehouse.dir", warehouse).config("spark.ui.enabled", "false")
+            .config("spark.sql.session.timeZone", "UTC").config("spark.sql.shuffle.partitions", "4")
+            .config("spark.driver.memory", "2g").getOrCreate()
+        )
+        _spark_session.sparkContext.setLogLevel("ERROR")
+    return _spark_session
+
+
+@dataclass(frozen=True)
+class Columns:
+    customer: str
+    date: str
+    amount: str
+    category: str | None = None
+
+
+def load(con: Any, source: str | Path | ir.Table, cols: Columns) -> ir.Table:
+    """Read CSV or Parquet (or take a table) and return (customer_id, day, amount[, category]), validated."""
+    if isinstance(source, ir.Table):
+        raw = source
+    else:
+        path = Path(source)
+        if not path.exists():
+            raise InputError(f"파일이 없습니다: {path}")
+        if path.stat().st_size == 0:
+            raise InputError(f"빈 파일입니다: {path}")
+        if path.suffix.lower() in (".parquet", ".pq"):
+            raw = con.read_parquet(str(path))
+        else:
+            try:
+                raw = con.read_csv(str(path), **({"header": True} if _is_duckdb(con) else {}))
+            except Exception as exc:  # the engine's own parse error, with our words around it
+                raise InputError(f"CSV를 읽을 수 없습니다: {path}: {exc}") from exc
+    missing = [c for c in (cols.customer, cols.date, cols.amount, cols.category) if c and c not in raw.columns]
+    if missing:
+        raise InputError(f"열이 없습니다: {', '.join(missing)} (있는 열: {', '.join(raw.columns)})")
+    day = _as_date(raw[cols.date])
+    kind = raw[cols.amount].type()
+    amount = (raw[cols.amount].try_cast("float64") if kind.is_string()
+              else raw[cols.amount] if kind.is_floating() else raw[cols.amount].cast("float64"))
+    t = raw.mutate(_row=ibis.row_number() + 2, customer_id=raw[cols.customer].cast("string"), day=day,
+                   amount=amount,
+                   _raw_date=raw[cols.date], _raw_amount=raw[cols.amount])
+    checks = t.aggregate(
+        n=t.count(),
+        bad_date=t._row.min(where=t.day.isnull() & t._raw_date.notnull()),
+        bad_amount=t._row.min(where=t.amount.isnull() & t._raw_amount.notnull()),
+        negative=t._row.min(where=t.amount < 0),
+        no_customer=t._row.min(where=t.customer_id.isnull()),
+    ).to_pyarrow().to_pylist()[0]
+    if not checks["n"]:
+        raise InputError("거래가 한 건도 없습니다 (empty file)")
+    if checks["bad_date"] is not None:
+        raise InputError(f"열 {cols.date}: {checks['bad_date']}행의 날짜를 읽을 수 없습니다")
+    if checks["bad_amount"] is not None:
+        raise InputError(f"열 {cols.amount}: {checks['bad_amount']}행의 금액이 숫자가 아닙니다")
+    if checks["negative"] is not None:
+        raise InputError(f"열 {cols.amount}: {checks['negative']}행의 금액이 음수입니다")
+    if checks["no_customer"] is not None:
+        raise InputError(f"열 {cols.customer}: {checks['no_customer']}행의 고객 ID가 비어 있습니다")
+    keep = ["customer_id", "day", "amount"] + (["category"] if cols.category else [])
+    if cols.category:
+        t = t.mutate(category=t[cols.category].cast("string").fill_null("미분류"))
+    return t.select(*keep)
+
+
+def _is_duckdb(con: Any) -> bool:
+    return getattr(con, "name", "") == "duckdb"
+
+
+def _as_date(column: ir.Value) -> ir.Value:
+    kind = column.type()
+    if kind.is_date():
+        return column
+    if kind.is_timestamp():
+        return column.date()
+    if kind.is_integer():  # 19970101
+        return column.cast("string").as_date("%Y%m%d")
+    return column.cast("string").try_cast("timestamp").date()
+
+
+def summary(tx: ir.Table, *, end: dt.date, unit_days: float) -> ir.Table:
+    """Per customer: frequency, recency, T, monetary (Fader, Hardie & Lee definitions) and totals.
+
+    Purchase days up to `end`: frequency = days − 1; recency = (last − first) / unit; T = (end − first) / unit;
+    monetary = mean of the day totals after the first day (0 when there is none).
+    """
+    end_lit = ibis.literal(end)
+    cal = tx.filter(tx.day <= end_lit)
+    days = cal.group_by(["customer_id", "day"]).aggregate(day_amount=cal.amount.sum())
+    first = days.group_by("customer_id").aggregate(first_day=days.day.min())
+    days = days.join(first, "customer_id")
+    per = days.group_by("customer_id").aggregate(
+        first_day=days.first_day.max(), last_day=days.day.max(), n_days=days.count(),
+        total=days.day_amount.sum(),
+        repeat_total=days.day_amount.sum(where=days.day > days.first_day),
+    )
+    return per.mutate(
+        frequency=(per.n_days - 1).cast("int64"),
+        recency=(per.last_day.delta(per.first_day, unit="day").cast("float64") / unit_days),
+        T=(end_lit.delta(per.first_day, unit="day").cast("float64") / unit_days),
+        monetary=ibis.ifelse(per.n_days > 1, per.repeat_total.fill_null(0) / (per.n_days - 1), 0.0),
+        days_since_last=end_lit.delta(per.last_day, unit="day").cast("float64"),
+    ).drop("repeat_total")
+
+
+def holdout_counts(tx: ir.Table, *, end: dt.date, holdout_end: dt.date) -> ir.Table:
+    """Purchase days per customer in (end, holdout_end]."""
+    window = tx.filter((tx.day > ibis.literal(end)) & (tx.day <= ibis.literal(holdout_end)))
+    days = window.select("customer_id", "day").distinct()
+    return days.group_by("customer_id").aggregate(holdout_purchases=days.count())
