@@ -6,9 +6,10 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Count, Q
+from django.http import Http404
 
-from dangol.surveys.models import Response
+from dangol.surveys.models import Answer, Response, Survey
 
 LOW_SCORE = Q(nps__lte=6) | Q(csat__lte=2)
 
@@ -22,3 +23,43 @@ def _low_score_customers(*, since: dt.datetime) -> Iterable[tuple[int, dt.dateti
 # VOC imports this optionally and falls back to None when surveys are absent; typed loosely so that
 # fallback assignment there type-checks.
 low_score_customers: Any = _low_score_customers
+
+
+def surveys_overview() -> list[Survey]:
+    return list(Survey.objects.select_related("touchpoint", "owner_team").annotate(
+        n_responses=Count("responses", distinct=True),
+        n_invited=Count("invitations", distinct=True),
+    ).order_by("-created_at", "-id"))
+
+
+def survey_for_page(pk: int) -> Survey:
+    survey = Survey.objects.select_related("touchpoint", "owner_team").filter(pk=pk).first()
+    if survey is None:
+        raise Http404
+    return survey
+
+
+def response_rate(survey: Survey) -> dict[str, Any]:
+    invited = survey.invitations.count()
+    answered = survey.invitations.filter(used_at__isnull=False).count()
+    return {"invited": invited, "answered": answered, "rate": answered / invited if invited else None,
+            "total": survey.responses.count()}
+
+
+def recent_responses(survey: Survey, *, limit: int = 50) -> list[Response]:
+    """Latest answers with their follow-up case (status and resolution shown beside the answer)."""
+    return list(survey.responses.select_related("customer", "touchpoint", "staff__staff", "team", "followup_case")
+                .order_by("-answered_at", "-id")[:limit])
+
+
+def response_detail(pk: int) -> Response:
+    response = (Response.objects.select_related("survey", "customer", "touchpoint", "staff__staff", "team",
+                                                "followup_case__team", "followup_case__assignee")
+                .filter(pk=pk).first())
+    if response is None:
+        raise Http404
+    return response
+
+
+def answers_of(response: Response) -> list[Answer]:
+    return list(response.answers.select_related("question").order_by("question__position", "question_id"))

@@ -3,4 +3,15 @@ from django.urls import path
 from dangol.surveys import views
 
 app_name = "surveys"
-urlpatterns = [path("", views.index, name="index")]
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("new/", views.survey_new, name="new"),
+    path("<int:pk>/", views.survey_detail, name="detail"),
+    path("<int:pk>/questions/", views.question_add, name="question_add"),
+    path("<int:pk>/status/", views.survey_status, name="status"),
+    path("<int:pk>/invite/", views.invite, name="invite"),
+    path("<int:pk>/pulse-links/", views.pulse_links, name="pulse_links"),
+    path("<int:pk>/remind/", views.remind, name="remind"),
+    path("responses/<int:pk>/", views.response_detail, name="response"),
+    path("a/<str:token>/", views.answer, name="answer"),
+]

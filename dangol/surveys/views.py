@@ -1,6 +1,251 @@
+"""Survey pages: the public answer page (no login), and the staff pages to build, send and follow up."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required, permission_required
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from dangol.accounts.services import staff_of
+from dangol.customers.models import Customer
+from dangol.surveys import selectors, services
+from dangol.surveys.forms import InvitationForm, PulseLinksForm, QuestionForm, SurveyForm
+from dangol.surveys.kano import ANSWERS as KANO_ANSWERS
+from dangol.surveys.models import Question, Survey
+
+KANO_ANSWERS_EN = {1: "I like it", 2: "I expect it", 3: "I am neutral", 4: "I can live with it", 5: "I dislike it"}
+SCALE_ENDS = {
+    "csat": (("매우 불만족", "매우 만족"), ("Very dissatisfied", "Very satisfied")),
+    "nps": (("전혀 추천하지 않음", "적극 추천"), ("Not at all likely", "Extremely likely")),
+    "ces": (("매우 쉬웠음", "매우 힘들었음"), ("Very easy", "Very hard")),
+    "gap": (("매우 낮음", "매우 높음"), ("Very low", "Very high")),
+}
 
 
+def _english() -> bool:
+    return (get_language() or "ko").startswith("en")
+
+
+def form_rows(survey: Survey, data: Any = None) -> list[dict[str, Any]]:
+    """What the answer page draws for each question, in the respondent's language."""
+    en = _english()
+    rows = []
+    for q in survey.questions.all():
+        text = (q.text_en if en and q.text_en else q.text)
+        row: dict[str, Any] = {"q": q, "text": text, "inputs": []}
+        if q.kind in Question.RANGES:
+            low, high = Question.RANGES[q.kind]  # type: ignore[index]
+            ends = SCALE_ENDS[q.kind][1 if en else 0]
+            options = [(str(v), str(v)) for v in range(low, high + 1)]
+            if q.kind == "gap":
+                row["inputs"] = [
+                    {"name": f"{q.code}__expectation", "label": "Expected" if en else "기대했던 수준", "options": options,
+                     "ends": ends},
+                    {"name": q.code, "label": "Experienced" if en else "실제 경험", "options": options, "ends": ends},
+                ]
+            else:
+                row["inputs"] = [{"name": q.code, "label": "", "options": options, "ends": ends}]
+            row["scale"] = True
+        elif q.kind == "kano":
+            answers = KANO_ANSWERS_EN if en else KANO_ANSWERS
+            options = [(str(k), v) for k, v in answers.items()]
+            row["inputs"] = [
+                {"name": f"{q.code}__functional", "label": (f"If it has: {text}" if en else f"‘{text}’이(가) 있다면?"),
+                 "options": options},
+                {"name": f"{q.code}__dysfunctional",
+                 "label": (f"If it does not have: {text}" if en else f"‘{text}’이(가) 없다면?"), "options": options},
+            ]
+            row["list"] = True
+        elif q.kind in ("single", "multiple"):
+            row["inputs"] = [{"name": q.code, "label": "", "options": [(c, c) for c in q.choices],
+                              "multiple": q.kind == "multiple"}]
+            row["list"] = True
+        else:
+            row["textarea"] = True
+        for item in row["inputs"]:
+            item["current"] = data.getlist(item["name"]) if data is not None else []
+        if data is not None and row.get("textarea"):
+            row["current_text"] = data.get(q.code, "")
+        rows.append(row)
+    return rows
+
+
+@login_not_required
+def answer(request: HttpRequest, token: str) -> HttpResponse:
+    """The respondent's page: one-time link, no login, phone first. Errors are Korean sentences, never a 500."""
+    try:
+        invitation = services.invitation_from_token(token)
+    except services.LinkError as exc:
+        status = 410 if exc.code in ("used", "expired", "closed") else 400
+        return render(request, "surveys/answer_closed.html", {"message": str(exc), "code": exc.code}, status=status)
+    survey = invitation.survey
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        try:
+            response = services.response_submit(token=token, data={k: request.POST.getlist(k) for k in request.POST})
+        except services.LinkError as exc:
+            return render(request, "surveys/answer_closed.html", {"message": str(exc), "code": exc.code}, status=410)
+        except ValidationError as exc:
+            errors = exc.message_dict
+        else:
+            return render(request, "surveys/answer_thanks.html", {
+                "survey": survey, "followup": response.followup_case is not None and response.customer_id is not None,
+            })
+    en = _english()
+    return render(request, "surveys/answer.html", {
+        "survey": survey, "rows": form_rows(survey, request.POST if request.method == "POST" else None),
+        "errors": errors, "title": survey.title_en if en and survey.title_en else survey.title,
+        "intro": survey.intro_en if en and survey.intro_en else survey.intro,
+        "comment": request.POST.get("comment", "") if request.method == "POST" else "",
+    }, status=400 if errors else 200)
+
+
+@permission_required("surveys.view_survey", raise_exception=True)
 def index(request: HttpRequest) -> HttpResponse:
-    return render(request, "surveys/index.html", {"nav": "surveys"})
+    return render(request, "surveys/index.html", {"nav": "surveys", "surveys": selectors.surveys_overview()})
+
+
+@permission_required("surveys.add_survey", raise_exception=True)
+def survey_new(request: HttpRequest) -> HttpResponse:
+    form = SurveyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            survey = services.survey_create(by=staff_of(request), **form.cleaned_data)
+        except ValidationError as exc:
+            for field, msgs in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, msgs)
+        else:
+            messages.success(request, _("설문을 만들었습니다. 문항을 추가하세요."))
+            return redirect("surveys:detail", survey.pk)
+    return render(request, "surveys/new.html", {"nav": "surveys", "form": form}, status=400 if form.errors else 200)
+
+
+@permission_required("surveys.view_survey", raise_exception=True)
+def survey_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    survey = selectors.survey_for_page(pk)
+    user = staff_of(request)
+    return render(request, "surveys/detail.html", {
+        "nav": "surveys", "survey": survey, "questions": list(survey.questions.all()),
+        "rate": selectors.response_rate(survey),
+        "responses": selectors.recent_responses(survey) if user.has_perm("surveys.view_response") else None,
+        "question_form": QuestionForm(initial={"required": True}), "invite_form": InvitationForm(),
+        "pulse_form": PulseLinksForm() if survey.kind == Survey.Kind.PULSE else None,
+        "new_link": request.session.pop("survey_new_link", None),
+        "pulse_links": request.session.pop("survey_pulse_links", None),
+    })
+
+
+def _form_errors(request: HttpRequest, form: Any) -> None:
+    for field, errs in form.errors.items():
+        label = form.fields[field].label if field in form.fields else ""
+        messages.error(request, f"{label}: {' '.join(errs)}" if label else " ".join(errs))
+
+
+@require_POST
+@permission_required("surveys.change_survey", raise_exception=True)
+def question_add(request: HttpRequest, pk: int) -> HttpResponse:
+    survey = selectors.survey_for_page(pk)
+    form = QuestionForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect("surveys:detail", pk)
+    d = form.cleaned_data
+    try:
+        services.question_add(survey=survey, kind=d["kind"], text=d["text"], text_en=d["text_en"], code=d["code"],
+                              aspect=d["aspect"], dimension=d["dimension"] or "",
+                              choices=(d["choices"] or "").splitlines(), required=d["required"],
+                              stated_importance=d["stated_importance"])
+        messages.success(request, _("문항을 추가했습니다."))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("surveys:detail", pk)
+
+
+@require_POST
+@permission_required("surveys.change_survey", raise_exception=True)
+def survey_status(request: HttpRequest, pk: int) -> HttpResponse:
+    survey = selectors.survey_for_page(pk)
+    try:
+        if request.POST.get("wave"):
+            services.survey_start_wave(survey=survey, wave=request.POST["wave"])
+        else:
+            services.survey_set_status(survey=survey, status=request.POST.get("status", ""))
+        messages.success(request, _("저장했습니다."))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("surveys:detail", pk)
+
+
+@require_POST
+@permission_required("surveys.add_invitation", raise_exception=True)
+def invite(request: HttpRequest, pk: int) -> HttpResponse:
+    survey = selectors.survey_for_page(pk)
+    form = InvitationForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect("surveys:detail", pk)
+    d = form.cleaned_data
+    customer = Customer.objects.filter(pk=d["customer"], status="active").first() if d["customer"] else None
+    staff = User.objects.filter(username=d["staff"]).first() if d["staff"] else None
+    if d["customer"] and customer is None:
+        messages.error(request, _("고객 번호를 찾을 수 없습니다."))
+        return redirect("surveys:detail", pk)
+    if d["staff"] and staff is None:
+        messages.error(request, _("직원 아이디를 찾을 수 없습니다."))
+        return redirect("surveys:detail", pk)
+    try:
+        invitation, token = services.invitation_create(survey=survey, customer=customer, staff=staff,
+                                                       touchpoint=d["touchpoint"], channel=d["channel"])
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("surveys:detail", pk)
+    request.session["survey_new_link"] = request.build_absolute_uri(services.invitation_path(invitation))
+    messages.success(request, _("일회용 응답 링크를 만들었습니다."))
+    return redirect("surveys:detail", pk)
+
+
+@require_POST
+@permission_required("surveys.change_survey", raise_exception=True)
+def pulse_links(request: HttpRequest, pk: int) -> HttpResponse:
+    survey = selectors.survey_for_page(pk)
+    form = PulseLinksForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect("surveys:detail", pk)
+    try:
+        tokens = services.pulse_invitations(survey=survey, team=form.cleaned_data["team"],
+                                            count=form.cleaned_data["count"])
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("surveys:detail", pk)
+    from django.urls import reverse
+
+    request.session["survey_pulse_links"] = [request.build_absolute_uri(reverse("surveys:answer", args=[t]))
+                                             for t in tokens[:200]]
+    messages.success(request, _("익명 링크를 만들었습니다. 누가 어떤 링크를 받았는지는 저장하지 않습니다."))
+    return redirect("surveys:detail", pk)
+
+
+@require_POST
+@permission_required("surveys.change_survey", raise_exception=True)
+def remind(request: HttpRequest, pk: int) -> HttpResponse:
+    survey = selectors.survey_for_page(pk)
+    count = services.invitations_remind(survey=survey)
+    messages.success(request, _("미응답 초대 %(n)d건에 다시 알림을 표시했습니다.") % {"n": count})
+    return redirect("surveys:detail", pk)
+
+
+@permission_required("surveys.view_response", raise_exception=True)
+def response_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    response = selectors.response_detail(pk)
+    return render(request, "surveys/response.html", {
+        "nav": "surveys", "r": response, "answers": selectors.answers_of(response), "case": response.followup_case,
+    })

@@ -1,0 +1,98 @@
+from __future__ import annotations
+
+from django.urls import reverse
+
+from conftest import login
+from dangol.surveys import services
+from dangol.surveys.models import Response, Survey
+from dangol.surveys.tests.conftest import BAD, GOOD
+from dangol.voc.models import Case
+
+
+def test_answer_page_opens_without_login_and_stores_the_answer(client, shop, survey):
+    _, token = services.invitation_create(survey=survey, customer=shop["hong"])
+    url = reverse("surveys:answer", args=[token])
+    page = client.get(url)
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "매장 방문 만족도" in body and 'name="recommend"' in body and 'name="wait__expectation"' in body
+    done = client.post(url, GOOD)
+    assert done.status_code == 200 and "감사합니다" in done.content.decode()
+    assert Response.objects.get().customer == shop["hong"]
+
+
+def test_answer_page_shows_korean_errors_and_keeps_the_given_answers(client, shop, survey):
+    _, token = services.invitation_create(survey=survey, customer=shop["hong"])
+    page = client.post(reverse("surveys:answer", args=[token]), {"overall": "4", "recommend": "99"})
+    body = page.content.decode()
+    assert page.status_code == 400
+    assert "0~10 사이에서 골라 주세요." in body and "답을 골라 주세요." in body
+    assert 'value="4" checked' in body
+    assert Response.objects.count() == 0
+
+
+def test_bad_links_give_a_korean_page_not_a_500(client, shop, survey):
+    _, token = services.invitation_create(survey=survey, customer=shop["hong"])
+    tampered = client.get(reverse("surveys:answer", args=[token[:-3] + "xyz"]))
+    assert tampered.status_code == 400 and "올바르지 않습니다" in tampered.content.decode()
+    client.post(reverse("surveys:answer", args=[token]), GOOD)
+    again = client.post(reverse("surveys:answer", args=[token]), GOOD)
+    assert again.status_code == 410 and "이미 응답하신" in again.content.decode()
+    assert Response.objects.count() == 1
+
+
+def test_double_submit_through_the_page_opens_one_case(client, shop, survey):
+    _, token = services.invitation_create(survey=survey, customer=shop["hong"])
+    url = reverse("surveys:answer", args=[token])
+    first = client.post(url, BAD)
+    assert "곧 연락드리겠습니다" in first.content.decode()
+    client.post(url, BAD)
+    assert Case.objects.count() == 1 and Response.objects.count() == 1
+
+
+def test_viewer_cannot_create_surveys(client, shop):
+    login(client, shop["viewer"])
+    assert client.get(reverse("surveys:index")).status_code == 200
+    assert client.get(reverse("surveys:new")).status_code == 403
+    assert client.post(reverse("surveys:new"), {"code": "x", "title": "x", "kind": "customer",
+                                                "trigger": "manual", "link_days": 14}).status_code == 403
+    assert not Survey.objects.exists()
+
+
+def test_manager_builds_a_survey_and_makes_a_link(client, shop):
+    login(client, shop["manager"])
+    created = client.post(reverse("surveys:new"), {"code": "visit", "title": "방문 만족도", "kind": "customer",
+                                                   "trigger": "interaction", "link_days": 14})
+    survey = Survey.objects.get(code="visit")
+    assert created.status_code == 302
+    client.post(reverse("surveys:question_add", args=[survey.pk]),
+                {"kind": "csat", "text": "만족하셨나요?", "aspect": "overall", "required": "on"})
+    client.post(reverse("surveys:status", args=[survey.pk]), {"status": "active"})
+    client.post(reverse("surveys:invite", args=[survey.pk]), {"customer": shop["hong"].pk, "channel": "link"})
+    page = client.get(reverse("surveys:detail", args=[survey.pk]))
+    assert 'id="new-link"' in page.content.decode()
+    assert survey.invitations.get().customer == shop["hong"]
+
+
+def test_bad_form_input_is_a_korean_error_not_a_500(client, shop, survey):
+    login(client, shop["manager"])
+    page = client.post(reverse("surveys:new"), {"code": "bad code", "title": "", "kind": "zzz", "link_days": "0"})
+    assert page.status_code == 400
+    bad_q = client.post(reverse("surveys:question_add", args=[survey.pk]), {"kind": "single", "text": "x",
+                                                                           "aspect": "overall"}, follow=True)
+    assert bad_q.status_code == 200 and "응답이 있는" not in bad_q.content.decode()
+    assert "선택지를 두 개 이상" in bad_q.content.decode()
+    unknown = client.post(reverse("surveys:invite", args=[survey.pk]), {"customer": "999999", "channel": "sms"},
+                          follow=True)
+    assert "고객 번호를 찾을 수 없습니다" in unknown.content.decode()
+    assert client.get(reverse("surveys:detail", args=[999999])).status_code == 404
+
+
+def test_response_page_shows_the_followup_case_beside_the_answer(client, shop, survey):
+    _, token = services.invitation_create(survey=survey, customer=shop["hong"])
+    response = services.response_submit(token=token, data=BAD)
+    login(client, shop["agent"])
+    page = client.get(reverse("surveys:response", args=[response.pk])).content.decode()
+    assert response.followup_case.number in page and "접수" in page
+    listing = client.get(reverse("surveys:detail", args=[survey.pk])).content.decode()
+    assert response.followup_case.number in listing

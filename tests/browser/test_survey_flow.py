@@ -1,0 +1,67 @@
+"""A customer answers a survey on a phone through a one-time link; a detractor opens one follow-up case that
+the manager sees beside the answer."""
+
+from __future__ import annotations
+
+import pytest
+
+from dangol.surveys import services
+from dangol.surveys.models import Response
+from dangol.surveys.tests.conftest import build_customer_survey
+from dangol.voc.models import Case
+from tests.browser.conftest import log_in, screenshot
+
+pytestmark = pytest.mark.browser
+
+
+def _fits_phone_width(page) -> bool:
+    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+
+
+def test_customer_answers_on_a_phone_and_the_detractor_gets_a_followup(live_server, phone_page, transactional_db,
+                                                                       shop):
+    page, base = phone_page, live_server.url
+    survey = build_customer_survey(shop)
+    _, token = services.invitation_create(survey=survey, customer=shop["hong"], staff=shop["clerk"], channel="sms")
+    link = f"{base}/surveys/a/{token}/"
+
+    page.goto(link)
+    assert page.locator("h1").inner_text() == "매장 방문 만족도"
+    assert _fits_phone_width(page)
+    # submitting with a question left out: a Korean error, the answers given are kept
+    page.click("#q-overall .scale label:nth-child(2)")
+    page.click("#answer-submit")
+    page.locator("#answer-errors").wait_for()
+    assert "답을 골라 주세요." in page.content()
+    assert Response.objects.count() == 0
+    page.click("#q-recommend .scale label:nth-child(3)")  # NPS 2
+    page.click("#q-kindness .scale label:nth-child(1)")
+    page.click("#q-price .scale label:nth-child(3)")
+    page.fill("textarea[name=why]", "계산대 직원이 불친절했어요")
+    screenshot(page, "surveys-answer-phone", full_page=True)
+    page.click("#answer-submit")
+    page.locator("#answer-thanks").wait_for()
+    assert "곧 연락드리겠습니다" in page.inner_text("#answer-thanks")
+
+    response = Response.objects.get()
+    assert (response.csat, response.nps, response.customer_id) == (2, 2, shop["hong"].pk)
+    case = Case.objects.get()
+    assert case.source_ref == f"survey-response:{response.pk}" and case.team == shop["ops"]
+
+    # the same link again (a second tap, the back button): a clear message, nothing more stored
+    page.goto(link)
+    page.locator("#answer-closed").wait_for()
+    assert "이미 응답하신 설문입니다" in page.inner_text("#answer-closed")
+    assert Case.objects.count() == 1 and Response.objects.count() == 1
+
+    # a tampered link
+    page.goto(f"{base}/surveys/a/{token[:-4]}abcd/")
+    assert "올바르지 않습니다" in page.inner_text("#answer-closed")
+
+    # the manager sees the follow-up beside the answer, on a phone
+    log_in(page, base, "manager", "pw-manager-123")
+    page.goto(f"{base}/surveys/responses/{response.pk}/")
+    assert case.number in page.inner_text("#followup")
+    assert page.inner_text("#followup-status") == "접수"
+    assert _fits_phone_width(page)
+    screenshot(page, "surveys-response-phone", full_page=True)
