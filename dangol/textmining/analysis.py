@@ -1,0 +1,89 @@
+"""Reading one message: intent, emotion with intensity, difficult-customer cues, keywords, masked text."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from dangol.textmining import lexicon, model, morph
+from dangol.textmining.pii import mask_pii
+
+THREAT_TYPES = {"상스러운", "위협하는"}
+
+
+@dataclass
+class Analysis:
+    intent: str
+    intent_score: float
+    emotion: str
+    emotion_score: float
+    difficult_cues: list[dict[str, str]] = field(default_factory=list)
+    keywords: list[str] = field(default_factory=list)
+    masked_text: str = ""
+
+
+def intensity(emotion: str, p: float, text: str, cues: Sequence[dict[str, str]]) -> float:
+    """How strongly the emotion is expressed, 0–1 (stated rule, see docs/textmining.md).
+
+    neutral: 0.3 × (1 − p). Otherwise 0.3 + 0.4 × p, plus 0.08 per intensifier (너무, 진짜 … up to 3), 0.05 per
+    ! or repeated ?! (up to 4), 0.05 per crying mark for disappointment/anxiety or laughing mark for
+    satisfaction (up to 2), 0.06 per strong word of that emotion (up to 3), 0.15 for anger with swearing or a threat.
+    """
+    if emotion == "neutral":
+        return round(max(0.0, 0.3 * (1.0 - p)), 3)
+    sig = lexicon.intensity_signals(text)
+    score = 0.3 + 0.4 * p
+    score += 0.08 * min(sig["intensifiers"], 3)
+    score += 0.05 * min(sig["exclaim"], 4)
+    if emotion in {"disappointment", "anxiety"}:
+        score += 0.05 * min(sig["crying"], 2)
+    if emotion == "satisfaction":
+        score += 0.05 * min(sig["laughing"], 2)
+    score += 0.06 * min(lexicon.emotion_hits(text).get(emotion, 0), 3)
+    if emotion == "anger" and any(c["type"] in THREAT_TYPES for c in cues):
+        score += 0.15
+    return round(min(1.0, score), 3)
+
+
+def analyze_many(texts: Sequence[str]) -> list[Analysis]:
+    """Read a batch of messages (one Kiwi pass, one matrix product): the fast path for classify and bench."""
+    if not texts:
+        return []
+    masked = [mask_pii(t or "")[0] for t in texts]
+    tokens = morph.tokenize(masked)
+    m = model.get_model()
+    pi, pe = m.predict_proba(masked, tokens)
+    intents, emotions = m.intent_clf.classes_, m.emotion_clf.classes_
+    out: list[Analysis] = []
+    for row, text in enumerate(masked):
+        cues = lexicon.find_cues(text)
+        i = int(pi[row].argmax())
+        e = int(pe[row].argmax())
+        emotion = str(emotions[e])
+        p_emotion = float(pe[row, e])
+        if emotion in {"neutral", "satisfaction"} and any(c["type"] in THREAT_TYPES for c in cues):
+            # A swear word or a threat is anger whatever the rest of the wording (transparent rule).
+            anger = list(emotions).index("anger")
+            emotion, p_emotion = "anger", max(float(pe[row, anger]), 0.5)
+        out.append(Analysis(
+            intent=str(intents[i]),
+            intent_score=round(float(pi[row, i]), 3),
+            emotion=emotion,
+            emotion_score=intensity(emotion, p_emotion, text, cues),
+            difficult_cues=cues,
+            keywords=morph.keywords_from_tokens(text, tokens[row]),
+            masked_text=text,
+        ))
+    return out
+
+
+def analyze(text: str) -> Analysis:
+    """Intent, emotion (+intensity), difficult-customer cues, keywords and the masked text of one message."""
+    return analyze_many([text])[0]
+
+
+def as_dict(result: Analysis) -> dict[str, Any]:
+    from dataclasses import asdict
+
+    return asdict(result)

@@ -1,0 +1,210 @@
+"""The intent and emotion classifiers: kiwipiepy morphemes + character n-grams → logistic regression.
+
+Features per message: TF-IDF over morpheme unigrams/bigrams (with lexicon hits as extra tokens) and over
+character 1–3-grams within words (robust to spacing mistakes and typos). Two multinomial logistic
+regressions (intent, emotion) give probabilities directly. Models live in the model directory
+(``DANGOL_TEXT_MODEL_DIR``, default ``$DANGOL_VAR_DIR/textmining-model`` or ``./var/textmining-model``):
+the first use trains from the shipped base set (a few seconds) and saves it there; ``retrain`` writes there too.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import tempfile
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from dangol.textmining import lexicon, morph
+
+INTENTS = ("complaint", "inquiry", "purchase", "renewal", "cancellation", "praise")
+EMOTIONS = ("anger", "disappointment", "anxiety", "neutral", "satisfaction")
+FEATURE_VERSION = 3
+DATA = Path(__file__).resolve().parent / "data"
+BASE_PATH = DATA / "base.jsonl"
+
+_lock = threading.Lock()
+_loaded: TextModel | None = None
+
+
+def model_dir() -> Path:
+    explicit = os.environ.get("DANGOL_TEXT_MODEL_DIR")
+    if explicit:
+        return Path(explicit)
+    return Path(os.environ.get("DANGOL_VAR_DIR") or "var") / "textmining-model"
+
+
+def identity(tokens: list[str]) -> list[str]:
+    return tokens
+
+
+def lexicon_tokens(text: str) -> list[str]:
+    hits = lexicon.emotion_hits(text)
+    out = [f"LEX_{emotion}" for emotion, n in hits.items() for _ in range(min(n, 3))]
+    signals = lexicon.intensity_signals(text)
+    if signals["crying"]:
+        out.append("SIG_crying")
+    if signals["laughing"]:
+        out.append("SIG_laughing")
+    if signals["exclaim"] >= 2:
+        out.append("SIG_exclaim")
+    if "?" in text:
+        out.append("SIG_question")
+    return out
+
+
+def normalise(text: str) -> str:
+    return text.lower()
+
+
+def doc_features(text: str, tokens: Sequence[tuple[str, str, int, int]]) -> list[str]:
+    return morph.morph_features(tokens) + lexicon_tokens(text)
+
+
+def read_jsonl(path: Path) -> list[dict[str, Any]]:
+    rows = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            rows.append(json.loads(line))
+    return rows
+
+
+def base_rows() -> list[dict[str, Any]]:
+    return read_jsonl(BASE_PATH)
+
+
+def base_digest() -> str:
+    return hashlib.sha256(BASE_PATH.read_bytes()).hexdigest()[:16]
+
+
+@dataclass
+class TextModel:
+    morph_vec: Any
+    char_vec: Any
+    intent_clf: Any
+    emotion_clf: Any
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    def matrix(self, texts: Sequence[str], tokens: Sequence[Sequence[tuple[str, str, int, int]]]) -> Any:
+        from scipy.sparse import hstack
+
+        docs = [doc_features(t, toks) for t, toks in zip(texts, tokens, strict=True)]
+        return hstack([self.morph_vec.transform(docs), self.char_vec.transform([normalise(t) for t in texts])],
+                      format="csr")
+
+    def predict_proba(self, texts: Sequence[str], tokens: Sequence[Sequence[tuple[str, str, int, int]]]
+                      ) -> tuple[Any, Any]:
+        x = self.matrix(texts, tokens)
+        return self.intent_clf.predict_proba(x), self.emotion_clf.predict_proba(x)
+
+    def predict(self, texts: Sequence[str], tokens: Sequence[Sequence[tuple[str, str, int, int]]] | None = None
+                ) -> tuple[list[str], list[str]]:
+        toks = morph.tokenize(texts) if tokens is None else tokens
+        pi, pe = self.predict_proba(texts, toks)
+        ci, ce = self.intent_clf.classes_, self.emotion_clf.classes_
+        return [str(ci[i]) for i in pi.argmax(axis=1)], [str(ce[i]) for i in pe.argmax(axis=1)]
+
+
+def fit(texts: Sequence[str], intents: Sequence[str], emotions: Sequence[str],
+        tokens: Sequence[Sequence[tuple[str, str, int, int]]] | None = None) -> TextModel:
+    from scipy.sparse import hstack
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    toks = morph.tokenize(texts) if tokens is None else tokens
+    docs = [doc_features(t, tk) for t, tk in zip(texts, toks, strict=True)]
+    morph_vec = TfidfVectorizer(analyzer=identity, sublinear_tf=True, min_df=2, dtype=_float32())
+    char_vec = TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 3), sublinear_tf=True, min_df=2, max_features=40000,
+                               dtype=_float32())
+    x = hstack([morph_vec.fit_transform(docs), char_vec.fit_transform([normalise(t) for t in texts])], format="csr")
+    intent_clf = LogisticRegression(C=8.0, max_iter=2000, class_weight="balanced")
+    emotion_clf = LogisticRegression(C=8.0, max_iter=2000, class_weight="balanced")
+    intent_clf.fit(x, list(intents))
+    emotion_clf.fit(x, list(emotions))
+    for vec in (morph_vec, char_vec):
+        vec.stop_words_ = None  # only kept for introspection; large
+    return TextModel(morph_vec, char_vec, intent_clf, emotion_clf, meta={"version": FEATURE_VERSION, "n": len(texts)})
+
+
+def _float32() -> Any:
+    import numpy as np
+
+    return np.float32
+
+
+def save(model: TextModel, directory: Path | None = None) -> Path:
+    import joblib
+
+    target = directory or model_dir()
+    target.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target, suffix=".tmp")
+    os.close(fd)
+    joblib.dump(model, tmp, compress=3)
+    os.replace(tmp, target / "model.joblib")
+    meta_tmp = target / "model.json.tmp"
+    meta_tmp.write_text(json.dumps(model.meta, ensure_ascii=False, indent=2), encoding="utf-8")
+    os.replace(meta_tmp, target / "model.json")
+    return target / "model.joblib"
+
+
+SHIPPED = DATA / "model.joblib"
+
+
+def load_saved(directory: Path | None = None, *, path: Path | None = None) -> TextModel | None:
+    import joblib
+
+    path = path or (directory or model_dir()) / "model.joblib"
+    if not path.is_file():
+        return None
+    try:
+        model = joblib.load(path)
+    except Exception:
+        return None
+    if not isinstance(model, TextModel) or model.meta.get("version") != FEATURE_VERSION:
+        return None
+    if model.meta.get("source") == "base" and model.meta.get("base") != base_digest():
+        return None  # the shipped base set changed: train again
+    return model
+
+
+def train_base() -> TextModel:
+    rows = base_rows()
+    model = fit([r["text"] for r in rows], [r["intent"] for r in rows], [r["emotion"] for r in rows])
+    model.meta.update({"source": "base", "base": base_digest()})
+    return model
+
+
+def get_model() -> TextModel:
+    """The model in use: the saved one, or one trained from the base set on first use (and saved)."""
+    global _loaded
+    if _loaded is not None:
+        return _loaded
+    with _lock:
+        if _loaded is None:
+            model = load_saved() or load_saved(path=SHIPPED)
+            if model is None:
+                model = train_base()
+                with contextlib.suppress(OSError):  # read-only var dir: keep the model in memory
+                    save(model)
+            _loaded = model
+    return _loaded
+
+
+def ship() -> Path:
+    """Train the base model and write it into the package (``data/model.joblib``), deterministically."""
+    import joblib
+
+    model = train_base()
+    joblib.dump(model, SHIPPED, compress=3)
+    return SHIPPED
+
+
+def reset() -> None:
+    """Forget the model in memory (the next call loads from the model directory again)."""
+    global _loaded
+    _loaded = None

@@ -1,0 +1,69 @@
+"""Weekly rising issues: which terms this week are well above their own baseline.
+
+Rule: a term counts once per message. This week is the 7 days ending on ``now``; the baseline is the mean
+weekly count over the ``weeks`` weeks before. A term is rising when it appears in at least 3 messages this
+week, at least twice its baseline (baseline floored at 0.5 for new terms), and the Poisson upper tail
+P(X ≥ count | λ = baseline) < 0.01. Sorted by that tail probability (smallest first), then by the excess.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections import Counter
+from collections.abc import Sequence
+
+from dangol.textmining import morph
+
+MIN_COUNT = 3
+MIN_RATIO = 2.0
+MAX_P = 0.01
+BASELINE_FLOOR = 0.5
+
+
+def poisson_tail(k: int, lam: float) -> float:
+    """P(X ≥ k) for X ~ Poisson(lam)."""
+    if k <= 0:
+        return 1.0
+    term = math.exp(-lam)
+    below = term
+    for i in range(1, k):
+        term *= lam / i
+        below += term
+    return max(0.0, 1.0 - below)
+
+
+def rising_terms(records: Sequence[tuple[dt.date, str]], *, now: dt.date, weeks: int = 8,
+                 min_count: int = MIN_COUNT) -> list[dict[str, object]]:
+    if isinstance(now, dt.datetime):
+        now = now.date()
+    weeks = max(1, int(weeks))
+    oldest = now - dt.timedelta(days=7 * (weeks + 1) - 1)
+    kept = []
+    for day, text in records:
+        d = day.date() if isinstance(day, dt.datetime) else day
+        if oldest <= d <= now and text:
+            kept.append((d, text))
+    if not kept:
+        return []
+    from dangol.textmining.pii import mask_pii
+
+    texts = [mask_pii(text)[0] for _, text in kept]
+    per_week: list[Counter[str]] = [Counter() for _ in range(weeks + 1)]  # 0 = this week
+    for (d, _), terms in zip(kept, morph.keywords(texts, limit=20), strict=True):
+        week = (now - d).days // 7
+        per_week[week].update(set(terms))
+    rows: list[dict[str, object]] = []
+    for term, count in per_week[0].items():
+        if count < min_count:
+            continue
+        history = [per_week[w][term] for w in range(1, weeks + 1)]
+        baseline = sum(history) / weeks
+        lam = max(baseline, BASELINE_FLOOR)
+        ratio = count / lam
+        p = poisson_tail(count, lam)
+        if ratio >= MIN_RATIO and p < MAX_P:
+            rows.append({"term": term, "count": count, "baseline": round(baseline, 3), "ratio": round(ratio, 2),
+                         "p_value": float(f"{p:.3g}"), "weekly": list(reversed(history))})
+    rows.sort(key=lambda r: (r["p_value"], -(int(r["count"]) - float(r["baseline"])), r["term"]))  # type: ignore[arg-type]
+    return rows
