@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dangol.surveys import views
+from dangol.surveys import analysis_views, views
 
 app_name = "surveys"
 urlpatterns = [
@@ -13,5 +13,9 @@ urlpatterns = [
     path("<int:pk>/pulse-links/", views.pulse_links, name="pulse_links"),
     path("<int:pk>/remind/", views.remind, name="remind"),
     path("responses/<int:pk>/", views.response_detail, name="response"),
+    path("analysis/", analysis_views.overview, name="analysis"),
+    path("kano/", analysis_views.kano_page, name="kano"),
+    path("pulse/", analysis_views.pulse_page, name="pulse"),
+    path("import/", views.import_responses, name="import"),
     path("a/<str:token>/", views.answer, name="answer"),
 ]

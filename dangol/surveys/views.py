@@ -249,3 +249,37 @@ def response_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "surveys/response.html", {
         "nav": "surveys", "r": response, "answers": selectors.answers_of(response), "case": response.followup_case,
     })
+
+
+@permission_required("surveys.add_response", raise_exception=True)
+def import_responses(request: HttpRequest) -> HttpResponse:
+    """Field-survey answers from CSV/Excel, validated row by row like the customer import."""
+    import tempfile
+    from pathlib import Path
+
+    from dangol.surveys.forms import ImportForm
+    from dangol.surveys.importing import responses_import
+
+    surveys = list(Survey.objects.exclude(status=Survey.Status.DRAFT).order_by("title"))
+    form = ImportForm(request.POST or None, request.FILES or None)
+    result = None
+    survey_id = request.POST.get("survey", "")
+    if request.method == "POST":
+        survey = next((s for s in surveys if str(s.pk) == survey_id), None)
+        if survey is None:
+            form.add_error(None, _("설문을 고르세요."))
+        elif form.is_valid():
+            upload = form.cleaned_data["file"]
+            if upload.size > 50 * 1024 * 1024:
+                form.add_error("file", _("파일이 너무 큽니다(최대 50MB)."))
+            else:
+                suffix = Path(upload.name).suffix.lower()[:6]
+                with tempfile.NamedTemporaryFile(suffix=suffix) as tmp:
+                    for chunk in upload.chunks():
+                        tmp.write(chunk)
+                    tmp.flush()
+                    result = responses_import(survey=survey, path=tmp.name, filename=upload.name,
+                                              on_error=form.cleaned_data["on_error"])
+    return render(request, "surveys/import.html", {
+        "nav": "surveys", "form": form, "surveys": surveys, "survey_id": survey_id, "result": result,
+    }, status=400 if form.errors else 200)

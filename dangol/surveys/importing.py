@@ -1,0 +1,139 @@
+"""Field-survey answers from CSV (UTF-8 or CP949) or .xlsx, with the foundation import's per-row rules:
+every row is validated first; 'abort' writes nothing when any row is wrong, 'skip' writes the good rows.
+
+Columns: one per question code (gap items also `<code>__expectation`, Kano `<code>__functional` and
+`<code>__dysfunctional`, multiple choice separated by `|`), and optionally `answered_at` (응답일시),
+`customer` (고객 외부 ID), `touchpoint` (접점 코드), `staff` (직원 아이디), `ref` (원본 번호: the same ref is
+imported once), `comment` (의견), `wave` (차수)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from dangol.customers.models import Customer
+from dangol.imports.readers import FileFormatError, parse_datetime, read_table
+from dangol.imports.services import ImportResult, RowError
+from dangol.interactions.models import Touchpoint
+from dangol.surveys.models import Response, Survey
+from dangol.surveys.services import response_record
+
+META = {
+    "answered_at": "answered_at", "응답일시": "answered_at", "customer": "customer", "고객": "customer",
+    "touchpoint": "touchpoint", "접점": "touchpoint", "staff": "staff", "직원": "staff", "ref": "ref",
+    "원본번호": "ref", "comment": "comment", "의견": "comment", "wave": "wave", "차수": "wave",
+}
+FOLLOWUP_DAYS = 14  # older field answers are history: no follow-up case any more
+
+
+def _answer_keys(survey: Survey) -> set[str]:
+    keys: set[str] = set()
+    for q in survey.questions.all():
+        if q.kind == "gap":
+            keys |= {q.code, f"{q.code}__expectation"}
+        elif q.kind == "kano":
+            keys |= {f"{q.code}__functional", f"{q.code}__dysfunctional"}
+        else:
+            keys.add(q.code)
+    return keys
+
+
+def responses_import(*, survey: Survey, path: Path | str, filename: str | None = None,
+                     on_error: str = "abort") -> ImportResult:
+    result = ImportResult(kind="survey_responses")
+    if on_error not in ("abort", "skip"):
+        raise ValueError("on_error는 abort 또는 skip이어야 합니다.")
+    try:
+        table = read_table(path, filename=filename)
+    except FileFormatError as exc:
+        result.message = str(exc)
+        result.errors.append(RowError(0, "", str(exc)))
+        return result
+    answer_keys = _answer_keys(survey)
+    columns: dict[int, str] = {}
+    for position, name in enumerate(table.header):
+        key = name.strip().lower()
+        canonical = META.get(key) or META.get(name.strip()) or (key if key in answer_keys else None)
+        if canonical and canonical not in columns.values():
+            columns[position] = canonical
+    if not set(columns.values()) & answer_keys:
+        result.message = f"문항 열이 없습니다. 첫 줄에 문항 코드({', '.join(sorted(answer_keys)[:8])} …)를 쓰세요."
+        result.errors.append(RowError(1, "", result.message))
+        return result
+    result.total_rows = len(table.rows)
+    if not table.rows:
+        result.message = "가져올 행이 없습니다."
+        return result
+    multiple = {q.code for q in survey.questions.all() if q.kind == "multiple"}
+    touchpoints = dict(Touchpoint.objects.values_list("code", "pk"))
+    now = timezone.now()
+    prepared: list[tuple[int, dict[str, Any]]] = []
+    for line, cells in table.rows:
+        raw = {key: (cells[pos] if pos < len(cells) else "").strip() for pos, key in columns.items()}
+        errors: list[RowError] = []
+        data: dict[str, Any] = {k: (v.split("|") if k in multiple and v else v) for k, v in raw.items()
+                                if k in answer_keys or k == "comment"}
+        extra: dict[str, Any] = {"answered_at": now}
+        if raw.get("answered_at"):
+            try:
+                extra["answered_at"] = parse_datetime(raw["answered_at"])
+                if extra["answered_at"] > now + dt.timedelta(minutes=5):
+                    errors.append(RowError(line, "answered_at", "응답일시가 미래입니다."))
+            except ValueError as exc:
+                errors.append(RowError(line, "answered_at", str(exc)))
+        if raw.get("customer"):
+            customer = Customer.objects.filter(external_id=raw["customer"], status="active").first()
+            if customer is None:
+                errors.append(RowError(line, "customer", f"고객 외부 ID를 찾을 수 없습니다: {raw['customer']}"))
+            extra["customer"] = customer
+        if raw.get("touchpoint"):
+            if raw["touchpoint"] not in touchpoints:
+                errors.append(RowError(line, "touchpoint", f"알 수 없는 접점 코드입니다: {raw['touchpoint']}"))
+            else:
+                extra["touchpoint_id"] = touchpoints[raw["touchpoint"]]
+        if raw.get("staff"):
+            staff = User.objects.filter(username=raw["staff"]).first()
+            if staff is None:
+                errors.append(RowError(line, "staff", f"직원 아이디를 찾을 수 없습니다: {raw['staff']}"))
+            extra["staff"] = staff
+        if raw.get("ref"):
+            if len(raw["ref"]) > 60:
+                errors.append(RowError(line, "ref", "원본 번호는 60자 이내여야 합니다."))
+            extra["source_ref"] = f"import:{survey.pk}:{raw['ref'][:60]}"
+        if raw.get("wave"):
+            extra["wave"] = raw["wave"][:20]
+        try:
+            from dangol.surveys.services import clean_answers
+
+            clean_answers(survey, data)
+        except ValidationError as exc:
+            errors.extend(RowError(line, key, " ".join(msgs)) for key, msgs in exc.message_dict.items())
+        if errors:
+            result.errors.extend(errors)
+            continue
+        prepared.append((line, {"data": data, **extra}))
+    if result.errors and on_error == "abort":
+        result.message = (f"오류가 있는 행이 {result.error_rows}개 있어 파일 전체를 가져오지 않았습니다. "
+                          "오류를 고치거나 '오류 행만 건너뛰기'를 선택하세요.")
+        return result
+    with transaction.atomic():
+        for _line, item in prepared:
+            touchpoint_id = item.pop("touchpoint_id", None)
+            touchpoint = Touchpoint.objects.get(pk=touchpoint_id) if touchpoint_id else None
+            recent = item["answered_at"] >= now - dt.timedelta(days=FOLLOWUP_DAYS)
+            _, created = response_record(survey=survey, touchpoint=touchpoint, source=Response.Source.IMPORT,
+                                         followup=recent, **item)
+            if created:
+                result.created += 1
+            else:
+                result.unchanged += 1
+    result.written = True
+    skipped = f", 오류 {result.error_rows}행 건너뜀" if result.errors else ""
+    result.message = f"응답 {result.created}건을 가져왔습니다 (이미 있던 {result.unchanged}건{skipped})."
+    return result
