@@ -59,13 +59,20 @@ def fit(frequency: np.ndarray, monetary: np.ndarray) -> GammaGammaFit:
     result = optimize.minimize(_neg_ll_and_grad, np.log([1.0, 1.0, 1.0]), args=(x, m / scale), jac=True,
                                method="L-BFGS-B", bounds=[LOG_BOUNDS] * 3,
                                options={"maxiter": 2000, "ftol": 1e-13, "gtol": 1e-9})
+    success, reason = bool(result.success), str(result.message)
+    if not success:  # L-BFGS-B stops on flat ridges (little spend heterogeneity: q and γ grow together); polish
+        polished = optimize.minimize(lambda v: _neg_ll_and_grad(v, x, m / scale)[0], result.x, method="Nelder-Mead",
+                                     bounds=[LOG_BOUNDS] * 3, options={"xatol": 1e-9, "fatol": 1e-9, "maxiter": 4000})
+        if polished.fun <= result.fun + 1e-9:
+            result = polished
+            success, reason = bool(polished.success), str(polished.message)
     p, q, g = np.exp(result.x)
     gamma = g * scale
     ll = -_neg_ll_and_grad(np.log([p, q, gamma]), x, m)[0]
-    message = "수렴" if result.success else f"수렴하지 않음: {result.message}"
+    message = "수렴" if success else f"수렴하지 않음: {reason}"
     if q <= 1:
         message += " (q ≤ 1: 평균 지출의 기대값이 정의되지 않습니다 / expected spend undefined)"
-    return GammaGammaFit(float(p), float(q), float(gamma), float(ll), bool(result.success), message, len(x))
+    return GammaGammaFit(float(p), float(q), float(gamma), float(ll), success, message, len(x))
 
 
 def expected_average_spend(fit_: GammaGammaFit, frequency: np.ndarray, monetary: np.ndarray) -> np.ndarray:

@@ -99,6 +99,7 @@ def analyze(source: str | Path | Any, cols: engine.Columns, options: Options,
         "gamma_gamma": {k: _clean(v) for k, v in gg.as_dict().items()},
         "pareto": _pareto(totals, values),
         "segments": _counts(table["rfm_segment"].to_pylist(), segments.SEGMENTS),
+        "rfm_grid": _rfm_grid(table["rfm_r"].to_numpy(), table["rfm_f"].to_numpy(), table["rfm_m"].to_numpy()),
         "segments_ko": segments.SEGMENTS_KO,
         "stages": _counts(stages.tolist(), segments.STAGES),
         "tiers": _counts(tiers.tolist(), segments.TIERS),
@@ -124,6 +125,14 @@ def _counts(values: list[Any], order: list[str]) -> dict[str, int]:
     for v in values:
         counts[str(v)] = counts.get(str(v), 0) + 1
     return counts
+
+
+def _rfm_grid(r: np.ndarray, f: np.ndarray, m: np.ndarray) -> dict[str, Any]:
+    """Customers per cell of the R × FM grid (rows R 5 → 1, columns FM 1 → 5) with the cell's segment."""
+    fm = np.floor((f + m) / 2).astype(int)
+    counts = [[int(np.count_nonzero((r == rs) & (fm == fs))) for fs in range(1, 6)] for rs in range(5, 0, -1)]
+    return {"r": [5, 4, 3, 2, 1], "fm": [1, 2, 3, 4, 5], "counts": counts,
+            "segments": [segments.GRID[rs] for rs in range(5, 0, -1)]}
 
 
 def _pareto(revenue: np.ndarray, values: np.ndarray) -> dict[str, Any]:

@@ -62,6 +62,19 @@ def _heatmap(rows: list[list[float | None]], row_labels: list[str]) -> str:
     return f'<table class="heat"><tr><th>첫 구매 월</th>{head}</tr>{"".join(cells)}</table>'
 
 
+def _rfm_grid(grid: dict[str, Any], names: dict[str, str]) -> str:
+    if not grid:
+        return "<p>자료 없음</p>"
+    top = max((c for row in grid["counts"] for c in row), default=0) or 1
+    rows = []
+    for r, counts, segs in zip(grid["r"], grid["counts"], grid["segments"], strict=True):
+        tds = "".join(f'<td style="background: rgba(180,83,9,{0.1 + 0.8 * c / top:.2f})">'
+                      f"{html.escape(names.get(seg, seg))}<br><b>{c:,}</b></td>" for c, seg in zip(counts, segs, strict=True))
+        rows.append(f"<tr><th>R{r}</th>{tds}</tr>")
+    head = "".join(f"<th>FM{k}</th>" for k in grid["fm"])
+    return f'<table class="heat"><tr><th></th>{head}</tr>{"".join(rows)}</table>'
+
+
 def render_html(report: dict[str, Any]) -> str:
     seg_ko = report.get("segments_ko", {})
     segments = report.get("segments", {})
@@ -81,6 +94,7 @@ def render_html(report: dict[str, Any]) -> str:
         + _svg_curve({"과거 매출": pareto.get("curve_revenue", []), "예측 CLV": pareto.get("curve_clv", [])}),
         "<h2>RFM 세그먼트</h2>" + _svg_bars([seg_ko.get(k, k) for k in segments], list(segments.values()),
                                            color="#b45309", horizontal=True),
+        "<h2>RFM 격자 (최근성 R × 빈도·금액 FM)</h2>" + _rfm_grid(report.get("rfm_grid", {}), seg_ko),
         "<h2>관계 단계</h2>" + _svg_bars([STAGES_KO.get(k, k) for k in report.get("stages", {})],
                                        list(report.get("stages", {}).values()), color="#2563eb", horizontal=True),
         "<h2>가치 등급 (미래 가치 기준)</h2>" + _svg_bars(list(report.get("tiers", {})),

@@ -96,3 +96,31 @@ def silent_defection(*, threshold: float = 0.5, limit: int = 100) -> list[Custom
 
 def customer_value(customer_id: int) -> CustomerValue | None:
     return CustomerValue.objects.filter(customer_id=customer_id).first()
+
+
+def pareto_curves(report: dict[str, Any]) -> dict[str, list[list[float]]]:
+    """The 2:8 concentration curves (share of customers → share of revenue / of predicted CLV)."""
+    pareto = report.get("pareto") or {}
+    return {"revenue": pareto.get("curve_revenue") or [], "clv": pareto.get("curve_clv") or []}
+
+
+def rfm_grid(report: dict[str, Any]) -> list[tuple[int, list[tuple[str, int, float]]]]:
+    """Rows R5 → R1 of (segment in Korean, customers, shade 0–1) for FM1 → FM5."""
+    grid = report.get("rfm_grid") or {}
+    counts = grid.get("counts") or []
+    top = max((c for row in counts for c in row), default=0) or 1
+    return [(r, [(RFM_SEGMENTS_KO.get(seg, seg), c, round(0.1 + 0.8 * c / top, 2))
+                 for c, seg in zip(row, segs, strict=True)])
+            for r, row, segs in zip(grid.get("r", []), counts, grid.get("segments", []), strict=True)]
+
+
+def cohort_rows(report: dict[str, Any], *, last: int = 12) -> dict[str, Any]:
+    """The last `last` first-purchase cohorts: month, size, share still buying k months later."""
+    cohorts = report.get("cohorts") or {}
+    months = cohorts.get("months") or []
+    sizes = cohorts.get("sizes") or [None] * len(months)
+    matrix = cohorts.get("retention") or []
+    rows = list(zip(months, sizes, matrix, strict=False))[-last:]
+    width = max((len(m) for _, _, m in rows), default=0)
+    return {"offsets": list(range(width)),
+            "rows": [(month, size, [(v, round(min((v or 0) * 1.6, 1), 2)) for v in row]) for month, size, row in rows]}

@@ -19,4 +19,6 @@ def value_page(request: HttpRequest) -> HttpResponse:
         "stage_labels": [s[1] for s in page.stages], "stage_counts": [s[2] for s in page.stages],
         "segment_labels": [s[1] for s in page.segments], "segment_counts": [s[2] for s in page.segments],
         "clv_labels": [h[0] for h in page.clv_histogram], "clv_counts": [h[1] for h in page.clv_histogram],
+        "pareto": selectors.pareto_curves(page.report), "grid": selectors.rfm_grid(page.report),
+        "cohorts": selectors.cohort_rows(page.report), "three_r": page.report.get("three_r") or {},
     })

@@ -116,6 +116,11 @@ def test_cli_writes_the_scorecard_and_both_reports(tmp_path, cdnow_csv):
     assert set(report["bgnbd"]) >= {"r", "alpha", "a", "b", "log_likelihood", "converged", "message"}
     html = (out / "report.html").read_text(encoding="utf-8")
     assert "<svg" in html and "2:8" in html and "http" not in html.replace('xmlns="http://www.w3.org/2000/svg"', "")
+    grid = report["rfm_grid"]
+    assert sum(map(sum, grid["counts"])) == report["n_customers"] == 2357
+    assert sum(c for row, segs in zip(grid["counts"], grid["segments"], strict=True)
+               for c, seg in zip(row, segs, strict=True) if seg == "Champions") == report["segments"]["Champions"]
+    assert "RFM 격자" in html and "최우수" in html
 
 
 def test_duckdb_and_pyspark_give_the_same_scorecard(small):

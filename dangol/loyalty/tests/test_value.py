@@ -56,6 +56,34 @@ def test_scorecard_is_written_back_with_prospects_and_movements(shop, tmp_path, 
     assert "조용히 떠나는 우량 고객" in body and f"/customers/{hong.pk}/" in body and "68.0%" in body
 
 
+def test_value_page_draws_the_engine_report_from_real_orders(shop, client: Client, settings, tmp_path):
+    """The scheduled refresh runs the real engine on the app's orders; the page shows its 2:8 curve, RFM grid
+    and cohorts."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from dangol.loyalty.services import value_refresh
+    from dangol.orders.models import Order, OrderLine
+
+    settings.VAR_DIR = tmp_path
+    start = timezone.now() - dt.timedelta(days=300)
+    for k, customer in enumerate([shop["hong"], shop["kim"]]):
+        for j in range(6 if k == 0 else 2):
+            amount = 30_000 + 10_000 * j
+            order = Order.objects.create(customer=customer, external_id=f"T-{k}-{j}",
+                                         ordered_at=start + dt.timedelta(days=55 * j + k), total_amount=amount)
+            OrderLine.objects.create(order=order, product_name="원두 1kg", unit_price=amount, amount=amount)
+    run = value_refresh()
+    assert run.status == "done", run.message
+    assert sum(map(sum, run.report["rfm_grid"]["counts"])) == run.n_customers == 2
+    login(client, shop["analyst"])
+    body = client.get("/value/").content.decode()
+    assert 'id="pareto-chart"' in body and 'id="rfm-grid"' in body and 'id="cohort-table"' in body
+    assert '"revenue": [[' in body  # the concentration curve reaches the page
+    assert CustomerValue.objects.get(customer=shop["hong"]).stage == "regular"
+
+
 def test_value_page_without_a_run_explains_how_to_get_one(shop, client: Client):
     login(client, shop["manager"])
     assert "dangol value-refresh" in client.get("/value/").content.decode()
