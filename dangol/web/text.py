@@ -34,8 +34,6 @@ def read_text(text: str) -> dict[str, Any] | None:
         from dangol.textmining import analyze
     except ImportError:
         return None
-    result = analyze(text)
-    is_record = dataclasses.is_dataclass(result) and not isinstance(result, type)
-    data = dataclasses.asdict(result) if is_record else dict(result)
+    data = dataclasses.asdict(analyze(text))
     data.pop("masked_text", None)
     return data
