@@ -1,0 +1,452 @@
+"""Foundation benchmarks: import throughput, and the 360 page and search at scale (SQLite).
+
+    .venv/bin/python bench/foundation/run.py            # full: 200k customers / 500k order lines;
+                                                        #       1M customers / 10M interactions / 2M orders
+    .venv/bin/python bench/foundation/run.py --small    # 20k / 50k;  100k / 1M / 200k
+
+Prints Markdown tables (figures as ratios against the peer measured in the same run) and writes
+them into bench/foundation/RESULTS.md. Each Django part runs in its own subprocess with its own
+DANGOL_VAR_DIR / DATABASE_URL under var/bench/; the large 360 databases are cached there, keyed by
+their size and a hash of every migration, and reused when present. Nothing is downloaded.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import hashlib
+import json
+import os
+import platform
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parents[1]
+BENCH_VAR = ROOT / "var" / "bench"
+RESULTS = HERE / "RESULTS.md"
+SEED = 2026
+
+SIZES: dict[str, dict[str, Any]] = {
+    "full": {"customers": 200_000, "order_lines": 500_000, "big": (1_000_000, 10_000_000, 2_000_000),
+             "detail": 300, "per_category": 60},
+    "small": {"customers": 20_000, "order_lines": 50_000, "big": (100_000, 1_000_000, 200_000),
+              "detail": 300, "per_category": 60},
+}
+REFERENCE_DB = (10_000, 100_000, 20_000)  # the 10k-customer database the big one is compared with
+ROUNDS = 2
+TARGETS = {"customers": 10_000, "orders": 50_000, "360": 50.0, "search": 100.0}
+
+
+def log(message: str) -> None:
+    print(f"[bench/foundation {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+# --------------------------------------------------------------------------------------------
+# Subprocesses
+
+
+def _env(var_dir: Path, db_path: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update({
+        "DJANGO_SETTINGS_MODULE": "dangol.settings", "DANGOL_DEBUG": "false", "DANGOL_LOG_LEVEL": "ERROR",
+        "DANGOL_VAR_DIR": str(var_dir), "DATABASE_URL": f"sqlite:///{db_path}", "PYTHONHASHSEED": "0",
+    })
+    return env
+
+
+def _child(phase: str, cfg: dict[str, Any], *, var_dir: Path, db_path: Path) -> dict[str, Any]:
+    var_dir.mkdir(parents=True, exist_ok=True)
+    cfg_path = var_dir / f"{phase}-config.json"
+    out_path = var_dir / f"{phase}-result.json"
+    cfg_path.write_text(json.dumps(cfg), encoding="utf-8")
+    out_path.unlink(missing_ok=True)
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--phase", phase, "--config", str(cfg_path),
+           "--out", str(out_path)]
+    proc = subprocess.run(cmd, cwd=ROOT, env=_env(var_dir, db_path), stdout=sys.stderr, check=False)
+    if proc.returncode != 0 or not out_path.exists():
+        raise SystemExit(f"bench/foundation: phase {phase} failed (exit {proc.returncode})")
+    return json.loads(out_path.read_text(encoding="utf-8"))
+
+
+def _run_phase_here(phase: str, cfg_path: Path, out_path: Path) -> None:
+    sys.path.insert(0, str(HERE))
+    cfg = json.loads(cfg_path.read_text(encoding="utf-8"))
+    if phase == "build":
+        import django
+
+        django.setup()
+        import builddb
+
+        c, i, o = cfg["sizes"]
+        result: dict[str, Any] = {"timings": builddb.build(Path(cfg["path"]), customers=c, interactions=i, orders=o,
+                                                           seed=cfg["seed"])}
+    else:
+        import phases
+
+        result = phases.PHASES[phase](cfg)
+    out_path.write_text(json.dumps(result, default=str), encoding="utf-8")
+
+
+# --------------------------------------------------------------------------------------------
+# Import throughput and its peers
+
+
+def _csv_files(size: dict[str, Any]) -> tuple[Path, Path]:
+    import datagen
+
+    folder = BENCH_VAR / "foundation-csv"
+    folder.mkdir(parents=True, exist_ok=True)
+    customers = folder / f"customers-{size['customers']}-s{SEED}.csv"
+    orders = folder / f"orders-{size['order_lines']}-{size['customers']}-s{SEED}.csv"
+    if not customers.exists():
+        log(f"generating {customers.name}")
+        datagen.write_customers_csv(customers, size["customers"], seed=SEED)
+    if not orders.exists():
+        log(f"generating {orders.name}")
+        datagen.write_orders_csv(orders, size["order_lines"], size["customers"], seed=SEED)
+    return customers, orders
+
+
+def _best_of(func: Any, repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        func()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def _duckdb_peer(path: Path, rows: int) -> dict[str, float]:
+    import duckdb
+
+    def count() -> None:
+        con = duckdb.connect()
+        got = con.sql(f"SELECT count(*) FROM read_csv('{path}')").fetchall()
+        assert got[0][0] == rows, got
+        con.close()
+
+    def arrow() -> None:
+        con = duckdb.connect()
+        table = con.sql(f"SELECT * FROM read_csv('{path}')").to_arrow_table()
+        assert table.num_rows == rows
+        con.close()
+
+    return {"count": _best_of(count, 3), "arrow": _best_of(arrow, 3)}
+
+
+def _python_floor(path: Path, key: str, work: Path) -> float:
+    """csv.reader + sqlite3.executemany of the raw cells into a same-shaped table with a unique key,
+    one transaction, WAL + synchronous=NORMAL as the app uses: the cost of moving the bytes, no checks."""
+    db_path = work / f"floor-{path.stem}.sqlite3"
+    db_path.unlink(missing_ok=True)
+    t0 = time.perf_counter()
+    db = sqlite3.connect(db_path, isolation_level=None)
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA synchronous=NORMAL")
+    with path.open(newline="", encoding="utf-8") as fh:
+        reader = csv.reader(fh)
+        header = next(reader)
+        cols = ", ".join(f'"{c}" TEXT' for c in header)
+        db.execute(f"CREATE TABLE t (id INTEGER PRIMARY KEY, {cols})")
+        db.execute(f'CREATE {"UNIQUE " if key == "external_id" else ""}INDEX t_key ON t ("{key}")')
+        db.execute("BEGIN")
+        db.executemany(f"INSERT INTO t ({', '.join(header)}) VALUES ({', '.join('?' * len(header))})", reader)
+        db.execute("COMMIT")
+    db.close()
+    elapsed = time.perf_counter() - t0
+    db_path.unlink(missing_ok=True)
+    for suffix in ("-wal", "-shm"):
+        Path(str(db_path) + suffix).unlink(missing_ok=True)
+    return elapsed
+
+
+def bench_import(size: dict[str, Any], *, profile: bool) -> dict[str, Any]:
+    import datagen
+
+    customers_csv, orders_csv = _csv_files(size)
+    work = Path(tempfile.mkdtemp(prefix="foundation-import-", dir=BENCH_VAR))
+    try:
+        cfg = {"customers_csv": str(customers_csv), "orders_csv": str(orders_csv), "customers": size["customers"],
+               "order_lines": size["order_lines"], "store_codes": datagen.STORE_CODES,
+               "profile_dir": str(HERE) if profile else ""}
+        log(f"importing {size['customers']:,} customers and {size['order_lines']:,} order lines into a fresh SQLite DB")
+        imported = _child("import", cfg, var_dir=work, db_path=work / "dangol.sqlite3")
+        log("peers: DuckDB read_csv (count, Arrow) and python csv+sqlite3 floor")
+        peers = {
+            "customers": {**_duckdb_peer(customers_csv, size["customers"]),
+                          "floor": _python_floor(customers_csv, "external_id", work)},
+            "orders": {**_duckdb_peer(orders_csv, size["order_lines"]),
+                       "floor": _python_floor(orders_csv, "order_id", work)},
+        }
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return {"import": imported, "peers": peers, "files": {
+        "customers": {"path": str(customers_csv.relative_to(ROOT)), "mb": customers_csv.stat().st_size / 1e6},
+        "orders": {"path": str(orders_csv.relative_to(ROOT)), "mb": orders_csv.stat().st_size / 1e6},
+    }}
+
+
+# --------------------------------------------------------------------------------------------
+# 360 page and search
+
+
+def _generator_key() -> str:
+    """Cached databases are keyed by size and by the code that generates them. Schema changes made by
+    later migrations are applied to a cached database (`migrate` runs before every timing), so other
+    apps' migrations do not force a rebuild."""
+    digest = hashlib.sha1()
+    for path in (HERE / "builddb.py", HERE / "datagen.py"):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:10]
+
+
+def _database(sizes: tuple[int, int, int], *, rebuild: bool) -> tuple[Path, dict[str, float] | None]:
+    c, i, o = sizes
+    stem = f"foundation-360-c{c}-i{i}-o{o}"
+    path = BENCH_VAR / f"{stem}-{_generator_key()}.sqlite3"
+    if path.exists() and not rebuild:
+        log(f"reusing {path.relative_to(ROOT)}")
+        return path, None
+    for old in BENCH_VAR.glob(f"{stem}-*"):
+        old.unlink()
+    tmp = BENCH_VAR / f"{stem}.building.sqlite3"
+    for stale in BENCH_VAR.glob(f"{stem}.building*"):
+        stale.unlink()
+    log(f"building {path.name}: {c:,} customers, {i:,} interactions, {o:,} orders")
+    t0 = time.perf_counter()
+    work = Path(tempfile.mkdtemp(prefix="foundation-build-", dir=BENCH_VAR))
+    try:
+        built = _child("build", {"path": str(tmp), "sizes": sizes, "seed": SEED}, var_dir=work, db_path=tmp)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    for suffix in ("-wal", "-shm"):
+        Path(str(tmp) + suffix).unlink(missing_ok=True)
+    tmp.replace(path)
+    timings = built["timings"]
+    timings["total"] = time.perf_counter() - t0
+    log(f"built in {timings['total']:.0f} s ({path.stat().st_size / 1e9:.2f} GB)")
+    return path, timings
+
+
+def bench_web(size: dict[str, Any], *, rebuild: bool) -> dict[str, Any]:
+    """Two rounds, alternating the 10k and the big database, so a noisy spell hits both alike."""
+    dbs = {label: _database(sizes, rebuild=rebuild) for label, sizes in (("big", size["big"]), ("10k", REFERENCE_DB))}
+    rounds: dict[str, list[dict[str, Any]]] = {"big": [], "10k": []}
+    for n in range(ROUNDS):
+        for label in ("10k", "big"):
+            path = dbs[label][0]
+            work = Path(tempfile.mkdtemp(prefix="foundation-web-", dir=BENCH_VAR))
+            try:
+                log(f"round {n + 1}/{ROUNDS}: timing the 360 page and search on {path.name}")
+                cfg = {"seed": SEED + n, "detail": size["detail"] // ROUNDS, "per_category": size["per_category"] // ROUNDS}
+                rounds[label].append(_child("web", cfg, var_dir=work, db_path=path))
+            finally:
+                shutil.rmtree(work, ignore_errors=True)
+    import phases
+
+    out: dict[str, Any] = {}
+    for label, (path, timings) in dbs.items():
+        sizes = size["big"] if label == "big" else REFERENCE_DB
+        out[label] = {"sizes": sizes, "db": str(path.relative_to(ROOT)), "db_gb": path.stat().st_size / 1e9,
+                      "build": timings, **phases.merge_rounds(rounds[label])}
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# Report
+
+
+def _f(value: float, digits: int = 1) -> str:
+    return f"{value:,.{digits}f}"
+
+
+def _met(ok: bool) -> str:
+    return "**yes**" if ok else "**NO**"
+
+
+def report_import(data: dict[str, Any]) -> list[str]:
+    runs = data["import"]["runs"]
+    peers = data["peers"]
+    lines = [
+        "### Import throughput (`run_import`, SQLite, fresh database, `on_error=\"abort\"`)",
+        "",
+        "| file | rows | importer s | importer rows/s | target rows/s | met? | DuckDB `count(*)` rows/s "
+        "| DuckDB → Arrow rows/s | Python csv+sqlite3 floor rows/s | Arrow ÷ importer | floor ÷ importer |",
+        "|---|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|",
+    ]
+    for run in runs:
+        kind = run["kind"]
+        rate = run["rows"] / run["seconds"]
+        p = peers[kind]
+        arrow_rate, floor_rate = run["rows"] / p["arrow"], run["rows"] / p["floor"]
+        target = TARGETS[kind]
+        lines.append(
+            f"| {run['label']} | {run['rows']:,} | {_f(run['seconds'])} | {_f(rate, 0)} | {target:,} | {_met(rate >= target)} "
+            f"| {_f(run['rows'] / p['count'], 0)} | {_f(arrow_rate, 0)} | {_f(floor_rate, 0)} "
+            f"| {_f(arrow_rate / rate)}× | {_f(floor_rate / rate)}× |"
+        )
+    lines += [
+        "",
+        f"Files: `{data['files']['customers']['path']}` ({_f(data['files']['customers']['mb'])} MB), "
+        f"`{data['files']['orders']['path']}` ({_f(data['files']['orders']['mb'])} MB). "
+        "Re-runs import the same file again: every row is compared and left unchanged. "
+        "DuckDB figures are the median of 3 runs (2 threads); the floor is `csv.reader` + one `executemany` of the raw "
+        "cells into a same-shaped table with a key index (no validation, no upsert) — the least any Python importer pays.",
+        "",
+        "#### Where the import time goes (seconds, share of the run)",
+        "",
+        "| phase | " + " | ".join(r["label"] for r in runs) + " |",
+        "|---|" + "---:|" * len(runs),
+    ]
+    phases = []
+    for run in runs:
+        for name in run["breakdown"]:
+            if name not in phases:
+                phases.append(name)
+    order = ["read file (csv → rows)", "validate: prefetch customer ids", "validate (parse + check every row)"]
+    phases.sort(key=lambda n: (order.index(n) if n in order else 10, n))
+    for name in phases:
+        cells = []
+        for run in runs:
+            sec = run["breakdown"].get(name)
+            cells.append("—" if sec is None else f"{_f(sec, 2)} ({sec / run['seconds']:.0%})")
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    lines.append("| **total** | " + " | ".join(_f(r["seconds"], 2) for r in runs) + " |")
+    return lines
+
+
+WEB_ORDER = ["360 page /customers/<id>/", "search: phone last 4", "search: name, 2-3 syllables",
+             "search: surname only (1 syllable)", "search: e-mail prefix, 4-8 chars (no @)", "search: whole e-mail (with @)"]
+
+
+def report_web(data: dict[str, Any]) -> list[str]:
+    big, small = data["big"], data["10k"]
+    bc, bi, bo = big["sizes"]
+    lines = [
+        "### 360 page and search (in-process `django.test.Client`, DEBUG off, logged-in agent)",
+        "",
+        f"Big DB: {bc:,} customers, {bi:,} interactions, {bo:,} orders ({_f(big['db_gb'], 2)} GB). "
+        f"Reference DB: {REFERENCE_DB[0]:,} / {REFERENCE_DB[1]:,} / {REFERENCE_DB[2]:,}. Server time = the whole "
+        "request through middleware, view, SQL and template. SQL = the same request's SELECTs replayed on a fresh "
+        "connection, fetching all rows (SQLite has CONN_MAX_AGE=0: every request opens its own connection). "
+        f"{ROUNDS} rounds alternating the 10k and the big DB, samples pooled.",
+        "",
+        "| page | requests | median ms | p95 ms | p95 per round | max ms | p95 target | met? | 10k median / p95 ms "
+        "| big ÷ 10k median / p95 | SQL median / p95 ms | queries | rows shown (median) / empty |",
+        "|---|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|",
+    ]
+    for cat in WEB_ORDER:
+        b, s = big["results"][cat], small["results"][cat]
+        target = TARGETS["360"] if cat.startswith("360") else TARGETS["search"]
+        shown = "—" if b["empty"] is None else f"{b['rows_shown']:.0f} / {b['empty']}"
+        rounds = " / ".join(_f(p) for p in b["round_p95"])
+        lines.append(
+            f"| {cat} | {b['n']} | {_f(b['median'])} | {_f(b['p95'])} | {rounds} | {_f(b['max'])} | < {target:.0f} "
+            f"| {_met(b['p95'] < target)} | {_f(s['median'])} / {_f(s['p95'])} "
+            f"| {_f(b['median'] / s['median'], 2)}× / {_f(b['p95'] / s['p95'], 2)}× "
+            f"| {_f(b['sql_median'])} / {_f(b['sql_p95'])} | {b['queries']:.0f} | {shown} |"
+        )
+    lines += ["", "#### Slowest SQL per page on the big DB (replayed; share = part of that page's SQL time)", ""]
+    for cat in WEB_ORDER:
+        top = big["results"][cat]["top_sql"][:2]
+        lines.append(f"**{cat}** — connect {_f(big['results'][cat]['connect_median'], 2)} ms/request")
+        lines.append("")
+        for q in top:
+            sql = q["sql"] if len(q["sql"]) < 700 else q["sql"][:700] + " …"
+            lines.append(f"- {q['share']:.0%} of SQL, mean {_f(q['mean_ms'], 2)} ms, p95 {_f(q['p95_ms'], 2)} ms, "
+                         f"max {_f(q['max_ms'], 1)} ms, {q['calls']} calls: `{sql}`")
+            lines.append(f"  - plan (slowest call, params {q['params']}): " + "; ".join(f"`{p}`" for p in q["plan"]))
+        lines.append("")
+    if big.get("build"):
+        parts = ", ".join(f"{k} {_f(v, 0)} s" for k, v in big["build"].items())
+        lines.append(f"Big DB built this run: {parts}.")
+    return lines
+
+
+def machine_note(argv: list[str]) -> list[str]:
+    import django
+    import duckdb
+
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    try:
+        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True,
+                                check=False).stdout.strip()
+    except OSError:
+        commit = "?"
+    return [
+        f"Command: `{' '.join(['.venv/bin/python', 'bench/foundation/run.py', *argv])}` — "
+        f"{dt.datetime.now().astimezone():%Y-%m-%d %H:%M %Z}, commit {commit} (+ uncommitted work in the tree).",
+        f"Machine: {os.cpu_count()} cores ({cpu}), {mem:.0f} GiB RAM, shared and noisy — read ratios, not absolutes. "
+        f"Python {platform.python_version()}, Django {django.get_version()}, SQLite {sqlite3.sqlite_version}, "
+        f"DuckDB {duckdb.__version__}.",
+    ]
+
+
+def write_results(mode: str, body: list[str]) -> None:
+    begin, end = f"<!-- BEGIN {mode} (generated by run.py) -->", f"<!-- END {mode} -->"
+    text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else (
+        "# Foundation benchmarks — results\n\n"
+        "Generated sections are rewritten by `bench/foundation/run.py`; the analysis at the end is written by hand.\n\n"
+        "<!-- BEGIN full (generated by run.py) -->\n<!-- END full -->\n\n"
+        "<!-- BEGIN small (generated by run.py) -->\n<!-- END small -->\n"
+    )
+    block = "\n".join([begin, *body, end])
+    if begin in text and end in text:
+        head, rest = text.split(begin, 1)
+        _, tail = rest.split(end, 1)
+        text = head + block + tail
+    else:
+        text += "\n" + block + "\n"
+    RESULTS.write_text(text, encoding="utf-8")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--small", action="store_true", help="smaller data: finishes in about 3 minutes")
+    parser.add_argument("--only", choices=["import", "web"], help="run one part only")
+    parser.add_argument("--profile", action="store_true", help="cProfile the imports into bench/foundation/profile-*.txt")
+    parser.add_argument("--rebuild", action="store_true", help="rebuild the cached 360 databases")
+    parser.add_argument("--no-write", action="store_true", help="print only; leave RESULTS.md alone")
+    parser.add_argument("--phase", help=argparse.SUPPRESS)
+    parser.add_argument("--config", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.phase:
+        _run_phase_here(args.phase, args.config, args.out)
+        return
+    sys.path.insert(0, str(HERE))
+    BENCH_VAR.mkdir(parents=True, exist_ok=True)
+    mode = "small" if args.small else "full"
+    size = SIZES[mode]
+    started = time.perf_counter()
+    body = [f"## {'`--small`' if args.small else 'Full'} run", "", *machine_note(sys.argv[1:]), ""]
+    if args.only in (None, "import"):
+        body += [*report_import(bench_import(size, profile=args.profile)), ""]
+    if args.only in (None, "web"):
+        body += [*report_web(bench_web(size, rebuild=args.rebuild)), ""]
+    body.append(f"Wall time of this run: {_f((time.perf_counter() - started) / 60)} min.")
+    print("\n".join(body))
+    if not (args.no_write or args.profile or args.only):  # a partial run would leave the section half-filled
+        write_results(mode, body)
+        log(f"wrote {RESULTS.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
