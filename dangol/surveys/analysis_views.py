@@ -3,6 +3,8 @@ employee pulse. Figures come from `analysis` (cached aggregates), never from a s
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.decorators import permission_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -28,7 +30,7 @@ def overview(request: HttpRequest) -> HttpResponse:
     months = min(max(months, 1), 36)
     trend = analysis.trend(survey_id=survey_id, months=months)
     driver_survey = survey_id or (surveys[0].pk if surveys else None)
-    drivers = analysis.drivers(survey_id=driver_survey) if driver_survey else {"error": "설문이 없습니다."}
+    drivers: dict[str, Any] = analysis.drivers(survey_id=driver_survey) if driver_survey else {"error": "설문이 없습니다."}
     loyalty = analysis.loyalty(survey_id=survey_id)
     return render(request, "surveys/analysis.html", {
         "nav": "surveys", "surveys": surveys, "survey_id": survey_id, "group": group, "months": months,
