@@ -15,7 +15,7 @@ from typing import NoReturn
 
 from tqdm import tqdm
 
-from dangol.analytics import engine, pipeline
+from dangol.analytics import engine, pipeline, segments
 from dangol.analytics.report import render_html
 
 STEPS = ["load", "summary", "bgnbd", "gamma_gamma", "score", "report", "holdout"]
@@ -48,15 +48,41 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--horizon", type=float, default=52.0, help="CLV 기간 (time-unit 단위, 기본 52)")
     p.add_argument("--discount-rate", type=float, default=0.10, help="연 할인율 (기본 0.10)")
     p.add_argument("--engine", choices=["duckdb", "pyspark"], default="duckdb")
+    p.add_argument("--advocates", help="옹호자 후보 고객 ID 목록 파일 (추천 고객, NPS 추천자; 한 줄에 하나)")
+    p.add_argument("--partners", help="동반자로 지정된 고객 ID 목록 파일 (한 줄에 하나)")
+    p.add_argument("--super-share", type=float, default=0.05, help="초우량 비율 (CLV 상위, 기본 0.05)")
+    p.add_argument("--superior-share", type=float, default=0.15, help="우량 비율 (기본 0.15)")
+    p.add_argument("--regular-share", type=float, default=0.50, help="일반 비율 (기본 0.50, 나머지는 관리)")
     p.add_argument("--out", required=True, help="결과 폴더")
     p.add_argument("--no-progress", action="store_true")
     return p
 
 
+def _id_list(path: str | None) -> frozenset[str]:
+    """Customer ids, one per line (a header line `customer_id` is skipped)."""
+    if not path:
+        return frozenset()
+    file = Path(path)
+    if not file.exists():
+        raise engine.InputError(f"파일이 없습니다: {file}")
+    ids = {line.strip().split(",")[0] for line in file.read_text(encoding="utf-8-sig").splitlines()}
+    return frozenset(i for i in ids if i and i != "customer_id")
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    shares = (args.super_share, args.superior_share, args.regular_share)
+    if any(not 0 <= v <= 1 for v in shares) or sum(shares) > 1:
+        sys.stderr.write("입력 오류: 등급 비율은 0과 1 사이이고 합이 1 이하여야 합니다\n")
+        return 2
+    try:
+        ladder = segments.LadderRules(advocates=_id_list(args.advocates), partners=_id_list(args.partners))
+    except engine.InputError as exc:
+        sys.stderr.write(f"입력 오류: {exc}\n")
+        return 2
     options = pipeline.Options(end=args.end, holdout_end=args.holdout_end, time_unit=args.time_unit,
-                               horizon=args.horizon, annual_discount_rate=args.discount_rate, engine=args.engine)
+                               horizon=args.horizon, annual_discount_rate=args.discount_rate, engine=args.engine,
+                               cutoffs=segments.TierCutoffs(*shares), ladder=ladder)
     cols = engine.Columns(customer=args.customer, date=args.date, amount=args.amount, category=args.category)
     steps = len(STEPS) - (0 if args.holdout_end else 1) + 1
     bar = tqdm(total=steps, desc="analyze", unit="step", file=sys.stderr, disable=args.no_progress)

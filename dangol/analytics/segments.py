@@ -67,12 +67,12 @@ def value_tiers(clv: np.ndarray, cutoffs: TierCutoffs = TierCutoffs()) -> np.nda
     n = len(clv)
     order = np.argsort(-clv, kind="stable")
     rank = np.empty(n, dtype=float)
-    rank[order] = np.arange(n) / max(n, 1)
-    bounds = np.cumsum([cutoffs.super_superior, cutoffs.superior, cutoffs.regular])
+    rank[order] = (np.arange(n) + 1) / max(n, 1)  # the share of customers at or above this one
+    bounds = np.cumsum([cutoffs.super_superior, cutoffs.superior, cutoffs.regular]) + 1e-12
     tier = np.full(n, TIERS[3], dtype=object)
-    tier[rank < bounds[2]] = TIERS[2]
-    tier[rank < bounds[1]] = TIERS[1]
-    tier[rank < bounds[0]] = TIERS[0]
+    tier[rank <= bounds[2]] = TIERS[2]
+    tier[rank <= bounds[1]] = TIERS[1]
+    tier[rank <= bounds[0]] = TIERS[0]
     return tier
 
 

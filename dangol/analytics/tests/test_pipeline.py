@@ -143,3 +143,22 @@ def test_duckdb_and_pyspark_give_the_same_scorecard(small):
 def test_library_raises_input_error_for_missing_columns(small):
     with pytest.raises(InputError, match="열이 없습니다"):
         analyze(small, Columns("who", "date", "amount"), Options(end=dt.date(2024, 6, 30)))
+
+
+def test_cli_ladder_lists_and_tier_shares(tmp_path, small):
+    advocates = tmp_path / "advocates.csv"
+    advocates.write_text("customer_id\nA\nC\n", encoding="utf-8")
+    out = tmp_path / "out"
+    code = cli.main([str(small), "--customer", "customer", "--date", "date", "--amount", "amount", "--end", "2024-06-30",
+                     "--advocates", str(advocates), "--super-share", "0.34", "--out", str(out), "--no-progress"])
+    assert code == 0
+    card = {r["customer_id"]: r for r in pq.read_table(out / "customers.parquet").to_pylist()}
+    assert card["B"]["stage"] == "first_purchase"  # one purchase: not a regular, so not an advocate either
+    assert {card["A"]["stage"], card["C"]["stage"]} <= {"advocate", "partner"}
+    assert [r["value_tier"] for r in card.values()].count("초우량") == 1
+
+
+def test_cli_rejects_impossible_tier_shares(tmp_path, small, capsys):
+    code = cli.main([str(small), "--customer", "customer", "--date", "date", "--amount", "amount", "--end", "2024-06-30",
+                     "--super-share", "0.6", "--superior-share", "0.6", "--out", str(tmp_path / "o"), "--no-progress"])
+    assert code == 2 and "등급 비율" in capsys.readouterr().err
