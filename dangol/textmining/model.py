@@ -115,6 +115,7 @@ def fit(texts: Sequence[str], intents: Sequence[str], emotions: Sequence[str],
     from scipy.sparse import hstack
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
+    from threadpoolctl import threadpool_limits
 
     toks = morph.tokenize(texts) if tokens is None else tokens
     docs = [doc_features(t, tk) for t, tk in zip(texts, toks, strict=True)]
@@ -124,8 +125,9 @@ def fit(texts: Sequence[str], intents: Sequence[str], emotions: Sequence[str],
     x = hstack([morph_vec.fit_transform(docs), char_vec.fit_transform([normalise(t) for t in texts])], format="csr")
     intent_clf = LogisticRegression(C=8.0, max_iter=2000, class_weight="balanced")
     emotion_clf = LogisticRegression(C=8.0, max_iter=2000, class_weight="balanced")
-    intent_clf.fit(x, list(intents))
-    emotion_clf.fit(x, list(emotions))
+    with threadpool_limits(1):  # small problem: BLAS threads only fight each other (and the web workers)
+        intent_clf.fit(x, list(intents))
+        emotion_clf.fit(x, list(emotions))
     for vec in (morph_vec, char_vec):
         vec.stop_words_ = None  # only kept for introspection; large
     return TextModel(morph_vec, char_vec, intent_clf, emotion_clf, meta={"version": FEATURE_VERSION, "n": len(texts)})
