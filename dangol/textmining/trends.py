@@ -53,7 +53,7 @@ def rising_terms(records: Sequence[tuple[dt.date, str]], *, now: dt.date, weeks:
     for (d, _), terms in zip(kept, morph.keywords(texts, limit=20), strict=True):
         week = (now - d).days // 7
         per_week[week].update(set(terms))
-    rows: list[dict[str, object]] = []
+    scored: list[tuple[float, float, str, dict[str, object]]] = []
     for term, count in per_week[0].items():
         if count < min_count:
             continue
@@ -63,7 +63,9 @@ def rising_terms(records: Sequence[tuple[dt.date, str]], *, now: dt.date, weeks:
         ratio = count / lam
         p = poisson_tail(count, lam)
         if ratio >= MIN_RATIO and p < MAX_P:
-            rows.append({"term": term, "count": count, "baseline": round(baseline, 3), "ratio": round(ratio, 2),
-                         "p_value": float(f"{p:.3g}"), "weekly": list(reversed(history))})
-    rows.sort(key=lambda r: (r["p_value"], -(int(r["count"]) - float(r["baseline"])), r["term"]))  # type: ignore[arg-type]
-    return rows
+            p_value = float(f"{p:.3g}")
+            scored.append((p_value, -(count - baseline), term,
+                           {"term": term, "count": count, "baseline": round(baseline, 3), "ratio": round(ratio, 2),
+                            "p_value": p_value, "weekly": list(reversed(history))}))
+    scored.sort(key=lambda s: (s[0], s[1], s[2]))
+    return [row for *_, row in scored]
