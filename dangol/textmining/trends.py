@@ -22,15 +22,45 @@ BASELINE_FLOOR = 0.5
 
 
 def poisson_tail(k: int, lam: float) -> float:
-    """P(X ≥ k) for X ~ Poisson(lam)."""
+    """P(X ≥ k) for X ~ Poisson(lam); summed upwards from k in the far tail so tiny values stay exact."""
     if k <= 0:
         return 1.0
-    term = math.exp(-lam)
-    below = term
-    for i in range(1, k):
+    if k <= lam:
+        term = math.exp(-lam)
+        below = term
+        for i in range(1, k):
+            term *= lam / i
+            below += term
+        return max(0.0, 1.0 - below)
+    term = math.exp(-lam + k * math.log(lam) - math.lgamma(k + 1))
+    total = term
+    i = k
+    while term > total * 1e-16:
+        i += 1
         term *= lam / i
-        below += term
-    return max(0.0, 1.0 - below)
+        total += term
+    return min(1.0, total)
+
+
+_TERMS: dict[str, frozenset[str]] = {}
+_TERMS_MAX = 200_000
+
+
+def terms_of(texts: Sequence[str]) -> list[frozenset[str]]:
+    """Keywords per text (masked first); each distinct text is read once per process (the board recomputes
+    the same weeks every few minutes, and many cases share a title)."""
+    from dangol.textmining.pii import mask_pii
+
+    missing = [t for t in dict.fromkeys(texts) if t not in _TERMS]
+    if len(_TERMS) + len(missing) > _TERMS_MAX:
+        _TERMS.clear()
+        missing = list(dict.fromkeys(texts))
+    for i in range(0, len(missing), 2048):
+        chunk = missing[i : i + 2048]
+        found = morph.keywords([mask_pii(t)[0] for t in chunk], limit=20)
+        for text, terms in zip(chunk, found, strict=True):
+            _TERMS[text] = frozenset(terms)
+    return [_TERMS[t] for t in texts]
 
 
 def rising_terms(records: Sequence[tuple[dt.date, str]], *, now: dt.date, weeks: int = 8,
@@ -46,13 +76,9 @@ def rising_terms(records: Sequence[tuple[dt.date, str]], *, now: dt.date, weeks:
             kept.append((d, text))
     if not kept:
         return []
-    from dangol.textmining.pii import mask_pii
-
-    texts = [mask_pii(text)[0] for _, text in kept]
     per_week: list[Counter[str]] = [Counter() for _ in range(weeks + 1)]  # 0 = this week
-    for (d, _), terms in zip(kept, morph.keywords(texts, limit=20), strict=True):
-        week = (now - d).days // 7
-        per_week[week].update(set(terms))
+    for (d, _), terms in zip(kept, terms_of([text for _, text in kept]), strict=True):
+        per_week[(now - d).days // 7].update(terms)
     scored: list[tuple[float, float, str, dict[str, object]]] = []
     for term, count in per_week[0].items():
         if count < min_count:
