@@ -31,12 +31,17 @@ RRN = re.compile(
 CARD = re.compile(
     rf"(?<![\d])(?:\d{{4}}{_S}\d{{4}}{_S}\d{{4}}{_S}\d{{4}}|3[47]\d{{2}}{_S}\d{{6}}{_S}\d{{5}})(?![\d])"
 )
-MOBILE = re.compile(rf"(?<![\d+])(?:\+?82{_S}\(?0?\)?{_S}1[016789]|01[016789]){_S}\d{{3,4}}{_S}\d{{4}}(?![\d])")
+MOBILE = re.compile(rf"(?<![\d+])(?:\+?82{_S}\(?0?\)?{_S}1[016789]|\(?01[016789]\)?){_S}\d{{3,4}}{_S}\d{{4}}(?![\d])")
 LANDLINE = re.compile(
     rf"(?<![\d])\(?0(?:2|[3-6][1-5]|70|50[2-8]?)\)?{_S}\d{{3,4}}{_S}\d{{4}}(?![\d])"
 )
 # Any run of 2–5 digit groups with 10–16 digits in all: an account number when the context says so.
-DIGIT_RUN = re.compile(rf"(?<![\d,A-Za-z])\d{{2,7}}(?:{_S}\d{{1,7}}){{0,4}}(?![\d,])")
+DIGIT_RUN = re.compile(rf"(?<![\d,A-Za-z])\d{{2,7}}(?:{_S}\d{{1,7}}){{0,4}}(?![\d,:])")
+DATE_START = re.compile(r"(?:19|20)\d{2}\s*[-./]\s*\d{1,2}\s*[-./]\s*\d{1,2}(?!\d)")
+# "주민번호 앞자리 851122 뒷자리 1234567": the halves written apart, after the words that name them.
+RRN_WORDS = re.compile(r"주민\s*(?:등록)?\s*번호|주민번호|외국인\s*등록")
+RRN_FRONT = re.compile(r"(?<![\d])\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])(?![\d])")
+RRN_BACK = re.compile(r"(?<![\d])[1-8]\d{6}(?![\d])")
 
 BANK_WORDS = re.compile(
     r"(계좌|통장|입금|송금|이체|환불\s*받을|예금주|은행|뱅크|국민|신한|우리|하나|농협|기업|카카오|토스|케이뱅크|"
@@ -44,7 +49,7 @@ BANK_WORDS = re.compile(
 )
 NOT_PII_WORDS = re.compile(
     r"(주문\s*번호|주문|운송장|송장|택배\s*번호|접수\s*번호|예약\s*번호|사업자|모델\s*명|모델|시리얼|쿠폰|"
-    r"상품\s*번호|회원\s*번호|티켓|바코드|order|invoice|no\.)(\s*번호)?\s*[:：#]?\s*$",
+    r"상품\s*번호|상품\s*코드|코드|회원\s*번호|티켓|바코드|order|invoice|no\.)(\s*번호)?(?:은|는|이|가|도)?\s*[:：#]?\s*$",
     re.IGNORECASE,
 )
 
@@ -71,7 +76,13 @@ def find_pii(text: str) -> list[dict[str, Any]]:
     for m in EMAIL.finditer(text):
         add(m.start(), m.end(), "email")
     for m in RRN.finditer(text):
-        add(m.start(), m.end(), "rrn")
+        if not NOT_PII_WORDS.search(_context_before(text, m.start())):
+            add(m.start(), m.end(), "rrn")
+    for words in RRN_WORDS.finditer(text):
+        window_end = min(len(text), words.end() + 40)
+        for pattern in (RRN_FRONT, RRN_BACK):
+            for m in pattern.finditer(text, words.end(), window_end):
+                add(m.start(), m.end(), "rrn")
     for m in MOBILE.finditer(text):
         add(m.start(), m.end(), "phone")
     for m in CARD.finditer(text):
@@ -89,7 +100,7 @@ def find_pii(text: str) -> list[dict[str, Any]]:
             continue
         before = _context_before(text, m.start(), 24)
         after = text[m.start() + len(raw) : m.start() + len(raw) + 12]
-        if NOT_PII_WORDS.search(before):
+        if NOT_PII_WORDS.search(before) or DATE_START.match(raw):
             continue
         groups = len(re.findall(r"\d+", raw))
         bank_context = BANK_WORDS.search(before) or BANK_WORDS.search(after)
