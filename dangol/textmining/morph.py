@@ -18,6 +18,7 @@ from typing import Any
 DATA = Path(__file__).resolve().parent / "data"
 
 _lock = threading.Lock()
+_analyse_lock = threading.Lock()  # one batch at a time through the single Kiwi worker (threaded servers)
 _kiwi: Any = None
 
 NOUN_TAGS = {"NNG", "NNP", "SL", "SH", "NR"}
@@ -70,10 +71,9 @@ def tokenize(texts: Sequence[str]) -> list[list[tuple[str, str, int, int]]]:
     if not texts:
         return []
     analyser = kiwi()
-    out: list[list[tuple[str, str, int, int]]] = []
-    for tokens in analyser.tokenize([t if t.strip() else "." for t in texts]):
-        out.append([(tok.form, tok.tag, tok.start, tok.len) for tok in tokens])
-    return out
+    with _analyse_lock:
+        return [[(tok.form, tok.tag, tok.start, tok.len) for tok in tokens]
+                for tokens in analyser.tokenize([t if t.strip() else "." for t in texts])]
 
 
 def morph_features(tokens: Iterable[tuple[str, str, int, int]]) -> list[str]:
