@@ -24,7 +24,7 @@ CACHE_SECONDS = 300
 PULSE_MIN_N = 5  # employee results per team are shown only from five answers (anonymity)
 DRIVER_SAMPLE = 20000
 GROUPS = {"touchpoint": ("touchpoint_id", "touchpoint__name"), "team": ("team_id", "team__name"),
-          "staff": ("staff_id", "staff__username"), "survey": ("survey_id", "survey__title")}
+          "staff": ("staff_id", "staff__staff__display_name"), "survey": ("survey_id", "survey__title")}
 
 
 def _cached(key: str, compute: Any) -> Any:
@@ -252,17 +252,19 @@ def kano_study(*, survey_id: int) -> dict[str, Any]:
     return dict(_cached(f"kano:{survey_id}", compute))
 
 
-def pulse_by_team(*, months: int = 12) -> list[dict[str, Any]]:
-    """Employee pulse per team beside the team's customer CSAT and complaint recovery (002: service–profit
-    chain). A team's employee figures stay hidden below five answers, so nobody can be singled out."""
+def pulse_by_team(*, months: int = 12, pulse_days: int = 92) -> list[dict[str, Any]]:
+    """Employee pulse per team (the latest round: `pulse_days`) beside the team's customer CSAT and complaint
+    recovery over `months` (002: service–profit chain). A team's employee figures stay hidden below five
+    answers in the round, so nobody can be singled out."""
     def compute() -> list[dict[str, Any]]:
         from dangol.accounts.models import Team
         from dangol.voc.models import Case
 
         since = timezone.now() - dt.timedelta(days=31 * months)
-        pulse = Answer.objects.filter(response__survey__kind=Survey.Kind.PULSE, response__answered_at__gte=since,
+        pulse_since = timezone.now() - dt.timedelta(days=pulse_days)
+        pulse = Answer.objects.filter(response__survey__kind=Survey.Kind.PULSE, response__answered_at__gte=pulse_since,
                                       value__isnull=False, response__team__isnull=False)
-        answers_per_team = dict(Response.objects.filter(survey__kind=Survey.Kind.PULSE, answered_at__gte=since,
+        answers_per_team = dict(Response.objects.filter(survey__kind=Survey.Kind.PULSE, answered_at__gte=pulse_since,
                                                         team__isnull=False)
                                 .values_list("team_id").annotate(n=Count("id")))
         dims: dict[int, dict[str, float]] = defaultdict(dict)
@@ -300,7 +302,7 @@ def pulse_by_team(*, months: int = 12) -> list[dict[str, Any]]:
                 "would_continue": rec["stay"] / rec["asked"] if rec and rec["asked"] else None,
             })
         return out
-    return list(_cached(f"pulse:{months}", compute))
+    return list(_cached(f"pulse:{months}:{pulse_days}", compute))
 
 
 PULSE_DIMENSIONS = [Dimension.TRAINING, Dimension.SUPPORT, Dimension.AUTONOMY, Dimension.REWARD,
