@@ -28,20 +28,29 @@ class CustomerFilters:
     stage: str = ""
 
 
+_HANGUL_ONLY = re.compile(r"[가-힣]+")
+
+
 def _prefix_range(field: str, prefix: str) -> Q:
     # A range instead of LIKE so the b-tree index is used on SQLite and PostgreSQL alike.
     return Q(**{f"{field}__gte": prefix, f"{field}__lt": prefix + "\U0010ffff"})
 
 
 def customer_search(filters: CustomerFilters) -> QuerySet[Customer]:
-    """Active customers matching the filters, newest first.
+    """Active customers matching the filters, newest first (a Korean name prefix: in name order).
 
     `q` is a name prefix, the last 4 digits of a phone, a whole or partial phone
     number (7+ digits), an email (or its start) or an external id.
     """
     qs = Customer.objects.filter(status=Customer.Status.ACTIVE)
     q = filters.q.strip()
-    if q:
+    ordering: tuple[str, ...] = ("-joined_at", "-id")
+    if q and _HANGUL_ONLY.fullmatch(q):
+        # A Korean name prefix: results in name order, straight off the name index. (Newest first would sort
+        # every match: a one-syllable surname such as 김 matches a fifth of all customers.)
+        qs = qs.filter(_prefix_range("name", q))
+        ordering = ("name", "id")
+    elif q:
         digits = _DIGITS.sub("", q)
         if "@" in q:
             qs = qs.filter(_prefix_range("email", q.lower()))
@@ -71,7 +80,7 @@ def customer_search(filters: CustomerFilters) -> QuerySet[Customer]:
         qs = qs.filter(joined_at__gte=dt.datetime.combine(filters.joined_from, dt.time.min, tzinfo=tz))
     if filters.joined_to:
         qs = qs.filter(joined_at__lt=dt.datetime.combine(filters.joined_to + dt.timedelta(days=1), dt.time.min, tzinfo=tz))
-    return qs.select_related("home_store", "value").order_by("-joined_at", "-id")
+    return qs.select_related("home_store", "value").order_by(*ordering)
 
 
 def latest_preferences(customer: Customer) -> list[Preference]:

@@ -22,7 +22,7 @@ from dangol.customers.models import (
 )
 from dangol.customers.phone import InvalidPhone, normalize_phone, phone_last4
 from dangol.customers.services import _consent_stage
-from dangol.imports.fastsql import db_date, db_datetime, insert_rows
+from dangol.imports.fastsql import db_date, db_datetime, ids_by_key, insert_rows
 from dangol.imports.readers import parse_date, parse_datetime
 from dangol.interactions.models import Touchpoint
 
@@ -193,7 +193,9 @@ def write_customers(
             "id", "external_id", "consent_stage", *PROFILE_FIELDS
         )
     }
-    to_create: list[Customer] = []
+    to_create: list[tuple[Any, ...]] = []  # INSERT tuples: building Customer objects just to read them back is costly
+    new_stages: dict[str, str] = {}
+    stamp = db_datetime(now)
     to_update: list[Customer] = []
     touched: list[tuple[CleanCustomer, int | None]] = []
     for row in batch:
@@ -201,8 +203,15 @@ def write_customers(
         fields["phone_last4"] = phone_last4(fields["phone"]) if fields["phone"] else ""
         old = existing.get(row.external_id)
         if old is None:
-            fields["joined_at"] = fields["joined_at"] or now
-            to_create.append(Customer(external_id=row.external_id, **fields))
+            # a new customer has no consent history: its stage follows from this row alone
+            stage = str(_consent_stage(dict(row.consents))) if row.consents else "none"
+            new_stages[row.external_id] = stage
+            f = fields
+            to_create.append((
+                f["name"], f["preferred_name"], f["phone"], f["phone_last4"], f["email"], db_date(f["birth_date"]),
+                f["gender"], f["address"], row.external_id, db_datetime(f["joined_at"] or now), f["acquisition_channel"],
+                f["home_store_id"], stage, "active", 1, stamp, stamp,
+            ))
             touched.append((row, None))
             continue
         if fields["joined_at"] is None:
@@ -213,22 +222,17 @@ def write_customers(
         touched.append((row, old["id"]))
         counts["updated" if changed else "unchanged"] += 1
     if to_create:
-        insert_rows(Customer, _INSERT_COLUMNS, (
-            (c.name, c.preferred_name, c.phone, c.phone_last4, c.email, db_date(c.birth_date), c.gender, c.address,
-             c.external_id, db_datetime(c.joined_at), c.acquisition_channel, c.home_store_id, "none", "active", 1,
-             db_datetime(now), db_datetime(now))
-            for c in to_create
-        ))
+        insert_rows(Customer, _INSERT_COLUMNS, to_create)
         counts["created"] += len(to_create)
-        ids = dict(Customer.objects.filter(external_id__in=[c.external_id for c in to_create]).values_list(
-            "external_id", "id"))
+        ids = ids_by_key(Customer, "external_id", list(new_stages))
     else:
         ids = {}
     if to_update:
         Customer.objects.bulk_update(to_update, [*PROFILE_FIELDS, "phone_last4"], batch_size=500)
     resolved = [(row, pk if pk is not None else ids[row.external_id]) for row, pk in touched]
     _write_tags(resolved, tag_cache)
-    _write_consents(resolved, source=source, now=now, counts=counts, existing_ids={v["id"] for v in existing.values()})
+    _write_consents(resolved, source=source, now=now, counts=counts, existing_ids={v["id"] for v in existing.values()},
+                    staged={ids[x] for x in new_stages})
     if progress:
         progress(len(batch))
 
@@ -247,23 +251,25 @@ def _write_tags(rows: list[tuple[CleanCustomer, int]], tag_cache: dict[str, int]
     for cid, tid in through.objects.filter(customer_id__in=ids).values_list("customer_id", "tag_id"):
         current.setdefault(cid, set()).add(tid)
     remove: list[int] = []
-    add: list[Any] = []
+    add: list[tuple[int, int]] = []
     for row, pk in with_tags:
         wanted = {tag_cache[t] for t in row.tags or []}
         have = current.get(pk, set())
         if wanted != have:
-            remove.append(pk)
-            add.extend(through(customer_id=pk, tag_id=t) for t in wanted)
-    if remove:
-        through.objects.filter(customer_id__in=remove).delete()
+            if have:
+                remove.append(pk)
+            add.extend((pk, t) for t in wanted)
+    for start in range(0, len(remove), 900):
+        through.objects.filter(customer_id__in=remove[start:start + 900]).delete()
     if add:
-        insert_rows(through, ("customer_id", "tag_id"), ((a.customer_id, a.tag_id) for a in add))
+        insert_rows(through, ("customer_id", "tag_id"), add)
 
 
 def _write_consents(
     rows: list[tuple[CleanCustomer, int]], *, source: str, now: dt.datetime, counts: dict[str, int],
-    existing_ids: set[int],
+    existing_ids: set[int], staged: frozenset[int] | set[int] = frozenset(),
 ) -> None:
+    """Upsert consents and their history; `staged` customers were inserted with their consent stage already."""
     with_consents = [(r, pk) for r, pk in rows if r.consents]
     if not with_consents:
         return
@@ -288,7 +294,7 @@ def _write_consents(
             state[purpose] = granted
             upserts.append((pk, purpose, granted, stamp, source[:60], ""))
             events.append((pk, purpose, granted, stamp, source[:60], ""))
-        if changed:
+        if changed and pk not in staged:
             stages[pk] = _consent_stage(state)
     if upserts:
         columns = ("customer_id", "purpose", "granted", "changed_at", "source", "version")

@@ -58,3 +58,18 @@ def insert_rows(
             cursor.executemany(sql, batch)
             count += len(batch)
     return count
+
+
+def ids_by_key(model: type[models.Model], key: str, values: Sequence[str], *, chunk: int = 2000) -> dict[str, int]:
+    """{key value: primary key} for the given key values, without the ORM's per-value lookup preparation."""
+    table = connection.ops.quote_name(model._meta.db_table)
+    pk = connection.ops.quote_name(model._meta.pk.column or "id")  # type: ignore[union-attr]
+    column = connection.ops.quote_name(key)
+    found: dict[str, int] = {}
+    with connection.cursor() as cursor:
+        for start in range(0, len(values), chunk):
+            part = list(values[start:start + chunk])
+            marks = ", ".join(["%s"] * len(part))
+            cursor.execute(f"SELECT {column}, {pk} FROM {table} WHERE {column} IN ({marks})", part)  # noqa: S608
+            found.update(cursor.fetchall())
+    return found

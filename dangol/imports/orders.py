@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from dangol.customers.models import Customer
 from dangol.imports.customers import RowErrors
-from dangol.imports.fastsql import db_datetime, insert_rows
+from dangol.imports.fastsql import db_datetime, ids_by_key, insert_rows
 from dangol.imports.readers import parse_amount, parse_datetime
 from dangol.interactions.models import Touchpoint
 from dangol.orders.models import Order, OrderLine, Product, ProductCategory
@@ -68,10 +68,7 @@ class OrderRowValidator:
 
     def prefetch_customers(self, external_ids: set[str]) -> None:
         missing = list(external_ids - self.customers.keys())
-        for start in range(0, len(missing), 900):
-            chunk = missing[start:start + 900]
-            for external_id, pk in Customer.objects.filter(external_id__in=chunk).values_list("external_id", "id"):
-                self.customers[str(external_id)] = pk
+        self.customers.update(ids_by_key(Customer, "external_id", missing))
 
     def clean(self, line: int, raw: dict[str, str]) -> CleanOrder | None:
         """Validate a line; returns the order when this line starts a new one, else None."""
@@ -218,10 +215,7 @@ def write_orders(
             for o in create
         ))
         counts["created"] += len(create)
-        for ext, pk in Order.objects.filter(external_id__in=[o.external_id for o in create]).values_list(
-            "external_id", "id"
-        ):
-            ids[ext] = pk
+        ids.update(ids_by_key(Order, "external_id", [o.external_id for o in create]))
     if replace:
         Order.objects.bulk_update(
             replace, ["customer_id", "touchpoint_id", "ordered_at", "total_amount", "refunded_amount", "status"],

@@ -128,8 +128,14 @@ _DATETIME_FORMATS = (
 )
 
 
+@functools.lru_cache(maxsize=65536)
 def parse_date(value: str) -> dt.date:
     text = value.strip()
+    if len(text) == 10 and text[4] == "-":  # the common case, without strptime's locale machinery
+        try:
+            return dt.date.fromisoformat(text)
+        except ValueError:
+            pass
     for fmt in _DATE_FORMATS:
         try:
             return dt.datetime.strptime(text, fmt).date()  # noqa: DTZ007 (a calendar date, no time)

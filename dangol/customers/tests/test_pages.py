@@ -33,6 +33,29 @@ def test_search_by_last4_name_email_and_filters(as_agent: Client, shop):
     assert f"/customers/{hong.pk}/" in by_store and f"/customers/{kim.pk}/" not in by_store
 
 
+def test_korean_name_prefix_lists_in_name_order_and_uses_the_name_index(shop):
+    import datetime as dt
+
+    from django.db import connection
+    from django.utils import timezone
+
+    from dangol.customers.models import Customer
+    from dangol.customers.selectors import CustomerFilters, customer_search
+
+    now = timezone.now()
+    for k, name in enumerate(["김하늘", "김가람", "김나래"]):  # joined newest first in this order
+        Customer.objects.create(name=name, joined_at=now - dt.timedelta(days=k))
+    found = customer_search(CustomerFilters(q="김"))
+    names = [c.name for c in found]
+    assert names == sorted(names) and {"김가람", "김나래", "김하늘"} <= set(names)
+    if connection.vendor == "sqlite":  # no sort of every match: the name index yields the order
+        sql, params = found.query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+            plan = " ".join(str(row) for row in cursor.fetchall())
+        assert "USE TEMP B-TREE FOR ORDER BY" not in plan, plan
+
+
 def test_htmx_search_returns_only_the_rows(as_agent: Client, shop):
     response = as_agent.get("/customers/", {"q": "5678"}, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="customer-rows")
     body = response.content.decode()
