@@ -15,6 +15,7 @@ import json
 import os
 import tempfile
 import threading
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -181,19 +182,40 @@ def train_base() -> TextModel:
     return model
 
 
+RECHECK_SECONDS = 30.0
+_seen: tuple[float, float] = (0.0, -1.0)  # (when we last looked, mtime of the model directory's model then)
+
+
+def _saved_mtime() -> float:
+    try:
+        return (model_dir() / "model.joblib").stat().st_mtime
+    except OSError:
+        return -1.0
+
+
 def get_model() -> TextModel:
-    """The model in use: the saved one, or one trained from the base set on first use (and saved)."""
-    global _loaded
+    """The model in use: the model directory's (retrained), else the shipped one, else one trained from the
+    base set on first use (and saved). A model retrained by another process is picked up within 30 s."""
+    global _loaded, _seen
+    now = time.monotonic()
     if _loaded is not None:
-        return _loaded
+        if now - _seen[0] < RECHECK_SECONDS:
+            return _loaded
+        mtime = _saved_mtime()
+        if mtime == _seen[1]:
+            _seen = (now, mtime)
+            return _loaded
     with _lock:
-        if _loaded is None:
-            model = load_saved() or load_saved(path=SHIPPED)
+        mtime = _saved_mtime()
+        if _loaded is None or mtime != _seen[1]:
+            model = load_saved() or (_loaded if _loaded is not None else None) or load_saved(path=SHIPPED)
             if model is None:
                 model = train_base()
                 with contextlib.suppress(OSError):  # read-only var dir: keep the model in memory
                     save(model)
+                mtime = _saved_mtime()
             _loaded = model
+        _seen = (now, mtime)
     return _loaded
 
 
@@ -208,5 +230,6 @@ def ship() -> Path:
 
 def reset() -> None:
     """Forget the model in memory (the next call loads from the model directory again)."""
-    global _loaded
+    global _loaded, _seen
     _loaded = None
+    _seen = (0.0, -1.0)

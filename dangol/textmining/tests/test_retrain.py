@@ -33,3 +33,18 @@ def test_retrain_adopts_a_model_that_is_not_worse_and_reports_cv_macro_f1(tmp_pa
     assert meta["source"] == "retrain" and meta["cv"] == report["new"]
     saved = model.load_saved(tmp_path)
     assert saved is not None and saved.predict(["해지하려고요"])[0][0] in INTENTS
+
+
+def test_a_model_retrained_elsewhere_is_picked_up_without_restart(tmp_path, monkeypatch):
+    monkeypatch.setenv("DANGOL_TEXT_MODEL_DIR", str(tmp_path))
+    monkeypatch.setattr(model, "RECHECK_SECONDS", 0.0)
+    model.reset()
+    shipped = model.get_model()
+    assert shipped.meta["source"] == "base"
+    seen = model._seen
+    report = retrain([{"text": "멤버십 연장할게요", "intent": "renewal", "emotion": "neutral"}], base=small_base(),
+                     directory=tmp_path, folds=3, tolerance=0.05)
+    assert report["kept"] == "new"
+    model._loaded, model._seen = shipped, seen  # a web process that did not run the retrain, 30 s later
+    current = model.get_model()
+    assert current is not shipped and current.meta["source"] == "retrain"
