@@ -65,3 +65,31 @@ def test_customer_answers_on_a_phone_and_the_detractor_gets_a_followup(live_serv
     assert page.inner_text("#followup-status") == "접수"
     assert _fits_phone_width(page)
     screenshot(page, "surveys-response-phone", full_page=True)
+
+
+def test_analyst_reads_satisfaction_kano_and_pulse_pages(live_server, desktop_page, transactional_db):
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    from dangol.demo.generate import DEMO_PASSWORD, generate
+
+    generate(customers=200, seed=2026, end=dt.datetime(2026, 11, 20, 18, tzinfo=ZoneInfo("Asia/Seoul")))
+    page, base = desktop_page, live_server.url
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    log_in(page, base, "analyst", DEMO_PASSWORD)
+    page.goto(f"{base}/surveys/")
+    page.click("#survey-analysis")
+    page.wait_for_url(f"{base}/surveys/analysis/")
+    assert "사람(직원 태도·매너) 항목" in page.inner_text("#drivers")
+    assert page.locator("#group-table tbody tr").count() >= 3
+    page.wait_for_function("document.querySelectorAll('canvas.chart').length === 4")
+    screenshot(page, "surveys-analysis", full_page=True)
+    page.goto(f"{base}/surveys/kano/")
+    drift = page.inner_text("#kano-drift")
+    assert "당일 배송" in drift and "변화" in drift
+    screenshot(page, "surveys-kano", full_page=True)
+    page.goto(f"{base}/surveys/pulse/")
+    assert "익명 보호를 위해 비공개" in page.inner_text("#pulse-table")
+    screenshot(page, "surveys-pulse", full_page=True)
+    assert errors == []

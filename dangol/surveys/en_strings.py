@@ -1,0 +1,110 @@
+# English for the survey UI strings (merged into the catalogue by scripts/fill_po.py).
+EN: dict[str, str | tuple[str, str]] = {
+    "-": "-", "95%% 구간": "95%% interval", "API": "API", "Better–Worse 도표": "Better–Worse chart",
+    "CSAT 평균 추이 (95%% 구간)": "Mean CSAT by month (95%% interval)",
+    "CSV(UTF-8 또는 CP949) 또는 엑셀(.xlsx). 첫 줄은 문항 코드(기대 vs 실제는 코드__expectation, Kano는 코드__functional/코드__dysfunctional, 복수 선택은 | 로 구분)와 선택 열 answered_at, customer(고객 외부 ID), touchpoint, staff, ref, comment, wave.":
+        "CSV (UTF-8 or CP949) or Excel (.xlsx). The first row holds question codes (expectation vs perception: "
+        "code__expectation; Kano: code__functional/code__dysfunctional; multiple choice separated by |) and the "
+        "optional columns answered_at, customer (customer external ID), touchpoint, staff, ref, comment, wave.",
+    "Kano 분석": "Kano analysis", "Kano 쌍 (기능/역기능)": "Kano pair (functional/dysfunctional)",
+    "Kano 조사": "Kano study", "Kano 조사가 없습니다.": "No Kano study yet.", "NPS 구간": "NPS interval",
+    "NPS 추이 (95%% 구간)": "NPS by month (95%% interval)", "QR 코드(매장)": "QR code (store)",
+    "VOC 종결 후": "After a VOC case closes", "VOC 해결률": "VOC resolved", "가져오기": "Import",
+    "감사합니다": "Thank you", "계속 이용 의향": "Would continue", "고객": "Customer", "고객 CSAT": "Customer CSAT",
+    "고객 노력 CES (1–7)": "Customer effort CES (1–7)", "고객 만족도": "Customer satisfaction",
+    "고객 번호": "Customer number", "고객 번호를 찾을 수 없습니다.": "Customer number not found.",
+    "고객 세그먼트": "Customer segment", "공감성": "Empathy", "공정한 보상": "Fair reward", "광고성": "Promotional",
+    "광고성 설문(마케팅 수신 동의 고객에게만)": "Promotional survey (only customers who accepted marketing)",
+    "광고성(마케팅 동의 필요)": "Promotional (needs marketing consent)", "교육": "Training", "구간": "Band",
+    "구간은 95%% 신뢰구간입니다(NPS: 정규 근사, 만족 비율: Wilson). 응답이 30건 미만인 값은 ⚠ 표시 — 믿기 어렵습니다. 5분마다 갱신.":
+        "Intervals are 95%% confidence intervals (NPS: normal approximation; share satisfied: Wilson). Values from "
+        "fewer than 30 answers are marked ⚠ — too few to trust. Refreshed every 5 minutes.",
+    "구분": "Aspect", "그룹": "Group", "그룹별 NPS·CSAT": "NPS and CSAT by group", "기간(개월)": "Period (months)",
+    "기대": "Expected", "기대 vs 실제 (1–7)": "Expectation vs perception (1–7)",
+    "기대 vs 실제 (항목별 차이)": "Expectation vs perception (gap per item)",
+    "기대 vs 실제 문항의 응답이 없습니다.": "No answers to expectation-vs-perception items.",
+    "나누어 보기": "Break down by", "단일 선택": "Single choice", "담당 팀": "Team", "담당자": "Assignee", "답": "Answer",
+    "답하지 않았거나 잘못된 항목이 있습니다. 표시된 곳을 확인해 주세요.":
+        "Some questions are unanswered or invalid. Please check the marked ones.",
+    "대응성": "Responsiveness", "더 하고 싶은 말씀이 있으면 적어 주세요.": "Anything else you would like to tell us?",
+    "데모": "Demo", "링크": "Link", "링크 수": "Number of links", "링크 유효 기간(일)": "Link valid for (days)",
+    "링크 응답": "Answered links", "링크로 보낸 설문이 없습니다.": "No survey has been sent by link.",
+    "만들기": "Create", "만족 → 재구매 (응답 후 90일)": "Satisfaction → repurchase (90 days after answering)",
+    "만족(4–5) 비율": "Satisfied (4–5)", "만족도 (1–5)": "Satisfaction (1–5)",
+    "만족도 동인 (무엇이 전반 만족을 설명하나)": "Drivers (what explains overall satisfaction)",
+    "만족도 분석": "Satisfaction analysis", "명시적 중요도(1–5)": "Stated importance (1–5)", "문자": "SMS",
+    "문항": "Questions", "문항 추가": "Add a question", "문항 코드(비우면 자동)": "Question code (blank: automatic)",
+    "문항을 추가했습니다.": "Question added.", "문항이 없습니다.": "No questions.", "물리적": "Physical",
+    "물리적(상품·장소·가격)": "Physical (product, place, price)",
+    "미응답 초대 %(n)d건에 다시 알림을 표시했습니다.": "Marked %(n)d unanswered invitations for a reminder.",
+    "미응답자에게 다시 알림": "Remind those who have not answered", "발송 시점": "When to send",
+    "발송 채널": "Channel", "변화": "drifted", "보기": "Show",
+    "보내 주신 의견은 서비스를 개선하는 데 쓰겠습니다.": "We will use your answers to improve our service.",
+    "복수 선택": "Multiple choice", "분류": "Category",
+    "분류표: Berger 외(1993). A 매력적, O 일원적, M 당연적, I 무관심, R 역, Q 회의적. 동점은 M > O > A > I. Better = (A+O)/(A+O+M+I), Worse = −(O+M)/(A+O+M+I).":
+        "Evaluation table: Berger et al. (1993). A attractive, O one-dimensional, M must-be, I indifferent, "
+        "R reverse, Q questionable. Ties: M > O > A > I. Better = (A+O)/(A+O+M+I), Worse = −(O+M)/(A+O+M+I).",
+    "분석": "Analysis",
+    "불편을 드려 죄송합니다. 담당 팀이 내용을 확인하고 곧 연락드리겠습니다.":
+        "We are sorry for the trouble. The responsible team will look into it and contact you shortly.",
+    "사람": "People", "사람(직원 태도·매너)": "People (staff manner and attitude)",
+    "사후 만족도": "Satisfaction after recovery", "상대 중요도": "Relative importance",
+    "상대 중요도: Johnson의 상대 가중치(항목 간 상관을 고려해 R²를 나눔). β: 표준화 회귀계수, p: t-검정.":
+        "Relative importance: Johnson's relative weights (R² split while accounting for correlated items). "
+        "β: standardized regression coefficient; p: t-test.",
+    "상태": "Status", "새 설문": "New survey", "새 차수 시작": "Start a new wave", "선택": "optional",
+    "선택과 집중": "Select and focus", "선택지": "Choices", "선택지(한 줄에 하나)": "Choices (one per line)",
+    "설명력 가운데 사람(직원 태도·매너) 항목 %(p)s, 물리적 항목 %(f)s.":
+        "Of the explained variance, people items (staff manner and attitude) account for %(p)s, physical items for %(f)s.",
+    "설문": "Surveys", "설문 분석": "Survey analysis", "설문 시작": "Start survey", "설문 응답": "Survey response",
+    "설문 응답 가져오기 (현장 설문)": "Import survey responses (field surveys)", "설문 종료": "Close survey",
+    "설문 초대": "Survey invitation", "설문에 응답할 수 없습니다": "This survey cannot be answered",
+    "설문을 고르세요.": "Choose a survey.", "설문을 만들었습니다. 문항을 추가하세요.": "Survey created. Add questions.",
+    "성과(0–100)": "Performance (0–100)", "소중한 의견 감사합니다.": "Thank you for your feedback.",
+    "속성": "Attribute", "속성별 분류": "Classification by attribute", "순서": "Order", "시작": "Start",
+    "신뢰성": "Reliability", "실제": "Experienced", "아직 설문이 없습니다.": "No surveys yet.",
+    "아직 응답이 없습니다.": "No answers yet.", "안내 문구": "Introduction", "없을 때": "Without it", "열": "Column",
+    "열기": "Open", "영문 안내 문구": "Introduction (English)", "영문 제목": "Title (English)",
+    "영문 질문": "Question (English)", "예: store-visit-2026": "e.g. store-visit-2026", "오류": "Error",
+    "오류 행만 건너뛰기": "Skip only the rows with errors", "오류가 있을 때": "When there are errors",
+    "오른쪽 아래(중요하지만 성과가 낮은 항목)에 먼저 자원을 쓰세요.":
+        "Spend resources first on the lower right (important items that perform poorly).",
+    "오른쪽 위: 일원적, 왼쪽 위: 매력적, 오른쪽 아래: 당연적, 왼쪽 아래: 무관심. 차수마다 점이 어떻게 움직이는지 보세요.":
+        "Top right: one-dimensional; top left: attractive; bottom right: must-be; bottom left: indifferent. "
+        "Watch how the points move from wave to wave.",
+    "웹": "Web", "유형": "Type", "유형성": "Tangibles", "응답": "Answers",
+    "응답 %(min_n)s명 미만 — 익명 보호를 위해 비공개": "Fewer than %(min_n)s answers — hidden to protect anonymity",
+    "응답 가져오기": "Import responses", "응답 링크 만들기": "Make an answer link", "응답 시각": "Answered at",
+    "응답 적음": "few answers", "응답률": "Response rate", "응답이 없습니다.": "No answers.",
+    "응답이 적어 믿기 어렵습니다": "Too few answers to trust", "응대 직원 아이디": "Staff username", "의견": "Comment",
+    "이 링크는 한 번만 응답할 수 있습니다.": "This link can be used to answer once.", "이메일": "E-mail",
+    "익명": "Anonymous",
+    "익명 링크를 만들었습니다. 누가 어떤 링크를 받았는지는 저장하지 않습니다.":
+        "Anonymous links created. Who received which link is not stored.",
+    "익명 설문(고객·직원 정보를 저장하지 않음)": "Anonymous survey (no customer or staff link is stored)",
+    "익명 설문입니다. 누가 답했는지 저장하지 않습니다.": "This survey is anonymous. We do not store who answered.",
+    "일회용 링크 만들기": "Make a one-time link", "일회용 응답 링크를 만들었습니다.": "One-time answer link created.",
+    "있을 때": "With it", "자료가 없습니다.": "No data.", "자유 응답": "Free text", "작성 중": "Draft",
+    "재구매율": "Repurchase rate", "재량권": "Autonomy", "저장했습니다.": "Saved.", "전반": "Overall",
+    "전체 고객 설문": "All customer surveys", "전체 응답(가져오기 포함)": "All answers (incl. imports)",
+    "전체 취소": "Cancel the whole file", "접점": "Touchpoint", "접점 상호작용 후": "After an interaction at a touchpoint",
+    "제목": "Title", "제출": "Submit", "종료": "Closed", "종류": "Kind", "주문 후": "After an order",
+    "중요도–성과 (IPA)": "Importance–performance (IPA)", "지원": "Support", "직무 만족": "Job satisfaction",
+    "직원": "Staff", "직원 결과": "Employee results",
+    "직원 만족과 고객 만족 (서비스–수익 체인)": "Employee and customer satisfaction (service–profit chain)",
+    "직원 아이디를 찾을 수 없습니다.": "Staff username not found.", "직원 응답": "Employee answers",
+    "직원 응답은 익명이며, 최근 조사(90일)에서 팀 응답이 %(min_n)s명 미만이면 팀 결과를 보여 주지 않습니다. 고객 만족과 VOC는 최근 12개월.":
+        "Employee answers are anonymous; a team's results are hidden when fewer than %(min_n)s of its staff "
+        "answered the latest round (90 days). Customer satisfaction and VOC: last 12 months.",
+    "직원 펄스": "Employee pulse", "직접 발송": "Manual", "진행 중": "Active", "질문": "Question", "차수": "Wave",
+    "차수별 변화 (동태적 관점)": "Change over waves (the dynamic view)", "차원": "Dimension", "차이": "Gap",
+    "초대": "Invited", "최근 응답과 후속 조치": "Latest answers and follow-up", "추가": "Add",
+    "추천 의향 NPS (0–10)": "Likelihood to recommend NPS (0–10)", "카카오톡": "KakaoTalk", "코드": "Code",
+    "코드(영문)": "Code (Latin letters)", "팀": "Team", "팀 익명 링크 만들기": "Make anonymous links for a team",
+    "파일(CSV 또는 .xlsx)": "File (CSV or .xlsx)", "파일이 너무 큽니다(최대 50MB).": "The file is too large (max 50 MB).",
+    "필수": "Required", "항목": "Item", "해결 내용": "Resolution", "해결 방법": "Resolution type", "행": "Row",
+    "현재 차수": "Current wave", "확신성": "Assurance", "회복 후 만족": "Satisfaction after recovery",
+    "후속 VOC": "Follow-up case", "후속 VOC가 아직 없습니다.": "No follow-up case yet.", "후속 조치": "Follow-up",
+    "후속 조치 팀": "Follow-up team", "후속 조치가 필요 없는 응답입니다.": "This answer needs no follow-up.",
+    "설문 불만족 응답 후속 조치": "Follow-up of a dissatisfied survey answer",
+}
