@@ -107,4 +107,8 @@ EN: dict[str, str | tuple[str, str]] = {
     "후속 VOC": "Follow-up case", "후속 VOC가 아직 없습니다.": "No follow-up case yet.", "후속 조치": "Follow-up",
     "후속 조치 팀": "Follow-up team", "후속 조치가 필요 없는 응답입니다.": "This answer needs no follow-up.",
     "설문 불만족 응답 후속 조치": "Follow-up of a dissatisfied survey answer",
+    "매장 QR 코드": "Store QR code", "매장 QR 코드 만들기": "Make a store QR code", "인쇄": "Print",
+    "진행 중인 설문이 아니어서 QR 코드로 응답할 수 없습니다.": "The survey is not active, so the QR code cannot be answered.",
+    "휴대폰 카메라로 찍어 1분 설문에 참여해 주세요.": "Scan with your phone camera for a one-minute survey.",
+    "찍을 때마다 한 번만 쓸 수 있는 새 응답 링크가 만들어집니다.": "Each scan creates a new link that can be answered once.",
 }

@@ -250,6 +250,31 @@ def invitations_remind(*, survey: Survey, after_days: int = 3, max_reminders: in
     return Invitation.objects.filter(pk__in=ids).update(reminded_at=now, reminders=F("reminders") + 1)
 
 
+COUNTER_SALT = "dangol.surveys.counter"  # noqa: S105 (a signing salt, not a secret)
+
+
+def counter_token(*, survey: Survey, touchpoint: Touchpoint) -> str:
+    """The link printed as a QR code at a store counter. Scanning it mints a one-time invitation."""
+    return signing.dumps([survey.pk, touchpoint.pk], salt=COUNTER_SALT, compress=True)
+
+
+@transaction.atomic
+def invitation_from_counter(*, token: str, now: dt.datetime | None = None) -> tuple[Invitation, str]:
+    """Each scan of a counter QR code gets its own one-time link, with the store as the touchpoint (no customer:
+    the person scanning is unknown)."""
+    try:
+        survey_id, touchpoint_id = signing.loads(token, salt=COUNTER_SALT)
+    except (signing.BadSignature, ValueError, TypeError) as exc:
+        raise LinkError("QR 코드가 올바르지 않습니다. 매장에 비치된 QR 코드를 다시 찍어 주세요.", code="tampered") from exc
+    survey = Survey.objects.filter(pk=survey_id).first()
+    touchpoint = Touchpoint.objects.filter(pk=touchpoint_id).first()
+    if survey is None or touchpoint is None:
+        raise LinkError("QR 코드가 올바르지 않습니다. 매장에 비치된 QR 코드를 다시 찍어 주세요.", code="tampered")
+    if survey.status != Survey.Status.ACTIVE:
+        raise LinkError("종료된 설문입니다. 관심 가져 주셔서 감사합니다.", code="closed")
+    return invitation_create(survey=survey, touchpoint=touchpoint, channel=Invitation.Channel.QR, now=now)
+
+
 def invitation_from_token(token: str, *, now: dt.datetime | None = None) -> Invitation:
     """The invitation a link stands for, or LinkError with a message for the respondent."""
     try:

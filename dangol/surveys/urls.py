@@ -17,5 +17,7 @@ urlpatterns = [
     path("kano/", analysis_views.kano_page, name="kano"),
     path("pulse/", analysis_views.pulse_page, name="pulse"),
     path("import/", views.import_responses, name="import"),
+    path("<int:pk>/qr/", views.counter_qr, name="qr"),
+    path("q/<str:token>/", views.counter, name="counter"),
     path("a/<str:token>/", views.answer, name="answer"),
 ]

@@ -108,6 +108,34 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
     }, status=400 if errors else 200)
 
 
+@login_not_required
+def counter(request: HttpRequest, token: str) -> HttpResponse:
+    """A store counter's QR code: every scan gets a fresh one-time link."""
+    try:
+        invitation, _token = services.invitation_from_counter(token=token)
+    except services.LinkError as exc:
+        status = 410 if exc.code == "closed" else 400
+        return render(request, "surveys/answer_closed.html", {"message": str(exc), "code": exc.code}, status=status)
+    return redirect(services.invitation_path(invitation))
+
+
+@permission_required("surveys.add_invitation", raise_exception=True)
+def counter_qr(request: HttpRequest, pk: int) -> HttpResponse:
+    """A printable QR code for a store counter (one per touchpoint)."""
+    from django.urls import reverse
+
+    from dangol.interactions.models import Touchpoint
+
+    survey = selectors.survey_for_page(pk)
+    touchpoints = list(Touchpoint.objects.filter(is_active=True).order_by("kind", "name"))
+    chosen = next((t for t in touchpoints if str(t.pk) == request.GET.get("touchpoint", "")), None)
+    chosen = chosen or survey.touchpoint or (touchpoints[0] if touchpoints else None)
+    url = (request.build_absolute_uri(reverse("surveys:counter", args=[services.counter_token(
+        survey=survey, touchpoint=chosen)])) if chosen else "")
+    return render(request, "surveys/qr.html", {"nav": "surveys", "survey": survey, "touchpoints": touchpoints,
+                                               "chosen": chosen, "url": url})
+
+
 @permission_required("surveys.view_survey", raise_exception=True)
 def index(request: HttpRequest) -> HttpResponse:
     return render(request, "surveys/index.html", {"nav": "surveys", "surveys": selectors.surveys_overview()})

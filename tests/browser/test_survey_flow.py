@@ -66,6 +66,13 @@ def test_customer_answers_on_a_phone_and_the_detractor_gets_a_followup(live_serv
     assert _fits_phone_width(page)
     screenshot(page, "surveys-response-phone", full_page=True)
 
+    # the printable counter QR code for the store renders (vendored qrcode-generator, no build step)
+    page.goto(f"{base}/surveys/{survey.pk}/qr/?touchpoint={shop['store'].pk}")
+    page.locator("#qr svg").wait_for()
+    assert "/surveys/q/" in page.inner_text("#qr-url")
+    assert _fits_phone_width(page)
+    screenshot(page, "surveys-store-qr-phone", full_page=True)
+
 
 def test_analyst_reads_satisfaction_kano_and_pulse_pages(live_server, desktop_page, transactional_db):
     import datetime as dt

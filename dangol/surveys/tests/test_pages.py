@@ -96,3 +96,22 @@ def test_response_page_shows_the_followup_case_beside_the_answer(client, shop, s
     assert response.followup_case.number in page and "접수" in page
     listing = client.get(reverse("surveys:detail", args=[survey.pk])).content.decode()
     assert response.followup_case.number in listing
+
+
+def test_store_counter_qr_mints_a_fresh_one_time_link_per_scan(client, shop, survey):
+    token = services.counter_token(survey=survey, touchpoint=shop["store"])
+    first = client.get(reverse("surveys:counter", args=[token]))
+    second = client.get(reverse("surveys:counter", args=[token]))
+    assert first.status_code == second.status_code == 302 and first.url != second.url
+    invitation = survey.invitations.order_by("id").first()
+    assert invitation.channel == "qr" and invitation.touchpoint == shop["store"] and invitation.customer is None
+    assert client.get(first.url).status_code == 200
+    bad = client.get(reverse("surveys:counter", args=[token[:-2] + "zz"]))
+    assert bad.status_code == 400 and "QR 코드가 올바르지 않습니다" in bad.content.decode()
+    services.survey_set_status(survey=survey, status="closed")
+    assert client.get(reverse("surveys:counter", args=[token])).status_code == 410
+    login(client, shop["manager"])
+    page = client.get(reverse("surveys:qr", args=[survey.pk]), {"touchpoint": shop["store"].pk}).content.decode()
+    assert "/surveys/q/" in page and "qrcode.js" in page
+    login(client, shop["viewer"])
+    assert client.get(reverse("surveys:qr", args=[survey.pk])).status_code == 403
