@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import secrets
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -145,7 +145,7 @@ def has_marketing_consent(customer: Customer, channel: str) -> bool:
     return Consent.objects.filter(customer=customer, purpose=purpose, granted=True).exists()
 
 
-def _invitation_values(
+def invitation_fields(
     survey: Survey, *, customer: Customer | None, touchpoint: Touchpoint | None, staff: User | None,
     team: Team | None, interaction: Interaction | None, channel: str, now: dt.datetime,
 ) -> dict[str, Any]:
@@ -188,91 +188,12 @@ def invitation_create(
         touchpoint = touchpoint or case.touchpoint
         team = team or case.team
         staff = staff or case.assignee
-    values = _invitation_values(survey, customer=customer, touchpoint=touchpoint, staff=staff, team=team,
+    values = invitation_fields(survey, customer=customer, touchpoint=touchpoint, staff=staff, team=team,
                                 interaction=interaction, channel=channel, now=now or timezone.now())
     if survey.anonymous:
         order, case = None, None
     invitation = Invitation.objects.create(nonce=secrets.token_hex(16), order=order, case=case, **values)
     return invitation, invitation_token(invitation)
-
-
-@transaction.atomic
-def invitations_for_customers(
-    *, survey: Survey, customers: Iterable[Customer], channel: str = Invitation.Channel.SMS,
-    now: dt.datetime | None = None,
-) -> tuple[list[Invitation], int]:
-    """A segment send. Customers without marketing consent are skipped for promotional surveys.
-    Returns (invitations, skipped)."""
-    now = now or timezone.now()
-    made: list[Invitation] = []
-    skipped = 0
-    for customer in customers:
-        try:
-            values = _invitation_values(survey, customer=customer, touchpoint=None, staff=None, team=None,
-                                        interaction=None, channel=channel, now=now)
-        except ValidationError as exc:
-            if "customer" in exc.message_dict:
-                skipped += 1
-                continue
-            raise
-        made.append(Invitation(nonce=secrets.token_hex(16), **values))
-    return Invitation.objects.bulk_create(made, batch_size=1000), skipped
-
-
-@transaction.atomic
-def pulse_invitations(*, survey: Survey, team: Team, count: int, now: dt.datetime | None = None) -> list[str]:
-    """Anonymous links for one team's staff: only the team is stored, never who received which link."""
-    if survey.kind != Survey.Kind.PULSE:
-        raise ValidationError({"survey": "직원 펄스 설문이 아닙니다."})
-    if not 1 <= count <= 1000:
-        raise ValidationError({"count": "링크 수는 1~1000개입니다."})
-    now = now or timezone.now()
-    values = _invitation_values(survey, customer=None, touchpoint=None, staff=None, team=team, interaction=None,
-                                channel=Invitation.Channel.LINK, now=now)
-    made = Invitation.objects.bulk_create([Invitation(nonce=secrets.token_hex(16), **values) for _ in range(count)])
-    if made and made[0].pk is None:  # backends that do not return ids
-        made = list(Invitation.objects.filter(nonce__in=[i.nonce for i in made]))
-    return [invitation_token(i) for i in made]
-
-
-@transaction.atomic
-def invitations_remind(*, survey: Survey, after_days: int = 3, max_reminders: int = 1,
-                       now: dt.datetime | None = None) -> int:
-    """Mark unanswered, unexpired invitations older than `after_days` as reminded (the sender picks them up)."""
-    now = now or timezone.now()
-    qs = Invitation.objects.filter(
-        survey=survey, used_at__isnull=True, expires_at__gt=now, created_at__lte=now - dt.timedelta(days=after_days),
-        reminders__lt=max_reminders, channel__in=list(MARKETING_BY_CHANNEL),
-    )
-    ids = list(qs.values_list("pk", flat=True)[:10000])
-    from django.db.models import F
-
-    return Invitation.objects.filter(pk__in=ids).update(reminded_at=now, reminders=F("reminders") + 1)
-
-
-COUNTER_SALT = "dangol.surveys.counter"  # noqa: S105 (a signing salt, not a secret)
-
-
-def counter_token(*, survey: Survey, touchpoint: Touchpoint) -> str:
-    """The link printed as a QR code at a store counter. Scanning it mints a one-time invitation."""
-    return signing.dumps([survey.pk, touchpoint.pk], salt=COUNTER_SALT, compress=True)
-
-
-@transaction.atomic
-def invitation_from_counter(*, token: str, now: dt.datetime | None = None) -> tuple[Invitation, str]:
-    """Each scan of a counter QR code gets its own one-time link, with the store as the touchpoint (no customer:
-    the person scanning is unknown)."""
-    try:
-        survey_id, touchpoint_id = signing.loads(token, salt=COUNTER_SALT)
-    except (signing.BadSignature, ValueError, TypeError) as exc:
-        raise LinkError("QR 코드가 올바르지 않습니다. 매장에 비치된 QR 코드를 다시 찍어 주세요.", code="tampered") from exc
-    survey = Survey.objects.filter(pk=survey_id).first()
-    touchpoint = Touchpoint.objects.filter(pk=touchpoint_id).first()
-    if survey is None or touchpoint is None:
-        raise LinkError("QR 코드가 올바르지 않습니다. 매장에 비치된 QR 코드를 다시 찍어 주세요.", code="tampered")
-    if survey.status != Survey.Status.ACTIVE:
-        raise LinkError("종료된 설문입니다. 관심 가져 주셔서 감사합니다.", code="closed")
-    return invitation_create(survey=survey, touchpoint=touchpoint, channel=Invitation.Channel.QR, now=now)
 
 
 def invitation_from_token(token: str, *, now: dt.datetime | None = None) -> Invitation:

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from dangol.accounts.services import staff_of
 from dangol.customers.models import Customer
-from dangol.surveys import selectors, services
+from dangol.surveys import selectors, sending, services
 from dangol.surveys.forms import InvitationForm, PulseLinksForm, QuestionForm, SurveyForm
 from dangol.surveys.kano import ANSWERS as KANO_ANSWERS
 from dangol.surveys.models import Question, Survey
@@ -112,7 +112,7 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
 def counter(request: HttpRequest, token: str) -> HttpResponse:
     """A store counter's QR code: every scan gets a fresh one-time link."""
     try:
-        invitation, _token = services.invitation_from_counter(token=token)
+        invitation, _token = sending.invitation_from_counter(token=token)
     except services.LinkError as exc:
         status = 410 if exc.code == "closed" else 400
         return render(request, "surveys/answer_closed.html", {"message": str(exc), "code": exc.code}, status=status)
@@ -130,7 +130,7 @@ def counter_qr(request: HttpRequest, pk: int) -> HttpResponse:
     touchpoints = list(Touchpoint.objects.filter(is_active=True).order_by("kind", "name"))
     chosen = next((t for t in touchpoints if str(t.pk) == request.GET.get("touchpoint", "")), None)
     chosen = chosen or survey.touchpoint or (touchpoints[0] if touchpoints else None)
-    url = (request.build_absolute_uri(reverse("surveys:counter", args=[services.counter_token(
+    url = (request.build_absolute_uri(reverse("surveys:counter", args=[sending.counter_token(
         survey=survey, touchpoint=chosen)])) if chosen else "")
     return render(request, "surveys/qr.html", {"nav": "surveys", "survey": survey, "touchpoints": touchpoints,
                                                "chosen": chosen, "url": url})
@@ -249,7 +249,7 @@ def pulse_links(request: HttpRequest, pk: int) -> HttpResponse:
         _form_errors(request, form)
         return redirect("surveys:detail", pk)
     try:
-        tokens = services.pulse_invitations(survey=survey, team=form.cleaned_data["team"],
+        tokens = sending.pulse_invitations(survey=survey, team=form.cleaned_data["team"],
                                             count=form.cleaned_data["count"])
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
@@ -266,7 +266,7 @@ def pulse_links(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required("surveys.change_survey", raise_exception=True)
 def remind(request: HttpRequest, pk: int) -> HttpResponse:
     survey = selectors.survey_for_page(pk)
-    count = services.invitations_remind(survey=survey)
+    count = sending.invitations_remind(survey=survey)
     messages.success(request, _("미응답 초대 %(n)d건에 다시 알림을 표시했습니다.") % {"n": count})
     return redirect("surveys:detail", pk)
 

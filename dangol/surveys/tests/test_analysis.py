@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from conftest import login
 from dangol.accounts.models import Team
-from dangol.surveys import analysis, services
+from dangol.surveys import analysis, sending, services
 from dangol.surveys.models import Survey
 from dangol.surveys.tests.conftest import build_customer_survey
 
@@ -92,7 +92,7 @@ def _pulse(shop, team: Team, n: int) -> None:
         for code, dim in (("train", "training"), ("sat", "satisfaction")):
             services.question_add(survey=survey, kind="csat", code=code, text=code, dimension=dim)
         services.survey_set_status(survey=survey, status="active")
-    for token in services.pulse_invitations(survey=survey, team=team, count=n):
+    for token in sending.pulse_invitations(survey=survey, team=team, count=n):
         services.response_submit(token=token, data={"train": 4, "sat": 3})
 
 

@@ -7,7 +7,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from dangol.surveys import services
+from dangol.surveys import sending, services
 from dangol.surveys.models import Answer, Response
 from dangol.surveys.tests.conftest import BAD, GOOD, build_customer_survey
 from dangol.voc.models import Case
@@ -107,7 +107,7 @@ def test_promotional_survey_needs_marketing_consent(shop):
     services.invitation_create(survey=survey, customer=shop["hong"], channel="sms")  # consented to SMS
     with pytest.raises(ValidationError, match="마케팅 수신 동의"):
         services.invitation_create(survey=survey, customer=shop["kim"], channel="sms")
-    made, skipped = services.invitations_for_customers(survey=survey, customers=[shop["hong"], shop["kim"]])
+    made, skipped = sending.invitations_for_customers(survey=survey, customers=[shop["hong"], shop["kim"]])
     assert len(made) == 1 and skipped == 1
 
 

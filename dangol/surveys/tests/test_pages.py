@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.urls import reverse
 
 from conftest import login
-from dangol.surveys import services
+from dangol.surveys import sending, services
 from dangol.surveys.models import Response, Survey
 from dangol.surveys.tests.conftest import BAD, GOOD
 from dangol.voc.models import Case
@@ -99,7 +99,7 @@ def test_response_page_shows_the_followup_case_beside_the_answer(client, shop, s
 
 
 def test_store_counter_qr_mints_a_fresh_one_time_link_per_scan(client, shop, survey):
-    token = services.counter_token(survey=survey, touchpoint=shop["store"])
+    token = sending.counter_token(survey=survey, touchpoint=shop["store"])
     first = client.get(reverse("surveys:counter", args=[token]))
     second = client.get(reverse("surveys:counter", args=[token]))
     assert first.status_code == second.status_code == 302 and first.url != second.url
