@@ -1,6 +1,6 @@
 """The `dangol` console command.
 
-`dangol analyze …` and `dangol text classify|evaluate …` run the pure
+`dangol analyze …` and `dangol text classify|evaluate|retrain|mask …` run the pure
 libraries without starting Django; everything else is a Django management
 command (`dangol migrate`, `dangol import customers FILE`, `dangol serve`, …).
 Hyphenated names map to the command modules: `demo-data` → `demo_data`.
@@ -18,7 +18,7 @@ def main(argv: list[str] | None = None) -> int:
         from dangol.analytics.cli import main as analyze_main
 
         return analyze_main(args[2:])
-    if len(args) >= 3 and args[1] == "text" and args[2] in {"classify", "evaluate"}:
+    if len(args) >= 3 and args[1] == "text" and args[2] in {"classify", "evaluate", "retrain", "mask"}:
         from dangol.textmining.cli import main as text_main
 
         return text_main(args[2:])
