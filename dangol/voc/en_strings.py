@@ -248,3 +248,9 @@ EN: dict[str, str | tuple[str, str]] = {
     "여러 카테고리 구매 고객": "Multi-category buyers", "최근 월 유지율": "Latest monthly retention",
     "과거 매출": "Past revenue", "예측 CLV": "Predicted CLV", "균등": "Equal share",
 }
+
+# Intent and emotion read from the text (dangol/web/templatetags/dangol.py: reading_label).
+EN.update({
+    "불만": "Complaint", "문의": "Inquiry", "구매": "Purchase", "갱신/재구매": "Renewal", "해지/취소": "Cancellation",
+    "칭찬": "Praise", "분노": "Anger", "실망": "Disappointment", "불안": "Anxiety", "중립": "Neutral",
+})

@@ -37,7 +37,7 @@ def test_case_text_is_masked_before_storing_and_read(shop, voc):
 def test_case_page_shows_chips_cue_and_the_empathetic_reply(as_agent: Client, shop, voc):
     case = open_angry(shop, voc)
     page = as_agent.get(f"/voc/{case.pk}/").content.decode()
-    assert "의도" in page and "complaint" in page and "anger" in page
+    assert "의도: 불만" in page and "감정: 분노" in page  # read in the reader's language
     assert "위협하는" in page and "소비자원" in page
     assert "많이 화가 나셨을 것 같습니다" in page  # the complaint/anger template: the feeling first
     assert "지연" in page  # {issue} filled with the case's category
@@ -64,8 +64,10 @@ def test_interaction_text_is_masked_and_read_on_the_timeline(as_agent: Client, s
                                   staff=shop["agent"])
     stored = Interaction.objects.get(pk=interaction.pk)
     assert "9012" not in stored.body and stored.text_analysis["intent"] in ("complaint", "inquiry")
+    from dangol.web.templatetags.dangol import reading_label
+
     page = as_agent.get(f"/customers/{shop['hong'].pk}/").content.decode()
-    assert stored.text_analysis["emotion"] in page
+    assert f'">{reading_label(stored.text_analysis["emotion"])}</span>' in page
 
 
 def test_board_shows_issues_rising_this_week(as_manager: Client, shop, voc):

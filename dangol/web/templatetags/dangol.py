@@ -49,3 +49,18 @@ def get_item(mapping: Any, key: Any) -> Any:
         return mapping.get(key, "")
     except AttributeError:
         return ""
+
+
+def _reading_labels() -> dict[str, str]:
+    return {
+        "complaint": _("불만"), "inquiry": _("문의"), "purchase": _("구매"), "renewal": _("갱신/재구매"),
+        "cancellation": _("해지/취소"), "praise": _("칭찬"),
+        "anger": _("분노"), "disappointment": _("실망"), "anxiety": _("불안"), "neutral": _("중립"),
+        "satisfaction": _("만족"),
+    }
+
+
+@register.filter
+def reading_label(value: Any) -> str:
+    """An intent or emotion read from the text (complaint, anger, …) in the reader's language."""
+    return _reading_labels().get(str(value), str(value))
