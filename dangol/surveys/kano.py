@@ -150,7 +150,7 @@ def _answer(value: str, line: int, column: str) -> int:
     text = value.strip()
     if text.endswith(".0"):
         text = text[:-2]
-    if not text.isdigit() or int(text) not in ANSWERS:
+    if len(text) != 1 or not text.isascii() or not text.isdigit() or int(text) not in ANSWERS:
         raise KanoInputError(f"{line}행 {column}: 답은 1~5 사이의 정수여야 합니다 (받은 값: {value!r}).")
     return int(text)
 

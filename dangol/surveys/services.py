@@ -252,7 +252,7 @@ def _score(text: str, low: int, high: int) -> int | None:
     text = text.strip()
     if text.endswith(".0"):
         text = text[:-2]
-    if text.lstrip("-").isdigit() and low <= int(text) <= high:
+    if len(text) <= 4 and text.isascii() and text.lstrip("-").isdigit() and low <= int(text) <= high:
         return int(text)
     return None
 
@@ -392,6 +392,8 @@ def response_record(
     if survey.anonymous:
         customer, staff = None, None
     when = answered_at or timezone.now()
+    if when > timezone.now() + dt.timedelta(minutes=5):
+        raise ValidationError({"answered_at": "응답일시가 미래입니다."})
     try:
         with transaction.atomic():
             response = _write(

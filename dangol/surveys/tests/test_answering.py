@@ -155,3 +155,11 @@ def test_choices_and_kano_answers_are_validated(shop):
                                             "parking__dysfunctional": "5"})
     assert [a.selected for a in clean.answers[:2]] == [["매장"], ["빵", "커피"]]
     assert (clean.answers[2].functional, clean.answers[2].dysfunctional) == (1, 5)
+
+
+def test_absurd_values_are_validation_errors_not_crashes(shop, survey):
+    with pytest.raises(ValidationError) as info:
+        services.clean_answers(survey, {**GOOD, "overall": "9" * 5000, "recommend": "١"})
+    assert set(info.value.message_dict) == {"overall", "recommend"}
+    with pytest.raises(ValidationError, match="미래"):
+        services.response_record(survey=survey, data=GOOD, answered_at=timezone.now() + dt.timedelta(days=1))

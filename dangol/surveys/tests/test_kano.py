@@ -124,3 +124,10 @@ def test_console_command_exits_non_zero_without_traceback(tmp_path):
     assert done.returncode != 0
     assert "Traceback" not in done.stderr
     assert "필수 열" in done.stderr
+
+
+def test_huge_or_unicode_digits_are_refused_cleanly():
+    with pytest.raises(KanoInputError):
+        read_csv("attribute,functional,dysfunctional\nx," + "1" * 5000 + ",1\n")
+    with pytest.raises(KanoInputError):
+        read_csv("attribute,functional,dysfunctional\nx,١,1\n")
