@@ -115,3 +115,20 @@ def test_store_counter_qr_mints_a_fresh_one_time_link_per_scan(client, shop, sur
     assert "/surveys/q/" in page and "qrcode.js" in page
     login(client, shop["viewer"])
     assert client.get(reverse("surveys:qr", args=[survey.pk])).status_code == 403
+
+
+def test_kano_and_choice_questions_render_and_answer_on_the_public_page(client, shop):
+    survey = services.survey_create(code="kano-page", title="기능 조사", kind="kano")
+    services.question_add(survey=survey, kind="kano", code="wifi", text="무료 와이파이", text_en="Free Wi-Fi")
+    services.question_add(survey=survey, kind="multiple", code="when", text="언제 오시나요?", choices=["평일", "주말"])
+    services.survey_set_status(survey=survey, status="active")
+    _, token = services.invitation_create(survey=survey)
+    url = reverse("surveys:answer", args=[token])
+    body = client.get(url).content.decode()
+    assert "‘무료 와이파이’이(가) 있다면?" in body and 'type="checkbox"' in body
+    english = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "If it has: Free Wi-Fi" in english
+    done = client.post(url, {"wifi__functional": "2", "wifi__dysfunctional": "5", "when": ["평일", "주말"]})
+    assert done.status_code == 200
+    response = Response.objects.get()
+    assert response.wave == "1" and response.answers.get(question__code="when").selected == ["평일", "주말"]
