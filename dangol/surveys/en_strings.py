@@ -111,4 +111,9 @@ EN: dict[str, str | tuple[str, str]] = {
     "진행 중인 설문이 아니어서 QR 코드로 응답할 수 없습니다.": "The survey is not active, so the QR code cannot be answered.",
     "휴대폰 카메라로 찍어 1분 설문에 참여해 주세요.": "Scan with your phone camera for a one-minute survey.",
     "찍을 때마다 한 번만 쓸 수 있는 새 응답 링크가 만들어집니다.": "Each scan creates a new link that can be answered once.",
+    "고객 태그": "Customer tag", "고객 세그먼트에 보내기": "Send to a customer segment", "초대 만들기": "Create invitations",
+    "광고성 설문이라 마케팅 수신 동의한 고객에게만 보냅니다.": "Promotional survey: sent only to customers who accepted marketing.",
+    "이 태그의 고객이 없습니다.": "No customers have this tag.",
+    "초대 %(made)d건을 만들었습니다 (수신 동의가 없어 제외 %(skipped)d건).":
+        "Created %(made)d invitations (%(skipped)d left out for lack of consent).",
 }

@@ -41,6 +41,12 @@ class InvitationForm(forms.Form):
     staff = forms.CharField(label=_("응대 직원 아이디"), max_length=150, required=False)
 
 
+class SegmentForm(forms.Form):
+    tag = forms.CharField(label=_("고객 태그"), max_length=50)
+    channel = forms.ChoiceField(label=_("발송 채널"), choices=[("sms", _("문자")), ("email", _("이메일")),
+                                                           ("kakao", _("카카오톡"))])
+
+
 class PulseLinksForm(forms.Form):
     team = forms.ModelChoiceField(label=_("팀"), queryset=Team.objects.all())
     count = forms.IntegerField(label=_("링크 수"), min_value=1, max_value=1000, initial=10)

@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:pk>/questions/", views.question_add, name="question_add"),
     path("<int:pk>/status/", views.survey_status, name="status"),
     path("<int:pk>/invite/", views.invite, name="invite"),
+    path("<int:pk>/segment/", views.segment_send, name="segment"),
     path("<int:pk>/pulse-links/", views.pulse_links, name="pulse_links"),
     path("<int:pk>/remind/", views.remind, name="remind"),
     path("responses/<int:pk>/", views.response_detail, name="response"),

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from dangol.accounts.services import staff_of
 from dangol.customers.models import Customer
 from dangol.surveys import selectors, sending, services
-from dangol.surveys.forms import InvitationForm, PulseLinksForm, QuestionForm, SurveyForm
+from dangol.surveys.forms import InvitationForm, PulseLinksForm, QuestionForm, SegmentForm, SurveyForm
 from dangol.surveys.kano import ANSWERS as KANO_ANSWERS
 from dangol.surveys.models import Question, Survey
 
@@ -166,6 +166,7 @@ def survey_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "responses": selectors.recent_responses(survey) if user.has_perm("surveys.view_response") else None,
         "question_form": QuestionForm(initial={"required": True}), "invite_form": InvitationForm(),
         "pulse_form": PulseLinksForm() if survey.kind == Survey.Kind.PULSE else None,
+        "segment_form": SegmentForm() if survey.kind != Survey.Kind.PULSE else None,
         "new_link": request.session.pop("survey_new_link", None),
         "pulse_links": request.session.pop("survey_pulse_links", None),
     })
@@ -237,6 +238,30 @@ def invite(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("surveys:detail", pk)
     request.session["survey_new_link"] = request.build_absolute_uri(services.invitation_path(invitation))
     messages.success(request, _("일회용 응답 링크를 만들었습니다."))
+    return redirect("surveys:detail", pk)
+
+
+@require_POST
+@permission_required("surveys.change_survey", raise_exception=True)
+def segment_send(request: HttpRequest, pk: int) -> HttpResponse:
+    """Invite every active customer with a tag (promotional surveys: only those with marketing consent)."""
+    survey = selectors.survey_for_page(pk)
+    form = SegmentForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect("surveys:detail", pk)
+    customers = Customer.objects.filter(status="active", tags__name=form.cleaned_data["tag"].strip())[:20000]
+    try:
+        made, skipped = sending.invitations_for_customers(survey=survey, customers=customers,
+                                                          channel=form.cleaned_data["channel"])
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("surveys:detail", pk)
+    if not made and not skipped:
+        messages.error(request, _("이 태그의 고객이 없습니다."))
+    else:
+        messages.success(request, _("초대 %(made)d건을 만들었습니다 (수신 동의가 없어 제외 %(skipped)d건).")
+                         % {"made": len(made), "skipped": skipped})
     return redirect("surveys:detail", pk)
 
 

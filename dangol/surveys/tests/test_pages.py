@@ -132,3 +132,16 @@ def test_kano_and_choice_questions_render_and_answer_on_the_public_page(client, 
     assert done.status_code == 200
     response = Response.objects.get()
     assert response.wave == "1" and response.answers.get(question__code="when").selected == ["평일", "주말"]
+
+
+def test_segment_send_by_tag_respects_marketing_consent(client, shop):
+    from dangol.surveys.tests.conftest import build_customer_survey
+
+    survey = build_customer_survey(shop, code="vip-promo", promotional=True)
+    shop["kim"].tags.add(*shop["hong"].tags.all())
+    login(client, shop["manager"])
+    page = client.post(reverse("surveys:segment", args=[survey.pk]), {"tag": "VIP", "channel": "sms"}, follow=True)
+    assert "초대 1건을 만들었습니다" in page.content.decode()
+    assert list(survey.invitations.values_list("customer", flat=True)) == [shop["hong"].pk]
+    none = client.post(reverse("surveys:segment", args=[survey.pk]), {"tag": "없는태그", "channel": "sms"}, follow=True)
+    assert "이 태그의 고객이 없습니다" in none.content.decode()
