@@ -38,14 +38,24 @@ class BgNbdFit:
         return asdict(self)
 
 
-def _terms(log_params: np.ndarray, x: np.ndarray, t_x: np.ndarray, T: np.ndarray) -> tuple[np.ndarray, ...]:
+def _by_x(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct purchase counts and each row's index into them: the special functions below depend on x only,
+    and x has a few hundred values where the rows are hundreds of thousands."""
+    ux, xi = np.unique(x, return_inverse=True)
+    return ux, xi.reshape(-1)
+
+
+def _terms(log_params: np.ndarray, x: np.ndarray, t_x: np.ndarray, T: np.ndarray,
+           xs: tuple[np.ndarray, np.ndarray] | None = None) -> tuple[np.ndarray, ...]:
     r, alpha, a, b = np.exp(log_params)
+    ux, xi = xs if xs is not None else _by_x(x)
     betaln_ab = special.betaln(a, b)
-    a1 = special.gammaln(r + x) - special.gammaln(r) + r * np.log(alpha)
-    a2 = special.betaln(a, b + x) - betaln_ab - (r + x) * np.log(alpha + T)
+    a1 = (special.gammaln(r + ux) - special.gammaln(r))[xi] + r * np.log(alpha)
+    a2 = (special.betaln(a, b + ux) - betaln_ab)[xi] - (r + x) * np.log(alpha + T)
     has = x > 0
-    a3 = np.full_like(a2, -np.inf)
-    a3[has] = (special.betaln(a + 1, b + x[has] - 1) - betaln_ab - (r + x[has]) * np.log(alpha + t_x[has]))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        b3 = np.where(ux > 0, special.betaln(a + 1, np.where(ux > 0, b + ux - 1, 1.0)) - betaln_ab, -np.inf)
+        a3 = np.where(has, b3[xi] - (r + x) * np.log(alpha + np.where(has, t_x, 1.0)), -np.inf)
     return r, alpha, a, b, a1, a2, a3, has
 
 
@@ -56,32 +66,56 @@ def log_likelihood_per_row(log_params: np.ndarray, x: np.ndarray, t_x: np.ndarra
 
 
 def _neg_ll_and_grad(log_params: np.ndarray, x: np.ndarray, t_x: np.ndarray, T: np.ndarray,
-                     w: np.ndarray) -> tuple[float, np.ndarray]:
-    r, alpha, a, b, a1, a2, a3, has = _terms(log_params, x, t_x, T)
-    ll = a1 + np.logaddexp(a2, a3)
-    s3 = np.exp(a3 - np.logaddexp(a2, a3))  # share of the second term
+                     w: np.ndarray, xs: tuple[np.ndarray, np.ndarray] | None = None) -> tuple[float, np.ndarray]:
+    """−ln L and its gradient in log-parameters. Functions of x alone are evaluated once per distinct x;
+    each per-row logarithm once."""
+    r, alpha, a, b = np.exp(log_params)
+    ux, xi = xs if xs is not None else _by_x(x)
+    has = x > 0
+    betaln_ab = special.betaln(a, b)
+    log_aT = np.log(alpha + T)
+    log_atx = np.log(alpha + np.where(has, t_x, 1.0))
+    rx = r + x
+    a1 = (special.gammaln(r + ux) - special.gammaln(r))[xi] + r * np.log(alpha)
+    a2 = (special.betaln(a, b + ux) - betaln_ab)[xi] - rx * log_aT
+    with np.errstate(invalid="ignore", divide="ignore"):
+        b3 = np.where(ux > 0, special.betaln(a + 1, np.where(ux > 0, b + ux - 1, 1.0)) - betaln_ab, -np.inf)
+    a3 = np.where(has, b3[xi] - rx * log_atx, -np.inf)
+    both = np.logaddexp(a2, a3)
+    s3 = np.exp(a3 - both)  # share of the second term (0 where x = 0)
     s2 = 1.0 - s3
     psi_ab = special.digamma(a + b)
-    psi_abx = special.digamma(a + b + x)
-    d_r = special.digamma(r + x) - special.digamma(r) + np.log(alpha) - s2 * np.log(alpha + T)
-    d_alpha = r / alpha - s2 * (r + x) / (alpha + T)
-    d_a = s2 * (psi_ab - psi_abx)
-    d_b = s2 * (special.digamma(b + x) - special.digamma(b) + psi_ab - psi_abx)
-    tx = np.where(has, t_x, 1.0)
-    d_r -= np.where(has, s3 * np.log(alpha + tx), 0.0)
-    d_alpha -= np.where(has, s3 * (r + x) / (alpha + tx), 0.0)
-    d_a += np.where(has, s3 * (special.digamma(a + 1) - special.digamma(a) + psi_ab - psi_abx), 0.0)
-    d_b += np.where(has, s3 * (special.digamma(np.where(has, b + x - 1, 1.0)) - special.digamma(b) + psi_ab - psi_abx),
-                    0.0)
+    psi_abx = special.digamma(a + b + ux)[xi]
+    d_r = (special.digamma(r + ux) - special.digamma(r))[xi] + np.log(alpha) - s2 * log_aT - s3 * log_atx
+    d_alpha = r / alpha - rx * (s2 / (alpha + T) + s3 / (alpha + np.where(has, t_x, 1.0)))
+    d_a = s2 * (psi_ab - psi_abx) + s3 * (special.digamma(a + 1) - special.digamma(a) + psi_ab - psi_abx)
+    psi_bx1 = special.digamma(np.where(ux > 0, b + ux - 1, 1.0))[xi]
+    d_b = (s2 * (special.digamma(b + ux) - special.digamma(b))[xi] + (s2 + s3) * (psi_ab - psi_abx)
+           + s3 * (psi_bx1 - special.digamma(b)))
     grad = np.array([np.dot(w, d_r) * r, np.dot(w, d_alpha) * alpha, np.dot(w, d_a) * a, np.dot(w, d_b) * b])
-    return -float(np.dot(w, ll)), -grad
+    return -float(np.dot(w, a1 + both)), -grad
 
 
 def compress(x: np.ndarray, t_x: np.ndarray, T: np.ndarray) -> tuple[np.ndarray, ...]:
     """Identical (x, t_x, T) rows become one row with a weight."""
-    stacked = np.column_stack([x, t_x, T])
-    unique, counts = np.unique(stacked, axis=0, return_counts=True)
-    return unique[:, 0], unique[:, 1], unique[:, 2], counts.astype(float)
+    ux, ut, uT, counts, _inverse = compress_index(x, t_x, T)
+    return ux, ut, uT, counts
+
+
+def compress_index(x: np.ndarray, t_x: np.ndarray, T: np.ndarray) -> tuple[np.ndarray, ...]:
+    """(x, t_x, T) of the distinct rows, their counts, and each input row's index into them.
+
+    Each column is coded by a 1-D unique and the codes combined into one integer key (far faster than
+    `np.unique(axis=0)` on floats)."""
+    x, t_x, T = (np.asarray(v, dtype=float) for v in (x, t_x, T))
+    if len(x) == 0:
+        empty = np.zeros(0)
+        return empty, empty, empty, empty, np.zeros(0, dtype=np.int64)
+    codes = [np.unique(col, return_inverse=True) for col in (x, t_x, T)]
+    sizes = [len(u) for u, _ in codes]
+    key = (codes[0][1].astype(np.int64) * sizes[1] + codes[1][1]) * sizes[2] + codes[2][1]
+    _, first, inverse, counts = np.unique(key, return_index=True, return_inverse=True, return_counts=True)
+    return x[first], t_x[first], T[first], counts.astype(float), inverse.reshape(-1)
 
 
 def fit(x: np.ndarray, t_x: np.ndarray, T: np.ndarray, *, weights: np.ndarray | None = None,
@@ -101,12 +135,16 @@ def fit(x: np.ndarray, t_x: np.ndarray, T: np.ndarray, *, weights: np.ndarray | 
                         "고객이 없어 모형을 적합할 수 없습니다 (no customers)", [], 0)
     scale = max(float(np.max(T)), 1e-9) / 10.0  # fit on a rescaled time axis for conditioning, then undo
     start = np.log(np.array([initial[0], initial[1], initial[2], initial[3]]))
-    result = optimize.minimize(_neg_ll_and_grad, start, args=(x, t_x / scale, T / scale, w), jac=True,
+    xs = _by_x(x)
+    result = optimize.minimize(_neg_ll_and_grad, start, args=(x, t_x / scale, T / scale, w, xs), jac=True,
                                method="L-BFGS-B", bounds=[LOG_BOUNDS] * 4,
                                options={"maxiter": 2000, "ftol": 1e-12, "gtol": 1e-8})
     log_params = result.x.copy()
+    # within a factor of 10 of a bound counts as at the bound: the optimiser stops short of it on flat ridges
+    # (nobody drops out: a → 0 while b grows), and such a solution must carry the diagnostic
+    margin = np.log(10.0)
     at_boundary = [name for name, value in zip(PARAMS, log_params, strict=True)
-                   if value <= LOG_BOUNDS[0] + 1e-6 or value >= LOG_BOUNDS[1] - 1e-6]
+                   if value <= LOG_BOUNDS[0] + margin or value >= LOG_BOUNDS[1] - margin]
     r, alpha_scaled, a, b = np.exp(log_params)
     alpha = alpha_scaled * scale  # α is a time scale: rescale back to the data's unit
     ll = float(np.dot(w, log_likelihood_per_row(np.log([r, alpha, a, b]), x, t_x, T)))
@@ -131,8 +169,21 @@ def probability_alive(fit_: BgNbdFit, x: np.ndarray, t_x: np.ndarray, T: np.ndar
     return 1.0 / (1.0 + np.exp(log_ratio))
 
 
-def expected_purchases(fit_: BgNbdFit, t: float, x: np.ndarray, t_x: np.ndarray, T: np.ndarray) -> np.ndarray:
-    """E[X(T, T+t) | x, t_x, T]  (FHL 2005, eq. 10), with the Gauss hypergeometric function 2F1."""
+def x_t_groups(x: np.ndarray, T: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Rows with the same (x, T): the first row of each group and every row's group. 2F1 depends on these
+    two only, and they repeat far more than (x, t_x, T) do."""
+    cx, ix = np.unique(np.asarray(x, dtype=float), return_inverse=True)
+    cT, iT = np.unique(np.asarray(T, dtype=float), return_inverse=True)
+    key = ix.reshape(-1).astype(np.int64) * len(cT) + iT.reshape(-1)
+    _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+    return first, inverse.reshape(-1)
+
+
+def expected_purchases(fit_: BgNbdFit, t: float, x: np.ndarray, t_x: np.ndarray, T: np.ndarray, *,
+                       groups: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
+    """E[X(T, T+t) | x, t_x, T]  (FHL 2005, eq. 10), with the Gauss hypergeometric function 2F1.
+
+    `groups` (from `x_t_groups`) lets repeated calls evaluate 2F1 once per distinct (x, T)."""
     x = np.asarray(x, dtype=float)
     t_x = np.asarray(t_x, dtype=float)
     T = np.asarray(T, dtype=float)
@@ -140,12 +191,18 @@ def expected_purchases(fit_: BgNbdFit, t: float, x: np.ndarray, t_x: np.ndarray,
     no_dropout = (r + x) * t / (alpha + T)  # the limit a → 0: nobody drops out, the NBD expectation
     if "a" in fit_.at_boundary or a < 1e-5:
         return no_dropout
-    z = t / (alpha + T + t)
+    first, inverse = groups if groups is not None else (np.arange(len(x)), np.arange(len(x)))
+    gx, gT = x[first], T[first]
+    z = t / (alpha + gT + t)
     with np.errstate(all="ignore"):
-        hyp = special.hyp2f1(r + x, b + x, a + b + x - 1, z)
-        numerator = (a + b + x - 1) / (a - 1) * (1 - ((alpha + T) / (alpha + T + t)) ** (r + x) * hyp)
+        hyp = special.hyp2f1(r + gx, b + gx, a + b + gx - 1, z)
+        numerator = ((a + b + gx - 1) / (a - 1) * (1 - ((alpha + gT) / (alpha + gT + t)) ** (r + gx) * hyp))[inverse]
         has = x > 0
         odds = np.where(has, a / np.where(has, b + x - 1, 1.0) * ((alpha + T) / (alpha + t_x)) ** (r + x), 0.0)
         value = numerator / (1 + odds)
     # 2F1 can overflow for extreme parameters (b → ∞): fall back to the no-dropout limit weighted by P(alive)
-    return np.where(np.isfinite(value), value, no_dropout * probability_alive(fit_, x, t_x, T))
+    bad = ~np.isfinite(value)
+    if bad.any():
+        value = value.copy()
+        value[bad] = (no_dropout * probability_alive(fit_, x, t_x, T))[bad]
+    return value

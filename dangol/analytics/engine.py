@@ -57,6 +57,11 @@ class Columns:
 
 def load(con: Any, source: str | Path | ir.Table, cols: Columns) -> ir.Table:
     """Read CSV or Parquet (or take a table) and return (customer_id, day, amount[, category]), validated."""
+    return load_counted(con, source, cols)[0]
+
+
+def load_counted(con: Any, source: str | Path | ir.Table, cols: Columns) -> tuple[ir.Table, int]:
+    """`load`, and the number of transactions (counted by the validation pass anyway)."""
     if isinstance(source, ir.Table):
         raw = source
     else:
@@ -79,7 +84,7 @@ def load(con: Any, source: str | Path | ir.Table, cols: Columns) -> ir.Table:
     kind = raw[cols.amount].type()
     amount = (raw[cols.amount].try_cast("float64") if kind.is_string()
               else raw[cols.amount] if kind.is_floating() else raw[cols.amount].cast("float64"))
-    t = raw.mutate(_row=ibis.row_number() + 2, customer_id=raw[cols.customer].cast("string"), day=day,
+    t = raw.mutate(_row=ibis.row_number() + 2, customer_id=raw[cols.customer], day=day,
                    amount=amount,
                    _raw_date=raw[cols.date], _raw_amount=raw[cols.amount])
     checks = t.aggregate(
@@ -102,7 +107,7 @@ def load(con: Any, source: str | Path | ir.Table, cols: Columns) -> ir.Table:
     keep = ["customer_id", "day", "amount"] + (["category"] if cols.category else [])
     if cols.category:
         t = t.mutate(category=t[cols.category].cast("string").fill_null("미분류"))
-    return t.select(*keep)
+    return t.select(*keep), int(checks["n"])
 
 
 def _is_duckdb(con: Any) -> bool:
@@ -120,33 +125,40 @@ def _as_date(column: ir.Value) -> ir.Value:
     return column.cast("string").try_cast("timestamp").date()
 
 
-def summary(tx: ir.Table, *, end: dt.date, unit_days: float) -> ir.Table:
+def customer_days(tx: ir.Table) -> ir.Table:
+    """One row per customer and purchase day (customer_id, day, day_amount): every later step reads this,
+    not the transactions (a few million rows instead of tens of millions)."""
+    return tx.group_by(["customer_id", "day"]).aggregate(day_amount=tx.amount.sum())
+
+
+def summary(days: ir.Table, *, end: dt.date, unit_days: float) -> ir.Table:
     """Per customer: frequency, recency, T, monetary (Fader, Hardie & Lee definitions) and totals.
 
-    Purchase days up to `end`: frequency = days − 1; recency = (last − first) / unit; T = (end − first) / unit;
+    `days` is `customer_days(tx)` (or the transactions themselves). Purchase days up to `end`:
+    frequency = days − 1; recency = (last − first) / unit; T = (end − first) / unit;
     monetary = mean of the day totals after the first day (0 when there is none).
     """
+    if "day_amount" not in days.columns:
+        days = customer_days(days)
     end_lit = ibis.literal(end)
-    cal = tx.filter(tx.day <= end_lit)
-    days = cal.group_by(["customer_id", "day"]).aggregate(day_amount=cal.amount.sum())
-    first = days.group_by("customer_id").aggregate(first_day=days.day.min())
-    days = days.join(first, "customer_id")
-    per = days.group_by("customer_id").aggregate(
-        first_day=days.first_day.max(), last_day=days.day.max(), n_days=days.count(),
-        total=days.day_amount.sum(),
-        repeat_total=days.day_amount.sum(where=days.day > days.first_day),
+    cal = days.filter(days.day <= end_lit)
+    per = cal.group_by("customer_id").aggregate(
+        first_day=cal.day.min(), last_day=cal.day.max(), n_days=cal.count(), total=cal.day_amount.sum(),
+        first_amount=cal.day_amount.argmin(cal.day),
     )
     return per.mutate(
+        customer_id=per.customer_id.cast("string"),
         frequency=(per.n_days - 1).cast("int64"),
         recency=(per.last_day.delta(per.first_day, unit="day").cast("float64") / unit_days),
         T=(end_lit.delta(per.first_day, unit="day").cast("float64") / unit_days),
-        monetary=ibis.ifelse(per.n_days > 1, per.repeat_total.fill_null(0) / (per.n_days - 1), 0.0),
+        monetary=ibis.ifelse(per.n_days > 1, (per.total - per.first_amount) / (per.n_days - 1), 0.0),
         days_since_last=end_lit.delta(per.last_day, unit="day").cast("float64"),
-    ).drop("repeat_total")
+    ).drop("first_amount")
 
 
 def holdout_counts(tx: ir.Table, *, end: dt.date, holdout_end: dt.date) -> ir.Table:
     """Purchase days per customer in (end, holdout_end]."""
     window = tx.filter((tx.day > ibis.literal(end)) & (tx.day <= ibis.literal(holdout_end)))
     days = window.select("customer_id", "day").distinct()
-    return days.group_by("customer_id").aggregate(holdout_purchases=days.count())
+    counts = days.group_by("customer_id").aggregate(holdout_purchases=days.count())
+    return counts.mutate(customer_id=counts.customer_id.cast("string"))

@@ -32,18 +32,34 @@ class GammaGammaFit:
         return asdict(self)
 
 
-def _neg_ll_and_grad(log_params: np.ndarray, x: np.ndarray, m: np.ndarray) -> tuple[float, np.ndarray]:
+def _prepare(x: np.ndarray, m: np.ndarray) -> tuple[np.ndarray, ...]:
+    """What does not change between evaluations: distinct x and each row's index, ln m, ln(x m), x·m."""
+    ux, xi = _by_x(x)
+    return ux, xi, np.log(m), np.log(x) + np.log(m), x * m
+
+
+def _neg_ll_and_grad(log_params: np.ndarray, x: np.ndarray, m: np.ndarray,
+                     pre: tuple[np.ndarray, ...] | None = None) -> tuple[float, np.ndarray]:
+    """`pre` = `_prepare(x, m)`: the gamma functions depend on x only, evaluated once per distinct x."""
     p, q, g = np.exp(log_params)
-    px = p * x
-    denom = g + x * m
-    ll = (special.gammaln(px + q) - special.gammaln(px) - special.gammaln(q) + q * np.log(g)
-          + (px - 1) * np.log(m) + px * np.log(x) - (px + q) * np.log(denom))
-    psi = special.digamma(px + q)
-    d_p = x * psi - x * special.digamma(px) + x * np.log(m) + x * np.log(x) - x * np.log(denom)
-    d_q = psi - special.digamma(q) + np.log(g) - np.log(denom)
-    d_g = q / g - (px + q) / denom
-    grad = np.array([d_p.sum() * p, d_q.sum() * q, d_g.sum() * g])
-    return -float(ll.sum()), -grad
+    ux, xi, log_m, log_xm, xm = pre if pre is not None else _prepare(x, m)
+    pux = p * ux
+    px = pux[xi]
+    denom = g + xm
+    log_denom = np.log(denom)
+    psi = special.digamma(pux + q)
+    ll = (float(np.sum((special.gammaln(pux + q) - special.gammaln(pux))[xi])) + len(x) * (q * np.log(g) - special.gammaln(q))
+          + float(np.dot(px, log_xm - log_denom)) - float(log_m.sum()) - q * float(log_denom.sum()))
+    d_p = float(np.dot(x, (psi - special.digamma(pux))[xi] + log_xm - log_denom))
+    d_q = float(np.sum(psi[xi])) + len(x) * (np.log(g) - special.digamma(q)) - float(log_denom.sum())
+    d_g = len(x) * q / g - float(np.sum((px + q) / denom))
+    grad = np.array([d_p * p, d_q * q, d_g * g])
+    return -ll, -grad
+
+
+def _by_x(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    ux, xi = np.unique(x, return_inverse=True)
+    return ux, xi.reshape(-1)
 
 
 def fit(frequency: np.ndarray, monetary: np.ndarray) -> GammaGammaFit:
@@ -56,12 +72,13 @@ def fit(frequency: np.ndarray, monetary: np.ndarray) -> GammaGammaFit:
         return GammaGammaFit(float("nan"), float("nan"), float("nan"), float("nan"), False,
                              "재구매 고객이 너무 적어 지출 모형을 적합할 수 없습니다 (too few repeat buyers)", len(x))
     scale = float(np.mean(m))  # spend in units of the mean, for conditioning; γ is rescaled back
-    result = optimize.minimize(_neg_ll_and_grad, np.log([1.0, 1.0, 1.0]), args=(x, m / scale), jac=True,
+    pre = _prepare(x, m / scale)
+    result = optimize.minimize(_neg_ll_and_grad, np.log([1.0, 1.0, 1.0]), args=(x, m / scale, pre), jac=True,
                                method="L-BFGS-B", bounds=[LOG_BOUNDS] * 3,
                                options={"maxiter": 2000, "ftol": 1e-13, "gtol": 1e-9})
     success, reason = bool(result.success), str(result.message)
     if not success:  # L-BFGS-B stops on flat ridges (little spend heterogeneity: q and γ grow together); polish
-        polished = optimize.minimize(lambda v: _neg_ll_and_grad(v, x, m / scale)[0], result.x, method="Nelder-Mead",
+        polished = optimize.minimize(lambda v: _neg_ll_and_grad(v, x, m / scale, pre)[0], result.x, method="Nelder-Mead",
                                      bounds=[LOG_BOUNDS] * 3, options={"xatol": 1e-9, "fatol": 1e-9, "maxiter": 4000})
         if polished.fun <= result.fun + 1e-9:
             result = polished

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,8 +39,9 @@ def clv(fit_: bgnbd.BgNbdFit, spend: np.ndarray, x: np.ndarray, t_x: np.ndarray,
     monthly_rate = (1 + annual_discount_rate) ** (1 / 12) - 1
     total = np.zeros(len(x))
     previous = np.zeros(len(x))
+    groups = bgnbd.x_t_groups(x, T)
     for i in range(1, steps + 1):
-        current = bgnbd.expected_purchases(fit_, min(i * month, horizon), x, t_x, T)
+        current = bgnbd.expected_purchases(fit_, min(i * month, horizon), x, t_x, T, groups=groups)
         total += (current - previous) * spend / (1 + monthly_rate) ** i
         previous = current
     return total
@@ -56,10 +58,10 @@ def analyze(source: str | Path | Any, cols: engine.Columns, options: Options,
     unit = UNIT_DAYS[options.time_unit]
     con = engine.connect(options.engine)
     say("load")
-    tx = engine.load(con, source, cols)
+    tx, n_tx = engine.load_counted(con, source, cols)
     say("summary")
-    summ = engine.summary(tx, end=options.end, unit_days=unit)
-    table = summ.join(segments.rfm(summ), "customer_id").order_by("customer_id").to_pyarrow()
+    days = engine.customer_days(tx).cache()  # one pass over the transactions; every later step reads this
+    table = segments.rfm(engine.summary(days, end=options.end, unit_days=unit)).order_by("customer_id").to_pyarrow()
     if table.num_rows == 0:
         raise engine.InputError(f"{options.end} 이전의 거래가 없습니다 (no transactions up to --end)")
     ids = np.asarray(table["customer_id"].to_pylist(), dtype=object)
@@ -68,16 +70,18 @@ def analyze(source: str | Path | Any, cols: engine.Columns, options: Options,
     T = table["T"].to_numpy().astype(float)
     m = table["monetary"].to_numpy().astype(float)
     say("bgnbd")
-    fit_ = bgnbd.fit(x, t_x, T)
+    ux, ut, uT, counts_u, inverse = bgnbd.compress_index(x, t_x, T)  # customers alike in (x, t_x, T): one row
+    fit_ = bgnbd.fit(ux, ut, uT, weights=counts_u)
     say("gamma_gamma")
     gg = gammagamma.fit(x, m)
     say("score")
-    p_alive = bgnbd.probability_alive(fit_, x, t_x, T)
-    expected = bgnbd.expected_purchases(fit_, options.horizon, x, t_x, T)
+    # predictions depend on (x, t_x, T) only: compute them once per distinct row and spread them back
+    p_alive = bgnbd.probability_alive(fit_, ux, ut, uT)[inverse]
+    expected = bgnbd.expected_purchases(fit_, options.horizon, ux, ut, uT)[inverse]
     spend = gammagamma.expected_average_spend(gg, x, m) if gg.converged else np.where(x > 0, m, np.nan)
     spend = np.where(np.isfinite(spend), spend, np.nanmean(np.where(x > 0, m, np.nan)) if (x > 0).any() else 0.0)
-    values = clv(fit_, spend, x, t_x, T, horizon=options.horizon, unit_days=unit,
-                 annual_discount_rate=options.annual_discount_rate)
+    values = clv(fit_, np.ones(len(ux)), ux, ut, uT, horizon=options.horizon, unit_days=unit,
+                 annual_discount_rate=options.annual_discount_rate)[inverse] * spend
     tiers = segments.value_tiers(values, options.cutoffs)
     stages = segments.ladder_stages(ids, x, p_alive, tiers, options.ladder)
     scorecard = pa.table({
@@ -90,7 +94,6 @@ def analyze(source: str | Path | Any, cols: engine.Columns, options: Options,
     })
     say("report")
     totals = table["total"].to_numpy().astype(float)
-    n_tx = tx.count().to_pyarrow().as_py()
     report: dict[str, Any] = {
         "n_customers": int(len(ids)), "n_transactions": int(n_tx), "end": options.end.isoformat(),
         "time_unit": options.time_unit, "horizon": options.horizon, "engine": options.engine,
@@ -101,13 +104,16 @@ def analyze(source: str | Path | Any, cols: engine.Columns, options: Options,
         "segments": _counts(table["rfm_segment"].to_pylist(), segments.SEGMENTS),
         "rfm_grid": _rfm_grid(table["rfm_r"].to_numpy(), table["rfm_f"].to_numpy(), table["rfm_m"].to_numpy()),
         "segments_ko": segments.SEGMENTS_KO,
-        "stages": _counts(stages.tolist(), segments.STAGES),
-        "tiers": _counts(tiers.tolist(), segments.TIERS),
+        "stages": _counts(stages, segments.STAGES),
+        "tiers": _counts(tiers, segments.TIERS),
         "clv": {"total": round(float(values.sum()), 0), "mean": round(float(values.mean()), 2),
                 "histogram": _histogram(values)},
-        "cohorts": retention.cohorts(tx.filter(tx.day <= options.end)),
-        "three_r": retention.three_r(tx.filter(tx.day <= options.end)),
     }
+    months = retention.customer_months(days.filter(days.day <= options.end)).cache()
+    calibration = tx.filter(tx.day <= options.end)
+    categories = retention.customer_categories(calibration) if cols.category else None
+    report["cohorts"] = retention.cohorts(months)
+    report["three_r"] = retention.three_r(months, categories=categories)
     if options.holdout_end:
         say("holdout")
         report["holdout"] = _holdout(tx, options, fit_, ids, x, t_x, T, unit)
@@ -120,10 +126,10 @@ def _clean(value: Any) -> Any:
     return value
 
 
-def _counts(values: list[Any], order: list[str]) -> dict[str, int]:
+def _counts(values: Any, order: list[str]) -> dict[str, int]:
     counts = dict.fromkeys(order, 0)
-    for v in values:
-        counts[str(v)] = counts.get(str(v), 0) + 1
+    for label, k in Counter(values.tolist() if hasattr(values, "tolist") else values).items():
+        counts[str(label)] = counts.get(str(label), 0) + k
     return counts
 
 

@@ -40,7 +40,7 @@ def _score(value: ir.NumericColumn, *, descending: bool = False) -> ir.IntegerVa
 
 
 def rfm(summary: ir.Table) -> ir.Table:
-    """customer_id, rfm_r, rfm_f, rfm_m, rfm_segment."""
+    """The summary with rfm_r, rfm_f, rfm_m and rfm_segment added."""
     scored = summary.mutate(rfm_r=_score(summary.days_since_last, descending=True), rfm_f=_score(summary.frequency),
                             rfm_m=_score(summary.total))
     fm = ((scored.rfm_f + scored.rfm_m) / 2).floor().cast("int64")
@@ -48,7 +48,7 @@ def rfm(summary: ir.Table) -> ir.Table:
     branches = [((r == r_score) & (fm == fm_score), name)
                 for r_score, row in GRID.items() for fm_score, name in enumerate(row, start=1)]
     segment = ibis.cases(*branches, else_="Lost")
-    return scored.mutate(rfm_segment=segment).select("customer_id", "rfm_r", "rfm_f", "rfm_m", "rfm_segment")
+    return scored.mutate(rfm_segment=segment)
 
 
 @dataclass(frozen=True)
