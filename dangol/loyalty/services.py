@@ -71,9 +71,14 @@ def value_refresh(*, end: dt.date | None = None, horizon_weeks: int = 52) -> Val
             return run
         from dangol.analytics.cli import main as analyze
 
+        extra = []
+        advocates = _advocate_ids(end_date)
+        if advocates:  # promoters (NPS 9–10) climb from regular to advocate (001: the relationship ladder)
+            (out_dir / "advocates.txt").write_text("\n".join(str(i) for i in sorted(advocates)), encoding="utf-8")
+            extra = ["--advocates", str(out_dir / "advocates.txt")]
         code = analyze([str(snapshot), "--customer", "customer_id", "--date", "ordered_at", "--amount", "amount",
                         "--category", "category", "--end", end_date.isoformat(), "--time-unit", "week",
-                        "--horizon", str(horizon_weeks), "--out", str(out_dir)])
+                        "--horizon", str(horizon_weeks), "--out", str(out_dir), *extra])
         if code != 0:
             raise RuntimeError(f"분석 엔진이 실패했습니다(종료 코드 {code}).")
         report = json.loads((out_dir / "report.json").read_text(encoding="utf-8"))
@@ -88,6 +93,16 @@ def value_refresh(*, end: dt.date | None = None, horizon_weeks: int = 52) -> Val
     )
     run.refresh_from_db()
     return run
+
+
+def _advocate_ids(end_date: dt.date) -> set[int]:
+    """Customers who recommend us: their latest NPS answer in the year before `end_date` was 9 or 10."""
+    try:
+        from dangol.surveys.selectors import promoter_customer_ids
+    except ImportError:  # the surveys app is optional
+        return set()
+    since = dt.datetime.combine(end_date - dt.timedelta(days=365), dt.time.min, tzinfo=timezone.get_current_timezone())
+    return promoter_customer_ids(since=since)
 
 
 _UPSERT_COLUMNS = ("customer_id", "run_id", "frequency", "recency", "age", "monetary", "rfm_r", "rfm_f", "rfm_m",

@@ -14,15 +14,20 @@ from dangol.surveys.models import Answer, Response, Survey
 LOW_SCORE = Q(nps__lte=6) | Q(csat__lte=2)
 
 
-def _low_score_customers(*, since: dt.datetime) -> Iterable[tuple[int, dt.datetime]]:
+def low_score_customers(*, since: dt.datetime) -> Iterable[tuple[int, dt.datetime]]:
     """(customer id, answered at) of known customers who gave a detractor NPS or a CSAT of 2 or less."""
     return (Response.objects.filter(LOW_SCORE, answered_at__gte=since, customer__isnull=False)
             .values_list("customer_id", "answered_at"))
 
 
-# VOC imports this optionally and falls back to None when surveys are absent; typed loosely so that
-# fallback assignment there type-checks.
-low_score_customers: Any = _low_score_customers
+def promoter_customer_ids(*, since: dt.datetime) -> set[int]:
+    """Customers whose latest NPS answer since `since` was 9 or 10 (promoters): advocates on the ladder."""
+    latest: dict[int, tuple[dt.datetime, int]] = {}
+    for cid, at, nps in (Response.objects.filter(nps__isnull=False, answered_at__gte=since, customer__isnull=False)
+                         .values_list("customer_id", "answered_at", "nps").iterator(chunk_size=5000)):
+        if cid not in latest or at > latest[cid][0]:
+            latest[cid] = (at, nps)
+    return {cid for cid, (_at, nps) in latest.items() if nps >= 9}
 
 
 def surveys_overview() -> list[Survey]:

@@ -209,10 +209,10 @@ def silent_dissatisfied(*, days: int = 90, limit: int = 100) -> list[SilentCusto
             "customer_id", "ordered_at"):
         signals.setdefault(cid, []).append((at, "환불/반품"))
     try:
-        from dangol.surveys.selectors import low_score_customers  # type: ignore[attr-defined]
-    except ImportError:
-        low_score_customers = None
-    if low_score_customers is not None:
+        from dangol.surveys.selectors import low_score_customers
+    except ImportError:  # the surveys app is optional
+        pass
+    else:
         for cid, at in low_score_customers(since=since):
             signals.setdefault(cid, []).append((at, "낮은 만족도 응답"))
     if not signals:

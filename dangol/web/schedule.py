@@ -19,6 +19,7 @@ SCHEDULE: list[tuple[str, int | None]] = [
     ("dangol.voc.tasks.refresh_board", 60),
     ("dangol.voc.tasks.check_recurrence", 3600),
     ("dangol.loyalty.tasks.refresh_customer_value", 86400),
+    ("dangol.surveys.tasks.invite_after_events", 3600),
 ]
 
 

@@ -84,6 +84,34 @@ def test_value_page_draws_the_engine_report_from_real_orders(shop, client: Clien
     assert CustomerValue.objects.get(customer=shop["hong"]).stage == "regular"
 
 
+def test_a_promoter_regular_climbs_to_advocate(shop, settings, tmp_path):
+    """Survey promoters (latest NPS 9–10) move up the ladder from regular to advocate (001)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from dangol.loyalty.services import value_refresh
+    from dangol.orders.models import Order, OrderLine
+    from dangol.surveys.services import response_record
+    from dangol.surveys.tests.conftest import build_customer_survey
+
+    settings.VAR_DIR = tmp_path
+    start = timezone.now() - dt.timedelta(days=300)
+    for k, customer in enumerate([shop["hong"], shop["kim"]]):
+        for j in range(6):
+            order = Order.objects.create(customer=customer, external_id=f"P-{k}-{j}",
+                                         ordered_at=start + dt.timedelta(days=55 * j + k), total_amount=50_000)
+            OrderLine.objects.create(order=order, product_name="원두 1kg", unit_price=50_000, amount=50_000)
+    survey = build_customer_survey(shop)
+    answers = {"overall": "5", "kindness": "5", "price": "4"}
+    response_record(survey=survey, data={**answers, "recommend": "10"}, customer=shop["hong"], followup=False)
+    response_record(survey=survey, data={**answers, "recommend": "7"}, customer=shop["kim"], followup=False)
+    run = value_refresh()
+    assert run.status == "done", run.message
+    assert CustomerValue.objects.get(customer=shop["hong"]).stage in ("advocate", "partner")
+    assert CustomerValue.objects.get(customer=shop["kim"]).stage == "regular"  # a passive, not a promoter
+
+
 def test_value_page_without_a_run_explains_how_to_get_one(shop, client: Client):
     login(client, shop["manager"])
     assert "dangol value-refresh" in client.get("/value/").content.decode()
