@@ -22,12 +22,12 @@ def low_score_customers(*, since: dt.datetime) -> Iterable[tuple[int, dt.datetim
 
 def promoter_customer_ids(*, since: dt.datetime) -> set[int]:
     """Customers whose latest NPS answer since `since` was 9 or 10 (promoters): advocates on the ladder."""
-    latest: dict[int, tuple[dt.datetime, int]] = {}
+    latest: dict[int, tuple[dt.datetime, int | None]] = {}
     for cid, at, nps in (Response.objects.filter(nps__isnull=False, answered_at__gte=since, customer__isnull=False)
                          .values_list("customer_id", "answered_at", "nps").iterator(chunk_size=5000)):
         if cid not in latest or at > latest[cid][0]:
             latest[cid] = (at, nps)
-    return {cid for cid, (_at, nps) in latest.items() if nps >= 9}
+    return {cid for cid, (_at, nps) in latest.items() if nps is not None and nps >= 9}
 
 
 def surveys_overview() -> list[Survey]:
