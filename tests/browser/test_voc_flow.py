@@ -57,6 +57,7 @@ def test_phone_agent_handles_a_complaint_end_to_end(live_server, phone_page, dem
     page.locator("#satisfaction-form").wait_for()
     page.check("input[name=score][value='5']")
     page.click("#satisfaction-submit")
+    page.locator("#flash", has_text="만족도").wait_for()  # the swap is done: the close form is the new one
     page.locator("#close-submit").wait_for()
     page.click("#close-submit")
     page.locator("#flash", has_text="종결").wait_for()
