@@ -1,9 +1,12 @@
 """Analysis for the survey pages: trends with intervals, groups, gaps, drivers, importance–performance,
-satisfaction → loyalty, Kano over waves, employee pulse. Database aggregates feed `stats`; results are cached
-for five minutes in the shared cache so a page view never rescans the answers."""
+satisfaction → loyalty, Kano over waves, employee pulse. Database aggregates feed `stats`; results live in the
+shared cache. The worker recomputes the pages' default views every five minutes (`refresh_snapshots`, like the
+VOC board), so with millions of answers no page view waits for a scan; other filters are computed on first
+view and kept for five minutes."""
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
 from collections import defaultdict
 from dataclasses import asdict, dataclass
@@ -27,8 +30,40 @@ GROUPS = {"touchpoint": ("touchpoint_id", "touchpoint__name"), "team": ("team_id
           "staff": ("staff_id", "staff__staff__display_name"), "survey": ("survey_id", "survey__title")}
 
 
+SNAPSHOT_SECONDS = 3 * CACHE_SECONDS  # outlives the refresh period, so a page never finds the default view cold
+_refreshing = contextvars.ContextVar("surveys_analysis_refreshing", default=False)
+
+
 def _cached(key: str, compute: Any) -> Any:
-    return cache.get_or_set(f"surveys:analysis:{key}", compute, CACHE_SECONDS)
+    full = f"surveys:analysis:{key}"
+    if _refreshing.get():
+        value = compute()
+        cache.set(full, value, SNAPSHOT_SECONDS)
+        return value
+    return cache.get_or_set(full, compute, CACHE_SECONDS)
+
+
+def refresh_snapshots() -> int:
+    """Recompute what the analysis, Kano and pulse pages show by default (run by the worker). Returns the
+    number of figures refreshed."""
+    token = _refreshing.set(True)
+    try:
+        customer = list(Survey.objects.filter(kind=Survey.Kind.CUSTOMER).order_by("title").values_list("pk", flat=True))
+        trend(survey_id=None, months=12)
+        for group in GROUPS:
+            by_group(group=group, survey_id=None, months=12)
+        gaps(survey_id=None)
+        if customer:
+            drivers(survey_id=customer[0])
+        loyalty(survey_id=None)
+        response_rates()
+        studies = list(Survey.objects.filter(kind=Survey.Kind.KANO).values_list("pk", flat=True))
+        for pk in studies:
+            kano_study(survey_id=pk)
+        pulse_by_team()
+        return 5 + len(GROUPS) + len(studies) + (1 if customer else 0)
+    finally:
+        _refreshing.reset(token)
 
 
 def _base(survey_id: int | None, since: dt.datetime) -> Any:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import re
 import secrets
 from collections.abc import Mapping
@@ -13,6 +14,7 @@ from django.contrib.auth.models import User
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from dangol.accounts.models import Team
@@ -20,6 +22,8 @@ from dangol.customers.models import Consent, Customer
 from dangol.interactions.models import Interaction, Touchpoint
 from dangol.surveys.models import Answer, Aspect, Dimension, Invitation, Question, Response, Survey
 from dangol.web.text import mask_text
+
+logger = logging.getLogger(__name__)
 
 TOKEN_SALT = "dangol.surveys.invitation"  # noqa: S105 (a signing salt, not a secret)
 CODE_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
@@ -352,24 +356,51 @@ def _write(survey: Survey, clean: CleanResponse, **fields: Any) -> Response:
     return response
 
 
-@transaction.atomic
 def response_submit(*, token: str, data: Mapping[str, Any], now: dt.datetime | None = None) -> Response:
     """Answer through a one-time link. The link is spent by a conditional UPDATE, so a double submit (two
-    taps, two tabs) stores one response and opens at most one follow-up case; the loser gets LinkError."""
+    taps, two tabs) stores one response and opens at most one follow-up case; the loser gets LinkError.
+
+    Checking the link and the answers only reads, so it happens before the write transaction; the
+    transaction holds just the UPDATE and the inserts (SQLite has one writer at a time). The follow-up
+    case is opened right after commit; should that fail, `open_missing_followups` (a job every minute)
+    opens it, once, since cases are keyed to their response."""
     now = now or timezone.now()
     invitation = invitation_from_token(token, now=now)
     survey = invitation.survey
     clean = clean_answers(survey, data)
-    spent = Invitation.objects.filter(pk=invitation.pk, used_at__isnull=True).update(used_at=now)
-    if not spent:
-        raise LinkError("이미 응답하신 설문입니다. 참여해 주셔서 감사합니다.", code="used")
-    response = _write(
-        survey, clean, invitation=invitation, customer=invitation.customer, touchpoint=invitation.touchpoint,
-        staff=invitation.staff, team=invitation.team, interaction=invitation.interaction, answered_at=now,
-        source=Response.Source.WEB, wave=survey.current_wave if survey.kind == Survey.Kind.KANO else "",
-    )
-    followup_open(response=response)
+    with transaction.atomic():
+        spent = Invitation.objects.filter(pk=invitation.pk, used_at__isnull=True).update(used_at=now)
+        if not spent:
+            raise LinkError("이미 응답하신 설문입니다. 참여해 주셔서 감사합니다.", code="used")
+        response = _write(
+            survey, clean, invitation=invitation, customer=invitation.customer, touchpoint=invitation.touchpoint,
+            staff=invitation.staff, team=invitation.team, interaction=invitation.interaction, answered_at=now,
+            source=Response.Source.WEB, wave=survey.current_wave if survey.kind == Survey.Kind.KANO else "",
+        )
+    _followup_or_later(response)
     return response
+
+
+def _followup_or_later(response: Response) -> None:
+    if transaction.get_connection().in_atomic_block:  # inside a caller's transaction: stay in it
+        followup_open(response=response)
+        return
+    try:
+        followup_open(response=response)
+    except Exception:  # the answer is stored; the job opens the case on its next run
+        logger.exception("follow-up case for survey response %s deferred", response.pk)
+
+
+def followups_missing(*, since: dt.datetime) -> int:
+    """Open the follow-up cases that an answer's own request could not (idempotent). Returns how many."""
+    opened = 0
+    pending = Response.objects.filter(answered_at__gte=since, followup_case__isnull=True,
+                                      survey__kind=Survey.Kind.CUSTOMER).filter(Q(nps__lte=6) | Q(csat__lte=2))
+    for response in pending.select_related("survey", "customer", "touchpoint", "team", "interaction")[:500]:
+        with transaction.atomic():
+            if followup_open(response=response) is not None:
+                opened += 1
+    return opened
 
 
 @transaction.atomic

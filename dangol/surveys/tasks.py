@@ -19,3 +19,23 @@ def invite_after_events(hours: int = 24) -> dict[str, int]:
         for key, value in invitations_after_events(survey=survey, since=since).items():
             total[key] += value
     return total
+
+
+@task()
+def refresh_analysis() -> int:
+    """Thin job for the scheduler: recompute the survey pages' default figures (see analysis.refresh_snapshots)."""
+    from dangol.surveys.analysis import refresh_snapshots
+
+    return refresh_snapshots()
+
+
+@task()
+def open_missing_followups() -> int:
+    """Thin job: follow-up cases for yesterday's and today's unhappy answers that do not have one yet."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from dangol.surveys.services import followups_missing
+
+    return followups_missing(since=timezone.now() - dt.timedelta(days=1))

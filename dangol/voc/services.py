@@ -52,12 +52,28 @@ def _save(case: Case, *, expected_version: int | None = None, **fields: Any) -> 
     return case
 
 
-@transaction.atomic
 def case_open(
     *, customer: Customer | None, kind: str, title: str, body: str = "", channel: str = "web",
     touchpoint: Touchpoint | None = None, category_code: str | None = None, category: Category | None = None,
     priority: str = "normal", by: User | None = None, source_ref: str = "", interaction: Interaction | None = None,
     contact_name: str = "", contact_info: str = "", opened_at: dt.datetime | None = None,
+) -> Case:
+    """Open a case (see `_case_open`). The text is read first, outside the write transaction: the reading
+    model can take a moment and SQLite has one writer at a time."""
+    reading = read_text(f"{mask_text(title)}\n{mask_text((body or '').strip())}")
+    return _case_open(customer=customer, kind=kind, title=title, body=body, channel=channel, touchpoint=touchpoint,
+                      category_code=category_code, category=category, priority=priority, by=by,
+                      source_ref=source_ref, interaction=interaction, contact_name=contact_name,
+                      contact_info=contact_info, opened_at=opened_at, reading=reading)
+
+
+@transaction.atomic
+def _case_open(
+    *, customer: Customer | None, kind: str, title: str, body: str = "", channel: str = "web",
+    touchpoint: Touchpoint | None = None, category_code: str | None = None, category: Category | None = None,
+    priority: str = "normal", by: User | None = None, source_ref: str = "", interaction: Interaction | None = None,
+    contact_name: str = "", contact_info: str = "", opened_at: dt.datetime | None = None,
+    reading: dict[str, Any] | None = None,
 ) -> Case:
     """Open a case and route it to the team that owns the category's process.
 
@@ -95,7 +111,7 @@ def case_open(
                 number=f"TMP-{uuid.uuid4().hex[:12]}", kind=kind, priority=priority, channel=channel, customer=customer,
                 contact_name=contact_name[:60], contact_info=contact_info[:120], touchpoint=touchpoint,
                 interaction=interaction, category=category, team=team, title=title[:200], body=body,
-                text_analysis=read_text(f"{title}\n{body}"),
+                text_analysis=reading,
                 source_ref=source_ref or None, created_at=now, created_by=by, first_response_due=first_due,
                 resolution_due=resolution_due,
             )

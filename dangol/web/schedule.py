@@ -20,6 +20,8 @@ SCHEDULE: list[tuple[str, int | None]] = [
     ("dangol.voc.tasks.check_recurrence", 3600),
     ("dangol.loyalty.tasks.refresh_customer_value", 86400),
     ("dangol.surveys.tasks.invite_after_events", 3600),
+    ("dangol.surveys.tasks.refresh_analysis", 300),
+    ("dangol.surveys.tasks.open_missing_followups", 60),
 ]
 
 

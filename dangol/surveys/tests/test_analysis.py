@@ -121,3 +121,21 @@ def test_analysis_pages_render_for_analysts_and_refuse_viewers(client, answered,
     assert client.get(reverse("surveys:analysis"), {"survey": "99999999999999999999", "by": "x"}).status_code == 200
     login(client, shop["viewer"])
     assert client.get(reverse("surveys:analysis")).status_code == 403
+
+
+def test_worker_snapshot_serves_the_default_analysis_page_without_scanning(answered, shop, client,
+                                                                             django_assert_max_num_queries):
+    from django.core.cache import cache
+
+    cache.clear()
+    assert analysis.refresh_snapshots() >= 5
+    login(client, shop["analyst"])
+    with django_assert_max_num_queries(12):  # session, user, permissions, the survey list: no aggregate over answers
+        body = client.get(reverse("surveys:analysis")).content.decode()
+    assert "NPS" in body
+    snapshot = analysis.trend(survey_id=None, months=12)
+    cache.clear()
+    assert analysis.trend(survey_id=None, months=12) == snapshot  # the snapshot is what a fresh computation gives
+    cache.clear()
+    with django_assert_max_num_queries(200):
+        client.get(reverse("surveys:analysis"))  # cold: computed on the spot, still correct

@@ -163,3 +163,24 @@ def test_absurd_values_are_validation_errors_not_crashes(shop, survey):
     assert set(info.value.message_dict) == {"overall", "recommend"}
     with pytest.raises(ValidationError, match="미래"):
         services.response_record(survey=survey, data=GOOD, answered_at=timezone.now() + dt.timedelta(days=1))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_answer_is_kept_when_the_follow_up_fails_and_the_job_opens_it_once(shop, monkeypatch):
+    from dangol.surveys import services as survey_services
+
+    survey = build_customer_survey(shop)
+    _invitation, token = survey_services.invitation_create(survey=survey, customer=shop["kim"])
+
+    def broken(*, response):
+        raise RuntimeError("VOC is down")
+
+    monkeypatch.setattr(survey_services, "followup_open", broken)
+    response = survey_services.response_submit(token=token, data=BAD)  # no error for the customer
+    assert Response.objects.filter(pk=response.pk, followup_case__isnull=True).exists()
+    monkeypatch.undo()
+    since = timezone.now() - dt.timedelta(days=1)
+    assert survey_services.followups_missing(since=since) == 1
+    assert survey_services.followups_missing(since=since) == 0
+    case = Case.objects.get(source_ref=f"survey-response:{response.pk}")
+    assert Response.objects.get(pk=response.pk).followup_case == case
