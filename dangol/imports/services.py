@@ -61,6 +61,16 @@ class ImportResult:
 Progress = Callable[[str, int, int], None]  # (phase, done, total)
 
 
+def read_table_or_report(path: Path | str, *, filename: str | None, result: ImportResult) -> Any:
+    """The file's table, or None with the reason written into `result` (an unreadable file is one error at row 0)."""
+    try:
+        return read_table(path, filename=filename)
+    except FileFormatError as exc:
+        result.message = str(exc)
+        result.errors.append(RowError(0, "", str(exc)))
+        return None
+
+
 def run_import(
     *, kind: str, path: Path | str, filename: str | None = None, on_error: str = "abort",
     progress: Progress | None = None,
@@ -70,11 +80,8 @@ def run_import(
     if on_error not in ImportJob.OnError.values:
         raise ValueError("on_error는 abort 또는 skip이어야 합니다.")
     result = ImportResult(kind=kind)
-    try:
-        table = read_table(path, filename=filename)
-    except FileFormatError as exc:
-        result.message = str(exc)
-        result.errors.append(RowError(0, "", str(exc)))
+    table = read_table_or_report(path, filename=filename, result=result)
+    if table is None:
         return result
     result.total_rows = len(table.rows)
     columns = customer_rows.COLUMNS if kind == "customers" else order_rows.COLUMNS

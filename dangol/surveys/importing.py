@@ -18,8 +18,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from dangol.customers.models import Customer
-from dangol.imports.readers import FileFormatError, parse_datetime, read_table
-from dangol.imports.services import ImportResult, RowError
+from dangol.imports.readers import parse_datetime
+from dangol.imports.services import ImportResult, RowError, read_table_or_report
 from dangol.interactions.models import Touchpoint
 from dangol.surveys.models import Response, Survey
 from dangol.surveys.services import response_record
@@ -49,11 +49,8 @@ def responses_import(*, survey: Survey, path: Path | str, filename: str | None =
     result = ImportResult(kind="survey_responses")
     if on_error not in ("abort", "skip"):
         raise ValueError("on_error는 abort 또는 skip이어야 합니다.")
-    try:
-        table = read_table(path, filename=filename)
-    except FileFormatError as exc:
-        result.message = str(exc)
-        result.errors.append(RowError(0, "", str(exc)))
+    table = read_table_or_report(path, filename=filename, result=result)
+    if table is None:
         return result
     answer_keys = _answer_keys(survey)
     columns: dict[int, str] = {}
