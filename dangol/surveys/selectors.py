@@ -9,7 +9,7 @@ from typing import Any
 from django.db.models import Count, Q
 from django.http import Http404
 
-from dangol.surveys.models import Answer, Response, Survey
+from dangol.surveys.models import Answer, Invitation, Response, Survey
 
 LOW_SCORE = Q(nps__lte=6) | Q(csat__lte=2)
 
@@ -31,10 +31,15 @@ def promoter_customer_ids(*, since: dt.datetime) -> set[int]:
 
 
 def surveys_overview() -> list[Survey]:
-    return list(Survey.objects.select_related("touchpoint", "owner_team").annotate(
-        n_responses=Count("responses", distinct=True),
-        n_invited=Count("invitations", distinct=True),
-    ).order_by("-created_at", "-id"))
+    """Every survey with its response and invitation counts. Counted per survey in two grouped queries: one
+    query joining both tables would count responses × invitations (minutes on the demo data)."""
+    surveys = list(Survey.objects.select_related("touchpoint", "owner_team").order_by("-created_at", "-id"))
+    responses = dict(Response.objects.values_list("survey_id").annotate(n=Count("id")).order_by())
+    invited = dict(Invitation.objects.values_list("survey_id").annotate(n=Count("id")).order_by())
+    for survey in surveys:
+        survey.n_responses = responses.get(survey.pk, 0)  # type: ignore[attr-defined]
+        survey.n_invited = invited.get(survey.pk, 0)  # type: ignore[attr-defined]
+    return surveys
 
 
 def survey_for_page(pk: int) -> Survey:

@@ -145,3 +145,19 @@ def test_segment_send_by_tag_respects_marketing_consent(client, shop):
     assert list(survey.invitations.values_list("customer", flat=True)) == [shop["hong"].pk]
     none = client.post(reverse("surveys:segment", args=[survey.pk]), {"tag": "없는태그", "channel": "sms"}, follow=True)
     assert "이 태그의 고객이 없습니다" in none.content.decode()
+
+
+def test_survey_list_counts_invitations_and_responses_without_joining_them(client, shop, survey):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    tokens = [services.invitation_create(survey=survey, customer=shop["kim"])[1] for _ in range(4)]
+    for token in tokens[:3]:
+        services.response_submit(token=token, data=GOOD)
+    login(client, shop["manager"])
+    with CaptureQueriesContext(connection) as queries:
+        body = client.get(reverse("surveys:index")).content.decode()
+    row = body.split(survey.title)[1].split("</tr>")[0]
+    assert ">4<" in row.replace(" ", "") and ">3<" in row.replace(" ", "")
+    # one query over both tables would count responses × invitations (minutes on the demo data)
+    assert not any("surveys_invitation" in q["sql"] and "surveys_response" in q["sql"] for q in queries.captured_queries)
