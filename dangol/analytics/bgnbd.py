@@ -14,6 +14,7 @@ on weighted rows: customers with the same (x, t_x, T) are one row with a count.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
 import numpy as np
 from scipy import optimize, special
@@ -38,30 +39,33 @@ class BgNbdFit:
         return asdict(self)
 
 
-def _by_x(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Distinct purchase counts and each row's index into them: the special functions below depend on x only,
-    and x has a few hundred values where the rows are hundreds of thousands."""
+def by_x(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct purchase counts and each row's index into them: the special functions of both models depend
+    on x only, and x has a few hundred values where the rows are hundreds of thousands."""
     ux, xi = np.unique(x, return_inverse=True)
     return ux, xi.reshape(-1)
 
 
 def _terms(log_params: np.ndarray, x: np.ndarray, t_x: np.ndarray, T: np.ndarray,
-           xs: tuple[np.ndarray, np.ndarray] | None = None) -> tuple[np.ndarray, ...]:
+           xs: tuple[np.ndarray, np.ndarray] | None = None) -> tuple[Any, ...]:
+    """The two log-terms of each row's likelihood (a1 + logaddexp(a2, a3)) and the pieces the gradient reuses."""
     r, alpha, a, b = np.exp(log_params)
-    ux, xi = xs if xs is not None else _by_x(x)
-    betaln_ab = special.betaln(a, b)
-    a1 = (special.gammaln(r + ux) - special.gammaln(r))[xi] + r * np.log(alpha)
-    a2 = (special.betaln(a, b + ux) - betaln_ab)[xi] - (r + x) * np.log(alpha + T)
+    ux, xi = xs if xs is not None else by_x(x)
     has = x > 0
+    betaln_ab = special.betaln(a, b)
+    log_aT = np.log(alpha + T)
+    log_atx = np.log(alpha + np.where(has, t_x, 1.0))
+    a1 = (special.gammaln(r + ux) - special.gammaln(r))[xi] + r * np.log(alpha)
+    a2 = (special.betaln(a, b + ux) - betaln_ab)[xi] - (r + x) * log_aT
     with np.errstate(invalid="ignore", divide="ignore"):
         b3 = np.where(ux > 0, special.betaln(a + 1, np.where(ux > 0, b + ux - 1, 1.0)) - betaln_ab, -np.inf)
-        a3 = np.where(has, b3[xi] - (r + x) * np.log(alpha + np.where(has, t_x, 1.0)), -np.inf)
-    return r, alpha, a, b, a1, a2, a3, has
+    a3 = np.where(has, b3[xi] - (r + x) * log_atx, -np.inf)
+    return r, alpha, a, b, ux, xi, has, a1, a2, a3, log_aT, log_atx
 
 
 def log_likelihood_per_row(log_params: np.ndarray, x: np.ndarray, t_x: np.ndarray, T: np.ndarray) -> np.ndarray:
     """ln L_i for every row (the full likelihood on the original time scale)."""
-    *_, a1, a2, a3, _has = _terms(log_params, x, t_x, T)
+    *_, a1, a2, a3, _log_aT, _log_atx = _terms(log_params, x, t_x, T)
     return a1 + np.logaddexp(a2, a3)
 
 
@@ -69,18 +73,8 @@ def _neg_ll_and_grad(log_params: np.ndarray, x: np.ndarray, t_x: np.ndarray, T: 
                      w: np.ndarray, xs: tuple[np.ndarray, np.ndarray] | None = None) -> tuple[float, np.ndarray]:
     """−ln L and its gradient in log-parameters. Functions of x alone are evaluated once per distinct x;
     each per-row logarithm once."""
-    r, alpha, a, b = np.exp(log_params)
-    ux, xi = xs if xs is not None else _by_x(x)
-    has = x > 0
-    betaln_ab = special.betaln(a, b)
-    log_aT = np.log(alpha + T)
-    log_atx = np.log(alpha + np.where(has, t_x, 1.0))
+    r, alpha, a, b, ux, xi, has, a1, a2, a3, log_aT, log_atx = _terms(log_params, x, t_x, T, xs)
     rx = r + x
-    a1 = (special.gammaln(r + ux) - special.gammaln(r))[xi] + r * np.log(alpha)
-    a2 = (special.betaln(a, b + ux) - betaln_ab)[xi] - rx * log_aT
-    with np.errstate(invalid="ignore", divide="ignore"):
-        b3 = np.where(ux > 0, special.betaln(a + 1, np.where(ux > 0, b + ux - 1, 1.0)) - betaln_ab, -np.inf)
-    a3 = np.where(has, b3[xi] - rx * log_atx, -np.inf)
     both = np.logaddexp(a2, a3)
     s3 = np.exp(a3 - both)  # share of the second term (0 where x = 0)
     s2 = 1.0 - s3
@@ -103,19 +97,25 @@ def compress(x: np.ndarray, t_x: np.ndarray, T: np.ndarray) -> tuple[np.ndarray,
 
 
 def compress_index(x: np.ndarray, t_x: np.ndarray, T: np.ndarray) -> tuple[np.ndarray, ...]:
-    """(x, t_x, T) of the distinct rows, their counts, and each input row's index into them.
+    """(x, t_x, T) of the distinct rows, their counts, and each input row's index into them."""
+    x, t_x, T = (np.asarray(v, dtype=float) for v in (x, t_x, T))
+    first, inverse, counts = _group_rows(x, t_x, T)
+    return x[first], t_x[first], T[first], counts.astype(float), inverse
+
+
+def _group_rows(*columns: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Rows equal in every column: the first row of each group, every row's group, and the group sizes.
 
     Each column is coded by a 1-D unique and the codes combined into one integer key (far faster than
     `np.unique(axis=0)` on floats)."""
-    x, t_x, T = (np.asarray(v, dtype=float) for v in (x, t_x, T))
-    if len(x) == 0:
-        empty = np.zeros(0)
-        return empty, empty, empty, empty, np.zeros(0, dtype=np.int64)
-    codes = [np.unique(col, return_inverse=True) for col in (x, t_x, T)]
-    sizes = [len(u) for u, _ in codes]
-    key = (codes[0][1].astype(np.int64) * sizes[1] + codes[1][1]) * sizes[2] + codes[2][1]
+    if len(columns[0]) == 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    key = np.zeros(len(columns[0]), dtype=np.int64)
+    for column in columns:
+        values, codes = np.unique(np.asarray(column, dtype=float), return_inverse=True)
+        key = key * len(values) + codes.reshape(-1)
     _, first, inverse, counts = np.unique(key, return_index=True, return_inverse=True, return_counts=True)
-    return x[first], t_x[first], T[first], counts.astype(float), inverse.reshape(-1)
+    return first, inverse.reshape(-1), counts
 
 
 def fit(x: np.ndarray, t_x: np.ndarray, T: np.ndarray, *, weights: np.ndarray | None = None,
@@ -135,7 +135,7 @@ def fit(x: np.ndarray, t_x: np.ndarray, T: np.ndarray, *, weights: np.ndarray | 
                         "고객이 없어 모형을 적합할 수 없습니다 (no customers)", [], 0)
     scale = max(float(np.max(T)), 1e-9) / 10.0  # fit on a rescaled time axis for conditioning, then undo
     start = np.log(np.array([initial[0], initial[1], initial[2], initial[3]]))
-    xs = _by_x(x)
+    xs = by_x(x)
     result = optimize.minimize(_neg_ll_and_grad, start, args=(x, t_x / scale, T / scale, w, xs), jac=True,
                                method="L-BFGS-B", bounds=[LOG_BOUNDS] * 4,
                                options={"maxiter": 2000, "ftol": 1e-12, "gtol": 1e-8})
@@ -172,11 +172,8 @@ def probability_alive(fit_: BgNbdFit, x: np.ndarray, t_x: np.ndarray, T: np.ndar
 def x_t_groups(x: np.ndarray, T: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Rows with the same (x, T): the first row of each group and every row's group. 2F1 depends on these
     two only, and they repeat far more than (x, t_x, T) do."""
-    cx, ix = np.unique(np.asarray(x, dtype=float), return_inverse=True)
-    cT, iT = np.unique(np.asarray(T, dtype=float), return_inverse=True)
-    key = ix.reshape(-1).astype(np.int64) * len(cT) + iT.reshape(-1)
-    _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
-    return first, inverse.reshape(-1)
+    first, inverse, _counts = _group_rows(x, T)
+    return first, inverse
 
 
 def expected_purchases(fit_: BgNbdFit, t: float, x: np.ndarray, t_x: np.ndarray, T: np.ndarray, *,

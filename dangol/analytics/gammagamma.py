@@ -15,6 +15,8 @@ from dataclasses import asdict, dataclass
 import numpy as np
 from scipy import optimize, special
 
+from dangol.analytics.bgnbd import by_x
+
 LOG_BOUNDS = (np.log(1e-6), np.log(1e8))
 
 
@@ -34,7 +36,7 @@ class GammaGammaFit:
 
 def _prepare(x: np.ndarray, m: np.ndarray) -> tuple[np.ndarray, ...]:
     """What does not change between evaluations: distinct x and each row's index, ln m, ln(x m), x·m."""
-    ux, xi = _by_x(x)
+    ux, xi = by_x(x)
     return ux, xi, np.log(m), np.log(x) + np.log(m), x * m
 
 
@@ -55,11 +57,6 @@ def _neg_ll_and_grad(log_params: np.ndarray, x: np.ndarray, m: np.ndarray,
     d_g = len(x) * q / g - float(np.sum((px + q) / denom))
     grad = np.array([d_p * p, d_q * q, d_g * g])
     return -ll, -grad
-
-
-def _by_x(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    ux, xi = np.unique(x, return_inverse=True)
-    return ux, xi.reshape(-1)
 
 
 def fit(frequency: np.ndarray, monetary: np.ndarray) -> GammaGammaFit:
