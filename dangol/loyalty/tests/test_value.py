@@ -56,24 +56,30 @@ def test_scorecard_is_written_back_with_prospects_and_movements(shop, tmp_path, 
     assert "조용히 떠나는 우량 고객" in body and f"/customers/{hong.pk}/" in body and "68.0%" in body
 
 
-def test_value_page_draws_the_engine_report_from_real_orders(shop, client: Client, settings, tmp_path):
-    """The scheduled refresh runs the real engine on the app's orders; the page shows its 2:8 curve, RFM grid
-    and cohorts."""
+def buy_every_55_days(customer, *, times, offset_days, amounts):
+    """`times` one-line orders, the first 300 days ago (plus `offset_days`), then every 55 days."""
     import datetime as dt
 
     from django.utils import timezone
 
-    from dangol.loyalty.services import value_refresh
     from dangol.orders.models import Order, OrderLine
 
-    settings.VAR_DIR = tmp_path
     start = timezone.now() - dt.timedelta(days=300)
-    for k, customer in enumerate([shop["hong"], shop["kim"]]):
-        for j in range(6 if k == 0 else 2):
-            amount = 30_000 + 10_000 * j
-            order = Order.objects.create(customer=customer, external_id=f"T-{k}-{j}",
-                                         ordered_at=start + dt.timedelta(days=55 * j + k), total_amount=amount)
-            OrderLine.objects.create(order=order, product_name="원두 1kg", unit_price=amount, amount=amount)
+    for j in range(times):
+        amount = amounts(j)
+        order = Order.objects.create(customer=customer, external_id=f"T-{customer.pk}-{j}",
+                                     ordered_at=start + dt.timedelta(days=55 * j + offset_days), total_amount=amount)
+        OrderLine.objects.create(order=order, product_name="원두 1kg", unit_price=amount, amount=amount)
+
+
+def test_value_page_draws_the_engine_report_from_real_orders(shop, client: Client, settings, tmp_path):
+    """The scheduled refresh runs the real engine on the app's orders; the page shows its 2:8 curve, RFM grid
+    and cohorts."""
+    from dangol.loyalty.services import value_refresh
+
+    settings.VAR_DIR = tmp_path
+    buy_every_55_days(shop["hong"], times=6, offset_days=0, amounts=lambda j: 30_000 + 10_000 * j)
+    buy_every_55_days(shop["kim"], times=2, offset_days=1, amounts=lambda j: 30_000 + 10_000 * j)
     run = value_refresh()
     assert run.status == "done", run.message
     assert sum(map(sum, run.report["rfm_grid"]["counts"])) == run.n_customers == 2
@@ -86,22 +92,13 @@ def test_value_page_draws_the_engine_report_from_real_orders(shop, client: Clien
 
 def test_a_promoter_regular_climbs_to_advocate(shop, settings, tmp_path):
     """Survey promoters (latest NPS 9–10) move up the ladder from regular to advocate (001)."""
-    import datetime as dt
-
-    from django.utils import timezone
-
     from dangol.loyalty.services import value_refresh
-    from dangol.orders.models import Order, OrderLine
     from dangol.surveys.services import response_record
     from dangol.surveys.tests.conftest import build_customer_survey
 
     settings.VAR_DIR = tmp_path
-    start = timezone.now() - dt.timedelta(days=300)
-    for k, customer in enumerate([shop["hong"], shop["kim"]]):
-        for j in range(6):
-            order = Order.objects.create(customer=customer, external_id=f"P-{k}-{j}",
-                                         ordered_at=start + dt.timedelta(days=55 * j + k), total_amount=50_000)
-            OrderLine.objects.create(order=order, product_name="원두 1kg", unit_price=50_000, amount=50_000)
+    buy_every_55_days(shop["hong"], times=6, offset_days=0, amounts=lambda j: 50_000)
+    buy_every_55_days(shop["kim"], times=6, offset_days=1, amounts=lambda j: 50_000)
     survey = build_customer_survey(shop)
     answers = {"overall": "5", "kindness": "5", "price": "4"}
     response_record(survey=survey, data={**answers, "recommend": "10"}, customer=shop["hong"], followup=False)
