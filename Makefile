@@ -46,7 +46,7 @@ system-deps:
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
-	$(BIN)/ruff format --check dangol/api dangol/accounts dangol/privacy >/dev/null || true
+	$(BIN)/ruff format --check .
 
 typecheck: $(STAMP)
 	$(BIN)/mypy dangol

@@ -25,29 +25,60 @@ def shop(db: Any) -> dict[str, Any]:
     cs = Team.objects.create(code="cs", name="고객센터")
     ops = Team.objects.create(code="ops", name="매장운영팀")
     people = {
-        "admin": staff_create(username="admin", password="pw-admin-123", role=Role.ADMIN, team=cs, display_name="관리자"),
-        "manager": staff_create(username="manager", password="pw-manager-123", role=Role.MANAGER, team=cs,
-                                display_name="김팀장"),
-        "agent": staff_create(username="agent", password="pw-agent-123", role=Role.AGENT, team=cs,
-                              display_name="이상담"),
-        "clerk": staff_create(username="clerk", password="pw-clerk-123", role=Role.AGENT, team=ops,
-                              display_name="최점원"),
+        "admin": staff_create(
+            username="admin", password="pw-admin-123", role=Role.ADMIN, team=cs, display_name="관리자"
+        ),
+        "manager": staff_create(
+            username="manager", password="pw-manager-123", role=Role.MANAGER, team=cs, display_name="김팀장"
+        ),
+        "agent": staff_create(
+            username="agent", password="pw-agent-123", role=Role.AGENT, team=cs, display_name="이상담"
+        ),
+        "clerk": staff_create(
+            username="clerk", password="pw-clerk-123", role=Role.AGENT, team=ops, display_name="최점원"
+        ),
         "analyst": staff_create(username="analyst", password="pw-analyst-123", role=Role.ANALYST, team=None),
         "viewer": staff_create(username="viewer", password="pw-viewer-123", role=Role.VIEWER, team=None),
     }
     store = Touchpoint.objects.create(code="store-gangnam", name="강남점", kind="physical", channel="store")
-    call = Touchpoint.objects.create(code="call-center", name="고객센터", kind="physical", channel="call_center")
+    call = Touchpoint.objects.create(
+        code="call-center", name="고객센터", kind="physical", channel="call_center"
+    )
     web = Touchpoint.objects.create(code="web", name="온라인몰", kind="digital", channel="website")
-    hong = customer_create(data={
-        "name": "홍길동", "preferred_name": "홍길동 선생님", "phone": "01012345678", "email": "gildong@example.com",
-        "external_id": "C0001", "joined_at": timezone.now() - dt.timedelta(days=400), "home_store_id": store.pk,
-        "birth_date": dt.date(1980, 5, 17), "address": "서울특별시 강남구 테헤란로 1",
-    }, tags=["VIP"])
+    hong = customer_create(
+        data={
+            "name": "홍길동",
+            "preferred_name": "홍길동 선생님",
+            "phone": "01012345678",
+            "email": "gildong@example.com",
+            "external_id": "C0001",
+            "joined_at": timezone.now() - dt.timedelta(days=400),
+            "home_store_id": store.pk,
+            "birth_date": dt.date(1980, 5, 17),
+            "address": "서울특별시 강남구 테헤란로 1",
+        },
+        tags=["VIP"],
+    )
     for purpose in ("terms", "privacy", "marketing_sms"):
         consent_set(customer=hong, purpose=purpose, granted=True, source="가입")
-    kim = customer_create(data={"name": "김영희", "phone": "010-9876-5432", "email": "younghee@example.com",
-                                "external_id": "C0002"})
-    return {**people, "cs": cs, "ops": ops, "store": store, "call": call, "web": web, "hong": hong, "kim": kim}
+    kim = customer_create(
+        data={
+            "name": "김영희",
+            "phone": "010-9876-5432",
+            "email": "younghee@example.com",
+            "external_id": "C0002",
+        }
+    )
+    return {
+        **people,
+        "cs": cs,
+        "ops": ops,
+        "store": store,
+        "call": call,
+        "web": web,
+        "hong": hong,
+        "kim": kim,
+    }
 
 
 def login(client: Client, user: Any) -> Client:

@@ -15,7 +15,9 @@ VAR_DIR.mkdir(parents=True, exist_ok=True)
 (VAR_DIR / "static").mkdir(exist_ok=True)
 
 DEBUG = env_bool("DANGOL_DEBUG", False)
-SECRET_KEY = env_str("DANGOL_SECRET_KEY", "dangol-insecure-development-key-change-me-in-production-0123456789")
+SECRET_KEY = env_str(
+    "DANGOL_SECRET_KEY", "dangol-insecure-development-key-change-me-in-production-0123456789"
+)
 ALLOWED_HOSTS = env_list("DANGOL_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("DANGOL_CSRF_TRUSTED_ORIGINS", [])
 
@@ -100,7 +102,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     # Tests use a file, not ":memory:", so concurrent writers meet the same WAL + busy-timeout behaviour as in
     # production (in-memory shared cache fails at once with "table is locked").
-    DATABASES["default"]["TEST"] = {"NAME": env_str("DANGOL_TEST_SQLITE", str(VAR_DIR / "test-dangol.sqlite3"))}
+    DATABASES["default"]["TEST"] = {
+        "NAME": env_str("DANGOL_TEST_SQLITE", str(VAR_DIR / "test-dangol.sqlite3"))
+    }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -21,7 +21,9 @@ for extra in sorted(Path(__file__).resolve().parents[1].glob("dangol/*/en_string
 
 
 def _unquote(lines: list[str]) -> str:
-    return "".join(re.match(r'^(?:msgid|msgid_plural|msgstr(?:\[\d\])?)?\s*"(.*)"$', ln).group(1) for ln in lines)  # type: ignore[union-attr]
+    return "".join(
+        re.match(r'^(?:msgid|msgid_plural|msgstr(?:\[\d\])?)?\s*"(.*)"$', ln).group(1) for ln in lines
+    )  # type: ignore[union-attr]
 
 
 def _quote(text: str) -> str:
@@ -56,7 +58,11 @@ def main(path: str) -> int:
             continue
         if plural:
             singular, many = english if isinstance(english, tuple) else (english, english)
-            out.append("\n".join(head + rest + plural + [f"msgstr[0] {_quote(singular)}", f"msgstr[1] {_quote(many)}"]))
+            out.append(
+                "\n".join(
+                    head + rest + plural + [f"msgstr[0] {_quote(singular)}", f"msgstr[1] {_quote(many)}"]
+                )
+            )
         else:
             out.append("\n".join(head + rest + [f"msgstr {_quote(english)}"]))
     Path(path).write_text("\n\n".join(out), encoding="utf-8")

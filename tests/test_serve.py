@@ -22,21 +22,40 @@ def _free_port() -> int:
 
 
 def test_serve_runs_web_and_worker_and_the_cli_imports(tmp_path: Path) -> None:
-    env = {**os.environ, "DANGOL_VAR_DIR": str(tmp_path), "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"}
+    env = {
+        **os.environ,
+        "DANGOL_VAR_DIR": str(tmp_path),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+    }
     env.pop("DJANGO_SETTINGS_MODULE", None)
     subprocess.run([sys.executable, "-m", "dangol", "migrate", "-v0"], env=env, check=True, timeout=120)
     csv = tmp_path / "c.csv"
     csv.write_text("external_id,name,phone\nS1,서버고객,010-1111-0000\n", encoding="utf-8")
-    out = subprocess.run([sys.executable, "-m", "dangol", "import", "customers", str(csv), "--no-progress"],
-                         env=env, capture_output=True, text=True, timeout=120)
+    out = subprocess.run(
+        [sys.executable, "-m", "dangol", "import", "customers", str(csv), "--no-progress"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert out.returncode == 0 and "새로 추가 1" in out.stdout
-    bad = subprocess.run([sys.executable, "-m", "dangol", "import", "customers", str(tmp_path / "missing.csv")],
-                         env=env, capture_output=True, text=True, timeout=120)
+    bad = subprocess.run(
+        [sys.executable, "-m", "dangol", "import", "customers", str(tmp_path / "missing.csv")],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert bad.returncode != 0 and "파일이 없습니다" in bad.stderr
 
     port = _free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "dangol", "serve", "--bind", f"127.0.0.1:{port}", "--workers", "1"],
-                            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "dangol", "serve", "--bind", f"127.0.0.1:{port}", "--workers", "1"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     try:
         deadline = time.monotonic() + 60
         body = ""
@@ -52,7 +71,9 @@ def test_serve_runs_web_and_worker_and_the_cli_imports(tmp_path: Path) -> None:
             assert r.status == 200
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/customers/", timeout=5) as r:
             assert "/login/" in r.url
-        children = subprocess.run(["pgrep", "-f", "dangol worker", "-P", str(proc.pid)], capture_output=True, text=True)
+        children = subprocess.run(
+            ["pgrep", "-f", "dangol worker", "-P", str(proc.pid)], capture_output=True, text=True
+        )
         assert children.stdout.strip(), "the job worker is not running"
     finally:
         proc.terminate()

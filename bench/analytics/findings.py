@@ -24,7 +24,9 @@ from scipy import special  # noqa: E402
 
 from dangol.analytics import bgnbd, engine, gammagamma, pipeline, retention, segments  # noqa: E402
 
-_spec = importlib.util.spec_from_file_location("analytics_bench_run", Path(__file__).resolve().parent / "run.py")
+_spec = importlib.util.spec_from_file_location(
+    "analytics_bench_run", Path(__file__).resolve().parent / "run.py"
+)
 assert _spec is not None and _spec.loader is not None
 bench = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(bench)
@@ -60,21 +62,37 @@ def main() -> int:
     key = (x * 4096 + np.round(t_x * 7)) * 4096 + np.round(T * 7)  # recency and T are whole days / 7
     (_u, first, counts), fast = timed(np.unique, key, return_index=True, return_counts=True)
     assert len(first) == len(cx)
-    row("BG/NBD compress (np.unique axis=0 → integer key)", slow, fast, f"({len(cx):,} unique rows of {len(x):,})")
+    row(
+        "BG/NBD compress (np.unique axis=0 → integer key)",
+        slow,
+        fast,
+        f"({len(cx):,} unique rows of {len(x):,})",
+    )
     fit_, fit_s = timed(bgnbd.fit, x, t_x, T)
-    _, one_eval = timed(bgnbd._neg_ll_and_grad, np.log([fit_.r, fit_.alpha / 10, fit_.a, fit_.b]), cx, ctx, cT, w)
+    _, one_eval = timed(
+        bgnbd._neg_ll_and_grad, np.log([fit_.r, fit_.alpha / 10, fit_.a, fit_.b]), cx, ctx, cT, w
+    )
     ux = len(np.unique(cx))
-    print(f"  BG/NBD fit {fit_s:.2f} s; one likelihood+gradient on {len(cx):,} rows {one_eval:.2f} s; "
-          f"only {ux} distinct x (gammaln/betaln/digamma of x-only terms could be computed {ux} times)",
-          file=sys.stderr)
+    print(
+        f"  BG/NBD fit {fit_s:.2f} s; one likelihood+gradient on {len(cx):,} rows {one_eval:.2f} s; "
+        f"only {ux} distinct x (gammaln/betaln/digamma of x-only terms could be computed {ux} times)",
+        file=sys.stderr,
+    )
 
     # 2. Gamma-Gamma: evaluations on all repeat buyers; x-only special functions
     keep = (x > 0) & (m > 0)
     gg, gg_s = timed(gammagamma.fit, x, m)
-    _, gg_eval = timed(gammagamma._neg_ll_and_grad, np.log([gg.p, gg.q, gg.gamma / m[keep].mean()]), x[keep],
-                       m[keep] / m[keep].mean())
-    print(f"  Gamma-Gamma fit {gg_s:.2f} s; one evaluation on {int(keep.sum()):,} rows {gg_eval:.2f} s; "
-          f"{len(np.unique(x[keep]))} distinct x", file=sys.stderr)
+    _, gg_eval = timed(
+        gammagamma._neg_ll_and_grad,
+        np.log([gg.p, gg.q, gg.gamma / m[keep].mean()]),
+        x[keep],
+        m[keep] / m[keep].mean(),
+    )
+    print(
+        f"  Gamma-Gamma fit {gg_s:.2f} s; one evaluation on {int(keep.sum()):,} rows {gg_eval:.2f} s; "
+        f"{len(np.unique(x[keep]))} distinct x",
+        file=sys.stderr,
+    )
 
     # 3. CLV: expected_purchases' 2F1 depends on (x, T) only; the fallback probability_alive is always computed
     month = 30.4375 / 7
@@ -96,16 +114,28 @@ def main() -> int:
     assert np.allclose(h1, h2, equal_nan=True)
     _, palive_s = timed(bgnbd.probability_alive, fit_, x, t_x, T)
     steps = int(np.ceil(52 / month))
-    row(f"CLV: {steps + 1} × 2F1 over every customer → over distinct (x, T) pairs", (steps + 1) * hyp_s,
-        uniq_s + (steps + 1) * hyp_u, f"({len(idx):,} pairs of {len(x):,}; clv() itself took {clv_s:.2f} s)")
-    row(f"expected_purchases: probability_alive fallback computed eagerly ({steps + 1} ×)", (steps + 1) * palive_s,
-        0.0, "(only needed where 2F1 overflowed: none here)")
+    row(
+        f"CLV: {steps + 1} × 2F1 over every customer → over distinct (x, T) pairs",
+        (steps + 1) * hyp_s,
+        uniq_s + (steps + 1) * hyp_u,
+        f"({len(idx):,} pairs of {len(x):,}; clv() itself took {clv_s:.2f} s)",
+    )
+    row(
+        f"expected_purchases: probability_alive fallback computed eagerly ({steps + 1} ×)",
+        (steps + 1) * palive_s,
+        0.0,
+        "(only needed where 2F1 overflowed: none here)",
+    )
 
     # 4. report: Python counting loops
     seg = t["rfm_segment"].to_pylist()
     _, counts_s = timed(pipeline._counts, seg, segments.SEGMENTS)
     _, fast_counts = timed(lambda: pc.value_counts(t["rfm_segment"]).to_pylist())
-    row("report: _counts Python loop (× 3 per run) → pyarrow.compute.value_counts", 3 * counts_s, 3 * fast_counts)
+    row(
+        "report: _counts Python loop (× 3 per run) → pyarrow.compute.value_counts",
+        3 * counts_s,
+        3 * fast_counts,
+    )
 
     # 5. SQL: the summary + RFM query as Ibis builds it, against a one-pass formulation
     cols = engine.Columns(customer="customer_id", date="date", amount="amount", category="category")
@@ -140,9 +170,12 @@ def main() -> int:
     cached, cache_s = timed(cal.cache)
     _, c2_s = timed(retention.cohorts, cached)
     _, r2_s = timed(retention.three_r, cached)
-    row("cohorts + 3R (re-read Parquet each query → tx.cache() once: small gain, the joins cost)", c_s + r_s,
+    row(
+        "cohorts + 3R (re-read Parquet each query → tx.cache() once: small gain, the joins cost)",
+        c_s + r_s,
         cache_s + c2_s + r2_s,
-        f"(cache {cache_s:.2f} s, cohorts {c_s:.2f} → {c2_s:.2f}, 3R {r_s:.2f} → {r2_s:.2f})")
+        f"(cache {cache_s:.2f} s, cohorts {c_s:.2f} → {c2_s:.2f}, 3R {r_s:.2f} → {r2_s:.2f})",
+    )
 
     print("\n| what (10M rows, 1M customers) | now s | with the fix s |\n|---|---:|---:|")
     for what, now, fixed, note in ROWS:

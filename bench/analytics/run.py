@@ -84,7 +84,9 @@ def generate(path: Path, rows: int, customers: int, seed: int, dropout: bool = T
     tau = (DAYS - 1 - first) / 7.0  # weeks observed after the first purchase
     lam = rng.gamma(TRUE_BGNBD["r"], 1.0 / TRUE_BGNBD["alpha"], n)
     p = rng.beta(TRUE_BGNBD["a"], TRUE_BGNBD["b"], n)
-    k = rng.geometric(p)  # repeat purchases until dropout (a customer may drop out after each repeat purchase)
+    k = rng.geometric(
+        p
+    )  # repeat purchases until dropout (a customer may drop out after each repeat purchase)
     arrivals = rng.poisson(lam * tau)
     m = np.minimum(k, arrivals) if dropout else arrivals  # repeat purchases seen in the window
     owner = np.repeat(np.arange(n), m)
@@ -110,24 +112,35 @@ def generate(path: Path, rows: int, customers: int, seed: int, dropout: bool = T
     amount = np.maximum(np.round(rng.gamma(TRUE_GG_LINE["p"], 1.0 / nu[cust]) / 100.0) * 100.0, 1000.0)
     popularity = np.asarray(POPULARITY) / np.sum(POPULARITY)
     favourite = rng.choice(len(CATEGORIES), n, p=popularity)
-    category = np.where(rng.random(rows) < 0.55, favourite[cust], rng.choice(len(CATEGORIES), rows, p=popularity))
+    category = np.where(
+        rng.random(rows) < 0.55, favourite[cust], rng.choice(len(CATEGORIES), rows, p=popularity)
+    )
     order = np.lexsort((cust, day))  # an order log: by date, then customer
     ids = 100_001 + rng.permutation(n)  # customer ids unrelated to acquisition order
     epoch = (START - dt.date(1970, 1, 1)).days
-    table = pa.table({
-        "customer_id": pa.array(ids[cust[order]], pa.int64()),
-        "date": pa.array((day[order] + epoch).astype(np.int32), pa.date32()),
-        "amount": pa.array(amount[order].astype(np.int64), pa.int64()),
-        "category": pa.DictionaryArray.from_arrays(pa.array(category[order].astype(np.int32)),
-                                                   pa.array(CATEGORIES)),
-    })
+    table = pa.table(
+        {
+            "customer_id": pa.array(ids[cust[order]], pa.int64()),
+            "date": pa.array((day[order] + epoch).astype(np.int32), pa.date32()),
+            "amount": pa.array(amount[order].astype(np.int64), pa.int64()),
+            "category": pa.DictionaryArray.from_arrays(
+                pa.array(category[order].astype(np.int32)), pa.array(CATEGORIES)
+            ),
+        }
+    )
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
     pq.write_table(table, tmp, row_group_size=1_000_000)
     tmp.rename(path)
-    facts = {"rows": rows, "customers": n, "purchase_days": int(len(np.unique(ev_cust * DAYS + ev_day))),
-             "one_time_buyers_share": round(float((m == 0).mean()), 4), "seed": seed,
-             "seconds": round(time.perf_counter() - t0, 1), "size_mb": round(path.stat().st_size / 2**20, 1)}
+    facts = {
+        "rows": rows,
+        "customers": n,
+        "purchase_days": int(len(np.unique(ev_cust * DAYS + ev_day))),
+        "one_time_buyers_share": round(float((m == 0).mean()), 4),
+        "seed": seed,
+        "seconds": round(time.perf_counter() - t0, 1),
+        "size_mb": round(path.stat().st_size / 2**20, 1),
+    }
     path.with_suffix(".json").write_text(json.dumps(facts, indent=2), encoding="utf-8")
     return facts
 
@@ -162,7 +175,7 @@ def _tree_rss(root: int) -> int:
             stat = Path(f"/proc/{entry}/stat").read_text()
         except OSError:
             continue
-        ppid = int(stat[stat.rfind(")") + 2:].split()[1])
+        ppid = int(stat[stat.rfind(")") + 2 :].split()[1])
         children.setdefault(ppid, []).append(int(entry))
     total, todo = 0, [root]
     page = os.sysconf("SC_PAGE_SIZE")
@@ -174,15 +187,18 @@ def _tree_rss(root: int) -> int:
     return total
 
 
-def measure(cmd: list[str], *, timeout: float, log: Path, env: dict[str, str] | None = None) -> dict[str, Any]:
+def measure(
+    cmd: list[str], *, timeout: float, log: Path, env: dict[str, str] | None = None
+) -> dict[str, Any]:
     """Run cmd as a child in its own process group; wall time, peak RSS of the largest process (wait4's
     ru_maxrss, which includes waited-for grandchildren) and the peak summed RSS of the process tree
     (sampled from /proc every 0.2 s: catches a JVM that the Python child never waits for)."""
     log.parent.mkdir(parents=True, exist_ok=True)
     with open(log, "wb") as out:
         t0 = time.perf_counter()
-        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env=env, cwd=ROOT,
-                                start_new_session=True)
+        proc = subprocess.Popen(
+            cmd, stdout=out, stderr=subprocess.STDOUT, env=env, cwd=ROOT, start_new_session=True
+        )
     peak_tree = 0
     done = threading.Event()
     timed_out = threading.Event()
@@ -207,10 +223,18 @@ def measure(cmd: list[str], *, timeout: float, log: Path, env: dict[str, str] | 
     done.set()
     sampler.join()
     proc.returncode = os.waitstatus_to_exitcode(status)
-    with contextlib.suppress(ProcessLookupError, PermissionError):  # whatever the child left in its group goes too
+    with contextlib.suppress(
+        ProcessLookupError, PermissionError
+    ):  # whatever the child left in its group goes too
         os.killpg(proc.pid, signal.SIGKILL)
-    return {"wall": wall, "rss_mb": usage.ru_maxrss / 1024, "tree_rss_mb": peak_tree / 2**20,
-            "returncode": proc.returncode, "timed_out": timed_out.is_set(), "log": str(log)}
+    return {
+        "wall": wall,
+        "rss_mb": usage.ru_maxrss / 1024,
+        "tree_rss_mb": peak_tree / 2**20,
+        "returncode": proc.returncode,
+        "timed_out": timed_out.is_set(),
+        "log": str(log),
+    }
 
 
 def loadavg() -> str:
@@ -239,10 +263,12 @@ def child_floor(file: str, out: str) -> None:
     t1 = time.perf_counter()
     result = con.sql(
         "SELECT customer_id, count(*) AS n, min(date) AS first_day, max(date) AS last_day, sum(amount) AS total "
-        f"FROM read_parquet('{file}') GROUP BY customer_id").fetch_arrow_table()
+        f"FROM read_parquet('{file}') GROUP BY customer_id"
+    ).fetch_arrow_table()
     t2 = time.perf_counter()
-    Path(out).write_text(json.dumps({"import_s": t1 - t0, "query_s": t2 - t1, "groups": result.num_rows}),
-                         encoding="utf-8")
+    Path(out).write_text(
+        json.dumps({"import_s": t1 - t0, "query_s": t2 - t1, "groups": result.num_rows}), encoding="utf-8"
+    )
 
 
 def patch_lifetimes(notes: list[str]) -> None:
@@ -264,7 +290,9 @@ def patch_lifetimes(notes: list[str]) -> None:
 
         shim.resource_filename = resource_filename  # type: ignore[attr-defined]
         sys.modules["pkg_resources"] = shim
-        notes.append("pkg_resources missing (setuptools ≥ 82): a stub module with resource_filename was injected")
+        notes.append(
+            "pkg_resources missing (setuptools ≥ 82): a stub module with resource_filename was injected"
+        )
 
 
 def child_peer(file: str, out: str, end: str, horizon_weeks: float, discount: float) -> int:
@@ -296,8 +324,15 @@ def child_peer(file: str, out: str, end: str, horizon_weeks: float, discount: fl
         df = pd.read_parquet(file, columns=["customer_id", "date", "amount"])
         df["date"] = pd.to_datetime(df["date"])
         done("summary")
-        summary = summary_data_from_transaction_data(df, "customer_id", "date", monetary_value_col="amount",
-                                                     observation_period_end=end, freq="D", freq_multiplier=7)
+        summary = summary_data_from_transaction_data(
+            df,
+            "customer_id",
+            "date",
+            monetary_value_col="amount",
+            observation_period_end=end,
+            freq="D",
+            freq_multiplier=7,
+        )
         del df
         status["n_customers"] = len(summary)
         done("bgnbd")
@@ -312,10 +347,14 @@ def child_peer(file: str, out: str, end: str, horizon_weeks: float, discount: fl
         done("score")
         f, r, T, m = summary["frequency"], summary["recency"], summary["T"], summary["monetary_value"]
         summary["probability_alive"] = bgf.conditional_probability_alive(f, r, T)
-        summary["expected_purchases"] = bgf.conditional_expected_number_of_purchases_up_to_time(horizon_weeks, f, r, T)
+        summary["expected_purchases"] = bgf.conditional_expected_number_of_purchases_up_to_time(
+            horizon_weeks, f, r, T
+        )
         months = int(np.ceil(horizon_weeks / (30.4375 / 7)))
         monthly = (1 + discount) ** (1 / 12) - 1
-        summary["clv"] = ggf.customer_lifetime_value(bgf, f, r, T, m, time=months, discount_rate=monthly, freq="W")
+        summary["clv"] = ggf.customer_lifetime_value(
+            bgf, f, r, T, m, time=months, discount_rate=monthly, freq="W"
+        )
         status["clv_total"] = float(summary["clv"].sum())
         status["p_alive_mean"] = float(summary["probability_alive"].mean())
         status["expected_total"] = float(summary["expected_purchases"].sum())
@@ -327,10 +366,16 @@ def child_peer(file: str, out: str, end: str, horizon_weeks: float, discount: fl
         import traceback
 
         frames = traceback.extract_tb(exc.__traceback__)
-        where = next((f for f in reversed(frames) if "lifetimes" in f.filename), frames[-1] if frames else None)
-        status["error"] = {"step": step, "type": type(exc).__name__, "message": str(exc)[:600],
-                           "where": f"{Path(where.filename).name}:{where.lineno} ({where.name})" if where else "",
-                           "traceback": traceback.format_exc()[-3000:]}
+        where = next(
+            (f for f in reversed(frames) if "lifetimes" in f.filename), frames[-1] if frames else None
+        )
+        status["error"] = {
+            "step": step,
+            "type": type(exc).__name__,
+            "message": str(exc)[:600],
+            "where": f"{Path(where.filename).name}:{where.lineno} ({where.name})" if where else "",
+            "traceback": traceback.format_exc()[-3000:],
+        }
         status["steps"][step] = time.perf_counter() - mark
         save()
         return 1
@@ -349,10 +394,13 @@ def child_steps(file: str, out_dir: str, end: str, category: bool) -> None:
 
     t_import = time.perf_counter() - t_start
     marks: list[tuple[str, float]] = []
-    cols = engine.Columns(customer="customer_id", date="date", amount="amount",
-                          category="category" if category else None)
+    cols = engine.Columns(
+        customer="customer_id", date="date", amount="amount", category="category" if category else None
+    )
     options = pipeline.Options(end=dt.date.fromisoformat(end), time_unit="week", horizon=52.0)
-    scorecard, report = pipeline.analyze(file, cols, options, progress=lambda s: marks.append((s, time.perf_counter())))
+    scorecard, report = pipeline.analyze(
+        file, cols, options, progress=lambda s: marks.append((s, time.perf_counter()))
+    )
     t_done = time.perf_counter()
     target = Path(out_dir)
     target.mkdir(parents=True, exist_ok=True)
@@ -373,9 +421,28 @@ def child_steps(file: str, out_dir: str, end: str, category: bool) -> None:
 def dangol_cmd(file: Path, out: Path, engine: str, category: bool) -> list[str]:
     exe = BIN / "dangol"
     head = [str(exe)] if exe.exists() else [PYTHON, "-m", "dangol.analytics"]
-    return head + ["analyze", str(file), "--customer", "customer_id", "--date", "date", "--amount", "amount",
-                   *(["--category", "category"] if category else []), "--end", END.isoformat(),
-                   "--time-unit", "week", "--horizon", "52", "--engine", engine, "--out", str(out), "--no-progress"]
+    return head + [
+        "analyze",
+        str(file),
+        "--customer",
+        "customer_id",
+        "--date",
+        "date",
+        "--amount",
+        "amount",
+        *(["--category", "category"] if category else []),
+        "--end",
+        END.isoformat(),
+        "--time-unit",
+        "week",
+        "--horizon",
+        "52",
+        "--engine",
+        engine,
+        "--out",
+        str(out),
+        "--no-progress",
+    ]
 
 
 def rel_diff(a: float | None, b: float | None) -> float | None:
@@ -389,15 +456,36 @@ def agreement(dangol_report: dict[str, Any], peer: dict[str, Any]) -> list[dict[
     if not peer.get("bgnbd"):
         return rows
     for name in ("r", "alpha", "a", "b"):
-        rows.append({"what": f"BG/NBD {name}", "dangol": dangol_report["bgnbd"][name], "peer": peer["bgnbd"][name],
-                     "true": TRUE_BGNBD[name], "tol": TOL_PARAMS})
+        rows.append(
+            {
+                "what": f"BG/NBD {name}",
+                "dangol": dangol_report["bgnbd"][name],
+                "peer": peer["bgnbd"][name],
+                "true": TRUE_BGNBD[name],
+                "tol": TOL_PARAMS,
+            }
+        )
     for name in ("p", "q", "gamma"):
         if peer.get("gamma_gamma"):
-            rows.append({"what": f"Gamma-Gamma {name}", "dangol": dangol_report["gamma_gamma"][name],
-                         "peer": peer["gamma_gamma"][name], "true": None, "tol": TOL_PARAMS})
+            rows.append(
+                {
+                    "what": f"Gamma-Gamma {name}",
+                    "dangol": dangol_report["gamma_gamma"][name],
+                    "peer": peer["gamma_gamma"][name],
+                    "true": None,
+                    "tol": TOL_PARAMS,
+                }
+            )
     if peer.get("clv_total") is not None:
-        rows.append({"what": "total CLV ₩ (52 weeks)", "dangol": dangol_report["clv"]["total"],
-                     "peer": peer["clv_total"], "true": None, "tol": TOL_CLV})
+        rows.append(
+            {
+                "what": "total CLV ₩ (52 weeks)",
+                "dangol": dangol_report["clv"]["total"],
+                "peer": peer["clv_total"],
+                "true": None,
+                "tol": TOL_CLV,
+            }
+        )
     for row in rows:
         row["diff"] = rel_diff(row["dangol"], row["peer"])
         row["ok"] = row["diff"] is not None and row["diff"] <= row["tol"]
@@ -423,8 +511,11 @@ def machine_facts() -> dict[str, str]:
 
     cpu = ""
     with contextlib.suppress(OSError, StopIteration):
-        cpu = next(line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                   if line.startswith("model name"))
+        cpu = next(
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        )
     mem = ""
     try:
         kb = int(re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text()).group(1))  # type: ignore[union-attr]
@@ -433,16 +524,31 @@ def machine_facts() -> dict[str, str]:
         pass
     java = ""
     try:
-        java = subprocess.run(["java", "-version"], capture_output=True, text=True, timeout=20).stderr.splitlines()[0]
+        java = subprocess.run(
+            ["java", "-version"], capture_output=True, text=True, timeout=20
+        ).stderr.splitlines()[0]
     except (OSError, subprocess.SubprocessError, IndexError):
         java = "no java"
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT).stdout
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT
+    ).stdout
     return {
-        "nproc": str(os.cpu_count()), "cpu": cpu, "ram": mem, "python": platform.python_version(),
-        "duckdb": duckdb.__version__, "ibis": ibis.__version__, "pyarrow": pyarrow.__version__,
-        "numpy": numpy.__version__, "scipy": scipy.__version__, "pandas": pandas.__version__,
-        "lifetimes": version("lifetimes"), "autograd": version("autograd"), "pyspark": version("pyspark"),
-        "setuptools": version("setuptools"), "java": java, "commit": commit.strip(),
+        "nproc": str(os.cpu_count()),
+        "cpu": cpu,
+        "ram": mem,
+        "python": platform.python_version(),
+        "duckdb": duckdb.__version__,
+        "ibis": ibis.__version__,
+        "pyarrow": pyarrow.__version__,
+        "numpy": numpy.__version__,
+        "scipy": scipy.__version__,
+        "pandas": pandas.__version__,
+        "lifetimes": version("lifetimes"),
+        "autograd": version("autograd"),
+        "pyspark": version("pyspark"),
+        "setuptools": version("setuptools"),
+        "java": java,
+        "commit": commit.strip(),
     }
 
 
@@ -463,8 +569,11 @@ def run_bench(args: argparse.Namespace) -> int:
     runs = []
     for i in range(args.repeat):
         say(f"dangol analyze (duckdb) run {i + 1}/{args.repeat} …")
-        res = measure(dangol_cmd(file, work / "dangol-duckdb", "duckdb", True), timeout=args.timeout,
-                      log=work / f"dangol-duckdb-{i + 1}.log")
+        res = measure(
+            dangol_cmd(file, work / "dangol-duckdb", "duckdb", True),
+            timeout=args.timeout,
+            log=work / f"dangol-duckdb-{i + 1}.log",
+        )
         say(f"  {res['wall']:.1f} s, {res['rss_mb']:.0f} MB, exit {res['returncode']}")
         if res["returncode"] != 0:
             say(tail(res["log"]))
@@ -480,8 +589,11 @@ def run_bench(args: argparse.Namespace) -> int:
 
     # 2. where the time goes: the same pipeline in-process, step by step
     say("dangol steps (in-process) …")
-    steps_res = measure([PYTHON, __file__, "_steps", str(file), str(work / "dangol-steps"), END.isoformat()],
-                        timeout=args.timeout, log=work / "dangol-steps.log")
+    steps_res = measure(
+        [PYTHON, __file__, "_steps", str(file), str(work / "dangol-steps"), END.isoformat()],
+        timeout=args.timeout,
+        log=work / "dangol-steps.log",
+    )
     steps = {}
     if steps_res["returncode"] == 0:
         steps = json.loads((work / "dangol-steps" / "steps.json").read_text(encoding="utf-8"))
@@ -494,8 +606,11 @@ def run_bench(args: argparse.Namespace) -> int:
     # 3. the floor: bare DuckDB GROUP BY, median of 3
     floors = []
     for i in range(3):
-        res = measure([PYTHON, __file__, "_floor", str(file), str(work / "floor.json")], timeout=args.timeout,
-                      log=work / f"floor-{i + 1}.log")
+        res = measure(
+            [PYTHON, __file__, "_floor", str(file), str(work / "floor.json")],
+            timeout=args.timeout,
+            log=work / f"floor-{i + 1}.log",
+        )
         res.update(json.loads((work / "floor.json").read_text(encoding="utf-8")))
         floors.append(res)
     floor = sorted(floors, key=lambda r: r["wall"])[1]
@@ -506,10 +621,15 @@ def run_bench(args: argparse.Namespace) -> int:
     spark = None
     if args.small and not args.no_spark:
         say("dangol analyze (pyspark local[2]) …")
-        spark = measure(dangol_cmd(file, work / "dangol-pyspark", "pyspark", True), timeout=args.timeout,
-                        log=work / "dangol-pyspark.log")
-        say(f"  {spark['wall']:.1f} s, {spark['rss_mb']:.0f} MB (tree {spark['tree_rss_mb']:.0f} MB), "
-            f"exit {spark['returncode']}")
+        spark = measure(
+            dangol_cmd(file, work / "dangol-pyspark", "pyspark", True),
+            timeout=args.timeout,
+            log=work / "dangol-pyspark.log",
+        )
+        say(
+            f"  {spark['wall']:.1f} s, {spark['rss_mb']:.0f} MB (tree {spark['tree_rss_mb']:.0f} MB), "
+            f"exit {spark['returncode']}"
+        )
         if spark["returncode"] != 0:
             say(tail(spark["log"]))
     results["spark"] = spark
@@ -521,14 +641,22 @@ def run_bench(args: argparse.Namespace) -> int:
         say(f"peer: pandas + lifetimes (timeout {args.peer_timeout:.0f} s) …")
         status_file = work / "peer.json"
         status_file.unlink(missing_ok=True)
-        peer = measure([PYTHON, __file__, "_peer", str(file), str(status_file), END.isoformat(), "52", "0.10"],
-                       timeout=args.peer_timeout, log=work / "peer.log")
+        peer = measure(
+            [PYTHON, __file__, "_peer", str(file), str(status_file), END.isoformat(), "52", "0.10"],
+            timeout=args.peer_timeout,
+            log=work / "peer.log",
+        )
         if status_file.exists():
             peer_status = json.loads(status_file.read_text(encoding="utf-8"))
-        say(f"  {peer['wall']:.1f} s, {peer['rss_mb']:.0f} MB, exit {peer['returncode']}"
+        say(
+            f"  {peer['wall']:.1f} s, {peer['rss_mb']:.0f} MB, exit {peer['returncode']}"
             + (" (timed out)" if peer["timed_out"] else "")
-            + (f" — failed in {peer_status['error']['step']}: {peer_status['error']['type']}"
-               if peer_status.get("error") else ""))
+            + (
+                f" — failed in {peer_status['error']['step']}: {peer_status['error']['type']}"
+                if peer_status.get("error")
+                else ""
+            )
+        )
         if peer["returncode"] != 0 and not peer_status.get("error"):
             say(tail(peer["log"]))
     results["peer"], results["peer_status"] = peer, peer_status
@@ -551,24 +679,43 @@ def boundary_check(args: argparse.Namespace) -> dict[str, Any]:
     file, _facts = ensure_data(rows, customers, args.seed, dropout=False)
     work = VAR / "runs-boundary"
     say(f"boundary case (nobody drops out, {customers:,} customers): dangol …")
-    dangol = measure(dangol_cmd(file, work / "dangol", "duckdb", True), timeout=args.timeout, log=work / "dangol.log")
+    dangol = measure(
+        dangol_cmd(file, work / "dangol", "duckdb", True), timeout=args.timeout, log=work / "dangol.log"
+    )
     report_file = work / "dangol" / "report.json"
     bgnbd = json.loads(report_file.read_text(encoding="utf-8"))["bgnbd"] if dangol["returncode"] == 0 else {}
     say("  … and lifetimes")
     status_file = work / "peer.json"
     status_file.unlink(missing_ok=True)
-    peer = measure([PYTHON, __file__, "_peer", str(file), str(status_file), END.isoformat(), "52", "0.10"],
-                   timeout=args.peer_timeout, log=work / "peer.log")
+    peer = measure(
+        [PYTHON, __file__, "_peer", str(file), str(status_file), END.isoformat(), "52", "0.10"],
+        timeout=args.peer_timeout,
+        log=work / "peer.log",
+    )
     status = json.loads(status_file.read_text(encoding="utf-8")) if status_file.exists() else {}
     printed = re.search(r"message: (.*)", Path(peer["log"]).read_text(encoding="utf-8", errors="replace"))
     if printed and status.get("error"):  # lifetimes prints SciPy's result before raising
         status["error"]["scipy_message"] = printed.group(1).strip()
-    return {"rows": rows, "customers": customers, "file": file, "dangol": dangol, "bgnbd": bgnbd, "peer": peer,
-            "peer_status": status}
+    return {
+        "rows": rows,
+        "customers": customers,
+        "file": file,
+        "dangol": dangol,
+        "bgnbd": bgnbd,
+        "peer": peer,
+        "peer_status": status,
+    }
 
 
-def render(args: argparse.Namespace, label: str, file: Path, data: dict[str, Any], results: dict[str, Any],
-           report: dict[str, Any], checks: list[dict[str, Any]]) -> str:
+def render(
+    args: argparse.Namespace,
+    label: str,
+    file: Path,
+    data: dict[str, Any],
+    results: dict[str, Any],
+    report: dict[str, Any],
+    checks: list[dict[str, Any]],
+) -> str:
     facts = machine_facts()
     dangol, floor, peer, spark = results["dangol"], results["floor"], results["peer"], results["spark"]
     status = results["peer_status"]
@@ -579,62 +726,86 @@ def render(args: argparse.Namespace, label: str, file: Path, data: dict[str, Any
     cmd = ".venv/bin/python bench/analytics/run.py" + (" --small" if args.small else "")
     out = [f"## {'Small run' if args.small else 'Full run'}", ""]
     out.append(f"Command: `{cmd}` — {now}, commit {facts['commit']} (+ uncommitted work in the tree).  ")
-    out.append(f"Machine: {facts['nproc']} cores ({facts['cpu']}), {facts['ram']} RAM, shared: other engineers' "
-               f"test suites ran at the same time (load average {results['loadavg'][0]} at the start, "
-               f"{results['loadavg'][1]} at the end), so read ratios, not absolutes. "
-               f"Python {facts['python']}, DuckDB {facts['duckdb']}, Ibis {facts['ibis']}, PyArrow {facts['pyarrow']}, "
-               f"NumPy {facts['numpy']}, SciPy {facts['scipy']}, pandas {facts['pandas']}, lifetimes {facts['lifetimes']} "
-               f"(autograd {facts['autograd']}), setuptools {facts['setuptools']}, PySpark {facts['pyspark']} "
-               f"({facts['java']}).")
+    out.append(
+        f"Machine: {facts['nproc']} cores ({facts['cpu']}), {facts['ram']} RAM, shared: other engineers' "
+        f"test suites ran at the same time (load average {results['loadavg'][0]} at the start, "
+        f"{results['loadavg'][1]} at the end), so read ratios, not absolutes. "
+        f"Python {facts['python']}, DuckDB {facts['duckdb']}, Ibis {facts['ibis']}, PyArrow {facts['pyarrow']}, "
+        f"NumPy {facts['numpy']}, SciPy {facts['scipy']}, pandas {facts['pandas']}, lifetimes {facts['lifetimes']} "
+        f"(autograd {facts['autograd']}), setuptools {facts['setuptools']}, PySpark {facts['pyspark']} "
+        f"({facts['java']})."
+    )
     out.append("")
-    out.append(f"Data: `{file.relative_to(ROOT)}` ({data['size_mb']} MB Parquet{', cached' if data.get('cached') else ''})"
-               f": {data['rows']:,} order lines, {data['customers']:,} customers, {data['purchase_days']:,} purchase "
-               f"days, {data['one_time_buyers_share']:.0%} one-time buyers; {START} … {END}, `--end {END}`, weeks, "
-               "52-week CLV at 10 %/year. Seeded BG/NBD generator (true r, α, a, b = "
-               f"{', '.join(str(v) for v in TRUE_BGNBD.values())}), Gamma-Gamma line amounts in ₩, 10 categories.")
+    out.append(
+        f"Data: `{file.relative_to(ROOT)}` ({data['size_mb']} MB Parquet{', cached' if data.get('cached') else ''})"
+        f": {data['rows']:,} order lines, {data['customers']:,} customers, {data['purchase_days']:,} purchase "
+        f"days, {data['one_time_buyers_share']:.0%} one-time buyers; {START} … {END}, `--end {END}`, weeks, "
+        "52-week CLV at 10 %/year. Seeded BG/NBD generator (true r, α, a, b = "
+        f"{', '.join(str(v) for v in TRUE_BGNBD.values())}), Gamma-Gamma line amounts in ₩, 10 categories."
+    )
     out.append("")
     out.append("| tool | wall s | peak RSS MB | peer ÷ dangol | dangol ÷ floor | notes |")
     out.append("|---|---:|---:|---:|---:|---|")
     walls = ", ".join(f"{w:.1f}" for w in dangol["walls"])
-    out.append(f"| **dangol analyze** (DuckDB, CLI subprocess) | {dangol['wall']:.1f} | {dangol['rss_mb']:,.0f} | "
-               f"{fmt(ratio_peer)}× | {over_floor:.1f}× | median of {len(dangol['walls'])} runs ({walls} s); "
-               "includes RFM, tiers, stages, cohorts, 3R with categories, report.html |")
+    out.append(
+        f"| **dangol analyze** (DuckDB, CLI subprocess) | {dangol['wall']:.1f} | {dangol['rss_mb']:,.0f} | "
+        f"{fmt(ratio_peer)}× | {over_floor:.1f}× | median of {len(dangol['walls'])} runs ({walls} s); "
+        "includes RFM, tiers, stages, cohorts, 3R with categories, report.html |"
+    )
     if peer:
         if peer_ok:
             note = "summary + BG/NBD + Gamma-Gamma + P(alive) + expected purchases + CLV, Parquet out"
         elif peer["timed_out"]:
-            note = (f"**timed out** after {peer['wall']:.0f} s in step `{last_step(status)}` — ratio is at least "
-                    f"{peer['wall'] / dangol['wall']:.1f}×")
+            note = (
+                f"**timed out** after {peer['wall']:.0f} s in step `{last_step(status)}` — ratio is at least "
+                f"{peer['wall'] / dangol['wall']:.1f}×"
+            )
         else:
             err = status.get("error", {})
-            note = (f"**failed** in step `{err.get('step', '?')}` at {err.get('where', '?')}: "
-                    f"{err.get('type', 'exit ' + str(peer['returncode']))}: {err.get('message', '')[:200]}")
-        out.append(f"| pandas + lifetimes (peer) | {peer['wall']:.1f} | {peer['rss_mb']:,.0f} | "
-                   f"{fmt(ratio_peer) + '×' if peer_ok else '≥ ' + fmt(peer['wall'] / dangol['wall']) + '×'} | "
-                   f"{peer['wall'] / floor['wall']:.1f}× | {note.replace('|', '/')} |")
-    out.append(f"| DuckDB `GROUP BY customer_id` (floor) | {floor['wall']:.2f} | {floor['rss_mb']:,.0f} | — | 1.0× | "
-               f"median of 3; query alone {floor['query_s']:.2f} s, {floor['groups']:,} groups to Arrow |")
+            note = (
+                f"**failed** in step `{err.get('step', '?')}` at {err.get('where', '?')}: "
+                f"{err.get('type', 'exit ' + str(peer['returncode']))}: {err.get('message', '')[:200]}"
+            )
+        out.append(
+            f"| pandas + lifetimes (peer) | {peer['wall']:.1f} | {peer['rss_mb']:,.0f} | "
+            f"{fmt(ratio_peer) + '×' if peer_ok else '≥ ' + fmt(peer['wall'] / dangol['wall']) + '×'} | "
+            f"{peer['wall'] / floor['wall']:.1f}× | {note.replace('|', '/')} |"
+        )
+    out.append(
+        f"| DuckDB `GROUP BY customer_id` (floor) | {floor['wall']:.2f} | {floor['rss_mb']:,.0f} | — | 1.0× | "
+        f"median of 3; query alone {floor['query_s']:.2f} s, {floor['groups']:,} groups to Arrow |"
+    )
     if spark:
         ok = spark["returncode"] == 0
-        out.append(f"| dangol analyze (PySpark local[2]) | {spark['wall']:.1f} | {spark['rss_mb']:,.0f} | — | "
-                   f"{spark['wall'] / floor['wall']:.1f}× | information only; {'ok' if ok else 'exit ' + str(spark['returncode'])}"
-                   f"; peak RSS summed over Python + JVM {spark['tree_rss_mb']:,.0f} MB |")
+        out.append(
+            f"| dangol analyze (PySpark local[2]) | {spark['wall']:.1f} | {spark['rss_mb']:,.0f} | — | "
+            f"{spark['wall'] / floor['wall']:.1f}× | information only; {'ok' if ok else 'exit ' + str(spark['returncode'])}"
+            f"; peak RSS summed over Python + JVM {spark['tree_rss_mb']:,.0f} MB |"
+        )
     out.append("")
-    out.append("Wall = the subprocess from start to exit (interpreter start and imports included). Peak RSS = "
-               "`ru_maxrss` of the child from `wait4` (largest single process).")
+    out.append(
+        "Wall = the subprocess from start to exit (interpreter start and imports included). Peak RSS = "
+        "`ru_maxrss` of the child from `wait4` (largest single process)."
+    )
     out.append("")
     met_ratio = ratio_peer is not None and ratio_peer >= GOAL_RATIO
     if not peer_ok and peer:
         met_ratio = peer["wall"] / dangol["wall"] >= GOAL_RATIO
     out.append("Goals:")
-    out.append(f"- ≥ {GOAL_RATIO:.0f}× faster than the peer: **{'yes' if met_ratio else 'NO'}** "
-               f"({fmt(ratio_peer) if peer_ok else ('≥ ' + fmt(peer['wall'] / dangol['wall']) if peer else '—')}×)")
+    out.append(
+        f"- ≥ {GOAL_RATIO:.0f}× faster than the peer: **{'yes' if met_ratio else 'NO'}** "
+        f"({fmt(ratio_peer) if peer_ok else ('≥ ' + fmt(peer['wall'] / dangol['wall']) if peer else '—')}×)"
+    )
     if args.small:
-        out.append(f"- under {GOAL_WALL:.0f} s wall on {facts['nproc']} cores: not applicable at this size (the goal is "
-                   f"for 10M rows; {dangol['wall']:.1f} s here)")
+        out.append(
+            f"- under {GOAL_WALL:.0f} s wall on {facts['nproc']} cores: not applicable at this size (the goal is "
+            f"for 10M rows; {dangol['wall']:.1f} s here)"
+        )
     else:
-        out.append(f"- under {GOAL_WALL:.0f} s wall on {facts['nproc']} cores: "
-                   f"**{'yes' if dangol['wall'] < GOAL_WALL else 'NO'}** ({dangol['wall']:.1f} s)")
+        out.append(
+            f"- under {GOAL_WALL:.0f} s wall on {facts['nproc']} cores: "
+            f"**{'yes' if dangol['wall'] < GOAL_WALL else 'NO'}** ({dangol['wall']:.1f} s)"
+        )
     out.append("")
     steps = results["steps"]
     if steps:
@@ -661,21 +832,27 @@ def render(args: argparse.Namespace, label: str, file: Path, data: dict[str, Any
         if status.get("notes"):
             out.append("Runtime patches applied to lifetimes: " + "; ".join(status["notes"]) + ".")
         else:
-            out.append("No runtime patch to lifetimes was needed on this stack (the `pkg_resources` shim is in place "
-                       "for setuptools ≥ 82 but setuptools here still ships it).")
+            out.append(
+                "No runtime patch to lifetimes was needed on this stack (the `pkg_resources` shim is in place "
+                "for setuptools ≥ 82 but setuptools here still ships it)."
+            )
         out.append("")
     boundary = results.get("boundary")
     if boundary:
         d, b, pr, ps = boundary["dangol"], boundary["bgnbd"], boundary["peer"], boundary["peer_status"]
-        out.append(f"### Boundary case: nobody drops out ({boundary['rows']:,} lines, {boundary['customers']:,} "
-                   f"customers, `{boundary['file'].relative_to(ROOT)}`)")
+        out.append(
+            f"### Boundary case: nobody drops out ({boundary['rows']:,} lines, {boundary['customers']:,} "
+            f"customers, `{boundary['file'].relative_to(ROOT)}`)"
+        )
         out.append("")
         out.append("| tool | wall s | outcome |")
         out.append("|---|---:|---|")
         if d["returncode"] == 0:
             params = ", ".join(f"{k} = {b[k]:.4g}" for k in ("r", "alpha", "a", "b") if b.get(k) is not None)
-            outcome = f"exit 0; {params}; at boundary: {', '.join(b.get('at_boundary') or []) or 'none'}; " \
-                      f"message: {b.get('message', '')}"
+            outcome = (
+                f"exit 0; {params}; at boundary: {', '.join(b.get('at_boundary') or []) or 'none'}; "
+                f"message: {b.get('message', '')}"
+            )
         else:
             outcome = f"exit {d['returncode']}: {tail(d['log'], 3)}"
         out.append(f"| dangol analyze | {d['wall']:.1f} | {outcome.replace('|', '/')} |")
@@ -684,9 +861,11 @@ def render(args: argparse.Namespace, label: str, file: Path, data: dict[str, Any
             outcome = "finished: " + ", ".join(f"{k} = {v:.4g}" for k, v in fit.items())
         elif ps.get("error"):
             err = ps["error"]
-            outcome = (f"**failed** in step `{err['step']}` at lifetimes/fitters/{err['where']}: {err['type']}: "
-                       f"{err['message'].strip().splitlines()[0][:200]}"
-                       + (f" (SciPy BFGS: {err['scipy_message']})" if err.get("scipy_message") else ""))
+            outcome = (
+                f"**failed** in step `{err['step']}` at lifetimes/fitters/{err['where']}: {err['type']}: "
+                f"{err['message'].strip().splitlines()[0][:200]}"
+                + (f" (SciPy BFGS: {err['scipy_message']})" if err.get("scipy_message") else "")
+            )
         else:
             outcome = "timed out" if pr["timed_out"] else f"exit {pr['returncode']}: {tail(pr['log'], 3)}"
         out.append(f"| pandas + lifetimes | {pr['wall']:.1f} | {outcome.replace('|', '/')} |")
@@ -698,16 +877,20 @@ def render(args: argparse.Namespace, label: str, file: Path, data: dict[str, Any
         out.append("|---|---:|---:|---:|---|---:|")
         for c in checks:
             digits = 0 if "CLV" in c["what"] else 4
-            out.append(f"| {c['what']} | {fmt(c['dangol'], digits)} | {fmt(c['peer'], digits)} | "
-                       f"{fmt(None if c['diff'] is None else c['diff'] * 100, 2)} % | "
-                       f"{'yes' if c['ok'] else '**NO**'} (≤ {c['tol']:.0%}) | {fmt(c['true'], 2)} |")
+            out.append(
+                f"| {c['what']} | {fmt(c['dangol'], digits)} | {fmt(c['peer'], digits)} | "
+                f"{fmt(None if c['diff'] is None else c['diff'] * 100, 2)} % | "
+                f"{'yes' if c['ok'] else '**NO**'} (≤ {c['tol']:.0%}) | {fmt(c['true'], 2)} |"
+            )
         out.append("")
         agree = all(c["ok"] for c in checks)
-        out.append(f"Agreement: **{'yes' if agree else 'NO'}**. dangol BG/NBD: {report['bgnbd']['message']}; "
-                   f"converged {report['bgnbd']['converged']}. Gamma-Gamma is fitted per purchase day (day totals), so "
-                   "its p, q, γ are not the generator's per-line values. Total CLV differs slightly by construction: "
-                   "lifetimes sums 12 months of 4.345 weeks (52.14 weeks), dangol 12 months of 30.4375 days capped "
-                   "at the 52-week horizon.")
+        out.append(
+            f"Agreement: **{'yes' if agree else 'NO'}**. dangol BG/NBD: {report['bgnbd']['message']}; "
+            f"converged {report['bgnbd']['converged']}. Gamma-Gamma is fitted per purchase day (day totals), so "
+            "its p, q, γ are not the generator's per-line values. Total CLV differs slightly by construction: "
+            "lifetimes sums 12 months of 4.345 weeks (52.14 weeks), dangol 12 months of 30.4375 days capped "
+            "at the 52-week horizon."
+        )
         out.append("")
     return "\n".join(out)
 
@@ -721,14 +904,21 @@ def last_step(status: dict[str, Any]) -> str:
 def write_results(label: str, text: str) -> None:
     begin, end = f"<!-- BEGIN {label} (generated by run.py) -->", f"<!-- END {label} -->"
     block = f"{begin}\n{text}\n{end}"
-    current = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else (
-        "# Customer-value analytics benchmark — results\n\nGenerated sections are rewritten by "
-        "`bench/analytics/run.py`; the analysis at the end is written by hand.\n")
+    current = (
+        RESULTS.read_text(encoding="utf-8")
+        if RESULTS.exists()
+        else (
+            "# Customer-value analytics benchmark — results\n\nGenerated sections are rewritten by "
+            "`bench/analytics/run.py`; the analysis at the end is written by hand.\n"
+        )
+    )
     if begin in current and end in current:
         current = re.sub(re.escape(begin) + r".*?" + re.escape(end), lambda _m: block, current, flags=re.S)
     else:
         marker = "<!-- analysis -->"
-        current = current.replace(marker, f"{block}\n\n{marker}") if marker in current else f"{current}\n{block}\n"
+        current = (
+            current.replace(marker, f"{block}\n\n{marker}") if marker in current else f"{current}\n{block}\n"
+        )
     RESULTS.write_text(current, encoding="utf-8")
 
 
@@ -749,7 +939,9 @@ def main() -> int:
     p.add_argument("--seed", type=int, default=2026)
     p.add_argument("--repeat", type=int, help="dangol runs, median reported (default 3 with --small, else 2)")
     p.add_argument("--timeout", type=float, default=600, help="seconds, for each dangol/floor/spark run")
-    p.add_argument("--peer-timeout", type=float, default=480, help="seconds for the lifetimes peer (default 480)")
+    p.add_argument(
+        "--peer-timeout", type=float, default=480, help="seconds for the lifetimes peer (default 480)"
+    )
     p.add_argument("--no-peer", action="store_true")
     p.add_argument("--no-spark", action="store_true")
     p.add_argument("--no-boundary", action="store_true", help="skip the no-dropout boundary case")

@@ -37,20 +37,33 @@ def _django_reference_rows() -> dict[str, Any]:
     from dangol.interactions.models import Touchpoint
     from dangol.orders.models import Product, ProductCategory
 
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # a fast hash for set-up only
+    settings.PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.MD5PasswordHasher"
+    ]  # a fast hash for set-up only
     call_command("migrate", verbosity=0, interactive=False)
-    teams = {code: Team.objects.create(code=code, name=name, process=process) for code, name, process in catalogue.TEAMS}
+    teams = {
+        code: Team.objects.create(code=code, name=name, process=process)
+        for code, name, process in catalogue.TEAMS
+    }
     staff = [
-        ("bench-agent", Role.AGENT, "cs", "이서준 상담원"), ("bench-agent2", Role.AGENT, "cs", "박지아 상담원"),
-        ("bench-store1", Role.AGENT, "store-ops", "최민호 매니저"), ("bench-store2", Role.AGENT, "store-ops", "정유진 직원"),
-        ("bench-manager", Role.MANAGER, "cs", "김하늘 팀장"), ("bench-online", Role.AGENT, "online", "강태오 담당"),
+        ("bench-agent", Role.AGENT, "cs", "이서준 상담원"),
+        ("bench-agent2", Role.AGENT, "cs", "박지아 상담원"),
+        ("bench-store1", Role.AGENT, "store-ops", "최민호 매니저"),
+        ("bench-store2", Role.AGENT, "store-ops", "정유진 직원"),
+        ("bench-manager", Role.MANAGER, "cs", "김하늘 팀장"),
+        ("bench-online", Role.AGENT, "online", "강태오 담당"),
     ]
-    users = [staff_create(username=u, password=BENCH_PASSWORD, role=r, team=teams[t], display_name=d).pk
-             for u, r, t, d in staff]
+    users = [
+        staff_create(username=u, password=BENCH_PASSWORD, role=r, team=teams[t], display_name=d).pk
+        for u, r, t, d in staff
+    ]
     touchpoints = []
     for code, name, address in catalogue.STORES:
-        touchpoints.append(Touchpoint.objects.create(code=code, name=name, kind="physical", channel="store",
-                                                     address=address).pk)
+        touchpoints.append(
+            Touchpoint.objects.create(
+                code=code, name=name, kind="physical", channel="store", address=address
+            ).pk
+        )
     for code, name, kind, channel in catalogue.OTHER_TOUCHPOINTS:
         touchpoints.append(Touchpoint.objects.create(code=code, name=name, kind=kind, channel=channel).pk)
     tags = [Tag.objects.create(name=t).pk for t in TAGS]
@@ -58,30 +71,96 @@ def _django_reference_rows() -> dict[str, Any]:
     products = []
     for sku, name, category, price in catalogue_products():
         if category not in categories:
-            categories[category] = ProductCategory.objects.create(code=f"cat-{len(categories) + 1}", name=category).pk
-        products.append((Product.objects.create(sku=sku, name=name, category_id=categories[category],
-                                                price=price).pk, name, price))
+            categories[category] = ProductCategory.objects.create(
+                code=f"cat-{len(categories) + 1}", name=category
+            ).pk
+        products.append(
+            (
+                Product.objects.create(sku=sku, name=name, category_id=categories[category], price=price).pk,
+                name,
+                price,
+            )
+        )
     connection.close()
-    return {"users": users, "touchpoints": touchpoints, "stores": touchpoints[: len(catalogue.STORES)],
-            "tags": tags, "products": products}
+    return {
+        "users": users,
+        "touchpoints": touchpoints,
+        "stores": touchpoints[: len(catalogue.STORES)],
+        "tags": tags,
+        "products": products,
+    }
 
 
 # What the bulk load writes, per table: every NOT NULL column without a default must be here.
 LOADED = {
-    "customers_customer": ("id", "name", "preferred_name", "phone", "phone_last4", "email", "birth_date", "gender",
-                           "address", "external_id", "joined_at", "acquisition_channel", "consent_stage", "status",
-                           "version", "created_at", "updated_at", "home_store_id", "merged_into_id"),
+    "customers_customer": (
+        "id",
+        "name",
+        "preferred_name",
+        "phone",
+        "phone_last4",
+        "email",
+        "birth_date",
+        "gender",
+        "address",
+        "external_id",
+        "joined_at",
+        "acquisition_channel",
+        "consent_stage",
+        "status",
+        "version",
+        "created_at",
+        "updated_at",
+        "home_store_id",
+        "merged_into_id",
+    ),
     "customers_consent": ("customer_id", "purpose", "granted", "changed_at", "source", "version"),
     "customers_customer_tags": ("customer_id", "tag_id"),
     "customers_note": ("customer_id", "body", "pinned", "created_at", "author_id"),
     "customers_preference": ("customer_id", "key", "value", "recorded_at", "recorded_by_id"),
-    "interactions_interaction": ("id", "occurred_at", "type", "summary", "body", "created_at", "customer_id",
-                                 "staff_id", "touchpoint_id"),
-    "orders_order": ("id", "external_id", "ordered_at", "status", "total_amount", "refunded_amount", "customer_id",
-                     "touchpoint_id"),
-    "orders_orderline": ("line_no", "product_name", "quantity", "unit_price", "amount", "order_id", "product_id"),
-    "promises_promise": ("customer_id", "owner_id", "team_id", "text", "due_at", "status", "created_at",
-                         "created_by_id", "resolved_at", "resolved_by_id", "resolution_note"),
+    "interactions_interaction": (
+        "id",
+        "occurred_at",
+        "type",
+        "summary",
+        "body",
+        "created_at",
+        "customer_id",
+        "staff_id",
+        "touchpoint_id",
+    ),
+    "orders_order": (
+        "id",
+        "external_id",
+        "ordered_at",
+        "status",
+        "total_amount",
+        "refunded_amount",
+        "customer_id",
+        "touchpoint_id",
+    ),
+    "orders_orderline": (
+        "line_no",
+        "product_name",
+        "quantity",
+        "unit_price",
+        "amount",
+        "order_id",
+        "product_id",
+    ),
+    "promises_promise": (
+        "customer_id",
+        "owner_id",
+        "team_id",
+        "text",
+        "due_at",
+        "status",
+        "created_at",
+        "created_by_id",
+        "resolved_at",
+        "resolved_by_id",
+        "resolution_note",
+    ),
 }
 
 
@@ -92,7 +171,9 @@ def _check_columns(db: sqlite3.Connection) -> None:
         required = {r[1] for r in info if r[3] and r[4] is None and not r[5]}
         missing = required - set(cols)
         if missing:
-            raise SystemExit(f"bench: {table} has new NOT NULL columns {sorted(missing)}; update bench/foundation/builddb.py")
+            raise SystemExit(
+                f"bench: {table} has new NOT NULL columns {sorted(missing)}; update bench/foundation/builddb.py"
+            )
 
 
 def _insert(db: sqlite3.Connection, table: str, rows: Any) -> None:
@@ -111,8 +192,14 @@ def build(path: Path, *, customers: int, interactions: int, orders: int, seed: i
     timings["migrate+reference rows"] = time.perf_counter() - t0
     rng = np.random.default_rng(seed)
     db = sqlite3.connect(path, isolation_level=None)
-    for pragma in ("journal_mode=OFF", "synchronous=OFF", "locking_mode=EXCLUSIVE", "cache_size=-1000000",
-                   "temp_store=MEMORY", "foreign_keys=OFF"):
+    for pragma in (
+        "journal_mode=OFF",
+        "synchronous=OFF",
+        "locking_mode=EXCLUSIVE",
+        "cache_size=-1000000",
+        "temp_store=MEMORY",
+        "foreign_keys=OFF",
+    ):
         db.execute(f"PRAGMA {pragma}")
     _check_columns(db)
     marks = ",".join("?" * len(LOADED))
@@ -146,13 +233,29 @@ def build(path: Path, *, customers: int, interactions: int, orders: int, seed: i
             for i in range(a, b):
                 phone = people.phone(i)
                 when = joined[i - a]
-                rows.append((
-                    i + 1, people.name(i), "", phone, phone[-4:], people.email(i),
-                    people.birth_text(i) if birth_known[i] else None, ("F", "M", "")[gender[i]],
-                    f"{CITIES[i % len(CITIES)]} {addr_no[i]}" if has_address[i] else "", f"C{i + 1:08d}",
-                    when, channels[channel[i]], "marketing_partial" if marketing[i] else "required",
-                    "active", 1, when, when, stores[home[i]] if home[i] >= 0 else None, None,
-                ))
+                rows.append(
+                    (
+                        i + 1,
+                        people.name(i),
+                        "",
+                        phone,
+                        phone[-4:],
+                        people.email(i),
+                        people.birth_text(i) if birth_known[i] else None,
+                        ("F", "M", "")[gender[i]],
+                        f"{CITIES[i % len(CITIES)]} {addr_no[i]}" if has_address[i] else "",
+                        f"C{i + 1:08d}",
+                        when,
+                        channels[channel[i]],
+                        "marketing_partial" if marketing[i] else "required",
+                        "active",
+                        1,
+                        when,
+                        when,
+                        stores[home[i]] if home[i] >= 0 else None,
+                        None,
+                    )
+                )
             _insert(db, "customers_customer", rows)
             bar.update(b - a)
     timings["customers"] = time.perf_counter() - t
@@ -177,20 +280,45 @@ def build(path: Path, *, customers: int, interactions: int, orders: int, seed: i
             bar.update(b - a)
     few = max(1, customers // 20)
     noted = np.sort(rng.choice(customers, size=few, replace=False)).tolist()
-    _insert(db, "customers_note", (
-        (c + 1, catalogue.NOTES[c % len(catalogue.NOTES)], c % 5 == 0, stamp, users[c % len(users)]) for c in noted
-    ))
+    _insert(
+        db,
+        "customers_note",
+        (
+            (c + 1, catalogue.NOTES[c % len(catalogue.NOTES)], c % 5 == 0, stamp, users[c % len(users)])
+            for c in noted
+        ),
+    )
     prefs = np.sort(rng.choice(customers, size=few, replace=False)).tolist()
-    _insert(db, "customers_preference", (
-        (c + 1, key, values[c % len(values)], stamp, users[0])
-        for c in prefs for key, values in catalogue.PREFERENCES[: 1 + c % 3]
-    ))
+    _insert(
+        db,
+        "customers_preference",
+        (
+            (c + 1, key, values[c % len(values)], stamp, users[0])
+            for c in prefs
+            for key, values in catalogue.PREFERENCES[: 1 + c % 3]
+        ),
+    )
     promised = np.sort(rng.choice(customers, size=max(1, customers // 50), replace=False)).tolist()
-    _insert(db, "promises_promise", (
-        (c + 1, users[c % len(users)], None, catalogue.PROMISES[c % len(catalogue.PROMISES)], stamp,
-         "open" if c % 3 else "kept", stamp, users[0], None, None, "")
-        for c in promised
-    ))
+    _insert(
+        db,
+        "promises_promise",
+        (
+            (
+                c + 1,
+                users[c % len(users)],
+                None,
+                catalogue.PROMISES[c % len(catalogue.PROMISES)],
+                stamp,
+                "open" if c % 3 else "kept",
+                stamp,
+                users[0],
+                None,
+                None,
+                "",
+            )
+            for c in promised
+        ),
+    )
     timings["consents, tags, notes, preferences, promises"] = time.perf_counter() - t
 
     # Interactions: heavy-tailed per customer, in time order (an append-only log) -------------
@@ -220,8 +348,19 @@ def build(path: Path, *, customers: int, interactions: int, orders: int, seed: i
                 k = kind[j]
                 summary, body = templates[k][variant[j] % len(templates[k])]
                 s = staff[j]
-                rows.append((a + j + 1, texts[j], kinds[k], summary, body if with_body[j] else "", texts[j], cust[j],
-                             users[s] if s >= 0 else None, touchpoints[tp[j]]))
+                rows.append(
+                    (
+                        a + j + 1,
+                        texts[j],
+                        kinds[k],
+                        summary,
+                        body if with_body[j] else "",
+                        texts[j],
+                        cust[j],
+                        users[s] if s >= 0 else None,
+                        touchpoints[tp[j]],
+                    )
+                )
             _insert(db, "interactions_interaction", rows)
             bar.update(n)
     del who, when_all
@@ -257,8 +396,18 @@ def build(path: Path, *, customers: int, interactions: int, orders: int, seed: i
                     total += amount
                     line_rows.append((line + 1, name, qty[j][line], price, amount, a + j + 1, pid))
                 s = store[j]
-                order_rows.append((a + j + 1, f"O{a + j + 1:09d}", texts[j], "refunded" if refunded[j] else "paid",
-                                   total, total if refunded[j] else 0, cust[j], touchpoints[s] if s >= 0 else None))
+                order_rows.append(
+                    (
+                        a + j + 1,
+                        f"O{a + j + 1:09d}",
+                        texts[j],
+                        "refunded" if refunded[j] else "paid",
+                        total,
+                        total if refunded[j] else 0,
+                        cust[j],
+                        touchpoints[s] if s >= 0 else None,
+                    )
+                )
             _insert(db, "orders_order", order_rows)
             _insert(db, "orders_orderline", line_rows)
             bar.update(n)

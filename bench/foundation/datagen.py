@@ -16,39 +16,151 @@ from tqdm import tqdm
 
 # Surnames with their share of the population (통계청 2015, rounded) and a romanisation for e-mails.
 SURNAMES = [
-    ("김", "kim", 21.5), ("이", "lee", 14.7), ("박", "park", 8.4), ("최", "choi", 4.7), ("정", "jung", 4.3),
-    ("강", "kang", 2.3), ("조", "cho", 2.1), ("윤", "yoon", 2.1), ("장", "jang", 2.0), ("임", "lim", 1.7),
-    ("한", "han", 1.5), ("오", "oh", 1.5), ("서", "seo", 1.5), ("신", "shin", 1.5), ("권", "kwon", 1.4),
-    ("황", "hwang", 1.4), ("안", "ahn", 1.3), ("송", "song", 1.3), ("류", "ryu", 1.2), ("전", "jeon", 1.1),
-    ("홍", "hong", 1.1), ("고", "ko", 0.9), ("문", "moon", 0.9), ("양", "yang", 0.9), ("손", "son", 0.9),
-    ("배", "bae", 0.8), ("백", "baek", 0.8), ("허", "heo", 0.6), ("유", "yoo", 0.6), ("남", "nam", 0.6),
+    ("김", "kim", 21.5),
+    ("이", "lee", 14.7),
+    ("박", "park", 8.4),
+    ("최", "choi", 4.7),
+    ("정", "jung", 4.3),
+    ("강", "kang", 2.3),
+    ("조", "cho", 2.1),
+    ("윤", "yoon", 2.1),
+    ("장", "jang", 2.0),
+    ("임", "lim", 1.7),
+    ("한", "han", 1.5),
+    ("오", "oh", 1.5),
+    ("서", "seo", 1.5),
+    ("신", "shin", 1.5),
+    ("권", "kwon", 1.4),
+    ("황", "hwang", 1.4),
+    ("안", "ahn", 1.3),
+    ("송", "song", 1.3),
+    ("류", "ryu", 1.2),
+    ("전", "jeon", 1.1),
+    ("홍", "hong", 1.1),
+    ("고", "ko", 0.9),
+    ("문", "moon", 0.9),
+    ("양", "yang", 0.9),
+    ("손", "son", 0.9),
+    ("배", "bae", 0.8),
+    ("백", "baek", 0.8),
+    ("허", "heo", 0.6),
+    ("유", "yoo", 0.6),
+    ("남", "nam", 0.6),
 ]
 GIVEN = [
-    ("민준", "minjun"), ("서준", "seojun"), ("도윤", "doyun"), ("예준", "yejun"), ("시우", "siwoo"),
-    ("하준", "hajun"), ("주원", "juwon"), ("지호", "jiho"), ("지후", "jihu"), ("준우", "junwoo"),
-    ("현우", "hyunwoo"), ("준서", "junseo"), ("도현", "dohyun"), ("건우", "gunwoo"), ("우진", "woojin"),
-    ("선우", "sunwoo"), ("서진", "seojin"), ("민재", "minjae"), ("현준", "hyunjun"), ("연우", "yeonwoo"),
-    ("유준", "yujun"), ("정우", "jungwoo"), ("승우", "seungwoo"), ("승현", "seunghyun"), ("시윤", "siyun"),
-    ("준혁", "junhyuk"), ("은우", "eunwoo"), ("지환", "jihwan"), ("승민", "seungmin"), ("지우", "jiwoo"),
-    ("서연", "seoyeon"), ("서윤", "seoyun"), ("지우", "jiwoo"), ("서현", "seohyun"), ("민서", "minseo"),
-    ("하은", "haeun"), ("하윤", "hayun"), ("윤서", "yunseo"), ("지유", "jiyu"), ("지민", "jimin"),
-    ("채원", "chaewon"), ("수아", "sua"), ("지아", "jia"), ("지윤", "jiyun"), ("은서", "eunseo"),
-    ("다은", "daeun"), ("예은", "yeeun"), ("수빈", "subin"), ("소율", "soyul"), ("예린", "yerin"),
-    ("영희", "younghee"), ("철수", "chulsoo"), ("미경", "mikyung"), ("정희", "junghee"), ("영수", "youngsoo"),
-    ("상훈", "sanghoon"), ("성민", "sungmin"), ("은정", "eunjung"), ("미영", "miyoung"), ("동현", "donghyun"),
-    ("혜진", "hyejin"), ("경민", "kyungmin"), ("지영", "jiyoung"), ("성호", "sungho"), ("현정", "hyunjung"),
+    ("민준", "minjun"),
+    ("서준", "seojun"),
+    ("도윤", "doyun"),
+    ("예준", "yejun"),
+    ("시우", "siwoo"),
+    ("하준", "hajun"),
+    ("주원", "juwon"),
+    ("지호", "jiho"),
+    ("지후", "jihu"),
+    ("준우", "junwoo"),
+    ("현우", "hyunwoo"),
+    ("준서", "junseo"),
+    ("도현", "dohyun"),
+    ("건우", "gunwoo"),
+    ("우진", "woojin"),
+    ("선우", "sunwoo"),
+    ("서진", "seojin"),
+    ("민재", "minjae"),
+    ("현준", "hyunjun"),
+    ("연우", "yeonwoo"),
+    ("유준", "yujun"),
+    ("정우", "jungwoo"),
+    ("승우", "seungwoo"),
+    ("승현", "seunghyun"),
+    ("시윤", "siyun"),
+    ("준혁", "junhyuk"),
+    ("은우", "eunwoo"),
+    ("지환", "jihwan"),
+    ("승민", "seungmin"),
+    ("지우", "jiwoo"),
+    ("서연", "seoyeon"),
+    ("서윤", "seoyun"),
+    ("지우", "jiwoo"),
+    ("서현", "seohyun"),
+    ("민서", "minseo"),
+    ("하은", "haeun"),
+    ("하윤", "hayun"),
+    ("윤서", "yunseo"),
+    ("지유", "jiyu"),
+    ("지민", "jimin"),
+    ("채원", "chaewon"),
+    ("수아", "sua"),
+    ("지아", "jia"),
+    ("지윤", "jiyun"),
+    ("은서", "eunseo"),
+    ("다은", "daeun"),
+    ("예은", "yeeun"),
+    ("수빈", "subin"),
+    ("소율", "soyul"),
+    ("예린", "yerin"),
+    ("영희", "younghee"),
+    ("철수", "chulsoo"),
+    ("미경", "mikyung"),
+    ("정희", "junghee"),
+    ("영수", "youngsoo"),
+    ("상훈", "sanghoon"),
+    ("성민", "sungmin"),
+    ("은정", "eunjung"),
+    ("미영", "miyoung"),
+    ("동현", "donghyun"),
+    ("혜진", "hyejin"),
+    ("경민", "kyungmin"),
+    ("지영", "jiyoung"),
+    ("성호", "sungho"),
+    ("현정", "hyunjung"),
 ]
-DOMAINS = [("naver.com", 40), ("gmail.com", 30), ("daum.net", 12), ("kakao.com", 8), ("hanmail.net", 7),
-           ("nate.com", 3)]
-TAGS = ["VIP", "온라인", "단골", "신규", "불만이력", "기업고객", "임직원", "멤버십골드", "멤버십실버", "휴면예정"]
-CITIES = ["서울특별시 강남구 테헤란로", "서울특별시 마포구 양화로", "경기도 성남시 분당구 판교역로", "부산광역시 해운대구 우동",
-          "대구광역시 중구 동성로", "인천광역시 연수구 송도동", "광주광역시 서구 상무대로", "대전광역시 유성구 대학로"]
+DOMAINS = [
+    ("naver.com", 40),
+    ("gmail.com", 30),
+    ("daum.net", 12),
+    ("kakao.com", 8),
+    ("hanmail.net", 7),
+    ("nate.com", 3),
+]
+TAGS = [
+    "VIP",
+    "온라인",
+    "단골",
+    "신규",
+    "불만이력",
+    "기업고객",
+    "임직원",
+    "멤버십골드",
+    "멤버십실버",
+    "휴면예정",
+]
+CITIES = [
+    "서울특별시 강남구 테헤란로",
+    "서울특별시 마포구 양화로",
+    "경기도 성남시 분당구 판교역로",
+    "부산광역시 해운대구 우동",
+    "대구광역시 중구 동성로",
+    "인천광역시 연수구 송도동",
+    "광주광역시 서구 상무대로",
+    "대전광역시 유성구 대학로",
+]
 GENDER_CELLS = ["F", "M", "여", "남", "여성", "남성", ""]
 GENDER_P = [0.30, 0.27, 0.15, 0.13, 0.05, 0.05, 0.05]
 
 # The import's touchpoint codes; the import benchmark creates these before importing orders.
-STORE_CODES = ["store-gangnam", "store-hongdae", "store-jamsil", "store-pangyo", "store-seomyeon",
-               "store-dongseongro", "store-chungjang", "store-dunsan", "web", "app", "call-center"]
+STORE_CODES = [
+    "store-gangnam",
+    "store-hongdae",
+    "store-jamsil",
+    "store-pangyo",
+    "store-seomyeon",
+    "store-dongseongro",
+    "store-chungjang",
+    "store-dunsan",
+    "web",
+    "app",
+    "call-center",
+]
 
 EPOCH_START = int(dt.datetime(2019, 1, 1, tzinfo=dt.UTC).timestamp())
 EPOCH_END = int(dt.datetime(2026, 10, 31, tzinfo=dt.UTC).timestamp())
@@ -73,7 +185,9 @@ class People:
         self.email_style = rng.integers(0, 3, size=n)
         self.domain = rng.choice(len(DOMAINS), size=n, p=_p([d[1] for d in DOMAINS]))
         self.joined = rng.integers(EPOCH_START, EPOCH_END - 86400 * 30, size=n)
-        self.birth = rng.integers(int(dt.date(1945, 1, 1).toordinal()), int(dt.date(2007, 1, 1).toordinal()), size=n)
+        self.birth = rng.integers(
+            int(dt.date(1945, 1, 1).toordinal()), int(dt.date(2007, 1, 1).toordinal()), size=n
+        )
         # Per-row access goes through plain lists: indexing numpy arrays one element at a time is slow.
         self._surname, self._given = self.surname.tolist(), self.given.tolist()
         self._phone8, self._has_phone = self.phone8.tolist(), self.has_phone.tolist()
@@ -99,13 +213,16 @@ class People:
         sur, given = SURNAMES[self._surname[i]][1], GIVEN[self._given[i]][1]
         no = self._email_no[i]
         local = (f"{given}.{sur}{no}", f"{sur}{given}{no % 100:02d}{no // 100}", f"{given[0]}{sur}{no}")[
-            self._email_style[i]]
+            self._email_style[i]
+        ]
         return f"{local}@{DOMAINS[self._domain[i]][0]}"
 
 
 def utc_text(epoch: np.ndarray) -> list[str]:
     """Seconds since the epoch as Django's SQLite datetime text (naive UTC, 'YYYY-MM-DD HH:MM:SS')."""
-    return [s.replace("T", " ") for s in np.datetime_as_string(epoch.astype("datetime64[s]"), unit="s").tolist()]
+    return [
+        s.replace("T", " ") for s in np.datetime_as_string(epoch.astype("datetime64[s]"), unit="s").tolist()
+    ]
 
 
 def seoul_text(epoch: np.ndarray) -> list[str]:
@@ -113,10 +230,31 @@ def seoul_text(epoch: np.ndarray) -> list[str]:
     return utc_text(epoch + 9 * 3600)
 
 
-CUSTOMER_HEADER = ["external_id", "name", "phone", "email", "birth_date", "gender", "joined_at", "tags",
-                   "consent_terms", "consent_privacy", "marketing_sms"]
-ORDER_HEADER = ["order_id", "customer_id", "ordered_at", "store", "sku", "product_name", "category", "quantity",
-                "unit_price", "amount"]
+CUSTOMER_HEADER = [
+    "external_id",
+    "name",
+    "phone",
+    "email",
+    "birth_date",
+    "gender",
+    "joined_at",
+    "tags",
+    "consent_terms",
+    "consent_privacy",
+    "marketing_sms",
+]
+ORDER_HEADER = [
+    "order_id",
+    "customer_id",
+    "ordered_at",
+    "store",
+    "sku",
+    "product_name",
+    "category",
+    "quantity",
+    "unit_price",
+    "amount",
+]
 
 
 def customer_external_id(i: int) -> str:
@@ -139,7 +277,9 @@ def write_customers_csv(path: Path, n: int, *, seed: int) -> None:
     with tmp.open("w", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh)
         writer.writerow(CUSTOMER_HEADER)
-        for i in tqdm(range(n), desc="customers.csv", unit="row", unit_scale=True, mininterval=1, leave=False):
+        for i in tqdm(
+            range(n), desc="customers.csv", unit="row", unit_scale=True, mininterval=1, leave=False
+        ):
             phone = people.phone(i)
             if phone and phone_style[i] == 1:
                 phone = phone.replace("-", "")
@@ -151,10 +291,21 @@ def write_customers_csv(path: Path, n: int, *, seed: int) -> None:
                 if birth_dotted[i]:
                     birth = birth.replace("-", ".")
             tags = ";".join(sorted({TAGS[t] for t in tag_pick[i][: tag_count[i]]}))
-            writer.writerow([
-                customer_external_id(i), people.name(i), phone, people.email(i), birth, GENDER_CELLS[gender[i]],
-                joined[i], tags, "Y", "Y", "Y" if sms[i] else "N",
-            ])
+            writer.writerow(
+                [
+                    customer_external_id(i),
+                    people.name(i),
+                    phone,
+                    people.email(i),
+                    birth,
+                    GENDER_CELLS[gender[i]],
+                    joined[i],
+                    tags,
+                    "Y",
+                    "Y",
+                    "Y" if sms[i] else "N",
+                ]
+            )
     tmp.replace(path)
 
 
@@ -199,7 +350,9 @@ def write_orders_csv(path: Path, n_lines: int, n_customers: int, *, seed: int) -
     with tmp.open("w", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh)
         writer.writerow(ORDER_HEADER)
-        for o in tqdm(range(n_orders), desc="orders.csv", unit="order", unit_scale=True, mininterval=1, leave=False):
+        for o in tqdm(
+            range(n_orders), desc="orders.csv", unit="order", unit_scale=True, mininterval=1, leave=False
+        ):
             order_id = f"O{o + 1:09d}"
             cust = customer_external_id(customer[o])
             store_code = STORE_CODES[store[o]] if store[o] < len(STORE_CODES) else ""
@@ -208,8 +361,20 @@ def write_orders_csv(path: Path, n_lines: int, n_customers: int, *, seed: int) -
                 qty = quantity[line]
                 amount = qty * price
                 amount_cell = f"{amount:,}" if commas[line] else str(amount)
-                writer.writerow([order_id, cust, ordered_text[o], store_code, sku, name, category, qty, price,
-                                 amount_cell])
+                writer.writerow(
+                    [
+                        order_id,
+                        cust,
+                        ordered_text[o],
+                        store_code,
+                        sku,
+                        name,
+                        category,
+                        qty,
+                        price,
+                        amount_cell,
+                    ]
+                )
                 line += 1
     tmp.replace(path)
     return n_orders

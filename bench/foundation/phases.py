@@ -59,12 +59,20 @@ def _instrument(timer: PhaseTimer) -> None:
 
     services.read_table = timer.wrap("read file (csv → rows)", services.read_table)
     order_rows.OrderRowValidator.prefetch_customers = timer.wrap(
-        "validate: prefetch customer ids", order_rows.OrderRowValidator.prefetch_customers)
-    customer_rows.write_customers = timer.wrap("write: upsert logic (ORM lookups, bulk_update)",
-                                               customer_rows.write_customers)
-    order_rows.write_orders = timer.wrap("write: upsert logic (ORM lookups, bulk_update)", order_rows.write_orders)
-    customer_rows.insert_rows = timer.wrap("write: INSERT executemany (incl. row tuples)", customer_rows.insert_rows)
-    order_rows.insert_rows = timer.wrap("write: INSERT executemany (incl. row tuples)", order_rows.insert_rows)
+        "validate: prefetch customer ids", order_rows.OrderRowValidator.prefetch_customers
+    )
+    customer_rows.write_customers = timer.wrap(
+        "write: upsert logic (ORM lookups, bulk_update)", customer_rows.write_customers
+    )
+    order_rows.write_orders = timer.wrap(
+        "write: upsert logic (ORM lookups, bulk_update)", order_rows.write_orders
+    )
+    customer_rows.insert_rows = timer.wrap(
+        "write: INSERT executemany (incl. row tuples)", customer_rows.insert_rows
+    )
+    order_rows.insert_rows = timer.wrap(
+        "write: INSERT executemany (incl. row tuples)", order_rows.insert_rows
+    )
     customer_rows._write_tags = timer.wrap("write: tags", customer_rows._write_tags)
     customer_rows._write_consents = timer.wrap("write: consents + events", customer_rows._write_consents)
 
@@ -105,8 +113,12 @@ def phase_import(cfg: dict[str, Any]) -> dict[str, Any]:
     call_command("migrate", verbosity=0, interactive=False)
     for code in cfg["store_codes"]:
         channel = {"web": "website", "app": "app", "call-center": "call_center"}.get(code, "store")
-        Touchpoint.objects.create(code=code, name=code, channel=channel,
-                                  kind="digital" if channel in ("website", "app") else "physical")
+        Touchpoint.objects.create(
+            code=code,
+            name=code,
+            channel=channel,
+            kind="digital" if channel in ("website", "app") else "physical",
+        )
     timer = PhaseTimer()
     _instrument(timer)
     profile_dir = Path(cfg["profile_dir"]) if cfg.get("profile_dir") else None
@@ -130,16 +142,33 @@ def phase_import(cfg: dict[str, Any]) -> dict[str, Any]:
         elapsed = time.perf_counter() - t0
         if profiler is not None:
             profiler.disable()
-            _dump_profile(profiler, profile_dir / f"profile-{label.split(',')[0]}{'-rerun' if 're-run' in label else ''}.txt")
+            _dump_profile(
+                profiler,
+                profile_dir / f"profile-{label.split(',')[0]}{'-rerun' if 're-run' in label else ''}.txt",
+            )
         if not result.written or result.errors or result.total_rows != rows:
-            raise SystemExit(f"bench: import {label} failed: {result.message} {[e.as_dict() for e in result.errors[:5]]}")
+            raise SystemExit(
+                f"bench: import {label} failed: {result.message} {[e.as_dict() for e in result.errors[:5]]}"
+            )
         breakdown = dict(timer.totals)
         breakdown["validate (parse + check every row)"] = elapsed - sum(breakdown.values())
-        runs.append({"label": label, "kind": kind, "rows": rows, "seconds": elapsed,
-                     "created": result.created, "updated": result.updated, "unchanged": result.unchanged,
-                     "breakdown": breakdown})
-    counts = {"customers": Customer.objects.count(), "orders": Order.objects.count(),
-              "order_lines": OrderLine.objects.count()}
+        runs.append(
+            {
+                "label": label,
+                "kind": kind,
+                "rows": rows,
+                "seconds": elapsed,
+                "created": result.created,
+                "updated": result.updated,
+                "unchanged": result.unchanged,
+                "breakdown": breakdown,
+            }
+        )
+    counts = {
+        "customers": Customer.objects.count(),
+        "orders": Order.objects.count(),
+        "order_lines": OrderLine.objects.count(),
+    }
     if counts["customers"] != cfg["customers"] or counts["order_lines"] != cfg["order_lines"]:
         raise SystemExit(f"bench: unexpected row counts after import: {counts}")
     connection.close()
@@ -171,7 +200,12 @@ def _pct(values: list[float], q: float) -> float:
 
 
 def _summary(values: list[float]) -> dict[str, float]:
-    return {"n": len(values), "median": statistics.median(values), "p95": _pct(values, 0.95), "max": max(values)}
+    return {
+        "n": len(values),
+        "median": statistics.median(values),
+        "p95": _pct(values, 0.95),
+        "max": max(values),
+    }
 
 
 def phase_web(cfg: dict[str, Any]) -> dict[str, Any]:
@@ -193,22 +227,31 @@ def phase_web(cfg: dict[str, Any]) -> dict[str, Any]:
     rng = random.Random(cfg["seed"])
     n_customers = Customer.objects.count()
     client = Client()
-    client.force_login(User.objects.get(username="bench-agent"), backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(
+        User.objects.get(username="bench-agent"), backend="django.contrib.auth.backends.ModelBackend"
+    )
 
     # What staff type: the last 4 digits of a phone, the start of a name, the start of an e-mail.
     # The list page searches as you type (htmx, 250 ms pause), so a lone surname is a real query too.
-    pool = list(Customer.objects.filter(pk__in=[rng.randint(1, n_customers) for _ in range(4000)])
-                .values_list("name", "phone_last4", "email"))
+    pool = list(
+        Customer.objects.filter(pk__in=[rng.randint(1, n_customers) for _ in range(4000)]).values_list(
+            "name", "phone_last4", "email"
+        )
+    )
     rng.shuffle(pool)
     n = cfg["per_category"]
     last4 = [p[1] for p in pool if p[1]][:n]
-    names = [(p[0] if i % 2 else p[0][:2]) for i, p in enumerate(pool[:n])]  # whole name or surname + 1 syllable
-    surnames = [p[0][:1] for p in pool[n: 2 * n]]
+    names = [
+        (p[0] if i % 2 else p[0][:2]) for i, p in enumerate(pool[:n])
+    ]  # whole name or surname + 1 syllable
+    surnames = [p[0][:1] for p in pool[n : 2 * n]]
     emails = [p[2] for p in pool if p[2]]
     email_prefix = [e.split("@")[0][: rng.randint(4, 8)] for e in emails[:n]]
-    email_full = emails[n: 2 * n]
+    email_full = emails[n : 2 * n]
     requests: dict[str, list[str]] = {
-        "360 page /customers/<id>/": [f"/customers/{rng.randint(1, n_customers)}/" for _ in range(cfg["detail"])],
+        "360 page /customers/<id>/": [
+            f"/customers/{rng.randint(1, n_customers)}/" for _ in range(cfg["detail"])
+        ],
         "search: phone last 4": [f"/customers/?q={q}" for q in last4],
         "search: name, 2-3 syllables": [f"/customers/?q={q}" for q in names],
         "search: surname only (1 syllable)": [f"/customers/?q={q}" for q in surnames],
@@ -216,7 +259,10 @@ def phase_web(cfg: dict[str, Any]) -> dict[str, Any]:
         "search: whole e-mail (with @)": [f"/customers/?q={q}" for q in email_full],
     }
     # Warm up templates, URL resolver, translations and the OS page cache for the index roots.
-    for url in [f"/customers/{rng.randint(1, n_customers)}/" for _ in range(15)] + ["/customers/?q=김민", "/customers/?q=1234"]:
+    for url in [f"/customers/{rng.randint(1, n_customers)}/" for _ in range(15)] + [
+        "/customers/?q=김민",
+        "/customers/?q=1234",
+    ]:
         client.get(url)
 
     statements: list[tuple[int, str, list[Any]]] = []  # (request number, sql, params)
@@ -245,8 +291,9 @@ def phase_web(cfg: dict[str, Any]) -> dict[str, Any]:
     return {"customers": n_customers, "samples": samples, "sql": sql}
 
 
-def _replay(statements: list[tuple[int, str, list[Any]]], per_request: list[tuple[str, str, float, int, int]]
-            ) -> dict[str, Any]:
+def _replay(
+    statements: list[tuple[int, str, list[Any]]], per_request: list[tuple[str, str, float, int, int]]
+) -> dict[str, Any]:
     """Re-run each request's SQL on a fresh connection (as the server has: CONN_MAX_AGE=0), fetching every
     row, to split server time into SQL and the rest and to find the slowest statements."""
     from django.db import connection
@@ -299,9 +346,19 @@ def merge_rounds(rounds: list[dict[str, Any]]) -> dict[str, Any]:
                 merged["times"] += shape["times"]
                 if shape["slowest"] > merged["slowest"]:
                     merged.update(slowest=shape["slowest"], params=shape["params"], plan=shape["plan"])
-        top = [{"sql": sql_text, "calls": len(s["times"]), "mean_ms": statistics.fmean(s["times"]),
-                "p95_ms": _pct(s["times"], 0.95), "max_ms": s["slowest"], "share": sum(s["times"]) / max(all_sql, 1e-9),
-                "plan": s["plan"], "params": s["params"]} for sql_text, s in shapes.items()]
+        top = [
+            {
+                "sql": sql_text,
+                "calls": len(s["times"]),
+                "mean_ms": statistics.fmean(s["times"]),
+                "p95_ms": _pct(s["times"], 0.95),
+                "max_ms": s["slowest"],
+                "share": sum(s["times"]) / max(all_sql, 1e-9),
+                "plan": s["plan"],
+                "params": s["params"],
+            }
+            for sql_text, s in shapes.items()
+        ]
         top.sort(key=lambda x: -x["share"])
         is_search = cat.startswith("search")
         results[cat] = {
@@ -309,7 +366,8 @@ def merge_rounds(rounds: list[dict[str, Any]]) -> dict[str, Any]:
             "queries": statistics.median([r[1] for r in rows]),
             "rows_shown": statistics.median([r[2] for r in rows]),
             "empty": sum(1 for r in rows if r[2] == 0) if is_search else None,
-            "sql_median": statistics.median(totals), "sql_p95": _pct(totals, 0.95),
+            "sql_median": statistics.median(totals),
+            "sql_p95": _pct(totals, 0.95),
             "connect_median": statistics.median([c for rnd in rounds for c in rnd["sql"][cat]["connect"]]),
             "round_p95": [_pct([r[0] for r in rnd["samples"][cat]], 0.95) for rnd in rounds],
             "top_sql": top[:3],

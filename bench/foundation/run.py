@@ -36,10 +36,20 @@ RESULTS = HERE / "RESULTS.md"
 SEED = 2026
 
 SIZES: dict[str, dict[str, Any]] = {
-    "full": {"customers": 200_000, "order_lines": 500_000, "big": (1_000_000, 10_000_000, 2_000_000),
-             "detail": 300, "per_category": 60},
-    "small": {"customers": 20_000, "order_lines": 50_000, "big": (100_000, 1_000_000, 200_000),
-              "detail": 300, "per_category": 60},
+    "full": {
+        "customers": 200_000,
+        "order_lines": 500_000,
+        "big": (1_000_000, 10_000_000, 2_000_000),
+        "detail": 300,
+        "per_category": 60,
+    },
+    "small": {
+        "customers": 20_000,
+        "order_lines": 50_000,
+        "big": (100_000, 1_000_000, 200_000),
+        "detail": 300,
+        "per_category": 60,
+    },
 }
 REFERENCE_DB = (10_000, 100_000, 20_000)  # the 10k-customer database the big one is compared with
 ROUNDS = 2
@@ -56,10 +66,16 @@ def log(message: str) -> None:
 
 def _env(var_dir: Path, db_path: Path) -> dict[str, str]:
     env = dict(os.environ)
-    env.update({
-        "DJANGO_SETTINGS_MODULE": "dangol.settings", "DANGOL_DEBUG": "false", "DANGOL_LOG_LEVEL": "ERROR",
-        "DANGOL_VAR_DIR": str(var_dir), "DATABASE_URL": f"sqlite:///{db_path}", "PYTHONHASHSEED": "0",
-    })
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "dangol.settings",
+            "DANGOL_DEBUG": "false",
+            "DANGOL_LOG_LEVEL": "ERROR",
+            "DANGOL_VAR_DIR": str(var_dir),
+            "DATABASE_URL": f"sqlite:///{db_path}",
+            "PYTHONHASHSEED": "0",
+        }
+    )
     return env
 
 
@@ -69,8 +85,16 @@ def _child(phase: str, cfg: dict[str, Any], *, var_dir: Path, db_path: Path) -> 
     out_path = var_dir / f"{phase}-result.json"
     cfg_path.write_text(json.dumps(cfg), encoding="utf-8")
     out_path.unlink(missing_ok=True)
-    cmd = [sys.executable, str(Path(__file__).resolve()), "--phase", phase, "--config", str(cfg_path),
-           "--out", str(out_path)]
+    cmd = [
+        sys.executable,
+        str(Path(__file__).resolve()),
+        "--phase",
+        phase,
+        "--config",
+        str(cfg_path),
+        "--out",
+        str(out_path),
+    ]
     proc = subprocess.run(cmd, cwd=ROOT, env=_env(var_dir, db_path), stdout=sys.stderr, check=False)
     if proc.returncode != 0 or not out_path.exists():
         raise SystemExit(f"bench/foundation: phase {phase} failed (exit {proc.returncode})")
@@ -87,8 +111,11 @@ def _run_phase_here(phase: str, cfg_path: Path, out_path: Path) -> None:
         import builddb
 
         c, i, o = cfg["sizes"]
-        result: dict[str, Any] = {"timings": builddb.build(Path(cfg["path"]), customers=c, interactions=i, orders=o,
-                                                           seed=cfg["seed"])}
+        result: dict[str, Any] = {
+            "timings": builddb.build(
+                Path(cfg["path"]), customers=c, interactions=i, orders=o, seed=cfg["seed"]
+            )
+        }
     else:
         import phases
 
@@ -175,24 +202,42 @@ def bench_import(size: dict[str, Any], *, profile: bool) -> dict[str, Any]:
     customers_csv, orders_csv = _csv_files(size)
     work = Path(tempfile.mkdtemp(prefix="foundation-import-", dir=BENCH_VAR))
     try:
-        cfg = {"customers_csv": str(customers_csv), "orders_csv": str(orders_csv), "customers": size["customers"],
-               "order_lines": size["order_lines"], "store_codes": datagen.STORE_CODES,
-               "profile_dir": str(HERE) if profile else ""}
-        log(f"importing {size['customers']:,} customers and {size['order_lines']:,} order lines into a fresh SQLite DB")
+        cfg = {
+            "customers_csv": str(customers_csv),
+            "orders_csv": str(orders_csv),
+            "customers": size["customers"],
+            "order_lines": size["order_lines"],
+            "store_codes": datagen.STORE_CODES,
+            "profile_dir": str(HERE) if profile else "",
+        }
+        log(
+            f"importing {size['customers']:,} customers and {size['order_lines']:,} order lines into a fresh SQLite DB"
+        )
         imported = _child("import", cfg, var_dir=work, db_path=work / "dangol.sqlite3")
         log("peers: DuckDB read_csv (count, Arrow) and python csv+sqlite3 floor")
         peers = {
-            "customers": {**_duckdb_peer(customers_csv, size["customers"]),
-                          "floor": _python_floor(customers_csv, "external_id", work)},
-            "orders": {**_duckdb_peer(orders_csv, size["order_lines"]),
-                       "floor": _python_floor(orders_csv, "order_id", work)},
+            "customers": {
+                **_duckdb_peer(customers_csv, size["customers"]),
+                "floor": _python_floor(customers_csv, "external_id", work),
+            },
+            "orders": {
+                **_duckdb_peer(orders_csv, size["order_lines"]),
+                "floor": _python_floor(orders_csv, "order_id", work),
+            },
         }
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    return {"import": imported, "peers": peers, "files": {
-        "customers": {"path": str(customers_csv.relative_to(ROOT)), "mb": customers_csv.stat().st_size / 1e6},
-        "orders": {"path": str(orders_csv.relative_to(ROOT)), "mb": orders_csv.stat().st_size / 1e6},
-    }}
+    return {
+        "import": imported,
+        "peers": peers,
+        "files": {
+            "customers": {
+                "path": str(customers_csv.relative_to(ROOT)),
+                "mb": customers_csv.stat().st_size / 1e6,
+            },
+            "orders": {"path": str(orders_csv.relative_to(ROOT)), "mb": orders_csv.stat().st_size / 1e6},
+        },
+    }
 
 
 # --------------------------------------------------------------------------------------------
@@ -239,7 +284,10 @@ def _database(sizes: tuple[int, int, int], *, rebuild: bool) -> tuple[Path, dict
 
 def bench_web(size: dict[str, Any], *, rebuild: bool) -> dict[str, Any]:
     """Two rounds, alternating the 10k and the big database, so a noisy spell hits both alike."""
-    dbs = {label: _database(sizes, rebuild=rebuild) for label, sizes in (("big", size["big"]), ("10k", REFERENCE_DB))}
+    dbs = {
+        label: _database(sizes, rebuild=rebuild)
+        for label, sizes in (("big", size["big"]), ("10k", REFERENCE_DB))
+    }
     rounds: dict[str, list[dict[str, Any]]] = {"big": [], "10k": []}
     for n in range(ROUNDS):
         for label in ("10k", "big"):
@@ -247,7 +295,11 @@ def bench_web(size: dict[str, Any], *, rebuild: bool) -> dict[str, Any]:
             work = Path(tempfile.mkdtemp(prefix="foundation-web-", dir=BENCH_VAR))
             try:
                 log(f"round {n + 1}/{ROUNDS}: timing the 360 page and search on {path.name}")
-                cfg = {"seed": SEED + n, "detail": size["detail"] // ROUNDS, "per_category": size["per_category"] // ROUNDS}
+                cfg = {
+                    "seed": SEED + n,
+                    "detail": size["detail"] // ROUNDS,
+                    "per_category": size["per_category"] // ROUNDS,
+                }
                 rounds[label].append(_child("web", cfg, var_dir=work, db_path=path))
             finally:
                 shutil.rmtree(work, ignore_errors=True)
@@ -256,8 +308,13 @@ def bench_web(size: dict[str, Any], *, rebuild: bool) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for label, (path, timings) in dbs.items():
         sizes = size["big"] if label == "big" else REFERENCE_DB
-        out[label] = {"sizes": sizes, "db": str(path.relative_to(ROOT)), "db_gb": path.stat().st_size / 1e9,
-                      "build": timings, **phases.merge_rounds(rounds[label])}
+        out[label] = {
+            "sizes": sizes,
+            "db": str(path.relative_to(ROOT)),
+            "db_gb": path.stat().st_size / 1e9,
+            "build": timings,
+            **phases.merge_rounds(rounds[label]),
+        }
     return out
 
 
@@ -277,7 +334,7 @@ def report_import(data: dict[str, Any]) -> list[str]:
     runs = data["import"]["runs"]
     peers = data["peers"]
     lines = [
-        "### Import throughput (`run_import`, SQLite, fresh database, `on_error=\"abort\"`)",
+        '### Import throughput (`run_import`, SQLite, fresh database, `on_error="abort"`)',
         "",
         "| file | rows | importer s | importer rows/s | target rows/s | met? | DuckDB `count(*)` rows/s "
         "| DuckDB → Arrow rows/s | Python csv+sqlite3 floor rows/s | Arrow ÷ importer | floor ÷ importer |",
@@ -312,7 +369,11 @@ def report_import(data: dict[str, Any]) -> list[str]:
         for name in run["breakdown"]:
             if name not in phases:
                 phases.append(name)
-    order = ["read file (csv → rows)", "validate: prefetch customer ids", "validate (parse + check every row)"]
+    order = [
+        "read file (csv → rows)",
+        "validate: prefetch customer ids",
+        "validate (parse + check every row)",
+    ]
     phases.sort(key=lambda n: (order.index(n) if n in order else 10, n))
     for name in phases:
         cells = []
@@ -324,8 +385,14 @@ def report_import(data: dict[str, Any]) -> list[str]:
     return lines
 
 
-WEB_ORDER = ["360 page /customers/<id>/", "search: phone last 4", "search: name, 2-3 syllables",
-             "search: surname only (1 syllable)", "search: e-mail prefix, 4-8 chars (no @)", "search: whole e-mail (with @)"]
+WEB_ORDER = [
+    "360 page /customers/<id>/",
+    "search: phone last 4",
+    "search: name, 2-3 syllables",
+    "search: surname only (1 syllable)",
+    "search: e-mail prefix, 4-8 chars (no @)",
+    "search: whole e-mail (with @)",
+]
 
 
 def report_web(data: dict[str, Any]) -> list[str]:
@@ -355,16 +422,24 @@ def report_web(data: dict[str, Any]) -> list[str]:
             f"| {_f(b['median'] / s['median'], 2)}× / {_f(b['p95'] / s['p95'], 2)}× "
             f"| {_f(b['sql_median'])} / {_f(b['sql_p95'])} | {b['queries']:.0f} | {shown} |"
         )
-    lines += ["", "#### Slowest SQL per page on the big DB (replayed; share = part of that page's SQL time)", ""]
+    lines += [
+        "",
+        "#### Slowest SQL per page on the big DB (replayed; share = part of that page's SQL time)",
+        "",
+    ]
     for cat in WEB_ORDER:
         top = big["results"][cat]["top_sql"][:2]
         lines.append(f"**{cat}** — connect {_f(big['results'][cat]['connect_median'], 2)} ms/request")
         lines.append("")
         for q in top:
             sql = q["sql"] if len(q["sql"]) < 700 else q["sql"][:700] + " …"
-            lines.append(f"- {q['share']:.0%} of SQL, mean {_f(q['mean_ms'], 2)} ms, p95 {_f(q['p95_ms'], 2)} ms, "
-                         f"max {_f(q['max_ms'], 1)} ms, {q['calls']} calls: `{sql}`")
-            lines.append(f"  - plan (slowest call, params {q['params']}): " + "; ".join(f"`{p}`" for p in q["plan"]))
+            lines.append(
+                f"- {q['share']:.0%} of SQL, mean {_f(q['mean_ms'], 2)} ms, p95 {_f(q['p95_ms'], 2)} ms, "
+                f"max {_f(q['max_ms'], 1)} ms, {q['calls']} calls: `{sql}`"
+            )
+            lines.append(
+                f"  - plan (slowest call, params {q['params']}): " + "; ".join(f"`{p}`" for p in q["plan"])
+            )
         lines.append("")
     if big.get("build"):
         parts = ", ".join(f"{k} {_f(v, 0)} s" for k, v in big["build"].items())
@@ -386,8 +461,9 @@ def machine_note(argv: list[str]) -> list[str]:
         pass
     mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
     try:
-        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True,
-                                check=False).stdout.strip()
+        commit = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=False
+        ).stdout.strip()
     except OSError:
         commit = "?"
     return [
@@ -401,11 +477,15 @@ def machine_note(argv: list[str]) -> list[str]:
 
 def write_results(mode: str, body: list[str]) -> None:
     begin, end = f"<!-- BEGIN {mode} (generated by run.py) -->", f"<!-- END {mode} -->"
-    text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else (
-        "# Foundation benchmarks — results\n\n"
-        "Generated sections are rewritten by `bench/foundation/run.py`; the analysis at the end is written by hand.\n\n"
-        "<!-- BEGIN full (generated by run.py) -->\n<!-- END full -->\n\n"
-        "<!-- BEGIN small (generated by run.py) -->\n<!-- END small -->\n"
+    text = (
+        RESULTS.read_text(encoding="utf-8")
+        if RESULTS.exists()
+        else (
+            "# Foundation benchmarks — results\n\n"
+            "Generated sections are rewritten by `bench/foundation/run.py`; the analysis at the end is written by hand.\n\n"
+            "<!-- BEGIN full (generated by run.py) -->\n<!-- END full -->\n\n"
+            "<!-- BEGIN small (generated by run.py) -->\n<!-- END small -->\n"
+        )
     )
     block = "\n".join([begin, *body, end])
     if begin in text and end in text:
@@ -418,10 +498,14 @@ def write_results(mode: str, body: list[str]) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--small", action="store_true", help="smaller data: finishes in about 3 minutes")
     parser.add_argument("--only", choices=["import", "web"], help="run one part only")
-    parser.add_argument("--profile", action="store_true", help="cProfile the imports into bench/foundation/profile-*.txt")
+    parser.add_argument(
+        "--profile", action="store_true", help="cProfile the imports into bench/foundation/profile-*.txt"
+    )
     parser.add_argument("--rebuild", action="store_true", help="rebuild the cached 360 databases")
     parser.add_argument("--no-write", action="store_true", help="print only; leave RESULTS.md alone")
     parser.add_argument("--phase", help=argparse.SUPPRESS)

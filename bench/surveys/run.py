@@ -135,10 +135,16 @@ def log(message: str) -> None:
 
 def _env(var_dir: Path, db_path: Path) -> dict[str, str]:
     env = dict(os.environ)
-    env.update({
-        "DJANGO_SETTINGS_MODULE": "dangol.settings", "DANGOL_DEBUG": "false", "DANGOL_LOG_LEVEL": "ERROR",
-        "DANGOL_VAR_DIR": str(var_dir), "DATABASE_URL": f"sqlite:///{db_path}", "PYTHONHASHSEED": "0",
-    })
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "dangol.settings",
+            "DANGOL_DEBUG": "false",
+            "DANGOL_LOG_LEVEL": "ERROR",
+            "DANGOL_VAR_DIR": str(var_dir),
+            "DATABASE_URL": f"sqlite:///{db_path}",
+            "PYTHONHASHSEED": "0",
+        }
+    )
     return env
 
 
@@ -148,8 +154,16 @@ def _child(phase: str, cfg: dict[str, Any], *, var_dir: Path, db_path: Path) -> 
     out_path = var_dir / f"{phase}-result.json"
     cfg_path.write_text(json.dumps(cfg), encoding="utf-8")
     out_path.unlink(missing_ok=True)
-    cmd = [sys.executable, str(Path(__file__).resolve()), "--phase", phase, "--config", str(cfg_path),
-           "--out", str(out_path)]
+    cmd = [
+        sys.executable,
+        str(Path(__file__).resolve()),
+        "--phase",
+        phase,
+        "--config",
+        str(cfg_path),
+        "--out",
+        str(out_path),
+    ]
     proc = subprocess.run(cmd, cwd=ROOT, env=_env(var_dir, db_path), stdout=sys.stderr, check=False)
     if proc.returncode != 0 or not out_path.exists():
         raise SystemExit(f"bench/surveys: phase {phase} failed (exit {proc.returncode})")
@@ -197,8 +211,11 @@ def _demo_scores(rng: Any, n: int, staff_effect: Any, place_effect: Any) -> dict
 
 
 def _places(db: sqlite3.Connection, survey_id: int) -> list[tuple[Any, Any, Any]]:
-    return db.execute("SELECT DISTINCT touchpoint_id, staff_id, team_id FROM surveys_response WHERE survey_id = ?"
-                      " ORDER BY 1, 2, 3", (survey_id,)).fetchall()
+    return db.execute(
+        "SELECT DISTINCT touchpoint_id, staff_id, team_id FROM surveys_response WHERE survey_id = ?"
+        " ORDER BY 1, 2, 3",
+        (survey_id,),
+    ).fetchall()
 
 
 def phase_build(cfg: dict[str, Any]) -> dict[str, Any]:
@@ -225,16 +242,24 @@ def phase_build(cfg: dict[str, Any]) -> dict[str, Any]:
     t0 = time.perf_counter()
     path = cfg["path"]
     db = sqlite3.connect(path, isolation_level=None)
-    for pragma in ("journal_mode=OFF", "synchronous=OFF", "locking_mode=EXCLUSIVE", "cache_size=-1000000",
-                   "temp_store=MEMORY", "foreign_keys=OFF"):
+    for pragma in (
+        "journal_mode=OFF",
+        "synchronous=OFF",
+        "locking_mode=EXCLUSIVE",
+        "cache_size=-1000000",
+        "temp_store=MEMORY",
+        "foreign_keys=OFF",
+    ):
         db.execute(f"PRAGMA {pragma}")
     survey_id = db.execute("SELECT id FROM surveys_survey WHERE code = 'visit-csat'").fetchone()[0]
     questions = dict(db.execute("SELECT code, id FROM surveys_question WHERE survey_id = ?", (survey_id,)))
     places = _places(db, survey_id)
     customers = [r[0] for r in db.execute("SELECT id FROM customers_customer ORDER BY id")]
     demo_answers = db.execute("SELECT count(*) FROM surveys_answer").fetchone()[0]
-    indexes = db.execute("SELECT name, sql FROM sqlite_master WHERE type='index' AND sql IS NOT NULL AND tbl_name IN "
-                         "('surveys_answer', 'surveys_response')").fetchall()
+    indexes = db.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type='index' AND sql IS NOT NULL AND tbl_name IN "
+        "('surveys_answer', 'surveys_response')"
+    ).fetchall()
     for name, _ in indexes:
         db.execute(f'DROP INDEX "{name}"')
     rng = np.random.default_rng(cfg["seed"])
@@ -244,18 +269,34 @@ def phase_build(cfg: dict[str, Any]) -> dict[str, Any]:
     place = rng.integers(len(places), size=n)
     staff_effect_by = {s: rng.normal(0, 0.45) for s in {p[1] for p in places}}
     place_effect_by = {t: rng.normal(0, 0.3) for t in {p[0] for p in places}}
-    staff_effect = np.array([staff_effect_by[places[i][1]] if places[i][1] else 0.0 for i in range(len(places))])[place]
+    staff_effect = np.array(
+        [staff_effect_by[places[i][1]] if places[i][1] else 0.0 for i in range(len(places))]
+    )[place]
     place_effect = np.array([place_effect_by[places[i][0]] for i in range(len(places))])[place]
     scores = _demo_scores(rng, n, staff_effect, place_effect)
     who = rng.integers(len(customers), size=n)
     first_id = (db.execute("SELECT max(id) FROM surveys_response").fetchone()[0] or 0) + 1
-    order = ["overall", "recommend", "effort", "kindness", "knowledge", "responsive", "quality", "price", "place"]
+    order = [
+        "overall",
+        "recommend",
+        "effort",
+        "kindness",
+        "knowledge",
+        "responsive",
+        "quality",
+        "price",
+        "place",
+    ]
     q_ids = [questions[c] for c in order]
-    resp_sql = ("INSERT INTO surveys_response (id, survey_id, invitation_id, customer_id, touchpoint_id, staff_id,"
-                " team_id, interaction_id, answered_at, source, source_ref, wave, csat, nps, ces, comment,"
-                " followup_case_id) VALUES (?, ?, NULL, ?, ?, ?, ?, NULL, ?, 'web', NULL, '', ?, ?, ?, '', NULL)")
-    ans_sql = ("INSERT INTO surveys_answer (response_id, question_id, value, expectation, functional, dysfunctional,"
-               " selected, text) VALUES (?, ?, ?, ?, NULL, NULL, NULL, '')")
+    resp_sql = (
+        "INSERT INTO surveys_response (id, survey_id, invitation_id, customer_id, touchpoint_id, staff_id,"
+        " team_id, interaction_id, answered_at, source, source_ref, wave, csat, nps, ces, comment,"
+        " followup_case_id) VALUES (?, ?, NULL, ?, ?, ?, ?, NULL, ?, 'web', NULL, '', ?, ?, ?, '', NULL)"
+    )
+    ans_sql = (
+        "INSERT INTO surveys_answer (response_id, question_id, value, expectation, functional, dysfunctional,"
+        " selected, text) VALUES (?, ?, ?, ?, NULL, NULL, NULL, '')"
+    )
     db.execute("BEGIN")
     chunk = 50_000
     cols = [scores[c] for c in order]
@@ -269,10 +310,24 @@ def phase_build(cfg: dict[str, Any]) -> dict[str, Any]:
             when = str(end - dt.timedelta(seconds=float(offsets[i])))
             if len(when) == 19:
                 when += ".000000"
-            responses.append((rid, survey_id, customers[who[i]], tp, staff, team, when,
-                              int(scores["overall"][i]), int(scores["recommend"][i]), int(scores["effort"][i])))
+            responses.append(
+                (
+                    rid,
+                    survey_id,
+                    customers[who[i]],
+                    tp,
+                    staff,
+                    team,
+                    when,
+                    int(scores["overall"][i]),
+                    int(scores["recommend"][i]),
+                    int(scores["effort"][i]),
+                )
+            )
             answers.extend((rid, q_ids[k], int(cols[k][i]), None) for k in range(len(order)))
-            answers.append((rid, questions["wait"], int(scores["wait"][i]), int(scores["wait__expectation"][i])))
+            answers.append(
+                (rid, questions["wait"], int(scores["wait"][i]), int(scores["wait__expectation"][i]))
+            )
         db.executemany(resp_sql, responses)
         db.executemany(ans_sql, answers)
         if (a // chunk) % 10 == 0:
@@ -317,8 +372,11 @@ def phase_invite(cfg: dict[str, Any]) -> dict[str, Any]:
     with connection.cursor() as cur:
         cur.execute("SELECT id FROM customers_customer ORDER BY id")
         customers = [r[0] for r in cur.fetchall()]
-        cur.execute("SELECT DISTINCT touchpoint_id, staff_id, team_id FROM surveys_response WHERE survey_id = %s"
-                    " ORDER BY 1, 2, 3", [survey.pk])
+        cur.execute(
+            "SELECT DISTINCT touchpoint_id, staff_id, team_id FROM surveys_response WHERE survey_id = %s"
+            " ORDER BY 1, 2, 3",
+            [survey.pk],
+        )
         places = cur.fetchall()
     rng = np.random.default_rng(cfg["seed"])
     now = timezone.now()
@@ -326,10 +384,36 @@ def phase_invite(cfg: dict[str, Any]) -> dict[str, Any]:
     place = rng.integers(len(places), size=n)
     who = rng.integers(len(customers), size=n)
     with transaction.atomic():
-        insert_rows(Invitation, ["survey_id", "nonce", "channel", "customer_id", "touchpoint_id", "staff_id", "team_id",
-                                 "created_at", "expires_at", "sent_at", "reminders"],
-                    ((survey.pk, nonce, "sms", customers[who[i]], *places[place[i]], db_datetime(now),
-                      db_datetime(now + dt.timedelta(days=14)), db_datetime(now), 0) for i, nonce in enumerate(nonces)))
+        insert_rows(
+            Invitation,
+            [
+                "survey_id",
+                "nonce",
+                "channel",
+                "customer_id",
+                "touchpoint_id",
+                "staff_id",
+                "team_id",
+                "created_at",
+                "expires_at",
+                "sent_at",
+                "reminders",
+            ],
+            (
+                (
+                    survey.pk,
+                    nonce,
+                    "sms",
+                    customers[who[i]],
+                    *places[place[i]],
+                    db_datetime(now),
+                    db_datetime(now + dt.timedelta(days=14)),
+                    db_datetime(now),
+                    0,
+                )
+                for i, nonce in enumerate(nonces)
+            ),
+        )
     ids = dict(Invitation.objects.filter(nonce__in=nonces).values_list("nonce", "pk"))
     tokens = []
     for nonce in nonces:
@@ -338,7 +422,14 @@ def phase_invite(cfg: dict[str, Any]) -> dict[str, Any]:
     # answers shaped like the demo: about 1 in 5 is a detractor and opens a follow-up case in the request
     scores = _demo_scores(rng, n, rng.normal(0, 0.45, n), rng.normal(0, 0.3, n))
     codes = [q.code for q in Question.objects.filter(survey=survey, kind__in=Question.RANGES)]
-    comments = ["직원분이 친절했어요.", "계산 줄이 너무 길었습니다.", "", "", "배송이 늦었어요. 연락도 없었습니다.", ""]
+    comments = [
+        "직원분이 친절했어요.",
+        "계산 줄이 너무 길었습니다.",
+        "",
+        "",
+        "배송이 늦었어요. 연락도 없었습니다.",
+        "",
+    ]
     forms = []
     for i in range(n):
         form = {c: str(int(scores[c][i])) for c in [*codes, "wait__expectation"]}
@@ -351,8 +442,12 @@ def phase_invite(cfg: dict[str, Any]) -> dict[str, Any]:
 
     manager = Client()
     manager.force_login(User.objects.get(username="manager"))  # a database session the server accepts
-    return {"invitations": n, "detractor_share": detractors / n, "first_id": min(ids.values()),
-            "session": manager.cookies["sessionid"].value}
+    return {
+        "invitations": n,
+        "detractor_share": detractors / n,
+        "first_id": min(ids.values()),
+        "session": manager.cookies["sessionid"].value,
+    }
 
 
 # --------------------------------------------------------------------------------------------
@@ -372,7 +467,7 @@ def phase_answerpath(cfg: dict[str, Any]) -> dict[str, Any]:
     from dangol.web.text import read_text
 
     data = json.loads(Path(cfg["tokens"]).read_text(encoding="utf-8"))
-    items = list(zip(data["tokens"], data["forms"], strict=True))[-cfg["n"]:]
+    items = list(zip(data["tokens"], data["forms"], strict=True))[-cfg["n"] :]
     client = Client()
     rows: list[tuple[float, float, bool, int, int]] = []
 
@@ -387,8 +482,15 @@ def phase_answerpath(cfg: dict[str, Any]) -> dict[str, Any]:
             r2 = client.post(url, form)
             t_post = time.perf_counter() - t
         if r.status_code == 200 and r2.status_code == 200:
-            rows.append((t_get, t_post, int(form["recommend"]) <= 6 or int(form["overall"]) <= 2, len(q_get),
-                         len(q_post)))
+            rows.append(
+                (
+                    t_get,
+                    t_post,
+                    int(form["recommend"]) <= 6 or int(form["overall"]) <= 2,
+                    len(q_get),
+                    len(q_post),
+                )
+            )
 
     warm = 20
     for token, form in items[:warm]:
@@ -413,13 +515,18 @@ def phase_answerpath(cfg: dict[str, Any]) -> dict[str, Any]:
     invitation = services.invitation_from_token(token)
     data_lists = {k: [v] for k, v in form.items()}
     parts = {
-        "services.invitation_from_token (1 query; called 1x on GET, 2x on POST)":
-            each(lambda: services.invitation_from_token(token), 200),
+        "services.invitation_from_token (1 query; called 1x on GET, 2x on POST)": each(
+            lambda: services.invitation_from_token(token), 200
+        ),
         "  of which signing.loads": each(lambda: signing.loads(token, salt=services.TOKEN_SALT), 2000),
         "services.clean_answers": each(lambda: services.clean_answers(invitation.survey, data_lists), 200),
         "views.form_rows (GET)": each(lambda: views.form_rows(invitation.survey), 200),
         "web.text.read_text (detractors: case text analysis, in the write transaction)": each(
-            lambda: read_text("설문 불만족 응답 후속 조치: 단골마켓 고객 만족도 조사 (NPS 3, 만족도 2/5)\n계산 줄이 너무 길었습니다."), 50),
+            lambda: read_text(
+                "설문 불만족 응답 후속 조치: 단골마켓 고객 만족도 조사 (NPS 3, 만족도 2/5)\n계산 줄이 너무 길었습니다."
+            ),
+            50,
+        ),
     }
 
     def median(values: list[float]) -> float:
@@ -428,13 +535,17 @@ def phase_answerpath(cfg: dict[str, Any]) -> dict[str, Any]:
     plain = [r for r in rows if not r[2]]
     detr = [r for r in rows if r[2]]
     return {
-        "n": len(rows), "cpu_per_answer_ms": cpu * 1000, "healthz_ms": healthz * 1000,
-        "get_ms": median([r[0] for r in rows]), "get_queries": statistics.median([r[3] for r in rows]),
+        "n": len(rows),
+        "cpu_per_answer_ms": cpu * 1000,
+        "healthz_ms": healthz * 1000,
+        "get_ms": median([r[0] for r in rows]),
+        "get_queries": statistics.median([r[3] for r in rows]),
         "post_plain_ms": median([r[1] for r in plain]),
         "post_plain_queries": statistics.median([r[4] for r in plain]) if plain else 0,
         "post_detractor_ms": median([r[1] for r in detr]),
         "post_detractor_queries": statistics.median([r[4] for r in detr]) if detr else 0,
-        "detractors": len(detr), "parts": parts,
+        "detractors": len(detr),
+        "parts": parts,
     }
 
 
@@ -445,8 +556,13 @@ def phase_answerpath(cfg: dict[str, Any]) -> dict[str, Any]:
 def _ms(samples: list[float]) -> dict[str, float]:
     s = sorted(samples)
     p95 = s[min(len(s) - 1, max(0, round(0.95 * len(s)) - 1))]
-    return {"median": statistics.median(s) * 1000, "p95": p95 * 1000, "min": s[0] * 1000, "max": s[-1] * 1000,
-            "n": len(s)}
+    return {
+        "median": statistics.median(s) * 1000,
+        "p95": p95 * 1000,
+        "min": s[0] * 1000,
+        "max": s[-1] * 1000,
+        "n": len(s),
+    }
 
 
 def phase_analysis(cfg: dict[str, Any]) -> dict[str, Any]:
@@ -484,8 +600,10 @@ def phase_analysis(cfg: dict[str, Any]) -> dict[str, Any]:
             cold.append(get(url))
         warm = [get(url) for _ in range(cfg["warm"])]
         out["pages"][name] = {"url": url, "cold": _ms(cold), "warm": _ms(warm)}
-        log(f"  {name}: cold median {out['pages'][name]['cold']['median']:.0f} ms, "
-            f"warm median {out['pages'][name]['warm']['median']:.1f} ms")
+        log(
+            f"  {name}: cold median {out['pages'][name]['cold']['median']:.0f} ms, "
+            f"warm median {out['pages'][name]['warm']['median']:.1f} ms"
+        )
 
     # where the cold time goes: each analysis function alone, and each SQL statement of one cold page
     survey = Survey.objects.get(code="visit-csat")
@@ -528,8 +646,12 @@ def phase_analysis(cfg: dict[str, Any]) -> dict[str, Any]:
                 s["plan"] = [f"(no plan: {exc})"]
             s["params"] = [str(p)[:40] for p in (s["params"] or [])][:8]
             s["sql"] = s["sql"][:600]
-    out["profile"] = {"page_ms": page_ms, "statements": len(statements),
-                      "sql_ms": sum(s["ms"] for s in statements), "top": top}
+    out["profile"] = {
+        "page_ms": page_ms,
+        "statements": len(statements),
+        "sql_ms": sum(s["ms"] for s in statements),
+        "top": top,
+    }
     return out
 
 
@@ -591,16 +713,28 @@ class Driver:
         for th in threads:
             th.join()
         wall = time.perf_counter() - t0
-        return {"per_s": counts["ok"] / wall, "ok": counts["ok"], "errors": counts["errors"], "seconds": wall,
-                "latency": _ms(lat) if lat else None}
+        return {
+            "per_s": counts["ok"] / wall,
+            "ok": counts["ok"],
+            "errors": counts["errors"],
+            "seconds": wall,
+            "latency": _ms(lat) if lat else None,
+        }
 
     def run_answers(self, items: Any, seconds: float, warmup: float, concurrency: int) -> dict[str, Any]:
         start = time.perf_counter()
         measure_from = start + warmup
         stop_at = measure_from + seconds
         first: list[float] = []
-        stats = {"done": 0, "done_measured": 0, "errors": 0, "codes": {}, "get": [], "post": [],
-                 "last_error": ""}
+        stats = {
+            "done": 0,
+            "done_measured": 0,
+            "errors": 0,
+            "codes": {},
+            "get": [],
+            "post": [],
+            "last_error": "",
+        }
 
         def next_item() -> tuple[str, dict[str, str]] | None:
             with self.lock:
@@ -629,9 +763,17 @@ class Driver:
                         raise RuntimeError(f"GET {r.status}")
                     body = urlencode({"csrfmiddlewaretoken": match.group(1), **form})
                     t = time.perf_counter()
-                    conn.request("POST", url, body=body, headers={
-                        "Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie,
-                        "Accept-Language": "ko", "Referer": f"http://127.0.0.1:{self.port}{url}"})
+                    conn.request(
+                        "POST",
+                        url,
+                        body=body,
+                        headers={
+                            "Content-Type": "application/x-www-form-urlencoded",
+                            "Cookie": cookie,
+                            "Accept-Language": "ko",
+                            "Referer": f"http://127.0.0.1:{self.port}{url}",
+                        },
+                    )
                     r = conn.getresponse()
                     r.read()
                     t_post = time.perf_counter() - t
@@ -666,9 +808,14 @@ class Driver:
         measured = min(end, stop_at) - measure_from
         return {
             "answers_per_s": stats["done_measured"] / measured if measured > 0 else 0.0,
-            "answers_total": stats["done"], "answers_measured": stats["done_measured"], "seconds": measured,
-            "errors": stats["errors"], "codes": stats["codes"], "last_error": stats["last_error"],
-            "get": _ms(stats["get"]) if stats["get"] else None, "post": _ms(stats["post"]) if stats["post"] else None,
+            "answers_total": stats["done"],
+            "answers_measured": stats["done_measured"],
+            "seconds": measured,
+            "errors": stats["errors"],
+            "codes": stats["codes"],
+            "last_error": stats["last_error"],
+            "get": _ms(stats["get"]) if stats["get"] else None,
+            "post": _ms(stats["post"]) if stats["post"] else None,
             "client_cpu_share": (time.process_time() - cpu0) / max(end - start, 1e-9),
             "first_seconds": first[0] - start if first else None,
         }
@@ -680,27 +827,40 @@ def load_test(size: dict[str, Any], big_db: Path, var_dir: Path) -> dict[str, An
         Path(f"{db}{suffix}").unlink(missing_ok=True)
     shutil.copyfile(big_db, db)
     tokens_path = var_dir / "tokens.json"
-    prep = _child("invite", {"invitations": size["invitations"], "seed": 11, "tokens": str(tokens_path)},
-                  var_dir=var_dir, db_path=db)
+    prep = _child(
+        "invite",
+        {"invitations": size["invitations"], "seed": 11, "tokens": str(tokens_path)},
+        var_dir=var_dir,
+        db_path=db,
+    )
     data = json.loads(tokens_path.read_text(encoding="utf-8"))
     items = iter(list(zip(data["tokens"], data["forms"], strict=True)))
     before = _count(db)
     port = _free_port()
     server_log = (var_dir / "server.log").open("w")
-    server = subprocess.Popen([str(ROOT / ".venv" / "bin" / "dangol"), "serve", "--bind", f"127.0.0.1:{port}",
-                               "--no-migrate"], cwd=ROOT, env=_env(var_dir, db), stdout=server_log,
-                              stderr=subprocess.STDOUT, start_new_session=True)
+    server = subprocess.Popen(
+        [str(ROOT / ".venv" / "bin" / "dangol"), "serve", "--bind", f"127.0.0.1:{port}", "--no-migrate"],
+        cwd=ROOT,
+        env=_env(var_dir, db),
+        stdout=server_log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     try:
         _wait_up(port, server)
         driver = Driver(port)
         log(f"server up on {port}; peer: /healthz for 10 s x {CONCURRENCY}")
         driver.run_healthz(2.0, CONCURRENCY)
         healthz = driver.run_healthz(10.0, CONCURRENCY)
-        log(f"  /healthz {healthz['per_s']:.0f} req/s; answers: {WARMUP_SECONDS:.0f} s warm-up (fresh workers), then "
-            f"{size['load_seconds']:.0f} s x {CONCURRENCY}")
+        log(
+            f"  /healthz {healthz['per_s']:.0f} req/s; answers: {WARMUP_SECONDS:.0f} s warm-up (fresh workers), then "
+            f"{size['load_seconds']:.0f} s x {CONCURRENCY}"
+        )
         warmup = driver.run_answers(items, WARMUP_SECONDS, 0.0, CONCURRENCY)
-        log(f"  warm-up: {warmup['answers_total']} answers, first after {warmup['first_seconds']} s, "
-            f"{warmup['answers_per_s']:.0f}/s")
+        log(
+            f"  warm-up: {warmup['answers_total']} answers, first after {warmup['first_seconds']} s, "
+            f"{warmup['answers_per_s']:.0f}/s"
+        )
         pids = _descendants(server.pid)
         cpu0, self0, t0 = _cpu_seconds(pids), time.process_time(), time.perf_counter()
         answers = driver.run_answers(items, size["load_seconds"], 0.0, CONCURRENCY)
@@ -735,9 +895,17 @@ def load_test(size: dict[str, Any], big_db: Path, var_dir: Path) -> dict[str, An
     stored = {k: after[k] - before[k] for k in after}
     log("answer path, one request at a time, in-process")
     path = _child("answerpath", {"tokens": str(tokens_path), "n": 300}, var_dir=var_dir, db_path=db)
-    return {"prep": prep, "healthz": healthz, "warmup": warmup, "answers": answers, "stored": stored, "cpu": cpu, "sweep": sweep,
-            "over_http": over_http,
-            "path": path}
+    return {
+        "prep": prep,
+        "healthz": healthz,
+        "warmup": warmup,
+        "answers": answers,
+        "stored": stored,
+        "cpu": cpu,
+        "sweep": sweep,
+        "over_http": over_http,
+        "path": path,
+    }
 
 
 def _descendants(root: int) -> dict[int, str]:
@@ -752,7 +920,7 @@ def _descendants(root: int) -> dict[int, str]:
             cmd = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode("utf-8", "replace")
         except OSError:
             continue
-        fields = stat[stat.rindex(")") + 2:].split()
+        fields = stat[stat.rindex(")") + 2 :].split()
         parents[int(entry.name)] = int(fields[1])
         names[int(entry.name)] = cmd
     out: dict[int, str] = {}
@@ -775,10 +943,15 @@ def _cpu_seconds(pids: dict[int, str]) -> dict[str, float]:
             stat = Path(f"/proc/{pid}/stat").read_text()
         except OSError:
             continue
-        fields = stat[stat.rindex(")") + 2:].split()
+        fields = stat[stat.rindex(")") + 2 :].split()
         seconds = (int(fields[11]) + int(fields[12])) / tick
-        group = ("job worker" if " worker" in cmd and "gunicorn" not in cmd else
-                 "gunicorn workers" if "gunicorn" in cmd else "other server processes")
+        group = (
+            "job worker"
+            if " worker" in cmd and "gunicorn" not in cmd
+            else "gunicorn workers"
+            if "gunicorn" in cmd
+            else "other server processes"
+        )
         out[group] += seconds
     return out
 
@@ -789,10 +962,12 @@ def _count(db: Path) -> dict[str, int]:
         return {
             "responses": con.execute("SELECT count(*) FROM surveys_response").fetchone()[0],
             "answers": con.execute("SELECT count(*) FROM surveys_answer").fetchone()[0],
-            "spent invitations": con.execute("SELECT count(*) FROM surveys_invitation WHERE used_at IS NOT NULL")
-            .fetchone()[0],
-            "follow-up cases": con.execute("SELECT count(*) FROM voc_case WHERE source_ref LIKE 'survey-response:%'")
-            .fetchone()[0],
+            "spent invitations": con.execute(
+                "SELECT count(*) FROM surveys_invitation WHERE used_at IS NOT NULL"
+            ).fetchone()[0],
+            "follow-up cases": con.execute(
+                "SELECT count(*) FROM voc_case WHERE source_ref LIKE 'survey-response:%'"
+            ).fetchone()[0],
         }
     finally:
         con.close()
@@ -822,17 +997,24 @@ def _machine() -> list[str]:
 
     mem = ""
     try:
-        kb = int(next(line for line in Path("/proc/meminfo").read_text().splitlines()
-                      if line.startswith("MemTotal")).split()[1])
+        kb = int(
+            next(
+                line for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal")
+            ).split()[1]
+        )
         mem = f"{kb / 1024 / 1024:.1f} GiB"
     except (OSError, StopIteration, ValueError):
         pass
     cpu = ""
     with contextlib.suppress(OSError, StopIteration):
-        cpu = next(line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                   if line.startswith("model name"))
+        cpu = next(
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        )
     try:
         import gunicorn
+
         gunicorn_version = gunicorn.__version__
     except ImportError:
         gunicorn_version = "?"
@@ -844,21 +1026,31 @@ def _machine() -> list[str]:
     ]
 
 
-def report(mode: str, size: dict[str, Any], build: dict[str, Any], load: dict[str, Any],
-           ana: dict[str, Any]) -> str:
-    lines = [f"# Surveys benchmark ({mode}: {build['counts']['answers']:,} answers in the database)", "",
-             f"Run {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} with `bench/surveys/run.py"
-             f"{' --small' if mode == 'small' else ''}`.", "", *_machine(), ""]
+def report(
+    mode: str, size: dict[str, Any], build: dict[str, Any], load: dict[str, Any], ana: dict[str, Any]
+) -> str:
+    lines = [
+        f"# Surveys benchmark ({mode}: {build['counts']['answers']:,} answers in the database)",
+        "",
+        f"Run {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} with `bench/surveys/run.py"
+        f"{' --small' if mode == 'small' else ''}`.",
+        "",
+        *_machine(),
+        "",
+    ]
     a, h, st, w, pth = load["answers"], load["healthz"], load["stored"], load["warmup"], load["path"]
     per_s = a["answers_per_s"]
     lines += [
-        "## 1. Public answer page under load (gunicorn 2 workers x 4 threads + job worker, loopback)", "",
+        "## 1. Public answer page under load (gunicorn 2 workers x 4 threads + job worker, loopback)",
+        "",
         f"`dangol serve` as in production, on a copy of the database above. {CONCURRENCY} client threads in a second "
         "process (this script; http.client, keep-alive, a fresh cookie jar per respondent), one GET of the form + one "
         f"POST per answer. {WARMUP_SECONDS:.0f} s warm-up on the freshly started workers, then {a['seconds']:.1f} s "
         f"measured. About {100 * load['prep']['detractor_share']:.0f}% of the answers are detractors (NPS ≤ 6 or "
-        "CSAT ≤ 2, demo-like scores): those open a follow-up VOC case inside the request.", "",
-        "| measure | value | ratio to peer |", "|---|---:|---:|",
+        "CSAT ≤ 2, demo-like scores): those open a follow-up VOC case inside the request.",
+        "",
+        "| measure | value | ratio to peer |",
+        "|---|---:|---:|",
         f"| peer: GET /healthz (same server, same concurrency, same run) | {h['per_s']:.0f} req/s "
         f"(median {h['latency']['median']:.1f} ms, p95 {h['latency']['p95']:.1f} ms) | 1.00 |",
         f"| answers completed (GET form + POST → thank-you page) | **{per_s:.1f} answers/s** | "
@@ -866,10 +1058,12 @@ def report(mode: str, size: dict[str, Any], build: dict[str, Any], load: dict[st
         f"| HTTP requests on the answer path | {2 * per_s:.0f} req/s | {2 * per_s / h['per_s']:.3f} |",
     ]
     if a["get"]:
-        lines += [f"| GET answer page latency median / p95 | {a['get']['median']:.0f} / {a['get']['p95']:.0f} ms | "
-                  f"{a['get']['median'] / h['latency']['median']:.1f}x (median) |",
-                  f"| POST answer latency median / p95 / max | {a['post']['median']:.0f} / {a['post']['p95']:.0f} / "
-                  f"{a['post']['max']:.0f} ms | {a['post']['median'] / h['latency']['median']:.1f}x (median) |"]
+        lines += [
+            f"| GET answer page latency median / p95 | {a['get']['median']:.0f} / {a['get']['p95']:.0f} ms | "
+            f"{a['get']['median'] / h['latency']['median']:.1f}x (median) |",
+            f"| POST answer latency median / p95 / max | {a['post']['median']:.0f} / {a['post']['p95']:.0f} / "
+            f"{a['post']['max']:.0f} ms | {a['post']['median'] / h['latency']['median']:.1f}x (median) |",
+        ]
     first = f"{w['first_seconds']:.1f} s" if w["first_seconds"] is not None else "none"
     lines += [
         f"| warm-up on fresh workers: answers/s, first thank-you page after | {w['answers_per_s']:.1f} answers/s, "
@@ -877,7 +1071,8 @@ def report(mode: str, size: dict[str, Any], build: dict[str, Any], load: dict[st
         f"| goal ≥ {GOAL_ANSWERS:.0f} answers/s | **{'met' if per_s >= GOAL_ANSWERS else 'NOT met'}** | "
         f"{per_s / GOAL_ANSWERS:.2f} of goal |",
         f"| stack ceiling if the answer cost nothing: /healthz req/s ÷ 2 requests | {h['per_s'] / 2:.0f} answers/s | "
-        f"{h['per_s'] / 2 / GOAL_ANSWERS:.2f} of goal |", "",
+        f"{h['per_s'] / 2 / GOAL_ANSWERS:.2f} of goal |",
+        "",
         f"Checked in the database afterwards (warm-up + measured + other concurrencies): {st['responses']:,} new responses, "
         f"{st['answers']:,} new answers, {st['spent invitations']:,} spent invitations, {st['follow-up cases']:,} "
         f"follow-up cases; the client counted "
@@ -885,63 +1080,99 @@ def report(mode: str, size: dict[str, Any], build: dict[str, Any], load: dict[st
         "thank-you pages in all windows "
         f"(HTTP codes measured: {a['codes']}); errors: warm-up {w['errors']} "
         f"{('(' + w['last_error'] + ')') if w['errors'] else ''}, measured {a['errors']} "
-        f"{('(' + a['last_error'] + ')') if a['errors'] else ''}.", "",
-        "CPU use during the measured window (cores; the machine has "
-        f"{os.cpu_count()}):", "", "| process | cores busy |", "|---|---:|",
+        f"{('(' + a['last_error'] + ')') if a['errors'] else ''}.",
+        "",
+        f"CPU use during the measured window (cores; the machine has {os.cpu_count()}):",
+        "",
+        "| process | cores busy |",
+        "|---|---:|",
         *[f"| {k} | {v:.2f} |" for k, v in load["cpu"].items()],
-        f"| **total** | {sum(load['cpu'].values()):.2f} |", "",
+        f"| **total** | {sum(load['cpu'].values()):.2f} |",
+        "",
         "Same server, other client concurrencies (measured after the main window, "
-        f"{SWEEP_SECONDS:.0f} s each):", "", "| client threads | answers/s | POST median / p95 ms | errors |",
+        f"{SWEEP_SECONDS:.0f} s each):",
+        "",
+        "| client threads | answers/s | POST median / p95 ms | errors |",
         "|---:|---:|---:|---:|",
-        *[f"| {k} | {v['answers_per_s']:.1f} | "
-          f"{v['post']['median'] if v['post'] else float('nan'):.0f} / {v['post']['p95'] if v['post'] else float('nan'):.0f} | "
-          f"{v['errors']} |" for k, v in sorted(load["sweep"].items(), key=lambda kv: int(kv[0]))],
+        *[
+            f"| {k} | {v['answers_per_s']:.1f} | "
+            f"{v['post']['median'] if v['post'] else float('nan'):.0f} / {v['post']['p95'] if v['post'] else float('nan'):.0f} | "
+            f"{v['errors']} |"
+            for k, v in sorted(load["sweep"].items(), key=lambda kv: int(kv[0]))
+        ],
         f"| {CONCURRENCY} (main window) | {per_s:.1f} | "
         f"{a['post']['median'] if a['post'] else float('nan'):.0f} / {a['post']['p95'] if a['post'] else float('nan'):.0f} | "
-        f"{a['errors']} |", "",
-        "### Where the answer time goes (in-process, one request at a time, same database, after the load test)", "",
+        f"{a['errors']} |",
+        "",
+        "### Where the answer time goes (in-process, one request at a time, same database, after the load test)",
+        "",
         f"{pth['n']} answers through django.test.Client: CPU {pth['cpu_per_answer_ms']:.1f} ms per answer "
         f"→ a CPU-bound ceiling of about {2000 / pth['cpu_per_answer_ms']:.0f} answers/s on 2 cores before any "
-        "HTTP, gunicorn or lock cost.", "",
-        "| step | median ms | SQL statements | ÷ /healthz in-process |", "|---|---:|---:|---:|",
+        "HTTP, gunicorn or lock cost.",
+        "",
+        "| step | median ms | SQL statements | ÷ /healthz in-process |",
+        "|---|---:|---:|---:|",
         f"| peer: GET /healthz | {pth['healthz_ms']:.2f} | 0 | 1 |",
         f"| GET answer page | {pth['get_ms']:.1f} | {pth['get_queries']:.0f} | {pth['get_ms'] / pth['healthz_ms']:.0f}x |",
         f"| POST, no follow-up | {pth['post_plain_ms']:.1f} | {pth['post_plain_queries']:.0f} | "
         f"{pth['post_plain_ms'] / pth['healthz_ms']:.0f}x |",
         f"| POST, detractor (opens a VOC case) n={pth['detractors']} | {pth['post_detractor_ms']:.1f} | "
         f"{pth['post_detractor_queries']:.0f} | {pth['post_detractor_ms'] / pth['healthz_ms']:.0f}x |",
-        *[f"| {k} | {v:.2f} | | |" for k, v in pth["parts"].items()], "",
+        *[f"| {k} | {v:.2f} | | |" for k, v in pth["parts"].items()],
+        "",
     ]
-    lines += ["## 2. Analysis pages (server time, django.test.Client in-process, DEBUG off, as a manager)", "",
-              "Cold: the shared file cache is cleared before each sample (what the first user in 5 minutes sees). "
-              "Warm: the cached aggregates (every other view in those 5 minutes).", "",
-              "| page | cold median | cold p95 | warm median | warm p95 | cold ÷ /healthz | warm ÷ /healthz |",
-              "|---|---:|---:|---:|---:|---:|---:|"]
+    lines += [
+        "## 2. Analysis pages (server time, django.test.Client in-process, DEBUG off, as a manager)",
+        "",
+        "Cold: the shared file cache is cleared before each sample (what the first user in 5 minutes sees). "
+        "Warm: the cached aggregates (every other view in those 5 minutes).",
+        "",
+        "| page | cold median | cold p95 | warm median | warm p95 | cold ÷ /healthz | warm ÷ /healthz |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
     hz = ana["healthz"]["median"]
-    lines.append(f"| peer: /healthz (n={ana['healthz']['n']}) | {hz:.2f} ms | {ana['healthz']['p95']:.2f} ms | | | 1 | 1 |")
+    lines.append(
+        f"| peer: /healthz (n={ana['healthz']['n']}) | {hz:.2f} ms | {ana['healthz']['p95']:.2f} ms | | | 1 | 1 |"
+    )
     for p in ana["pages"].values():
         c, w = p["cold"], p["warm"]
-        lines.append(f"| {p['url']} (cold n={c['n']}, warm n={w['n']}) | {c['median']:.0f} ms | {c['p95']:.0f} ms | "
-                     f"{w['median']:.1f} ms | {w['p95']:.1f} ms | {c['median'] / hz:.0f}x | {w['median'] / hz:.0f}x |")
+        lines.append(
+            f"| {p['url']} (cold n={c['n']}, warm n={w['n']}) | {c['median']:.0f} ms | {c['p95']:.0f} ms | "
+            f"{w['median']:.1f} ms | {w['p95']:.1f} ms | {c['median'] / hz:.0f}x | {w['median'] / hz:.0f}x |"
+        )
     main = ana["pages"]["analysis"]
-    lines += ["", f"Goal analysis p95 < {GOAL_P95_MS:.0f} ms: cold {main['cold']['p95']:.0f} ms → "
-              f"{'met' if main['cold']['p95'] < GOAL_P95_MS else 'NOT met'}; warm {main['warm']['p95']:.1f} ms → "
-              f"{'met' if main['warm']['p95'] < GOAL_P95_MS else 'NOT met'}.", "",
-              f"Through the real server (gunicorn, after the load test, a manager's session): first request "
-              f"{load['over_http'][0]['ms'] / 1000:.1f} s (HTTP {load['over_http'][0]['status']}), second "
-              f"{load['over_http'][1]['ms']:.0f} ms (HTTP {load['over_http'][1]['status']}).", "",
-              "### Where the cold time goes", "", "| analysis function (alone, cache cleared) | ms |", "|---|---:|"]
+    lines += [
+        "",
+        f"Goal analysis p95 < {GOAL_P95_MS:.0f} ms: cold {main['cold']['p95']:.0f} ms → "
+        f"{'met' if main['cold']['p95'] < GOAL_P95_MS else 'NOT met'}; warm {main['warm']['p95']:.1f} ms → "
+        f"{'met' if main['warm']['p95'] < GOAL_P95_MS else 'NOT met'}.",
+        "",
+        f"Through the real server (gunicorn, after the load test, a manager's session): first request "
+        f"{load['over_http'][0]['ms'] / 1000:.1f} s (HTTP {load['over_http'][0]['status']}), second "
+        f"{load['over_http'][1]['ms']:.0f} ms (HTTP {load['over_http'][1]['status']}).",
+        "",
+        "### Where the cold time goes",
+        "",
+        "| analysis function (alone, cache cleared) | ms |",
+        "|---|---:|",
+    ]
     for name, ms in sorted(ana["parts"].items(), key=lambda kv: -kv[1]):
         lines.append(f"| `{name}` | {ms:.0f} |")
     prof = ana["profile"]
-    lines += ["", f"One cold /surveys/analysis/: {prof['page_ms']:.0f} ms, {prof['statements']} SQL statements taking "
-              f"{prof['sql_ms']:.0f} ms in total (time inside execute(); a statement read through `.iterator()`, as in "
-              "`drivers()`, does most of its work while rows are fetched, so its figure here is too low). "
-              "Slowest statements:", ""]
+    lines += [
+        "",
+        f"One cold /surveys/analysis/: {prof['page_ms']:.0f} ms, {prof['statements']} SQL statements taking "
+        f"{prof['sql_ms']:.0f} ms in total (time inside execute(); a statement read through `.iterator()`, as in "
+        "`drivers()`, does most of its work while rows are fetched, so its figure here is too low). "
+        "Slowest statements:",
+        "",
+    ]
     for s in prof["top"]:
         sql = " ".join(s["sql"].split())
-        lines += [f"- **{s['ms']:.0f} ms**: `{sql[:400]}{'…' if len(sql) > 400 else ''}`",
-                  f"  - plan: {'; '.join(s.get('plan', []))}"]
+        lines += [
+            f"- **{s['ms']:.0f} ms**: `{sql[:400]}{'…' if len(sql) > 400 else ''}`",
+            f"  - plan: {'; '.join(s.get('plan', []))}",
+        ]
     lines += ["", "## Database build", "", "| step | s |", "|---|---:|"]
     lines += [f"| {k} | {v:.1f} |" for k, v in build["timings"].items()]
     lines += ["", f"Counts: {build['counts']}. Built once and cached under var/bench/surveys/.", ""]
@@ -951,7 +1182,9 @@ def report(mode: str, size: dict[str, Any], build: dict[str, Any], load: dict[st
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--small", action="store_true", help="200k answers, 10 s load")
     parser.add_argument("--phase")
     parser.add_argument("--config")
@@ -962,8 +1195,12 @@ def main() -> None:
     if args.phase:
         sys.path.insert(0, str(ROOT))
         cfg = json.loads(Path(args.config).read_text(encoding="utf-8"))
-        phase = {"build": phase_build, "invite": phase_invite, "analysis": phase_analysis,
-                 "answerpath": phase_answerpath}[args.phase]
+        phase = {
+            "build": phase_build,
+            "invite": phase_invite,
+            "analysis": phase_analysis,
+            "answerpath": phase_answerpath,
+        }[args.phase]
         result = phase(cfg)
         Path(args.out).write_text(json.dumps(result, default=str), encoding="utf-8")
         return
@@ -983,8 +1220,9 @@ def main() -> None:
     if not meta.exists():
         shutil.rmtree(db_dir, ignore_errors=True)
         log(f"building {db} ({size['answers']:,} answers)")
-        build = _child("build", {"path": str(db), "answers": size["answers"], "seed": 2026}, var_dir=db_dir,
-                       db_path=db)
+        build = _child(
+            "build", {"path": str(db), "answers": size["answers"], "seed": 2026}, var_dir=db_dir, db_path=db
+        )
         meta.write_text(json.dumps(build), encoding="utf-8")
     else:
         log(f"reusing {db}")
@@ -995,13 +1233,16 @@ def main() -> None:
     log("analysis pages")
     ana_db = run_dir / "analysis.sqlite3"
     shutil.copyfile(db, ana_db)  # the app opens it in WAL mode; keep the cached file pristine
-    ana = _child("analysis", {"cold": size["cold"], "warm": size["warm"]}, var_dir=run_dir / "analysis",
-                 db_path=ana_db)
+    ana = _child(
+        "analysis", {"cold": size["cold"], "warm": size["warm"]}, var_dir=run_dir / "analysis", db_path=ana_db
+    )
     ana_db.unlink()
     log("load test")
     load = load_test(size, db, run_dir)
-    (run_dir / "raw.json").write_text(json.dumps({"mode": mode, "size": size, "build": build, "load": load,
-                                                  "ana": ana}, default=str), encoding="utf-8")
+    (run_dir / "raw.json").write_text(
+        json.dumps({"mode": mode, "size": size, "build": build, "load": load, "ana": ana}, default=str),
+        encoding="utf-8",
+    )
     text = report(mode, size, build, load, ana)
     print(text)
     if not args.no_write:

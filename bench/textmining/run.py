@@ -51,7 +51,9 @@ def quality() -> list[str]:
     random.Random(7).shuffle(rows)
     cut = int(len(rows) * 0.8)
     train, test = rows[:cut], rows[cut:]
-    split_model = model.fit([r["text"] for r in train], [r["intent"] for r in train], [r["emotion"] for r in train])
+    split_model = model.fit(
+        [r["text"] for r in train], [r["intent"] for r in train], [r["emotion"] for r in train]
+    )
     pi, pe = split_model.predict([r["text"] for r in test])
     holdout = model.read_jsonl(model.DATA / "holdout.jsonl")
     results = analyze_many([r["text"] for r in holdout])
@@ -161,8 +163,14 @@ def main() -> int:
 
     floor_rate, floor_cpu = best_rate(floor, n, args.repeat)
     classify_rate, classify_cpu = best_rate(classify, n, args.repeat)
-    parts = [(name, *best_rate(fn, n, args.repeat)) for name, fn in
-             (("PII masking", masking), ("features + 2 classifiers", predict), ("cues + keywords", rules))]
+    parts = [
+        (name, *best_rate(fn, n, args.repeat))
+        for name, fn in (
+            ("PII masking", masking),
+            ("features + 2 classifiers", predict),
+            ("cues + keywords", rules),
+        )
+    ]
 
     ratio = floor_rate / classify_rate
     ratio_cpu = floor_cpu / classify_cpu
@@ -184,7 +192,9 @@ def main() -> int:
         f"≥ 2,000/s: {goal_rate}; ≤ 2× floor: {goal_ratio} |",
     ]
     for name, rate, cpu in parts:
-        lines.append(f"| part: {name} | {rate:,.0f} | {cpu:,.0f} | {floor_rate / rate:.2f}× | {floor_cpu / cpu:.2f}× | — |")
+        lines.append(
+            f"| part: {name} | {rate:,.0f} | {cpu:,.0f} | {floor_rate / rate:.2f}× | {floor_cpu / cpu:.2f}× | — |"
+        )
     lines += [
         "",
         "Goals are judged on CPU time: the 2-CPU machine is shared with other work, so the wall time of the",

@@ -48,22 +48,47 @@ def build(db: Path, n_cases: int) -> None:
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     statuses = ["new", "open", "waiting", "resolved", "closed"]
     weights = [0.01, 0.02, 0.005, 0.015, 0.95]
-    cols = ("number, kind, status, priority, channel, customer_id, contact_name, contact_info, category_id, team_id, "
-            "assignee_id, title, body, created_at, first_response_due, resolution_due, difficult_type, "
-            "root_cause_note, resolution_type, resolution_note, resolution_cost, compensation_points, customer_reaction, "
-            "reopened_count, version")
+    cols = (
+        "number, kind, status, priority, channel, customer_id, contact_name, contact_info, category_id, team_id, "
+        "assignee_id, title, body, created_at, first_response_due, resolution_due, difficult_type, "
+        "root_cause_note, resolution_type, resolution_note, resolution_cost, compensation_points, customer_reaction, "
+        "reopened_count, version"
+    )
     sql = f"insert into voc_case ({cols}) values ({','.join('?' * 25)})"
     batch = []
     t0 = time.perf_counter()
     for i in range(start, start + n_cases):
         created = now - dt.timedelta(minutes=rng.uniform(0, 365 * 24 * 60))
         status = rng.choices(statuses, weights)[0]
-        batch.append((
-            f"VOC-B{i:08d}", "complaint", status, rng.choice(["low", "normal", "high", "urgent"]), "phone",
-            rng.choice(customers), "", "", rng.choice(cats), rng.choice(teams),
-            rng.choice(users) if rng.random() < 0.8 else None, "배송 지연 문의", "", str(created),
-            str(created + dt.timedelta(hours=4)), str(created + dt.timedelta(hours=32)), "", "", "", "", 0, 0, "", 0, 1,
-        ))
+        batch.append(
+            (
+                f"VOC-B{i:08d}",
+                "complaint",
+                status,
+                rng.choice(["low", "normal", "high", "urgent"]),
+                "phone",
+                rng.choice(customers),
+                "",
+                "",
+                rng.choice(cats),
+                rng.choice(teams),
+                rng.choice(users) if rng.random() < 0.8 else None,
+                "배송 지연 문의",
+                "",
+                str(created),
+                str(created + dt.timedelta(hours=4)),
+                str(created + dt.timedelta(hours=32)),
+                "",
+                "",
+                "",
+                "",
+                0,
+                0,
+                "",
+                0,
+                1,
+            )
+        )
         if len(batch) == 50000:
             con.executemany(sql, batch)
             batch.clear()
@@ -120,12 +145,22 @@ def main() -> int:
     rows.append(("/healthz (floor)", "—", *floor))
     for username in ("agent", "manager"):
         client = Client()
-        client.force_login(User.objects.get(username=username), backend="django.contrib.auth.backends.ModelBackend")
-        for url in ("/voc/", "/voc/queue/?queue=mine", "/voc/queue/?queue=team", "/voc/queue/?queue=unassigned",
-                    "/voc/queue/?queue=breaching", "/voc/queue/?queue=all"):
+        client.force_login(
+            User.objects.get(username=username), backend="django.contrib.auth.backends.ModelBackend"
+        )
+        for url in (
+            "/voc/",
+            "/voc/queue/?queue=mine",
+            "/voc/queue/?queue=team",
+            "/voc/queue/?queue=unassigned",
+            "/voc/queue/?queue=breaching",
+            "/voc/queue/?queue=all",
+        ):
             client.get(url)  # warm
             rows.append((url, username, *timed(client, url, args.repeat)))
-    print(f"\nVOC pages with {total:,} cases (SQLite, in-process, {args.repeat} requests each, 2-core machine)\n")
+    print(
+        f"\nVOC pages with {total:,} cases (SQLite, in-process, {args.repeat} requests each, 2-core machine)\n"
+    )
     print("| page | as | median ms | p95 ms | p95 / floor p95 | goal p95 < 100 ms |")
     print("|---|---|---:|---:|---:|---|")
     lines = []
@@ -138,7 +173,9 @@ def main() -> int:
     out.write_text(
         f"# VOC board and queues\n\n`{' '.join(sys.argv)}` — {total:,} cases, SQLite, "
         f"{time.strftime('%Y-%m-%d')}\n\n| page | as | median ms | p95 ms | p95 / floor p95 | goal p95 < 100 ms |\n"
-        "|---|---|---:|---:|---:|---|\n" + "\n".join(lines) + "\n", encoding="utf-8")
+        "|---|---|---:|---:|---:|---|\n" + "\n".join(lines) + "\n",
+        encoding="utf-8",
+    )
     return 0
 
 

@@ -26,7 +26,9 @@ class Team(models.Model):
     code = models.SlugField(_("코드"), max_length=40, unique=True)
     name = models.CharField(_("이름"), max_length=100)
     kind = models.CharField(_("종류"), max_length=20, choices=Kind.choices, default=Kind.TEAM)
-    parent = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="children")
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children"
+    )
     lead = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -12,26 +12,52 @@ EXPORT_PERSONAL_DATA = "customers.export_personal_data"
 VIEW_ACCESS_LOG = "privacy.view_accesslog"
 
 _READ = [
-    "customers.view_customer", "interactions.view_interaction", "interactions.view_touchpoint",
-    "orders.view_order", "orders.view_product", "promises.view_promise",
+    "customers.view_customer",
+    "interactions.view_interaction",
+    "interactions.view_touchpoint",
+    "orders.view_order",
+    "orders.view_product",
+    "promises.view_promise",
 ]
 _WORK = [
-    "customers.add_note", "customers.add_preference", "interactions.add_interaction",
-    "promises.add_promise", "promises.change_promise",
+    "customers.add_note",
+    "customers.add_preference",
+    "interactions.add_interaction",
+    "promises.add_promise",
+    "promises.change_promise",
 ]
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.ADMIN: ["*"],
-    Role.MANAGER: _READ + _WORK + [
-        PERSONAL_DATA, EXPORT_PERSONAL_DATA, "customers.add_customer", "customers.change_customer",
-        "customers.merge_customer", "customers.change_consent", "orders.add_order", "orders.add_refund",
-        "imports.add_importjob", "imports.view_importjob",
+    Role.MANAGER: _READ
+    + _WORK
+    + [
+        PERSONAL_DATA,
+        EXPORT_PERSONAL_DATA,
+        "customers.add_customer",
+        "customers.change_customer",
+        "customers.merge_customer",
+        "customers.change_consent",
+        "orders.add_order",
+        "orders.add_refund",
+        "imports.add_importjob",
+        "imports.view_importjob",
     ],
     Role.AGENT: _READ + _WORK + ["customers.change_consent", "customers.add_customer"],
     Role.ANALYST: _READ + ["imports.view_importjob"],
     Role.VIEWER: _READ,
 }
-_PROJECT_APPS = ["accounts", "privacy", "customers", "interactions", "orders", "promises", "imports", "voc", "surveys",
-                 "loyalty"]
+_PROJECT_APPS = [
+    "accounts",
+    "privacy",
+    "customers",
+    "interactions",
+    "orders",
+    "promises",
+    "imports",
+    "voc",
+    "surveys",
+    "loyalty",
+]
 
 
 def _extensions() -> dict[str, list[str]]:

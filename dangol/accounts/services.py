@@ -9,11 +9,19 @@ from dangol.accounts.models import ApiToken, Role, StaffProfile, Team
 
 @transaction.atomic
 def staff_create(
-    *, username: str, password: str, role: str, team: Team | None = None, display_name: str = "", email: str = ""
+    *,
+    username: str,
+    password: str,
+    role: str,
+    team: Team | None = None,
+    display_name: str = "",
+    email: str = "",
 ) -> User:
     if role not in Role.values:
         raise ValueError(f"알 수 없는 역할입니다: {role}")
-    user = User.objects.create_user(username=username, password=password, email=email, is_staff=role == Role.ADMIN)
+    user = User.objects.create_user(
+        username=username, password=password, email=email, is_staff=role == Role.ADMIN
+    )
     StaffProfile.objects.create(user=user, team=team, role=role, display_name=display_name or username)
     user.groups.set([Group.objects.get(name=role)])
     return user

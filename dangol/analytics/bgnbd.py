@@ -46,8 +46,13 @@ def by_x(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return ux, xi.reshape(-1)
 
 
-def _terms(log_params: np.ndarray, x: np.ndarray, t_x: np.ndarray, T: np.ndarray,
-           xs: tuple[np.ndarray, np.ndarray] | None = None) -> tuple[Any, ...]:
+def _terms(
+    log_params: np.ndarray,
+    x: np.ndarray,
+    t_x: np.ndarray,
+    T: np.ndarray,
+    xs: tuple[np.ndarray, np.ndarray] | None = None,
+) -> tuple[Any, ...]:
     """The two log-terms of each row's likelihood (a1 + logaddexp(a2, a3)) and the pieces the gradient reuses."""
     r, alpha, a, b = np.exp(log_params)
     ux, xi = xs if xs is not None else by_x(x)
@@ -63,14 +68,22 @@ def _terms(log_params: np.ndarray, x: np.ndarray, t_x: np.ndarray, T: np.ndarray
     return r, alpha, a, b, ux, xi, has, a1, a2, a3, log_aT, log_atx
 
 
-def log_likelihood_per_row(log_params: np.ndarray, x: np.ndarray, t_x: np.ndarray, T: np.ndarray) -> np.ndarray:
+def log_likelihood_per_row(
+    log_params: np.ndarray, x: np.ndarray, t_x: np.ndarray, T: np.ndarray
+) -> np.ndarray:
     """ln L_i for every row (the full likelihood on the original time scale)."""
     *_, a1, a2, a3, _log_aT, _log_atx = _terms(log_params, x, t_x, T)
     return a1 + np.logaddexp(a2, a3)
 
 
-def _neg_ll_and_grad(log_params: np.ndarray, x: np.ndarray, t_x: np.ndarray, T: np.ndarray,
-                     w: np.ndarray, xs: tuple[np.ndarray, np.ndarray] | None = None) -> tuple[float, np.ndarray]:
+def _neg_ll_and_grad(
+    log_params: np.ndarray,
+    x: np.ndarray,
+    t_x: np.ndarray,
+    T: np.ndarray,
+    w: np.ndarray,
+    xs: tuple[np.ndarray, np.ndarray] | None = None,
+) -> tuple[float, np.ndarray]:
     """−ln L and its gradient in log-parameters. Functions of x alone are evaluated once per distinct x;
     each per-row logarithm once."""
     r, alpha, a, b, ux, xi, has, a1, a2, a3, log_aT, log_atx = _terms(log_params, x, t_x, T, xs)
@@ -84,8 +97,11 @@ def _neg_ll_and_grad(log_params: np.ndarray, x: np.ndarray, t_x: np.ndarray, T: 
     d_alpha = r / alpha - rx * (s2 / (alpha + T) + s3 / (alpha + np.where(has, t_x, 1.0)))
     d_a = s2 * (psi_ab - psi_abx) + s3 * (special.digamma(a + 1) - special.digamma(a) + psi_ab - psi_abx)
     psi_bx1 = special.digamma(np.where(ux > 0, b + ux - 1, 1.0))[xi]
-    d_b = (s2 * (special.digamma(b + ux) - special.digamma(b))[xi] + (s2 + s3) * (psi_ab - psi_abx)
-           + s3 * (psi_bx1 - special.digamma(b)))
+    d_b = (
+        s2 * (special.digamma(b + ux) - special.digamma(b))[xi]
+        + (s2 + s3) * (psi_ab - psi_abx)
+        + s3 * (psi_bx1 - special.digamma(b))
+    )
     grad = np.array([np.dot(w, d_r) * r, np.dot(w, d_alpha) * alpha, np.dot(w, d_a) * a, np.dot(w, d_b) * b])
     return -float(np.dot(w, a1 + both)), -grad
 
@@ -118,8 +134,14 @@ def _group_rows(*columns: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarra
     return first, inverse.reshape(-1), counts
 
 
-def fit(x: np.ndarray, t_x: np.ndarray, T: np.ndarray, *, weights: np.ndarray | None = None,
-        initial: tuple[float, float, float, float] = (1.0, 1.0, 1.0, 1.0)) -> BgNbdFit:
+def fit(
+    x: np.ndarray,
+    t_x: np.ndarray,
+    T: np.ndarray,
+    *,
+    weights: np.ndarray | None = None,
+    initial: tuple[float, float, float, float] = (1.0, 1.0, 1.0, 1.0),
+) -> BgNbdFit:
     """Maximum-likelihood BG/NBD. Never raises on awkward data: a parameter that runs to its bound is
     returned at the bound with a diagnostic (e.g. nobody drops out → a → 0 or b → ∞)."""
     x = np.asarray(x, dtype=float)
@@ -131,30 +153,52 @@ def fit(x: np.ndarray, t_x: np.ndarray, T: np.ndarray, *, weights: np.ndarray | 
         w = np.asarray(weights, dtype=float)
     n = int(w.sum())
     if n == 0:
-        return BgNbdFit(float("nan"), float("nan"), float("nan"), float("nan"), float("nan"), False,
-                        "고객이 없어 모형을 적합할 수 없습니다 (no customers)", [], 0)
+        return BgNbdFit(
+            float("nan"),
+            float("nan"),
+            float("nan"),
+            float("nan"),
+            float("nan"),
+            False,
+            "고객이 없어 모형을 적합할 수 없습니다 (no customers)",
+            [],
+            0,
+        )
     scale = max(float(np.max(T)), 1e-9) / 10.0  # fit on a rescaled time axis for conditioning, then undo
     start = np.log(np.array([initial[0], initial[1], initial[2], initial[3]]))
     xs = by_x(x)
-    result = optimize.minimize(_neg_ll_and_grad, start, args=(x, t_x / scale, T / scale, w, xs), jac=True,
-                               method="L-BFGS-B", bounds=[LOG_BOUNDS] * 4,
-                               options={"maxiter": 2000, "ftol": 1e-12, "gtol": 1e-8})
+    result = optimize.minimize(
+        _neg_ll_and_grad,
+        start,
+        args=(x, t_x / scale, T / scale, w, xs),
+        jac=True,
+        method="L-BFGS-B",
+        bounds=[LOG_BOUNDS] * 4,
+        options={"maxiter": 2000, "ftol": 1e-12, "gtol": 1e-8},
+    )
     log_params = result.x.copy()
     # within a factor of 10 of a bound counts as at the bound: the optimiser stops short of it on flat ridges
     # (nobody drops out: a → 0 while b grows), and such a solution must carry the diagnostic
     margin = np.log(10.0)
-    at_boundary = [name for name, value in zip(PARAMS, log_params, strict=True)
-                   if value <= LOG_BOUNDS[0] + margin or value >= LOG_BOUNDS[1] - margin]
+    at_boundary = [
+        name
+        for name, value in zip(PARAMS, log_params, strict=True)
+        if value <= LOG_BOUNDS[0] + margin or value >= LOG_BOUNDS[1] - margin
+    ]
     r, alpha_scaled, a, b = np.exp(log_params)
     alpha = alpha_scaled * scale  # α is a time scale: rescale back to the data's unit
     ll = float(np.dot(w, log_likelihood_per_row(np.log([r, alpha, a, b]), x, t_x, T)))
     if at_boundary:
         hint = " (almost nobody drops out: P(alive) ≈ 1)" if {"a", "b"} & set(at_boundary) else ""
-        message = f"경계해: {', '.join(at_boundary)} 가 범위 끝에 도달했습니다{hint}. parameter(s) at bound: " \
-                  f"{', '.join(at_boundary)}{hint}"
+        message = (
+            f"경계해: {', '.join(at_boundary)} 가 범위 끝에 도달했습니다{hint}. parameter(s) at bound: "
+            f"{', '.join(at_boundary)}{hint}"
+        )
     else:
         message = "수렴" if result.success else f"수렴하지 않음: {result.message}"
-    return BgNbdFit(float(r), float(alpha), float(a), float(b), ll, bool(result.success), message, at_boundary, n)
+    return BgNbdFit(
+        float(r), float(alpha), float(a), float(b), ll, bool(result.success), message, at_boundary, n
+    )
 
 
 def probability_alive(fit_: BgNbdFit, x: np.ndarray, t_x: np.ndarray, T: np.ndarray) -> np.ndarray:
@@ -164,8 +208,13 @@ def probability_alive(fit_: BgNbdFit, x: np.ndarray, t_x: np.ndarray, T: np.ndar
     T = np.asarray(T, dtype=float)
     r, alpha, a, b = fit_.r, fit_.alpha, fit_.a, fit_.b
     has = x > 0
-    log_ratio = np.where(has, np.log(a) - np.log(np.where(has, b + x - 1, 1.0))
-                         + (r + x) * (np.log(alpha + T) - np.log(alpha + t_x)), -np.inf)
+    log_ratio = np.where(
+        has,
+        np.log(a)
+        - np.log(np.where(has, b + x - 1, 1.0))
+        + (r + x) * (np.log(alpha + T) - np.log(alpha + t_x)),
+        -np.inf,
+    )
     return 1.0 / (1.0 + np.exp(log_ratio))
 
 
@@ -176,8 +225,15 @@ def x_t_groups(x: np.ndarray, T: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return first, inverse
 
 
-def expected_purchases(fit_: BgNbdFit, t: float, x: np.ndarray, t_x: np.ndarray, T: np.ndarray, *,
-                       groups: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
+def expected_purchases(
+    fit_: BgNbdFit,
+    t: float,
+    x: np.ndarray,
+    t_x: np.ndarray,
+    T: np.ndarray,
+    *,
+    groups: tuple[np.ndarray, np.ndarray] | None = None,
+) -> np.ndarray:
     """E[X(T, T+t) | x, t_x, T]  (FHL 2005, eq. 10), with the Gauss hypergeometric function 2F1.
 
     `groups` (from `x_t_groups`) lets repeated calls evaluate 2F1 once per distinct (x, T)."""
@@ -193,9 +249,13 @@ def expected_purchases(fit_: BgNbdFit, t: float, x: np.ndarray, t_x: np.ndarray,
     z = t / (alpha + gT + t)
     with np.errstate(all="ignore"):
         hyp = special.hyp2f1(r + gx, b + gx, a + b + gx - 1, z)
-        numerator = ((a + b + gx - 1) / (a - 1) * (1 - ((alpha + gT) / (alpha + gT + t)) ** (r + gx) * hyp))[inverse]
+        numerator = ((a + b + gx - 1) / (a - 1) * (1 - ((alpha + gT) / (alpha + gT + t)) ** (r + gx) * hyp))[
+            inverse
+        ]
         has = x > 0
-        odds = np.where(has, a / np.where(has, b + x - 1, 1.0) * ((alpha + T) / (alpha + t_x)) ** (r + x), 0.0)
+        odds = np.where(
+            has, a / np.where(has, b + x - 1, 1.0) * ((alpha + T) / (alpha + t_x)) ** (r + x), 0.0
+        )
         value = numerator / (1 + odds)
     # 2F1 can overflow for extreme parameters (b → ∞): fall back to the no-dropout limit weighted by P(alive)
     bad = ~np.isfinite(value)

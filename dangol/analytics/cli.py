@@ -36,7 +36,10 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = _Parser(prog="dangol analyze", description="고객 가치 분석: RFM, BG/NBD, Gamma-Gamma, CLV, 2:8, 관계 단계, 코호트, 3R")
+    p = _Parser(
+        prog="dangol analyze",
+        description="고객 가치 분석: RFM, BG/NBD, Gamma-Gamma, CLV, 2:8, 관계 단계, 코호트, 3R",
+    )
     p.add_argument("file", help="거래 파일 (CSV 또는 Parquet)")
     p.add_argument("--customer", required=True, help="고객 ID 열")
     p.add_argument("--date", required=True, help="거래 일자 열")
@@ -80,9 +83,16 @@ def main(argv: list[str] | None = None) -> int:
     except engine.InputError as exc:
         sys.stderr.write(f"입력 오류: {exc}\n")
         return 2
-    options = pipeline.Options(end=args.end, holdout_end=args.holdout_end, time_unit=args.time_unit,
-                               horizon=args.horizon, annual_discount_rate=args.discount_rate, engine=args.engine,
-                               cutoffs=segments.TierCutoffs(*shares), ladder=ladder)
+    options = pipeline.Options(
+        end=args.end,
+        holdout_end=args.holdout_end,
+        time_unit=args.time_unit,
+        horizon=args.horizon,
+        annual_discount_rate=args.discount_rate,
+        engine=args.engine,
+        cutoffs=segments.TierCutoffs(*shares),
+        ladder=ladder,
+    )
     cols = engine.Columns(customer=args.customer, date=args.date, amount=args.amount, category=args.category)
     steps = len(STEPS) - (0 if args.holdout_end else 1) + 1
     bar = tqdm(total=steps, desc="analyze", unit="step", file=sys.stderr, disable=args.no_progress)
@@ -106,11 +116,15 @@ def main(argv: list[str] | None = None) -> int:
     (out / "report.html").write_text(render_html(report), encoding="utf-8")
     progress("write")
     bar.close()
-    sys.stderr.write(f"고객 {report['n_customers']:,}명 → {out}/customers.parquet, report.json, report.html\n")
+    sys.stderr.write(
+        f"고객 {report['n_customers']:,}명 → {out}/customers.parquet, report.json, report.html\n"
+    )
     holdout = report.get("holdout")
     if holdout:
-        sys.stderr.write(f"검증 기간 예측 오차: 그룹별 평균 절대오차 {holdout['mean_abs_error_by_group']}, "
-                         f"전체 {holdout['total_error_pct']}%\n")
+        sys.stderr.write(
+            f"검증 기간 예측 오차: 그룹별 평균 절대오차 {holdout['mean_abs_error_by_group']}, "
+            f"전체 {holdout['total_error_pct']}%\n"
+        )
     return 0
 
 

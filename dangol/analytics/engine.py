@@ -38,10 +38,14 @@ def spark_session() -> Any:
 
         warehouse = tempfile.mkdtemp(prefix="dangol-spark-")
         _spark_session = (
-            SparkSession.builder.master("local[2]").appName("dangol-analytics")
-            .config("spark.sql.warehouse.dir", warehouse).config("spark.ui.enabled", "false")
-            .config("spark.sql.session.timeZone", "UTC").config("spark.sql.shuffle.partitions", "4")
-            .config("spark.driver.memory", "2g").getOrCreate()
+            SparkSession.builder.master("local[2]")
+            .appName("dangol-analytics")
+            .config("spark.sql.warehouse.dir", warehouse)
+            .config("spark.ui.enabled", "false")
+            .config("spark.sql.session.timeZone", "UTC")
+            .config("spark.sql.shuffle.partitions", "4")
+            .config("spark.driver.memory", "2g")
+            .getOrCreate()
         )
         _spark_session.sparkContext.setLogLevel("ERROR")
     return _spark_session
@@ -77,23 +81,39 @@ def load_counted(con: Any, source: str | Path | ir.Table, cols: Columns) -> tupl
                 raw = con.read_csv(str(path), **({"header": True} if _is_duckdb(con) else {}))
             except Exception as exc:  # the engine's own parse error, with our words around it
                 raise InputError(f"CSV를 읽을 수 없습니다: {path}: {exc}") from exc
-    missing = [c for c in (cols.customer, cols.date, cols.amount, cols.category) if c and c not in raw.columns]
+    missing = [
+        c for c in (cols.customer, cols.date, cols.amount, cols.category) if c and c not in raw.columns
+    ]
     if missing:
         raise InputError(f"열이 없습니다: {', '.join(missing)} (있는 열: {', '.join(raw.columns)})")
     day = _as_date(raw[cols.date])
     kind = raw[cols.amount].type()
-    amount = (raw[cols.amount].try_cast("float64") if kind.is_string()
-              else raw[cols.amount] if kind.is_floating() else raw[cols.amount].cast("float64"))
-    t = raw.mutate(_row=ibis.row_number() + 2, customer_id=raw[cols.customer], day=day,
-                   amount=amount,
-                   _raw_date=raw[cols.date], _raw_amount=raw[cols.amount])
-    checks = t.aggregate(
-        n=t.count(),
-        bad_date=t._row.min(where=t.day.isnull() & t._raw_date.notnull()),
-        bad_amount=t._row.min(where=t.amount.isnull() & t._raw_amount.notnull()),
-        negative=t._row.min(where=t.amount < 0),
-        no_customer=t._row.min(where=t.customer_id.isnull()),
-    ).to_pyarrow().to_pylist()[0]
+    amount = (
+        raw[cols.amount].try_cast("float64")
+        if kind.is_string()
+        else raw[cols.amount]
+        if kind.is_floating()
+        else raw[cols.amount].cast("float64")
+    )
+    t = raw.mutate(
+        _row=ibis.row_number() + 2,
+        customer_id=raw[cols.customer],
+        day=day,
+        amount=amount,
+        _raw_date=raw[cols.date],
+        _raw_amount=raw[cols.amount],
+    )
+    checks = (
+        t.aggregate(
+            n=t.count(),
+            bad_date=t._row.min(where=t.day.isnull() & t._raw_date.notnull()),
+            bad_amount=t._row.min(where=t.amount.isnull() & t._raw_amount.notnull()),
+            negative=t._row.min(where=t.amount < 0),
+            no_customer=t._row.min(where=t.customer_id.isnull()),
+        )
+        .to_pyarrow()
+        .to_pylist()[0]
+    )
     if not checks["n"]:
         raise InputError("거래가 한 건도 없습니다 (empty file)")
     if checks["bad_date"] is not None:
@@ -143,7 +163,10 @@ def summary(days: ir.Table, *, end: dt.date, unit_days: float) -> ir.Table:
     end_lit = ibis.literal(end)
     cal = days.filter(days.day <= end_lit)
     per = cal.group_by("customer_id").aggregate(
-        first_day=cal.day.min(), last_day=cal.day.max(), n_days=cal.count(), total=cal.day_amount.sum(),
+        first_day=cal.day.min(),
+        last_day=cal.day.max(),
+        n_days=cal.count(),
+        total=cal.day_amount.sum(),
         first_amount=cal.day_amount.argmin(cal.day),
     )
     return per.mutate(

@@ -40,8 +40,9 @@ def _prepare(x: np.ndarray, m: np.ndarray) -> tuple[np.ndarray, ...]:
     return ux, xi, np.log(m), np.log(x) + np.log(m), x * m
 
 
-def _neg_ll_and_grad(log_params: np.ndarray, x: np.ndarray, m: np.ndarray,
-                     pre: tuple[np.ndarray, ...] | None = None) -> tuple[float, np.ndarray]:
+def _neg_ll_and_grad(
+    log_params: np.ndarray, x: np.ndarray, m: np.ndarray, pre: tuple[np.ndarray, ...] | None = None
+) -> tuple[float, np.ndarray]:
     """`pre` = `_prepare(x, m)`: the gamma functions depend on x only, evaluated once per distinct x."""
     p, q, g = np.exp(log_params)
     ux, xi, log_m, log_xm, xm = pre if pre is not None else _prepare(x, m)
@@ -50,8 +51,13 @@ def _neg_ll_and_grad(log_params: np.ndarray, x: np.ndarray, m: np.ndarray,
     denom = g + xm
     log_denom = np.log(denom)
     psi = special.digamma(pux + q)
-    ll = (float(np.sum((special.gammaln(pux + q) - special.gammaln(pux))[xi])) + len(x) * (q * np.log(g) - special.gammaln(q))
-          + float(np.dot(px, log_xm - log_denom)) - float(log_m.sum()) - q * float(log_denom.sum()))
+    ll = (
+        float(np.sum((special.gammaln(pux + q) - special.gammaln(pux))[xi]))
+        + len(x) * (q * np.log(g) - special.gammaln(q))
+        + float(np.dot(px, log_xm - log_denom))
+        - float(log_m.sum())
+        - q * float(log_denom.sum())
+    )
     d_p = float(np.dot(x, (psi - special.digamma(pux))[xi] + log_xm - log_denom))
     d_q = float(np.sum(psi[xi])) + len(x) * (np.log(g) - special.digamma(q)) - float(log_denom.sum())
     d_g = len(x) * q / g - float(np.sum((px + q) / denom))
@@ -66,17 +72,37 @@ def fit(frequency: np.ndarray, monetary: np.ndarray) -> GammaGammaFit:
     keep = (x > 0) & (m > 0)
     x, m = x[keep], m[keep]
     if len(x) < 3:
-        return GammaGammaFit(float("nan"), float("nan"), float("nan"), float("nan"), False,
-                             "재구매 고객이 너무 적어 지출 모형을 적합할 수 없습니다 (too few repeat buyers)", len(x))
+        return GammaGammaFit(
+            float("nan"),
+            float("nan"),
+            float("nan"),
+            float("nan"),
+            False,
+            "재구매 고객이 너무 적어 지출 모형을 적합할 수 없습니다 (too few repeat buyers)",
+            len(x),
+        )
     scale = float(np.mean(m))  # spend in units of the mean, for conditioning; γ is rescaled back
     pre = _prepare(x, m / scale)
-    result = optimize.minimize(_neg_ll_and_grad, np.log([1.0, 1.0, 1.0]), args=(x, m / scale, pre), jac=True,
-                               method="L-BFGS-B", bounds=[LOG_BOUNDS] * 3,
-                               options={"maxiter": 2000, "ftol": 1e-13, "gtol": 1e-9})
+    result = optimize.minimize(
+        _neg_ll_and_grad,
+        np.log([1.0, 1.0, 1.0]),
+        args=(x, m / scale, pre),
+        jac=True,
+        method="L-BFGS-B",
+        bounds=[LOG_BOUNDS] * 3,
+        options={"maxiter": 2000, "ftol": 1e-13, "gtol": 1e-9},
+    )
     success, reason = bool(result.success), str(result.message)
-    if not success:  # L-BFGS-B stops on flat ridges (little spend heterogeneity: q and γ grow together); polish
-        polished = optimize.minimize(lambda v: _neg_ll_and_grad(v, x, m / scale, pre)[0], result.x, method="Nelder-Mead",
-                                     bounds=[LOG_BOUNDS] * 3, options={"xatol": 1e-9, "fatol": 1e-9, "maxiter": 4000})
+    if (
+        not success
+    ):  # L-BFGS-B stops on flat ridges (little spend heterogeneity: q and γ grow together); polish
+        polished = optimize.minimize(
+            lambda v: _neg_ll_and_grad(v, x, m / scale, pre)[0],
+            result.x,
+            method="Nelder-Mead",
+            bounds=[LOG_BOUNDS] * 3,
+            options={"xatol": 1e-9, "fatol": 1e-9, "maxiter": 4000},
+        )
         if polished.fun <= result.fun + 1e-9:
             result = polished
             success, reason = bool(polished.success), str(polished.message)

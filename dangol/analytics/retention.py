@@ -39,12 +39,16 @@ def cohorts(months: ir.Table, *, max_months: int = 12) -> dict[str, Any]:
         if r["cohort"] in sizes:
             matrix[r["cohort"]][r["k"]] = round(r["n"] / sizes[r["cohort"]], 4)
     labels = [f"{c // 12}-{c % 12 + 1:02d}" for c in sorted(matrix)]
-    return {"months": labels, "sizes": [sizes[c] for c in sorted(matrix)],
-            "retention": [matrix[c] for c in sorted(matrix)]}
+    return {
+        "months": labels,
+        "sizes": [sizes[c] for c in sorted(matrix)],
+        "retention": [matrix[c] for c in sorted(matrix)],
+    }
 
 
-def three_r(months: ir.Table, *, categories: ir.Table | None = None,
-            referrals: ir.Table | None = None) -> dict[str, Any]:
+def three_r(
+    months: ir.Table, *, categories: ir.Table | None = None, referrals: ir.Table | None = None
+) -> dict[str, Any]:
     """Retention rate per month (active last month and this month / active last month), related sales
     (revenue from categories other than each customer's first category, cross-category buyer share),
     and referral counts and revenue when referral data exist.
@@ -56,28 +60,49 @@ def three_r(months: ir.Table, *, categories: ir.Table | None = None,
     joined = months.left_join(nxt, [months.customer_id == nxt.cid_next, months.m == nxt.m_next])
     per_month = joined.group_by("m").aggregate(active=_.count(), retained=_.m_next.count())
     rows = per_month.order_by("m").to_pyarrow().to_pylist()[:-1]  # the last month has no next month yet
-    retention = [{"month": f"{r['m'] // 12}-{r['m'] % 12 + 1:02d}", "rate": round(r["retained"] / r["active"], 4)}
-                 for r in rows if r["active"]]
+    retention = [
+        {"month": f"{r['m'] // 12}-{r['m'] % 12 + 1:02d}", "rate": round(r["retained"] / r["active"], 4)}
+        for r in rows
+        if r["active"]
+    ]
     result: dict[str, Any] = {"retention": retention, "related_sales": None, "referral": None}
     if categories is not None:
         c = categories
         first = c.group_by("customer_id").aggregate(start=c.first_day.min())
         with_start = c.join(first, "customer_id")
         # the first category: bought on the customer's first day (alphabetically first when several)
-        first_cat = (with_start.filter(with_start.first_day == with_start.start)
-                     .group_by("customer_id").aggregate(first_category=_.category.min()))
+        first_cat = (
+            with_start.filter(with_start.first_day == with_start.start)
+            .group_by("customer_id")
+            .aggregate(first_category=_.category.min())
+        )
         joined_c = c.join(first_cat, "customer_id")
         per_customer = joined_c.group_by("customer_id").aggregate(
             revenue=joined_c.revenue.sum(),
             related=joined_c.revenue.sum(where=joined_c.category != joined_c.first_category),
-            n_cat=joined_c.count())
-        stats = per_customer.aggregate(revenue=_.revenue.sum(), related=_.related.sum(), n=_.count(),
-                                       cross=(_.n_cat > 1).cast("int64").sum()).to_pyarrow().to_pylist()[0]
+            n_cat=joined_c.count(),
+        )
+        stats = (
+            per_customer.aggregate(
+                revenue=_.revenue.sum(),
+                related=_.related.sum(),
+                n=_.count(),
+                cross=(_.n_cat > 1).cast("int64").sum(),
+            )
+            .to_pyarrow()
+            .to_pylist()[0]
+        )
         result["related_sales"] = {
-            "revenue_share": round((stats["related"] or 0) / stats["revenue"], 4) if stats["revenue"] else None,
+            "revenue_share": round((stats["related"] or 0) / stats["revenue"], 4)
+            if stats["revenue"]
+            else None,
             "cross_category_buyer_share": round(stats["cross"] / stats["n"], 4) if stats["n"] else None,
         }
     if referrals is not None:
-        ref = referrals.aggregate(n=referrals.count(), revenue=referrals.revenue.sum()).to_pyarrow().to_pylist()[0]
+        ref = (
+            referrals.aggregate(n=referrals.count(), revenue=referrals.revenue.sum())
+            .to_pyarrow()
+            .to_pylist()[0]
+        )
         result["referral"] = {"count": ref["n"], "revenue": ref["revenue"]}
     return result

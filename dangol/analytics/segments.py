@@ -16,12 +16,31 @@ import ibis
 import ibis.expr.types as ir
 import numpy as np
 
-SEGMENTS = ["Champions", "Loyal", "Potential loyalist", "New", "Promising", "Need attention", "About to sleep",
-            "At risk", "Can't lose", "Hibernating", "Lost"]
+SEGMENTS = [
+    "Champions",
+    "Loyal",
+    "Potential loyalist",
+    "New",
+    "Promising",
+    "Need attention",
+    "About to sleep",
+    "At risk",
+    "Can't lose",
+    "Hibernating",
+    "Lost",
+]
 SEGMENTS_KO = {
-    "Champions": "최우수", "Loyal": "충성", "Potential loyalist": "충성 잠재", "New": "신규", "Promising": "유망",
-    "Need attention": "관심 필요", "About to sleep": "이탈 직전", "At risk": "이탈 위험", "Can't lose": "놓치면 안 될",
-    "Hibernating": "휴면", "Lost": "이탈",
+    "Champions": "최우수",
+    "Loyal": "충성",
+    "Potential loyalist": "충성 잠재",
+    "New": "신규",
+    "Promising": "유망",
+    "Need attention": "관심 필요",
+    "About to sleep": "이탈 직전",
+    "At risk": "이탈 위험",
+    "Can't lose": "놓치면 안 될",
+    "Hibernating": "휴면",
+    "Lost": "이탈",
 }
 # GRID[r][fm - 1]: rows R = 5 (bought recently) … 1 (long ago), columns FM = 1 … 5.
 GRID = {
@@ -41,12 +60,18 @@ def _score(value: ir.NumericColumn, *, descending: bool = False) -> ir.IntegerVa
 
 def rfm(summary: ir.Table) -> ir.Table:
     """The summary with rfm_r, rfm_f, rfm_m and rfm_segment added."""
-    scored = summary.mutate(rfm_r=_score(summary.days_since_last, descending=True), rfm_f=_score(summary.frequency),
-                            rfm_m=_score(summary.total))
+    scored = summary.mutate(
+        rfm_r=_score(summary.days_since_last, descending=True),
+        rfm_f=_score(summary.frequency),
+        rfm_m=_score(summary.total),
+    )
     fm = ((scored.rfm_f + scored.rfm_m) / 2).floor().cast("int64")
     r = scored.rfm_r
-    branches = [((r == r_score) & (fm == fm_score), name)
-                for r_score, row in GRID.items() for fm_score, name in enumerate(row, start=1)]
+    branches = [
+        ((r == r_score) & (fm == fm_score), name)
+        for r_score, row in GRID.items()
+        for fm_score, name in enumerate(row, start=1)
+    ]
     segment = ibis.cases(*branches, else_="Lost")
     return scored.mutate(rfm_segment=segment)
 
@@ -91,8 +116,13 @@ class LadderRules:
 STAGES = ["prospect", "first_purchase", "regular", "advocate", "partner"]
 
 
-def ladder_stages(customer_ids: np.ndarray, frequency: np.ndarray, p_alive: np.ndarray, tiers: np.ndarray,
-                  rules: LadderRules = LadderRules()) -> np.ndarray:
+def ladder_stages(
+    customer_ids: np.ndarray,
+    frequency: np.ndarray,
+    p_alive: np.ndarray,
+    tiers: np.ndarray,
+    rules: LadderRules = LadderRules(),
+) -> np.ndarray:
     regular = (frequency >= rules.min_repeat) & (p_alive >= rules.alive_threshold)
     stage = np.where(regular, "regular", "first_purchase").astype(object)
     if rules.advocates:
@@ -114,7 +144,9 @@ def pareto(values: np.ndarray, points: int = 21) -> dict[str, object]:
         return {"top20_share": None, "curve": []}
     cumulative = np.cumsum(v) / total
     shares = np.linspace(0, 1, points)
-    curve = [[round(float(s), 4), round(float(cumulative[max(int(np.ceil(s * n)) - 1, 0)]) if s > 0 else 0.0, 4)]
-             for s in shares]
+    curve = [
+        [round(float(s), 4), round(float(cumulative[max(int(np.ceil(s * n)) - 1, 0)]) if s > 0 else 0.0, 4)]
+        for s in shares
+    ]
     top = int(np.ceil(0.2 * n))
     return {"top20_share": round(float(cumulative[top - 1]), 4), "curve": curve}

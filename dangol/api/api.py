@@ -46,7 +46,9 @@ class ApiProblem(Exception):
 
 @api.exception_handler(ApiProblem)
 def _problem(request: HttpRequest, exc: ApiProblem) -> HttpResponse:
-    return api.create_response(request, error_body(exc.code, details=exc.details, message_ko=exc.message), status=exc.status)
+    return api.create_response(
+        request, error_body(exc.code, details=exc.details, message_ko=exc.message), status=exc.status
+    )
 
 
 @api.exception_handler(NinjaValidationError)
@@ -59,7 +61,9 @@ def _invalid(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
 def _domain_invalid(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
     details = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
     message = " ".join(m for msgs in details.values() for m in msgs)
-    return api.create_response(request, error_body("invalid_input", details=details, message_ko=message), status=422)
+    return api.create_response(
+        request, error_body("invalid_input", details=details, message_ko=message), status=422
+    )
 
 
 @api.exception_handler(AuthenticationError)
@@ -75,7 +79,8 @@ def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 @api.exception_handler(HttpError)
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     code = {400: "bad_request", 401: "unauthorized", 403: "forbidden_scope", 404: "not_found"}.get(
-        exc.status_code, "bad_request")
+        exc.status_code, "bad_request"
+    )
     return api.create_response(request, error_body(code), status=exc.status_code)
 
 
@@ -98,11 +103,22 @@ def _unmasked(request: HttpRequest) -> bool:
 def _customer_out(c: Customer, *, unmasked: bool) -> dict[str, Any]:
     card = customer_card(c, unmasked=unmasked)
     return {
-        "id": c.pk, "external_id": c.external_id, "name": card.name, "preferred_name": c.preferred_name if unmasked else "",
-        "phone": card.phone, "email": card.email, "birth_date": card.birth_date, "gender": c.gender,
-        "address": card.address, "joined_at": c.joined_at, "acquisition_channel": c.acquisition_channel,
-        "consent_stage": c.consent_stage, "tags": [t.name for t in c.tags.all()], "status": c.status,
-        "version": c.version, "masked": not unmasked,
+        "id": c.pk,
+        "external_id": c.external_id,
+        "name": card.name,
+        "preferred_name": c.preferred_name if unmasked else "",
+        "phone": card.phone,
+        "email": card.email,
+        "birth_date": card.birth_date,
+        "gender": c.gender,
+        "address": card.address,
+        "joined_at": c.joined_at,
+        "acquisition_channel": c.acquisition_channel,
+        "consent_stage": c.consent_stage,
+        "tags": [t.name for t in c.tags.all()],
+        "status": c.status,
+        "version": c.version,
+        "masked": not unmasked,
     }
 
 
@@ -133,7 +149,9 @@ def _get_customer(customer_id: int) -> Customer:
 
 @api.get("/customers", response={200: schemas.CustomerPage, **ERRORS}, tags=["customers"])
 def customers_search(
-    request: HttpRequest, q: str = Query("", max_length=100), cursor: str | None = Query(None, max_length=40),
+    request: HttpRequest,
+    q: str = Query("", max_length=100),
+    cursor: str | None = Query(None, max_length=40),
     limit: int = Query(50, ge=1, le=200),
 ) -> Any:
     """이름, 전화번호 뒤 4자리, 이메일로 고객 검색 (id 내림차순 커서 페이지)."""
@@ -145,9 +163,15 @@ def customers_search(
     rows = list(qs[: limit + 1])
     unmasked = _unmasked(request)
     if unmasked and rows:
-        access_log_write(staff=staff_of(request), action=AccessLog.Action.VIEW, fields=PERSONAL_FIELDS,
-                         customer_count=min(len(rows), limit), request=request, channel="api",
-                         detail=f"API 고객 검색 q={q}"[:300])
+        access_log_write(
+            staff=staff_of(request),
+            action=AccessLog.Action.VIEW,
+            fields=PERSONAL_FIELDS,
+            customer_count=min(len(rows), limit),
+            request=request,
+            channel="api",
+            detail=f"API 고객 검색 q={q}"[:300],
+        )
     return {
         "items": [_customer_out(c, unmasked=unmasked) for c in rows[:limit]],
         "next_cursor": _encode_cursor(rows[limit - 1].pk) if len(rows) > limit else None,
@@ -169,8 +193,15 @@ def customers_get(request: HttpRequest, customer_id: int) -> Any:
     customer = _get_customer(customer_id)
     unmasked = _unmasked(request)
     if unmasked:
-        access_log_write(staff=staff_of(request), action=AccessLog.Action.VIEW, fields=PERSONAL_FIELDS,
-                         customer_id=customer.pk, request=request, channel="api", detail="API 고객 조회")
+        access_log_write(
+            staff=staff_of(request),
+            action=AccessLog.Action.VIEW,
+            fields=PERSONAL_FIELDS,
+            customer_id=customer.pk,
+            request=request,
+            channel="api",
+            detail="API 고객 조회",
+        )
     return _customer_out(customer, unmasked=unmasked)
 
 
@@ -192,16 +223,26 @@ def customers_update(request: HttpRequest, customer_id: int, payload: schemas.Cu
 
 def _interaction_out(i: Interaction) -> dict[str, Any]:
     return {
-        "id": i.pk, "customer_id": i.customer_id, "touchpoint": i.touchpoint.code, "type": i.type,
-        "summary": i.summary, "body": i.body, "occurred_at": i.occurred_at,
+        "id": i.pk,
+        "customer_id": i.customer_id,
+        "touchpoint": i.touchpoint.code,
+        "type": i.type,
+        "summary": i.summary,
+        "body": i.body,
+        "occurred_at": i.occurred_at,
         "staff": i.staff.get_username() if i.staff else None,
     }
 
 
-@api.get("/customers/{customer_id}/interactions", response={200: schemas.InteractionPage, **ERRORS},
-         tags=["interactions"])
+@api.get(
+    "/customers/{customer_id}/interactions",
+    response={200: schemas.InteractionPage, **ERRORS},
+    tags=["interactions"],
+)
 def interactions_list(
-    request: HttpRequest, customer_id: int, cursor: str | None = Query(None, max_length=40),
+    request: HttpRequest,
+    customer_id: int,
+    cursor: str | None = Query(None, max_length=40),
     limit: int = Query(50, ge=1, le=200),
 ) -> Any:
     _require(request, ApiToken.Scope.INTERACTIONS_READ)
@@ -225,8 +266,13 @@ def interactions_create(request: HttpRequest, payload: schemas.InteractionIn) ->
     if touchpoint is None:
         raise ApiProblem(422, "invalid_input", message=f"알 수 없는 접점 코드입니다: {payload.touchpoint}")
     interaction = interaction_log(
-        customer=customer, touchpoint=touchpoint, type=payload.type, summary=payload.summary, body=payload.body,
-        staff=staff_of(request), occurred_at=payload.occurred_at,
+        customer=customer,
+        touchpoint=touchpoint,
+        type=payload.type,
+        summary=payload.summary,
+        body=payload.body,
+        staff=staff_of(request),
+        occurred_at=payload.occurred_at,
     )
     return 201, _interaction_out(interaction)
 
@@ -238,18 +284,33 @@ def orders_bulk(request: HttpRequest, payload: schemas.OrdersBulkIn) -> Any:
     records: list[tuple[int, dict[str, str]]] = []
     for index, order in enumerate(payload.orders, start=1):
         for line in order.lines:
-            records.append((index, {
-                "order_id": order.order_id, "customer_id": order.customer_external_id,
-                "ordered_at": order.ordered_at.isoformat(), "store": order.store, "sku": line.sku,
-                "product_name": line.product_name, "category": line.category, "quantity": str(line.quantity),
-                "unit_price": str(line.unit_price), "amount": str(line.unit_price * line.quantity),
-                "refunded_amount": str(order.refunded_amount) if line is order.lines[0] else "",
-            }))
+            records.append(
+                (
+                    index,
+                    {
+                        "order_id": order.order_id,
+                        "customer_id": order.customer_external_id,
+                        "ordered_at": order.ordered_at.isoformat(),
+                        "store": order.store,
+                        "sku": line.sku,
+                        "product_name": line.product_name,
+                        "category": line.category,
+                        "quantity": str(line.quantity),
+                        "unit_price": str(line.unit_price),
+                        "amount": str(line.unit_price * line.quantity),
+                        "refunded_amount": str(order.refunded_amount) if line is order.lines[0] else "",
+                    },
+                )
+            )
     result = ImportResult(kind="orders", total_rows=len(payload.orders))
     import_order_records(records, result, payload.on_error)
-    body = {"created": result.created, "updated": result.updated, "unchanged": result.unchanged,
-            "errors": [{"order": e.line, "field": e.column, "message": e.message} for e in result.errors],
-            "written": result.written}
+    body = {
+        "created": result.created,
+        "updated": result.updated,
+        "unchanged": result.unchanged,
+        "errors": [{"order": e.line, "field": e.column, "message": e.message} for e in result.errors],
+        "written": result.written,
+    }
     if not result.written:
         raise ApiProblem(422, "invalid_input", details=body["errors"], message=result.message)
     return body

@@ -4,11 +4,20 @@ from typing import Any
 
 # code → (Korean, English)
 MESSAGES: dict[str, tuple[str, str]] = {
-    "unauthorized": ("인증이 필요합니다. 유효한 API 토큰을 보내 주세요.", "Authentication required: send a valid API token."),
-    "forbidden_scope": ("이 토큰에는 해당 작업 권한(scope)이 없습니다.", "This token lacks the scope for this operation."),
+    "unauthorized": (
+        "인증이 필요합니다. 유효한 API 토큰을 보내 주세요.",
+        "Authentication required: send a valid API token.",
+    ),
+    "forbidden_scope": (
+        "이 토큰에는 해당 작업 권한(scope)이 없습니다.",
+        "This token lacks the scope for this operation.",
+    ),
     "not_found": ("대상을 찾을 수 없습니다.", "Not found."),
     "invalid_input": ("입력값이 올바르지 않습니다.", "The input is not valid."),
-    "conflict": ("다른 변경과 충돌했습니다. 새로 읽은 뒤 다시 시도하세요.", "Conflicting change; re-read and retry."),
+    "conflict": (
+        "다른 변경과 충돌했습니다. 새로 읽은 뒤 다시 시도하세요.",
+        "Conflicting change; re-read and retry.",
+    ),
     "rate_limited": ("요청이 너무 많습니다.", "Too many requests."),
     "bad_request": ("요청을 처리할 수 없습니다.", "The request cannot be processed."),
 }

@@ -15,13 +15,23 @@ class CustomerFilterForm(forms.Form):
         required=False, label=_("동의 단계"), choices=[("", _("전체"))] + list(ConsentStage.choices)
     )
     store = forms.ModelChoiceField(
-        required=False, label=_("매장"), queryset=Touchpoint.objects.filter(channel=Touchpoint.Channel.STORE),
+        required=False,
+        label=_("매장"),
+        queryset=Touchpoint.objects.filter(channel=Touchpoint.Channel.STORE),
         empty_label=_("전체"),
     )
-    tier = forms.ChoiceField(required=False, label=_("가치 등급"), choices=[("", _("전체"))] + list(ValueTier.choices))
-    stage = forms.ChoiceField(required=False, label=_("관계 단계"), choices=[("", _("전체"))] + list(LadderStage.choices))
-    joined_from = forms.DateField(required=False, label=_("가입일 from"), widget=forms.DateInput(attrs={"type": "date"}))
-    joined_to = forms.DateField(required=False, label=_("가입일 to"), widget=forms.DateInput(attrs={"type": "date"}))
+    tier = forms.ChoiceField(
+        required=False, label=_("가치 등급"), choices=[("", _("전체"))] + list(ValueTier.choices)
+    )
+    stage = forms.ChoiceField(
+        required=False, label=_("관계 단계"), choices=[("", _("전체"))] + list(LadderStage.choices)
+    )
+    joined_from = forms.DateField(
+        required=False, label=_("가입일 from"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    joined_to = forms.DateField(
+        required=False, label=_("가입일 to"), widget=forms.DateInput(attrs={"type": "date"})
+    )
 
 
 class NoteForm(forms.Form):
@@ -38,7 +48,9 @@ class InteractionForm(forms.Form):
 
 class PromiseForm(forms.Form):
     text = forms.CharField(label=_("약속 내용"), max_length=300)
-    due_at = forms.DateTimeField(label=_("기한"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    due_at = forms.DateTimeField(
+        label=_("기한"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
 
 
 class PreferenceForm(forms.Form):
@@ -53,23 +65,36 @@ class ConsentForm(forms.Form):
 
 
 class TimelineFilterForm(forms.Form):
-    kind = forms.ChoiceField(required=False, choices=[("", "")] + [(k, k) for k in ("interaction", "order", "note", "promise")])
+    kind = forms.ChoiceField(
+        required=False, choices=[("", "")] + [(k, k) for k in ("interaction", "order", "note", "promise")]
+    )
     touchpoint = forms.IntegerField(required=False, min_value=1)
     type = forms.ChoiceField(required=False, choices=[("", "")] + list(Interaction.Type.choices))
 
 
 class CustomerForm(forms.Form):
     name = forms.CharField(label=_("이름"), max_length=60)
-    preferred_name = forms.CharField(label=_("호칭"), max_length=60, required=False,
-                                     help_text=_("예: 김민지 고객님, 민지님, 김 선생님"))
+    preferred_name = forms.CharField(
+        label=_("호칭"), max_length=60, required=False, help_text=_("예: 김민지 고객님, 민지님, 김 선생님")
+    )
     phone = forms.CharField(label=_("전화번호"), max_length=30, required=False)
     email = forms.EmailField(label=_("이메일"), required=False)
-    birth_date = forms.DateField(label=_("생년월일"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    gender = forms.ChoiceField(label=_("성별"), required=False, choices=[("", "—"), ("F", _("여성")), ("M", _("남성")),
-                                                                      ("O", _("기타"))])
+    birth_date = forms.DateField(
+        label=_("생년월일"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    gender = forms.ChoiceField(
+        label=_("성별"),
+        required=False,
+        choices=[("", "—"), ("F", _("여성")), ("M", _("남성")), ("O", _("기타"))],
+    )
     address = forms.CharField(label=_("주소"), max_length=200, required=False)
     external_id = forms.CharField(label=_("외부 ID"), max_length=64, required=False)
-    acquisition_channel = forms.ChoiceField(label=_("유입 경로"), choices=Customer.Channel.choices, initial="store")
-    home_store = forms.ModelChoiceField(label=_("주 이용 매장"), required=False,
-                                        queryset=Touchpoint.objects.filter(channel=Touchpoint.Channel.STORE))
+    acquisition_channel = forms.ChoiceField(
+        label=_("유입 경로"), choices=Customer.Channel.choices, initial="store"
+    )
+    home_store = forms.ModelChoiceField(
+        label=_("주 이용 매장"),
+        required=False,
+        queryset=Touchpoint.objects.filter(channel=Touchpoint.Channel.STORE),
+    )
     tags = forms.CharField(label=_("태그"), required=False, help_text=_("쉼표로 구분"))

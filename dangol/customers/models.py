@@ -59,7 +59,11 @@ class Customer(models.Model):
         _("유입 경로"), max_length=20, choices=Channel.choices, default=Channel.OTHER
     )
     home_store = models.ForeignKey(
-        "interactions.Touchpoint", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        "interactions.Touchpoint",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("주 이용 매장"),
     )
     tags = models.ManyToManyField(Tag, blank=True, related_name="customers")
@@ -116,7 +120,9 @@ class Preference(models.Model):
 class Note(models.Model):
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="notes")
     body = models.TextField(_("메모"))
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
     pinned = models.BooleanField(_("상단 고정"), default=False)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
@@ -140,8 +146,10 @@ class ConsentPurpose(models.TextChoices):
 
 REQUIRED_PURPOSES = (ConsentPurpose.TERMS, ConsentPurpose.PRIVACY)
 MARKETING_PURPOSES = (
-    ConsentPurpose.MARKETING_SMS, ConsentPurpose.MARKETING_EMAIL,
-    ConsentPurpose.MARKETING_PUSH, ConsentPurpose.MARKETING_KAKAO,
+    ConsentPurpose.MARKETING_SMS,
+    ConsentPurpose.MARKETING_EMAIL,
+    ConsentPurpose.MARKETING_PUSH,
+    ConsentPurpose.MARKETING_KAKAO,
 )
 
 
@@ -156,7 +164,9 @@ class Consent(models.Model):
     version = models.CharField(max_length=20, blank=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["customer", "purpose"], name="consent_one_per_purpose")]
+        constraints = [
+            models.UniqueConstraint(fields=["customer", "purpose"], name="consent_one_per_purpose")
+        ]
 
     def __str__(self) -> str:
         return f"{self.purpose}={'Y' if self.granted else 'N'}"

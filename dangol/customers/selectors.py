@@ -79,7 +79,11 @@ def customer_search(filters: CustomerFilters) -> QuerySet[Customer]:
     if filters.joined_from:
         qs = qs.filter(joined_at__gte=dt.datetime.combine(filters.joined_from, dt.time.min, tzinfo=tz))
     if filters.joined_to:
-        qs = qs.filter(joined_at__lt=dt.datetime.combine(filters.joined_to + dt.timedelta(days=1), dt.time.min, tzinfo=tz))
+        qs = qs.filter(
+            joined_at__lt=dt.datetime.combine(
+                filters.joined_to + dt.timedelta(days=1), dt.time.min, tzinfo=tz
+            )
+        )
     return qs.select_related("home_store", "value").order_by(*ordering)
 
 
@@ -109,12 +113,22 @@ def customer_summary(customer: Customer) -> Summary:
     )
     count = Order.objects.filter(customer=customer).count()
     last_interaction = (
-        Interaction.objects.filter(customer=customer).order_by("-occurred_at").values_list("occurred_at", flat=True).first()
+        Interaction.objects.filter(customer=customer)
+        .order_by("-occurred_at")
+        .values_list("occurred_at", flat=True)
+        .first()
     )
-    last_order = Order.objects.filter(customer=customer).order_by("-ordered_at").values_list("ordered_at", flat=True).first()
+    last_order = (
+        Order.objects.filter(customer=customer)
+        .order_by("-ordered_at")
+        .values_list("ordered_at", flat=True)
+        .first()
+    )
     last = max([t for t in (last_interaction, last_order) if t is not None], default=None)
     open_promises = list(
-        Promise.objects.filter(customer=customer, status=Promise.Status.OPEN).select_related("owner").order_by("due_at")
+        Promise.objects.filter(customer=customer, status=Promise.Status.OPEN)
+        .select_related("owner")
+        .order_by("due_at")
     )
     return Summary(
         lifetime_spend=(totals["total"] or 0) - (totals["refunded"] or 0),
@@ -144,8 +158,13 @@ TIMELINE_KINDS = ("interaction", "order", "note", "promise")
 
 
 def customer_timeline(
-    customer: Customer, *, kind: str = "", touchpoint_id: int | None = None, limit: int = 50,
-    before: dt.datetime | None = None, interaction_type: str = "",
+    customer: Customer,
+    *,
+    kind: str = "",
+    touchpoint_id: int | None = None,
+    limit: int = 50,
+    before: dt.datetime | None = None,
+    interaction_type: str = "",
 ) -> list[TimelineEntry]:
     """One time-ordered list of interactions, orders, notes and promises (newest first).
 
@@ -174,10 +193,20 @@ def customer_timeline(
         if before:
             qs = qs.filter(occurred_at__lt=before)
         for i in qs.order_by("-occurred_at")[:limit]:
-            entries.append(TimelineEntry(
-                "interaction", i.occurred_at, i.summary, i.body, i.touchpoint.name, i.touchpoint_id,
-                i.get_type_display(), staff_name(i.staff), ref_id=i.pk, analysis=i.text_analysis,
-            ))
+            entries.append(
+                TimelineEntry(
+                    "interaction",
+                    i.occurred_at,
+                    i.summary,
+                    i.body,
+                    i.touchpoint.name,
+                    i.touchpoint_id,
+                    i.get_type_display(),
+                    staff_name(i.staff),
+                    ref_id=i.pk,
+                    analysis=i.text_analysis,
+                )
+            )
     if kind in ("", "order"):
         oqs = Order.objects.filter(customer=customer).select_related("touchpoint").prefetch_related("lines")
         if touchpoint_id:
@@ -189,25 +218,45 @@ def customer_timeline(
             title = lines[0].product_name if lines else o.external_id
             if len(lines) > 1:
                 title += f" 외 {len(lines) - 1}건"
-            entries.append(TimelineEntry(
-                "order", o.ordered_at, title, o.external_id, o.touchpoint.name if o.touchpoint else "",
-                o.touchpoint_id, o.get_status_display(), "", amount=o.total_amount - o.refunded_amount,
-                status=o.status,
-            ))
+            entries.append(
+                TimelineEntry(
+                    "order",
+                    o.ordered_at,
+                    title,
+                    o.external_id,
+                    o.touchpoint.name if o.touchpoint else "",
+                    o.touchpoint_id,
+                    o.get_status_display(),
+                    "",
+                    amount=o.total_amount - o.refunded_amount,
+                    status=o.status,
+                )
+            )
     if kind in ("", "note") and not touchpoint_id:
         nqs = Note.objects.filter(customer=customer).select_related("author__staff")
         if before:
             nqs = nqs.filter(created_at__lt=before)
         for n in nqs.order_by("-created_at")[:limit]:
-            entries.append(TimelineEntry("note", n.created_at, "", n.body, "", None, _("메모"), staff_name(n.author)))
+            entries.append(
+                TimelineEntry("note", n.created_at, "", n.body, "", None, _("메모"), staff_name(n.author))
+            )
     if kind in ("", "promise") and not touchpoint_id:
         pqs = Promise.objects.filter(customer=customer).select_related("owner__staff")
         if before:
             pqs = pqs.filter(created_at__lt=before)
         for p in pqs.order_by("-created_at")[:limit]:
-            entries.append(TimelineEntry(
-                "promise", p.created_at, p.text, f"기한 {timezone.localtime(p.due_at):%Y-%m-%d %H:%M}", "", None,
-                p.get_status_display(), staff_name(p.owner), status=p.status,
-            ))
+            entries.append(
+                TimelineEntry(
+                    "promise",
+                    p.created_at,
+                    p.text,
+                    f"기한 {timezone.localtime(p.due_at):%Y-%m-%d %H:%M}",
+                    "",
+                    None,
+                    p.get_status_display(),
+                    staff_name(p.owner),
+                    status=p.status,
+                )
+            )
     entries.sort(key=lambda e: e.at, reverse=True)
     return entries[:limit]

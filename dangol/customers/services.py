@@ -28,8 +28,17 @@ from dangol.customers.models import (
 from dangol.customers.phone import InvalidPhone, normalize_phone, phone_last4
 
 EDITABLE_FIELDS = (
-    "name", "preferred_name", "phone", "email", "birth_date", "gender", "address", "external_id",
-    "joined_at", "acquisition_channel", "home_store_id",
+    "name",
+    "preferred_name",
+    "phone",
+    "email",
+    "birth_date",
+    "gender",
+    "address",
+    "external_id",
+    "joined_at",
+    "acquisition_channel",
+    "home_store_id",
 )
 
 
@@ -85,7 +94,9 @@ def customer_create(*, data: dict[str, Any], tags: list[str] | None = None) -> C
 
 
 @transaction.atomic
-def customer_update(*, customer: Customer, data: dict[str, Any], expected_version: int | None = None) -> Customer:
+def customer_update(
+    *, customer: Customer, data: dict[str, Any], expected_version: int | None = None
+) -> Customer:
     fields = clean_customer_fields(data)
     if "external_id" in fields and fields["external_id"]:
         clash = Customer.objects.filter(external_id=fields["external_id"]).exclude(pk=customer.pk).exists()
@@ -137,12 +148,18 @@ def consent_set(
         raise ValidationError({"purpose": f"알 수 없는 동의 항목입니다: {purpose}"})
     when = at or timezone.now()
     consent, _ = Consent.objects.update_or_create(
-        customer=customer, purpose=purpose,
+        customer=customer,
+        purpose=purpose,
         defaults={"granted": granted, "changed_at": when, "source": source, "version": version},
     )
     ConsentEvent.objects.create(
-        customer=customer, purpose=purpose, granted=granted, occurred_at=when, source=source,
-        version=version, recorded_by=by,
+        customer=customer,
+        purpose=purpose,
+        granted=granted,
+        occurred_at=when,
+        source=source,
+        version=version,
+        recorded_by=by,
     )
     state = dict(Consent.objects.filter(customer=customer).values_list("purpose", "granted"))
     stage = _consent_stage(state)
@@ -183,7 +200,9 @@ def duplicates_of(customer: Customer) -> list[Customer]:
     if not cond:
         return []
     return list(
-        Customer.objects.filter(cond, status=Customer.Status.ACTIVE).exclude(pk=customer.pk).order_by("joined_at")
+        Customer.objects.filter(cond, status=Customer.Status.ACTIVE)
+        .exclude(pk=customer.pk)
+        .order_by("joined_at")
     )
 
 
@@ -211,20 +230,30 @@ def customers_merge(*, survivor: Customer, merged: Customer, by: User | None) ->
         mine = Consent.objects.filter(customer=survivor, purpose=consent.purpose).first()
         if mine is None or consent.changed_at > mine.changed_at:
             Consent.objects.update_or_create(
-                customer=survivor, purpose=consent.purpose,
-                defaults={"granted": consent.granted, "changed_at": consent.changed_at,
-                          "source": consent.source, "version": consent.version},
+                customer=survivor,
+                purpose=consent.purpose,
+                defaults={
+                    "granted": consent.granted,
+                    "changed_at": consent.changed_at,
+                    "source": consent.source,
+                    "version": consent.version,
+                },
             )
     Consent.objects.filter(customer=merged).delete()
     state = dict(Consent.objects.filter(customer=survivor).values_list("purpose", "granted"))
     survivor.tags.add(*merged.tags.all())
-    fill = {f: getattr(merged, f) for f in ("email", "phone", "birth_date", "gender", "address", "preferred_name")
-            if not getattr(survivor, f) and getattr(merged, f)}
+    fill = {
+        f: getattr(merged, f)
+        for f in ("email", "phone", "birth_date", "gender", "address", "preferred_name")
+        if not getattr(survivor, f) and getattr(merged, f)
+    }
     if fill.get("phone"):
         fill["phone_last4"] = phone_last4(fill["phone"])
     Customer.objects.filter(pk=survivor.pk).update(
-        consent_stage=_consent_stage(state), joined_at=min(survivor.joined_at, merged.joined_at),
-        version=F("version") + 1, **fill,
+        consent_stage=_consent_stage(state),
+        joined_at=min(survivor.joined_at, merged.joined_at),
+        version=F("version") + 1,
+        **fill,
     )
     external_id = merged.external_id
     Customer.objects.filter(pk=merged.pk).update(

@@ -46,9 +46,14 @@ def _filters(request: HttpRequest) -> tuple[CustomerFilterForm, selectors.Custom
     if form.is_bound and form.is_valid():
         d = form.cleaned_data
         return form, selectors.CustomerFilters(
-            q=d["q"] or "", tag=d["tag"] or "", consent_stage=d["consent_stage"] or "",
-            store=d["store"].pk if d["store"] else None, joined_from=d["joined_from"], joined_to=d["joined_to"],
-            tier=d["tier"] or "", stage=d["stage"] or "",
+            q=d["q"] or "",
+            tag=d["tag"] or "",
+            consent_stage=d["consent_stage"] or "",
+            store=d["store"].pk if d["store"] else None,
+            joined_from=d["joined_from"],
+            joined_to=d["joined_to"],
+            tier=d["tier"] or "",
+            stage=d["stage"] or "",
         )
     return form, selectors.CustomerFilters()
 
@@ -67,7 +72,8 @@ def customer_list(request: HttpRequest) -> HttpResponse:
         "nav": "customers",
         "form": form,
         "rows": [
-            {"c": c, "name": mask_name(c.name), "phone": mask_phone(c.phone), "email": mask_email(c.email)} for c in rows
+            {"c": c, "name": mask_name(c.name), "phone": mask_phone(c.phone), "email": mask_email(c.email)}
+            for c in rows
         ],
         "page": page_number,
         "has_next": has_next,
@@ -75,8 +81,11 @@ def customer_list(request: HttpRequest) -> HttpResponse:
         "tags": Tag.objects.all()[:200],
         "can_export_pii": request.user.has_perm("customers.export_personal_data"),
     }
-    template = "customers/_rows.html" if request.headers.get("HX-Request") and request.headers.get(
-        "HX-Target") == "customer-rows" else "customers/list.html"
+    template = (
+        "customers/_rows.html"
+        if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "customer-rows"
+        else "customers/list.html"
+    )
     return render(request, template, context)
 
 
@@ -84,11 +93,14 @@ def _export_rows(qs: Any, *, unmasked: bool) -> Iterator[list[str]]:
     yield ["id", "external_id", "name", "phone", "email", "joined_at", "consent_stage", "acquisition_channel"]
     for c in qs.iterator(chunk_size=2000):
         yield [
-            str(c.pk), c.external_id or "",
+            str(c.pk),
+            c.external_id or "",
             c.name if unmasked else mask_name(c.name),
             c.phone if unmasked else mask_phone(c.phone),
             c.email if unmasked else mask_email(c.email),
-            timezone.localtime(c.joined_at).strftime("%Y-%m-%d %H:%M"), c.consent_stage, c.acquisition_channel,
+            timezone.localtime(c.joined_at).strftime("%Y-%m-%d %H:%M"),
+            c.consent_stage,
+            c.acquisition_channel,
         ]
 
 
@@ -105,8 +117,12 @@ def customer_export(request: HttpRequest) -> StreamingHttpResponse:
     unmasked = request.user.has_perm("customers.export_personal_data") and request.GET.get("unmasked") == "1"
     if unmasked:
         access_log_write(
-            staff=staff_of(request), action=AccessLog.Action.EXPORT, fields=["name", "phone", "email"],
-            customer_id=None, customer_count=qs.count(), request=request,
+            staff=staff_of(request),
+            action=AccessLog.Action.EXPORT,
+            fields=["name", "phone", "email"],
+            customer_id=None,
+            customer_count=qs.count(),
+            request=request,
             detail=f"고객 목록 내보내기 {request.GET.urlencode()}"[:300],
         )
     writer = csv.writer(_Echo())
@@ -184,8 +200,12 @@ def customer_reveal(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     customer = _customer(pk)
     access_log_write(
-        staff=staff_of(request), action=AccessLog.Action.VIEW, fields=PERSONAL_FIELDS, customer_id=customer.pk,
-        request=request, detail="고객 360 개인정보 보기",
+        staff=staff_of(request),
+        action=AccessLog.Action.VIEW,
+        fields=PERSONAL_FIELDS,
+        customer_id=customer.pk,
+        request=request,
+        detail="고객 360 개인정보 보기",
     )
     return render(request, "customers/_card.html", _profile_context(request, customer, unmasked=True))
 
@@ -220,8 +240,12 @@ def note_create(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return _form_errors("note", form.errors)
     try:
-        services.note_add(customer=customer, body=form.cleaned_data["body"], by=staff_of(request),
-                          pinned=form.cleaned_data["pinned"])
+        services.note_add(
+            customer=customer,
+            body=form.cleaned_data["body"],
+            by=staff_of(request),
+            pinned=form.cleaned_data["pinned"],
+        )
     except ValidationError as exc:
         return _form_errors("note", exc)
     return _live(request, customer, _("메모를 저장했습니다."))
@@ -274,8 +298,11 @@ def consent_update(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return _form_errors("consent", form.errors)
     services.consent_set(
-        customer=customer, purpose=form.cleaned_data["purpose"], granted=form.cleaned_data["granted"],
-        source=form.cleaned_data["source"] or "staff", by=staff_of(request),
+        customer=customer,
+        purpose=form.cleaned_data["purpose"],
+        granted=form.cleaned_data["granted"],
+        source=form.cleaned_data["source"] or "staff",
+        by=staff_of(request),
     )
     return _live(request, customer, _("동의 상태를 변경했습니다."))
 
@@ -323,7 +350,9 @@ def customer_new(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("고객을 등록했습니다."))
             return redirect("customers:detail", pk=customer.pk)
-    return render(request, "customers/form.html", {"nav": "customers", "form": form, "title": _("새 고객 등록")})
+    return render(
+        request, "customers/form.html", {"nav": "customers", "form": form, "title": _("새 고객 등록")}
+    )
 
 
 @permission_required("customers.change_customer", raise_exception=True)
@@ -332,29 +361,63 @@ def customer_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if not can_see_personal_data(request.user):
         raise PermissionDenied
     customer = _customer(pk)
-    initial = {f: getattr(customer, f) for f in ("name", "preferred_name", "phone", "email", "birth_date", "gender",
-                                                  "address", "external_id", "acquisition_channel")}
+    initial = {
+        f: getattr(customer, f)
+        for f in (
+            "name",
+            "preferred_name",
+            "phone",
+            "email",
+            "birth_date",
+            "gender",
+            "address",
+            "external_id",
+            "acquisition_channel",
+        )
+    }
     initial["home_store"] = customer.home_store_id
     initial["tags"] = ", ".join(t.name for t in customer.tags.all())
     form = CustomerForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data, tags = _customer_form_data(form)
         try:
-            services.customer_update(customer=customer, data=data,
-                                     expected_version=int(request.POST.get("version") or customer.version))
+            services.customer_update(
+                customer=customer,
+                data=data,
+                expected_version=int(request.POST.get("version") or customer.version),
+            )
         except services.ConflictError as exc:
             form.add_error(None, str(exc))
         except ValidationError as exc:
             _apply_errors(form, exc)
         else:
             customer.tags.set(services.tags_get_or_create(tags))
-            access_log_write(staff=staff_of(request), action=AccessLog.Action.CHANGE, fields=list(form.changed_data),
-                             customer_id=customer.pk, request=request, detail="고객 정보 수정")
+            access_log_write(
+                staff=staff_of(request),
+                action=AccessLog.Action.CHANGE,
+                fields=list(form.changed_data),
+                customer_id=customer.pk,
+                request=request,
+                detail="고객 정보 수정",
+            )
             messages.success(request, _("고객 정보를 저장했습니다."))
             return redirect("customers:detail", pk=customer.pk)
     elif request.method == "GET":
-        access_log_write(staff=staff_of(request), action=AccessLog.Action.VIEW, fields=PERSONAL_FIELDS,
-                         customer_id=customer.pk, request=request, detail="고객 정보 수정 화면")
-    return render(request, "customers/form.html", {
-        "nav": "customers", "form": form, "title": _("고객 정보 수정"), "customer": customer,
-    })
+        access_log_write(
+            staff=staff_of(request),
+            action=AccessLog.Action.VIEW,
+            fields=PERSONAL_FIELDS,
+            customer_id=customer.pk,
+            request=request,
+            detail="고객 정보 수정 화면",
+        )
+    return render(
+        request,
+        "customers/form.html",
+        {
+            "nav": "customers",
+            "form": form,
+            "title": _("고객 정보 수정"),
+            "customer": customer,
+        },
+    )

@@ -100,12 +100,31 @@ def _korean_mobile(rng: np.random.Generator, used: set[str]) -> str:
 
 
 def _romanize(rng: np.random.Generator) -> str:
-    syllables = ["kim", "lee", "park", "choi", "jung", "min", "ji", "seo", "hyun", "woo", "jin", "soo", "young", "ha"]
+    syllables = [
+        "kim",
+        "lee",
+        "park",
+        "choi",
+        "jung",
+        "min",
+        "ji",
+        "seo",
+        "hyun",
+        "woo",
+        "jin",
+        "soo",
+        "young",
+        "ha",
+    ]
     return "".join(rng.choice(syllables, size=2)) + str(rng.integers(1, 9999))
 
 
 def generate(
-    *, customers: int = 5000, seed: int = 2026, end: dt.datetime | None = None, years: float = 2.0,
+    *,
+    customers: int = 5000,
+    seed: int = 2026,
+    end: dt.datetime | None = None,
+    years: float = 2.0,
     progress: Callable[[str], None] | None = None,
 ) -> DemoStats:
     """Fill an empty database with the demo business. Same seed, same data."""
@@ -120,20 +139,37 @@ def generate(
 
     with transaction.atomic():
         say("팀·직원·접점·상품")
-        teams = {code: Team.objects.create(code=code, name=name, process=process) for code, name, process in cat.TEAMS}
+        teams = {
+            code: Team.objects.create(code=code, name=name, process=process)
+            for code, name, process in cat.TEAMS
+        }
         users: list[User] = []
         for username, display, role, team in STAFF:
-            users.append(staff_create(username=username, password=DEMO_PASSWORD, role=role, team=teams[team],
-                                      display_name=display))
+            users.append(
+                staff_create(
+                    username=username,
+                    password=DEMO_PASSWORD,
+                    role=role,
+                    team=teams[team],
+                    display_name=display,
+                )
+            )
         Team.objects.filter(code="cs").update(lead=users[1])
-        stores = [Touchpoint.objects.create(code=c, name=n, kind="physical", channel="store", address=a)
-                  for c, n, a in cat.STORES]
-        others = {c: Touchpoint.objects.create(code=c, name=n, kind=k, channel=ch) for c, n, k, ch in cat.OTHER_TOUCHPOINTS}
+        stores = [
+            Touchpoint.objects.create(code=c, name=n, kind="physical", channel="store", address=a)
+            for c, n, a in cat.STORES
+        ]
+        others = {
+            c: Touchpoint.objects.create(code=c, name=n, kind=k, channel=ch)
+            for c, n, k, ch in cat.OTHER_TOUCHPOINTS
+        }
         products: list[Product] = []
         for i, (cname, items) in enumerate(cat.CATEGORIES.items(), start=1):
             category = ProductCategory.objects.create(code=f"cat{i:02d}", name=cname)
             for j, (pname, price) in enumerate(items, start=1):
-                products.append(Product.objects.create(sku=f"P{i:02d}{j:03d}", name=pname, category=category, price=price))
+                products.append(
+                    Product.objects.create(sku=f"P{i:02d}{j:03d}", name=pname, category=category, price=price)
+                )
         tags = [Tag.objects.create(name=t) for t in cat.TAGS]
 
         say(f"고객 {customers:,}명")
@@ -142,36 +178,49 @@ def generate(
         used_phones: set[str] = set()
         store_weights = rng.dirichlet(np.ones(len(stores)) * 3)
         home = rng.choice(len(stores), size=n, p=store_weights)
-        channels = rng.choice(["store", "online", "app", "call_center", "referral", "ads"], size=n,
-                              p=[0.42, 0.25, 0.18, 0.04, 0.06, 0.05])
+        channels = rng.choice(
+            ["store", "online", "app", "call_center", "referral", "ads"],
+            size=n,
+            p=[0.42, 0.25, 0.18, 0.04, 0.06, 0.05],
+        )
         customer_objs = []
         for k in range(n):
             joined = start + dt.timedelta(days=float(joined_offsets[k]), hours=float(rng.uniform(9, 21)))
             gender = "F" if rng.random() < 0.55 else "M"
             name = fake.name_female() if gender == "F" else fake.name_male()
-            customer_objs.append(Customer(
-                name=name,
-                preferred_name=f"{name} 고객님" if rng.random() < 0.7 else f"{name[1:]}님",
-                phone=(phone := _korean_mobile(rng, used_phones)), phone_last4=phone[-4:],
-                email=f"{_romanize(rng)}@{rng.choice(['naver.com', 'gmail.com', 'daum.net', 'kakao.com'])}"
-                if rng.random() < 0.8 else "",
-                birth_date=dt.date(int(rng.integers(1955, 2006)), int(rng.integers(1, 13)), int(rng.integers(1, 29)))
-                if rng.random() < 0.75 else None,
-                gender=gender if rng.random() < 0.9 else "",
-                address=fake.address() if rng.random() < 0.6 else "",
-                external_id=f"C{k + 1:07d}",
-                joined_at=joined,
-                acquisition_channel=str(channels[k]),
-                home_store=stores[int(home[k])],
-            ))
+            customer_objs.append(
+                Customer(
+                    name=name,
+                    preferred_name=f"{name} 고객님" if rng.random() < 0.7 else f"{name[1:]}님",
+                    phone=(phone := _korean_mobile(rng, used_phones)),
+                    phone_last4=phone[-4:],
+                    email=f"{_romanize(rng)}@{rng.choice(['naver.com', 'gmail.com', 'daum.net', 'kakao.com'])}"
+                    if rng.random() < 0.8
+                    else "",
+                    birth_date=dt.date(
+                        int(rng.integers(1955, 2006)), int(rng.integers(1, 13)), int(rng.integers(1, 29))
+                    )
+                    if rng.random() < 0.75
+                    else None,
+                    gender=gender if rng.random() < 0.9 else "",
+                    address=fake.address() if rng.random() < 0.6 else "",
+                    external_id=f"C{k + 1:07d}",
+                    joined_at=joined,
+                    acquisition_channel=str(channels[k]),
+                    home_store=stores[int(home[k])],
+                )
+            )
         Customer.objects.bulk_create(customer_objs, batch_size=2000)
         custs = list(Customer.objects.order_by("id"))
         stats.customers = len(custs)
 
         through = Customer.tags.through
-        tag_rows = [through(customer_id=c.pk, tag_id=tags[int(t)].pk)
-                    for c in custs if rng.random() < 0.35
-                    for t in set(rng.choice(len(tags), size=int(rng.integers(1, 3))))]
+        tag_rows = [
+            through(customer_id=c.pk, tag_id=tags[int(t)].pk)
+            for c in custs
+            if rng.random() < 0.35
+            for t in set(rng.choice(len(tags), size=int(rng.integers(1, 3))))
+        ]
         through.objects.bulk_create(tag_rows, batch_size=5000)
 
         say("동의 기록")
@@ -182,24 +231,56 @@ def generate(
             for required in REQUIRED_PURPOSES:
                 state[required] = granted_required
             for marketing in MARKETING_PURPOSES:
-                state[marketing] = bool(rng.random() < {"marketing_sms": 0.55, "marketing_email": 0.45,
-                                                       "marketing_push": 0.4, "marketing_kakao": 0.5}[marketing])
+                state[marketing] = bool(
+                    rng.random()
+                    < {
+                        "marketing_sms": 0.55,
+                        "marketing_email": 0.45,
+                        "marketing_push": 0.4,
+                        "marketing_kakao": 0.5,
+                    }[marketing]
+                )
             for purpose_key, granted in state.items():
                 purpose = str(purpose_key)
                 source = "가입 시 " + {"store": "매장 태블릿", "online": "웹 가입", "app": "앱 가입"}.get(
-                    c.acquisition_channel, "상담원 확인")
-                events.append(ConsentEvent(customer_id=c.pk, purpose=purpose, granted=granted,
-                                           occurred_at=c.joined_at, source=source, version="2024-01"))
+                    c.acquisition_channel, "상담원 확인"
+                )
+                events.append(
+                    ConsentEvent(
+                        customer_id=c.pk,
+                        purpose=purpose,
+                        granted=granted,
+                        occurred_at=c.joined_at,
+                        source=source,
+                        version="2024-01",
+                    )
+                )
                 when = c.joined_at
                 if granted and purpose in MARKETING_PURPOSES and rng.random() < 0.12:
                     when = c.joined_at + dt.timedelta(days=float(rng.uniform(10, 300)))
                     if when < end:
                         granted = False
                         state[purpose] = False
-                        events.append(ConsentEvent(customer_id=c.pk, purpose=purpose, granted=False, occurred_at=when,
-                                                   source="수신거부 링크", version="2024-01"))
-                consents.append(Consent(customer_id=c.pk, purpose=purpose, granted=granted,
-                                        changed_at=min(when, end), source=source, version="2024-01"))
+                        events.append(
+                            ConsentEvent(
+                                customer_id=c.pk,
+                                purpose=purpose,
+                                granted=False,
+                                occurred_at=when,
+                                source="수신거부 링크",
+                                version="2024-01",
+                            )
+                        )
+                consents.append(
+                    Consent(
+                        customer_id=c.pk,
+                        purpose=purpose,
+                        granted=granted,
+                        changed_at=min(when, end),
+                        source=source,
+                        version="2024-01",
+                    )
+                )
             c.consent_stage = _consent_stage(state)
         Consent.objects.bulk_create(consents, batch_size=5000)
         ConsentEvent.objects.bulk_create(events, batch_size=5000)
@@ -236,16 +317,32 @@ def generate(
                 lines = [(int(product_ids[i]), int(rng.integers(1, 3)), int(prices[i])) for i in picks]
                 total = sum(q * p for _, q, p in lines)
                 r = rng.random()
-                touchpoint = c.home_store if r < 0.5 else (stores[int(rng.integers(len(stores)))] if r < 0.6
-                                                           else online[int(rng.random() < 0.45)])
+                touchpoint = (
+                    c.home_store
+                    if r < 0.5
+                    else (
+                        stores[int(rng.integers(len(stores)))]
+                        if r < 0.6
+                        else online[int(rng.random() < 0.45)]
+                    )
+                )
                 refunded = 0
                 status = Order.Status.PAID
                 if rng.random() < 0.03:
                     refunded = total if rng.random() < 0.6 else lines[0][1] * lines[0][2]
                     status = Order.Status.REFUNDED if refunded >= total else Order.Status.PARTIALLY_REFUNDED
                 order_seq += 1
-                order_objs.append(Order(external_id=f"O{order_seq:08d}", customer_id=c.pk, touchpoint=touchpoint,
-                                        ordered_at=when, total_amount=total, refunded_amount=refunded, status=status))
+                order_objs.append(
+                    Order(
+                        external_id=f"O{order_seq:08d}",
+                        customer_id=c.pk,
+                        touchpoint=touchpoint,
+                        ordered_at=when,
+                        total_amount=total,
+                        refunded_amount=refunded,
+                        status=status,
+                    )
+                )
                 line_specs.append(lines)
                 if rng.random() < dropout[k]:
                     alive = False
@@ -254,21 +351,42 @@ def generate(
         ids = list(Order.objects.order_by("id").values_list("id", flat=True))
         name_of = dict(zip(product_ids.tolist(), product_names, strict=True))
         line_objs = [
-            OrderLine(order_id=oid, line_no=i, product_id=pid, product_name=name_of[pid], quantity=q, unit_price=p,
-                      amount=q * p)
-            for oid, lines in zip(ids, line_specs, strict=True) for i, (pid, q, p) in enumerate(lines, start=1)
+            OrderLine(
+                order_id=oid,
+                line_no=i,
+                product_id=pid,
+                product_name=name_of[pid],
+                quantity=q,
+                unit_price=p,
+                amount=q * p,
+            )
+            for oid, lines in zip(ids, line_specs, strict=True)
+            for i, (pid, q, p) in enumerate(lines, start=1)
         ]
         OrderLine.objects.bulk_create(line_objs, batch_size=5000)
         stats.orders, stats.order_lines = len(order_objs), len(line_objs)
 
         say("상호작용·메모·약속")
         agents = [u for u in users if u.username not in ("admin", "analyst", "viewer")]
-        type_weights = {"inquiry": 0.34, "complaint": 0.14, "praise": 0.08, "visit": 0.12, "call": 0.14,
-                        "message": 0.13, "purchase": 0.05}
+        type_weights = {
+            "inquiry": 0.34,
+            "complaint": 0.14,
+            "praise": 0.08,
+            "visit": 0.12,
+            "call": 0.14,
+            "message": 0.13,
+            "purchase": 0.05,
+        }
         types = list(type_weights)
         tp_for_type: dict[str, list[Touchpoint]] = {
             "inquiry": [others["call-center"], others["web"], others["app"], others["sns"], others["email"]],
-            "complaint": [others["call-center"], others["delivery"], others["web"], others["app"], others["sns"]],
+            "complaint": [
+                others["call-center"],
+                others["delivery"],
+                others["web"],
+                others["app"],
+                others["sns"],
+            ],
             "praise": [*stores, others["call-center"], others["sns"], others["app"]],
             "visit": [*stores, others["visit-service"]],
             "call": [others["call-center"]],
@@ -280,28 +398,50 @@ def generate(
             count = int(rng.poisson(4.0))
             for _ in range(count):
                 kind = types[int(rng.choice(len(types), p=list(type_weights.values())))]
-                summary, body = cat.INTERACTION_TEMPLATES[kind][int(rng.integers(len(cat.INTERACTION_TEMPLATES[kind])))]
+                summary, body = cat.INTERACTION_TEMPLATES[kind][
+                    int(rng.integers(len(cat.INTERACTION_TEMPLATES[kind])))
+                ]
                 span = max((end - c.joined_at).total_seconds(), 3600.0)
                 when = c.joined_at + dt.timedelta(seconds=float(rng.uniform(0, span)))
                 tps = tp_for_type[kind]
-                interactions.append(Interaction(
-                    customer_id=c.pk, touchpoint=tps[int(rng.integers(len(tps)))],
-                    staff=agents[int(rng.integers(len(agents)))], occurred_at=when, type=kind, summary=summary,
-                    body=body,
-                ))
+                interactions.append(
+                    Interaction(
+                        customer_id=c.pk,
+                        touchpoint=tps[int(rng.integers(len(tps)))],
+                        staff=agents[int(rng.integers(len(agents)))],
+                        occurred_at=when,
+                        type=kind,
+                        summary=summary,
+                        body=body,
+                    )
+                )
         Interaction.objects.bulk_create(interactions, batch_size=5000)
         stats.interactions = len(interactions)
 
         prefs, notes = [], []
         for c in custs:
             if rng.random() < 0.3:
-                for key, values in [cat.PREFERENCES[int(i)] for i in
-                                    rng.choice(len(cat.PREFERENCES), size=int(rng.integers(1, 3)), replace=False)]:
-                    prefs.append(Preference(customer_id=c.pk, key=key, value=values[int(rng.integers(len(values)))],
-                                            recorded_by=agents[int(rng.integers(len(agents)))]))
+                for key, values in [
+                    cat.PREFERENCES[int(i)]
+                    for i in rng.choice(len(cat.PREFERENCES), size=int(rng.integers(1, 3)), replace=False)
+                ]:
+                    prefs.append(
+                        Preference(
+                            customer_id=c.pk,
+                            key=key,
+                            value=values[int(rng.integers(len(values)))],
+                            recorded_by=agents[int(rng.integers(len(agents)))],
+                        )
+                    )
             if rng.random() < 0.15:
-                notes.append(Note(customer_id=c.pk, body=cat.NOTES[int(rng.integers(len(cat.NOTES)))],
-                                  author=agents[int(rng.integers(len(agents)))], pinned=bool(rng.random() < 0.3)))
+                notes.append(
+                    Note(
+                        customer_id=c.pk,
+                        body=cat.NOTES[int(rng.integers(len(cat.NOTES)))],
+                        author=agents[int(rng.integers(len(agents)))],
+                        pinned=bool(rng.random() < 0.3),
+                    )
+                )
         Preference.objects.bulk_create(prefs, batch_size=5000)
         Note.objects.bulk_create(notes, batch_size=5000)
 
@@ -315,15 +455,36 @@ def generate(
                 promise_status, resolved = Promise.Status.OPEN, None
             else:
                 promise_status = Promise.Status.KEPT if rng.random() < 0.78 else Promise.Status.BROKEN
-                resolved = due - dt.timedelta(hours=float(rng.uniform(0, 20))) if promise_status == "kept" else due
-            promises.append(Promise(customer_id=c.pk, owner=owner, team=owner.staff.team,
-                                    text=cat.PROMISES[int(rng.integers(len(cat.PROMISES)))], due_at=due, status=promise_status,
-                                    created_by=owner, resolved_at=resolved))
+                resolved = (
+                    due - dt.timedelta(hours=float(rng.uniform(0, 20))) if promise_status == "kept" else due
+                )
+            promises.append(
+                Promise(
+                    customer_id=c.pk,
+                    owner=owner,
+                    team=owner.staff.team,
+                    text=cat.PROMISES[int(rng.integers(len(cat.PROMISES)))],
+                    due_at=due,
+                    status=promise_status,
+                    created_by=owner,
+                    resolved_at=resolved,
+                )
+            )
         Promise.objects.bulk_create(promises, batch_size=2000)
         stats.promises = len(promises)
         _backdate_created(promises, end, rng)
-        context = DemoContext(rng=rng, fake=fake, start=start, end=end, customers=custs, staff=users, teams=teams,
-                              stores=stores, touchpoints={**{s.code: s for s in stores}, **others}, products=products)
+        context = DemoContext(
+            rng=rng,
+            fake=fake,
+            start=start,
+            end=end,
+            customers=custs,
+            staff=users,
+            teams=teams,
+            stores=stores,
+            touchpoints={**{s.code: s for s in stores}, **others},
+            products=products,
+        )
         for path in DEMO_EXTENSIONS:
             try:
                 extension = import_string(path)
@@ -337,4 +498,6 @@ def generate(
 def _backdate_created(promises: list[Promise], end: dt.datetime, rng: Any) -> None:
     """auto_now_add stamped 'now'; demo promises were made before their due time."""
     for p in Promise.objects.all().only("id", "due_at"):
-        Promise.objects.filter(pk=p.pk).update(created_at=p.due_at - dt.timedelta(days=float(rng.uniform(0.5, 5))))
+        Promise.objects.filter(pk=p.pk).update(
+            created_at=p.due_at - dt.timedelta(days=float(rng.uniform(0.5, 5)))
+        )

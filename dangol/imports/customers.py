@@ -27,43 +27,110 @@ from dangol.imports.readers import parse_date, parse_datetime
 from dangol.interactions.models import Touchpoint
 
 COLUMNS = {
-    "external_id": "external_id", "고객번호": "external_id", "외부id": "external_id", "회원번호": "external_id",
-    "name": "name", "이름": "name", "고객명": "name", "성명": "name",
-    "preferred_name": "preferred_name", "호칭": "preferred_name",
-    "phone": "phone", "전화번호": "phone", "휴대폰": "phone", "연락처": "phone",
-    "email": "email", "이메일": "email",
-    "birth_date": "birth_date", "생년월일": "birth_date",
-    "gender": "gender", "성별": "gender",
-    "address": "address", "주소": "address",
-    "joined_at": "joined_at", "가입일": "joined_at", "가입일시": "joined_at",
-    "acquisition_channel": "acquisition_channel", "유입경로": "acquisition_channel",
-    "home_store": "home_store", "주이용매장": "home_store", "매장": "home_store",
-    "tags": "tags", "태그": "tags",
-    "consent_terms": "terms", "이용약관동의": "terms",
-    "consent_privacy": "privacy", "개인정보동의": "privacy",
-    "marketing_sms": "marketing_sms", "문자수신": "marketing_sms",
-    "marketing_email": "marketing_email", "이메일수신": "marketing_email",
-    "marketing_push": "marketing_push", "푸시수신": "marketing_push",
-    "marketing_kakao": "marketing_kakao", "카카오톡수신": "marketing_kakao",
+    "external_id": "external_id",
+    "고객번호": "external_id",
+    "외부id": "external_id",
+    "회원번호": "external_id",
+    "name": "name",
+    "이름": "name",
+    "고객명": "name",
+    "성명": "name",
+    "preferred_name": "preferred_name",
+    "호칭": "preferred_name",
+    "phone": "phone",
+    "전화번호": "phone",
+    "휴대폰": "phone",
+    "연락처": "phone",
+    "email": "email",
+    "이메일": "email",
+    "birth_date": "birth_date",
+    "생년월일": "birth_date",
+    "gender": "gender",
+    "성별": "gender",
+    "address": "address",
+    "주소": "address",
+    "joined_at": "joined_at",
+    "가입일": "joined_at",
+    "가입일시": "joined_at",
+    "acquisition_channel": "acquisition_channel",
+    "유입경로": "acquisition_channel",
+    "home_store": "home_store",
+    "주이용매장": "home_store",
+    "매장": "home_store",
+    "tags": "tags",
+    "태그": "tags",
+    "consent_terms": "terms",
+    "이용약관동의": "terms",
+    "consent_privacy": "privacy",
+    "개인정보동의": "privacy",
+    "marketing_sms": "marketing_sms",
+    "문자수신": "marketing_sms",
+    "marketing_email": "marketing_email",
+    "이메일수신": "marketing_email",
+    "marketing_push": "marketing_push",
+    "푸시수신": "marketing_push",
+    "marketing_kakao": "marketing_kakao",
+    "카카오톡수신": "marketing_kakao",
 }
 REQUIRED = ("external_id", "name")
 LABELS = {
-    "external_id": "고객번호(external_id)", "name": "이름(name)", "phone": "전화번호(phone)", "email": "이메일(email)",
-    "birth_date": "생년월일(birth_date)", "gender": "성별(gender)", "joined_at": "가입일(joined_at)",
-    "acquisition_channel": "유입경로(acquisition_channel)", "home_store": "주이용매장(home_store)",
+    "external_id": "고객번호(external_id)",
+    "name": "이름(name)",
+    "phone": "전화번호(phone)",
+    "email": "이메일(email)",
+    "birth_date": "생년월일(birth_date)",
+    "gender": "성별(gender)",
+    "joined_at": "가입일(joined_at)",
+    "acquisition_channel": "유입경로(acquisition_channel)",
+    "home_store": "주이용매장(home_store)",
 }
-_GENDER = {"f": "F", "여": "F", "여성": "F", "female": "F", "m": "M", "남": "M", "남성": "M", "male": "M",
-           "o": "O", "기타": "O"}
+_GENDER = {
+    "f": "F",
+    "여": "F",
+    "여성": "F",
+    "female": "F",
+    "m": "M",
+    "남": "M",
+    "남성": "M",
+    "male": "M",
+    "o": "O",
+    "기타": "O",
+}
 _EMAIL = re.compile(r"[a-z0-9._%+-]+@[a-z0-9-]+(\.[a-z0-9-]+)*\.[a-z]{2,}")
 _YES = {"y", "yes", "true", "1", "동의", "o", "예"}
 _NO = {"n", "no", "false", "0", "미동의", "x", "아니오", "거부", ""}
 _CHANNEL_ALIASES: dict[str, str] = {str(label): str(value) for value, label in Customer.Channel.choices}
 _INSERT_COLUMNS = (
-    "name", "preferred_name", "phone", "phone_last4", "email", "birth_date", "gender", "address", "external_id",
-    "joined_at", "acquisition_channel", "home_store_id", "consent_stage", "status", "version", "created_at", "updated_at",
+    "name",
+    "preferred_name",
+    "phone",
+    "phone_last4",
+    "email",
+    "birth_date",
+    "gender",
+    "address",
+    "external_id",
+    "joined_at",
+    "acquisition_channel",
+    "home_store_id",
+    "consent_stage",
+    "status",
+    "version",
+    "created_at",
+    "updated_at",
 )
-PROFILE_FIELDS = ("name", "preferred_name", "phone", "email", "birth_date", "gender", "address", "joined_at",
-                  "acquisition_channel", "home_store_id")
+PROFILE_FIELDS = (
+    "name",
+    "preferred_name",
+    "phone",
+    "email",
+    "birth_date",
+    "gender",
+    "address",
+    "joined_at",
+    "acquisition_channel",
+    "home_store_id",
+)
 CONSENT_KEYS = (*REQUIRED_PURPOSES, *MARKETING_PURPOSES)
 
 
@@ -99,7 +166,9 @@ class CustomerRowValidator:
         elif len(ext) > 64:
             errors.append(("external_id", "고객번호는 64자까지입니다."))
         elif ext in self.seen:
-            errors.append(("external_id", f"고객번호 '{ext}'가 {self.seen[ext]}행에도 있습니다(파일 안 중복)."))
+            errors.append(
+                ("external_id", f"고객번호 '{ext}'가 {self.seen[ext]}행에도 있습니다(파일 안 중복).")
+            )
         if not name:
             errors.append(("name", "이름이 비어 있습니다."))
         elif len(name) > 60:
@@ -149,7 +218,11 @@ class CustomerRowValidator:
         channel = raw.get("acquisition_channel", "").strip()
         out["acquisition_channel"] = Customer.Channel.OTHER
         if channel:
-            value = channel.lower() if channel.lower() in Customer.Channel.values else _CHANNEL_ALIASES.get(channel)
+            value = (
+                channel.lower()
+                if channel.lower() in Customer.Channel.values
+                else _CHANNEL_ALIASES.get(channel)
+            )
             if value is None:
                 errors.append(("acquisition_channel", f"알 수 없는 유입경로입니다: '{channel}'"))
             else:
@@ -177,12 +250,22 @@ class CustomerRowValidator:
             self.seen[ext] = line
         tags = None
         if "tags" in raw:
-            tags = sorted({t.strip()[:40] for t in raw["tags"].replace("|", ";").replace(",", ";").split(";") if t.strip()})
+            tags = sorted(
+                {
+                    t.strip()[:40]
+                    for t in raw["tags"].replace("|", ";").replace(",", ";").split(";")
+                    if t.strip()
+                }
+            )
         return CleanCustomer(line, ext, out, tags, consents)
 
 
 def write_customers(
-    batch: list[CleanCustomer], *, source: str, counts: dict[str, int], tag_cache: dict[str, int],
+    batch: list[CleanCustomer],
+    *,
+    source: str,
+    counts: dict[str, int],
+    tag_cache: dict[str, int],
     progress: Callable[[int], None] | None = None,
 ) -> None:
     """Upsert one batch of clean rows. Runs inside the caller's transaction."""
@@ -193,7 +276,9 @@ def write_customers(
             "id", "external_id", "consent_stage", *PROFILE_FIELDS
         )
     }
-    to_create: list[tuple[Any, ...]] = []  # INSERT tuples: building Customer objects just to read them back is costly
+    to_create: list[
+        tuple[Any, ...]
+    ] = []  # INSERT tuples: building Customer objects just to read them back is costly
     new_stages: dict[str, str] = {}
     stamp = db_datetime(now)
     to_update: list[Customer] = []
@@ -207,11 +292,27 @@ def write_customers(
             stage = str(_consent_stage(dict(row.consents))) if row.consents else "none"
             new_stages[row.external_id] = stage
             f = fields
-            to_create.append((
-                f["name"], f["preferred_name"], f["phone"], f["phone_last4"], f["email"], db_date(f["birth_date"]),
-                f["gender"], f["address"], row.external_id, db_datetime(f["joined_at"] or now), f["acquisition_channel"],
-                f["home_store_id"], stage, "active", 1, stamp, stamp,
-            ))
+            to_create.append(
+                (
+                    f["name"],
+                    f["preferred_name"],
+                    f["phone"],
+                    f["phone_last4"],
+                    f["email"],
+                    db_date(f["birth_date"]),
+                    f["gender"],
+                    f["address"],
+                    row.external_id,
+                    db_datetime(f["joined_at"] or now),
+                    f["acquisition_channel"],
+                    f["home_store_id"],
+                    stage,
+                    "active",
+                    1,
+                    stamp,
+                    stamp,
+                )
+            )
             touched.append((row, None))
             continue
         if fields["joined_at"] is None:
@@ -231,8 +332,14 @@ def write_customers(
         Customer.objects.bulk_update(to_update, [*PROFILE_FIELDS, "phone_last4"], batch_size=500)
     resolved = [(row, pk if pk is not None else ids[row.external_id]) for row, pk in touched]
     _write_tags(resolved, tag_cache)
-    _write_consents(resolved, source=source, now=now, counts=counts, existing_ids={v["id"] for v in existing.values()},
-                    staged={ids[x] for x in new_stages})
+    _write_consents(
+        resolved,
+        source=source,
+        now=now,
+        counts=counts,
+        existing_ids={v["id"] for v in existing.values()},
+        staged={ids[x] for x in new_stages},
+    )
     if progress:
         progress(len(batch))
 
@@ -260,14 +367,19 @@ def _write_tags(rows: list[tuple[CleanCustomer, int]], tag_cache: dict[str, int]
                 remove.append(pk)
             add.extend((pk, t) for t in wanted)
     for start in range(0, len(remove), 900):
-        through.objects.filter(customer_id__in=remove[start:start + 900]).delete()
+        through.objects.filter(customer_id__in=remove[start : start + 900]).delete()
     if add:
         insert_rows(through, ("customer_id", "tag_id"), add)
 
 
 def _write_consents(
-    rows: list[tuple[CleanCustomer, int]], *, source: str, now: dt.datetime, counts: dict[str, int],
-    existing_ids: set[int], staged: frozenset[int] | set[int] = frozenset(),
+    rows: list[tuple[CleanCustomer, int]],
+    *,
+    source: str,
+    now: dt.datetime,
+    counts: dict[str, int],
+    existing_ids: set[int],
+    staged: frozenset[int] | set[int] = frozenset(),
 ) -> None:
     """Upsert consents and their history; `staged` customers were inserted with their consent stage already."""
     with_consents = [(r, pk) for r, pk in rows if r.consents]
@@ -298,12 +410,19 @@ def _write_consents(
             stages[pk] = _consent_stage(state)
     if upserts:
         columns = ("customer_id", "purpose", "granted", "changed_at", "source", "version")
-        insert_rows(Consent, columns, upserts, conflict=("customer_id", "purpose"),
-                    update=("granted", "changed_at", "source"))
-        insert_rows(ConsentEvent, ("customer_id", "purpose", "granted", "occurred_at", "source", "version"), events)
+        insert_rows(
+            Consent,
+            columns,
+            upserts,
+            conflict=("customer_id", "purpose"),
+            update=("granted", "changed_at", "source"),
+        )
+        insert_rows(
+            ConsentEvent, ("customer_id", "purpose", "granted", "occurred_at", "source", "version"), events
+        )
     by_stage: dict[str, list[int]] = {}
     for pk, stage in stages.items():
         by_stage.setdefault(stage, []).append(pk)
     for stage, pks in by_stage.items():
         for start in range(0, len(pks), 900):
-            Customer.objects.filter(pk__in=pks[start:start + 900]).update(consent_stage=stage)
+            Customer.objects.filter(pk__in=pks[start : start + 900]).update(consent_stage=stage)

@@ -30,8 +30,12 @@ def db_date(value: dt.date | None) -> Any:
 
 
 def insert_rows(
-    model: type[models.Model], columns: Sequence[str], rows: Iterable[Sequence[Any]], *,
-    conflict: Sequence[str] = (), update: Sequence[str] = (),
+    model: type[models.Model],
+    columns: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    *,
+    conflict: Sequence[str] = (),
+    update: Sequence[str] = (),
 ) -> int:
     """INSERT rows (tuples in `columns` order); with `conflict`+`update`, an upsert on that unique key."""
     table = connection.ops.quote_name(model._meta.db_table)
@@ -41,7 +45,9 @@ def insert_rows(
     if conflict:
         target = ", ".join(connection.ops.quote_name(c) for c in conflict)
         if update:
-            sets = ", ".join(f"{connection.ops.quote_name(c)} = EXCLUDED.{connection.ops.quote_name(c)}" for c in update)
+            sets = ", ".join(
+                f"{connection.ops.quote_name(c)} = EXCLUDED.{connection.ops.quote_name(c)}" for c in update
+            )
             sql += f" ON CONFLICT ({target}) DO UPDATE SET {sets}"
         else:
             sql += f" ON CONFLICT ({target}) DO NOTHING"
@@ -60,7 +66,9 @@ def insert_rows(
     return count
 
 
-def ids_by_key(model: type[models.Model], key: str, values: Sequence[str], *, chunk: int = 2000) -> dict[str, int]:
+def ids_by_key(
+    model: type[models.Model], key: str, values: Sequence[str], *, chunk: int = 2000
+) -> dict[str, int]:
     """{key value: primary key} for the given key values, without the ORM's per-value lookup preparation."""
     table = connection.ops.quote_name(model._meta.db_table)
     pk = connection.ops.quote_name(model._meta.pk.column or "id")  # type: ignore[union-attr]
@@ -68,7 +76,7 @@ def ids_by_key(model: type[models.Model], key: str, values: Sequence[str], *, ch
     found: dict[str, int] = {}
     with connection.cursor() as cursor:
         for start in range(0, len(values), chunk):
-            part = list(values[start:start + chunk])
+            part = list(values[start : start + chunk])
             marks = ", ".join(["%s"] * len(part))
             cursor.execute(f"SELECT {column}, {pk} FROM {table} WHERE {column} IN ({marks})", part)  # noqa: S608
             found.update(cursor.fetchall())

@@ -17,17 +17,33 @@ from dangol.interactions.models import Touchpoint
 from dangol.orders.models import Order, OrderLine, Product, ProductCategory
 
 COLUMNS = {
-    "order_id": "order_id", "주문번호": "order_id",
-    "customer_id": "customer_id", "고객번호": "customer_id", "external_id": "customer_id",
-    "ordered_at": "ordered_at", "주문일시": "ordered_at", "주문일": "ordered_at",
-    "store": "store", "매장": "store", "접점": "store", "channel": "store",
-    "sku": "sku", "상품코드": "sku",
-    "product_name": "product_name", "상품명": "product_name",
-    "category": "category", "분류": "category", "카테고리": "category",
-    "quantity": "quantity", "수량": "quantity",
-    "unit_price": "unit_price", "단가": "unit_price",
-    "amount": "amount", "금액": "amount",
-    "refunded_amount": "refunded_amount", "환불금액": "refunded_amount",
+    "order_id": "order_id",
+    "주문번호": "order_id",
+    "customer_id": "customer_id",
+    "고객번호": "customer_id",
+    "external_id": "customer_id",
+    "ordered_at": "ordered_at",
+    "주문일시": "ordered_at",
+    "주문일": "ordered_at",
+    "store": "store",
+    "매장": "store",
+    "접점": "store",
+    "channel": "store",
+    "sku": "sku",
+    "상품코드": "sku",
+    "product_name": "product_name",
+    "상품명": "product_name",
+    "category": "category",
+    "분류": "category",
+    "카테고리": "category",
+    "quantity": "quantity",
+    "수량": "quantity",
+    "unit_price": "unit_price",
+    "단가": "unit_price",
+    "amount": "amount",
+    "금액": "amount",
+    "refunded_amount": "refunded_amount",
+    "환불금액": "refunded_amount",
 }
 REQUIRED = ("order_id", "customer_id", "ordered_at", "amount")
 
@@ -81,7 +97,9 @@ class OrderRowValidator:
         if not customer_ext:
             errors.append(("customer_id", "고객번호(customer_id)가 비어 있습니다."))
         elif customer_pk is None:
-            errors.append(("customer_id", f"등록되지 않은 고객번호입니다: '{customer_ext}' (고객을 먼저 가져오세요)"))
+            errors.append(
+                ("customer_id", f"등록되지 않은 고객번호입니다: '{customer_ext}' (고객을 먼저 가져오세요)")
+            )
         ordered_at: dt.datetime | None = None
         try:
             ordered_at = parse_datetime(raw.get("ordered_at", ""))
@@ -133,7 +151,9 @@ class OrderRowValidator:
         if errors:
             raise RowErrors(errors)
         assert ordered_at is not None and customer_pk is not None
-        clean_line = CleanLine(line, sku, name, raw.get("category", "").strip()[:100], quantity, unit_price, amount)
+        clean_line = CleanLine(
+            line, sku, name, raw.get("category", "").strip()[:100], quantity, unit_price, amount
+        )
         if order is not None:
             order.lines.append(clean_line)
             order.refunded_amount += refunded
@@ -165,26 +185,40 @@ class Catalogue:
                 code = f"c{len(self.categories) + 1}-{abs(hash(cat_name)) % 10**8}"
                 self.categories[cat_name] = ProductCategory.objects.create(code=code, name=cat_name).pk
             self.products[line.sku] = Product.objects.create(
-                sku=line.sku, name=line.product_name, category_id=self.categories[cat_name], price=line.unit_price
+                sku=line.sku,
+                name=line.product_name,
+                category_id=self.categories[cat_name],
+                price=line.unit_price,
             ).pk
         return self.products[line.sku]
 
 
 def write_orders(
-    batch: list[CleanOrder], *, counts: dict[str, int], catalogue: Catalogue,
+    batch: list[CleanOrder],
+    *,
+    counts: dict[str, int],
+    catalogue: Catalogue,
     progress: Callable[[int], None] | None = None,
 ) -> None:
     existing = {
         o["external_id"]: o
         for o in Order.objects.filter(external_id__in=[o.external_id for o in batch]).values(
-            "id", "external_id", "customer_id", "touchpoint_id", "ordered_at", "total_amount", "refunded_amount"
+            "id",
+            "external_id",
+            "customer_id",
+            "touchpoint_id",
+            "ordered_at",
+            "total_amount",
+            "refunded_amount",
         )
     }
     old_lines: dict[int, list[tuple[Any, ...]]] = {}
     if existing:
-        for row in OrderLine.objects.filter(order_id__in=[o["id"] for o in existing.values()]).values_list(
-            "order_id", "product_name", "quantity", "unit_price", "amount"
-        ).order_by("order_id", "line_no"):
+        for row in (
+            OrderLine.objects.filter(order_id__in=[o["id"] for o in existing.values()])
+            .values_list("order_id", "product_name", "quantity", "unit_price", "amount")
+            .order_by("order_id", "line_no")
+        ):
             old_lines.setdefault(row[0], []).append(row[1:])
     create: list[CleanOrder] = []
     replace: list[Order] = []
@@ -195,8 +229,11 @@ def write_orders(
             create.append(order)
             continue
         fields = {
-            "customer_id": order.customer_id, "touchpoint_id": order.touchpoint_id, "ordered_at": order.ordered_at,
-            "total_amount": order.total, "refunded_amount": refunded,
+            "customer_id": order.customer_id,
+            "touchpoint_id": order.touchpoint_id,
+            "ordered_at": order.ordered_at,
+            "total_amount": order.total,
+            "refunded_amount": refunded,
         }
         same_lines = old_lines.get(old["id"], []) == [
             (ln.product_name, ln.quantity, ln.unit_price, ln.amount) for ln in order.lines
@@ -204,21 +241,46 @@ def write_orders(
         if same_lines and all(old[k] == v for k, v in fields.items()):
             counts["unchanged"] += 1
         else:
-            replace.append(Order(id=old["id"], external_id=order.external_id, status=_status(order.total, refunded),
-                                 **fields))
+            replace.append(
+                Order(
+                    id=old["id"],
+                    external_id=order.external_id,
+                    status=_status(order.total, refunded),
+                    **fields,
+                )
+            )
     ids: dict[str, int] = {}
     if create:
-        insert_rows(Order, ("external_id", "customer_id", "touchpoint_id", "ordered_at", "status", "total_amount",
-                            "refunded_amount"), (
-            (o.external_id, o.customer_id, o.touchpoint_id, db_datetime(o.ordered_at),
-             _status(o.total, min(o.refunded_amount, o.total)), o.total, min(o.refunded_amount, o.total))
-            for o in create
-        ))
+        insert_rows(
+            Order,
+            (
+                "external_id",
+                "customer_id",
+                "touchpoint_id",
+                "ordered_at",
+                "status",
+                "total_amount",
+                "refunded_amount",
+            ),
+            (
+                (
+                    o.external_id,
+                    o.customer_id,
+                    o.touchpoint_id,
+                    db_datetime(o.ordered_at),
+                    _status(o.total, min(o.refunded_amount, o.total)),
+                    o.total,
+                    min(o.refunded_amount, o.total),
+                )
+                for o in create
+            ),
+        )
         counts["created"] += len(create)
         ids.update(ids_by_key(Order, "external_id", [o.external_id for o in create]))
     if replace:
         Order.objects.bulk_update(
-            replace, ["customer_id", "touchpoint_id", "ordered_at", "total_amount", "refunded_amount", "status"],
+            replace,
+            ["customer_id", "touchpoint_id", "ordered_at", "total_amount", "refunded_amount", "status"],
             batch_size=500,
         )
         OrderLine.objects.filter(order_id__in=[o.id for o in replace]).delete()
@@ -226,10 +288,14 @@ def write_orders(
         ids.update({o.external_id: o.id for o in replace})
     if ids:
         by_ext = {o.external_id: o for o in batch}
-        insert_rows(OrderLine, ("order_id", "line_no", "product_id", "product_name", "quantity", "unit_price", "amount"), (
-            (pk, n, catalogue.product_id(ln), ln.product_name, ln.quantity, ln.unit_price, ln.amount)
-            for ext, pk in ids.items()
-            for n, ln in enumerate(by_ext[ext].lines, start=1)
-        ))
+        insert_rows(
+            OrderLine,
+            ("order_id", "line_no", "product_id", "product_name", "quantity", "unit_price", "amount"),
+            (
+                (pk, n, catalogue.product_id(ln), ln.product_name, ln.quantity, ln.unit_price, ln.amount)
+                for ext, pk in ids.items()
+                for n, ln in enumerate(by_ext[ext].lines, start=1)
+            ),
+        )
     if progress:
         progress(sum(len(o.lines) for o in batch))

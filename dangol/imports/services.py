@@ -52,9 +52,15 @@ class ImportResult:
 
     def as_dict(self) -> dict[str, Any]:
         return {
-            "kind": self.kind, "total_rows": self.total_rows, "created": self.created, "updated": self.updated,
-            "unchanged": self.unchanged, "error_rows": self.error_rows, "written": self.written,
-            "message": self.message, "errors": [e.as_dict() for e in self.errors[:MAX_REPORTED_ERRORS]],
+            "kind": self.kind,
+            "total_rows": self.total_rows,
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "error_rows": self.error_rows,
+            "written": self.written,
+            "message": self.message,
+            "errors": [e.as_dict() for e in self.errors[:MAX_REPORTED_ERRORS]],
         }
 
 
@@ -72,7 +78,11 @@ def read_table_or_report(path: Path | str, *, filename: str | None, result: Impo
 
 
 def run_import(
-    *, kind: str, path: Path | str, filename: str | None = None, on_error: str = "abort",
+    *,
+    kind: str,
+    path: Path | str,
+    filename: str | None = None,
+    on_error: str = "abort",
     progress: Progress | None = None,
 ) -> ImportResult:
     if kind not in ImportJob.Kind.values:
@@ -95,7 +105,9 @@ def run_import(
         result.message = "가져올 행이 없습니다."
         return result
     if kind == "customers":
-        _import_customers(table, columns, result, on_error, progress, source=f"import:{filename or Path(path).name}")
+        _import_customers(
+            table, columns, result, on_error, progress, source=f"import:{filename or Path(path).name}"
+        )
     else:
         import_order_records(list(iter_records(table, columns)), result, on_error, progress)
     return result
@@ -112,7 +124,13 @@ def _finish_validation(result: ImportResult, on_error: str) -> bool:
 
 
 def _import_customers(
-    table: Any, columns: dict[str, str], result: ImportResult, on_error: str, progress: Progress | None, *, source: str
+    table: Any,
+    columns: dict[str, str],
+    result: ImportResult,
+    on_error: str,
+    progress: Progress | None,
+    *,
+    source: str,
 ) -> None:
     validator = customer_rows.CustomerRowValidator()
     clean: list[customer_rows.CleanCustomer] = []
@@ -131,7 +149,7 @@ def _import_customers(
     done = 0
     with transaction.atomic():
         for start in range(0, len(clean), BATCH):
-            batch = clean[start:start + BATCH]
+            batch = clean[start : start + BATCH]
             customer_rows.write_customers(batch, source=source, counts=counts, tag_cache=tag_cache)
             done += len(batch)
             if progress:
@@ -140,7 +158,10 @@ def _import_customers(
 
 
 def import_order_records(
-    records: list[tuple[int, dict[str, str]]], result: ImportResult, on_error: str, progress: Progress | None = None
+    records: list[tuple[int, dict[str, str]]],
+    result: ImportResult,
+    on_error: str,
+    progress: Progress | None = None,
 ) -> None:
     """Validate and write order lines given as (line, {canonical column: text}); also used by the API."""
     validator = order_rows.OrderRowValidator()
@@ -163,7 +184,13 @@ def import_order_records(
     # In skip mode an order with any bad line is skipped whole: half an order is a wrong order.
     skipped = [o for o in orders if o.external_id in bad_orders]
     for order in skipped:
-        result.errors.append(RowError(order.line, "order_id", f"주문 '{order.external_id}'의 다른 행에 오류가 있어 주문 전체를 건너뜁니다."))
+        result.errors.append(
+            RowError(
+                order.line,
+                "order_id",
+                f"주문 '{order.external_id}'의 다른 행에 오류가 있어 주문 전체를 건너뜁니다.",
+            )
+        )
     orders = [o for o in orders if o.external_id not in bad_orders]
     counts = {"created": 0, "updated": 0, "unchanged": 0}
     catalogue = order_rows.Catalogue()
@@ -171,7 +198,7 @@ def import_order_records(
     lines_total = sum(len(o.lines) for o in orders)
     with transaction.atomic():
         for start in range(0, len(orders), BATCH):
-            batch = orders[start:start + BATCH]
+            batch = orders[start : start + BATCH]
             order_rows.write_orders(batch, counts=counts, catalogue=catalogue)
             done += sum(len(o.lines) for o in batch)
             if progress:
@@ -180,15 +207,23 @@ def import_order_records(
 
 
 def _record(result: ImportResult, counts: dict[str, int]) -> None:
-    result.created, result.updated, result.unchanged = counts["created"], counts["updated"], counts["unchanged"]
+    result.created, result.updated, result.unchanged = (
+        counts["created"],
+        counts["updated"],
+        counts["unchanged"],
+    )
     result.written = True
     skipped = f", 건너뜀 {result.error_rows}행" if result.errors else ""
-    result.message = f"새로 추가 {result.created}, 변경 {result.updated}, 변경 없음 {result.unchanged}{skipped}"
+    result.message = (
+        f"새로 추가 {result.created}, 변경 {result.updated}, 변경 없음 {result.unchanged}{skipped}"
+    )
 
 
 def import_job_run(*, job: ImportJob) -> ImportJob:
     """Run a queued upload and keep its status row current (the page polls it)."""
-    claimed = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.QUEUED).update(status=ImportJob.Status.RUNNING)
+    claimed = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.QUEUED).update(
+        status=ImportJob.Status.RUNNING
+    )
     if not claimed:
         job.refresh_from_db()
         return job
@@ -202,11 +237,17 @@ def import_job_run(*, job: ImportJob) -> ImportJob:
             last_saved[0] = done
 
     try:
-        result = run_import(kind=job.kind, path=job.stored_path, filename=job.filename, on_error=job.on_error,
-                            progress=progress)
+        result = run_import(
+            kind=job.kind,
+            path=job.stored_path,
+            filename=job.filename,
+            on_error=job.on_error,
+            progress=progress,
+        )
     except Exception as exc:  # never leave a job "running" forever
         ImportJob.objects.filter(pk=job.pk).update(
-            status=ImportJob.Status.FAILED, message=f"가져오기 중 오류가 발생했습니다: {exc}"[:500],
+            status=ImportJob.Status.FAILED,
+            message=f"가져오기 중 오류가 발생했습니다: {exc}"[:500],
             finished_at=timezone.now(),
         )
         raise
@@ -214,9 +255,14 @@ def import_job_run(*, job: ImportJob) -> ImportJob:
         Path(job.stored_path).unlink(missing_ok=True)
     ImportJob.objects.filter(pk=job.pk).update(
         status=ImportJob.Status.DONE if result.written else ImportJob.Status.FAILED,
-        total_rows=result.total_rows, processed_rows=result.total_rows, created_count=result.created,
-        updated_count=result.updated, unchanged_count=result.unchanged, error_count=result.error_rows,
-        errors=[e.as_dict() for e in result.errors[:MAX_REPORTED_ERRORS]], message=result.message[:500],
+        total_rows=result.total_rows,
+        processed_rows=result.total_rows,
+        created_count=result.created,
+        updated_count=result.updated,
+        unchanged_count=result.unchanged,
+        error_count=result.error_rows,
+        errors=[e.as_dict() for e in result.errors[:MAX_REPORTED_ERRORS]],
+        message=result.message[:500],
         finished_at=timezone.now(),
     )
     job.refresh_from_db()

@@ -46,8 +46,11 @@ def upload(request: HttpRequest) -> HttpResponse:
             for chunk in f.chunks():
                 out.write(chunk)
         job = ImportJob.objects.create(
-            kind=form.cleaned_data["kind"], on_error=form.cleaned_data["on_error"], filename=f.name[:255],
-            stored_path=str(stored), created_by=staff_of(request),
+            kind=form.cleaned_data["kind"],
+            on_error=form.cleaned_data["on_error"],
+            filename=f.name[:255],
+            stored_path=str(stored),
+            created_by=staff_of(request),
         )
         if f.size <= settings.DANGOL_IMPORT_INLINE_ROWS * 200:
             import_job_run(job=job)  # small files: answer at once

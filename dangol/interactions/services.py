@@ -40,6 +40,12 @@ def interaction_log(
         raise ValidationError(errors)
     summary, body = mask_text(summary), mask_text((body or "").strip())
     return Interaction.objects.create(
-        customer=customer, touchpoint=touchpoint, type=type, summary=summary, body=body,
-        staff=staff, occurred_at=when, text_analysis=read_text(f"{summary}\n{body}"),
+        customer=customer,
+        touchpoint=touchpoint,
+        type=type,
+        summary=summary,
+        body=body,
+        staff=staff,
+        occurred_at=when,
+        text_analysis=read_text(f"{summary}\n{body}"),
     )

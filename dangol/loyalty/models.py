@@ -24,9 +24,17 @@ class LadderStage(models.TextChoices):
 STAGE_ORDER = [s.value for s in LadderStage]
 
 RFM_SEGMENTS_KO = {
-    "Champions": "최우수", "Loyal": "충성", "Potential loyalist": "충성 잠재", "New": "신규", "Promising": "유망",
-    "Need attention": "관심 필요", "About to sleep": "이탈 직전", "At risk": "이탈 위험", "Can't lose": "놓치면 안 될",
-    "Hibernating": "휴면", "Lost": "이탈",
+    "Champions": "최우수",
+    "Loyal": "충성",
+    "Potential loyalist": "충성 잠재",
+    "New": "신규",
+    "Promising": "유망",
+    "Need attention": "관심 필요",
+    "About to sleep": "이탈 직전",
+    "At risk": "이탈 위험",
+    "Can't lose": "놓치면 안 될",
+    "Hibernating": "휴면",
+    "Lost": "이탈",
 }
 
 
@@ -54,8 +62,9 @@ class ValueRun(models.Model):
 
 
 class CustomerValue(models.Model):
-    customer = models.OneToOneField("customers.Customer", on_delete=models.CASCADE, related_name="value",
-                                    primary_key=True)
+    customer = models.OneToOneField(
+        "customers.Customer", on_delete=models.CASCADE, related_name="value", primary_key=True
+    )
     run = models.ForeignKey(ValueRun, on_delete=models.SET_NULL, null=True, related_name="+")
     frequency = models.PositiveIntegerField(default=0)
     recency = models.FloatField(default=0)
@@ -68,8 +77,12 @@ class CustomerValue(models.Model):
     probability_alive = models.FloatField(null=True, blank=True)
     expected_purchases = models.FloatField(null=True, blank=True)
     clv = models.BigIntegerField(_("예상 고객생애가치(원)"), default=0, db_index=True)
-    value_tier = models.CharField(_("가치 등급"), max_length=10, choices=ValueTier.choices, blank=True, db_index=True)
-    stage = models.CharField(_("관계 단계"), max_length=16, choices=LadderStage.choices, blank=True, db_index=True)
+    value_tier = models.CharField(
+        _("가치 등급"), max_length=10, choices=ValueTier.choices, blank=True, db_index=True
+    )
+    stage = models.CharField(
+        _("관계 단계"), max_length=16, choices=LadderStage.choices, blank=True, db_index=True
+    )
     previous_tier = models.CharField(max_length=10, choices=ValueTier.choices, blank=True)
     previous_stage = models.CharField(max_length=16, choices=LadderStage.choices, blank=True)
     previous_probability_alive = models.FloatField(null=True, blank=True)

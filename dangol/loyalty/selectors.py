@@ -36,14 +36,26 @@ def value_page() -> ValuePage:
     run = ValueRun.objects.filter(status=ValueRun.Status.DONE).first()
     tier_rows: dict[str, tuple[int, int]] = {
         tier: (n, int(clv or 0))
-        for tier, n, clv in CustomerValue.objects.values_list("value_tier").annotate(
-            n=Count("customer_id"), clv=Sum("clv")).order_by().values_list("value_tier", "n", "clv")
+        for tier, n, clv in CustomerValue.objects.values_list("value_tier")
+        .annotate(n=Count("customer_id"), clv=Sum("clv"))
+        .order_by()
+        .values_list("value_tier", "n", "clv")
     }
     tiers = [(v, str(label), *tier_rows.get(v, (0, 0))) for v, label in ValueTier.choices]
-    stage_counts = dict(CustomerValue.objects.values_list("stage").annotate(n=Count("customer_id")).order_by())
+    stage_counts = dict(
+        CustomerValue.objects.values_list("stage").annotate(n=Count("customer_id")).order_by()
+    )
     stages = [(v, str(label), stage_counts.get(v, 0)) for v, label in LadderStage.choices]
-    segments = sorted(((s, RFM_SEGMENTS_KO.get(s, s), n) for s, n in CustomerValue.objects.exclude(rfm_segment="")
-                       .values_list("rfm_segment").annotate(n=Count("customer_id")).order_by()), key=lambda t: -t[2])
+    segments = sorted(
+        (
+            (s, RFM_SEGMENTS_KO.get(s, s), n)
+            for s, n in CustomerValue.objects.exclude(rfm_segment="")
+            .values_list("rfm_segment")
+            .annotate(n=Count("customer_id"))
+            .order_by()
+        ),
+        key=lambda t: -t[2],
+    )
     bounds = [0, 100_000, 300_000, 1_000_000, 3_000_000, 10_000_000]
     histogram = []
     for lo, hi in zip(bounds, [*bounds[1:], None], strict=True):
@@ -55,7 +67,9 @@ def value_page() -> ValuePage:
     moved = CustomerValue.objects.exclude(previous_stage="").exclude(previous_stage=F("stage"))
     up = down = 0
     movement_counts: dict[tuple[str, str], int] = {}
-    for prev, cur, n in moved.values_list("previous_stage", "stage").annotate(n=Count("customer_id")).order_by():
+    for prev, cur, n in (
+        moved.values_list("previous_stage", "stage").annotate(n=Count("customer_id")).order_by()
+    ):
         if prev in STAGE_ORDER and cur in STAGE_ORDER:
             if STAGE_ORDER.index(cur) > STAGE_ORDER.index(prev):
                 up += n
@@ -63,14 +77,29 @@ def value_page() -> ValuePage:
                 down += n
         movement_counts[(prev, cur)] = n
     labels = dict(LadderStage.choices)
-    movements = sorted(((f"{labels.get(p, p)} → {labels.get(c, c)}", "up" if STAGE_ORDER.index(c) > STAGE_ORDER.index(p)
-                         else "down", n) for (p, c), n in movement_counts.items()
-                        if p in STAGE_ORDER and c in STAGE_ORDER), key=lambda t: -t[2])
+    movements = sorted(
+        (
+            (
+                f"{labels.get(p, p)} → {labels.get(c, c)}",
+                "up" if STAGE_ORDER.index(c) > STAGE_ORDER.index(p) else "down",
+                n,
+            )
+            for (p, c), n in movement_counts.items()
+            if p in STAGE_ORDER and c in STAGE_ORDER
+        ),
+        key=lambda t: -t[2],
+    )
     report = run.report if run else {}
     pareto = report.get("pareto") or {}
     return ValuePage(
-        run=run, tiers=tiers, stages=stages, segments=segments, clv_histogram=histogram, moved_up=up,
-        moved_down=down, movements=movements[:12],
+        run=run,
+        tiers=tiers,
+        stages=stages,
+        segments=segments,
+        clv_histogram=histogram,
+        moved_up=up,
+        moved_down=down,
+        movements=movements[:12],
         top20_share_past=_float(pareto.get("top20_revenue_share")),
         top20_share_clv=_float(pareto.get("top20_clv_share") or pareto.get("top20_share_by_clv")),
         report=report,
@@ -88,9 +117,13 @@ def silent_defection(*, threshold: float = 0.5, limit: int = 100) -> list[Custom
     """High-tier customers whose probability of still being active fell below the threshold, by value at risk."""
     return list(
         CustomerValue.objects.filter(value_tier__in=HIGH_TIERS, probability_alive__lt=threshold)
-        .filter(Q(previous_probability_alive__isnull=True) | Q(previous_probability_alive__gte=threshold)
-                | Q(previous_tier__in=HIGH_TIERS))
-        .select_related("customer").order_by("-clv")[:limit]
+        .filter(
+            Q(previous_probability_alive__isnull=True)
+            | Q(previous_probability_alive__gte=threshold)
+            | Q(previous_tier__in=HIGH_TIERS)
+        )
+        .select_related("customer")
+        .order_by("-clv")[:limit]
     )
 
 
@@ -109,9 +142,16 @@ def rfm_grid(report: dict[str, Any]) -> list[tuple[int, list[tuple[str, int, flo
     grid = report.get("rfm_grid") or {}
     counts = grid.get("counts") or []
     top = max((c for row in counts for c in row), default=0) or 1
-    return [(r, [(RFM_SEGMENTS_KO.get(seg, seg), c, round(0.1 + 0.8 * c / top, 2))
-                 for c, seg in zip(row, segs, strict=True)])
-            for r, row, segs in zip(grid.get("r", []), counts, grid.get("segments", []), strict=True)]
+    return [
+        (
+            r,
+            [
+                (RFM_SEGMENTS_KO.get(seg, seg), c, round(0.1 + 0.8 * c / top, 2))
+                for c, seg in zip(row, segs, strict=True)
+            ],
+        )
+        for r, row, segs in zip(grid.get("r", []), counts, grid.get("segments", []), strict=True)
+    ]
 
 
 def cohort_rows(report: dict[str, Any], *, last: int = 12) -> dict[str, Any]:
@@ -122,5 +162,9 @@ def cohort_rows(report: dict[str, Any], *, last: int = 12) -> dict[str, Any]:
     matrix = cohorts.get("retention") or []
     rows = list(zip(months, sizes, matrix, strict=False))[-last:]
     width = max((len(m) for _, _, m in rows), default=0)
-    return {"offsets": list(range(width)),
-            "rows": [(month, size, [(v, round(min((v or 0) * 1.6, 1), 2)) for v in row]) for month, size, row in rows]}
+    return {
+        "offsets": list(range(width)),
+        "rows": [
+            (month, size, [(v, round(min((v or 0) * 1.6, 1), 2)) for v in row]) for month, size, row in rows
+        ],
+    }

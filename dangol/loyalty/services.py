@@ -29,12 +29,26 @@ def snapshot_orders(path: Path, *, batch: int = 200_000) -> int:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    schema = pa.schema([("customer_id", pa.int64()), ("ordered_at", pa.timestamp("s")), ("amount", pa.int64()),
-                        ("category", pa.string())])
-    rows = (OrderLine.objects.filter(order__status__in=["paid", "partially_refunded"])
-            .values_list("order__customer_id", "order__ordered_at", "amount", "order__total_amount",
-                         "order__refunded_amount", "product__category__name")
-            .order_by())
+    schema = pa.schema(
+        [
+            ("customer_id", pa.int64()),
+            ("ordered_at", pa.timestamp("s")),
+            ("amount", pa.int64()),
+            ("category", pa.string()),
+        ]
+    )
+    rows = (
+        OrderLine.objects.filter(order__status__in=["paid", "partially_refunded"])
+        .values_list(
+            "order__customer_id",
+            "order__ordered_at",
+            "amount",
+            "order__total_amount",
+            "order__refunded_amount",
+            "product__category__name",
+        )
+        .order_by()
+    )
     path.parent.mkdir(parents=True, exist_ok=True)
     written = 0
     tz = timezone.get_current_timezone()
@@ -65,8 +79,11 @@ def value_refresh(*, end: dt.date | None = None, horizon_weeks: int = 52) -> Val
         snapshot = out_dir / "orders.parquet"
         n = snapshot_orders(snapshot)
         if n == 0:
-            ValueRun.objects.filter(pk=run.pk).update(status=ValueRun.Status.DONE, finished_at=timezone.now(),
-                                                      message="주문이 없어 계산할 것이 없습니다.")
+            ValueRun.objects.filter(pk=run.pk).update(
+                status=ValueRun.Status.DONE,
+                finished_at=timezone.now(),
+                message="주문이 없어 계산할 것이 없습니다.",
+            )
             run.refresh_from_db()
             return run
         from dangol.analytics.cli import main as analyze
@@ -74,22 +91,51 @@ def value_refresh(*, end: dt.date | None = None, horizon_weeks: int = 52) -> Val
         extra = []
         advocates = _advocate_ids(end_date)
         if advocates:  # promoters (NPS 9–10) climb from regular to advocate (001: the relationship ladder)
-            (out_dir / "advocates.txt").write_text("\n".join(str(i) for i in sorted(advocates)), encoding="utf-8")
+            (out_dir / "advocates.txt").write_text(
+                "\n".join(str(i) for i in sorted(advocates)), encoding="utf-8"
+            )
             extra = ["--advocates", str(out_dir / "advocates.txt")]
-        code = analyze([str(snapshot), "--customer", "customer_id", "--date", "ordered_at", "--amount", "amount",
-                        "--category", "category", "--end", end_date.isoformat(), "--time-unit", "week",
-                        "--horizon", str(horizon_weeks), "--out", str(out_dir), *extra])
+        code = analyze(
+            [
+                str(snapshot),
+                "--customer",
+                "customer_id",
+                "--date",
+                "ordered_at",
+                "--amount",
+                "amount",
+                "--category",
+                "category",
+                "--end",
+                end_date.isoformat(),
+                "--time-unit",
+                "week",
+                "--horizon",
+                str(horizon_weeks),
+                "--out",
+                str(out_dir),
+                *extra,
+            ]
+        )
         if code != 0:
             raise RuntimeError(f"분석 엔진이 실패했습니다(종료 코드 {code}).")
         report = json.loads((out_dir / "report.json").read_text(encoding="utf-8"))
         count = _write_back(out_dir / "customers.parquet", run)
     except Exception as exc:
-        ValueRun.objects.filter(pk=run.pk).update(status=ValueRun.Status.FAILED, message=str(exc)[:500],
-                                                  finished_at=timezone.now(), output_dir=str(out_dir))
+        ValueRun.objects.filter(pk=run.pk).update(
+            status=ValueRun.Status.FAILED,
+            message=str(exc)[:500],
+            finished_at=timezone.now(),
+            output_dir=str(out_dir),
+        )
         raise
     ValueRun.objects.filter(pk=run.pk).update(
-        status=ValueRun.Status.DONE, finished_at=timezone.now(), report=report, n_customers=count,
-        n_transactions=int(report.get("n_transactions", n)), output_dir=str(out_dir),
+        status=ValueRun.Status.DONE,
+        finished_at=timezone.now(),
+        report=report,
+        n_customers=count,
+        n_transactions=int(report.get("n_transactions", n)),
+        output_dir=str(out_dir),
     )
     run.refresh_from_db()
     return run
@@ -101,13 +147,33 @@ def _advocate_ids(end_date: dt.date) -> set[int]:
         from dangol.surveys.selectors import promoter_customer_ids
     except ImportError:  # the surveys app is optional
         return set()
-    since = dt.datetime.combine(end_date - dt.timedelta(days=365), dt.time.min, tzinfo=timezone.get_current_timezone())
+    since = dt.datetime.combine(
+        end_date - dt.timedelta(days=365), dt.time.min, tzinfo=timezone.get_current_timezone()
+    )
     return promoter_customer_ids(since=since)
 
 
-_UPSERT_COLUMNS = ("customer_id", "run_id", "frequency", "recency", "age", "monetary", "rfm_r", "rfm_f", "rfm_m",
-                   "rfm_segment", "probability_alive", "expected_purchases", "clv", "value_tier", "stage",
-                   "previous_tier", "previous_stage", "previous_probability_alive", "computed_at")
+_UPSERT_COLUMNS = (
+    "customer_id",
+    "run_id",
+    "frequency",
+    "recency",
+    "age",
+    "monetary",
+    "rfm_r",
+    "rfm_f",
+    "rfm_m",
+    "rfm_segment",
+    "probability_alive",
+    "expected_purchases",
+    "clv",
+    "value_tier",
+    "stage",
+    "previous_tier",
+    "previous_stage",
+    "previous_probability_alive",
+    "computed_at",
+)
 
 
 def _num(value: Any, default: float = 0.0) -> float:
@@ -130,32 +196,91 @@ def _write_back(path: Path, run: ValueRun) -> int:
         cid = int(r["customer_id"])
         if cid not in valid_ids:
             continue
-        rows.append((
-            cid, run.pk, int(_num(r.get("frequency"))), _num(r.get("recency")), _num(r.get("T")),
-            _num(r.get("monetary")), int(_num(r.get("rfm_r"))), int(_num(r.get("rfm_f"))), int(_num(r.get("rfm_m"))),
-            str(r.get("rfm_segment") or ""), _num(r.get("probability_alive"), default=float("nan")),
-            _num(r.get("expected_purchases")), int(round(_num(r.get("clv")))), _tier(r.get("value_tier")),
-            _stage(r.get("stage")), "", "", None, now,
-        ))
+        rows.append(
+            (
+                cid,
+                run.pk,
+                int(_num(r.get("frequency"))),
+                _num(r.get("recency")),
+                _num(r.get("T")),
+                _num(r.get("monetary")),
+                int(_num(r.get("rfm_r"))),
+                int(_num(r.get("rfm_f"))),
+                int(_num(r.get("rfm_m"))),
+                str(r.get("rfm_segment") or ""),
+                _num(r.get("probability_alive"), default=float("nan")),
+                _num(r.get("expected_purchases")),
+                int(round(_num(r.get("clv")))),
+                _tier(r.get("value_tier")),
+                _stage(r.get("stage")),
+                "",
+                "",
+                None,
+                now,
+            )
+        )
     buyers = {row[0] for row in rows}
     for cid in valid_ids - buyers:  # no purchase yet: a prospect
-        rows.append((cid, run.pk, 0, 0.0, 0.0, 0.0, 0, 0, 0, "", None, 0.0, 0, "", LadderStage.PROSPECT, "", "",
-                     None, now))
+        rows.append(
+            (
+                cid,
+                run.pk,
+                0,
+                0.0,
+                0.0,
+                0.0,
+                0,
+                0,
+                0,
+                "",
+                None,
+                0.0,
+                0,
+                "",
+                LadderStage.PROSPECT,
+                "",
+                "",
+                None,
+                now,
+            )
+        )
     rows = [tuple(None if isinstance(v, float) and v != v else v for v in row) for row in rows]
     table_name = connection.ops.quote_name(CustomerValue._meta.db_table)
     cols = ", ".join(_UPSERT_COLUMNS)
     marks = ", ".join(["%s"] * len(_UPSERT_COLUMNS))
-    keep = ("run_id", "frequency", "recency", "age", "monetary", "rfm_r", "rfm_f", "rfm_m", "rfm_segment",
-            "probability_alive", "expected_purchases", "clv", "value_tier", "stage", "computed_at")
+    keep = (
+        "run_id",
+        "frequency",
+        "recency",
+        "age",
+        "monetary",
+        "rfm_r",
+        "rfm_f",
+        "rfm_m",
+        "rfm_segment",
+        "probability_alive",
+        "expected_purchases",
+        "clv",
+        "value_tier",
+        "stage",
+        "computed_at",
+    )
     # The previous values come from the row being replaced, so movements between two runs are kept.
-    sets = ", ".join([f"previous_tier = {table_name}.value_tier", f"previous_stage = {table_name}.stage",
-                      f"previous_probability_alive = {table_name}.probability_alive"]
-                     + [f"{c} = EXCLUDED.{c}" for c in keep])
-    sql = (f"INSERT INTO {table_name} ({cols}) VALUES ({marks}) "  # noqa: S608 (fixed column names)
-           f"ON CONFLICT (customer_id) DO UPDATE SET {sets}")
+    sets = ", ".join(
+        [
+            f"previous_tier = {table_name}.value_tier",
+            f"previous_stage = {table_name}.stage",
+            f"previous_probability_alive = {table_name}.probability_alive",
+        ]
+        + [f"{c} = EXCLUDED.{c}" for c in keep]
+    )
+    sql = (
+        f"INSERT INTO {table_name} ({cols}) VALUES ({marks}) "  # noqa: S608 (fixed column names)
+        f"ON CONFLICT (customer_id) DO UPDATE SET {sets}"
+    )
     with connection.cursor() as cursor:
         for start in range(0, len(rows), 5000):
-            cursor.executemany(sql, rows[start:start + 5000])
+            cursor.executemany(sql, rows[start : start + 5000])
     return len(rows)
 
 

@@ -8,7 +8,9 @@ from django.utils.translation import gettext_lazy as _
 class ProductCategory(models.Model):
     code = models.SlugField(max_length=40, unique=True)
     name = models.CharField(_("이름"), max_length=100)
-    parent = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="children")
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children"
+    )
 
     class Meta:
         ordering = ["name"]
@@ -57,7 +59,8 @@ class Order(models.Model):
         constraints = [
             models.CheckConstraint(condition=models.Q(total_amount__gte=0), name="order_total_nonnegative"),
             models.CheckConstraint(
-                condition=models.Q(refunded_amount__gte=0) & models.Q(refunded_amount__lte=models.F("total_amount")),
+                condition=models.Q(refunded_amount__gte=0)
+                & models.Q(refunded_amount__lte=models.F("total_amount")),
                 name="order_refund_within_total",
             ),
         ]
@@ -94,7 +97,9 @@ class Refund(models.Model):
     amount = models.BigIntegerField(_("환불 금액(원)"))
     reason = models.CharField(_("사유"), max_length=200)
     refunded_at = models.DateTimeField(_("환불일시"))
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["-refunded_at"]

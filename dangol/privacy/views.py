@@ -29,7 +29,9 @@ def access_log(request: HttpRequest) -> HttpResponse:
     if day_from:
         try:
             start = dt.date.fromisoformat(day_from)
-            qs = qs.filter(at__gte=dt.datetime.combine(start, dt.time.min, tzinfo=timezone.get_current_timezone()))
+            qs = qs.filter(
+                at__gte=dt.datetime.combine(start, dt.time.min, tzinfo=timezone.get_current_timezone())
+            )
         except ValueError:
             day_from = ""
     if request.GET.get("format") == "csv":
@@ -39,10 +41,26 @@ def access_log(request: HttpRequest) -> HttpResponse:
         writer = csv.writer(response)
         writer.writerow(["at", "staff", "ip", "action", "customer_id", "customer_count", "fields", "detail"])
         for row in qs[:100000]:
-            writer.writerow([timezone.localtime(row.at).strftime("%Y-%m-%d %H:%M:%S"), row.staff.username, row.ip,
-                             row.action, row.customer_id, row.customer_count, row.fields, row.detail])
+            writer.writerow(
+                [
+                    timezone.localtime(row.at).strftime("%Y-%m-%d %H:%M:%S"),
+                    row.staff.username,
+                    row.ip,
+                    row.action,
+                    row.customer_id,
+                    row.customer_count,
+                    row.fields,
+                    row.detail,
+                ]
+            )
         return response
-    return render(request, "privacy/access_log.html", {
-        "nav": "privacy", "rows": qs[:200], "actions": AccessLog.Action.choices,
-        "f": {"staff": staff, "customer": customer, "action": action, "from": day_from},
-    })
+    return render(
+        request,
+        "privacy/access_log.html",
+        {
+            "nav": "privacy",
+            "rows": qs[:200],
+            "actions": AccessLog.Action.choices,
+            "f": {"staff": staff, "customer": customer, "action": action, "from": day_from},
+        },
+    )

@@ -25,7 +25,11 @@ def promise_make(
         raise ValidationError(errors)
     profile = getattr(owner, "staff", None)
     return Promise.objects.create(
-        customer=customer, owner=owner, team=profile.team if profile else None, text=text[:300], due_at=due_at,
+        customer=customer,
+        owner=owner,
+        team=profile.team if profile else None,
+        text=text[:300],
+        due_at=due_at,
         created_by=by,
     )
 

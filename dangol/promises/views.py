@@ -20,16 +20,26 @@ def board(request: HttpRequest) -> HttpResponse:
     if status not in Promise.Status.values:
         status = "open"
     promises = (
-        Promise.objects.filter(status=status).select_related("customer", "owner__staff", "team")
+        Promise.objects.filter(status=status)
+        .select_related("customer", "owner__staff", "team")
         .order_by("due_at" if status == "open" else "-resolved_at")[:100]
     )
     by_staff = selectors.kept_rate_by_staff()
     by_team = selectors.kept_rate_by_team()
-    return render(request, "promises/board.html", {
-        "nav": "promises", "status": status, "promises": promises, "by_staff": by_staff, "by_team": by_team,
-        "statuses": Promise.Status.choices,
-        "chart_labels": [r.label for r in by_team], "chart_rates": [round((r.rate or 0) * 100, 1) for r in by_team],
-    })
+    return render(
+        request,
+        "promises/board.html",
+        {
+            "nav": "promises",
+            "status": status,
+            "promises": promises,
+            "by_staff": by_staff,
+            "by_team": by_team,
+            "statuses": Promise.Status.choices,
+            "chart_labels": [r.label for r in by_team],
+            "chart_rates": [round((r.rate or 0) * 100, 1) for r in by_team],
+        },
+    )
 
 
 @require_POST

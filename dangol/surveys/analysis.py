@@ -26,11 +26,17 @@ SEOUL = ZoneInfo("Asia/Seoul")
 CACHE_SECONDS = 300
 PULSE_MIN_N = 5  # employee results per team are shown only from five answers (anonymity)
 DRIVER_SAMPLE = 20000
-GROUPS = {"touchpoint": ("touchpoint_id", "touchpoint__name"), "team": ("team_id", "team__name"),
-          "staff": ("staff_id", "staff__staff__display_name"), "survey": ("survey_id", "survey__title")}
+GROUPS = {
+    "touchpoint": ("touchpoint_id", "touchpoint__name"),
+    "team": ("team_id", "team__name"),
+    "staff": ("staff_id", "staff__staff__display_name"),
+    "survey": ("survey_id", "survey__title"),
+}
 
 
-SNAPSHOT_SECONDS = 3 * CACHE_SECONDS  # outlives the refresh period, so a page never finds the default view cold
+SNAPSHOT_SECONDS = (
+    3 * CACHE_SECONDS
+)  # outlives the refresh period, so a page never finds the default view cold
 _refreshing = contextvars.ContextVar("surveys_analysis_refreshing", default=False)
 
 
@@ -48,7 +54,9 @@ def refresh_snapshots() -> int:
     number of figures refreshed."""
     token = _refreshing.set(True)
     try:
-        customer = list(Survey.objects.filter(kind=Survey.Kind.CUSTOMER).order_by("title").values_list("pk", flat=True))
+        customer = list(
+            Survey.objects.filter(kind=Survey.Kind.CUSTOMER).order_by("title").values_list("pk", flat=True)
+        )
         trend(survey_id=None, months=12)
         for group in GROUPS:
             by_group(group=group, survey_id=None, months=12)
@@ -72,8 +80,12 @@ def _base(survey_id: int | None, since: dt.datetime) -> Any:
 
 
 SCORE_AGGREGATES = {
-    "nps_n": Count("nps"), "promoters": Count("id", filter=Q(nps__gte=9)), "detractors": Count("id", filter=Q(nps__lte=6)),
-    "csat_n": Count("csat"), "csat_sum": Sum("csat"), "csat_sq": Sum(F("csat") * F("csat")),
+    "nps_n": Count("nps"),
+    "promoters": Count("id", filter=Q(nps__gte=9)),
+    "detractors": Count("id", filter=Q(nps__lte=6)),
+    "csat_n": Count("csat"),
+    "csat_sum": Sum("csat"),
+    "csat_sq": Sum(F("csat") * F("csat")),
     "satisfied": Count("id", filter=Q(csat__gte=4)),
 }
 
@@ -84,21 +96,35 @@ def _figures(row: dict[str, Any]) -> dict[str, Any]:
     mean, low, high = stats.mean_interval(float(row["csat_sum"] or 0), float(row["csat_sq"] or 0), csat_n)
     sat_low, sat_high = stats.wilson(row["satisfied"], csat_n)
     return {
-        "nps_n": nps_n, "nps": n_result.score if nps_n else None, "nps_low": n_result.low, "nps_high": n_result.high,
-        "csat_n": csat_n, "csat_mean": round(mean, 2) if csat_n else None, "csat_low": round(low, 2),
-        "csat_high": round(high, 2), "satisfied": row["satisfied"] / csat_n if csat_n else None,
-        "satisfied_low": sat_low, "satisfied_high": sat_high,
+        "nps_n": nps_n,
+        "nps": n_result.score if nps_n else None,
+        "nps_low": n_result.low,
+        "nps_high": n_result.high,
+        "csat_n": csat_n,
+        "csat_mean": round(mean, 2) if csat_n else None,
+        "csat_low": round(low, 2),
+        "csat_high": round(high, 2),
+        "satisfied": row["satisfied"] / csat_n if csat_n else None,
+        "satisfied_low": sat_low,
+        "satisfied_high": sat_high,
         "few": max(nps_n, csat_n) < stats.MIN_TRUSTED_N,
     }
 
 
 def trend(*, survey_id: int | None = None, months: int = 12) -> list[dict[str, Any]]:
     """NPS and CSAT per month (Seoul), with 95% intervals."""
+
     def compute() -> list[dict[str, Any]]:
         since = timezone.now() - dt.timedelta(days=31 * months)
-        rows = (_base(survey_id, since).annotate(month=TruncMonth("answered_at", tzinfo=SEOUL)).values("month")
-                .annotate(**SCORE_AGGREGATES).order_by("month"))
+        rows = (
+            _base(survey_id, since)
+            .annotate(month=TruncMonth("answered_at", tzinfo=SEOUL))
+            .values("month")
+            .annotate(**SCORE_AGGREGATES)
+            .order_by("month")
+        )
         return [{"month": r["month"].strftime("%Y-%m"), **_figures(r)} for r in rows]
+
     return list(_cached(f"trend:{survey_id}:{months}", compute))
 
 
@@ -112,27 +138,41 @@ def by_group(*, group: str, survey_id: int | None = None, months: int = 12) -> l
         out = [{"id": r[key], "name": r[label] or "–", **_figures(r)} for r in rows]
         out.sort(key=lambda r: (r["few"], -(r["csat_mean"] or 0)))
         return out
+
     return list(_cached(f"group:{group}:{survey_id}:{months}", compute))
 
 
 def gaps(*, survey_id: int | None = None) -> list[dict[str, Any]]:
     """Expectation vs perception per item (SERVQUAL gap = perception − expectation)."""
+
     def compute() -> list[dict[str, Any]]:
-        qs = Answer.objects.filter(question__kind=Question.Kind.GAP, value__isnull=False, expectation__isnull=False)
+        qs = Answer.objects.filter(
+            question__kind=Question.Kind.GAP, value__isnull=False, expectation__isnull=False
+        )
         if survey_id:
             qs = qs.filter(question__survey_id=survey_id)
-        rows = (qs.values("question_id", "question__text", "question__dimension", "question__aspect")
-                .annotate(n=Count("id"), expectation=Avg("expectation"), perception=Avg("value"))
-                .order_by("question__position"))
+        rows = (
+            qs.values("question_id", "question__text", "question__dimension", "question__aspect")
+            .annotate(n=Count("id"), expectation=Avg("expectation"), perception=Avg("value"))
+            .order_by("question__position")
+        )
         labels = dict(Dimension.choices)
-        out = [{
-            "item": r["question__text"], "dimension": str(labels.get(r["question__dimension"], "")),
-            "aspect": r["question__aspect"], "n": r["n"], "expectation": round(r["expectation"], 2),
-            "perception": round(r["perception"], 2), "gap": round(r["perception"] - r["expectation"], 2),
-            "few": r["n"] < stats.MIN_TRUSTED_N,
-        } for r in rows]
+        out = [
+            {
+                "item": r["question__text"],
+                "dimension": str(labels.get(r["question__dimension"], "")),
+                "aspect": r["question__aspect"],
+                "n": r["n"],
+                "expectation": round(r["expectation"], 2),
+                "perception": round(r["perception"], 2),
+                "gap": round(r["perception"] - r["expectation"], 2),
+                "few": r["n"] < stats.MIN_TRUSTED_N,
+            }
+            for r in rows
+        ]
         out.sort(key=lambda r: r["gap"])
         return out
+
     return list(_cached(f"gaps:{survey_id}", compute))
 
 
@@ -155,24 +195,35 @@ class DriverItem:
 def drivers(*, survey_id: int) -> dict[str, Any]:
     """Which items explain overall satisfaction (OLS on standardized scores + Johnson's relative weights), the
     share of people vs physical items, and the importance–performance quadrants."""
+
     def compute() -> dict[str, Any]:
         survey = Survey.objects.filter(pk=survey_id).first()
         if survey is None:
             return {"error": "설문을 찾을 수 없습니다."}
-        items = list(survey.questions.filter(kind__in=["csat", "ces", "gap"],
-                                             aspect__in=[Aspect.PEOPLE, Aspect.PHYSICAL]).order_by("position"))
+        items = list(
+            survey.questions.filter(
+                kind__in=["csat", "ces", "gap"], aspect__in=[Aspect.PEOPLE, Aspect.PHYSICAL]
+            ).order_by("position")
+        )
         if not items:
             return {"error": "사람/물리적 항목으로 구분된 점수 문항이 없어 동인 분석을 할 수 없습니다."}
-        response_ids = list(survey.responses.filter(csat__isnull=False).order_by("-id")
-                            .values_list("id", "csat")[:DRIVER_SAMPLE])
+        response_ids = list(
+            survey.responses.filter(csat__isnull=False)
+            .order_by("-id")
+            .values_list("id", "csat")[:DRIVER_SAMPLE]
+        )
         if not response_ids:
             return {"error": "전반 만족도(CSAT) 응답이 없습니다."}
         index = {rid: i for i, (rid, _) in enumerate(response_ids)}
         column = {q.pk: j for j, q in enumerate(items)}
         matrix = np.full((len(response_ids), len(items)), np.nan)
-        for rid, qid, value in Answer.objects.filter(
+        for rid, qid, value in (
+            Answer.objects.filter(
                 response_id__in=list(index), question_id__in=list(column), value__isnull=False
-        ).values_list("response_id", "question_id", "value").iterator(chunk_size=5000):
+            )
+            .values_list("response_id", "question_id", "value")
+            .iterator(chunk_size=5000)
+        ):
             matrix[index[rid], column[qid]] = value
         y = np.array([c for _, c in response_ids], dtype=float)
         for j, q in enumerate(items):
@@ -182,7 +233,10 @@ def drivers(*, survey_id: int) -> dict[str, Any]:
         x, y = matrix[complete], y[complete]
         result = stats.drivers([q.code for q in items], x, y)
         if result is None:
-            return {"error": f"완전한 응답이 {int(complete.sum())}건뿐이라 회귀를 계산할 수 없습니다.", "n": int(complete.sum())}
+            return {
+                "error": f"완전한 응답이 {int(complete.sum())}건뿐이라 회귀를 계산할 수 없습니다.",
+                "n": int(complete.sum()),
+            }
         total = sum(result.relative_weight) or 1.0
         out: list[DriverItem] = []
         for j, q in enumerate(items):
@@ -190,12 +244,20 @@ def drivers(*, survey_id: int) -> dict[str, Any]:
             mean = float(np.nanmean(matrix[:, j])) if not np.isnan(matrix[:, j]).all() else 0.0
             if q.kind == "ces":
                 low, high = 1, 7
-            out.append(DriverItem(
-                code=q.code, text=q.text, aspect=q.aspect, n=int((~np.isnan(matrix[:, j])).sum()),
-                performance=round(100 * (mean - low) / (high - low), 1), beta=result.beta[j],
-                p_value=result.p_values[j], relative_weight=result.relative_weight[j],
-                share=round(result.relative_weight[j] / total, 4), stated_importance=q.stated_importance,
-            ))
+            out.append(
+                DriverItem(
+                    code=q.code,
+                    text=q.text,
+                    aspect=q.aspect,
+                    n=int((~np.isnan(matrix[:, j])).sum()),
+                    performance=round(100 * (mean - low) / (high - low), 1),
+                    beta=result.beta[j],
+                    p_value=result.p_values[j],
+                    relative_weight=result.relative_weight[j],
+                    share=round(result.relative_weight[j] / total, 4),
+                    stated_importance=q.stated_importance,
+                )
+            )
         importance_cut = float(np.mean([d.share for d in out]))
         performance_cut = float(np.mean([d.performance for d in out]))
         for d in out:
@@ -205,37 +267,47 @@ def drivers(*, survey_id: int) -> dict[str, Any]:
         for d in out:
             by_aspect[d.aspect] += d.share
         return {
-            "n": result.n, "r_squared": result.r_squared, "warning": result.warning,
+            "n": result.n,
+            "r_squared": result.r_squared,
+            "warning": result.warning,
             "items": [asdict(d) for d in sorted(out, key=lambda d: -d.share)],
             "people_share": round(by_aspect.get(Aspect.PEOPLE, 0.0), 4),
             "physical_share": round(by_aspect.get(Aspect.PHYSICAL, 0.0), 4),
-            "importance_cut": importance_cut, "performance_cut": performance_cut,
+            "importance_cut": importance_cut,
+            "performance_cut": performance_cut,
         }
+
     return dict(_cached(f"drivers:{survey_id}", compute))
 
 
 def loyalty(*, survey_id: int | None = None, window_days: int = 90) -> dict[str, list[dict[str, Any]]]:
     """Repurchase within `window_days` after the answer, by CSAT score and NPS group (001: satisfaction →
     loyalty). Only answers old enough to have a full window count."""
+
     def compute() -> dict[str, list[dict[str, Any]]]:
         from dangol.orders.models import Order
 
         now = timezone.now()
-        qs = Response.objects.filter(customer__isnull=False, answered_at__lte=now - dt.timedelta(days=window_days),
-                                     answered_at__gte=now - dt.timedelta(days=730),
-                                     survey__kind=Survey.Kind.CUSTOMER)
+        qs = Response.objects.filter(
+            customer__isnull=False,
+            answered_at__lte=now - dt.timedelta(days=window_days),
+            answered_at__gte=now - dt.timedelta(days=730),
+            survey__kind=Survey.Kind.CUSTOMER,
+        )
         if survey_id:
             qs = qs.filter(survey_id=survey_id)
         repurchase = Order.objects.filter(
-            customer_id=OuterRef("customer_id"), ordered_at__gt=OuterRef("answered_at"),
+            customer_id=OuterRef("customer_id"),
+            ordered_at__gt=OuterRef("answered_at"),
             ordered_at__lte=OuterRef("answered_at") + dt.timedelta(days=window_days),
         ).exclude(status="cancelled")
         qs = qs.annotate(bought=Exists(repurchase))
 
         def bands(field: str, band_of: Any, order: list[str]) -> list[dict[str, Any]]:
             counts: dict[str, list[int]] = {b: [0, 0] for b in order}
-            for value, bought, n in (qs.filter(**{f"{field}__isnull": False}).values_list(field, "bought")
-                                     .annotate(n=Count("id"))):
+            for value, bought, n in (
+                qs.filter(**{f"{field}__isnull": False}).values_list(field, "bought").annotate(n=Count("id"))
+            ):
                 band = band_of(value)
                 counts[band][0] += n
                 counts[band][1] += n if bought else 0
@@ -243,39 +315,72 @@ def loyalty(*, survey_id: int | None = None, window_days: int = 90) -> dict[str,
             for band in order:
                 n, yes = counts[band]
                 low, high = stats.wilson(yes, n)
-                out.append({"band": band, "n": n, "rate": yes / n if n else None, "low": low, "high": high,
-                            "few": n < stats.MIN_TRUSTED_N})
+                out.append(
+                    {
+                        "band": band,
+                        "n": n,
+                        "rate": yes / n if n else None,
+                        "low": low,
+                        "high": high,
+                        "few": n < stats.MIN_TRUSTED_N,
+                    }
+                )
             return out
 
         return {
             "csat": bands("csat", lambda v: f"{v}점", [f"{v}점" for v in range(1, 6)]),
-            "nps": bands("nps", lambda v: "비추천(0–6)" if v <= 6 else ("중립(7–8)" if v <= 8 else "추천(9–10)"),
-                         ["비추천(0–6)", "중립(7–8)", "추천(9–10)"]),
+            "nps": bands(
+                "nps",
+                lambda v: "비추천(0–6)" if v <= 6 else ("중립(7–8)" if v <= 8 else "추천(9–10)"),
+                ["비추천(0–6)", "중립(7–8)", "추천(9–10)"],
+            ),
         }
+
     return dict(_cached(f"loyalty:{survey_id}:{window_days}", compute))
 
 
 def response_rates() -> list[dict[str, Any]]:
     def compute() -> list[dict[str, Any]]:
-        rows = (Survey.objects.annotate(invited=Count("invitations"),
-                                        answered=Count("invitations", filter=Q(invitations__used_at__isnull=False)))
-                .filter(invited__gt=0).values("pk", "title", "invited", "answered").order_by("title"))
+        rows = (
+            Survey.objects.annotate(
+                invited=Count("invitations"),
+                answered=Count("invitations", filter=Q(invitations__used_at__isnull=False)),
+            )
+            .filter(invited__gt=0)
+            .values("pk", "title", "invited", "answered")
+            .order_by("title")
+        )
         out = []
         for r in rows:
             low, high = stats.wilson(r["answered"], r["invited"])
-            out.append({**r, "rate": r["answered"] / r["invited"], "low": low, "high": high,
-                        "few": r["answered"] < stats.MIN_TRUSTED_N})
+            out.append(
+                {
+                    **r,
+                    "rate": r["answered"] / r["invited"],
+                    "low": low,
+                    "high": high,
+                    "few": r["answered"] < stats.MIN_TRUSTED_N,
+                }
+            )
         return out
+
     return list(_cached("rates", compute))
 
 
 def kano_study(*, survey_id: int) -> dict[str, Any]:
     """Kano classification of every attribute of a study, overall and per wave, with the drift."""
+
     def compute() -> dict[str, Any]:
-        questions = list(Question.objects.filter(survey_id=survey_id, kind=Question.Kind.KANO).order_by("position"))
-        rows = (Answer.objects.filter(question__in=questions, functional__isnull=False, dysfunctional__isnull=False)
-                .values_list("question__text", "response__wave", "functional", "dysfunctional")
-                .annotate(n=Count("id")))
+        questions = list(
+            Question.objects.filter(survey_id=survey_id, kind=Question.Kind.KANO).order_by("position")
+        )
+        rows = (
+            Answer.objects.filter(
+                question__in=questions, functional__isnull=False, dysfunctional__isnull=False
+            )
+            .values_list("question__text", "response__wave", "functional", "dysfunctional")
+            .annotate(n=Count("id"))
+        )
         records = []
         for text, wave, functional, dysfunctional, n in rows:
             records.extend([kano.KanoRow(text, functional, dysfunctional, wave=wave or "")] * n)
@@ -284,6 +389,7 @@ def kano_study(*, survey_id: int) -> dict[str, Any]:
         result = kano.analyse(records)
         waves = sorted({r.wave for r in records if r.wave})
         return {"attributes": result, "waves": waves}
+
     return dict(_cached(f"kano:{survey_id}", compute))
 
 
@@ -291,33 +397,63 @@ def pulse_by_team(*, months: int = 12, pulse_days: int = 92) -> list[dict[str, A
     """Employee pulse per team (the latest round: `pulse_days`) beside the team's customer CSAT and complaint
     recovery over `months` (002: service–profit chain). A team's employee figures stay hidden below five
     answers in the round, so nobody can be singled out."""
+
     def compute() -> list[dict[str, Any]]:
         from dangol.accounts.models import Team
         from dangol.voc.models import Case
 
         since = timezone.now() - dt.timedelta(days=31 * months)
         pulse_since = timezone.now() - dt.timedelta(days=pulse_days)
-        pulse = Answer.objects.filter(response__survey__kind=Survey.Kind.PULSE, response__answered_at__gte=pulse_since,
-                                      value__isnull=False, response__team__isnull=False)
-        answers_per_team = dict(Response.objects.filter(survey__kind=Survey.Kind.PULSE, answered_at__gte=pulse_since,
-                                                        team__isnull=False)
-                                .values_list("team_id").annotate(n=Count("id")))
+        pulse = Answer.objects.filter(
+            response__survey__kind=Survey.Kind.PULSE,
+            response__answered_at__gte=pulse_since,
+            value__isnull=False,
+            response__team__isnull=False,
+        )
+        answers_per_team = dict(
+            Response.objects.filter(
+                survey__kind=Survey.Kind.PULSE, answered_at__gte=pulse_since, team__isnull=False
+            )
+            .values_list("team_id")
+            .annotate(n=Count("id"))
+        )
         dims: dict[int, dict[str, float]] = defaultdict(dict)
-        for team_id, dimension, mean in (pulse.values_list("response__team_id", "question__dimension")
-                                         .annotate(mean=Avg("value"))):
+        for team_id, dimension, mean in pulse.values_list(
+            "response__team_id", "question__dimension"
+        ).annotate(mean=Avg("value")):
             dims[team_id][dimension or "other"] = round(mean, 2)
-        customer = dict(Response.objects.filter(survey__kind=Survey.Kind.CUSTOMER, answered_at__gte=since,
-                                                team__isnull=False, csat__isnull=False)
-                        .values_list("team_id").annotate(mean=Avg("csat")))
-        customer_n = dict(Response.objects.filter(survey__kind=Survey.Kind.CUSTOMER, answered_at__gte=since,
-                                                  team__isnull=False, csat__isnull=False)
-                          .values_list("team_id").annotate(n=Count("id")))
-        recovery = {r["team_id"]: r for r in Case.objects.filter(created_at__gte=since, team__isnull=False)
-                    .values("team_id").annotate(cases=Count("id"),
-                                                resolved=Count("id", filter=Q(resolved_at__isnull=False)),
-                                                after=Avg("satisfaction_score"),
-                                                stay=Count("id", filter=Q(would_continue=True)),
-                                                asked=Count("id", filter=Q(would_continue__isnull=False)))}
+        customer = dict(
+            Response.objects.filter(
+                survey__kind=Survey.Kind.CUSTOMER,
+                answered_at__gte=since,
+                team__isnull=False,
+                csat__isnull=False,
+            )
+            .values_list("team_id")
+            .annotate(mean=Avg("csat"))
+        )
+        customer_n = dict(
+            Response.objects.filter(
+                survey__kind=Survey.Kind.CUSTOMER,
+                answered_at__gte=since,
+                team__isnull=False,
+                csat__isnull=False,
+            )
+            .values_list("team_id")
+            .annotate(n=Count("id"))
+        )
+        recovery = {
+            r["team_id"]: r
+            for r in Case.objects.filter(created_at__gte=since, team__isnull=False)
+            .values("team_id")
+            .annotate(
+                cases=Count("id"),
+                resolved=Count("id", filter=Q(resolved_at__isnull=False)),
+                after=Avg("satisfaction_score"),
+                stay=Count("id", filter=Q(would_continue=True)),
+                asked=Count("id", filter=Q(would_continue__isnull=False)),
+            )
+        }
         out = []
         for team in Team.objects.order_by("name"):
             n = answers_per_team.get(team.pk, 0)
@@ -325,20 +461,31 @@ def pulse_by_team(*, months: int = 12, pulse_days: int = 92) -> list[dict[str, A
             if not n and team.pk not in customer and not rec:
                 continue
             shown = n >= PULSE_MIN_N
-            out.append({
-                "team": team.name, "team_id": team.pk, "n": n, "shown": shown,
-                "dimensions": dims.get(team.pk, {}) if shown else {},
-                "employee_satisfaction": dims.get(team.pk, {}).get("satisfaction") if shown else None,
-                "customer_csat": round(customer[team.pk], 2) if team.pk in customer else None,
-                "customer_n": customer_n.get(team.pk, 0),
-                "cases": rec["cases"] if rec else 0,
-                "resolved_rate": rec["resolved"] / rec["cases"] if rec and rec["cases"] else None,
-                "recovery_satisfaction": round(rec["after"], 2) if rec and rec["after"] else None,
-                "would_continue": rec["stay"] / rec["asked"] if rec and rec["asked"] else None,
-            })
+            out.append(
+                {
+                    "team": team.name,
+                    "team_id": team.pk,
+                    "n": n,
+                    "shown": shown,
+                    "dimensions": dims.get(team.pk, {}) if shown else {},
+                    "employee_satisfaction": dims.get(team.pk, {}).get("satisfaction") if shown else None,
+                    "customer_csat": round(customer[team.pk], 2) if team.pk in customer else None,
+                    "customer_n": customer_n.get(team.pk, 0),
+                    "cases": rec["cases"] if rec else 0,
+                    "resolved_rate": rec["resolved"] / rec["cases"] if rec and rec["cases"] else None,
+                    "recovery_satisfaction": round(rec["after"], 2) if rec and rec["after"] else None,
+                    "would_continue": rec["stay"] / rec["asked"] if rec and rec["asked"] else None,
+                }
+            )
         return out
+
     return list(_cached(f"pulse:{months}:{pulse_days}", compute))
 
 
-PULSE_DIMENSIONS = [Dimension.TRAINING, Dimension.SUPPORT, Dimension.AUTONOMY, Dimension.REWARD,
-                    Dimension.SATISFACTION]
+PULSE_DIMENSIONS = [
+    Dimension.TRAINING,
+    Dimension.SUPPORT,
+    Dimension.AUTONOMY,
+    Dimension.REWARD,
+    Dimension.SATISFACTION,
+]

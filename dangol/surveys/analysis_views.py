@@ -30,27 +30,47 @@ def overview(request: HttpRequest) -> HttpResponse:
     months = min(max(months, 1), 36)
     trend = analysis.trend(survey_id=survey_id, months=months)
     driver_survey = survey_id or (surveys[0].pk if surveys else None)
-    drivers: dict[str, Any] = analysis.drivers(survey_id=driver_survey) if driver_survey else {"error": "설문이 없습니다."}
+    drivers: dict[str, Any] = (
+        analysis.drivers(survey_id=driver_survey) if driver_survey else {"error": "설문이 없습니다."}
+    )
     loyalty = analysis.loyalty(survey_id=survey_id)
-    return render(request, "surveys/analysis.html", {
-        "nav": "surveys", "surveys": surveys, "survey_id": survey_id, "group": group, "months": months,
-        "groups": [("touchpoint", "접점"), ("team", "팀"), ("staff", "직원"), ("survey", "설문")],
-        "trend": trend, "rows": analysis.by_group(group=group, survey_id=survey_id, months=months),
-        "gaps": analysis.gaps(survey_id=survey_id), "drivers": drivers, "loyalty": loyalty,
-        "rates": analysis.response_rates(), "driver_survey": driver_survey,
-        "chart": {
-            "months": [t["month"] for t in trend],
-            "nps": [t["nps"] for t in trend], "nps_low": [t["nps_low"] for t in trend],
-            "nps_high": [t["nps_high"] for t in trend],
-            "csat": [t["csat_mean"] for t in trend], "csat_low": [t["csat_low"] for t in trend],
-            "csat_high": [t["csat_high"] for t in trend],
-            "ipa": [{"x": d["share"] * 100, "y": d["performance"], "label": d["text"], "aspect": d["aspect"]}
-                    for d in drivers.get("items", [])],
-            "ipa_cut": [drivers.get("importance_cut", 0) * 100, drivers.get("performance_cut", 0)],
-            "loyalty_labels": [b["band"] for b in loyalty["csat"]],
-            "loyalty": [round(100 * b["rate"], 1) if b["rate"] is not None else None for b in loyalty["csat"]],
+    return render(
+        request,
+        "surveys/analysis.html",
+        {
+            "nav": "surveys",
+            "surveys": surveys,
+            "survey_id": survey_id,
+            "group": group,
+            "months": months,
+            "groups": [("touchpoint", "접점"), ("team", "팀"), ("staff", "직원"), ("survey", "설문")],
+            "trend": trend,
+            "rows": analysis.by_group(group=group, survey_id=survey_id, months=months),
+            "gaps": analysis.gaps(survey_id=survey_id),
+            "drivers": drivers,
+            "loyalty": loyalty,
+            "rates": analysis.response_rates(),
+            "driver_survey": driver_survey,
+            "chart": {
+                "months": [t["month"] for t in trend],
+                "nps": [t["nps"] for t in trend],
+                "nps_low": [t["nps_low"] for t in trend],
+                "nps_high": [t["nps_high"] for t in trend],
+                "csat": [t["csat_mean"] for t in trend],
+                "csat_low": [t["csat_low"] for t in trend],
+                "csat_high": [t["csat_high"] for t in trend],
+                "ipa": [
+                    {"x": d["share"] * 100, "y": d["performance"], "label": d["text"], "aspect": d["aspect"]}
+                    for d in drivers.get("items", [])
+                ],
+                "ipa_cut": [drivers.get("importance_cut", 0) * 100, drivers.get("performance_cut", 0)],
+                "loyalty_labels": [b["band"] for b in loyalty["csat"]],
+                "loyalty": [
+                    round(100 * b["rate"], 1) if b["rate"] is not None else None for b in loyalty["csat"]
+                ],
+            },
         },
-    })
+    )
 
 
 @permission_required("surveys.view_response", raise_exception=True)
@@ -63,18 +83,39 @@ def kano_page(request: HttpRequest) -> HttpResponse:
     for item in result["attributes"]:
         for wave in item.get("waves") or [{"wave": "", **item}]:
             if wave["better"] is not None:
-                points.append({"x": abs(wave["worse"]), "y": wave["better"], "label": item["attribute"],
-                               "wave": wave["wave"]})
-    return render(request, "surveys/kano.html", {
-        "nav": "surveys", "studies": studies, "study": study, "result": result, "points": points,
-        "names": {"A": "매력적", "O": "일원적", "M": "당연적", "I": "무관심", "R": "역", "Q": "회의적"},
-    })
+                points.append(
+                    {
+                        "x": abs(wave["worse"]),
+                        "y": wave["better"],
+                        "label": item["attribute"],
+                        "wave": wave["wave"],
+                    }
+                )
+    return render(
+        request,
+        "surveys/kano.html",
+        {
+            "nav": "surveys",
+            "studies": studies,
+            "study": study,
+            "result": result,
+            "points": points,
+            "names": {"A": "매력적", "O": "일원적", "M": "당연적", "I": "무관심", "R": "역", "Q": "회의적"},
+        },
+    )
 
 
 @permission_required("surveys.view_response", raise_exception=True)
 def pulse_page(request: HttpRequest) -> HttpResponse:
     dims = [(d.value, d.label) for d in analysis.PULSE_DIMENSIONS]
-    return render(request, "surveys/pulse.html", {
-        "nav": "surveys", "rows": analysis.pulse_by_team(), "dimensions": dims, "min_n": analysis.PULSE_MIN_N,
-        "dimension_labels": dict(Dimension.choices),
-    })
+    return render(
+        request,
+        "surveys/pulse.html",
+        {
+            "nav": "surveys",
+            "rows": analysis.pulse_by_team(),
+            "dimensions": dims,
+            "min_n": analysis.PULSE_MIN_N,
+            "dimension_labels": dict(Dimension.choices),
+        },
+    )

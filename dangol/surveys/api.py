@@ -86,7 +86,9 @@ class InvitationOut(Schema):
 
 
 class ResponseIn(Schema):
-    answers: dict[str, Any] = Field(..., description="문항 코드 → 답 (gap: 코드__expectation, kano: 코드__functional/…)")
+    answers: dict[str, Any] = Field(
+        ..., description="문항 코드 → 답 (gap: 코드__expectation, kano: 코드__functional/…)"
+    )
     comment: str = Field("", max_length=4000)
     answered_at: dt.datetime | None = None
     customer_id: int | None = ID
@@ -141,7 +143,9 @@ def _touchpoint(code: str | None) -> Touchpoint | None:
     if touchpoint is None:
         from dangol.api.api import ApiProblem
 
-        raise ApiProblem(422, "invalid_input", details={"touchpoint": code}, message=f"알 수 없는 접점 코드입니다: {code}")
+        raise ApiProblem(
+            422, "invalid_input", details={"touchpoint": code}, message=f"알 수 없는 접점 코드입니다: {code}"
+        )
     return touchpoint
 
 
@@ -150,35 +154,65 @@ def _lookup(model: Any, label: str, **filters: Any) -> Any:
     if obj is None:
         from dangol.api.api import ApiProblem
 
-        raise ApiProblem(422, "invalid_input", details={label: str(next(iter(filters.values())))},
-                         message=f"{label}을(를) 찾을 수 없습니다.")
+        raise ApiProblem(
+            422,
+            "invalid_input",
+            details={label: str(next(iter(filters.values())))},
+            message=f"{label}을(를) 찾을 수 없습니다.",
+        )
     return obj
 
 
 def _survey_out(survey: Survey) -> dict[str, Any]:
     return {
-        "id": survey.pk, "code": survey.code, "title": survey.title, "kind": survey.kind, "status": survey.status,
-        "anonymous": survey.anonymous, "touchpoint": survey.touchpoint.code if survey.touchpoint else None,
+        "id": survey.pk,
+        "code": survey.code,
+        "title": survey.title,
+        "kind": survey.kind,
+        "status": survey.status,
+        "anonymous": survey.anonymous,
+        "touchpoint": survey.touchpoint.code if survey.touchpoint else None,
         "current_wave": survey.current_wave,
-        "questions": [{"code": q.code, "kind": q.kind, "text": q.text, "aspect": q.aspect, "dimension": q.dimension,
-                       "choices": q.choices, "required": q.required} for q in survey.questions.all()],
+        "questions": [
+            {
+                "code": q.code,
+                "kind": q.kind,
+                "text": q.text,
+                "aspect": q.aspect,
+                "dimension": q.dimension,
+                "choices": q.choices,
+                "required": q.required,
+            }
+            for q in survey.questions.all()
+        ],
     }
 
 
 def _response_out(r: Response) -> dict[str, Any]:
     case = r.followup_case
     return {
-        "id": r.pk, "survey_id": r.survey_id, "answered_at": r.answered_at, "customer_id": r.customer_id,
-        "touchpoint": r.touchpoint.code if r.touchpoint else None, "team": r.team.code if r.team else None,
-        "csat": r.csat, "nps": r.nps, "ces": r.ces, "wave": r.wave,
-        "followup_case": case.number if case else None, "followup_status": case.status if case else None,
+        "id": r.pk,
+        "survey_id": r.survey_id,
+        "answered_at": r.answered_at,
+        "customer_id": r.customer_id,
+        "touchpoint": r.touchpoint.code if r.touchpoint else None,
+        "team": r.team.code if r.team else None,
+        "csat": r.csat,
+        "nps": r.nps,
+        "ces": r.ces,
+        "wave": r.wave,
+        "followup_case": case.number if case else None,
+        "followup_status": case.status if case else None,
     }
 
 
 @router.get("", response=list[SurveyOut])
 def surveys_list(request: HttpRequest) -> Any:
     _scope(request, "surveys:read")
-    return [_survey_out(s) for s in Survey.objects.select_related("touchpoint").prefetch_related("questions")[:500]]
+    return [
+        _survey_out(s)
+        for s in Survey.objects.select_related("touchpoint").prefetch_related("questions")[:500]
+    ]
 
 
 @router.post("", response={201: SurveyOut})
@@ -186,14 +220,31 @@ def surveys_create(request: HttpRequest, payload: SurveyIn) -> Any:
     user = _scope(request, "surveys:write", "surveys.add_survey")
     with transaction.atomic():
         survey = services.survey_create(
-            code=payload.code, title=payload.title, title_en=payload.title_en, intro=payload.intro, kind=payload.kind,
-            trigger=payload.trigger, touchpoint=_touchpoint(payload.touchpoint), anonymous=payload.anonymous,
-            promotional=payload.promotional, link_days=payload.link_days, by=user,
+            code=payload.code,
+            title=payload.title,
+            title_en=payload.title_en,
+            intro=payload.intro,
+            kind=payload.kind,
+            trigger=payload.trigger,
+            touchpoint=_touchpoint(payload.touchpoint),
+            anonymous=payload.anonymous,
+            promotional=payload.promotional,
+            link_days=payload.link_days,
+            by=user,
         )
         for q in payload.questions:
-            services.question_add(survey=survey, kind=q.kind, text=q.text, text_en=q.text_en, code=q.code,
-                                  aspect=q.aspect, dimension=q.dimension, choices=q.choices, required=q.required,
-                                  stated_importance=q.stated_importance)
+            services.question_add(
+                survey=survey,
+                kind=q.kind,
+                text=q.text,
+                text_en=q.text_en,
+                code=q.code,
+                aspect=q.aspect,
+                dimension=q.dimension,
+                choices=q.choices,
+                required=q.required,
+                stated_importance=q.stated_importance,
+            )
         if payload.activate and payload.questions:
             services.survey_set_status(survey=survey, status=Survey.Status.ACTIVE)
     return 201, _survey_out(_survey(survey.pk))
@@ -211,27 +262,38 @@ def invitations_create(request: HttpRequest, survey_id: int, payload: Invitation
     survey = _survey(survey_id)
     customer = _lookup(Customer, "customer_id", pk=payload.customer_id) if payload.customer_id else None
     staff = _lookup(User, "staff", username=payload.staff) if payload.staff else None
-    interaction = (_lookup(Interaction, "interaction_id", pk=payload.interaction_id)
-                   if payload.interaction_id else None)
+    interaction = (
+        _lookup(Interaction, "interaction_id", pk=payload.interaction_id) if payload.interaction_id else None
+    )
     invitation, _token = services.invitation_create(
-        survey=survey, customer=customer, staff=staff, interaction=interaction,
-        touchpoint=_touchpoint(payload.touchpoint), channel=payload.channel,
+        survey=survey,
+        customer=customer,
+        staff=staff,
+        interaction=interaction,
+        touchpoint=_touchpoint(payload.touchpoint),
+        channel=payload.channel,
     )
     url = request.build_absolute_uri(services.invitation_path(invitation))
     return 201, {"id": invitation.pk, "url": url, "expires_at": invitation.expires_at}
 
 
 @router.get("/{survey_id}/responses", response=ResponsePage)
-def responses_list(request: HttpRequest, survey_id: int, cursor: int | None = Query(None, ge=1, le=2**62),
-                   limit: int = Query(100, ge=1, le=500)) -> Any:
+def responses_list(
+    request: HttpRequest,
+    survey_id: int,
+    cursor: int | None = Query(None, ge=1, le=2**62),
+    limit: int = Query(100, ge=1, le=500),
+) -> Any:
     _scope(request, "surveys:read")
     survey = _survey(survey_id)
     qs = survey.responses.select_related("touchpoint", "team", "followup_case").order_by("-id")
     if cursor:
         qs = qs.filter(id__lt=cursor)
     rows = list(qs[: limit + 1])
-    return {"items": [_response_out(r) for r in rows[:limit]],
-            "next_cursor": rows[limit - 1].pk if len(rows) > limit else None}
+    return {
+        "items": [_response_out(r) for r in rows[:limit]],
+        "next_cursor": rows[limit - 1].pk if len(rows) > limit else None,
+    }
 
 
 @router.post("/{survey_id}/responses", response={201: ResponseOut, 200: ResponseOut})
@@ -250,8 +312,13 @@ def responses_create(request: HttpRequest, survey_id: int, payload: ResponseIn) 
     if answered_at is not None and timezone.is_naive(answered_at):
         answered_at = answered_at.replace(tzinfo=SEOUL)
     response, created = services.response_record(
-        survey=survey, data=data, answered_at=answered_at, customer=customer, staff=staff,
-        touchpoint=_touchpoint(payload.touchpoint), source=Response.Source.API,
+        survey=survey,
+        data=data,
+        answered_at=answered_at,
+        customer=customer,
+        staff=staff,
+        touchpoint=_touchpoint(payload.touchpoint),
+        source=Response.Source.API,
         source_ref=f"api:{survey.pk}:{payload.source_ref}" if payload.source_ref else "",
     )
     response = Response.objects.select_related("touchpoint", "team", "followup_case").get(pk=response.pk)

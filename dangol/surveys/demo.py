@@ -31,14 +31,25 @@ CUSTOMER_ITEMS = [
 ]
 KANO_ATTRIBUTES = ["당일 배송", "포인트 적립", "무료 주차", "매장 내 카페", "개인 맞춤 추천"]
 # (functional, dysfunctional) answers typical of each category
-KANO_PAIRS = {"A": [(1, 3), (1, 4), (1, 3)], "O": [(1, 5)], "M": [(2, 5), (3, 5), (4, 5)], "I": [(3, 3), (4, 3), (3, 4)]}
+KANO_PAIRS = {
+    "A": [(1, 3), (1, 4), (1, 3)],
+    "O": [(1, 5)],
+    "M": [(2, 5), (3, 5), (4, 5)],
+    "I": [(3, 3), (4, 3), (3, 4)],
+}
 # category mix per attribute and wave: same-day delivery drifts A -> M as competitors catch up (동태적 관점)
 KANO_MIX = {
     "당일 배송": ({"A": 0.55, "O": 0.2, "M": 0.1, "I": 0.15}, {"A": 0.15, "O": 0.25, "M": 0.5, "I": 0.1}),
     "포인트 적립": ({"A": 0.15, "O": 0.55, "M": 0.2, "I": 0.1}, {"A": 0.1, "O": 0.55, "M": 0.25, "I": 0.1}),
     "무료 주차": ({"A": 0.05, "O": 0.2, "M": 0.6, "I": 0.15}, {"A": 0.05, "O": 0.2, "M": 0.6, "I": 0.15}),
-    "매장 내 카페": ({"A": 0.25, "O": 0.05, "M": 0.05, "I": 0.65}, {"A": 0.25, "O": 0.05, "M": 0.05, "I": 0.65}),
-    "개인 맞춤 추천": ({"A": 0.5, "O": 0.15, "M": 0.05, "I": 0.3}, {"A": 0.45, "O": 0.2, "M": 0.05, "I": 0.3}),
+    "매장 내 카페": (
+        {"A": 0.25, "O": 0.05, "M": 0.05, "I": 0.65},
+        {"A": 0.25, "O": 0.05, "M": 0.05, "I": 0.65},
+    ),
+    "개인 맞춤 추천": (
+        {"A": 0.5, "O": 0.15, "M": 0.05, "I": 0.3},
+        {"A": 0.45, "O": 0.2, "M": 0.05, "I": 0.3},
+    ),
 }
 PULSE_ITEMS = [
     ("training", "업무에 필요한 교육을 충분히 받고 있다", "training"),
@@ -48,8 +59,14 @@ PULSE_ITEMS = [
     ("satisfaction", "전반적으로 지금 일에 만족한다", "satisfaction"),
 ]
 # team code: (headcount that answers, employee satisfaction level 1-5)
-PULSE_TEAMS = {"cs": (12, 3.9), "store-ops": (18, 3.2), "logistics": (8, 2.9), "product": (6, 3.6),
-               "online": (4, 3.8), "marketing": (3, 3.5)}
+PULSE_TEAMS = {
+    "cs": (12, 3.9),
+    "store-ops": (18, 3.2),
+    "logistics": (8, 2.9),
+    "product": (6, 3.6),
+    "online": (4, 3.8),
+    "marketing": (3, 3.5),
+}
 MAX_FOLLOWUPS = 60
 
 
@@ -63,14 +80,31 @@ def generate_surveys(context: Any) -> dict[str, int]:
     start = end - dt.timedelta(days=365)
     teams = context.teams
     staff_by_username = {u.username: u for u in context.staff}
-    survey = survey_create(code="visit-csat", title="단골마켓 고객 만족도 조사", title_en="Dangol Market satisfaction survey",
-                           intro="잠깐 시간을 내어 오늘 경험을 알려 주세요. 1분이면 충분합니다.",
-                           trigger=Survey.Trigger.INTERACTION, owner_team=teams.get("cs"), link_days=14)
+    survey = survey_create(
+        code="visit-csat",
+        title="단골마켓 고객 만족도 조사",
+        title_en="Dangol Market satisfaction survey",
+        intro="잠깐 시간을 내어 오늘 경험을 알려 주세요. 1분이면 충분합니다.",
+        trigger=Survey.Trigger.INTERACTION,
+        owner_team=teams.get("cs"),
+        link_days=14,
+    )
     Survey.objects.filter(pk=survey.pk).update(created_at=start)
-    questions = {code: question_add(survey=survey, kind=kind, text=text, code=code, aspect=aspect, dimension=dim,
-                                    stated_importance=imp)
-                 for code, kind, text, aspect, dim, imp in CUSTOMER_ITEMS}
-    question_add(survey=survey, kind="text", code="why", text="그렇게 답하신 이유를 알려 주세요.", required=False)
+    questions = {
+        code: question_add(
+            survey=survey,
+            kind=kind,
+            text=text,
+            code=code,
+            aspect=aspect,
+            dimension=dim,
+            stated_importance=imp,
+        )
+        for code, kind, text, aspect, dim, imp in CUSTOMER_ITEMS
+    }
+    question_add(
+        survey=survey, kind="text", code="why", text="그렇게 답하신 이유를 알려 주세요.", required=False
+    )
     survey_set_status(survey=survey, status=Survey.Status.ACTIVE)
 
     # where answers come from: stores (store staff), the call centre (agents), delivery, web and app
@@ -80,9 +114,12 @@ def generate_surveys(context: Any) -> dict[str, int]:
         places.append((store, store_staff, teams.get("store-ops")))
     tp = context.touchpoints
     agents = [staff_by_username[u] for u in ("agent", "agent2") if u in staff_by_username]
-    for code, people, team in (("call-center", agents, teams.get("cs")),
-                               ("delivery", [staff_by_username.get("logistics")], teams.get("logistics")),
-                               ("web", [], teams.get("online")), ("app", [], teams.get("online"))):
+    for code, people, team in (
+        ("call-center", agents, teams.get("cs")),
+        ("delivery", [staff_by_username.get("logistics")], teams.get("logistics")),
+        ("web", [], teams.get("online")),
+        ("app", [], teams.get("online")),
+    ):
         if code in tp:
             places.append((tp[code], [p for p in people if p], team))
     # staff manner differs by person; the physical service differs by place, but matters less
@@ -105,13 +142,20 @@ def generate_surveys(context: Any) -> dict[str, int]:
         people_q = 3.7 + people_latent[i] + (staff_effect[staff.pk] if staff else 0.0)
         physical_q = 3.6 + physical_latent[i] + place_effect[touchpoint.pk]
         items = {
-            "kindness": people_q + rng.normal(0, 0.45), "knowledge": people_q + rng.normal(0, 0.55),
-            "responsive": people_q + rng.normal(0, 0.55), "quality": physical_q + rng.normal(0, 0.5),
-            "price": physical_q - 0.3 + rng.normal(0, 0.6), "place": physical_q + 0.2 + rng.normal(0, 0.6),
+            "kindness": people_q + rng.normal(0, 0.45),
+            "knowledge": people_q + rng.normal(0, 0.55),
+            "responsive": people_q + rng.normal(0, 0.55),
+            "quality": physical_q + rng.normal(0, 0.5),
+            "price": physical_q - 0.3 + rng.normal(0, 0.6),
+            "place": physical_q + 0.2 + rng.normal(0, 0.6),
         }
         scores = {k: _clip(v, 1, 5) for k, v in items.items()}
-        overall = 0.62 * np.mean([scores["kindness"], scores["knowledge"], scores["responsive"]]) \
-            + 0.3 * np.mean([scores["quality"], scores["price"], scores["place"]]) + 0.3 + rng.normal(0, 0.4)
+        overall = (
+            0.62 * np.mean([scores["kindness"], scores["knowledge"], scores["responsive"]])
+            + 0.3 * np.mean([scores["quality"], scores["price"], scores["place"]])
+            + 0.3
+            + rng.normal(0, 0.4)
+        )
         scores["overall"] = _clip(overall, 1, 5)
         scores["recommend"] = _clip(2.3 * scores["overall"] - 1.2 + rng.normal(0, 1.2), 0, 10)
         scores["effort"] = _clip(6.2 - scores["overall"] + rng.normal(0, 0.9), 1, 7)
@@ -120,36 +164,110 @@ def generate_surveys(context: Any) -> dict[str, int]:
         at = start + dt.timedelta(seconds=float(seconds[i]))
         customer = picker.pick(at, want_repurchase=rng.random() < 0.2 + 0.13 * (scores["overall"] - 1))
         nonce = secrets.token_hex(16)
-        invitations.append((survey.pk, nonce, "sms", _pk(customer), touchpoint.pk, _pk(staff), _pk(team),
-                            db_datetime(at - dt.timedelta(hours=2)), db_datetime(at + dt.timedelta(days=14)),
-                            db_datetime(at - dt.timedelta(hours=2)), 0, db_datetime(at)))
-        responses.append({"nonce": nonce, "customer_id": _pk(customer), "touchpoint_id": touchpoint.pk,
-                          "staff_id": _pk(staff), "team_id": _pk(team), "answered_at": at, "csat": scores["overall"],
-                          "nps": scores["recommend"], "ces": scores["effort"]})
+        invitations.append(
+            (
+                survey.pk,
+                nonce,
+                "sms",
+                _pk(customer),
+                touchpoint.pk,
+                _pk(staff),
+                _pk(team),
+                db_datetime(at - dt.timedelta(hours=2)),
+                db_datetime(at + dt.timedelta(days=14)),
+                db_datetime(at - dt.timedelta(hours=2)),
+                0,
+                db_datetime(at),
+            )
+        )
+        responses.append(
+            {
+                "nonce": nonce,
+                "customer_id": _pk(customer),
+                "touchpoint_id": touchpoint.pk,
+                "staff_id": _pk(staff),
+                "team_id": _pk(team),
+                "answered_at": at,
+                "csat": scores["overall"],
+                "nps": scores["recommend"],
+                "ces": scores["effort"],
+            }
+        )
         rows.append(scores)
     # people who got a link and did not answer (about a third): the response rate
     for at_seconds in rng.uniform(0, 365 * 86400, size=n // 2):
         at = start + dt.timedelta(seconds=float(at_seconds))
         customer = customers[int(rng.integers(len(customers)))] if customers else None
-        invitations.append((survey.pk, secrets.token_hex(16), "sms", _pk(customer), None, None, None,
-                            db_datetime(at), db_datetime(at + dt.timedelta(days=14)), db_datetime(at), 0, None))
-    insert_rows(Invitation, ["survey_id", "nonce", "channel", "customer_id", "touchpoint_id", "staff_id", "team_id",
-                             "created_at", "expires_at", "sent_at", "reminders", "used_at"], invitations)
-    by_nonce = dict(Invitation.objects.filter(survey=survey, used_at__isnull=False).values_list("nonce", "pk"))
+        invitations.append(
+            (
+                survey.pk,
+                secrets.token_hex(16),
+                "sms",
+                _pk(customer),
+                None,
+                None,
+                None,
+                db_datetime(at),
+                db_datetime(at + dt.timedelta(days=14)),
+                db_datetime(at),
+                0,
+                None,
+            )
+        )
+    insert_rows(
+        Invitation,
+        [
+            "survey_id",
+            "nonce",
+            "channel",
+            "customer_id",
+            "touchpoint_id",
+            "staff_id",
+            "team_id",
+            "created_at",
+            "expires_at",
+            "sent_at",
+            "reminders",
+            "used_at",
+        ],
+        invitations,
+    )
+    by_nonce = dict(
+        Invitation.objects.filter(survey=survey, used_at__isnull=False).values_list("nonce", "pk")
+    )
     for response in responses:
         response["invitation_id"] = by_nonce[response.pop("nonce")]
     answers: list[list[AnswerRow]] = []
     for scores in rows:
-        answers.append([(questions[code].pk, scores[code], None, None, None) for code in
-                        ("overall", "recommend", "effort", "kindness", "knowledge", "responsive", "quality", "price",
-                         "place")] + [(questions["wait"].pk, scores["wait"], scores["wait_expectation"], None, None)])
+        answers.append(
+            [
+                (questions[code].pk, scores[code], None, None, None)
+                for code in (
+                    "overall",
+                    "recommend",
+                    "effort",
+                    "kindness",
+                    "knowledge",
+                    "responsive",
+                    "quality",
+                    "price",
+                    "place",
+                )
+            ]
+            + [(questions["wait"].pk, scores["wait"], scores["wait_expectation"], None, None)]
+        )
     ids = _write(survey, responses, answers)
     followups = _recent_followups(survey, responses, ids, end, rng)
 
     kano_n = _kano_study(rng, start, end)
     pulse_n = _pulse(rng, teams, start, end)
-    return {"설문 응답": len(responses), "설문 초대": len(invitations),
-            "설문 후속 VOC": followups, "Kano 응답": kano_n, "직원 펄스 응답": pulse_n}
+    return {
+        "설문 응답": len(responses),
+        "설문 초대": len(invitations),
+        "설문 후속 VOC": followups,
+        "Kano 응답": kano_n,
+        "직원 펄스 응답": pulse_n,
+    }
 
 
 class _CustomerPicker:
@@ -162,7 +280,9 @@ class _CustomerPicker:
         self.rng, self.customers = rng, customers
         self.orders: dict[int, list[dt.datetime]] = {}
         ids = {c.pk for c in customers}
-        for customer_id, at in Order.objects.filter(customer_id__in=ids).values_list("customer_id", "ordered_at"):
+        for customer_id, at in Order.objects.filter(customer_id__in=ids).values_list(
+            "customer_id", "ordered_at"
+        ):
             self.orders.setdefault(customer_id, []).append(at)
         for times in self.orders.values():
             times.sort()
@@ -188,16 +308,25 @@ def _place_weights(places: list[tuple[Any, list[Any], Any]]) -> np.ndarray:
     return weights / weights.sum()
 
 
-def _recent_followups(survey: Survey, responses: list[dict[str, Any]], ids: list[int], end: dt.datetime,
-                      rng: np.random.Generator) -> int:
+def _recent_followups(
+    survey: Survey,
+    responses: list[dict[str, Any]],
+    ids: list[int],
+    end: dt.datetime,
+    rng: np.random.Generator,
+) -> int:
     """The closed loop for the last month's detractors: one follow-up case each, resolved unless recent.
 
     Written as rows, as VOC's own demo does: `followup_open` would load the Korean text model (seconds)."""
     from dangol.voc.models import Case
 
-    picked = [(r, pk) for r, pk in zip(responses, ids, strict=True)
-              if ((r["nps"] is not None and r["nps"] <= 6) or (r["csat"] is not None and r["csat"] <= 2))
-              and r["customer_id"] and r["answered_at"] >= end - dt.timedelta(days=30)]
+    picked = [
+        (r, pk)
+        for r, pk in zip(responses, ids, strict=True)
+        if ((r["nps"] is not None and r["nps"] <= 6) or (r["csat"] is not None and r["csat"] <= 2))
+        and r["customer_id"]
+        and r["answered_at"] >= end - dt.timedelta(days=30)
+    ]
     picked.sort(key=lambda item: item[0]["answered_at"], reverse=True)
     picked = picked[:MAX_FOLLOWUPS]
     cases = []
@@ -206,22 +335,36 @@ def _recent_followups(survey: Survey, responses: list[dict[str, Any]], ids: list
         done = at < end - dt.timedelta(days=5)
         resolved_at = at + dt.timedelta(hours=float(rng.uniform(3, 72))) if done else None
         score = int(rng.choice([2, 3, 4, 5], p=[0.15, 0.25, 0.35, 0.25])) if done else None
-        cases.append(Case(
-            number=f"VOC-{at:%y%m%d}-S{k:05d}", kind="complaint", status="closed" if done else "new",
-            priority="high" if (r["nps"] or 10) <= 3 else "normal", channel="survey", customer_id=r["customer_id"],
-            touchpoint_id=r["touchpoint_id"], team_id=r["team_id"],
-            title=f"설문 불만족 응답 후속 조치: {survey.title} (NPS {r['nps']}, 만족도 {r['csat']}/5)",
-            body="(의견 없음)", source_ref=f"survey-response:{pk}", created_at=at,
-            first_response_due=at + dt.timedelta(hours=4), resolution_due=at + dt.timedelta(days=2),
-            first_responded_at=at + dt.timedelta(hours=1) if done else None, resolved_at=resolved_at,
-            closed_at=resolved_at + dt.timedelta(days=1) if resolved_at else None,
-            resolution_type=str(rng.choice(["apology", "compensation", "info"])) if done else "",
-            resolution_note="전화로 사과드리고 불편하셨던 점을 확인했습니다." if done else "",
-            customer_reaction=("satisfied" if (score or 0) >= 4 else "neutral") if done else "",
-            satisfaction_score=score, would_continue=bool(score and score >= 3) if done else None,
-        ))
+        cases.append(
+            Case(
+                number=f"VOC-{at:%y%m%d}-S{k:05d}",
+                kind="complaint",
+                status="closed" if done else "new",
+                priority="high" if (r["nps"] or 10) <= 3 else "normal",
+                channel="survey",
+                customer_id=r["customer_id"],
+                touchpoint_id=r["touchpoint_id"],
+                team_id=r["team_id"],
+                title=f"설문 불만족 응답 후속 조치: {survey.title} (NPS {r['nps']}, 만족도 {r['csat']}/5)",
+                body="(의견 없음)",
+                source_ref=f"survey-response:{pk}",
+                created_at=at,
+                first_response_due=at + dt.timedelta(hours=4),
+                resolution_due=at + dt.timedelta(days=2),
+                first_responded_at=at + dt.timedelta(hours=1) if done else None,
+                resolved_at=resolved_at,
+                closed_at=resolved_at + dt.timedelta(days=1) if resolved_at else None,
+                resolution_type=str(rng.choice(["apology", "compensation", "info"])) if done else "",
+                resolution_note="전화로 사과드리고 불편하셨던 점을 확인했습니다." if done else "",
+                customer_reaction=("satisfied" if (score or 0) >= 4 else "neutral") if done else "",
+                satisfaction_score=score,
+                would_continue=bool(score and score >= 3) if done else None,
+            )
+        )
     Case.objects.bulk_create(cases)
-    case_ids = dict(Case.objects.filter(source_ref__in=[c.source_ref for c in cases]).values_list("source_ref", "pk"))
+    case_ids = dict(
+        Case.objects.filter(source_ref__in=[c.source_ref for c in cases]).values_list("source_ref", "pk")
+    )
     for _, pk in picked:
         Response.objects.filter(pk=pk).update(followup_case_id=case_ids[f"survey-response:{pk}"])
     return len(picked)
@@ -232,33 +375,71 @@ def _pk(obj: Any) -> int | None:
 
 
 AnswerRow = tuple[int, int | None, int | None, int | None, int | None]
-RESPONSE_COLUMNS = ["survey_id", "invitation_id", "customer_id", "touchpoint_id", "staff_id", "team_id",
-                    "answered_at", "source", "source_ref", "wave", "csat", "nps", "ces", "comment"]
+RESPONSE_COLUMNS = [
+    "survey_id",
+    "invitation_id",
+    "customer_id",
+    "touchpoint_id",
+    "staff_id",
+    "team_id",
+    "answered_at",
+    "source",
+    "source_ref",
+    "wave",
+    "csat",
+    "nps",
+    "ces",
+    "comment",
+]
 ANSWER_COLUMNS = ["response_id", "question_id", "value", "expectation", "functional", "dysfunctional", "text"]
 
 
-def _write(survey: Survey, responses: list[dict[str, Any]],
-           answers: list[list[AnswerRow]]) -> list[int]:
+def _write(survey: Survey, responses: list[dict[str, Any]], answers: list[list[AnswerRow]]) -> list[int]:
     """Responses and their answers as plain multi-row INSERTs (the ORM's bulk_create is 5× slower here)."""
     refs = [f"demo:{survey.code}:{i}" for i in range(len(responses))]
-    insert_rows(Response, RESPONSE_COLUMNS, (
-        (survey.pk, r.get("invitation_id"), r.get("customer_id"), r.get("touchpoint_id"), r.get("staff_id"),
-         r.get("team_id"), db_datetime(r["answered_at"]), Response.Source.DEMO, ref, r.get("wave", ""),
-         r.get("csat"), r.get("nps"), r.get("ces"), "")
-        for r, ref in zip(responses, refs, strict=True)))
+    insert_rows(
+        Response,
+        RESPONSE_COLUMNS,
+        (
+            (
+                survey.pk,
+                r.get("invitation_id"),
+                r.get("customer_id"),
+                r.get("touchpoint_id"),
+                r.get("staff_id"),
+                r.get("team_id"),
+                db_datetime(r["answered_at"]),
+                Response.Source.DEMO,
+                ref,
+                r.get("wave", ""),
+                r.get("csat"),
+                r.get("nps"),
+                r.get("ces"),
+                "",
+            )
+            for r, ref in zip(responses, refs, strict=True)
+        ),
+    )
     by_ref = dict(Response.objects.filter(survey=survey, source_ref__in=refs).values_list("source_ref", "pk"))
     ids = [by_ref[ref] for ref in refs]
-    insert_rows(Answer, ANSWER_COLUMNS, (
-        (pk, question_id, value, expectation, functional, dysfunctional, "")
-        for pk, items in zip(ids, answers, strict=True)
-        for question_id, value, expectation, functional, dysfunctional in items))
+    insert_rows(
+        Answer,
+        ANSWER_COLUMNS,
+        (
+            (pk, question_id, value, expectation, functional, dysfunctional, "")
+            for pk, items in zip(ids, answers, strict=True)
+            for question_id, value, expectation, functional, dysfunctional in items
+        ),
+    )
     return ids
 
 
 def _kano_study(rng: np.random.Generator, start: dt.datetime, end: dt.datetime) -> int:
     survey = survey_create(code="kano-needs", title="고객 니즈 조사 (Kano)", kind=Survey.Kind.KANO)
-    questions = [question_add(survey=survey, kind="kano", code=f"attr{i}", text=text)
-                 for i, text in enumerate(KANO_ATTRIBUTES, start=1)]
+    questions = [
+        question_add(survey=survey, kind="kano", code=f"attr{i}", text=text)
+        for i, text in enumerate(KANO_ATTRIBUTES, start=1)
+    ]
     survey_set_status(survey=survey, status=Survey.Status.ACTIVE)
     waves = [("2025 하반기", start + dt.timedelta(days=20)), ("2026 하반기", end - dt.timedelta(days=40))]
     responses, pending = [], []
@@ -278,15 +459,19 @@ def _kano_study(rng: np.random.Generator, start: dt.datetime, end: dt.datetime) 
                 pending.append((response, question, pair))
     Survey.objects.filter(pk=survey.pk).update(current_wave=waves[-1][0])
     Response.objects.bulk_create(responses, batch_size=2000)
-    Answer.objects.bulk_create([Answer(response=r, question=q, functional=f, dysfunctional=d)
-                                for r, q, (f, d) in pending], batch_size=5000)
+    Answer.objects.bulk_create(
+        [Answer(response=r, question=q, functional=f, dysfunctional=d) for r, q, (f, d) in pending],
+        batch_size=5000,
+    )
     return len(responses)
 
 
 def _pulse(rng: np.random.Generator, teams: dict[str, Any], start: dt.datetime, end: dt.datetime) -> int:
     survey = survey_create(code="pulse", title="직원 펄스 조사", kind=Survey.Kind.PULSE)
-    questions: list[Question] = [question_add(survey=survey, kind="csat", code=code, text=text, dimension=dim)
-                                 for code, text, dim in PULSE_ITEMS]
+    questions: list[Question] = [
+        question_add(survey=survey, kind="csat", code=code, text=text, dimension=dim)
+        for code, text, dim in PULSE_ITEMS
+    ]
     survey_set_status(survey=survey, status=Survey.Status.ACTIVE)
     responses, pending = [], []
     for code, (headcount, level) in PULSE_TEAMS.items():
@@ -296,8 +481,9 @@ def _pulse(rng: np.random.Generator, teams: dict[str, Any], start: dt.datetime, 
         for quarter in range(2):
             for _ in range(headcount):
                 at = end - dt.timedelta(days=float(180 * (1 - quarter) + rng.uniform(0, 10)))
-                response = Response(survey=survey, team=team, answered_at=max(at, start),
-                                    source=Response.Source.DEMO)
+                response = Response(
+                    survey=survey, team=team, answered_at=max(at, start), source=Response.Source.DEMO
+                )
                 responses.append(response)
                 person = level + rng.normal(0, 0.5)
                 for question in questions:
@@ -305,5 +491,7 @@ def _pulse(rng: np.random.Generator, teams: dict[str, Any], start: dt.datetime, 
                     value = _clip(person + shift + rng.normal(0, 0.5), 1, 5)
                     pending.append((response, question, value))
     Response.objects.bulk_create(responses, batch_size=2000)
-    Answer.objects.bulk_create([Answer(response=r, question=q, value=v) for r, q, v in pending], batch_size=5000)
+    Answer.objects.bulk_create(
+        [Answer(response=r, question=q, value=v) for r, q, v in pending], batch_size=5000
+    )
     return len(responses)

@@ -29,9 +29,13 @@ class QuestionForm(forms.Form):
     code = forms.SlugField(label=_("문항 코드(비우면 자동)"), max_length=40, required=False)
     aspect = forms.ChoiceField(label=_("구분"), choices=Aspect.choices)
     dimension = forms.ChoiceField(label=_("차원"), choices=Dimension.choices, required=False)
-    choices = forms.CharField(label=_("선택지(한 줄에 하나)"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    choices = forms.CharField(
+        label=_("선택지(한 줄에 하나)"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
     required = forms.BooleanField(label=_("필수"), required=False, initial=True)
-    stated_importance = forms.IntegerField(label=_("명시적 중요도(1–5)"), min_value=1, max_value=5, required=False)
+    stated_importance = forms.IntegerField(
+        label=_("명시적 중요도(1–5)"), min_value=1, max_value=5, required=False
+    )
 
 
 class InvitationForm(forms.Form):
@@ -43,8 +47,9 @@ class InvitationForm(forms.Form):
 
 class SegmentForm(forms.Form):
     tag = forms.CharField(label=_("고객 태그"), max_length=50)
-    channel = forms.ChoiceField(label=_("발송 채널"), choices=[("sms", _("문자")), ("email", _("이메일")),
-                                                           ("kakao", _("카카오톡"))])
+    channel = forms.ChoiceField(
+        label=_("발송 채널"), choices=[("sms", _("문자")), ("email", _("이메일")), ("kakao", _("카카오톡"))]
+    )
 
 
 class PulseLinksForm(forms.Form):
@@ -54,4 +59,6 @@ class PulseLinksForm(forms.Form):
 
 class ImportForm(forms.Form):
     file = forms.FileField(label=_("파일(CSV 또는 .xlsx)"))
-    on_error = forms.ChoiceField(label=_("오류가 있을 때"), choices=[("abort", _("전체 취소")), ("skip", _("오류 행만 건너뛰기"))])
+    on_error = forms.ChoiceField(
+        label=_("오류가 있을 때"), choices=[("abort", _("전체 취소")), ("skip", _("오류 행만 건너뛰기"))]
+    )

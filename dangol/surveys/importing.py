@@ -25,9 +25,20 @@ from dangol.surveys.models import Response, Survey
 from dangol.surveys.services import response_record
 
 META = {
-    "answered_at": "answered_at", "응답일시": "answered_at", "customer": "customer", "고객": "customer",
-    "touchpoint": "touchpoint", "접점": "touchpoint", "staff": "staff", "직원": "staff", "ref": "ref",
-    "원본번호": "ref", "comment": "comment", "의견": "comment", "wave": "wave", "차수": "wave",
+    "answered_at": "answered_at",
+    "응답일시": "answered_at",
+    "customer": "customer",
+    "고객": "customer",
+    "touchpoint": "touchpoint",
+    "접점": "touchpoint",
+    "staff": "staff",
+    "직원": "staff",
+    "ref": "ref",
+    "원본번호": "ref",
+    "comment": "comment",
+    "의견": "comment",
+    "wave": "wave",
+    "차수": "wave",
 }
 FOLLOWUP_DAYS = 14  # older field answers are history: no follow-up case any more
 
@@ -44,8 +55,9 @@ def _answer_keys(survey: Survey) -> set[str]:
     return keys
 
 
-def responses_import(*, survey: Survey, path: Path | str, filename: str | None = None,
-                     on_error: str = "abort") -> ImportResult:
+def responses_import(
+    *, survey: Survey, path: Path | str, filename: str | None = None, on_error: str = "abort"
+) -> ImportResult:
     result = ImportResult(kind="survey_responses")
     if on_error not in ("abort", "skip"):
         raise ValueError("on_error는 abort 또는 skip이어야 합니다.")
@@ -60,7 +72,9 @@ def responses_import(*, survey: Survey, path: Path | str, filename: str | None =
         if canonical and canonical not in columns.values():
             columns[position] = canonical
     if not set(columns.values()) & answer_keys:
-        result.message = f"문항 열이 없습니다. 첫 줄에 문항 코드({', '.join(sorted(answer_keys)[:8])} …)를 쓰세요."
+        result.message = (
+            f"문항 열이 없습니다. 첫 줄에 문항 코드({', '.join(sorted(answer_keys)[:8])} …)를 쓰세요."
+        )
         result.errors.append(RowError(1, "", result.message))
         return result
     result.total_rows = len(table.rows)
@@ -74,8 +88,11 @@ def responses_import(*, survey: Survey, path: Path | str, filename: str | None =
     for line, cells in table.rows:
         raw = {key: (cells[pos] if pos < len(cells) else "").strip() for pos, key in columns.items()}
         errors: list[RowError] = []
-        data: dict[str, Any] = {k: (v.split("|") if k in multiple and v else v) for k, v in raw.items()
-                                if k in answer_keys or k == "comment"}
+        data: dict[str, Any] = {
+            k: (v.split("|") if k in multiple and v else v)
+            for k, v in raw.items()
+            if k in answer_keys or k == "comment"
+        }
         extra: dict[str, Any] = {"answered_at": now}
         if raw.get("answered_at"):
             try:
@@ -87,11 +104,15 @@ def responses_import(*, survey: Survey, path: Path | str, filename: str | None =
         if raw.get("customer"):
             customer = Customer.objects.filter(external_id=raw["customer"], status="active").first()
             if customer is None:
-                errors.append(RowError(line, "customer", f"고객 외부 ID를 찾을 수 없습니다: {raw['customer']}"))
+                errors.append(
+                    RowError(line, "customer", f"고객 외부 ID를 찾을 수 없습니다: {raw['customer']}")
+                )
             extra["customer"] = customer
         if raw.get("touchpoint"):
             if raw["touchpoint"] not in touchpoints:
-                errors.append(RowError(line, "touchpoint", f"알 수 없는 접점 코드입니다: {raw['touchpoint']}"))
+                errors.append(
+                    RowError(line, "touchpoint", f"알 수 없는 접점 코드입니다: {raw['touchpoint']}")
+                )
             else:
                 extra["touchpoint_id"] = touchpoints[raw["touchpoint"]]
         if raw.get("staff"):
@@ -116,16 +137,19 @@ def responses_import(*, survey: Survey, path: Path | str, filename: str | None =
             continue
         prepared.append((line, {"data": data, **extra}))
     if result.errors and on_error == "abort":
-        result.message = (f"오류가 있는 행이 {result.error_rows}개 있어 파일 전체를 가져오지 않았습니다. "
-                          "오류를 고치거나 '오류 행만 건너뛰기'를 선택하세요.")
+        result.message = (
+            f"오류가 있는 행이 {result.error_rows}개 있어 파일 전체를 가져오지 않았습니다. "
+            "오류를 고치거나 '오류 행만 건너뛰기'를 선택하세요."
+        )
         return result
     with transaction.atomic():
         for _line, item in prepared:
             touchpoint_id = item.pop("touchpoint_id", None)
             touchpoint = Touchpoint.objects.get(pk=touchpoint_id) if touchpoint_id else None
             recent = item["answered_at"] >= now - dt.timedelta(days=FOLLOWUP_DAYS)
-            _, created = response_record(survey=survey, touchpoint=touchpoint, source=Response.Source.IMPORT,
-                                         followup=recent, **item)
+            _, created = response_record(
+                survey=survey, touchpoint=touchpoint, source=Response.Source.IMPORT, followup=recent, **item
+            )
             if created:
                 result.created += 1
             else:

@@ -83,7 +83,13 @@ class KanoResult:
         return round(-(o + m) / total, 4) if total else None
 
     def as_dict(self) -> dict[str, Any]:
-        return {**self.counts, "n": self.n, "category": self.category, "better": self.better, "worse": self.worse}
+        return {
+            **self.counts,
+            "n": self.n,
+            "category": self.category,
+            "better": self.better,
+            "worse": self.worse,
+        }
 
 
 def evaluate(pairs: Iterable[tuple[int, int]]) -> KanoResult:
@@ -130,10 +136,19 @@ def analyse(rows: Iterable[KanoRow]) -> list[dict[str, Any]]:
 
 REQUIRED_COLUMNS = ("attribute", "functional", "dysfunctional")
 COLUMN_ALIASES = {
-    "attribute": "attribute", "속성": "attribute", "항목": "attribute",
-    "functional": "functional", "기능": "functional", "기능적": "functional",
-    "dysfunctional": "dysfunctional", "역기능": "dysfunctional", "역기능적": "dysfunctional",
-    "respondent": "respondent", "응답자": "respondent", "wave": "wave", "차수": "wave",
+    "attribute": "attribute",
+    "속성": "attribute",
+    "항목": "attribute",
+    "functional": "functional",
+    "기능": "functional",
+    "기능적": "functional",
+    "dysfunctional": "dysfunctional",
+    "역기능": "dysfunctional",
+    "역기능적": "dysfunctional",
+    "respondent": "respondent",
+    "응답자": "respondent",
+    "wave": "wave",
+    "차수": "wave",
 }
 
 
@@ -176,27 +191,34 @@ def read_csv(text: str) -> list[KanoRow]:
                 missing = [c for c in REQUIRED_COLUMNS if c not in header]
                 if missing:
                     raise KanoInputError(
-                        f"필수 열이 없습니다: {', '.join(missing)}. 첫 줄은 attribute,functional,dysfunctional 이어야 합니다.")
+                        f"필수 열이 없습니다: {', '.join(missing)}. 첫 줄은 attribute,functional,dysfunctional 이어야 합니다."
+                    )
                 continue
             line = reader.line_num
             values = {key: (cells[pos].strip() if pos < len(cells) else "") for key, pos in header.items()}
             if not values["attribute"]:
                 raise KanoInputError(f"{line}행 attribute: 속성 이름이 비어 있습니다.")
             row = KanoRow(
-                attribute=values["attribute"], functional=_answer(values["functional"], line, "functional"),
+                attribute=values["attribute"],
+                functional=_answer(values["functional"], line, "functional"),
                 dysfunctional=_answer(values["dysfunctional"], line, "dysfunctional"),
-                wave=values.get("wave", ""), respondent=values.get("respondent", ""),
+                wave=values.get("wave", ""),
+                respondent=values.get("respondent", ""),
             )
             if row.respondent:
                 identity = (row.attribute, row.wave, row.respondent)
                 if identity in seen:
-                    raise KanoInputError(f"{line}행: 응답자 {row.respondent}의 '{row.attribute}' 답이 두 번 있습니다.")
+                    raise KanoInputError(
+                        f"{line}행: 응답자 {row.respondent}의 '{row.attribute}' 답이 두 번 있습니다."
+                    )
                 seen.add(identity)
             rows.append(row)
     except csv.Error as exc:
         raise KanoInputError(f"CSV 형식 오류: {exc}") from exc
     if header is None:
-        raise KanoInputError("파일이 비어 있습니다. 첫 줄에 attribute,functional,dysfunctional 열 이름이 있어야 합니다.")
+        raise KanoInputError(
+            "파일이 비어 있습니다. 첫 줄에 attribute,functional,dysfunctional 열 이름이 있어야 합니다."
+        )
     if not rows:
         raise KanoInputError("분류할 행이 없습니다.")
     return rows

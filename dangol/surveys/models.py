@@ -32,17 +32,30 @@ class Survey(models.Model):
     intro_en = models.TextField(_("영문 안내 문구"), blank=True)
     kind = models.CharField(_("종류"), max_length=10, choices=Kind.choices, default=Kind.CUSTOMER)
     trigger = models.CharField(_("발송 시점"), max_length=12, choices=Trigger.choices, default=Trigger.MANUAL)
-    touchpoint = models.ForeignKey("interactions.Touchpoint", on_delete=models.PROTECT, null=True, blank=True,
-                                   related_name="+", verbose_name=_("접점"))
-    owner_team = models.ForeignKey("accounts.Team", on_delete=models.PROTECT, null=True, blank=True,
-                                   related_name="+", verbose_name=_("후속 조치 팀"))
+    touchpoint = models.ForeignKey(
+        "interactions.Touchpoint",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("접점"),
+    )
+    owner_team = models.ForeignKey(
+        "accounts.Team",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("후속 조치 팀"),
+    )
     anonymous = models.BooleanField(_("익명"), default=False)
     promotional = models.BooleanField(_("광고성(마케팅 동의 필요)"), default=False)
     status = models.CharField(_("상태"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     link_days = models.PositiveSmallIntegerField(_("링크 유효 기간(일)"), default=14)
     current_wave = models.CharField(_("현재 차수"), max_length=20, default="1")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                   related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -130,16 +143,28 @@ class Invitation(models.Model):
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="invitations")
     nonce = models.CharField(max_length=32, unique=True)
     channel = models.CharField(_("발송 채널"), max_length=8, choices=Channel.choices, default=Channel.LINK)
-    customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT, null=True, blank=True,
-                                 related_name="survey_invitations")
-    touchpoint = models.ForeignKey("interactions.Touchpoint", on_delete=models.PROTECT, null=True, blank=True,
-                                   related_name="+")
-    staff = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                              related_name="+")
-    team = models.ForeignKey("accounts.Team", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    interaction = models.ForeignKey("interactions.Interaction", on_delete=models.SET_NULL, null=True, blank=True,
-                                    related_name="+")
-    order = models.ForeignKey("orders.Order", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    customer = models.ForeignKey(
+        "customers.Customer",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="survey_invitations",
+    )
+    touchpoint = models.ForeignKey(
+        "interactions.Touchpoint", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    staff = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    team = models.ForeignKey(
+        "accounts.Team", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    interaction = models.ForeignKey(
+        "interactions.Interaction", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    order = models.ForeignKey(
+        "orders.Order", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     case = models.ForeignKey("voc.Case", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     created_at = models.DateTimeField(db_index=True)
     expires_at = models.DateTimeField()
@@ -168,17 +193,24 @@ class Response(models.Model):
         DEMO = "demo", _("데모")
 
     survey = models.ForeignKey(Survey, on_delete=models.PROTECT, related_name="responses")
-    invitation = models.OneToOneField(Invitation, on_delete=models.SET_NULL, null=True, blank=True,
-                                      related_name="response")
-    customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT, null=True, blank=True,
-                                 related_name="survey_responses")
-    touchpoint = models.ForeignKey("interactions.Touchpoint", on_delete=models.PROTECT, null=True, blank=True,
-                                   related_name="+")
-    staff = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                              related_name="+")
-    team = models.ForeignKey("accounts.Team", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    interaction = models.ForeignKey("interactions.Interaction", on_delete=models.SET_NULL, null=True, blank=True,
-                                    related_name="+")
+    invitation = models.OneToOneField(
+        Invitation, on_delete=models.SET_NULL, null=True, blank=True, related_name="response"
+    )
+    customer = models.ForeignKey(
+        "customers.Customer", on_delete=models.PROTECT, null=True, blank=True, related_name="survey_responses"
+    )
+    touchpoint = models.ForeignKey(
+        "interactions.Touchpoint", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    staff = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    team = models.ForeignKey(
+        "accounts.Team", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    interaction = models.ForeignKey(
+        "interactions.Interaction", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     answered_at = models.DateTimeField(db_index=True)
     source = models.CharField(max_length=8, choices=Source.choices, default=Source.WEB)
     source_ref = models.CharField(max_length=100, null=True, blank=True, unique=True)
@@ -187,8 +219,14 @@ class Response(models.Model):
     nps = models.PositiveSmallIntegerField(null=True, blank=True)
     ces = models.PositiveSmallIntegerField(null=True, blank=True)
     comment = models.TextField(_("의견"), blank=True)
-    followup_case = models.ForeignKey("voc.Case", on_delete=models.SET_NULL, null=True, blank=True,
-                                      related_name="+", verbose_name=_("후속 VOC"))
+    followup_case = models.ForeignKey(
+        "voc.Case",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("후속 VOC"),
+    )
 
     class Meta:
         ordering = ["-answered_at", "-id"]

@@ -2,10 +2,25 @@
 
 ROLE_PERMISSIONS = {
     "manager": [
-        "surveys.view_survey", "surveys.add_survey", "surveys.change_survey", "surveys.add_invitation",
-        "surveys.view_invitation", "surveys.view_response", "surveys.add_response",
+        "surveys.view_survey",
+        "surveys.add_survey",
+        "surveys.change_survey",
+        "surveys.add_invitation",
+        "surveys.view_invitation",
+        "surveys.view_response",
+        "surveys.add_response",
     ],
-    "agent": ["surveys.view_survey", "surveys.add_invitation", "surveys.view_invitation", "surveys.view_response"],
-    "analyst": ["surveys.view_survey", "surveys.view_response", "surveys.view_invitation", "surveys.add_response"],
+    "agent": [
+        "surveys.view_survey",
+        "surveys.add_invitation",
+        "surveys.view_invitation",
+        "surveys.view_response",
+    ],
+    "analyst": [
+        "surveys.view_survey",
+        "surveys.view_response",
+        "surveys.view_invitation",
+        "surveys.add_response",
+    ],
     "viewer": ["surveys.view_survey"],
 }

@@ -16,15 +16,19 @@ LOW_SCORE = Q(nps__lte=6) | Q(csat__lte=2)
 
 def low_score_customers(*, since: dt.datetime) -> Iterable[tuple[int, dt.datetime]]:
     """(customer id, answered at) of known customers who gave a detractor NPS or a CSAT of 2 or less."""
-    return (Response.objects.filter(LOW_SCORE, answered_at__gte=since, customer__isnull=False)
-            .values_list("customer_id", "answered_at"))
+    return Response.objects.filter(LOW_SCORE, answered_at__gte=since, customer__isnull=False).values_list(
+        "customer_id", "answered_at"
+    )
 
 
 def promoter_customer_ids(*, since: dt.datetime) -> set[int]:
     """Customers whose latest NPS answer since `since` was 9 or 10 (promoters): advocates on the ladder."""
     latest: dict[int, tuple[dt.datetime, int | None]] = {}
-    for cid, at, nps in (Response.objects.filter(nps__isnull=False, answered_at__gte=since, customer__isnull=False)
-                         .values_list("customer_id", "answered_at", "nps").iterator(chunk_size=5000)):
+    for cid, at, nps in (
+        Response.objects.filter(nps__isnull=False, answered_at__gte=since, customer__isnull=False)
+        .values_list("customer_id", "answered_at", "nps")
+        .iterator(chunk_size=5000)
+    ):
         if cid not in latest or at > latest[cid][0]:
             latest[cid] = (at, nps)
     return {cid for cid, (_at, nps) in latest.items() if nps is not None and nps >= 9}
@@ -52,20 +56,37 @@ def survey_for_page(pk: int) -> Survey:
 def response_rate(survey: Survey) -> dict[str, Any]:
     invited = survey.invitations.count()
     answered = survey.invitations.filter(used_at__isnull=False).count()
-    return {"invited": invited, "answered": answered, "rate": answered / invited if invited else None,
-            "total": survey.responses.count()}
+    return {
+        "invited": invited,
+        "answered": answered,
+        "rate": answered / invited if invited else None,
+        "total": survey.responses.count(),
+    }
 
 
 def recent_responses(survey: Survey, *, limit: int = 50) -> list[Response]:
     """Latest answers with their follow-up case (status and resolution shown beside the answer)."""
-    return list(survey.responses.select_related("customer", "touchpoint", "staff__staff", "team", "followup_case")
-                .order_by("-answered_at", "-id")[:limit])
+    return list(
+        survey.responses.select_related(
+            "customer", "touchpoint", "staff__staff", "team", "followup_case"
+        ).order_by("-answered_at", "-id")[:limit]
+    )
 
 
 def response_detail(pk: int) -> Response:
-    response = (Response.objects.select_related("survey", "customer", "touchpoint", "staff__staff", "team",
-                                                "followup_case__team", "followup_case__assignee")
-                .filter(pk=pk).first())
+    response = (
+        Response.objects.select_related(
+            "survey",
+            "customer",
+            "touchpoint",
+            "staff__staff",
+            "team",
+            "followup_case__team",
+            "followup_case__assignee",
+        )
+        .filter(pk=pk)
+        .first()
+    )
     if response is None:
         raise Http404
     return response

@@ -29,7 +29,10 @@ from dangol.surveys.services import (
 
 @transaction.atomic
 def invitations_for_customers(
-    *, survey: Survey, customers: Iterable[Customer], channel: str = Invitation.Channel.SMS,
+    *,
+    survey: Survey,
+    customers: Iterable[Customer],
+    channel: str = Invitation.Channel.SMS,
     now: dt.datetime | None = None,
 ) -> tuple[list[Invitation], int]:
     """A segment send. Customers without marketing consent are skipped for promotional surveys.
@@ -39,8 +42,16 @@ def invitations_for_customers(
     skipped = 0
     for customer in customers:
         try:
-            values = invitation_fields(survey, customer=customer, touchpoint=None, staff=None, team=None,
-                                        interaction=None, channel=channel, now=now)
+            values = invitation_fields(
+                survey,
+                customer=customer,
+                touchpoint=None,
+                staff=None,
+                team=None,
+                interaction=None,
+                channel=channel,
+                now=now,
+            )
         except ValidationError as exc:
             if "customer" in exc.message_dict:
                 skipped += 1
@@ -58,22 +69,37 @@ def pulse_invitations(*, survey: Survey, team: Team, count: int, now: dt.datetim
     if not 1 <= count <= 1000:
         raise ValidationError({"count": "링크 수는 1~1000개입니다."})
     now = now or timezone.now()
-    values = invitation_fields(survey, customer=None, touchpoint=None, staff=None, team=team, interaction=None,
-                                channel=Invitation.Channel.LINK, now=now)
-    made = Invitation.objects.bulk_create([Invitation(nonce=secrets.token_hex(16), **values) for _ in range(count)])
+    values = invitation_fields(
+        survey,
+        customer=None,
+        touchpoint=None,
+        staff=None,
+        team=team,
+        interaction=None,
+        channel=Invitation.Channel.LINK,
+        now=now,
+    )
+    made = Invitation.objects.bulk_create(
+        [Invitation(nonce=secrets.token_hex(16), **values) for _ in range(count)]
+    )
     if made and made[0].pk is None:  # backends that do not return ids
         made = list(Invitation.objects.filter(nonce__in=[i.nonce for i in made]))
     return [invitation_token(i) for i in made]
 
 
 @transaction.atomic
-def invitations_remind(*, survey: Survey, after_days: int = 3, max_reminders: int = 1,
-                       now: dt.datetime | None = None) -> int:
+def invitations_remind(
+    *, survey: Survey, after_days: int = 3, max_reminders: int = 1, now: dt.datetime | None = None
+) -> int:
     """Mark unanswered, unexpired invitations older than `after_days` as reminded (the sender picks them up)."""
     now = now or timezone.now()
     qs = Invitation.objects.filter(
-        survey=survey, used_at__isnull=True, expires_at__gt=now, created_at__lte=now - dt.timedelta(days=after_days),
-        reminders__lt=max_reminders, channel__in=list(MARKETING_BY_CHANNEL),
+        survey=survey,
+        used_at__isnull=True,
+        expires_at__gt=now,
+        created_at__lte=now - dt.timedelta(days=after_days),
+        reminders__lt=max_reminders,
+        channel__in=list(MARKETING_BY_CHANNEL),
     )
     ids = list(qs.values_list("pk", flat=True)[:10000])
     return Invitation.objects.filter(pk__in=ids).update(reminded_at=now, reminders=F("reminders") + 1)
@@ -94,11 +120,15 @@ def invitation_from_counter(*, token: str, now: dt.datetime | None = None) -> tu
     try:
         survey_id, touchpoint_id = signing.loads(token, salt=COUNTER_SALT)
     except (signing.BadSignature, ValueError, TypeError) as exc:
-        raise LinkError("QR 코드가 올바르지 않습니다. 매장에 비치된 QR 코드를 다시 찍어 주세요.", code="tampered") from exc
+        raise LinkError(
+            "QR 코드가 올바르지 않습니다. 매장에 비치된 QR 코드를 다시 찍어 주세요.", code="tampered"
+        ) from exc
     survey = Survey.objects.filter(pk=survey_id).first()
     touchpoint = Touchpoint.objects.filter(pk=touchpoint_id).first()
     if survey is None or touchpoint is None:
-        raise LinkError("QR 코드가 올바르지 않습니다. 매장에 비치된 QR 코드를 다시 찍어 주세요.", code="tampered")
+        raise LinkError(
+            "QR 코드가 올바르지 않습니다. 매장에 비치된 QR 코드를 다시 찍어 주세요.", code="tampered"
+        )
     if survey.status != Survey.Status.ACTIVE:
         raise LinkError("종료된 설문입니다. 관심 가져 주셔서 감사합니다.", code="closed")
     return invitation_create(survey=survey, touchpoint=touchpoint, channel=Invitation.Channel.QR, now=now)
@@ -108,41 +138,69 @@ FATIGUE_DAYS = 30  # one invitation per customer per survey per month at most
 
 
 @transaction.atomic
-def invitations_after_events(*, survey: Survey, since: dt.datetime, channel: str = Invitation.Channel.SMS,
-                             now: dt.datetime | None = None, limit: int = 5000) -> dict[str, int]:
+def invitations_after_events(
+    *,
+    survey: Survey,
+    since: dt.datetime,
+    channel: str = Invitation.Channel.SMS,
+    now: dt.datetime | None = None,
+    limit: int = 5000,
+) -> dict[str, int]:
     """Invite the customers of recent events that match the survey's trigger (an interaction at its touchpoint,
     an order, a closed VOC case). Safe to re-run: an event is invited once, a customer at most once a month,
     and promotional surveys skip customers without marketing consent."""
     now = now or timezone.now()
     counts = {"invited": 0, "skipped": 0}
-    if survey.status != Survey.Status.ACTIVE or survey.trigger in (Survey.Trigger.MANUAL, Survey.Trigger.SEGMENT):
+    if survey.status != Survey.Status.ACTIVE or survey.trigger in (
+        Survey.Trigger.MANUAL,
+        Survey.Trigger.SEGMENT,
+    ):
         return counts
-    recent = set(Invitation.objects.filter(survey=survey, created_at__gte=now - dt.timedelta(days=FATIGUE_DAYS),
-                                           customer__isnull=False).values_list("customer_id", flat=True))
+    recent = set(
+        Invitation.objects.filter(
+            survey=survey, created_at__gte=now - dt.timedelta(days=FATIGUE_DAYS), customer__isnull=False
+        ).values_list("customer_id", flat=True)
+    )
     events: list[dict[str, Any]] = []
     if survey.trigger == Survey.Trigger.INTERACTION:
         qs = Interaction.objects.filter(occurred_at__gte=since, occurred_at__lte=now).select_related(
-            "customer", "touchpoint", "staff__staff")
+            "customer", "touchpoint", "staff__staff"
+        )
         if survey.touchpoint_id:
             qs = qs.filter(touchpoint_id=survey.touchpoint_id)
-        done_interactions = Invitation.objects.filter(survey=survey, interaction__isnull=False).values("interaction_id")
-        events = [{"interaction": i, "customer": i.customer} for i in qs.exclude(pk__in=done_interactions).order_by("occurred_at")[:limit]]
+        done_interactions = Invitation.objects.filter(survey=survey, interaction__isnull=False).values(
+            "interaction_id"
+        )
+        events = [
+            {"interaction": i, "customer": i.customer}
+            for i in qs.exclude(pk__in=done_interactions).order_by("occurred_at")[:limit]
+        ]
     elif survey.trigger == Survey.Trigger.ORDER:
         from dangol.orders.models import Order
 
-        qs_orders = Order.objects.filter(ordered_at__gte=since, ordered_at__lte=now).exclude(status="cancelled")
+        qs_orders = Order.objects.filter(ordered_at__gte=since, ordered_at__lte=now).exclude(
+            status="cancelled"
+        )
         if survey.touchpoint_id:
             qs_orders = qs_orders.filter(touchpoint_id=survey.touchpoint_id)
         done_orders = Invitation.objects.filter(survey=survey, order__isnull=False).values("order_id")
-        events = [{"order": o, "customer": o.customer} for o in qs_orders.exclude(pk__in=done_orders)
-                  .select_related("customer", "touchpoint").order_by("ordered_at")[:limit]]
+        events = [
+            {"order": o, "customer": o.customer}
+            for o in qs_orders.exclude(pk__in=done_orders)
+            .select_related("customer", "touchpoint")
+            .order_by("ordered_at")[:limit]
+        ]
     elif survey.trigger == Survey.Trigger.CASE_CLOSED:
         from dangol.voc.models import Case
 
         done_cases = Invitation.objects.filter(survey=survey, case__isnull=False).values("case_id")
-        events = [{"case": c, "customer": c.customer} for c in Case.objects.filter(
-            closed_at__gte=since, closed_at__lte=now, customer__isnull=False).exclude(pk__in=done_cases)
-            .select_related("customer", "touchpoint", "team", "assignee").order_by("closed_at")[:limit]]
+        events = [
+            {"case": c, "customer": c.customer}
+            for c in Case.objects.filter(closed_at__gte=since, closed_at__lte=now, customer__isnull=False)
+            .exclude(pk__in=done_cases)
+            .select_related("customer", "touchpoint", "team", "assignee")
+            .order_by("closed_at")[:limit]
+        ]
     for event in events:
         customer = event.pop("customer")
         if customer is None or customer.pk in recent:

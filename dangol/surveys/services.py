@@ -41,11 +41,22 @@ class LinkError(Exception):
 
 # ---------------------------------------------------------------- building surveys
 
+
 @transaction.atomic
 def survey_create(
-    *, code: str, title: str, kind: str = Survey.Kind.CUSTOMER, by: User | None = None, title_en: str = "",
-    intro: str = "", trigger: str = Survey.Trigger.MANUAL, touchpoint: Touchpoint | None = None,
-    owner_team: Team | None = None, anonymous: bool = False, promotional: bool = False, link_days: int = 14,
+    *,
+    code: str,
+    title: str,
+    kind: str = Survey.Kind.CUSTOMER,
+    by: User | None = None,
+    title_en: str = "",
+    intro: str = "",
+    trigger: str = Survey.Trigger.MANUAL,
+    touchpoint: Touchpoint | None = None,
+    owner_team: Team | None = None,
+    anonymous: bool = False,
+    promotional: bool = False,
+    link_days: int = 14,
 ) -> Survey:
     errors: dict[str, str] = {}
     code = (code or "").strip().lower()
@@ -65,16 +76,34 @@ def survey_create(
     if errors:
         raise ValidationError(errors)
     return Survey.objects.create(
-        code=code, title=title[:200], title_en=title_en[:200], intro=intro, kind=kind, trigger=trigger,
-        touchpoint=touchpoint, owner_team=owner_team, anonymous=anonymous or kind == Survey.Kind.PULSE,
-        promotional=promotional, link_days=link_days, created_by=by,
+        code=code,
+        title=title[:200],
+        title_en=title_en[:200],
+        intro=intro,
+        kind=kind,
+        trigger=trigger,
+        touchpoint=touchpoint,
+        owner_team=owner_team,
+        anonymous=anonymous or kind == Survey.Kind.PULSE,
+        promotional=promotional,
+        link_days=link_days,
+        created_by=by,
     )
 
 
 @transaction.atomic
 def question_add(
-    *, survey: Survey, kind: str, text: str, code: str = "", aspect: str = Aspect.OVERALL, dimension: str = "",
-    choices: list[str] | None = None, required: bool = True, text_en: str = "", stated_importance: int | None = None,
+    *,
+    survey: Survey,
+    kind: str,
+    text: str,
+    code: str = "",
+    aspect: str = Aspect.OVERALL,
+    dimension: str = "",
+    choices: list[str] | None = None,
+    required: bool = True,
+    text_en: str = "",
+    stated_importance: int | None = None,
 ) -> Question:
     errors: dict[str, str] = {}
     text = (text or "").strip()
@@ -102,8 +131,16 @@ def question_add(
     if errors:
         raise ValidationError(errors)
     return Question.objects.create(
-        survey=survey, position=position, code=code, kind=kind, text=text[:300], text_en=text_en[:300],
-        aspect=aspect, dimension=dimension, choices=clean_choices, required=required,
+        survey=survey,
+        position=position,
+        code=code,
+        kind=kind,
+        text=text[:300],
+        text_en=text_en[:300],
+        aspect=aspect,
+        dimension=dimension,
+        choices=clean_choices,
+        required=required,
         stated_importance=stated_importance,
     )
 
@@ -132,6 +169,7 @@ def survey_start_wave(*, survey: Survey, wave: str) -> Survey:
 
 # ---------------------------------------------------------------- invitations and signed links
 
+
 def invitation_token(invitation: Invitation) -> str:
     return signing.dumps([invitation.pk, invitation.nonce], salt=TOKEN_SALT, compress=True)
 
@@ -150,8 +188,15 @@ def has_marketing_consent(customer: Customer, channel: str) -> bool:
 
 
 def invitation_fields(
-    survey: Survey, *, customer: Customer | None, touchpoint: Touchpoint | None, staff: User | None,
-    team: Team | None, interaction: Interaction | None, channel: str, now: dt.datetime,
+    survey: Survey,
+    *,
+    customer: Customer | None,
+    touchpoint: Touchpoint | None,
+    staff: User | None,
+    team: Team | None,
+    interaction: Interaction | None,
+    channel: str,
+    now: dt.datetime,
 ) -> dict[str, Any]:
     if survey.status != Survey.Status.ACTIVE:
         raise ValidationError({"survey": "진행 중인 설문에만 초대를 만들 수 있습니다."})
@@ -165,8 +210,14 @@ def invitation_fields(
     if survey.anonymous:  # the answer must not be traceable to a person: keep only where it happened
         customer, staff, interaction = None, None, None
     return {
-        "survey": survey, "customer": customer, "touchpoint": touchpoint or survey.touchpoint, "staff": staff,
-        "team": team or survey.owner_team, "interaction": interaction, "channel": channel, "created_at": now,
+        "survey": survey,
+        "customer": customer,
+        "touchpoint": touchpoint or survey.touchpoint,
+        "staff": staff,
+        "team": team or survey.owner_team,
+        "interaction": interaction,
+        "channel": channel,
+        "created_at": now,
         "expires_at": now + dt.timedelta(days=survey.link_days),
         "sent_at": now if channel in MARKETING_BY_CHANNEL else None,
     }
@@ -174,9 +225,17 @@ def invitation_fields(
 
 @transaction.atomic
 def invitation_create(
-    *, survey: Survey, customer: Customer | None = None, touchpoint: Touchpoint | None = None,
-    staff: User | None = None, team: Team | None = None, interaction: Interaction | None = None,
-    order: Any = None, case: Any = None, channel: str = Invitation.Channel.LINK, now: dt.datetime | None = None,
+    *,
+    survey: Survey,
+    customer: Customer | None = None,
+    touchpoint: Touchpoint | None = None,
+    staff: User | None = None,
+    team: Team | None = None,
+    interaction: Interaction | None = None,
+    order: Any = None,
+    case: Any = None,
+    channel: str = Invitation.Channel.LINK,
+    now: dt.datetime | None = None,
 ) -> tuple[Invitation, str]:
     """One one-time link. After an interaction, order or closed case, the customer, touchpoint and staff
     member come from it. Returns the invitation and its signed token."""
@@ -192,8 +251,16 @@ def invitation_create(
         touchpoint = touchpoint or case.touchpoint
         team = team or case.team
         staff = staff or case.assignee
-    values = invitation_fields(survey, customer=customer, touchpoint=touchpoint, staff=staff, team=team,
-                                interaction=interaction, channel=channel, now=now or timezone.now())
+    values = invitation_fields(
+        survey,
+        customer=customer,
+        touchpoint=touchpoint,
+        staff=staff,
+        team=team,
+        interaction=interaction,
+        channel=channel,
+        now=now or timezone.now(),
+    )
     if survey.anonymous:
         order, case = None, None
     invitation = Invitation.objects.create(nonce=secrets.token_hex(16), order=order, case=case, **values)
@@ -206,9 +273,14 @@ def invitation_from_token(token: str, *, now: dt.datetime | None = None) -> Invi
         invitation_id, nonce = signing.loads(token, salt=TOKEN_SALT)
         invitation_id = int(invitation_id)
     except (signing.BadSignature, ValueError, TypeError) as exc:
-        raise LinkError("설문 링크가 올바르지 않습니다. 받으신 링크를 그대로 열어 주세요.", code="tampered") from exc
-    invitation = (Invitation.objects.select_related("survey", "touchpoint", "customer")
-                  .filter(pk=invitation_id, nonce=nonce).first())
+        raise LinkError(
+            "설문 링크가 올바르지 않습니다. 받으신 링크를 그대로 열어 주세요.", code="tampered"
+        ) from exc
+    invitation = (
+        Invitation.objects.select_related("survey", "touchpoint", "customer")
+        .filter(pk=invitation_id, nonce=nonce)
+        .first()
+    )
     if invitation is None:
         raise LinkError("설문 링크가 올바르지 않습니다. 받으신 링크를 그대로 열어 주세요.", code="tampered")
     if invitation.used_at is not None:
@@ -221,6 +293,7 @@ def invitation_from_token(token: str, *, now: dt.datetime | None = None) -> Invi
 
 
 # ---------------------------------------------------------------- answers
+
 
 @dataclass
 class CleanAnswer:
@@ -261,7 +334,9 @@ def _score(text: str, low: int, high: int) -> int | None:
     return None
 
 
-def clean_answers(survey: Survey, data: Mapping[str, Any], questions: list[Question] | None = None) -> CleanResponse:
+def clean_answers(
+    survey: Survey, data: Mapping[str, Any], questions: list[Question] | None = None
+) -> CleanResponse:
     """Validate answers keyed by question code (`<code>`; gap items `<code>` = perception and
     `<code>__expectation`; Kano `<code>__functional` and `<code>__dysfunctional`; `comment`).
     Raises ValidationError {code: Korean message}."""
@@ -271,7 +346,9 @@ def clean_answers(survey: Survey, data: Mapping[str, Any], questions: list[Quest
     for q in questions:
         if q.kind in Question.RANGES:
             low, high = Question.RANGES[q.kind]  # type: ignore[index]
-            pairs = [(q.code, "value")] + ([(f"{q.code}__expectation", "expectation")] if q.kind == "gap" else [])
+            pairs = [(q.code, "value")] + (
+                [(f"{q.code}__expectation", "expectation")] if q.kind == "gap" else []
+            )
             answer = CleanAnswer(q)
             for key, attr in pairs:
                 given = _values(data, key)
@@ -295,7 +372,10 @@ def clean_answers(survey: Survey, data: Mapping[str, Any], questions: list[Quest
                         out.ces = answer.value
         elif q.kind == Question.Kind.KANO:
             answer = CleanAnswer(q)
-            for key, attr in ((f"{q.code}__functional", "functional"), (f"{q.code}__dysfunctional", "dysfunctional")):
+            for key, attr in (
+                (f"{q.code}__functional", "functional"),
+                (f"{q.code}__dysfunctional", "dysfunctional"),
+            ):
                 given = _values(data, key)
                 if not given:
                     if q.required:
@@ -309,7 +389,8 @@ def clean_answers(survey: Survey, data: Mapping[str, Any], questions: list[Quest
             if answer.functional is not None and answer.dysfunctional is not None:
                 out.answers.append(answer)
             elif (answer.functional is None) != (answer.dysfunctional is None) and not any(
-                    k in errors for k in (f"{q.code}__functional", f"{q.code}__dysfunctional")):
+                k in errors for k in (f"{q.code}__functional", f"{q.code}__dysfunctional")
+            ):
                 missing = "dysfunctional" if answer.dysfunctional is None else "functional"
                 errors[f"{q.code}__{missing}"] = "두 질문에 모두 답해 주세요."
         elif q.kind in (Question.Kind.SINGLE, Question.Kind.MULTIPLE):
@@ -346,13 +427,24 @@ def clean_answers(survey: Survey, data: Mapping[str, Any], questions: list[Quest
 
 
 def _write(survey: Survey, clean: CleanResponse, **fields: Any) -> Response:
-    response = Response.objects.create(survey=survey, csat=clean.csat, nps=clean.nps, ces=clean.ces,
-                                       comment=clean.comment, **fields)
-    Answer.objects.bulk_create([
-        Answer(response=response, question=a.question, value=a.value, expectation=a.expectation,
-               functional=a.functional, dysfunctional=a.dysfunctional, selected=a.selected, text=a.text)
-        for a in clean.answers
-    ])
+    response = Response.objects.create(
+        survey=survey, csat=clean.csat, nps=clean.nps, ces=clean.ces, comment=clean.comment, **fields
+    )
+    Answer.objects.bulk_create(
+        [
+            Answer(
+                response=response,
+                question=a.question,
+                value=a.value,
+                expectation=a.expectation,
+                functional=a.functional,
+                dysfunctional=a.dysfunctional,
+                selected=a.selected,
+                text=a.text,
+            )
+            for a in clean.answers
+        ]
+    )
     return response
 
 
@@ -373,9 +465,17 @@ def response_submit(*, token: str, data: Mapping[str, Any], now: dt.datetime | N
         if not spent:
             raise LinkError("이미 응답하신 설문입니다. 참여해 주셔서 감사합니다.", code="used")
         response = _write(
-            survey, clean, invitation=invitation, customer=invitation.customer, touchpoint=invitation.touchpoint,
-            staff=invitation.staff, team=invitation.team, interaction=invitation.interaction, answered_at=now,
-            source=Response.Source.WEB, wave=survey.current_wave if survey.kind == Survey.Kind.KANO else "",
+            survey,
+            clean,
+            invitation=invitation,
+            customer=invitation.customer,
+            touchpoint=invitation.touchpoint,
+            staff=invitation.staff,
+            team=invitation.team,
+            interaction=invitation.interaction,
+            answered_at=now,
+            source=Response.Source.WEB,
+            wave=survey.current_wave if survey.kind == Survey.Kind.KANO else "",
         )
     _followup_or_later(response)
     return response
@@ -394,8 +494,9 @@ def _followup_or_later(response: Response) -> None:
 def followups_missing(*, since: dt.datetime) -> int:
     """Open the follow-up cases that an answer's own request could not (idempotent). Returns how many."""
     opened = 0
-    pending = Response.objects.filter(answered_at__gte=since, followup_case__isnull=True,
-                                      survey__kind=Survey.Kind.CUSTOMER).filter(Q(nps__lte=6) | Q(csat__lte=2))
+    pending = Response.objects.filter(
+        answered_at__gte=since, followup_case__isnull=True, survey__kind=Survey.Kind.CUSTOMER
+    ).filter(Q(nps__lte=6) | Q(csat__lte=2))
     for response in pending.select_related("survey", "customer", "touchpoint", "team", "interaction")[:500]:
         with transaction.atomic():
             if followup_open(response=response) is not None:
@@ -405,9 +506,17 @@ def followups_missing(*, since: dt.datetime) -> int:
 
 @transaction.atomic
 def response_record(
-    *, survey: Survey, data: Mapping[str, Any], answered_at: dt.datetime | None = None,
-    customer: Customer | None = None, touchpoint: Touchpoint | None = None, staff: User | None = None,
-    team: Team | None = None, source: str = Response.Source.API, source_ref: str = "", wave: str = "",
+    *,
+    survey: Survey,
+    data: Mapping[str, Any],
+    answered_at: dt.datetime | None = None,
+    customer: Customer | None = None,
+    touchpoint: Touchpoint | None = None,
+    staff: User | None = None,
+    team: Team | None = None,
+    source: str = Response.Source.API,
+    source_ref: str = "",
+    wave: str = "",
     followup: bool = True,
 ) -> tuple[Response, bool]:
     """A response that arrives without a link (API, field-survey import). Idempotent on `source_ref`:
@@ -428,8 +537,15 @@ def response_record(
     try:
         with transaction.atomic():
             response = _write(
-                survey, clean, customer=customer, touchpoint=touchpoint or survey.touchpoint, staff=staff,
-                team=team or survey.owner_team, answered_at=when, source=source, source_ref=source_ref or None,
+                survey,
+                clean,
+                customer=customer,
+                touchpoint=touchpoint or survey.touchpoint,
+                staff=staff,
+                team=team or survey.owner_team,
+                answered_at=when,
+                source=source,
+                source_ref=source_ref or None,
                 wave=wave or (survey.current_wave if survey.kind == Survey.Kind.KANO else ""),
             )
     except IntegrityError:
@@ -442,6 +558,7 @@ def response_record(
 
 
 # ---------------------------------------------------------------- closed loop
+
 
 def followup_open(*, response: Response) -> Any:
     """A detractor (NPS 0–6) or a dissatisfied customer (CSAT ≤ 2) gets a follow-up case for the owning team,
@@ -460,11 +577,17 @@ def followup_open(*, response: Response) -> Any:
     texts = [a.text for a in response.answers.all() if a.text]
     body = "\n".join(filter(None, [response.comment, *texts])) or "(의견 없음)"
     case = case_open(
-        customer=response.customer, kind="complaint", channel="survey",
-        title=f"설문 불만족 응답 후속 조치: {survey.title} ({', '.join(scores)})"[:200], body=body,
-        touchpoint=response.touchpoint, priority="high" if (response.nps or 10) <= 3 else "normal",
-        source_ref=f"survey-response:{response.pk}", interaction=response.interaction,
-        contact_name="" if response.customer else "익명 설문 응답자", opened_at=response.answered_at,
+        customer=response.customer,
+        kind="complaint",
+        channel="survey",
+        title=f"설문 불만족 응답 후속 조치: {survey.title} ({', '.join(scores)})"[:200],
+        body=body,
+        touchpoint=response.touchpoint,
+        priority="high" if (response.nps or 10) <= 3 else "normal",
+        source_ref=f"survey-response:{response.pk}",
+        interaction=response.interaction,
+        contact_name="" if response.customer else "익명 설문 응답자",
+        opened_at=response.answered_at,
     )
     team = response.team or survey.owner_team
     if team is not None and case.team_id is None:

@@ -47,8 +47,15 @@ def nps(promoters: int, passives: int, detractors: int, z: float = Z95) -> NpsRe
     score = p_pro - p_det
     variance = (p_pro + p_det - score * score) / n
     half = z * math.sqrt(max(variance, 0.0))
-    return NpsResult(n, promoters, passives, detractors, round(100 * score, 1),
-                     round(100 * max(-1.0, score - half), 1), round(100 * min(1.0, score + half), 1))
+    return NpsResult(
+        n,
+        promoters,
+        passives,
+        detractors,
+        round(100 * score, 1),
+        round(100 * max(-1.0, score - half), 1),
+        round(100 * min(1.0, score + half), 1),
+    )
 
 
 def nps_from_scores(scores: list[int]) -> NpsResult:
@@ -92,7 +99,7 @@ def relative_weights(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     eigenvalues = np.clip(eigenvalues, 1e-12, None)
     lam = eigenvectors @ np.diag(np.sqrt(eigenvalues)) @ eigenvectors.T
     beta_star = np.linalg.solve(lam, rxy)
-    return np.asarray((lam ** 2) @ (beta_star ** 2))
+    return np.asarray((lam**2) @ (beta_star**2))
 
 
 def drivers(names: list[str], x: np.ndarray, y: np.ndarray) -> DriverResult | None:
@@ -126,8 +133,15 @@ def drivers(names: list[str], x: np.ndarray, y: np.ndarray) -> DriverResult | No
     warning = ""
     if n < max(MIN_TRUSTED_N, 10 * k):
         warning = f"응답이 {n}건뿐이라 (항목 {k}개에 최소 {max(MIN_TRUSTED_N, 10 * k)}건 권장) 결과를 믿기 어렵습니다."
-    return DriverResult(names, n, round(r2, 4), [round(float(b), 4) for b in coef[1:]],
-                        [float(v) for v in p[1:]], [round(float(w), 4) for w in weights], warning)
+    return DriverResult(
+        names,
+        n,
+        round(r2, 4),
+        [round(float(b), 4) for b in coef[1:]],
+        [float(v) for v in p[1:]],
+        [round(float(w), 4) for w in weights],
+        warning,
+    )
 
 
 def ipa_quadrant(importance: float, performance: float, importance_cut: float, performance_cut: float) -> str:

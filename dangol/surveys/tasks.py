@@ -15,7 +15,9 @@ def invite_after_events(hours: int = 24) -> dict[str, int]:
 
     since = timezone.now() - dt.timedelta(hours=hours)
     total = {"invited": 0, "skipped": 0}
-    for survey in Survey.objects.filter(status=Survey.Status.ACTIVE).exclude(trigger__in=["manual", "segment"]):
+    for survey in Survey.objects.filter(status=Survey.Status.ACTIVE).exclude(
+        trigger__in=["manual", "segment"]
+    ):
         for key, value in invitations_after_events(survey=survey, since=since).items():
             total[key] += value
     return total

@@ -21,7 +21,13 @@ from dangol.surveys.forms import InvitationForm, PulseLinksForm, QuestionForm, S
 from dangol.surveys.kano import ANSWERS as KANO_ANSWERS
 from dangol.surveys.models import Question, Survey
 
-KANO_ANSWERS_EN = {1: "I like it", 2: "I expect it", 3: "I am neutral", 4: "I can live with it", 5: "I dislike it"}
+KANO_ANSWERS_EN = {
+    1: "I like it",
+    2: "I expect it",
+    3: "I am neutral",
+    4: "I can live with it",
+    5: "I dislike it",
+}
 SCALE_ENDS = {
     "csat": (("매우 불만족", "매우 만족"), ("Very dissatisfied", "Very satisfied")),
     "nps": (("전혀 추천하지 않음", "적극 추천"), ("Not at all likely", "Extremely likely")),
@@ -39,7 +45,7 @@ def form_rows(survey: Survey, data: Any = None) -> list[dict[str, Any]]:
     en = _english()
     rows = []
     for q in survey.questions.all():
-        text = (q.text_en if en and q.text_en else q.text)
+        text = q.text_en if en and q.text_en else q.text
         row: dict[str, Any] = {"q": q, "text": text, "inputs": []}
         if q.kind in Question.RANGES:
             low, high = Question.RANGES[q.kind]  # type: ignore[index]
@@ -47,9 +53,18 @@ def form_rows(survey: Survey, data: Any = None) -> list[dict[str, Any]]:
             options = [(str(v), str(v)) for v in range(low, high + 1)]
             if q.kind == "gap":
                 row["inputs"] = [
-                    {"name": f"{q.code}__expectation", "label": "Expected" if en else "기대했던 수준", "options": options,
-                     "ends": ends},
-                    {"name": q.code, "label": "Experienced" if en else "실제 경험", "options": options, "ends": ends},
+                    {
+                        "name": f"{q.code}__expectation",
+                        "label": "Expected" if en else "기대했던 수준",
+                        "options": options,
+                        "ends": ends,
+                    },
+                    {
+                        "name": q.code,
+                        "label": "Experienced" if en else "실제 경험",
+                        "options": options,
+                        "ends": ends,
+                    },
                 ]
             else:
                 row["inputs"] = [{"name": q.code, "label": "", "options": options, "ends": ends}]
@@ -58,15 +73,27 @@ def form_rows(survey: Survey, data: Any = None) -> list[dict[str, Any]]:
             answers = KANO_ANSWERS_EN if en else KANO_ANSWERS
             options = [(str(k), v) for k, v in answers.items()]
             row["inputs"] = [
-                {"name": f"{q.code}__functional", "label": (f"If it has: {text}" if en else f"‘{text}’이(가) 있다면?"),
-                 "options": options},
-                {"name": f"{q.code}__dysfunctional",
-                 "label": (f"If it does not have: {text}" if en else f"‘{text}’이(가) 없다면?"), "options": options},
+                {
+                    "name": f"{q.code}__functional",
+                    "label": (f"If it has: {text}" if en else f"‘{text}’이(가) 있다면?"),
+                    "options": options,
+                },
+                {
+                    "name": f"{q.code}__dysfunctional",
+                    "label": (f"If it does not have: {text}" if en else f"‘{text}’이(가) 없다면?"),
+                    "options": options,
+                },
             ]
             row["list"] = True
         elif q.kind in ("single", "multiple"):
-            row["inputs"] = [{"name": q.code, "label": "", "options": [(c, c) for c in q.choices],
-                              "multiple": q.kind == "multiple"}]
+            row["inputs"] = [
+                {
+                    "name": q.code,
+                    "label": "",
+                    "options": [(c, c) for c in q.choices],
+                    "multiple": q.kind == "multiple",
+                }
+            ]
             row["list"] = True
         else:
             row["textarea"] = True
@@ -85,27 +112,45 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
         invitation = services.invitation_from_token(token)
     except services.LinkError as exc:
         status = 410 if exc.code in ("used", "expired", "closed") else 400
-        return render(request, "surveys/answer_closed.html", {"message": str(exc), "code": exc.code}, status=status)
+        return render(
+            request, "surveys/answer_closed.html", {"message": str(exc), "code": exc.code}, status=status
+        )
     survey = invitation.survey
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
         try:
-            response = services.response_submit(token=token, data={k: request.POST.getlist(k) for k in request.POST})
+            response = services.response_submit(
+                token=token, data={k: request.POST.getlist(k) for k in request.POST}
+            )
         except services.LinkError as exc:
-            return render(request, "surveys/answer_closed.html", {"message": str(exc), "code": exc.code}, status=410)
+            return render(
+                request, "surveys/answer_closed.html", {"message": str(exc), "code": exc.code}, status=410
+            )
         except ValidationError as exc:
             errors = exc.message_dict
         else:
-            return render(request, "surveys/answer_thanks.html", {
-                "survey": survey, "followup": response.followup_case is not None and response.customer_id is not None,
-            })
+            return render(
+                request,
+                "surveys/answer_thanks.html",
+                {
+                    "survey": survey,
+                    "followup": response.followup_case is not None and response.customer_id is not None,
+                },
+            )
     en = _english()
-    return render(request, "surveys/answer.html", {
-        "survey": survey, "rows": form_rows(survey, request.POST if request.method == "POST" else None),
-        "errors": errors, "title": survey.title_en if en and survey.title_en else survey.title,
-        "intro": survey.intro_en if en and survey.intro_en else survey.intro,
-        "comment": request.POST.get("comment", "") if request.method == "POST" else "",
-    }, status=400 if errors else 200)
+    return render(
+        request,
+        "surveys/answer.html",
+        {
+            "survey": survey,
+            "rows": form_rows(survey, request.POST if request.method == "POST" else None),
+            "errors": errors,
+            "title": survey.title_en if en and survey.title_en else survey.title,
+            "intro": survey.intro_en if en and survey.intro_en else survey.intro,
+            "comment": request.POST.get("comment", "") if request.method == "POST" else "",
+        },
+        status=400 if errors else 200,
+    )
 
 
 @login_not_required
@@ -115,7 +160,9 @@ def counter(request: HttpRequest, token: str) -> HttpResponse:
         invitation, _token = sending.invitation_from_counter(token=token)
     except services.LinkError as exc:
         status = 410 if exc.code == "closed" else 400
-        return render(request, "surveys/answer_closed.html", {"message": str(exc), "code": exc.code}, status=status)
+        return render(
+            request, "surveys/answer_closed.html", {"message": str(exc), "code": exc.code}, status=status
+        )
     return redirect(services.invitation_path(invitation))
 
 
@@ -130,10 +177,18 @@ def counter_qr(request: HttpRequest, pk: int) -> HttpResponse:
     touchpoints = list(Touchpoint.objects.filter(is_active=True).order_by("kind", "name"))
     chosen = next((t for t in touchpoints if str(t.pk) == request.GET.get("touchpoint", "")), None)
     chosen = chosen or survey.touchpoint or (touchpoints[0] if touchpoints else None)
-    url = (request.build_absolute_uri(reverse("surveys:counter", args=[sending.counter_token(
-        survey=survey, touchpoint=chosen)])) if chosen else "")
-    return render(request, "surveys/qr.html", {"nav": "surveys", "survey": survey, "touchpoints": touchpoints,
-                                               "chosen": chosen, "url": url})
+    url = (
+        request.build_absolute_uri(
+            reverse("surveys:counter", args=[sending.counter_token(survey=survey, touchpoint=chosen)])
+        )
+        if chosen
+        else ""
+    )
+    return render(
+        request,
+        "surveys/qr.html",
+        {"nav": "surveys", "survey": survey, "touchpoints": touchpoints, "chosen": chosen, "url": url},
+    )
 
 
 @permission_required("surveys.view_survey", raise_exception=True)
@@ -153,23 +208,34 @@ def survey_new(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("설문을 만들었습니다. 문항을 추가하세요."))
             return redirect("surveys:detail", survey.pk)
-    return render(request, "surveys/new.html", {"nav": "surveys", "form": form}, status=400 if form.errors else 200)
+    return render(
+        request, "surveys/new.html", {"nav": "surveys", "form": form}, status=400 if form.errors else 200
+    )
 
 
 @permission_required("surveys.view_survey", raise_exception=True)
 def survey_detail(request: HttpRequest, pk: int) -> HttpResponse:
     survey = selectors.survey_for_page(pk)
     user = staff_of(request)
-    return render(request, "surveys/detail.html", {
-        "nav": "surveys", "survey": survey, "questions": list(survey.questions.all()),
-        "rate": selectors.response_rate(survey),
-        "responses": selectors.recent_responses(survey) if user.has_perm("surveys.view_response") else None,
-        "question_form": QuestionForm(initial={"required": True}), "invite_form": InvitationForm(),
-        "pulse_form": PulseLinksForm() if survey.kind == Survey.Kind.PULSE else None,
-        "segment_form": SegmentForm() if survey.kind != Survey.Kind.PULSE else None,
-        "new_link": request.session.pop("survey_new_link", None),
-        "pulse_links": request.session.pop("survey_pulse_links", None),
-    })
+    return render(
+        request,
+        "surveys/detail.html",
+        {
+            "nav": "surveys",
+            "survey": survey,
+            "questions": list(survey.questions.all()),
+            "rate": selectors.response_rate(survey),
+            "responses": selectors.recent_responses(survey)
+            if user.has_perm("surveys.view_response")
+            else None,
+            "question_form": QuestionForm(initial={"required": True}),
+            "invite_form": InvitationForm(),
+            "pulse_form": PulseLinksForm() if survey.kind == Survey.Kind.PULSE else None,
+            "segment_form": SegmentForm() if survey.kind != Survey.Kind.PULSE else None,
+            "new_link": request.session.pop("survey_new_link", None),
+            "pulse_links": request.session.pop("survey_pulse_links", None),
+        },
+    )
 
 
 def _form_errors(request: HttpRequest, form: Any) -> None:
@@ -188,10 +254,18 @@ def question_add(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("surveys:detail", pk)
     d = form.cleaned_data
     try:
-        services.question_add(survey=survey, kind=d["kind"], text=d["text"], text_en=d["text_en"], code=d["code"],
-                              aspect=d["aspect"], dimension=d["dimension"] or "",
-                              choices=(d["choices"] or "").splitlines(), required=d["required"],
-                              stated_importance=d["stated_importance"])
+        services.question_add(
+            survey=survey,
+            kind=d["kind"],
+            text=d["text"],
+            text_en=d["text_en"],
+            code=d["code"],
+            aspect=d["aspect"],
+            dimension=d["dimension"] or "",
+            choices=(d["choices"] or "").splitlines(),
+            required=d["required"],
+            stated_importance=d["stated_importance"],
+        )
         messages.success(request, _("문항을 추가했습니다."))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
@@ -231,8 +305,9 @@ def invite(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("직원 아이디를 찾을 수 없습니다."))
         return redirect("surveys:detail", pk)
     try:
-        invitation, token = services.invitation_create(survey=survey, customer=customer, staff=staff,
-                                                       touchpoint=d["touchpoint"], channel=d["channel"])
+        invitation, token = services.invitation_create(
+            survey=survey, customer=customer, staff=staff, touchpoint=d["touchpoint"], channel=d["channel"]
+        )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("surveys:detail", pk)
@@ -252,16 +327,20 @@ def segment_send(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("surveys:detail", pk)
     customers = Customer.objects.filter(status="active", tags__name=form.cleaned_data["tag"].strip())[:20000]
     try:
-        made, skipped = sending.invitations_for_customers(survey=survey, customers=customers,
-                                                          channel=form.cleaned_data["channel"])
+        made, skipped = sending.invitations_for_customers(
+            survey=survey, customers=customers, channel=form.cleaned_data["channel"]
+        )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("surveys:detail", pk)
     if not made and not skipped:
         messages.error(request, _("이 태그의 고객이 없습니다."))
     else:
-        messages.success(request, _("초대 %(made)d건을 만들었습니다 (수신 동의가 없어 제외 %(skipped)d건).")
-                         % {"made": len(made), "skipped": skipped})
+        messages.success(
+            request,
+            _("초대 %(made)d건을 만들었습니다 (수신 동의가 없어 제외 %(skipped)d건).")
+            % {"made": len(made), "skipped": skipped},
+        )
     return redirect("surveys:detail", pk)
 
 
@@ -274,15 +353,17 @@ def pulse_links(request: HttpRequest, pk: int) -> HttpResponse:
         _form_errors(request, form)
         return redirect("surveys:detail", pk)
     try:
-        tokens = sending.pulse_invitations(survey=survey, team=form.cleaned_data["team"],
-                                            count=form.cleaned_data["count"])
+        tokens = sending.pulse_invitations(
+            survey=survey, team=form.cleaned_data["team"], count=form.cleaned_data["count"]
+        )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("surveys:detail", pk)
     from django.urls import reverse
 
-    request.session["survey_pulse_links"] = [request.build_absolute_uri(reverse("surveys:answer", args=[t]))
-                                             for t in tokens[:200]]
+    request.session["survey_pulse_links"] = [
+        request.build_absolute_uri(reverse("surveys:answer", args=[t])) for t in tokens[:200]
+    ]
     messages.success(request, _("익명 링크를 만들었습니다. 누가 어떤 링크를 받았는지는 저장하지 않습니다."))
     return redirect("surveys:detail", pk)
 
@@ -299,9 +380,16 @@ def remind(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required("surveys.view_response", raise_exception=True)
 def response_detail(request: HttpRequest, pk: int) -> HttpResponse:
     response = selectors.response_detail(pk)
-    return render(request, "surveys/response.html", {
-        "nav": "surveys", "r": response, "answers": selectors.answers_of(response), "case": response.followup_case,
-    })
+    return render(
+        request,
+        "surveys/response.html",
+        {
+            "nav": "surveys",
+            "r": response,
+            "answers": selectors.answers_of(response),
+            "case": response.followup_case,
+        },
+    )
 
 
 @permission_required("surveys.add_response", raise_exception=True)
@@ -331,8 +419,21 @@ def import_responses(request: HttpRequest) -> HttpResponse:
                     for chunk in upload.chunks():
                         tmp.write(chunk)
                     tmp.flush()
-                    result = responses_import(survey=survey, path=tmp.name, filename=upload.name,
-                                              on_error=form.cleaned_data["on_error"])
-    return render(request, "surveys/import.html", {
-        "nav": "surveys", "form": form, "surveys": surveys, "survey_id": survey_id, "result": result,
-    }, status=400 if form.errors else 200)
+                    result = responses_import(
+                        survey=survey,
+                        path=tmp.name,
+                        filename=upload.name,
+                        on_error=form.cleaned_data["on_error"],
+                    )
+    return render(
+        request,
+        "surveys/import.html",
+        {
+            "nav": "surveys",
+            "form": form,
+            "surveys": surveys,
+            "survey_id": survey_id,
+            "result": result,
+        },
+        status=400 if form.errors else 200,
+    )

@@ -11,5 +11,15 @@ from dangol.textmining.pii import find_pii, mask_pii
 from dangol.textmining.retrain import retrain
 from dangol.textmining.trends import rising_terms
 
-__all__ = ["EMOTIONS", "INTENTS", "Analysis", "analyze", "analyze_many", "find_cues", "find_pii", "mask_pii",
-           "retrain", "rising_terms"]
+__all__ = [
+    "EMOTIONS",
+    "INTENTS",
+    "Analysis",
+    "analyze",
+    "analyze_many",
+    "find_cues",
+    "find_pii",
+    "mask_pii",
+    "retrain",
+    "rising_terms",
+]

@@ -66,15 +66,17 @@ def analyze_many(texts: Sequence[str]) -> list[Analysis]:
             # A swear word or a threat is anger whatever the rest of the wording (transparent rule).
             anger = list(emotions).index("anger")
             emotion, p_emotion = "anger", max(float(pe[row, anger]), 0.5)
-        out.append(Analysis(
-            intent=str(intents[i]),
-            intent_score=round(float(pi[row, i]), 3),
-            emotion=emotion,
-            emotion_score=intensity(emotion, p_emotion, text, cues),
-            difficult_cues=cues,
-            keywords=morph.keywords_from_tokens(text, tokens[row]),
-            masked_text=text,
-        ))
+        out.append(
+            Analysis(
+                intent=str(intents[i]),
+                intent_score=round(float(pi[row, i]), 3),
+                emotion=emotion,
+                emotion_score=intensity(emotion, p_emotion, text, cues),
+                difficult_cues=cues,
+                keywords=morph.keywords_from_tokens(text, tokens[row]),
+                masked_text=text,
+            )
+        )
     return out
 
 

@@ -18,7 +18,15 @@ from pathlib import Path
 from typing import IO, Any
 
 BATCH = 512
-OUTPUT_FIELDS = ("intent", "intent_score", "emotion", "emotion_score", "difficult_cues", "keywords", "masked_text")
+OUTPUT_FIELDS = (
+    "intent",
+    "intent_score",
+    "emotion",
+    "emotion_score",
+    "difficult_cues",
+    "keywords",
+    "masked_text",
+)
 
 
 class InputError(Exception):
@@ -48,18 +56,23 @@ def read_rows(path: str | None, required: tuple[str, ...] = ("text",)) -> list[t
             try:
                 obj = json.loads(line)
             except json.JSONDecodeError as exc:
-                raise InputError(f"{number}번째 줄: 올바른 JSON이 아닙니다 (line {number}: invalid JSON: {exc.msg})"
-                                 ) from exc
+                raise InputError(
+                    f"{number}번째 줄: 올바른 JSON이 아닙니다 (line {number}: invalid JSON: {exc.msg})"
+                ) from exc
             if not isinstance(obj, dict):
                 raise InputError(f"{number}번째 줄: JSON 객체가 아닙니다 (line {number}: not a JSON object)")
             for key in required:
                 value = obj.get(key)
                 if not isinstance(value, str):
-                    raise InputError(f"{number}번째 줄: '{key}' 값(문자열)이 없습니다 "
-                                     f"(line {number}: missing string field '{key}')")
+                    raise InputError(
+                        f"{number}번째 줄: '{key}' 값(문자열)이 없습니다 "
+                        f"(line {number}: missing string field '{key}')"
+                    )
                 if key in allowed and value not in allowed[key]:
-                    raise InputError(f"{number}번째 줄: '{key}' 값 '{value}'을(를) 모릅니다 — "
-                                     f"{', '.join(allowed[key])} 중 하나 (line {number}: unknown {key})")
+                    raise InputError(
+                        f"{number}번째 줄: '{key}' 값 '{value}'을(를) 모릅니다 — "
+                        f"{', '.join(allowed[key])} 중 하나 (line {number}: unknown {key})"
+                    )
             rows.append((number, obj))
     except UnicodeDecodeError as exc:
         raise InputError(f"UTF-8 텍스트가 아닙니다 (input is not UTF-8): {exc.reason}") from exc
@@ -97,8 +110,10 @@ def cmd_mask(args: argparse.Namespace) -> int:
 
     for _, obj in read_rows(args.file):
         masked, found = mask_pii(obj["text"])
-        sys.stdout.write(json.dumps({"masked_text": masked, "found": [f["type"] for f in found]},
-                                    ensure_ascii=False) + "\n")
+        sys.stdout.write(
+            json.dumps({"masked_text": masked, "found": [f["type"] for f in found]}, ensure_ascii=False)
+            + "\n"
+        )
     return 0
 
 
@@ -130,10 +145,18 @@ def evaluate_rows(rows: list[dict[str, Any]]) -> dict[str, Any]:
         p, r, f, s = precision_recall_fscore_support(truth, pred, labels=list(labels), zero_division=0)
         report[key] = {
             "accuracy": round(float(accuracy_score(truth, pred)), 4),
-            "macro_f1": round(float(f1_score(truth, pred, labels=list(labels), average="macro", zero_division=0)), 4),
-            "per_label": {label: {"precision": round(float(p[j]), 3), "recall": round(float(r[j]), 3),
-                                  "f1": round(float(f[j]), 3), "support": int(s[j])}
-                          for j, label in enumerate(labels)},
+            "macro_f1": round(
+                float(f1_score(truth, pred, labels=list(labels), average="macro", zero_division=0)), 4
+            ),
+            "per_label": {
+                label: {
+                    "precision": round(float(p[j]), 3),
+                    "recall": round(float(r[j]), 3),
+                    "f1": round(float(f[j]), 3),
+                    "support": int(s[j]),
+                }
+                for j, label in enumerate(labels)
+            },
             "confusion": confusion_table(labels, truth, pred),
         }
     return report
@@ -152,7 +175,9 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         part = report[key]
         print(f"\n[{key}] accuracy {part['accuracy']:.3f}  macro-F1 {part['macro_f1']:.3f}")
         for label, m in part["per_label"].items():
-            print(f"  {label:<15} P {m['precision']:.3f}  R {m['recall']:.3f}  F1 {m['f1']:.3f}  n={m['support']}")
+            print(
+                f"  {label:<15} P {m['precision']:.3f}  R {m['recall']:.3f}  F1 {m['f1']:.3f}  n={m['support']}"
+            )
         print(part["confusion"])
     return 0
 
@@ -161,29 +186,41 @@ def cmd_retrain(args: argparse.Namespace) -> int:
     from dangol.textmining.retrain import retrain
 
     rows = [obj for _, obj in read_rows(args.labels, required=("text", "intent", "emotion"))]
-    report = retrain(rows, directory=Path(args.model_dir) if args.model_dir else None, folds=args.folds,
-                     tolerance=args.tolerance)
+    report = retrain(
+        rows,
+        directory=Path(args.model_dir) if args.model_dir else None,
+        folds=args.folds,
+        tolerance=args.tolerance,
+    )
     if args.json:
         print(json.dumps(report, ensure_ascii=False, indent=2))
         return 0
-    print(f"라벨 {report['labels']}건 + 기본 학습셋 {report['base']}건, {report['folds']}-fold 교차검증 macro-F1")
+    print(
+        f"라벨 {report['labels']}건 + 기본 학습셋 {report['base']}건, {report['folds']}-fold 교차검증 macro-F1"
+    )
     for label in ("intent_macro_f1", "emotion_macro_f1"):
         print(f"  {label:<18} 새 모델 {report['new'][label]:.4f}   기존 모델 {report['previous'][label]:.4f}")
     if report["kept"] == "new":
         print(f"새 모델을 사용합니다 (new model saved in {report['directory']})")
     else:
-        print("새 모델이 더 나쁘므로 기존 모델을 유지합니다 (kept the previous model: "
-              f"{', '.join(report['worse'])} worse)")
+        print(
+            "새 모델이 더 나쁘므로 기존 모델을 유지합니다 (kept the previous model: "
+            f"{', '.join(report['worse'])} worse)"
+        )
     return 0
 
 
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="dangol text", description="한국어 VOC 텍스트 분석 (Korean VOC text analysis)")
+    p = argparse.ArgumentParser(
+        prog="dangol text", description="한국어 VOC 텍스트 분석 (Korean VOC text analysis)"
+    )
     sub = p.add_subparsers(dest="command", required=True)
     c = sub.add_parser("classify", help="JSON lines with text → intent, emotion, cues, keywords, masked text")
     c.add_argument("file", nargs="?")
     c.set_defaults(func=cmd_classify)
-    e = sub.add_parser("evaluate", help="JSON lines with text, intent, emotion → accuracy, macro-F1, confusion")
+    e = sub.add_parser(
+        "evaluate", help="JSON lines with text, intent, emotion → accuracy, macro-F1, confusion"
+    )
     e.add_argument("file")
     e.add_argument("--json", action="store_true")
     e.set_defaults(func=cmd_evaluate)

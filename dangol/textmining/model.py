@@ -95,24 +95,32 @@ class TextModel:
         from scipy.sparse import hstack
 
         docs = [doc_features(t, toks) for t, toks in zip(texts, tokens, strict=True)]
-        return hstack([self.morph_vec.transform(docs), self.char_vec.transform([normalise(t) for t in texts])],
-                      format="csr")
+        return hstack(
+            [self.morph_vec.transform(docs), self.char_vec.transform([normalise(t) for t in texts])],
+            format="csr",
+        )
 
-    def predict_proba(self, texts: Sequence[str], tokens: Sequence[Sequence[tuple[str, str, int, int]]]
-                      ) -> tuple[Any, Any]:
+    def predict_proba(
+        self, texts: Sequence[str], tokens: Sequence[Sequence[tuple[str, str, int, int]]]
+    ) -> tuple[Any, Any]:
         x = self.matrix(texts, tokens)
         return self.intent_clf.predict_proba(x), self.emotion_clf.predict_proba(x)
 
-    def predict(self, texts: Sequence[str], tokens: Sequence[Sequence[tuple[str, str, int, int]]] | None = None
-                ) -> tuple[list[str], list[str]]:
+    def predict(
+        self, texts: Sequence[str], tokens: Sequence[Sequence[tuple[str, str, int, int]]] | None = None
+    ) -> tuple[list[str], list[str]]:
         toks = morph.tokenize(texts) if tokens is None else tokens
         pi, pe = self.predict_proba(texts, toks)
         ci, ce = self.intent_clf.classes_, self.emotion_clf.classes_
         return [str(ci[i]) for i in pi.argmax(axis=1)], [str(ce[i]) for i in pe.argmax(axis=1)]
 
 
-def fit(texts: Sequence[str], intents: Sequence[str], emotions: Sequence[str],
-        tokens: Sequence[Sequence[tuple[str, str, int, int]]] | None = None) -> TextModel:
+def fit(
+    texts: Sequence[str],
+    intents: Sequence[str],
+    emotions: Sequence[str],
+    tokens: Sequence[Sequence[tuple[str, str, int, int]]] | None = None,
+) -> TextModel:
     from scipy.sparse import hstack
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
@@ -121,9 +129,17 @@ def fit(texts: Sequence[str], intents: Sequence[str], emotions: Sequence[str],
     toks = morph.tokenize(texts) if tokens is None else tokens
     docs = [doc_features(t, tk) for t, tk in zip(texts, toks, strict=True)]
     morph_vec = TfidfVectorizer(analyzer=identity, sublinear_tf=True, min_df=2, dtype=_float32())
-    char_vec = TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 3), sublinear_tf=True, min_df=2, max_features=40000,
-                               dtype=_float32())
-    x = hstack([morph_vec.fit_transform(docs), char_vec.fit_transform([normalise(t) for t in texts])], format="csr")
+    char_vec = TfidfVectorizer(
+        analyzer="char_wb",
+        ngram_range=(1, 3),
+        sublinear_tf=True,
+        min_df=2,
+        max_features=40000,
+        dtype=_float32(),
+    )
+    x = hstack(
+        [morph_vec.fit_transform(docs), char_vec.fit_transform([normalise(t) for t in texts])], format="csr"
+    )
     intent_clf = LogisticRegression(C=8.0, max_iter=2000, class_weight="balanced")
     emotion_clf = LogisticRegression(C=8.0, max_iter=2000, class_weight="balanced")
     with threadpool_limits(1):  # small problem: BLAS threads only fight each other (and the web workers)
@@ -131,7 +147,9 @@ def fit(texts: Sequence[str], intents: Sequence[str], emotions: Sequence[str],
         emotion_clf.fit(x, list(emotions))
     for vec in (morph_vec, char_vec):
         vec.stop_words_ = None  # only kept for introspection; large
-    return TextModel(morph_vec, char_vec, intent_clf, emotion_clf, meta={"version": FEATURE_VERSION, "n": len(texts)})
+    return TextModel(
+        morph_vec, char_vec, intent_clf, emotion_clf, meta={"version": FEATURE_VERSION, "n": len(texts)}
+    )
 
 
 def _float32() -> Any:

@@ -23,7 +23,123 @@ _kiwi: Any = None
 
 NOUN_TAGS = {"NNG", "NNP", "SL", "SH", "NR"}
 STOPWORDS = frozenset(
-    ["고객", "고객님", "문의", "안녕", "안녕하세요", "감사", "수고", "부탁", "확인", "요청", "답변", "연락", "처리", "정도", "경우", "때문", "이번", "저번", "지난번", "다음", "오늘", "어제", "내일", "지금", "자꾸", "계속", "그냥", "진짜", "정말", "너무", "혹시", "제발", "당장", "이거", "그거", "저거", "여기", "거기", "저기", "뭐", "무엇", "어디", "언제", "우리", "저희", "제가", "사람", "분", "님", "번", "개", "일", "주", "달", "년", "시간", "분들", "생각", "말씀", "얘기", "부분", "관련", "해당", "내용", "상황", "이용", "사용", "가능", "진행", "방법", "얼마", "동안", "그동안", "하루", "이틀", "사흘", "몇", "주일", "일주일", "째", "것", "거", "수", "중", "등", "전", "후", "위", "안", "밖", "쪽", "도", "점", "원", "만원", "천원", "건", "회", "명", "개월", "모레", "직접", "hello", "hi", "plz", "please", "thanks", "thank", "you", "the", "a", "to", "is", "my", "me"]
+    [
+        "고객",
+        "고객님",
+        "문의",
+        "안녕",
+        "안녕하세요",
+        "감사",
+        "수고",
+        "부탁",
+        "확인",
+        "요청",
+        "답변",
+        "연락",
+        "처리",
+        "정도",
+        "경우",
+        "때문",
+        "이번",
+        "저번",
+        "지난번",
+        "다음",
+        "오늘",
+        "어제",
+        "내일",
+        "지금",
+        "자꾸",
+        "계속",
+        "그냥",
+        "진짜",
+        "정말",
+        "너무",
+        "혹시",
+        "제발",
+        "당장",
+        "이거",
+        "그거",
+        "저거",
+        "여기",
+        "거기",
+        "저기",
+        "뭐",
+        "무엇",
+        "어디",
+        "언제",
+        "우리",
+        "저희",
+        "제가",
+        "사람",
+        "분",
+        "님",
+        "번",
+        "개",
+        "일",
+        "주",
+        "달",
+        "년",
+        "시간",
+        "분들",
+        "생각",
+        "말씀",
+        "얘기",
+        "부분",
+        "관련",
+        "해당",
+        "내용",
+        "상황",
+        "이용",
+        "사용",
+        "가능",
+        "진행",
+        "방법",
+        "얼마",
+        "동안",
+        "그동안",
+        "하루",
+        "이틀",
+        "사흘",
+        "몇",
+        "주일",
+        "일주일",
+        "째",
+        "것",
+        "거",
+        "수",
+        "중",
+        "등",
+        "전",
+        "후",
+        "위",
+        "안",
+        "밖",
+        "쪽",
+        "도",
+        "점",
+        "원",
+        "만원",
+        "천원",
+        "건",
+        "회",
+        "명",
+        "개월",
+        "모레",
+        "직접",
+        "hello",
+        "hi",
+        "plz",
+        "please",
+        "thanks",
+        "thank",
+        "you",
+        "the",
+        "a",
+        "to",
+        "is",
+        "my",
+        "me",
+    ]
 )
 _SPACE_RUN = re.compile(r"\s+")
 
@@ -72,8 +188,10 @@ def tokenize(texts: Sequence[str]) -> list[list[tuple[str, str, int, int]]]:
         return []
     analyser = kiwi()
     with _analyse_lock:
-        return [[(tok.form, tok.tag, tok.start, tok.len) for tok in tokens]
-                for tokens in analyser.tokenize([t if t.strip() else "." for t in texts])]
+        return [
+            [(tok.form, tok.tag, tok.start, tok.len) for tok in tokens]
+            for tokens in analyser.tokenize([t if t.strip() else "." for t in texts])
+        ]
 
 
 def morph_features(tokens: Iterable[tuple[str, str, int, int]]) -> list[str]:
@@ -113,7 +231,9 @@ def keywords_from_tokens(text: str, tokens: Sequence[tuple[str, str, int, int]],
             out.append(word)
         run.clear()
 
-    pending_prefix: tuple[int, int] | None = None  # 재(배송), 무(제한): a prefix joins the noun right after it
+    pending_prefix: tuple[int, int] | None = (
+        None  # 재(배송), 무(제한): a prefix joins the noun right after it
+    )
     for form, tag, start, length in tokens:
         if start > 0 and text[start - 1] == "[" and text[start + length : start + length + 1] == "]":
             flush()  # a mask label such as [전화번호]

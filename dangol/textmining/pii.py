@@ -24,17 +24,19 @@ LABELS = {
 _SEP = r"[ \t]*[-.–·_][ \t]*|[ \t]+"  # between digit groups: hyphen/dot (spaces around allowed) or spaces
 _S = rf"(?:{_SEP})?"
 
-EMAIL = re.compile(r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9][A-Za-z0-9._%+-]*[ \t]?@[ \t]?[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
+EMAIL = re.compile(
+    r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9][A-Za-z0-9._%+-]*[ \t]?@[ \t]?[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"
+)
 RRN = re.compile(
     rf"(?<![\d])\d{{2}}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01]){_S}[1-8](?:\d{{6}}|[*xX]{{6}})(?![\d])"
 )
 CARD = re.compile(
     rf"(?<![\d])(?:\d{{4}}{_S}\d{{4}}{_S}\d{{4}}{_S}\d{{4}}|3[47]\d{{2}}{_S}\d{{6}}{_S}\d{{5}})(?![\d])"
 )
-MOBILE = re.compile(rf"(?<![\d+])(?:\+?82{_S}\(?0?\)?{_S}1[016789]|\(?01[016789]\)?){_S}\d{{3,4}}{_S}\d{{4}}(?![\d])")
-LANDLINE = re.compile(
-    rf"(?<![\d])\(?0(?:2|[3-6][1-5]|70|50[2-8]?)\)?{_S}\d{{3,4}}{_S}\d{{4}}(?![\d])"
+MOBILE = re.compile(
+    rf"(?<![\d+])(?:\+?82{_S}\(?0?\)?{_S}1[016789]|\(?01[016789]\)?){_S}\d{{3,4}}{_S}\d{{4}}(?![\d])"
 )
+LANDLINE = re.compile(rf"(?<![\d])\(?0(?:2|[3-6][1-5]|70|50[2-8]?)\)?{_S}\d{{3,4}}{_S}\d{{4}}(?![\d])")
 # Any run of 2–5 digit groups with 10–16 digits in all: an account number when the context says so.
 DIGIT_RUN = re.compile(rf"(?<![\d,A-Za-z])\d{{2,7}}(?:{_S}\d{{1,7}}){{0,4}}(?![\d,:])")
 DATE_START = re.compile(r"(?:19|20)\d{2}\s*[-./]\s*\d{1,2}\s*[-./]\s*\d{1,2}(?!\d)")

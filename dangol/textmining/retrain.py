@@ -38,8 +38,13 @@ def clean_labels(rows: Sequence[dict[str, Any]]) -> tuple[list[dict[str, str]], 
     return good, skipped
 
 
-def cross_validate(rows: Sequence[dict[str, str]], *, folds: int = 5, seed: int = 0,
-                   tokens: Sequence[Sequence[tuple[str, str, int, int]]] | None = None) -> dict[str, float]:
+def cross_validate(
+    rows: Sequence[dict[str, str]],
+    *,
+    folds: int = 5,
+    seed: int = 0,
+    tokens: Sequence[Sequence[tuple[str, str, int, int]]] | None = None,
+) -> dict[str, float]:
     from sklearn.metrics import f1_score
     from sklearn.model_selection import StratifiedKFold
 
@@ -51,14 +56,21 @@ def cross_validate(rows: Sequence[dict[str, str]], *, folds: int = 5, seed: int 
     pred_e = [""] * len(rows)
     splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
     for train, test in splitter.split(texts, intents):
-        m = model.fit([texts[i] for i in train], [intents[i] for i in train], [emotions[i] for i in train],
-                      [toks[i] for i in train])
+        m = model.fit(
+            [texts[i] for i in train],
+            [intents[i] for i in train],
+            [emotions[i] for i in train],
+            [toks[i] for i in train],
+        )
         pi, pe = m.predict([texts[i] for i in test], [toks[i] for i in test])
         for j, i in enumerate(test):
             pred_i[i], pred_e[i] = pi[j], pe[j]
-    return {"intent_macro_f1": round(float(f1_score(intents, pred_i, average="macro")), 4),
-            "emotion_macro_f1": round(float(f1_score(emotions, pred_e, average="macro")), 4),
-            "folds": folds, "n": len(rows)}
+    return {
+        "intent_macro_f1": round(float(f1_score(intents, pred_i, average="macro")), 4),
+        "emotion_macro_f1": round(float(f1_score(emotions, pred_e, average="macro")), 4),
+        "folds": folds,
+        "n": len(rows),
+    }
 
 
 def base_cv(folds: int = 5) -> dict[str, float]:
@@ -66,8 +78,11 @@ def base_cv(folds: int = 5) -> dict[str, float]:
     digest = model.base_digest()
     if BASE_CV.is_file():
         cached = json.loads(BASE_CV.read_text(encoding="utf-8"))
-        if cached.get("base") == digest and cached.get("version") == model.FEATURE_VERSION \
-                and cached.get("folds") == folds:
+        if (
+            cached.get("base") == digest
+            and cached.get("version") == model.FEATURE_VERSION
+            and cached.get("folds") == folds
+        ):
             return cached
     scores: dict[str, Any] = dict(cross_validate(model.base_rows(), folds=folds))
     scores.update({"base": digest, "version": model.FEATURE_VERSION})
@@ -76,8 +91,14 @@ def base_cv(folds: int = 5) -> dict[str, float]:
     return scores
 
 
-def retrain(labels: Sequence[dict[str, Any]] | str | Path, *, base: Sequence[dict[str, Any]] | None = None,
-            directory: Path | None = None, folds: int = 5, tolerance: float = TOLERANCE) -> dict[str, Any]:
+def retrain(
+    labels: Sequence[dict[str, Any]] | str | Path,
+    *,
+    base: Sequence[dict[str, Any]] | None = None,
+    directory: Path | None = None,
+    folds: int = 5,
+    tolerance: float = TOLERANCE,
+) -> dict[str, Any]:
     """Train on base + labels; adopt the new model unless it is worse than the one in use. Returns a report."""
     if isinstance(labels, str | Path):
         labels = model.read_jsonl(Path(labels))
@@ -101,18 +122,27 @@ def retrain(labels: Sequence[dict[str, Any]] | str | Path, *, base: Sequence[dic
     else:
         prev_cv = cross_validate(base_rows, folds=folds, tokens=tokens[: len(base_rows)])
 
-    worse = [label for label in ("intent_macro_f1", "emotion_macro_f1")
-             if new_cv[label] < float(prev_cv[label]) - tolerance]
+    worse = [
+        label
+        for label in ("intent_macro_f1", "emotion_macro_f1")
+        if new_cv[label] < float(prev_cv[label]) - tolerance
+    ]
     report: dict[str, Any] = {
-        "labels": len(label_rows), "skipped": skipped, "base": len(base_rows), "folds": folds,
+        "labels": len(label_rows),
+        "skipped": skipped,
+        "base": len(base_rows),
+        "folds": folds,
         "new": {k: new_cv[k] for k in ("intent_macro_f1", "emotion_macro_f1")},
         "previous": {k: float(prev_cv[k]) for k in ("intent_macro_f1", "emotion_macro_f1")},
-        "tolerance": tolerance, "directory": str(target),
+        "tolerance": tolerance,
+        "directory": str(target),
     }
     if worse:
         report.update({"kept": "previous", "worse": worse})
         return report
-    new = model.fit([r["text"] for r in rows], [r["intent"] for r in rows], [r["emotion"] for r in rows], tokens)
+    new = model.fit(
+        [r["text"] for r in rows], [r["intent"] for r in rows], [r["emotion"] for r in rows], tokens
+    )
     new.meta.update({"source": "retrain", "labels": len(label_rows), "cv": report["new"]})
     model.save(new, target)
     model.reset()

@@ -63,8 +63,9 @@ def terms_of(texts: Sequence[str]) -> list[frozenset[str]]:
     return [_TERMS[t] for t in texts]
 
 
-def rising_terms(records: Sequence[tuple[dt.date, str]], *, now: dt.date, weeks: int = 8,
-                 min_count: int = MIN_COUNT) -> list[dict[str, object]]:
+def rising_terms(
+    records: Sequence[tuple[dt.date, str]], *, now: dt.date, weeks: int = 8, min_count: int = MIN_COUNT
+) -> list[dict[str, object]]:
     if isinstance(now, dt.datetime):
         now = now.date()
     weeks = max(1, int(weeks))
@@ -90,8 +91,20 @@ def rising_terms(records: Sequence[tuple[dt.date, str]], *, now: dt.date, weeks:
         p = poisson_tail(count, lam)
         if ratio >= MIN_RATIO and p < MAX_P:
             p_value = float(f"{p:.3g}")
-            scored.append((p_value, -(count - baseline), term,
-                           {"term": term, "count": count, "baseline": round(baseline, 3), "ratio": round(ratio, 2),
-                            "p_value": p_value, "weekly": list(reversed(history))}))
+            scored.append(
+                (
+                    p_value,
+                    -(count - baseline),
+                    term,
+                    {
+                        "term": term,
+                        "count": count,
+                        "baseline": round(baseline, 3),
+                        "ratio": round(ratio, 2),
+                        "p_value": p_value,
+                        "weekly": list(reversed(history)),
+                    },
+                )
+            )
     scored.sort(key=lambda s: (s[0], s[1], s[2]))
     return [row for *_, row in scored]

@@ -16,7 +16,14 @@ class RootCauseAdmin(admin.ModelAdmin):
 
 @admin.register(SlaPolicy)
 class SlaPolicyAdmin(admin.ModelAdmin):
-    list_display = ("name", "priority", "category", "first_response_minutes", "resolution_minutes", "warn_before_minutes")
+    list_display = (
+        "name",
+        "priority",
+        "category",
+        "first_response_minutes",
+        "resolution_minutes",
+        "warn_before_minutes",
+    )
 
 
 admin.site.register(BusinessHours)

@@ -97,13 +97,25 @@ class CasePage(Schema):
 
 def _out(case: Case) -> dict[str, Any]:
     return {
-        "id": case.pk, "number": case.number, "kind": case.kind, "status": case.status, "priority": case.priority,
-        "channel": case.channel, "customer_id": case.customer_id, "title": case.title, "body": case.body,
-        "category": case.category.code if case.category else None, "team": case.team.code if case.team else None,
-        "assignee": case.assignee.get_username() if case.assignee else None, "created_at": case.created_at,
-        "first_response_due": case.first_response_due, "resolution_due": case.resolution_due,
-        "resolved_at": case.resolved_at, "resolution_type": case.resolution_type,
-        "resolution_cost": case.resolution_cost, "steps": list(case.steps.values_list("step", flat=True)),
+        "id": case.pk,
+        "number": case.number,
+        "kind": case.kind,
+        "status": case.status,
+        "priority": case.priority,
+        "channel": case.channel,
+        "customer_id": case.customer_id,
+        "title": case.title,
+        "body": case.body,
+        "category": case.category.code if case.category else None,
+        "team": case.team.code if case.team else None,
+        "assignee": case.assignee.get_username() if case.assignee else None,
+        "created_at": case.created_at,
+        "first_response_due": case.first_response_due,
+        "resolution_due": case.resolution_due,
+        "resolved_at": case.resolved_at,
+        "resolution_type": case.resolution_type,
+        "resolution_cost": case.resolution_cost,
+        "steps": list(case.steps.values_list("step", flat=True)),
         "version": case.version,
     }
 
@@ -136,8 +148,12 @@ def _conflicts(call: Any) -> Any:
 
 
 @router.get("/cases", response=CasePage)
-def cases_list(request: HttpRequest, status: str = Query("", max_length=10), cursor: int | None = Query(None, ge=1),
-               limit: int = Query(50, ge=1, le=200)) -> Any:
+def cases_list(
+    request: HttpRequest,
+    status: str = Query("", max_length=10),
+    cursor: int | None = Query(None, ge=1),
+    limit: int = Query(50, ge=1, le=200),
+) -> Any:
     from dangol.api.api import require_scope
 
     require_scope(request, "voc:read")
@@ -147,7 +163,10 @@ def cases_list(request: HttpRequest, status: str = Query("", max_length=10), cur
     if cursor:
         qs = qs.filter(id__lt=cursor)
     rows = list(qs[: limit + 1])
-    return {"items": [_out(c) for c in rows[:limit]], "next_cursor": rows[limit - 1].pk if len(rows) > limit else None}
+    return {
+        "items": [_out(c) for c in rows[:limit]],
+        "next_cursor": rows[limit - 1].pk if len(rows) > limit else None,
+    }
 
 
 @router.post("/cases", response={201: CaseOut})
@@ -160,9 +179,18 @@ def cases_create(request: HttpRequest, payload: CaseIn) -> Any:
         raise Http404
     touchpoint = Touchpoint.objects.filter(code=payload.touchpoint).first() if payload.touchpoint else None
     case = services.case_open(
-        customer=customer, kind=payload.kind, title=payload.title, body=payload.body, channel=payload.channel,
-        touchpoint=touchpoint, category_code=payload.category, priority=payload.priority, by=request.user,  # type: ignore[arg-type]
-        contact_name=payload.contact_name, contact_info=payload.contact_info, source_ref=payload.source_ref,
+        customer=customer,
+        kind=payload.kind,
+        title=payload.title,
+        body=payload.body,
+        channel=payload.channel,
+        touchpoint=touchpoint,
+        category_code=payload.category,
+        priority=payload.priority,
+        by=request.user,  # type: ignore[arg-type]
+        contact_name=payload.contact_name,
+        contact_info=payload.contact_info,
+        source_ref=payload.source_ref,
     )
     return 201, _out(case)
 
@@ -181,7 +209,9 @@ def cases_update(request: HttpRequest, case_id: int, payload: CasePatch) -> Any:
     user = _writable(request, case)
     data = payload.dict(exclude_unset=True)
     version = data.pop("version")
-    case = _conflicts(lambda: services.case_update_details(case=case, by=user, expected_version=version, **data))
+    case = _conflicts(
+        lambda: services.case_update_details(case=case, by=user, expected_version=version, **data)
+    )
     return _out(case)
 
 
@@ -200,8 +230,11 @@ def cases_handoff(request: HttpRequest, case_id: int, payload: HandoffIn) -> Any
     team = Team.objects.filter(code=payload.to_team).first()
     if team is None:
         raise Http404
-    case = _conflicts(lambda: services.case_handoff(case=case, to_team=team, reason=payload.reason, by=user,
-                                                    expected_version=payload.version))
+    case = _conflicts(
+        lambda: services.case_handoff(
+            case=case, to_team=team, reason=payload.reason, by=user, expected_version=payload.version
+        )
+    )
     return 201, _out(case)
 
 
@@ -210,10 +243,20 @@ def cases_resolve(request: HttpRequest, case_id: int, payload: ResolutionIn) -> 
     case = _case(case_id)
     user = _writable(request, case)
     root = RootCause.objects.filter(code=payload.root_cause).first() if payload.root_cause else None
-    case = _conflicts(lambda: services.case_resolve(
-        case=case, by=user, resolution_type=payload.resolution_type, note=payload.note, cost=payload.cost,
-        points=payload.points, reaction=payload.reaction, root_cause=root, override_reason=payload.override_reason,
-        expected_version=payload.version))
+    case = _conflicts(
+        lambda: services.case_resolve(
+            case=case,
+            by=user,
+            resolution_type=payload.resolution_type,
+            note=payload.note,
+            cost=payload.cost,
+            points=payload.points,
+            reaction=payload.reaction,
+            root_cause=root,
+            override_reason=payload.override_reason,
+            expected_version=payload.version,
+        )
+    )
     return _out(case)
 
 
@@ -228,7 +271,15 @@ def inbound_email(request: HttpRequest, payload: EmailIn) -> Any:
         address = address.rsplit("<", 1)[1][:-1]
     customer = Customer.objects.filter(email=address, status=Customer.Status.ACTIVE).first()
     touchpoint = Touchpoint.objects.filter(channel=Touchpoint.Channel.EMAIL).first()
-    case = services.case_open(customer=customer, kind="complaint", title=payload.subject, body=payload.body,
-                              channel="email", touchpoint=touchpoint, contact_info=address,
-                              source_ref=f"email:{payload.message_id}", by=request.user)  # type: ignore[arg-type]
+    case = services.case_open(
+        customer=customer,
+        kind="complaint",
+        title=payload.subject,
+        body=payload.body,
+        channel="email",
+        touchpoint=touchpoint,
+        contact_info=address,
+        source_ref=f"email:{payload.message_id}",
+        by=request.user,
+    )  # type: ignore[arg-type]
     return 201, _out(case)

@@ -41,8 +41,10 @@ class BusinessCalendar:
         """The open periods of one day, as aware Seoul datetimes."""
         if not self.is_working_day(day):
             return []
+
         def at(t: dt.time) -> dt.datetime:
             return dt.datetime.combine(day, t, tzinfo=SEOUL)
+
         if self.lunch:
             return [(at(self.opens), at(self.lunch[0])), (at(self.lunch[1]), at(self.closes))]
         return [(at(self.opens), at(self.closes))]

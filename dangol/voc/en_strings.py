@@ -3,254 +3,339 @@
 # 책임자 = manager, 규정 = policy, 상담 = contact.
 EN: dict[str, str | tuple[str, str]] = {
     # Shared with the customer page
-    "불량고객": "Bad customer", "전담자": "Dedicated handler", "VOC 접수": "New VOC case",
+    "불량고객": "Bad customer",
+    "전담자": "Dedicated handler",
+    "VOC 접수": "New VOC case",
     "해당하는 고객이 없습니다.": "No matching customers.",
     # Forms
-    "제목": "Subject", "고객이 한 말(그대로)": "What the customer said (word for word)", "분류": "Category",
-    "우선순위": "Priority", "접수 채널": "Channel", "이름(미확인 고객)": "Name (unknown customer)",
-    "연락처(미확인 고객)": "Contact details (unknown customer)", "진행 중 전체": "All open",
-    "접수번호/제목": "Case no. / subject", "무엇을 알려 주시겠어요?": "What would you like to tell us?",
+    "제목": "Subject",
+    "고객이 한 말(그대로)": "What the customer said (word for word)",
+    "분류": "Category",
+    "우선순위": "Priority",
+    "접수 채널": "Channel",
+    "이름(미확인 고객)": "Name (unknown customer)",
+    "연락처(미확인 고객)": "Contact details (unknown customer)",
+    "진행 중 전체": "All open",
+    "접수번호/제목": "Case no. / subject",
+    "무엇을 알려 주시겠어요?": "What would you like to tell us?",
     "휴대전화": "Mobile phone",
-    "답변을 위해 이름과 연락처를 수집·이용하는 데 동의합니다(필수).":
-        "I agree to the collection and use of my name and contact details so you can reply (required).",
+    "답변을 위해 이름과 연락처를 수집·이용하는 데 동의합니다(필수).": "I agree to the collection and use of my name and contact details so you can reply (required).",
     "답변받을 휴대전화나 이메일 중 하나를 입력하세요.": "Enter a mobile number or an email address for our reply.",
     # Models: categories, SLAs, business hours
-    "담당 프로세스 팀": "Process owner team", "내부 처리 기준(업무시간)": "Internal target (business hours)",
-    "VOC 분류": "VOC category", "근본 원인": "Root cause",
-    "낮음": "Low", "보통": "Normal", "높음": "High", "긴급": "Urgent",
+    "담당 프로세스 팀": "Process owner team",
+    "내부 처리 기준(업무시간)": "Internal target (business hours)",
+    "VOC 분류": "VOC category",
+    "근본 원인": "Root cause",
+    "낮음": "Low",
+    "보통": "Normal",
+    "높음": "High",
+    "긴급": "Urgent",
     "첫 응답(분, 업무시간)": "First response (minutes, business hours)",
-    "해결(분, 업무시간)": "Resolution (minutes, business hours)", "사전 경고(분)": "Warn before (minutes)",
-    "SLA 정책": "SLA policy", "여는 시각": "Opens at", "닫는 시각": "Closes at", "점심 시작": "Lunch starts",
-    "점심 끝": "Lunch ends", "영업 요일(0=월)": "Working days (0=Mon)", "영업시간": "Business hours",
-    "날짜": "Date", "회사 휴무일": "Company holiday",
+    "해결(분, 업무시간)": "Resolution (minutes, business hours)",
+    "사전 경고(분)": "Warn before (minutes)",
+    "SLA 정책": "SLA policy",
+    "여는 시각": "Opens at",
+    "닫는 시각": "Closes at",
+    "점심 시작": "Lunch starts",
+    "점심 끝": "Lunch ends",
+    "영업 요일(0=월)": "Working days (0=Mon)",
+    "영업시간": "Business hours",
+    "날짜": "Date",
+    "회사 휴무일": "Company holiday",
     # Difficult-customer types
-    "수동적": "Passive", "자만하는": "Arrogant", "화내는": "Angry", "상스러운": "Abusive",
-    "위협하는": "Threatening", "부정직한": "Dishonest", "농락하는": "Manipulative", "과도한 요구": "Excessive demands",
+    "수동적": "Passive",
+    "자만하는": "Arrogant",
+    "화내는": "Angry",
+    "상스러운": "Abusive",
+    "위협하는": "Threatening",
+    "부정직한": "Dishonest",
+    "농락하는": "Manipulative",
+    "과도한 요구": "Excessive demands",
     # Case kinds, statuses, channels, resolutions, reactions
-    "제안": "Suggestion", "접수": "New", "처리 중": "Open", "고객 응답 대기": "Waiting on customer",
-    "해결": "Resolved", "종결": "Closed", "전화": "Phone", "웹": "Web", "API": "API",
-    "수리/정정": "Repair/correction", "교환": "Exchange", "보상(금액/포인트)": "Compensation (money/points)",
-    "사과만": "Apology only", "안내/답변": "Explanation/answer", "만족": "Satisfied", "불만족": "Dissatisfied",
+    "제안": "Suggestion",
+    "접수": "New",
+    "처리 중": "Open",
+    "고객 응답 대기": "Waiting on customer",
+    "해결": "Resolved",
+    "종결": "Closed",
+    "전화": "Phone",
+    "웹": "Web",
+    "API": "API",
+    "수리/정정": "Repair/correction",
+    "교환": "Exchange",
+    "보상(금액/포인트)": "Compensation (money/points)",
+    "사과만": "Apology only",
+    "안내/답변": "Explanation/answer",
+    "만족": "Satisfied",
+    "불만족": "Dissatisfied",
     # Case fields
-    "접수번호": "Case no.", "연락처 이름(미확인 고객)": "Contact name (unknown customer)", "담당 팀": "Team",
-    "담당자": "Assignee", "까다로운 고객 유형": "Difficult-customer type", "원인 메모": "Cause note",
-    "해결 방법": "Resolution type", "해결 내용": "Resolution details", "보상 비용(원)": "Compensation cost (KRW)",
-    "보상 포인트": "Compensation points", "고객 반응": "Customer reaction", "만족도(1-5)": "Satisfaction (1-5)",
-    "계속 이용 의향": "Would stay", "필수 단계 생략 승인": "Approve skipping required steps",
-    "고객 퇴출 검토": "Review customer exits", "VOC 건": "VOC case",
+    "접수번호": "Case no.",
+    "연락처 이름(미확인 고객)": "Contact name (unknown customer)",
+    "담당 팀": "Team",
+    "담당자": "Assignee",
+    "까다로운 고객 유형": "Difficult-customer type",
+    "원인 메모": "Cause note",
+    "해결 방법": "Resolution type",
+    "해결 내용": "Resolution details",
+    "보상 비용(원)": "Compensation cost (KRW)",
+    "보상 포인트": "Compensation points",
+    "고객 반응": "Customer reaction",
+    "만족도(1-5)": "Satisfaction (1-5)",
+    "계속 이용 의향": "Would stay",
+    "필수 단계 생략 승인": "Approve skipping required steps",
+    "고객 퇴출 검토": "Review customer exits",
+    "VOC 건": "VOC case",
     # Service-recovery steps
-    "사과": "Apologise", "경청(고객의 말 그대로 기록)": "Listen (record their exact words)",
-    "이해 확인(고객 동의)": "Confirm understanding (customer agrees)", "변명 없이 해결": "Resolve without excuses",
-    "사후 확인": "Follow up", "예방 조치": "Preventive action",
+    "사과": "Apologise",
+    "경청(고객의 말 그대로 기록)": "Listen (record their exact words)",
+    "이해 확인(고객 동의)": "Confirm understanding (customer agrees)",
+    "변명 없이 해결": "Resolve without excuses",
+    "사후 확인": "Follow up",
+    "예방 조치": "Preventive action",
     # Bad customers
-    "도둑형": "Thief", "규칙위반형": "Rule-breaker", "호전형": "Belligerent", "내분형": "Divisive",
-    "파괴형": "Vandal", "신용불량형": "Non-payer", "주의": "Flagged", "퇴출 검토 중": "Exit under review",
-    "퇴출 승인": "Exit approved", "퇴출 반려": "Exit rejected", "해제": "Lifted", "근거": "Evidence",
+    "도둑형": "Thief",
+    "규칙위반형": "Rule-breaker",
+    "호전형": "Belligerent",
+    "내분형": "Divisive",
+    "파괴형": "Vandal",
+    "신용불량형": "Non-payer",
+    "주의": "Flagged",
+    "퇴출 검토 중": "Exit under review",
+    "퇴출 승인": "Exit approved",
+    "퇴출 반려": "Exit rejected",
+    "해제": "Lifted",
+    "근거": "Evidence",
     # Playbooks: passive
-    "불만을 말하지 않고 참다가 조용히 떠나는 고객입니다. 먼저 묻고, 말할 기회를 여러 번 주세요.":
-        "Puts up with problems without complaining, then quietly leaves. Ask first, and give them several"
-        " chances to speak up.",
+    "불만을 말하지 않고 참다가 조용히 떠나는 고객입니다. 먼저 묻고, 말할 기회를 여러 번 주세요.": "Puts up with problems without complaining, then quietly leaves. Ask first, and give them several"
+    " chances to speak up.",
     "불편하셨던 점이 있으셨을까요?": "Was there anything that bothered you?",
-    "저희가 더 잘할 수 있었던 부분을 한 가지만 말씀해 주시겠어요?":
-        "Could you tell us just one thing we could have done better?",
-    "말씀해 주셔서 정말 감사합니다. 바로 확인하겠습니다.":
-        "Thank you so much for telling us. I'll look into it right away.",
+    "저희가 더 잘할 수 있었던 부분을 한 가지만 말씀해 주시겠어요?": "Could you tell us just one thing we could have done better?",
+    "말씀해 주셔서 정말 감사합니다. 바로 확인하겠습니다.": "Thank you so much for telling us. I'll look into it right away.",
     "'괜찮으시죠?'처럼 닫힌 질문으로 끝내지 마세요.": "Don't end with a closed question like 'Everything OK?'",
     "침묵을 만족으로 여기지 마세요.": "Don't take silence for satisfaction.",
-    "다른 고객 앞에서 말하기 어려워하면 조용한 곳이나 전화로 옮겨 주세요.":
-        "If they find it hard to talk in front of other customers, move to a quiet spot or the phone.",
+    "다른 고객 앞에서 말하기 어려워하면 조용한 곳이나 전화로 옮겨 주세요.": "If they find it hard to talk in front of other customers, move to a quiet spot or the phone.",
     "경고가 필요한 유형이 아닙니다.": "No warning needed for this type.",
-    "재구매가 끊기면 전담자가 사후 연락을 맡습니다.":
-        "If they stop buying, a dedicated handler takes on the follow-up call.",
+    "재구매가 끊기면 전담자가 사후 연락을 맡습니다.": "If they stop buying, a dedicated handler takes on the follow-up call.",
     # Playbooks: arrogant
-    "자신이 더 잘 안다고 여기는 고객입니다. 전문성을 존중하되 사실로 답하세요.":
-        "Believes they know better. Respect their expertise, but answer with facts.",
+    "자신이 더 잘 안다고 여기는 고객입니다. 전문성을 존중하되 사실로 답하세요.": "Believes they know better. Respect their expertise, but answer with facts.",
     "어떤 결과를 기대하셨는지 정확히 말씀해 주시겠어요?": "Could you tell me exactly what outcome you expected?",
-    "말씀하신 부분이 맞습니다. 그 점을 반영해서 이렇게 처리하겠습니다.":
-        "You're right about that. Taking it into account, here is how we'll handle it.",
+    "말씀하신 부분이 맞습니다. 그 점을 반영해서 이렇게 처리하겠습니다.": "You're right about that. Taking it into account, here is how we'll handle it.",
     "논쟁하거나 가르치려 들지 마세요.": "Don't argue or lecture.",
     "개인적인 감정으로 받아들이지 마세요.": "Don't take it personally.",
-    "다른 고객이 있는 자리에서 언성이 높아지면 상담 공간으로 안내하세요.":
-        "If voices rise in front of other customers, invite them to a consultation area.",
-    "규정은 '회사 방침'이 아니라 이유와 함께 설명하세요.":
-        "Explain the policy with its reasons, not just 'company policy'.",
+    "다른 고객이 있는 자리에서 언성이 높아지면 상담 공간으로 안내하세요.": "If voices rise in front of other customers, invite them to a consultation area.",
+    "규정은 '회사 방침'이 아니라 이유와 함께 설명하세요.": "Explain the policy with its reasons, not just 'company policy'.",
     "같은 요구가 반복되면 책임자가 전담합니다.": "If the same demand keeps coming back, a manager takes over.",
     # Playbooks: angry
-    "화가 난 고객입니다. 감정을 먼저 받아 주고, 사실은 그다음입니다.":
-        "An angry customer. Acknowledge the feelings first; the facts come after.",
+    "화가 난 고객입니다. 감정을 먼저 받아 주고, 사실은 그다음입니다.": "An angry customer. Acknowledge the feelings first; the facts come after.",
     "어떤 일이 있으셨는지 처음부터 말씀해 주시겠어요?": "Could you tell me what happened, from the beginning?",
     "지금 가장 급하게 해결되어야 할 것이 무엇일까요?": "What is the most urgent thing for us to fix right now?",
     "많이 불편하셨겠습니다. 정말 죄송합니다.": "That must have been really frustrating. I'm very sorry.",
     "제가 끝까지 책임지고 확인하겠습니다.": "I'll personally see this through to the end.",
     "말을 끊거나 '진정하세요'라고 하지 마세요.": "Don't interrupt or say 'Calm down'.",
     "변명부터 하지 마세요.": "Don't start with excuses.",
-    "목소리가 커지면 다른 고객과 떨어진 곳(또는 전화)으로 옮겨 1:1로 대화하세요.":
-        "If they raise their voice, move away from other customers (or to the phone) and talk one-on-one.",
-    "욕설이나 위협으로 번지면 '상스러운/위협하는' 유형의 경고 절차를 따르세요.":
-        "If it turns into swearing or threats, follow the warning steps for the 'Abusive/Threatening' types.",
-    "같은 건으로 세 번 이상 연락이 오면 전담자를 지정하세요.":
-        "If they contact us three or more times about the same case, assign a dedicated handler.",
+    "목소리가 커지면 다른 고객과 떨어진 곳(또는 전화)으로 옮겨 1:1로 대화하세요.": "If they raise their voice, move away from other customers (or to the phone) and talk one-on-one.",
+    "욕설이나 위협으로 번지면 '상스러운/위협하는' 유형의 경고 절차를 따르세요.": "If it turns into swearing or threats, follow the warning steps for the 'Abusive/Threatening' types.",
+    "같은 건으로 세 번 이상 연락이 오면 전담자를 지정하세요.": "If they contact us three or more times about the same case, assign a dedicated handler.",
     # Playbooks: abusive
-    "욕설이나 모욕을 하는 고객입니다. 직원 보호가 먼저입니다.":
-        "Swears at or insults staff. Protecting staff comes first.",
-    "불편하신 점을 정확히 도와드리고 싶습니다. 어떤 점이 문제였을까요?":
-        "I want to help you with exactly what went wrong. What was the problem?",
+    "욕설이나 모욕을 하는 고객입니다. 직원 보호가 먼저입니다.": "Swears at or insults staff. Protecting staff comes first.",
+    "불편하신 점을 정확히 도와드리고 싶습니다. 어떤 점이 문제였을까요?": "I want to help you with exactly what went wrong. What was the problem?",
     "원활한 상담을 위해 욕설은 삼가 주시기 바랍니다.": "Please don't swear, so that we can help you properly.",
     "같이 언성을 높이거나 맞대응하지 마세요.": "Don't raise your voice or hit back.",
     "혼자 참고 넘기지 마세요. 반드시 기록하세요.": "Don't just put up with it alone. Always log it.",
-    "즉시 1:1 공간이나 전화로 옮기고, 필요하면 책임자가 함께합니다.":
-        "Move to a private space or the phone at once; a manager joins if needed.",
+    "즉시 1:1 공간이나 전화로 옮기고, 필요하면 책임자가 함께합니다.": "Move to a private space or the phone at once; a manager joins if needed.",
     "1차: '욕설을 계속하시면 상담을 이어가기 어렵습니다.' 2차: '한 번 더 욕설을 하시면 상담을 종료하겠습니다.'"
-    " 이후 상담을 종료할 수 있습니다(기록 필수).":
-        "1st: 'If the swearing continues, I won't be able to carry on helping you.' 2nd: 'If you swear once"
-        " more, I will end this conversation.' After that you may end the contact (you must log it).",
-    "상담을 종료했다면 전담자에게 넘기고, 해당 직원에게 휴식 시간을 주세요.":
-        "If the contact was ended, hand it to a dedicated handler and give the staff member a break.",
+    " 이후 상담을 종료할 수 있습니다(기록 필수).": "1st: 'If the swearing continues, I won't be able to carry on helping you.' 2nd: 'If you swear once"
+    " more, I will end this conversation.' After that you may end the contact (you must log it).",
+    "상담을 종료했다면 전담자에게 넘기고, 해당 직원에게 휴식 시간을 주세요.": "If the contact was ended, hand it to a dedicated handler and give the staff member a break.",
     # Playbooks: threatening
-    "법적 조치, 온라인 게시, 폭력을 언급하는 고객입니다. 침착하게, 기록하고, 혼자 대응하지 마세요.":
-        "Mentions legal action, posting online or violence. Stay calm, log everything, and don't handle it"
-        " alone.",
+    "법적 조치, 온라인 게시, 폭력을 언급하는 고객입니다. 침착하게, 기록하고, 혼자 대응하지 마세요.": "Mentions legal action, posting online or violence. Stay calm, log everything, and don't handle it"
+    " alone.",
     "어떤 조치를 원하시는지 구체적으로 말씀해 주시겠어요?": "Could you tell me specifically what you would like us to do?",
-    "말씀하신 내용은 정확히 기록해 책임자에게 전달하겠습니다.":
-        "I'll record exactly what you said and pass it on to a manager.",
+    "말씀하신 내용은 정확히 기록해 책임자에게 전달하겠습니다.": "I'll record exactly what you said and pass it on to a manager.",
     "약속할 수 없는 보상을 약속하지 마세요.": "Don't promise compensation you can't deliver.",
     "위협에 겁먹어 규정을 벗어나지 마세요.": "Don't let threats push you outside the policy.",
-    "바로 책임자와 함께 1:1로 대응하고, 신체적 위협이면 보안/경찰에 알리세요.":
-        "Deal with it one-on-one together with a manager right away; for physical threats, call security or"
-        " the police.",
-    "'위협적인 말씀을 계속하시면 상담을 종료하고 관련 내용을 기록하겠습니다.'":
-        "'If the threats continue, I will end this conversation and make a record of it.'",
-    "즉시 전담자를 지정하고, 사건 기록(타임라인)을 증거로 보관하세요.":
-        "Assign a dedicated handler at once and keep the case timeline as evidence.",
+    "바로 책임자와 함께 1:1로 대응하고, 신체적 위협이면 보안/경찰에 알리세요.": "Deal with it one-on-one together with a manager right away; for physical threats, call security or"
+    " the police.",
+    "'위협적인 말씀을 계속하시면 상담을 종료하고 관련 내용을 기록하겠습니다.'": "'If the threats continue, I will end this conversation and make a record of it.'",
+    "즉시 전담자를 지정하고, 사건 기록(타임라인)을 증거로 보관하세요.": "Assign a dedicated handler at once and keep the case timeline as evidence.",
     # Playbooks: dishonest
-    "사실과 다른 주장을 하는 고객입니다. 비난하지 말고 사실을 확인하세요.":
-        "Makes claims that don't match the facts. Don't accuse; check the facts.",
-    "구매하신 날짜와 영수증(주문번호)을 확인할 수 있을까요?":
-        "Could I see the purchase date and your receipt (order number)?",
+    "사실과 다른 주장을 하는 고객입니다. 비난하지 말고 사실을 확인하세요.": "Makes claims that don't match the facts. Don't accuse; check the facts.",
+    "구매하신 날짜와 영수증(주문번호)을 확인할 수 있을까요?": "Could I see the purchase date and your receipt (order number)?",
     "사진을 보내 주실 수 있을까요?": "Could you send us a photo?",
     "확인을 위해 기록을 조회하겠습니다. 잠시만 기다려 주세요.": "Let me check our records. One moment, please.",
     "거짓말이라고 단정하지 마세요.": "Don't assume they are lying.",
     "확인 전에 보상을 약속하지 마세요.": "Don't promise compensation before checking.",
     "증빙을 요청할 때는 다른 고객이 없는 곳에서 하세요.": "Ask for proof away from other customers.",
-    "'확인된 사실에 따라 처리됩니다'라고 정중히 안내하세요.":
-        "Politely explain: 'We handle this based on the facts we can confirm.'",
-    "반복되면 불량고객(규칙위반형/도둑형) 검토 대상으로 전담자가 맡습니다.":
-        "If it happens again, a dedicated handler takes over and reviews them as a bad customer"
-        " (Rule-breaker/Thief).",
+    "'확인된 사실에 따라 처리됩니다'라고 정중히 안내하세요.": "Politely explain: 'We handle this based on the facts we can confirm.'",
+    "반복되면 불량고객(규칙위반형/도둑형) 검토 대상으로 전담자가 맡습니다.": "If it happens again, a dedicated handler takes over and reviews them as a bad customer"
+    " (Rule-breaker/Thief).",
     # Playbooks: manipulative
-    "직원을 놀리거나 시간을 끄는 고객입니다. 정중하게 대화의 목적으로 돌아가세요.":
-        "Toys with staff or wastes time. Politely bring the conversation back to its purpose.",
+    "직원을 놀리거나 시간을 끄는 고객입니다. 정중하게 대화의 목적으로 돌아가세요.": "Toys with staff or wastes time. Politely bring the conversation back to its purpose.",
     "오늘 어떤 부분을 도와드리면 될까요?": "What can I help you with today?",
-    "도움이 필요하신 부분을 말씀해 주시면 바로 처리해 드리겠습니다.":
-        "Tell me what you need help with and I'll take care of it right away.",
+    "도움이 필요하신 부분을 말씀해 주시면 바로 처리해 드리겠습니다.": "Tell me what you need help with and I'll take care of it right away.",
     "감정적으로 반응하지 마세요.": "Don't react emotionally.",
     "사적인 질문에 답하지 마세요.": "Don't answer personal questions.",
-    "다른 고객 응대에 방해가 되면 별도 시간(전화 예약)으로 옮기세요.":
-        "If it keeps you from serving other customers, move it to another time (a booked call).",
-    "'업무와 관계없는 대화는 어렵습니다. 도와드릴 일이 없으시면 상담을 마치겠습니다.'":
-        "'I can't continue a conversation that isn't about our service. If there's nothing I can help with,"
-        " I'll end here.'",
+    "다른 고객 응대에 방해가 되면 별도 시간(전화 예약)으로 옮기세요.": "If it keeps you from serving other customers, move it to another time (a booked call).",
+    "'업무와 관계없는 대화는 어렵습니다. 도와드릴 일이 없으시면 상담을 마치겠습니다.'": "'I can't continue a conversation that isn't about our service. If there's nothing I can help with,"
+    " I'll end here.'",
     "반복되면 전담자를 지정하세요.": "If it happens again, assign a dedicated handler.",
     # Playbooks: excessive demands
-    "규정을 크게 넘는 보상이나 특별대우를 요구하는 고객입니다. 할 수 있는 것을 분명히 제시하세요.":
-        "Demands compensation or special treatment far beyond the policy. Be clear about what you can offer.",
+    "규정을 크게 넘는 보상이나 특별대우를 요구하는 고객입니다. 할 수 있는 것을 분명히 제시하세요.": "Demands compensation or special treatment far beyond the policy. Be clear about what you can offer.",
     "어떤 방식으로 해결되기를 원하시는지 말씀해 주시겠어요?": "How would you like us to resolve this?",
-    "규정상 가능한 방법은 이것과 이것입니다. 이 중에서 선택하실 수 있습니다.":
-        "Under our policy we can offer this or this. You're welcome to choose either.",
+    "규정상 가능한 방법은 이것과 이것입니다. 이 중에서 선택하실 수 있습니다.": "Under our policy we can offer this or this. You're welcome to choose either.",
     "즉석에서 규정 밖의 보상을 약속하지 마세요.": "Don't promise compensation outside the policy on the spot.",
     "'안 됩니다'로만 끝내지 마세요.": "Don't stop at 'No'.",
     "다른 고객이 듣는 곳에서 협상하지 마세요.": "Don't negotiate where other customers can hear.",
-    "'요구하신 내용은 규정상 어렵습니다. 책임자 검토가 필요하면 절차를 안내해 드리겠습니다.'":
-        "'Our policy doesn't allow what you've asked for. If you'd like a manager to review it, I'll explain"
-        " the process.'",
+    "'요구하신 내용은 규정상 어렵습니다. 책임자 검토가 필요하면 절차를 안내해 드리겠습니다.'": "'Our policy doesn't allow what you've asked for. If you'd like a manager to review it, I'll explain"
+    " the process.'",
     "책임자 검토가 필요하면 전담자를 지정하세요.": "If a manager review is needed, assign a dedicated handler.",
     # Case page
-    "기한 초과": "Overdue", "첫 응답 기한": "First response due", "해결 기한": "Resolution due",
-    "응대 단계": "Steps", "고객이 한 말을 그대로 적으세요": "Write down exactly what the customer said",
+    "기한 초과": "Overdue",
+    "첫 응답 기한": "First response due",
+    "해결 기한": "Resolution due",
+    "응대 단계": "Steps",
+    "고객이 한 말을 그대로 적으세요": "Write down exactly what the customer said",
     "고객에게 다시 말한 요약과 고객의 동의": "Your summary back to the customer, and their agreement",
-    "예: 불편을 드려 정말 죄송합니다": "e.g. I'm so sorry for the trouble", "완료로 기록": "Mark done",
-    "해결 (변명 없이)": "Resolve (no excuses)", "아직 기록하지 않은 필수 단계가 있습니다.":
-        "Some required steps are not recorded yet.",
-    "필수 단계 생략 사유(매니저)": "Reason for skipping required steps (manager)", "해결로 기록": "Mark resolved",
-    "사후 확인: 만족도": "Follow-up: satisfaction", "앞으로도 계속 이용하시겠어요?": "Will you stay with us?",
-    "무응답": "No answer", "고객의 말": "Customer's comment", "만족도": "Satisfaction", "경과": "Timeline",
-    "응대 안내": "Playbook", "물어볼 것": "Ask", "이렇게 말하세요": "Say", "하지 마세요": "Don't",
-    "1:1로 옮기기": "Move to one-on-one", "정중한 경고": "Polite warning", "담당자 지정": "Set assignee",
-    "지정": "Assign", "분류 / 담당 프로세스": "Category / owning process", "분류 변경": "Change category",
-    "이관 사유": "Handoff reason", "팀 이관": "Hand off to team",
-    "까다로운 고객 / 직원 보호": "Difficult customer / staff protection", "유형 지정": "Set type",
-    "고객에게 한 경고 문구": "Warning, as said to the customer", "정중한 경고 기록": "Log warning",
+    "예: 불편을 드려 정말 죄송합니다": "e.g. I'm so sorry for the trouble",
+    "완료로 기록": "Mark done",
+    "해결 (변명 없이)": "Resolve (no excuses)",
+    "아직 기록하지 않은 필수 단계가 있습니다.": "Some required steps are not recorded yet.",
+    "필수 단계 생략 사유(매니저)": "Reason for skipping required steps (manager)",
+    "해결로 기록": "Mark resolved",
+    "사후 확인: 만족도": "Follow-up: satisfaction",
+    "앞으로도 계속 이용하시겠어요?": "Will you stay with us?",
+    "무응답": "No answer",
+    "고객의 말": "Customer's comment",
+    "만족도": "Satisfaction",
+    "경과": "Timeline",
+    "응대 안내": "Playbook",
+    "물어볼 것": "Ask",
+    "이렇게 말하세요": "Say",
+    "하지 마세요": "Don't",
+    "1:1로 옮기기": "Move to one-on-one",
+    "정중한 경고": "Polite warning",
+    "담당자 지정": "Set assignee",
+    "지정": "Assign",
+    "분류 / 담당 프로세스": "Category / owning process",
+    "분류 변경": "Change category",
+    "이관 사유": "Handoff reason",
+    "팀 이관": "Hand off to team",
+    "까다로운 고객 / 직원 보호": "Difficult customer / staff protection",
+    "유형 지정": "Set type",
+    "고객에게 한 경고 문구": "Warning, as said to the customer",
+    "정중한 경고 기록": "Log warning",
     "상담을 종료한 이유": "Why the contact was ended",
     "상담 종료 · 전담자에게 넘기기": "End contact · hand to dedicated handler",
-    "고객 응답 대기(기한 정지)": "Wait for customer (pause SLA)", "처리 재개": "Resume",
-    "부서 간 이관": "Handoffs between teams", "내부 기한": "Internal due", "인수": "Accept", "초과": "Late",
-    "인수 대기": "Awaiting acceptance", "이관 기록이 없습니다.": "No handoffs.",
+    "고객 응답 대기(기한 정지)": "Wait for customer (pause SLA)",
+    "처리 재개": "Resume",
+    "부서 간 이관": "Handoffs between teams",
+    "내부 기한": "Internal due",
+    "인수": "Accept",
+    "초과": "Late",
+    "인수 대기": "Awaiting acceptance",
+    "이관 기록이 없습니다.": "No handoffs.",
     # Queue and board
-    "해당하는 건이 없습니다.": "No matching cases.", "선택한 건 배정": "Assign selected to", "일괄 배정": "Assign",
-    "VOC 현황": "VOC overview", "작업함": "Queue", "내 건": "My cases", "우리 팀": "My team",
-    "미배정": "Unassigned", "기한 임박": "Due soon", "침묵하는 불만 고객": "Silent unhappy customers",
-    "불량고객 검토": "Bad-customer review", "고객 대기": "Waiting on customer", "기한 초과(처리 중)": "Overdue (open)",
-    "최근 30일 접수 / 해결": "Opened / resolved, last 30 days", "사후 만족도(30일)": "Follow-up satisfaction (30 days)",
-    "회복 비용(30일)": "Recovery cost (30 days)", "재오픈": "Reopened", "부서 간 이관 기준 준수": "Handoffs on time",
-    "주별 접수 (13주)": "Cases per week (13 weeks)", "많이 접수된 분류 (30일)": "Top categories (30 days)",
-    "팀별 처리 중 / 기한 초과": "Open / overdue by team", "재발 방지 조치": "Preventing recurrence",
+    "해당하는 건이 없습니다.": "No matching cases.",
+    "선택한 건 배정": "Assign selected to",
+    "일괄 배정": "Assign",
+    "VOC 현황": "VOC overview",
+    "작업함": "Queue",
+    "내 건": "My cases",
+    "우리 팀": "My team",
+    "미배정": "Unassigned",
+    "기한 임박": "Due soon",
+    "침묵하는 불만 고객": "Silent unhappy customers",
+    "불량고객 검토": "Bad-customer review",
+    "고객 대기": "Waiting on customer",
+    "기한 초과(처리 중)": "Overdue (open)",
+    "최근 30일 접수 / 해결": "Opened / resolved, last 30 days",
+    "사후 만족도(30일)": "Follow-up satisfaction (30 days)",
+    "회복 비용(30일)": "Recovery cost (30 days)",
+    "재오픈": "Reopened",
+    "부서 간 이관 기준 준수": "Handoffs on time",
+    "주별 접수 (13주)": "Cases per week (13 weeks)",
+    "많이 접수된 분류 (30일)": "Top categories (30 days)",
+    "팀별 처리 중 / 기한 초과": "Open / overdue by team",
+    "재발 방지 조치": "Preventing recurrence",
     "평소보다 늘어난 불만이 없습니다.": "No complaints above their usual level.",
     "까다로운 고객 응대(90일)": "Difficult customers handled (90 days)",
-    "VOC 작업함": "VOC queue", "지금 필터 저장": "Save current filters", "예: 배송 긴급 건": "e.g. Urgent delivery cases",
+    "VOC 작업함": "VOC queue",
+    "지금 필터 저장": "Save current filters",
+    "예: 배송 긴급 건": "e.g. Urgent delivery cases",
     # Bad-customer review
     "퇴출은 근거가 있는 검토 결정입니다. 제안 → 고객에게 절차 사전 안내 → 다른 매니저의 승인. 전담자가 지정되고,"
-    " 고객 화면과 모든 VOC 건에 상태가 표시되며, 사유와 함께 해제할 수 있습니다. 몰래 하는 블랙리스트는 없습니다.":
-        "An exit is a reviewed decision backed by evidence: proposal → the customer is told the procedure in"
-        " advance → approval by another manager. A dedicated handler is assigned, the status shows on the"
-        " customer page and on every VOC case, and it can be lifted with a reason. There is no secret blacklist.",
-    "퇴출 제안 사유": "Reason for proposing an exit", "퇴출 제안(전담자 지정)": "Propose exit (assign handler)",
+    " 고객 화면과 모든 VOC 건에 상태가 표시되며, 사유와 함께 해제할 수 있습니다. 몰래 하는 블랙리스트는 없습니다.": "An exit is a reviewed decision backed by evidence: proposal → the customer is told the procedure in"
+    " advance → approval by another manager. A dedicated handler is assigned, the status shows on the"
+    " customer page and on every VOC case, and it can be lifted with a reason. There is no secret blacklist.",
+    "퇴출 제안 사유": "Reason for proposing an exit",
+    "퇴출 제안(전담자 지정)": "Propose exit (assign handler)",
     "안내 방법(예: 등기우편)": "How notified (e.g. registered mail)",
-    "고객에게 절차 안내함": "Customer told the procedure", "검토 의견": "Review note", "승인": "Approve",
-    "반려": "Reject", "해제 사유": "Reason for lifting",
+    "고객에게 절차 안내함": "Customer told the procedure",
+    "검토 의견": "Review note",
+    "승인": "Approve",
+    "반려": "Reject",
+    "해제 사유": "Reason for lifting",
     # Public feedback page
     "고객의 소리": "Customer feedback",
-    "접수되었습니다. 접수번호 %(number)s로 담당 부서에서 연락드리겠습니다.":
-        "Thank you, we've received it. The team in charge will contact you about case %(number)s.",
-    "불편하셨던 점, 궁금한 점, 칭찬하고 싶은 점을 알려 주세요. 담당 부서로 바로 전달됩니다.":
-        "Tell us about a problem, a question or something we did well. It goes straight to the team in charge.",
+    "접수되었습니다. 접수번호 %(number)s로 담당 부서에서 연락드리겠습니다.": "Thank you, we've received it. The team in charge will contact you about case %(number)s.",
+    "불편하셨던 점, 궁금한 점, 칭찬하고 싶은 점을 알려 주세요. 담당 부서로 바로 전달됩니다.": "Tell us about a problem, a question or something we did well. It goes straight to the team in charge.",
     "보내기": "Send",
     # Silent unhappy customers
     "최근 90일에 나쁜 경험(약속 불이행, 환불·반품, 낮은 만족도)을 했지만 불만을 말하지 않은 고객입니다."
-    " 말하지 않는 고객은 3명 중 1명만 돌아옵니다. 먼저 연락하세요.":
-        "Customers who had a bad experience in the last 90 days (a broken promise, a refund or return, low"
-        " satisfaction) but did not complain. Only 1 in 3 customers who stay silent comes back. Reach out first.",
-    "나쁜 경험": "Bad experience", "최근": "Latest", "먼저 연락(VOC 접수)": "Reach out (new VOC case)",
+    " 말하지 않는 고객은 3명 중 1명만 돌아옵니다. 먼저 연락하세요.": "Customers who had a bad experience in the last 90 days (a broken promise, a refund or return, low"
+    " satisfaction) but did not complain. Only 1 in 3 customers who stay silent comes back. Reach out first.",
+    "나쁜 경험": "Bad experience",
+    "최근": "Latest",
+    "먼저 연락(VOC 접수)": "Reach out (new VOC case)",
     # Messages
     "배정할 건과 담당자를 선택하세요.": "Choose the cases and an assignee.",
-    "%(n)s건을 배정했습니다.": "Cases assigned: %(n)s.", "필터를 저장했습니다.": "Filter saved.",
-    "알 수 없는 작업입니다.": "Unknown action.", "권한이 없습니다.": "You don't have permission.",
-    "단계를 기록했습니다.": "Step recorded.", "담당자를 지정했습니다.": "Assignee set.",
-    "다른 팀으로 이관했습니다.": "Handed off to the other team.", "이관을 인수했습니다.": "Handoff accepted.",
-    "분류를 바꿨습니다.": "Category changed.", "유형별 응대 안내를 확인하세요.": "See the playbook for this type.",
+    "%(n)s건을 배정했습니다.": "Cases assigned: %(n)s.",
+    "필터를 저장했습니다.": "Filter saved.",
+    "알 수 없는 작업입니다.": "Unknown action.",
+    "권한이 없습니다.": "You don't have permission.",
+    "단계를 기록했습니다.": "Step recorded.",
+    "담당자를 지정했습니다.": "Assignee set.",
+    "다른 팀으로 이관했습니다.": "Handed off to the other team.",
+    "이관을 인수했습니다.": "Handoff accepted.",
+    "분류를 바꿨습니다.": "Category changed.",
+    "유형별 응대 안내를 확인하세요.": "See the playbook for this type.",
     "정중한 경고를 기록했습니다.": "Warning logged.",
-    "상담을 종료하고 전담자에게 넘겼습니다. 잠시 쉬세요.":
-        "Contact ended and handed to the dedicated handler. Take a short break.",
+    "상담을 종료하고 전담자에게 넘겼습니다. 잠시 쉬세요.": "Contact ended and handed to the dedicated handler. Take a short break.",
     "해결로 기록했습니다. 사후 확인을 잊지 마세요.": "Marked resolved. Don't forget to follow up.",
-    "종결했습니다.": "Case closed.", "불만족 응답으로 재오픈되었습니다.": "Reopened: the customer is not satisfied.",
+    "종결했습니다.": "Case closed.",
+    "불만족 응답으로 재오픈되었습니다.": "Reopened: the customer is not satisfied.",
     "사후 만족도를 기록했습니다.": "Follow-up satisfaction recorded.",
-    "고객 응답 대기로 바꿨습니다(기한 정지).": "Waiting on customer (SLA paused).", "처리를 재개했습니다.": "Resumed.",
-    "불량고객 주의 기록을 남겼습니다. 고객 화면과 모든 VOC 건에 표시됩니다.":
-        "Customer flagged. The flag shows on the customer page and on every VOC case.",
+    "고객 응답 대기로 바꿨습니다(기한 정지).": "Waiting on customer (SLA paused).",
+    "처리를 재개했습니다.": "Resumed.",
+    "불량고객 주의 기록을 남겼습니다. 고객 화면과 모든 VOC 건에 표시됩니다.": "Customer flagged. The flag shows on the customer page and on every VOC case.",
     "처리했습니다.": "Done.",
     # Loyalty value page (dangol/loyalty/en_strings.py is owned elsewhere; move these there when convenient)
     "2:8 집중 곡선": "80/20 concentration curve",
-    "가로: 가치 순으로 줄 세운 고객 비율, 세로: 그 고객들이 차지하는 비중":
-        "Across: share of customers, ranked by value; up: their share of the total",
+    "가로: 가치 순으로 줄 세운 고객 비율, 세로: 그 고객들이 차지하는 비중": "Across: share of customers, ranked by value; up: their share of the total",
     "RFM 격자 (최근성 R × 빈도·금액 FM)": "RFM grid (recency R × frequency/monetary FM)",
     "코호트 재구매율 (첫 구매 월 기준)": "Cohort repurchase rate (by first-purchase month)",
-    "첫 구매 월": "First-purchase month", "3R": "3R",
+    "첫 구매 월": "First-purchase month",
+    "3R": "3R",
     "관련 판매(첫 구매 카테고리 밖의 매출 비중)": "Related sales (revenue share outside the first-purchase category)",
-    "여러 카테고리 구매 고객": "Multi-category buyers", "최근 월 유지율": "Latest monthly retention",
-    "과거 매출": "Past revenue", "예측 CLV": "Predicted CLV", "균등": "Equal share",
+    "여러 카테고리 구매 고객": "Multi-category buyers",
+    "최근 월 유지율": "Latest monthly retention",
+    "과거 매출": "Past revenue",
+    "예측 CLV": "Predicted CLV",
+    "균등": "Equal share",
 }
 
 # Intent and emotion read from the text (dangol/web/templatetags/dangol.py: reading_label).
-EN.update({
-    "불만": "Complaint", "문의": "Inquiry", "구매": "Purchase", "갱신/재구매": "Renewal", "해지/취소": "Cancellation",
-    "칭찬": "Praise", "분노": "Anger", "실망": "Disappointment", "불안": "Anxiety", "중립": "Neutral",
-})
+EN.update(
+    {
+        "불만": "Complaint",
+        "문의": "Inquiry",
+        "구매": "Purchase",
+        "갱신/재구매": "Renewal",
+        "해지/취소": "Cancellation",
+        "칭찬": "Praise",
+        "분노": "Anger",
+        "실망": "Disappointment",
+        "불안": "Anxiety",
+        "중립": "Neutral",
+    }
+)

@@ -18,8 +18,15 @@ ACTIVE = (CustomerFlag.Status.FLAGGED, CustomerFlag.Status.EXIT_PROPOSED, Custom
 
 
 def _history(flag: CustomerFlag, by: User | None, action: str, note: str = "") -> list[dict[str, Any]]:
-    return [*flag.history, {"at": timezone.now().isoformat(), "by": by.get_username() if by else None,
-                            "action": action, "note": note}]
+    return [
+        *flag.history,
+        {
+            "at": timezone.now().isoformat(),
+            "by": by.get_username() if by else None,
+            "action": action,
+            "note": note,
+        },
+    ]
 
 
 def _move(flag: CustomerFlag, old: tuple[str, ...], **fields: Any) -> CustomerFlag:
@@ -37,8 +44,9 @@ def customer_flag(*, customer: Customer, type: str, evidence: str, by: User) -> 
         raise ValidationError({"evidence": "근거를 구체적으로(10자 이상) 기록하세요."})
     if CustomerFlag.objects.filter(customer=customer, status__in=ACTIVE).exists():
         raise ValidationError("이미 진행 중인 기록이 있습니다.")
-    flag = CustomerFlag.objects.create(customer=customer, type=type, evidence=evidence.strip(), flagged_by=by,
-                                       flagged_at=timezone.now())
+    flag = CustomerFlag.objects.create(
+        customer=customer, type=type, evidence=evidence.strip(), flagged_by=by, flagged_at=timezone.now()
+    )
     CustomerFlag.objects.filter(pk=flag.pk).update(history=_history(flag, by, "flagged", evidence.strip()))
     flag.refresh_from_db()
     return flag
@@ -49,17 +57,27 @@ def exit_propose(*, flag: CustomerFlag, by: User, handler: User, note: str) -> C
     """Propose an exit; a dedicated handler is assigned at once and the customer must be told the process."""
     if not (note or "").strip():
         raise ValidationError({"note": "퇴출을 제안하는 이유를 기록하세요."})
-    return _move(flag, (CustomerFlag.Status.FLAGGED,), status=CustomerFlag.Status.EXIT_PROPOSED, proposed_by=by,
-                 proposed_at=timezone.now(), dedicated_handler=handler,
-                 history=_history(flag, by, "exit_proposed", note.strip()))
+    return _move(
+        flag,
+        (CustomerFlag.Status.FLAGGED,),
+        status=CustomerFlag.Status.EXIT_PROPOSED,
+        proposed_by=by,
+        proposed_at=timezone.now(),
+        dedicated_handler=handler,
+        history=_history(flag, by, "exit_proposed", note.strip()),
+    )
 
 
 @transaction.atomic
 def exit_notify_customer(*, flag: CustomerFlag, by: User, how: str) -> CustomerFlag:
     if not (how or "").strip():
         raise ValidationError({"how": "어떻게 안내했는지 기록하세요(예: 등기우편, 전화)."})
-    return _move(flag, (CustomerFlag.Status.EXIT_PROPOSED,), customer_notified_at=timezone.now(),
-                 history=_history(flag, by, "customer_notified", how.strip()))
+    return _move(
+        flag,
+        (CustomerFlag.Status.EXIT_PROPOSED,),
+        customer_notified_at=timezone.now(),
+        history=_history(flag, by, "customer_notified", how.strip()),
+    )
 
 
 @transaction.atomic
@@ -74,21 +92,35 @@ def exit_review(*, flag: CustomerFlag, by: User, approve: bool, note: str) -> Cu
     if approve and flag.customer_notified_at is None:
         raise ValidationError("고객에게 절차를 먼저 안내한 뒤 승인할 수 있습니다.")
     status = CustomerFlag.Status.EXIT_APPROVED if approve else CustomerFlag.Status.EXIT_REJECTED
-    return _move(flag, (CustomerFlag.Status.EXIT_PROPOSED,), status=status, reviewed_by=by,
-                 reviewed_at=timezone.now(), review_note=note.strip()[:300],
-                 history=_history(flag, by, status, note.strip()))
+    return _move(
+        flag,
+        (CustomerFlag.Status.EXIT_PROPOSED,),
+        status=status,
+        reviewed_by=by,
+        reviewed_at=timezone.now(),
+        review_note=note.strip()[:300],
+        history=_history(flag, by, status, note.strip()),
+    )
 
 
 @transaction.atomic
 def flag_reverse(*, flag: CustomerFlag, by: User, reason: str) -> CustomerFlag:
     if not (reason or "").strip():
         raise ValidationError({"reason": "해제 사유를 기록하세요."})
-    return _move(flag, ACTIVE, status=CustomerFlag.Status.REVERSED, reversed_reason=reason.strip()[:300],
-                 history=_history(flag, by, "reversed", reason.strip()))
+    return _move(
+        flag,
+        ACTIVE,
+        status=CustomerFlag.Status.REVERSED,
+        reversed_reason=reason.strip()[:300],
+        history=_history(flag, by, "reversed", reason.strip()),
+    )
 
 
 def active_flag(customer_id: int | None) -> CustomerFlag | None:
     if customer_id is None:
         return None
-    return CustomerFlag.objects.filter(customer_id=customer_id, status__in=ACTIVE).select_related(
-        "dedicated_handler").first()
+    return (
+        CustomerFlag.objects.filter(customer_id=customer_id, status__in=ACTIVE)
+        .select_related("dedicated_handler")
+        .first()
+    )

@@ -10,9 +10,14 @@ from dangol.voc.models import Case, Category, Priority
 class CaseForm(forms.Form):
     kind = forms.ChoiceField(label=_("유형"), choices=Case.Kind.choices)
     title = forms.CharField(label=_("제목"), max_length=200)
-    body = forms.CharField(label=_("고객이 한 말(그대로)"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    category = forms.ModelChoiceField(label=_("분류"), required=False,
-                                      queryset=Category.objects.filter(is_active=True).select_related("parent"))
+    body = forms.CharField(
+        label=_("고객이 한 말(그대로)"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    category = forms.ModelChoiceField(
+        label=_("분류"),
+        required=False,
+        queryset=Category.objects.filter(is_active=True).select_related("parent"),
+    )
     priority = forms.ChoiceField(label=_("우선순위"), choices=Priority.choices, initial=Priority.NORMAL)
     channel = forms.ChoiceField(label=_("접수 채널"), choices=Case.Channel.choices, initial="phone")
     touchpoint = forms.ModelChoiceField(label=_("접점"), required=False, queryset=Touchpoint.objects.all())
@@ -21,12 +26,24 @@ class CaseForm(forms.Form):
 
 
 class QueueFilterForm(forms.Form):
-    queue = forms.ChoiceField(required=False, choices=[(q, q) for q in ("mine", "team", "unassigned", "breaching", "all")])
-    status = forms.ChoiceField(required=False, label=_("상태"), choices=[("", _("진행 중 전체"))] + list(Case.Status.choices))
-    priority = forms.ChoiceField(required=False, label=_("우선순위"), choices=[("", _("전체"))] + list(Priority.choices))
-    kind = forms.ChoiceField(required=False, label=_("유형"), choices=[("", _("전체"))] + list(Case.Kind.choices))
-    category = forms.ModelChoiceField(required=False, label=_("분류"), empty_label=_("전체"),
-                                      queryset=Category.objects.filter(parent__isnull=True))
+    queue = forms.ChoiceField(
+        required=False, choices=[(q, q) for q in ("mine", "team", "unassigned", "breaching", "all")]
+    )
+    status = forms.ChoiceField(
+        required=False, label=_("상태"), choices=[("", _("진행 중 전체"))] + list(Case.Status.choices)
+    )
+    priority = forms.ChoiceField(
+        required=False, label=_("우선순위"), choices=[("", _("전체"))] + list(Priority.choices)
+    )
+    kind = forms.ChoiceField(
+        required=False, label=_("유형"), choices=[("", _("전체"))] + list(Case.Kind.choices)
+    )
+    category = forms.ModelChoiceField(
+        required=False,
+        label=_("분류"),
+        empty_label=_("전체"),
+        queryset=Category.objects.filter(parent__isnull=True),
+    )
     q = forms.CharField(required=False, label=_("접수번호/제목"))
 
 

@@ -14,9 +14,17 @@ class Category(models.Model):
 
     code = models.SlugField(_("코드"), max_length=40, unique=True)
     name = models.CharField(_("이름"), max_length=100)
-    parent = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="children")
-    owner_team = models.ForeignKey("accounts.Team", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
-                                   verbose_name=_("담당 프로세스 팀"))
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children"
+    )
+    owner_team = models.ForeignKey(
+        "accounts.Team",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("담당 프로세스 팀"),
+    )
     internal_sla_hours = models.PositiveIntegerField(_("내부 처리 기준(업무시간)"), default=8)
     is_active = models.BooleanField(_("사용"), default=True)
 
@@ -69,7 +77,9 @@ class SlaPolicy(models.Model):
     warn_before_minutes = models.PositiveIntegerField(_("사전 경고(분)"), default=60)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["priority", "category"], name="sla_one_per_priority_category")]
+        constraints = [
+            models.UniqueConstraint(fields=["priority", "category"], name="sla_one_per_priority_category")
+        ]
         verbose_name = _("SLA 정책")
         verbose_name_plural = _("SLA 정책")
 
@@ -159,30 +169,54 @@ class Case(models.Model):
 
     number = models.CharField(_("접수번호"), max_length=20, unique=True)
     kind = models.CharField(_("유형"), max_length=12, choices=Kind.choices, default=Kind.COMPLAINT)
-    status = models.CharField(_("상태"), max_length=10, choices=Status.choices, default=Status.NEW, db_index=True)
-    priority = models.CharField(_("우선순위"), max_length=10, choices=Priority.choices, default=Priority.NORMAL)
+    status = models.CharField(
+        _("상태"), max_length=10, choices=Status.choices, default=Status.NEW, db_index=True
+    )
+    priority = models.CharField(
+        _("우선순위"), max_length=10, choices=Priority.choices, default=Priority.NORMAL
+    )
     channel = models.CharField(_("접수 채널"), max_length=10, choices=Channel.choices, default=Channel.PHONE)
-    customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT, null=True, blank=True,
-                                 related_name="cases")
+    customer = models.ForeignKey(
+        "customers.Customer", on_delete=models.PROTECT, null=True, blank=True, related_name="cases"
+    )
     contact_name = models.CharField(_("연락처 이름(미확인 고객)"), max_length=60, blank=True)
     contact_info = models.CharField(_("연락처(미확인 고객)"), max_length=120, blank=True)
-    touchpoint = models.ForeignKey("interactions.Touchpoint", on_delete=models.PROTECT, null=True, blank=True,
-                                   related_name="cases")
-    interaction = models.ForeignKey("interactions.Interaction", on_delete=models.SET_NULL, null=True, blank=True,
-                                    related_name="+")
-    category = models.ForeignKey(Category, on_delete=models.PROTECT, null=True, blank=True, related_name="cases")
-    product = models.ForeignKey("orders.Product", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    team = models.ForeignKey("accounts.Team", on_delete=models.PROTECT, null=True, blank=True, related_name="cases",
-                             verbose_name=_("담당 팀"))
-    assignee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                 related_name="assigned_cases", verbose_name=_("담당자"))
+    touchpoint = models.ForeignKey(
+        "interactions.Touchpoint", on_delete=models.PROTECT, null=True, blank=True, related_name="cases"
+    )
+    interaction = models.ForeignKey(
+        "interactions.Interaction", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    category = models.ForeignKey(
+        Category, on_delete=models.PROTECT, null=True, blank=True, related_name="cases"
+    )
+    product = models.ForeignKey(
+        "orders.Product", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    team = models.ForeignKey(
+        "accounts.Team",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cases",
+        verbose_name=_("담당 팀"),
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_cases",
+        verbose_name=_("담당자"),
+    )
     title = models.CharField(_("제목"), max_length=200)
     body = models.TextField(_("내용"), blank=True)
     text_analysis = models.JSONField(null=True, blank=True)
     source_ref = models.CharField(max_length=100, null=True, blank=True, unique=True)
     created_at = models.DateTimeField(db_index=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                   related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     first_response_due = models.DateTimeField(null=True, blank=True)
     resolution_due = models.DateTimeField(null=True, blank=True, db_index=True)
     first_responded_at = models.DateTimeField(null=True, blank=True)
@@ -193,10 +227,20 @@ class Case(models.Model):
     resolution_breached_at = models.DateTimeField(null=True, blank=True)
     escalated_at = models.DateTimeField(null=True, blank=True)
     paused_at = models.DateTimeField(null=True, blank=True)
-    difficult_type = models.CharField(_("까다로운 고객 유형"), max_length=12, choices=DifficultType.choices, blank=True)
-    dedicated_handler = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                          related_name="+", verbose_name=_("전담자"))
-    root_cause = models.ForeignKey(RootCause, on_delete=models.PROTECT, null=True, blank=True, related_name="cases")
+    difficult_type = models.CharField(
+        _("까다로운 고객 유형"), max_length=12, choices=DifficultType.choices, blank=True
+    )
+    dedicated_handler = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("전담자"),
+    )
+    root_cause = models.ForeignKey(
+        RootCause, on_delete=models.PROTECT, null=True, blank=True, related_name="cases"
+    )
     root_cause_note = models.CharField(_("원인 메모"), max_length=300, blank=True)
     resolution_type = models.CharField(_("해결 방법"), max_length=14, choices=Resolution.choices, blank=True)
     resolution_note = models.TextField(_("해결 내용"), blank=True)
@@ -264,7 +308,9 @@ class CaseEvent(models.Model):
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField(db_index=True)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     kind = models.CharField(max_length=30)
     message = models.CharField(max_length=500)
     data = models.JSONField(default=dict, blank=True)
@@ -280,15 +326,18 @@ class Handoff(models.Model):
     """A hand-off between teams, with its internal service level (내부 고객)."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="handoffs")
-    from_team = models.ForeignKey("accounts.Team", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    from_team = models.ForeignKey(
+        "accounts.Team", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     to_team = models.ForeignKey("accounts.Team", on_delete=models.PROTECT, related_name="+")
     reason = models.CharField(_("사유"), max_length=300)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     at = models.DateTimeField()
     due_at = models.DateTimeField()
     accepted_at = models.DateTimeField(null=True, blank=True)
-    accepted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                    related_name="+")
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["at"]
@@ -312,16 +361,22 @@ class PreventionAction(models.Model):
 
     key = models.CharField(max_length=120, unique=True)
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="+")
-    product = models.ForeignKey("orders.Product", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    touchpoint = models.ForeignKey("interactions.Touchpoint", on_delete=models.SET_NULL, null=True, blank=True,
-                                   related_name="+")
+    product = models.ForeignKey(
+        "orders.Product", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    touchpoint = models.ForeignKey(
+        "interactions.Touchpoint", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     week_start = models.DateField()
     count = models.PositiveIntegerField()
     baseline = models.FloatField()
     title = models.CharField(_("예방 조치"), max_length=200)
-    owner_team = models.ForeignKey("accounts.Team", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                              related_name="+")
+    owner_team = models.ForeignKey(
+        "accounts.Team", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     due_at = models.DateTimeField()
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -356,18 +411,23 @@ class CustomerFlag(models.Model):
     type = models.CharField(_("유형"), max_length=16, choices=BadCustomerType.choices)
     evidence = models.TextField(_("근거"))
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.FLAGGED, db_index=True)
-    flagged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    flagged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
     flagged_at = models.DateTimeField()
-    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                    related_name="+")
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     proposed_at = models.DateTimeField(null=True, blank=True)
-    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                    related_name="+")
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     reviewed_at = models.DateTimeField(null=True, blank=True)
     review_note = models.CharField(max_length=300, blank=True)
     customer_notified_at = models.DateTimeField(null=True, blank=True)
-    dedicated_handler = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                          related_name="+")
+    dedicated_handler = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     reversed_reason = models.CharField(max_length=300, blank=True)
     history = models.JSONField(default=list)
 

@@ -27,11 +27,13 @@ def _week_start(moment: dt.datetime) -> dt.date:
 def detect_recurrence(*, now: dt.datetime | None = None) -> list[PreventionAction]:
     moment = now or timezone.now()
     this_week = _week_start(moment)
-    since = timezone.make_aware(dt.datetime.combine(this_week - dt.timedelta(weeks=BASELINE_WEEKS), dt.time.min))
+    since = timezone.make_aware(
+        dt.datetime.combine(this_week - dt.timedelta(weeks=BASELINE_WEEKS), dt.time.min)
+    )
     counts: dict[tuple[int, str, int], dict[dt.date, int]] = defaultdict(lambda: defaultdict(int))
-    rows = Case.objects.filter(created_at__gte=since, created_at__lte=moment, category__isnull=False,
-                               kind=Case.Kind.COMPLAINT).values_list("category_id", "product_id", "touchpoint_id",
-                                                                     "created_at")
+    rows = Case.objects.filter(
+        created_at__gte=since, created_at__lte=moment, category__isnull=False, kind=Case.Kind.COMPLAINT
+    ).values_list("category_id", "product_id", "touchpoint_id", "created_at")
     for category_id, product_id, touchpoint_id, created in rows:
         week = _week_start(created)
         if product_id:
@@ -52,8 +54,9 @@ def detect_recurrence(*, now: dt.datetime | None = None) -> list[PreventionActio
     return created_actions
 
 
-def _raise_action(category_id: int, dimension: str, target_id: int, week: dt.date, count: int,
-                  mean: float) -> PreventionAction | None:
+def _raise_action(
+    category_id: int, dimension: str, target_id: int, week: dt.date, count: int, mean: float
+) -> PreventionAction | None:
     key = f"{category_id}:{dimension}:{target_id}:{week.isoformat()}"
     category = Category.objects.select_related("owner_team__lead").get(pk=category_id)
     target = {"product_id": target_id} if dimension == "product" else {"touchpoint_id": target_id}
@@ -61,14 +64,25 @@ def _raise_action(category_id: int, dimension: str, target_id: int, week: dt.dat
     try:
         with transaction.atomic():
             action = PreventionAction.objects.create(
-                key=key, category=category, week_start=week, count=count, baseline=round(mean, 2),
+                key=key,
+                category=category,
+                week_start=week,
+                count=count,
+                baseline=round(mean, 2),
                 title=f"[재발 방지] {category} 불만이 평소(주 {mean:.1f}건)보다 많습니다: 이번 주 {count}건",
-                owner_team=team, owner=team.lead if team else None,
-                due_at=timezone.now() + dt.timedelta(days=7), **target,
+                owner_team=team,
+                owner=team.lead if team else None,
+                due_at=timezone.now() + dt.timedelta(days=7),
+                **target,
             )
     except IntegrityError:
         return None  # already raised this week
     for case in Case.objects.filter(category=category, created_at__date__gte=week, **target)[:50]:
-        CaseEvent.objects.create(case=case, at=timezone.now(), kind="recurrence",
-                                 message=f"재발 감지 → 예방 조치 #{action.pk}", data={"action": action.pk})
+        CaseEvent.objects.create(
+            case=case,
+            at=timezone.now(),
+            kind="recurrence",
+            message=f"재발 감지 → 예방 조치 #{action.pk}",
+            data={"action": action.pk},
+        )
     return action

@@ -50,7 +50,11 @@ def case_queue(user: User, filters: QueueFilters) -> QuerySet[Case]:
     if filters.q:
         qs = qs.filter(Q(number=filters.q.strip()) | Q(title__contains=filters.q.strip()))
     if filters.queue != "breaching":
-        qs = qs.order_by("resolution_due", "-id") if filters.queue != "all" else qs.order_by("-created_at", "-id")
+        qs = (
+            qs.order_by("resolution_due", "-id")
+            if filters.queue != "all"
+            else qs.order_by("-created_at", "-id")
+        )
     return qs
 
 
@@ -60,7 +64,10 @@ def queue_counts(user: User) -> dict[str, int]:
     team_id = getattr(getattr(user, "staff", None), "team_id", None)
     open_ = Case.objects.filter(status__in=OPEN_STATUSES)
     soon = timezone.now() + dt.timedelta(hours=2)
-    mine = open_.filter(assignee=user).count() + open_.filter(dedicated_handler=user).exclude(assignee=user).count()
+    mine = (
+        open_.filter(assignee=user).count()
+        + open_.filter(dedicated_handler=user).exclude(assignee=user).count()
+    )
     return {
         "mine": mine,
         "team": open_.filter(team_id=team_id).count() if team_id else 0,
@@ -92,13 +99,17 @@ class Board:
 def voc_board(*, now: dt.datetime | None = None) -> Board:
     moment = now or timezone.now()
     since = moment - dt.timedelta(days=30)
-    open_by_status = dict(Case.objects.filter(status__in=OPEN_STATUSES).values_list("status").annotate(n=Count("id"))
-                          .order_by())
+    open_by_status = dict(
+        Case.objects.filter(status__in=OPEN_STATUSES).values_list("status").annotate(n=Count("id")).order_by()
+    )
     recent = Case.objects.filter(created_at__gte=since)
     resolved = Case.objects.filter(resolved_at__gte=since)
     sat = Case.objects.filter(resolved_at__gte=since, satisfaction_score__isnull=False).aggregate(
-        avg=Avg("satisfaction_score"), n=Count("id"), keep=Count("id", filter=Q(would_continue=True)),
-        answered=Count("id", filter=Q(would_continue__isnull=False)))
+        avg=Avg("satisfaction_score"),
+        n=Count("id"),
+        keep=Count("id", filter=Q(would_continue=True)),
+        answered=Count("id", filter=Q(would_continue__isnull=False)),
+    )
     handoffs = Handoff.objects.filter(at__gte=since, accepted_at__isnull=False)
     met = sum(1 for h in handoffs.only("accepted_at", "due_at") if h.met)
     total_handoffs = handoffs.count()
@@ -110,16 +121,28 @@ def voc_board(*, now: dt.datetime | None = None) -> Board:
     for k in range(13):  # one index range per week: no per-row date function
         week = start + dt.timedelta(weeks=k)
         lo = dt.datetime.combine(week, dt.time.min, tzinfo=tz)
-        buckets[week] = dict(Case.objects.filter(created_at__gte=lo, created_at__lt=lo + dt.timedelta(weeks=1))
-                             .values_list("kind").annotate(n=Count("id")).order_by())
+        buckets[week] = dict(
+            Case.objects.filter(created_at__gte=lo, created_at__lt=lo + dt.timedelta(weeks=1))
+            .values_list("kind")
+            .annotate(n=Count("id"))
+            .order_by()
+        )
     for k in range(13):
         week = start + dt.timedelta(weeks=k)
-        weekly.append({"week": week.isoformat(), **{kind: buckets.get(week, {}).get(kind, 0) for kind in Case.Kind.values}})
+        weekly.append(
+            {
+                "week": week.isoformat(),
+                **{kind: buckets.get(week, {}).get(kind, 0) for kind in Case.Kind.values},
+            }
+        )
     labels = dict(DifficultType.choices)
     difficult = [
         {**row, "label": labels.get(row["difficult_type"], row["difficult_type"])}
-        for row in Case.objects.filter(created_at__gte=moment - dt.timedelta(days=90)).exclude(difficult_type="")
-        .values("difficult_type", "team__name").annotate(n=Count("id")).order_by("-n")[:12]
+        for row in Case.objects.filter(created_at__gte=moment - dt.timedelta(days=90))
+        .exclude(difficult_type="")
+        .values("difficult_type", "team__name")
+        .annotate(n=Count("id"))
+        .order_by("-n")[:12]
     ]
     return Board(
         open_by_status={s: open_by_status.get(s, 0) for s in OPEN_STATUSES},
@@ -130,14 +153,24 @@ def voc_board(*, now: dt.datetime | None = None) -> Board:
         would_continue_rate=(sat["keep"] / sat["answered"]) if sat["answered"] else None,
         recovery_cost_30d=resolved.aggregate(s=Sum("resolution_cost"))["s"] or 0,
         reopened_30d=recent.filter(reopened_count__gt=0).count(),
-        by_category=list(recent.values("category__parent__name", "category__name").annotate(n=Count("id"))
-                         .order_by("-n")[:10]),
-        by_team=list(Case.objects.filter(status__in=OPEN_STATUSES).values("team__name").annotate(
-            n=Count("id"), late=Count("id", filter=Q(resolution_due__lt=moment))).order_by("-n")),
+        by_category=list(
+            recent.values("category__parent__name", "category__name")
+            .annotate(n=Count("id"))
+            .order_by("-n")[:10]
+        ),
+        by_team=list(
+            Case.objects.filter(status__in=OPEN_STATUSES)
+            .values("team__name")
+            .annotate(n=Count("id"), late=Count("id", filter=Q(resolution_due__lt=moment)))
+            .order_by("-n")
+        ),
         weekly=weekly,
         handoffs_met_rate=(met / total_handoffs) if total_handoffs else None,
-        prevention=list(PreventionAction.objects.filter(status=PreventionAction.Status.OPEN)
-                        .select_related("category", "owner_team", "product", "touchpoint")[:10]),
+        prevention=list(
+            PreventionAction.objects.filter(status=PreventionAction.Status.OPEN).select_related(
+                "category", "owner_team", "product", "touchpoint"
+            )[:10]
+        ),
         difficult=difficult,
         rising=rising_issues(now=moment),
     )
@@ -151,9 +184,12 @@ def rising_issues(*, now: dt.datetime | None = None, weeks: int = 8, limit: int 
         return []
     moment = now or timezone.now()
     since = moment - dt.timedelta(weeks=weeks + 1)
-    records = [(timezone.localtime(at).date(), f"{title}\n{body}") for at, title, body in
-               Case.objects.filter(created_at__gte=since, created_at__lte=moment).values_list("created_at", "title", "body")
-               .iterator(chunk_size=5000)]
+    records = [
+        (timezone.localtime(at).date(), f"{title}\n{body}")
+        for at, title, body in Case.objects.filter(created_at__gte=since, created_at__lte=moment)
+        .values_list("created_at", "title", "body")
+        .iterator(chunk_size=5000)
+    ]
     if not records:
         return []
     return list(rising_terms(records, now=timezone.localtime(moment).date(), weeks=weeks))[:limit]
@@ -203,10 +239,12 @@ def silent_dissatisfied(*, days: int = 90, limit: int = 100) -> list[SilentCusto
     since = timezone.now() - dt.timedelta(days=days)
     signals: dict[int, list[tuple[dt.datetime, str]]] = {}
     for cid, at in Promise.objects.filter(status=Promise.Status.BROKEN, due_at__gte=since).values_list(
-            "customer_id", "due_at"):
+        "customer_id", "due_at"
+    ):
         signals.setdefault(cid, []).append((at, "약속 불이행"))
     for cid, at in Order.objects.filter(ordered_at__gte=since, refunded_amount__gt=0).values_list(
-            "customer_id", "ordered_at"):
+        "customer_id", "ordered_at"
+    ):
         signals.setdefault(cid, []).append((at, "환불/반품"))
     try:
         from dangol.surveys.selectors import low_score_customers
@@ -217,19 +255,34 @@ def silent_dissatisfied(*, days: int = 90, limit: int = 100) -> list[SilentCusto
             signals.setdefault(cid, []).append((at, "낮은 만족도 응답"))
     if not signals:
         return []
-    complained = set(Case.objects.filter(customer_id__in=list(signals), created_at__gte=since,
-                                         kind=Case.Kind.COMPLAINT).values_list("customer_id", flat=True))
+    complained = set(
+        Case.objects.filter(
+            customer_id__in=list(signals), created_at__gte=since, kind=Case.Kind.COMPLAINT
+        ).values_list("customer_id", flat=True)
+    )
     from dangol.interactions.models import Interaction
 
-    complained |= set(Interaction.objects.filter(customer_id__in=list(signals), occurred_at__gte=since,
-                                                 type="complaint").values_list("customer_id", flat=True))
+    complained |= set(
+        Interaction.objects.filter(
+            customer_id__in=list(signals), occurred_at__gte=since, type="complaint"
+        ).values_list("customer_id", flat=True)
+    )
     candidates = [cid for cid in signals if cid not in complained]
-    spend = dict(Order.objects.filter(customer_id__in=candidates).values("customer_id")
-                 .annotate(s=Sum("total_amount") - Sum("refunded_amount")).values_list("customer_id", "s"))
+    spend = dict(
+        Order.objects.filter(customer_id__in=candidates)
+        .values("customer_id")
+        .annotate(s=Sum("total_amount") - Sum("refunded_amount"))
+        .values_list("customer_id", "s")
+    )
     names = dict(Customer.objects.filter(pk__in=candidates).values_list("pk", "name"))
     out = [
-        SilentCustomer(cid, names.get(cid, ""), sorted({r for _, r in signals[cid]}), int(spend.get(cid) or 0),
-                       max(at for at, _ in signals[cid]))
+        SilentCustomer(
+            cid,
+            names.get(cid, ""),
+            sorted({r for _, r in signals[cid]}),
+            int(spend.get(cid) or 0),
+            max(at for at, _ in signals[cid]),
+        )
         for cid in candidates
     ]
     out.sort(key=lambda s: (-len(s.reasons), -s.lifetime_spend))
@@ -244,5 +297,9 @@ def customer_voc(customer_id: int) -> dict[str, Any]:
     return {
         "flag": active_flag(customer_id),
         "bad_types": BadCustomerType.choices,
-        "cases": list(Case.objects.filter(customer_id=customer_id).select_related("category").order_by("-created_at")[:5]),
+        "cases": list(
+            Case.objects.filter(customer_id=customer_id)
+            .select_related("category")
+            .order_by("-created_at")[:5]
+        ),
     }

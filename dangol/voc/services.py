@@ -36,10 +36,12 @@ class CaseConflict(Exception):
     """The case changed since the caller read it."""
 
 
-def _event(case: Case, kind: str, message: str, *, by: User | None = None, at: dt.datetime | None = None,
-           **data: Any) -> CaseEvent:
-    return CaseEvent.objects.create(case=case, at=at or timezone.now(), by=by, kind=kind, message=message[:500],
-                                    data=data)
+def _event(
+    case: Case, kind: str, message: str, *, by: User | None = None, at: dt.datetime | None = None, **data: Any
+) -> CaseEvent:
+    return CaseEvent.objects.create(
+        case=case, at=at or timezone.now(), by=by, kind=kind, message=message[:500], data=data
+    )
 
 
 def _save(case: Case, *, expected_version: int | None = None, **fields: Any) -> Case:
@@ -53,26 +55,64 @@ def _save(case: Case, *, expected_version: int | None = None, **fields: Any) -> 
 
 
 def case_open(
-    *, customer: Customer | None, kind: str, title: str, body: str = "", channel: str = "web",
-    touchpoint: Touchpoint | None = None, category_code: str | None = None, category: Category | None = None,
-    priority: str = "normal", by: User | None = None, source_ref: str = "", interaction: Interaction | None = None,
-    contact_name: str = "", contact_info: str = "", opened_at: dt.datetime | None = None,
+    *,
+    customer: Customer | None,
+    kind: str,
+    title: str,
+    body: str = "",
+    channel: str = "web",
+    touchpoint: Touchpoint | None = None,
+    category_code: str | None = None,
+    category: Category | None = None,
+    priority: str = "normal",
+    by: User | None = None,
+    source_ref: str = "",
+    interaction: Interaction | None = None,
+    contact_name: str = "",
+    contact_info: str = "",
+    opened_at: dt.datetime | None = None,
 ) -> Case:
     """Open a case (see `_case_open`). The text is read first, outside the write transaction: the reading
     model can take a moment and SQLite has one writer at a time."""
     reading = read_text(f"{mask_text(title)}\n{mask_text((body or '').strip())}")
-    return _case_open(customer=customer, kind=kind, title=title, body=body, channel=channel, touchpoint=touchpoint,
-                      category_code=category_code, category=category, priority=priority, by=by,
-                      source_ref=source_ref, interaction=interaction, contact_name=contact_name,
-                      contact_info=contact_info, opened_at=opened_at, reading=reading)
+    return _case_open(
+        customer=customer,
+        kind=kind,
+        title=title,
+        body=body,
+        channel=channel,
+        touchpoint=touchpoint,
+        category_code=category_code,
+        category=category,
+        priority=priority,
+        by=by,
+        source_ref=source_ref,
+        interaction=interaction,
+        contact_name=contact_name,
+        contact_info=contact_info,
+        opened_at=opened_at,
+        reading=reading,
+    )
 
 
 @transaction.atomic
 def _case_open(
-    *, customer: Customer | None, kind: str, title: str, body: str = "", channel: str = "web",
-    touchpoint: Touchpoint | None = None, category_code: str | None = None, category: Category | None = None,
-    priority: str = "normal", by: User | None = None, source_ref: str = "", interaction: Interaction | None = None,
-    contact_name: str = "", contact_info: str = "", opened_at: dt.datetime | None = None,
+    *,
+    customer: Customer | None,
+    kind: str,
+    title: str,
+    body: str = "",
+    channel: str = "web",
+    touchpoint: Touchpoint | None = None,
+    category_code: str | None = None,
+    category: Category | None = None,
+    priority: str = "normal",
+    by: User | None = None,
+    source_ref: str = "",
+    interaction: Interaction | None = None,
+    contact_name: str = "",
+    contact_info: str = "",
+    opened_at: dt.datetime | None = None,
     reading: dict[str, Any] | None = None,
 ) -> Case:
     """Open a case and route it to the team that owns the category's process.
@@ -104,15 +144,28 @@ def _case_open(
     title, body = mask_text(title), mask_text((body or "").strip())
     now = opened_at or timezone.now()
     first_due, resolution_due = due_times(opened_at=now, priority=priority, category=category)
-    team = (category.owner() if category else None)
+    team = category.owner() if category else None
     try:
         with transaction.atomic():
             case = Case.objects.create(
-                number=f"TMP-{uuid.uuid4().hex[:12]}", kind=kind, priority=priority, channel=channel, customer=customer,
-                contact_name=contact_name[:60], contact_info=contact_info[:120], touchpoint=touchpoint,
-                interaction=interaction, category=category, team=team, title=title[:200], body=body,
+                number=f"TMP-{uuid.uuid4().hex[:12]}",
+                kind=kind,
+                priority=priority,
+                channel=channel,
+                customer=customer,
+                contact_name=contact_name[:60],
+                contact_info=contact_info[:120],
+                touchpoint=touchpoint,
+                interaction=interaction,
+                category=category,
+                team=team,
+                title=title[:200],
+                body=body,
                 text_analysis=reading,
-                source_ref=source_ref or None, created_at=now, created_by=by, first_response_due=first_due,
+                source_ref=source_ref or None,
+                created_at=now,
+                created_by=by,
+                first_response_due=first_due,
                 resolution_due=resolution_due,
             )
     except IntegrityError:
@@ -122,8 +175,15 @@ def _case_open(
     Case.objects.filter(pk=case.pk).update(number=f"VOC-{timezone.localtime(now):%y%m%d}-{case.pk:06d}")
     case.refresh_from_db()
     route = f" → {team.name}" if team else ""
-    _event(case, "opened", f"{case.get_channel_display()}로 접수{route}", by=by, at=now,
-           first_response_due=first_due.isoformat(), resolution_due=resolution_due.isoformat())
+    _event(
+        case,
+        "opened",
+        f"{case.get_channel_display()}로 접수{route}",
+        by=by,
+        at=now,
+        first_response_due=first_due.isoformat(),
+        resolution_due=resolution_due.isoformat(),
+    )
     return case
 
 
@@ -153,18 +213,24 @@ def cases_bulk_assign(*, cases: list[Case], assignee: User, by: User) -> int:
 
 
 @transaction.atomic
-def case_set_category(*, case: Case, category: Category, by: User, expected_version: int | None = None) -> Case:
+def case_set_category(
+    *, case: Case, category: Category, by: User, expected_version: int | None = None
+) -> Case:
     """Re-classify; the case follows the new category's owner team (a hand-off if that changes)."""
-    team = (category.owner() if category else None)
+    team = category.owner() if category else None
     case = _save(case, expected_version=expected_version, category=category)
     _event(case, "categorised", f"분류: {category}", by=by, category=category.code)
     if team and team.pk != case.team_id:
-        case = case_handoff(case=case, to_team=team, reason=f"분류 변경({category})에 따른 담당 프로세스 이관", by=by)
+        case = case_handoff(
+            case=case, to_team=team, reason=f"분류 변경({category})에 따른 담당 프로세스 이관", by=by
+        )
     return case
 
 
 @transaction.atomic
-def case_handoff(*, case: Case, to_team: Team, reason: str, by: User, expected_version: int | None = None) -> Case:
+def case_handoff(
+    *, case: Case, to_team: Team, reason: str, by: User, expected_version: int | None = None
+) -> Case:
     """Hand the case to another team, with an internal service level in business hours."""
     if not (reason or "").strip():
         raise ValidationError({"reason": "이관 사유를 입력하세요."})
@@ -174,18 +240,33 @@ def case_handoff(*, case: Case, to_team: Team, reason: str, by: User, expected_v
     hours = case.category.internal_sla_hours if case.category else 8
     due = business_calendar().add(now, dt.timedelta(hours=hours))
     from_team = case.team
-    Handoff.objects.create(case=case, from_team=from_team, to_team=to_team, reason=reason.strip()[:300], by=by,
-                           at=now, due_at=due)
+    Handoff.objects.create(
+        case=case,
+        from_team=from_team,
+        to_team=to_team,
+        reason=reason.strip()[:300],
+        by=by,
+        at=now,
+        due_at=due,
+    )
     case = _save(case, expected_version=expected_version, team=to_team, assignee=None)
-    _event(case, "handoff", f"{from_team.name if from_team else '미지정'} → {to_team.name}: {reason.strip()}", by=by,
-           to_team=to_team.pk, due=due.isoformat())
+    _event(
+        case,
+        "handoff",
+        f"{from_team.name if from_team else '미지정'} → {to_team.name}: {reason.strip()}",
+        by=by,
+        to_team=to_team.pk,
+        due=due.isoformat(),
+    )
     return case
 
 
 @transaction.atomic
 def handoff_accept(*, handoff: Handoff, by: User) -> Handoff:
     now = timezone.now()
-    if Handoff.objects.filter(pk=handoff.pk, accepted_at__isnull=True).update(accepted_at=now, accepted_by=by):
+    if Handoff.objects.filter(pk=handoff.pk, accepted_at__isnull=True).update(
+        accepted_at=now, accepted_by=by
+    ):
         handoff.refresh_from_db()
         met = "기준 내" if handoff.met else "기준 초과"
         _event(handoff.case, "handoff_accepted", f"{handoff.to_team.name} 인수({met})", by=by)
@@ -235,8 +316,17 @@ def missing_required_steps(case: Case) -> list[str]:
 
 @transaction.atomic
 def case_resolve(
-    *, case: Case, by: User, resolution_type: str, note: str = "", cost: int = 0, points: int = 0,
-    reaction: str = "", root_cause: RootCause | None = None, root_cause_note: str = "", override_reason: str = "",
+    *,
+    case: Case,
+    by: User,
+    resolution_type: str,
+    note: str = "",
+    cost: int = 0,
+    points: int = 0,
+    reaction: str = "",
+    root_cause: RootCause | None = None,
+    root_cause_note: str = "",
+    override_reason: str = "",
     expected_version: int | None = None,
 ) -> Case:
     """Resolve without excuses. Apologise, listen and confirm must be done first — unless a manager overrides
@@ -253,32 +343,54 @@ def case_resolve(
     if missing:
         _require_override(by, override_reason, missing)
     now = timezone.now()
-    case = _save(case, expected_version=expected_version, status=Case.Status.RESOLVED, resolved_at=now,
-                 resolution_type=resolution_type, resolution_note=(note or "").strip(), resolution_cost=cost,
-                 compensation_points=points, customer_reaction=reaction, root_cause=root_cause,
-                 root_cause_note=(root_cause_note or "").strip()[:300],
-                 first_responded_at=case.first_responded_at or now, paused_at=None)
+    case = _save(
+        case,
+        expected_version=expected_version,
+        status=Case.Status.RESOLVED,
+        resolved_at=now,
+        resolution_type=resolution_type,
+        resolution_note=(note or "").strip(),
+        resolution_cost=cost,
+        compensation_points=points,
+        customer_reaction=reaction,
+        root_cause=root_cause,
+        root_cause_note=(root_cause_note or "").strip()[:300],
+        first_responded_at=case.first_responded_at or now,
+        paused_at=None,
+    )
     if not case.steps.filter(step=Step.RESOLVE).exists():
         CaseStep.objects.create(case=case, step=Step.RESOLVE, note=(note or "").strip(), done_at=now, by=by)
     if missing:
         _event(case, "override", f"필수 단계 생략 승인: {override_reason.strip()}", by=by, skipped=missing)
     cost_text = f", 비용 ₩{cost:,}" if cost else ""
     points_text = f", 포인트 {points:,}" if points else ""
-    _event(case, "resolved", f"해결: {case.get_resolution_type_display()}{cost_text}{points_text}", by=by,
-           resolution=resolution_type, cost=cost, points=points, reaction=reaction)
+    _event(
+        case,
+        "resolved",
+        f"해결: {case.get_resolution_type_display()}{cost_text}{points_text}",
+        by=by,
+        resolution=resolution_type,
+        cost=cost,
+        points=points,
+        reaction=reaction,
+    )
     return case
 
 
 def _require_override(by: User, reason: str, missing: list[str]) -> None:
     labels = ", ".join(str(Step(s).label) for s in missing)
     if not by.has_perm("voc.override_case_step"):
-        raise ValidationError(f"필수 단계를 먼저 기록하세요: {labels}. 생략하려면 매니저의 승인이 필요합니다.")
+        raise ValidationError(
+            f"필수 단계를 먼저 기록하세요: {labels}. 생략하려면 매니저의 승인이 필요합니다."
+        )
     if not (reason or "").strip():
         raise ValidationError({"override_reason": f"필수 단계({labels})를 생략하는 사유를 입력하세요."})
 
 
 @transaction.atomic
-def case_close(*, case: Case, by: User, override_reason: str = "", expected_version: int | None = None) -> Case:
+def case_close(
+    *, case: Case, by: User, override_reason: str = "", expected_version: int | None = None
+) -> Case:
     if case.status == Case.Status.CLOSED:
         raise ValidationError("이미 종결된 건입니다.")
     if case.status != Case.Status.RESOLVED:
@@ -294,8 +406,9 @@ def case_close(*, case: Case, by: User, override_reason: str = "", expected_vers
 
 
 @transaction.atomic
-def case_record_satisfaction(*, case: Case, score: int, would_continue: bool | None, by: User | None = None,
-                             comment: str = "") -> Case:
+def case_record_satisfaction(
+    *, case: Case, score: int, would_continue: bool | None, by: User | None = None, comment: str = ""
+) -> Case:
     """The closed-loop check after resolution. A dissatisfied answer reopens the case to a manager."""
     if not 1 <= score <= 5:
         raise ValidationError({"score": "만족도는 1~5 사이여야 합니다."})
@@ -305,16 +418,31 @@ def case_record_satisfaction(*, case: Case, score: int, would_continue: bool | N
     fields: dict[str, Any] = {"satisfaction_score": score, "would_continue": would_continue}
     if dissatisfied:
         lead = case.team.lead if case.team_id and case.team else None
-        fields.update(status=Case.Status.OPEN, closed_at=None, resolved_at=None, reopened_count=F("reopened_count") + 1,
-                      assignee=lead, resolution_breached_at=None, warned_at=None,
-                      resolution_due=business_calendar().add(timezone.now(), dt.timedelta(hours=8)))
+        fields.update(
+            status=Case.Status.OPEN,
+            closed_at=None,
+            resolved_at=None,
+            reopened_count=F("reopened_count") + 1,
+            assignee=lead,
+            resolution_breached_at=None,
+            warned_at=None,
+            resolution_due=business_calendar().add(timezone.now(), dt.timedelta(hours=8)),
+        )
     Case.objects.filter(pk=case.pk).update(version=F("version") + 1, **fields)
     case.refresh_from_db()
     if not case.steps.filter(step=Step.FOLLOW_UP).exists():
-        CaseStep.objects.create(case=case, step=Step.FOLLOW_UP, note=comment[:500], done_at=timezone.now(), by=by)
+        CaseStep.objects.create(
+            case=case, step=Step.FOLLOW_UP, note=comment[:500], done_at=timezone.now(), by=by
+        )
     keep = {True: "계속 이용", False: "이용 중단 의향", None: "무응답"}[would_continue]
-    _event(case, "satisfaction", f"사후 만족도 {score}/5, {keep}" + (f": {comment}" if comment else ""), by=by,
-           score=score, would_continue=would_continue)
+    _event(
+        case,
+        "satisfaction",
+        f"사후 만족도 {score}/5, {keep}" + (f": {comment}" if comment else ""),
+        by=by,
+        score=score,
+        would_continue=would_continue,
+    )
     if dissatisfied:
         _event(case, "reopened", "불만족 응답으로 재오픈되어 매니저에게 배정되었습니다.", by=by)
     return case
@@ -348,7 +476,13 @@ def case_mark_difficult(*, case: Case, difficult_type: str, by: User) -> Case:
     if difficult_type not in DifficultType.values:
         raise ValidationError({"difficult_type": "알 수 없는 유형입니다."})
     case = _save(case, difficult_type=difficult_type)
-    _event(case, "difficult", f"까다로운 고객 유형: {DifficultType(difficult_type).label}", by=by, type=difficult_type)
+    _event(
+        case,
+        "difficult",
+        f"까다로운 고객 유형: {DifficultType(difficult_type).label}",
+        by=by,
+        type=difficult_type,
+    )
     return case
 
 
@@ -373,10 +507,22 @@ def case_end_contact(*, case: Case, by: User, reason: str, handler: User) -> Cas
     if handler.pk == by.pk:
         raise ValidationError({"handler": "다른 직원(전담자)에게 넘겨야 합니다."})
     case = _save(case, dedicated_handler=handler, assignee=handler)
-    _event(case, "contact_ended", f"상담 종료(직원 보호): {reason.strip()}", by=by, handler=handler.pk,
-           agent=by.pk, rest_minutes=30)
+    _event(
+        case,
+        "contact_ended",
+        f"상담 종료(직원 보호): {reason.strip()}",
+        by=by,
+        handler=handler.pk,
+        agent=by.pk,
+        rest_minutes=30,
+    )
     name = getattr(getattr(handler, "staff", None), "display_name", handler.get_username())
-    _event(case, "dedicated_handler", f"전담자 지정: {name}. 상담 직원에게 휴식 30분과 상담 지원을 안내했습니다.", by=by)
+    _event(
+        case,
+        "dedicated_handler",
+        f"전담자 지정: {name}. 상담 직원에게 휴식 30분과 상담 지원을 안내했습니다.",
+        by=by,
+    )
     return case
 
 
@@ -401,8 +547,12 @@ def can_work_on(user: User, case: Case) -> bool:
     if not user.has_perm("voc.change_case"):
         return False
     team_id = getattr(getattr(user, "staff", None), "team_id", None)
-    return (case.assignee_id == user.pk or case.team_id in (None, team_id) or case.dedicated_handler_id == user.pk
-            or case.created_by_id == user.pk)
+    return (
+        case.assignee_id == user.pk
+        or case.team_id in (None, team_id)
+        or case.dedicated_handler_id == user.pk
+        or case.created_by_id == user.pk
+    )
 
 
 def require_work_on(user: User, case: Case) -> None:
@@ -431,8 +581,13 @@ def case_make_promise(*, case: Case, by: User, text: str, due_at: dt.datetime) -
         raise ValidationError("고객과 연결된 건에서만 약속을 기록할 수 있습니다.")
     promise = promise_make(customer=case.customer, owner=by, text=text, due_at=due_at, by=by)
     Case.objects.filter(pk=case.pk).update(version=F("version") + 1)
-    _event(case, "promise", f"약속: {promise.text} (기한 {timezone.localtime(due_at):%Y-%m-%d %H:%M})", by=by,
-           promise=promise.pk)
+    _event(
+        case,
+        "promise",
+        f"약속: {promise.text} (기한 {timezone.localtime(due_at):%Y-%m-%d %H:%M})",
+        by=by,
+        promise=promise.pk,
+    )
     return promise
 
 
@@ -463,7 +618,9 @@ def case_correct_reading(*, case: Case, intent: str, emotion: str, by: User) -> 
         raise ValidationError("의도와 감정을 목록에서 고르세요.")
     analysis = dict(case.text_analysis or {})
     analysis.update(intent=intent, emotion=emotion, corrected_by=by.get_username())
-    TextLabel.objects.create(text=f"{case.title}\n{case.body}", intent=intent, emotion=emotion, case=case, by=by)
+    TextLabel.objects.create(
+        text=f"{case.title}\n{case.body}", intent=intent, emotion=emotion, case=case, by=by
+    )
     Case.objects.filter(pk=case.pk).update(text_analysis=analysis, version=F("version") + 1)
     case.refresh_from_db()
     _event(case, "reading_corrected", f"의도/감정 수정: {intent}/{emotion}", by=by)

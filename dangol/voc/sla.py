@@ -30,8 +30,9 @@ def business_calendar() -> BusinessCalendar:
         return BusinessCalendar(holidays=frozenset(holidays))
     lunch = (hours.lunch_start, hours.lunch_end) if hours.lunch_start and hours.lunch_end else None
     workdays = frozenset(int(d) for d in hours.workdays.split(",") if d.strip().isdigit())
-    return BusinessCalendar(opens=hours.opens, closes=hours.closes, workdays=workdays, holidays=frozenset(holidays),
-                            lunch=lunch)
+    return BusinessCalendar(
+        opens=hours.opens, closes=hours.closes, workdays=workdays, holidays=frozenset(holidays), lunch=lunch
+    )
 
 
 def policy_for(priority: str, category: Category | None) -> tuple[int, int, int]:
@@ -49,8 +50,13 @@ def policy_for(priority: str, category: Category | None) -> tuple[int, int, int]
     return first, resolve, 60
 
 
-def due_times(*, opened_at: dt.datetime, priority: str, category: Category | None,
-              calendar: BusinessCalendar | None = None) -> tuple[dt.datetime, dt.datetime]:
+def due_times(
+    *,
+    opened_at: dt.datetime,
+    priority: str,
+    category: Category | None,
+    calendar: BusinessCalendar | None = None,
+) -> tuple[dt.datetime, dt.datetime]:
     cal = calendar or business_calendar()
     first, resolve, _ = policy_for(priority, category)
     return cal.add(opened_at, dt.timedelta(minutes=first)), cal.add(opened_at, dt.timedelta(minutes=resolve))
@@ -63,36 +69,60 @@ def sla_check(*, now: dt.datetime | None = None) -> dict[str, int]:
     """Warn before a breach, and on breach escalate to the team lead. Idempotent: each happens once per case."""
     moment = now or timezone.now()
     counts = {"warned": 0, "response_breached": 0, "resolution_breached": 0}
-    for case in Case.objects.filter(OPEN, warned_at__isnull=True, resolution_due__isnull=False).select_related(
-        "category"
-    ):
+    for case in Case.objects.filter(
+        OPEN, warned_at__isnull=True, resolution_due__isnull=False
+    ).select_related("category"):
         _, _, warn = policy_for(case.priority, case.category)
-        if case.resolution_due and case.resolution_due - dt.timedelta(minutes=warn) <= moment < case.resolution_due:
+        if (
+            case.resolution_due
+            and case.resolution_due - dt.timedelta(minutes=warn) <= moment < case.resolution_due
+        ):
             with transaction.atomic():
                 if Case.objects.filter(pk=case.pk, warned_at__isnull=True).update(warned_at=moment):
-                    CaseEvent.objects.create(case=case, at=moment, kind="sla_warning",
-                                             message=f"해결 기한 {warn}분 전입니다.",
-                                             data={"due": case.resolution_due.isoformat()})
+                    CaseEvent.objects.create(
+                        case=case,
+                        at=moment,
+                        kind="sla_warning",
+                        message=f"해결 기한 {warn}분 전입니다.",
+                        data={"due": case.resolution_due.isoformat()},
+                    )
                     counts["warned"] += 1
-    for case in Case.objects.filter(OPEN, first_responded_at__isnull=True, response_breached_at__isnull=True,
-                                    first_response_due__lt=moment):
+    for case in Case.objects.filter(
+        OPEN,
+        first_responded_at__isnull=True,
+        response_breached_at__isnull=True,
+        first_response_due__lt=moment,
+    ):
         with transaction.atomic():
-            if Case.objects.filter(pk=case.pk, response_breached_at__isnull=True).update(response_breached_at=moment):
-                CaseEvent.objects.create(case=case, at=moment, kind="sla_breach",
-                                         message="첫 응답 기한을 넘겼습니다.", data={"target": "first_response"})
+            if Case.objects.filter(pk=case.pk, response_breached_at__isnull=True).update(
+                response_breached_at=moment
+            ):
+                CaseEvent.objects.create(
+                    case=case,
+                    at=moment,
+                    kind="sla_breach",
+                    message="첫 응답 기한을 넘겼습니다.",
+                    data={"target": "first_response"},
+                )
                 counts["response_breached"] += 1
-    for case in Case.objects.filter(OPEN, resolution_breached_at__isnull=True, resolution_due__lt=moment
-                                    ).select_related("team__lead"):
+    for case in Case.objects.filter(
+        OPEN, resolution_breached_at__isnull=True, resolution_due__lt=moment
+    ).select_related("team__lead"):
         with transaction.atomic():
             lead = case.team.lead if case.team else None
             updated = Case.objects.filter(pk=case.pk, resolution_breached_at__isnull=True).update(
-                resolution_breached_at=moment, escalated_at=moment,
+                resolution_breached_at=moment,
+                escalated_at=moment,
                 **({"assignee": lead} if lead else {}),
             )
             if updated:
                 who = lead.get_username() if lead else "팀장 미지정"
-                CaseEvent.objects.create(case=case, at=moment, kind="escalated",
-                                         message=f"해결 기한을 넘겨 팀장에게 올렸습니다({who}).",
-                                         data={"target": "resolution", "lead": lead.pk if lead else None})
+                CaseEvent.objects.create(
+                    case=case,
+                    at=moment,
+                    kind="escalated",
+                    message=f"해결 기한을 넘겨 팀장에게 올렸습니다({who}).",
+                    data={"target": "resolution", "lead": lead.pk if lead else None},
+                )
                 counts["resolution_breached"] += 1
     return counts

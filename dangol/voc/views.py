@@ -36,14 +36,25 @@ from dangol.voc.playbooks import PLAYBOOKS
 @permission_required("voc.view_case", raise_exception=True)
 def board(request: HttpRequest) -> HttpResponse:
     data, computed_at = selectors.voc_board_snapshot()
-    return render(request, "voc/board.html", {
-        "nav": "voc", "b": data, "computed_at": computed_at, "counts": selectors.queue_counts(staff_of(request)),
-        "weekly_labels": [w["week"][5:] for w in data.weekly],
-        "weekly_series": {str(label): [w[kind] for w in data.weekly] for kind, label in Case.Kind.choices},
-        "category_labels": [f"{r['category__parent__name'] or ''} {r['category__name'] or '미분류'}".strip()
-                            for r in data.by_category],
-        "category_counts": [r["n"] for r in data.by_category],
-    })
+    return render(
+        request,
+        "voc/board.html",
+        {
+            "nav": "voc",
+            "b": data,
+            "computed_at": computed_at,
+            "counts": selectors.queue_counts(staff_of(request)),
+            "weekly_labels": [w["week"][5:] for w in data.weekly],
+            "weekly_series": {
+                str(label): [w[kind] for w in data.weekly] for kind, label in Case.Kind.choices
+            },
+            "category_labels": [
+                f"{r['category__parent__name'] or ''} {r['category__name'] or '미분류'}".strip()
+                for r in data.by_category
+            ],
+            "category_counts": [r["n"] for r in data.by_category],
+        },
+    )
 
 
 @permission_required("voc.view_case", raise_exception=True)
@@ -53,15 +64,28 @@ def queue(request: HttpRequest) -> HttpResponse:
     filters = selectors.QueueFilters()
     if form.is_bound and form.is_valid():
         d = form.cleaned_data
-        filters = selectors.QueueFilters(queue=d["queue"] or "mine", status=d["status"] or "",
-                                         priority=d["priority"] or "", kind=d["kind"] or "",
-                                         category=d["category"].pk if d["category"] else None, q=d["q"] or "")
+        filters = selectors.QueueFilters(
+            queue=d["queue"] or "mine",
+            status=d["status"] or "",
+            priority=d["priority"] or "",
+            kind=d["kind"] or "",
+            category=d["category"].pk if d["category"] else None,
+            q=d["q"] or "",
+        )
     page = max(int(request.GET.get("page", "1")) if request.GET.get("page", "1").isdigit() else 1, 1)
-    rows = list(selectors.case_queue(user, filters)[(page - 1) * 30: page * 30 + 1])
+    rows = list(selectors.case_queue(user, filters)[(page - 1) * 30 : page * 30 + 1])
     context = {
-        "nav": "voc", "form": form, "filters": filters, "rows": rows[:30], "page": page, "has_next": len(rows) > 30,
-        "has_prev": page > 1, "counts": selectors.queue_counts(user), "queues": selectors.QUEUES,
-        "saved": SavedFilter.objects.filter(user=user), "assignees": _assignable(),
+        "nav": "voc",
+        "form": form,
+        "filters": filters,
+        "rows": rows[:30],
+        "page": page,
+        "has_next": len(rows) > 30,
+        "has_prev": page > 1,
+        "counts": selectors.queue_counts(user),
+        "queues": selectors.QUEUES,
+        "saved": SavedFilter.objects.filter(user=user),
+        "assignees": _assignable(),
     }
     if request.headers.get("HX-Target") == "case-rows":
         return render(request, "voc/_queue_rows.html", context)
@@ -69,8 +93,11 @@ def queue(request: HttpRequest) -> HttpResponse:
 
 
 def _assignable() -> list[User]:
-    return list(User.objects.filter(is_active=True, staff__role__in=["agent", "manager", "admin"])
-                .select_related("staff").order_by("staff__team__name", "staff__display_name"))
+    return list(
+        User.objects.filter(is_active=True, staff__role__in=["agent", "manager", "admin"])
+        .select_related("staff")
+        .order_by("staff__team__name", "staff__display_name")
+    )
 
 
 @require_POST
@@ -108,28 +135,46 @@ def case_new(request: HttpRequest) -> HttpResponse:
     interaction = None
     iid = request.GET.get("interaction") or request.POST.get("interaction")
     if customer and iid and str(iid).isdigit():
-        interaction = Interaction.objects.filter(pk=int(iid), customer=customer).select_related("touchpoint").first()
+        interaction = (
+            Interaction.objects.filter(pk=int(iid), customer=customer).select_related("touchpoint").first()
+        )
     initial = {}
     if interaction:
         kind = {"complaint": "complaint", "praise": "praise"}.get(interaction.type, "inquiry")
-        initial = {"title": interaction.summary, "body": interaction.body, "kind": kind,
-                   "touchpoint": interaction.touchpoint_id}
+        initial = {
+            "title": interaction.summary,
+            "body": interaction.body,
+            "kind": kind,
+            "touchpoint": interaction.touchpoint_id,
+        }
     form = CaseForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
             case = services.case_open(
-                customer=customer, kind=d["kind"], title=d["title"], body=d["body"], channel=d["channel"],
-                touchpoint=d["touchpoint"], category=d["category"], priority=d["priority"], by=staff_of(request),
-                contact_name=d["contact_name"], contact_info=d["contact_info"], interaction=interaction,
+                customer=customer,
+                kind=d["kind"],
+                title=d["title"],
+                body=d["body"],
+                channel=d["channel"],
+                touchpoint=d["touchpoint"],
+                category=d["category"],
+                priority=d["priority"],
+                by=staff_of(request),
+                contact_name=d["contact_name"],
+                contact_info=d["contact_info"],
+                interaction=interaction,
             )
         except ValidationError as exc:
             for field, msgs in exc.message_dict.items():
                 form.add_error(field if field in form.fields else None, msgs)
         else:
             return redirect("voc:case", pk=case.pk)
-    return render(request, "voc/new.html", {"nav": "voc", "form": form, "customer": customer,
-                                            "interaction": interaction})
+    return render(
+        request,
+        "voc/new.html",
+        {"nav": "voc", "form": form, "customer": customer, "interaction": interaction},
+    )
 
 
 def _case_context(request: HttpRequest, case: Case, flash: str = "") -> dict[str, Any]:
@@ -138,45 +183,85 @@ def _case_context(request: HttpRequest, case: Case, flash: str = "") -> dict[str
     done = {s.step: s for s in case.steps.select_related("by__staff")}
     user = staff_of(request)
     return {
-        "nav": "voc", "case": case, "flash": flash,
+        "nav": "voc",
+        "case": case,
+        "flash": flash,
         "steps": [(s.value, s.label, done.get(s.value)) for s in STEP_ORDER],
         "missing": services.missing_required_steps(case) if case.kind == Case.Kind.COMPLAINT else [],
         "events": case.events.select_related("by__staff")[:100],
         "handoffs": case.handoffs.select_related("from_team", "to_team", "accepted_by")[:20],
         "playbook": PLAYBOOKS.get(case.difficult_type) if case.difficult_type else None,
-        "difficult_types": DifficultType.choices, "resolutions": Case.Resolution.choices,
-        "reactions": Case.Reaction.choices, "root_causes": RootCause.objects.all(), "teams": Team.objects.all(),
+        "difficult_types": DifficultType.choices,
+        "resolutions": Case.Resolution.choices,
+        "reactions": Case.Reaction.choices,
+        "root_causes": RootCause.objects.all(),
+        "teams": Team.objects.all(),
         "categories": Category.objects.filter(is_active=True).select_related("parent"),
-        "assignees": _assignable(), "flag": flags.active_flag(case.customer_id),
+        "assignees": _assignable(),
+        "flag": flags.active_flag(case.customer_id),
         "can_work": services.can_work_on(user, case),
         "can_override": user.has_perm("voc.override_case_step"),
-        "reading": case.text_analysis or {}, "reply": services.reply_suggestion(case),
-        "intents": services.INTENTS, "emotions": services.EMOTIONS,
-        "address_as": masked_address_as(case.customer, unmasked=False) if case.customer else case.contact_name,
+        "reading": case.text_analysis or {},
+        "reply": services.reply_suggestion(case),
+        "intents": services.INTENTS,
+        "emotions": services.EMOTIONS,
+        "address_as": masked_address_as(case.customer, unmasked=False)
+        if case.customer
+        else case.contact_name,
     }
 
 
 @permission_required("voc.view_case", raise_exception=True)
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    case = get_object_or_404(Case.objects.select_related("customer", "category__parent", "team", "assignee__staff",
-                                                         "touchpoint", "dedicated_handler__staff"), pk=pk)
+    case = get_object_or_404(
+        Case.objects.select_related(
+            "customer",
+            "category__parent",
+            "team",
+            "assignee__staff",
+            "touchpoint",
+            "dedicated_handler__staff",
+        ),
+        pk=pk,
+    )
     return render(request, "voc/case.html", _case_context(request, case))
 
 
 def _errors(exc: ValidationError | str) -> HttpResponse:
     if isinstance(exc, ValidationError):
-        items = [m for msgs in (exc.message_dict.values() if hasattr(exc, "error_dict") else [exc.messages])
-                 for m in msgs]
+        items = [
+            m
+            for msgs in (exc.message_dict.values() if hasattr(exc, "error_dict") else [exc.messages])
+            for m in msgs
+        ]
     else:
         items = [exc]
-    response = HttpResponse(format_html_join("", '<p class="error" role="alert">{}</p>', ((m,) for m in items)))
+    response = HttpResponse(
+        format_html_join("", '<p class="error" role="alert">{}</p>', ((m,) for m in items))
+    )
     response["HX-Retarget"] = "#case-errors"
     response["HX-Reswap"] = "innerHTML"
     return response
 
 
-ACTIONS = ("step", "correct_reading", "link_customer", "promise", "assign", "handoff", "category", "difficult", "warning", "end_contact", "resolve", "close",
-           "satisfaction", "pause", "resume", "accept_handoff")
+ACTIONS = (
+    "step",
+    "correct_reading",
+    "link_customer",
+    "promise",
+    "assign",
+    "handoff",
+    "category",
+    "difficult",
+    "warning",
+    "end_contact",
+    "resolve",
+    "close",
+    "satisfaction",
+    "pause",
+    "resume",
+    "accept_handoff",
+)
 
 
 @require_POST
@@ -212,14 +297,18 @@ def _dispatch(action: str, case: Case, user: User, p: Any, version: int | None) 
         services.case_record_step(case=case, step=p.get("step", ""), by=user, note=p.get("note", ""))
         return _("단계를 기록했습니다.")
     if action == "correct_reading":
-        services.case_correct_reading(case=case, intent=p.get("intent", ""), emotion=p.get("emotion", ""), by=user)
+        services.case_correct_reading(
+            case=case, intent=p.get("intent", ""), emotion=p.get("emotion", ""), by=user
+        )
         return _("고쳐 주신 내용은 다음 학습에 반영됩니다.")
     if action == "link_customer":
         from dangol.customers.phone import InvalidPhone, normalize_phone
 
         raw = (p.get("phone") or "").strip()
         try:
-            customer = Customer.objects.filter(phone=normalize_phone(raw), status="active").first() if raw else None
+            customer = (
+                Customer.objects.filter(phone=normalize_phone(raw), status="active").first() if raw else None
+            )
         except InvalidPhone as exc:
             raise ValidationError({"phone": str(exc)}) from exc
         if customer is None:
@@ -243,7 +332,9 @@ def _dispatch(action: str, case: Case, user: User, p: Any, version: int | None) 
         team = Team.objects.filter(pk=p.get("to_team") or 0).first()
         if team is None:
             raise ValidationError({"to_team": "이관할 팀을 선택하세요."})
-        services.case_handoff(case=case, to_team=team, reason=p.get("reason", ""), by=user, expected_version=version)
+        services.case_handoff(
+            case=case, to_team=team, reason=p.get("reason", ""), by=user, expected_version=version
+        )
         return _("다른 팀으로 이관했습니다.")
     if action == "accept_handoff":
         handoff = case.handoffs.filter(pk=p.get("handoff") or 0, accepted_at__isnull=True).first()
@@ -264,25 +355,39 @@ def _dispatch(action: str, case: Case, user: User, p: Any, version: int | None) 
         services.case_polite_warning(case=case, by=user, text=p.get("text", ""))
         return _("정중한 경고를 기록했습니다.")
     if action == "end_contact":
-        services.case_end_contact(case=case, by=user, reason=p.get("reason", ""), handler=user_from("handler"))
+        services.case_end_contact(
+            case=case, by=user, reason=p.get("reason", ""), handler=user_from("handler")
+        )
         return _("상담을 종료하고 전담자에게 넘겼습니다. 잠시 쉬세요.")
     if action == "resolve":
         cost = int(p.get("cost") or 0) if str(p.get("cost") or "0").isdigit() else -1
         points = int(p.get("points") or 0) if str(p.get("points") or "0").isdigit() else -1
         root = RootCause.objects.filter(pk=p.get("root_cause") or 0).first()
-        services.case_resolve(case=case, by=user, resolution_type=p.get("resolution_type", ""), note=p.get("note", ""),
-                              cost=cost, points=points, reaction=p.get("reaction", ""), root_cause=root,
-                              root_cause_note=p.get("root_cause_note", ""),
-                              override_reason=p.get("override_reason", ""), expected_version=version)
+        services.case_resolve(
+            case=case,
+            by=user,
+            resolution_type=p.get("resolution_type", ""),
+            note=p.get("note", ""),
+            cost=cost,
+            points=points,
+            reaction=p.get("reaction", ""),
+            root_cause=root,
+            root_cause_note=p.get("root_cause_note", ""),
+            override_reason=p.get("override_reason", ""),
+            expected_version=version,
+        )
         return _("해결로 기록했습니다. 사후 확인을 잊지 마세요.")
     if action == "close":
-        services.case_close(case=case, by=user, override_reason=p.get("override_reason", ""), expected_version=version)
+        services.case_close(
+            case=case, by=user, override_reason=p.get("override_reason", ""), expected_version=version
+        )
         return _("종결했습니다.")
     if action == "satisfaction":
         score = int(p.get("score")) if str(p.get("score", "")).isdigit() else 0
         keep = {"yes": True, "no": False}.get(p.get("would_continue", ""))
-        case = services.case_record_satisfaction(case=case, score=score, would_continue=keep, by=user,
-                                                 comment=p.get("comment", ""))
+        case = services.case_record_satisfaction(
+            case=case, score=score, would_continue=keep, by=user, comment=p.get("comment", "")
+        )
         return _("불만족 응답으로 재오픈되었습니다.") if case.is_open else _("사후 만족도를 기록했습니다.")
     if action == "pause":
         services.case_pause(case=case, by=user)
@@ -303,11 +408,22 @@ def silent(request: HttpRequest) -> HttpResponse:
 def flag_list(request: HttpRequest) -> HttpResponse:
     from dangol.privacy.masking import mask_name
 
-    qs = CustomerFlag.objects.select_related("customer", "flagged_by__staff", "dedicated_handler__staff",
-                                             "proposed_by__staff", "reviewed_by__staff")[:200]
-    return render(request, "voc/flags.html", {
-        "nav": "voc", "rows": [(f, mask_name(f.customer.name)) for f in qs], "assignees": _assignable(),
-    })
+    qs = CustomerFlag.objects.select_related(
+        "customer",
+        "flagged_by__staff",
+        "dedicated_handler__staff",
+        "proposed_by__staff",
+        "reviewed_by__staff",
+    )[:200]
+    return render(
+        request,
+        "voc/flags.html",
+        {
+            "nav": "voc",
+            "rows": [(f, mask_name(f.customer.name)) for f in qs],
+            "assignees": _assignable(),
+        },
+    )
 
 
 @require_POST
@@ -315,8 +431,12 @@ def flag_list(request: HttpRequest) -> HttpResponse:
 def flag_create(request: HttpRequest, customer_id: int) -> HttpResponse:
     customer = get_object_or_404(Customer, pk=customer_id)
     try:
-        flags.customer_flag(customer=customer, type=request.POST.get("type", ""),
-                            evidence=request.POST.get("evidence", ""), by=staff_of(request))
+        flags.customer_flag(
+            customer=customer,
+            type=request.POST.get("type", ""),
+            evidence=request.POST.get("evidence", ""),
+            by=staff_of(request),
+        )
         messages.success(request, _("불량고객 주의 기록을 남겼습니다. 고객 화면과 모든 VOC 건에 표시됩니다."))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
@@ -365,8 +485,16 @@ def intake(request: HttpRequest) -> HttpResponse:
             except InvalidPhone:
                 customer = None
         touchpoint = Touchpoint.objects.filter(channel=Touchpoint.Channel.WEBSITE).first()
-        case = services.case_open(customer=customer, kind=d["kind"], title=d["title"], body=d["body"], channel="web",
-                                  touchpoint=touchpoint, contact_name=d["name"], contact_info=d["phone"] or d["email"])
+        case = services.case_open(
+            customer=customer,
+            kind=d["kind"],
+            title=d["title"],
+            body=d["body"],
+            channel="web",
+            touchpoint=touchpoint,
+            contact_name=d["name"],
+            contact_info=d["phone"] or d["email"],
+        )
         number = case.number
         form = IntakeForm()
     return render(request, "voc/intake.html", {"form": form, "number": number})
@@ -381,15 +509,29 @@ def case_evidence(request: HttpRequest, pk: int) -> HttpResponse:
     from dangol.privacy.services import access_log_write
 
     case = get_object_or_404(Case, pk=pk)
-    access_log_write(staff=staff_of(request), action=AccessLog.Action.EXPORT, fields=["case_timeline"],
-                     customer_id=case.customer_id, request=request, detail=f"VOC 경과 내보내기 {case.number}")
+    access_log_write(
+        staff=staff_of(request),
+        action=AccessLog.Action.EXPORT,
+        fields=["case_timeline"],
+        customer_id=case.customer_id,
+        request=request,
+        detail=f"VOC 경과 내보내기 {case.number}",
+    )
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{case.number}-timeline.csv"'
     response.write("\ufeff")
     writer = csv.writer(response)
     writer.writerow(["at", "by", "kind", "message"])
-    writer.writerow([timezone.localtime(case.created_at).strftime("%Y-%m-%d %H:%M:%S"), "", "body", case.body])
+    writer.writerow(
+        [timezone.localtime(case.created_at).strftime("%Y-%m-%d %H:%M:%S"), "", "body", case.body]
+    )
     for event in case.events.select_related("by").order_by("at", "id"):
-        writer.writerow([timezone.localtime(event.at).strftime("%Y-%m-%d %H:%M:%S"),
-                         event.by.get_username() if event.by else "", event.kind, event.message])
+        writer.writerow(
+            [
+                timezone.localtime(event.at).strftime("%Y-%m-%d %H:%M:%S"),
+                event.by.get_username() if event.by else "",
+                event.kind,
+                event.message,
+            ]
+        )
     return response

@@ -34,7 +34,8 @@ class RejectNulBytes:
                 from dangol.api.errors import error_body
 
                 return JsonResponse(
-                    error_body("invalid_input", message_ko="입력값에 NUL 문자(\\u0000)가 들어 있습니다."), status=422
+                    error_body("invalid_input", message_ko="입력값에 NUL 문자(\\u0000)가 들어 있습니다."),
+                    status=422,
                 )
             return HttpResponseBadRequest("입력값에 허용되지 않는 문자(NUL)가 들어 있습니다.".encode())
         return self.get_response(request)

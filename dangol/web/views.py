@@ -28,7 +28,9 @@ def _business_stats() -> dict[str, object]:
     """Company-wide figures for the home page. They scan orders and interactions, so they are cached
     for five minutes in the shared file cache rather than computed on every page view."""
     now = timezone.now()
-    since = (timezone.localtime(now) - dt.timedelta(days=365)).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    since = (timezone.localtime(now) - dt.timedelta(days=365)).replace(
+        day=1, hour=0, minute=0, second=0, microsecond=0
+    )
     monthly = list(
         Order.objects.filter(ordered_at__gte=since)
         .annotate(month=TruncMonth("ordered_at"))
@@ -49,7 +51,12 @@ def _business_stats() -> dict[str, object]:
         "orders_90d": Order.objects.filter(ordered_at__gte=now - dt.timedelta(days=90)).count(),
         "open_promises": promise_counts.get("open", 0),
         "kept_rate": promise_counts.get("kept", 0) / resolved if resolved else None,
-        "chart_months": [timezone.localtime(m["month"]).strftime("%Y-%m") if timezone.is_aware(m["month"]) else m["month"].strftime("%Y-%m") for m in monthly],
+        "chart_months": [
+            timezone.localtime(m["month"]).strftime("%Y-%m")
+            if timezone.is_aware(m["month"])
+            else m["month"].strftime("%Y-%m")
+            for m in monthly
+        ],
         "chart_revenue": [int(m["revenue"] or 0) for m in monthly],
         "chart_tp_labels": [r["touchpoint__name"] for r in by_touchpoint],
         "chart_tp_counts": [r["n"] for r in by_touchpoint],
@@ -60,6 +67,9 @@ def _business_stats() -> dict[str, object]:
 def home(request: HttpRequest) -> HttpResponse:
     context: dict[str, object] = dict(cache.get_or_set("web:home:stats", _business_stats, 300) or {})
     context["nav"] = "home"
-    context["my_promises"] = (Promise.objects.filter(owner=staff_of(request), status=Promise.Status.OPEN)
-                              .select_related("customer").order_by("due_at")[:10])
+    context["my_promises"] = (
+        Promise.objects.filter(owner=staff_of(request), status=Promise.Status.OPEN)
+        .select_related("customer")
+        .order_by("due_at")[:10]
+    )
     return render(request, "web/home.html", context)

@@ -12,8 +12,15 @@ import pytest
 CHROMIUM = "/usr/bin/chromium"
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 CHROMIUM_ARGS = [
-    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
 ]
 
 
@@ -31,8 +38,14 @@ def browser() -> Iterator[Any]:
 
 @pytest.fixture
 def phone_page(browser: Any) -> Iterator[Any]:
-    context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True,
-                                  has_touch=True, locale="ko-KR", timezone_id="Asia/Seoul")
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844},
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
+        locale="ko-KR",
+        timezone_id="Asia/Seoul",
+    )
     page = context.new_page()
     page.set_default_timeout(30000)
     yield page
@@ -41,7 +54,9 @@ def phone_page(browser: Any) -> Iterator[Any]:
 
 @pytest.fixture
 def desktop_page(browser: Any) -> Iterator[Any]:
-    context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="ko-KR", timezone_id="Asia/Seoul")
+    context = browser.new_context(
+        viewport={"width": 1366, "height": 900}, locale="ko-KR", timezone_id="Asia/Seoul"
+    )
     page = context.new_page()
     page.set_default_timeout(30000)
     yield page

@@ -18,11 +18,14 @@ def _fits_phone_width(page) -> bool:
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
 
 
-def test_customer_answers_on_a_phone_and_the_detractor_gets_a_followup(live_server, phone_page, transactional_db,
-                                                                       shop):
+def test_customer_answers_on_a_phone_and_the_detractor_gets_a_followup(
+    live_server, phone_page, transactional_db, shop
+):
     page, base = phone_page, live_server.url
     survey = build_customer_survey(shop)
-    _, token = services.invitation_create(survey=survey, customer=shop["hong"], staff=shop["clerk"], channel="sms")
+    _, token = services.invitation_create(
+        survey=survey, customer=shop["hong"], staff=shop["clerk"], channel="sms"
+    )
     link = f"{base}/surveys/a/{token}/"
 
     page.goto(link)

@@ -34,7 +34,9 @@ def test_analyst_reads_customer_value_on_desktop_and_phone(live_server, desktop_
         for chart in ("tier-chart", "stage-chart", "segment-chart", "clv-chart", "pareto-chart"):
             assert page.evaluate(f"Chart.getChart(document.getElementById('{chart}')) !== undefined"), chart
         # the concentration curve starts at the origin and ends at 100% of revenue
-        last = page.evaluate("Chart.getChart(document.getElementById('pareto-chart')).data.datasets[0].data.at(-1).y")
+        last = page.evaluate(
+            "Chart.getChart(document.getElementById('pareto-chart')).data.datasets[0].data.at(-1).y"
+        )
         assert last == pytest.approx(100.0)
         assert page.locator("#rfm-grid tbody tr").count() == 5
         shown = sum(int(b.replace(",", "")) for b in page.locator("#rfm-grid tbody b").all_inner_texts())

@@ -47,7 +47,9 @@ def test_phone_agent_handles_a_complaint_end_to_end(live_server, phone_page, dem
     page.fill("li[data-step=listen] textarea", "토요일에 받기로 했는데 월요일에 왔어요")
     page.click("#step-listen")
     page.locator("li[data-step=listen].done").wait_for()
-    page.fill("li[data-step=confirm] textarea", "배송이 이틀 늦어 선물을 못 드렸다는 말씀이시죠? - 네, 맞아요")
+    page.fill(
+        "li[data-step=confirm] textarea", "배송이 이틀 늦어 선물을 못 드렸다는 말씀이시죠? - 네, 맞아요"
+    )
     page.click("#step-confirm")
     page.locator("li[data-step=confirm].done").wait_for()
     page.select_option("select[name=resolution_type]", "compensation")
@@ -65,7 +67,13 @@ def test_phone_agent_handles_a_complaint_end_to_end(live_server, phone_page, dem
     assert page.evaluate("document.documentElement.scrollWidth") <= 391
     case.refresh_from_db()
     assert case.status == "closed" and case.resolution_cost == 5000 and case.satisfaction_score == 5
-    assert set(case.steps.values_list("step", flat=True)) == {"apologise", "listen", "confirm", "resolve", "follow_up"}
+    assert set(case.steps.values_list("step", flat=True)) == {
+        "apologise",
+        "listen",
+        "confirm",
+        "resolve",
+        "follow_up",
+    }
     screenshot(page, "voc-case-phone-closed", full_page=True)
 
 

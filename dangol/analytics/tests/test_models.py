@@ -12,7 +12,9 @@ END = dt.date(1997, 9, 30)
 
 @pytest.fixture(scope="module")
 def cdnow(cdnow_csv):
-    return analyze(cdnow_csv, Columns("customer", "date", "dollars"), Options(end=END, holdout_end=dt.date(1998, 6, 30)))
+    return analyze(
+        cdnow_csv, Columns("customer", "date", "dollars"), Options(end=END, holdout_end=dt.date(1998, 6, 30))
+    )
 
 
 def test_bgnbd_reproduces_the_paper(cdnow):
@@ -79,13 +81,24 @@ def test_gradient_matches_finite_differences():
     point = np.log([0.5, 3.0, 0.8, 2.0])
     _, grad = bgnbd._neg_ll_and_grad(point, x, t_x, T, w)
     eps = 1e-6
-    numeric = [(bgnbd._neg_ll_and_grad(point + eps * np.eye(4)[i], x, t_x, T, w)[0]
-                - bgnbd._neg_ll_and_grad(point - eps * np.eye(4)[i], x, t_x, T, w)[0]) / (2 * eps) for i in range(4)]
+    numeric = [
+        (
+            bgnbd._neg_ll_and_grad(point + eps * np.eye(4)[i], x, t_x, T, w)[0]
+            - bgnbd._neg_ll_and_grad(point - eps * np.eye(4)[i], x, t_x, T, w)[0]
+        )
+        / (2 * eps)
+        for i in range(4)
+    ]
     assert grad == pytest.approx(numeric, rel=1e-4, abs=1e-6)
     m = rng.uniform(5, 50, 50)
     xs = np.maximum(x, 1)
     _, g2 = gammagamma._neg_ll_and_grad(np.log([2.0, 3.0, 10.0]), xs, m)
-    numeric2 = [(gammagamma._neg_ll_and_grad(np.log([2.0, 3.0, 10.0]) + eps * np.eye(3)[i], xs, m)[0]
-                 - gammagamma._neg_ll_and_grad(np.log([2.0, 3.0, 10.0]) - eps * np.eye(3)[i], xs, m)[0]) / (2 * eps)
-                for i in range(3)]
+    numeric2 = [
+        (
+            gammagamma._neg_ll_and_grad(np.log([2.0, 3.0, 10.0]) + eps * np.eye(3)[i], xs, m)[0]
+            - gammagamma._neg_ll_and_grad(np.log([2.0, 3.0, 10.0]) - eps * np.eye(3)[i], xs, m)[0]
+        )
+        / (2 * eps)
+        for i in range(3)
+    ]
     assert g2 == pytest.approx(numeric2, rel=1e-4, abs=1e-6)

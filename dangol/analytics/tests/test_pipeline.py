@@ -32,7 +32,10 @@ def small(tmp_path: Path) -> Path:
 def test_summary_follows_fader_hardie_lee(small):
     con = engine.connect()
     tx = engine.load(con, small, Columns("customer", "date", "amount", "category"))
-    rows = {r["customer_id"]: r for r in engine.summary(tx, end=dt.date(2024, 3, 31), unit_days=1).to_pyarrow().to_pylist()}
+    rows = {
+        r["customer_id"]: r
+        for r in engine.summary(tx, end=dt.date(2024, 3, 31), unit_days=1).to_pyarrow().to_pylist()
+    }
     a = rows["A"]
     # two transactions on 1 Jan are one purchase day; repeat days are 15 Jan and 1 Mar
     assert (a["frequency"], a["recency"], a["T"]) == (2, 60.0, 90.0)
@@ -45,8 +48,14 @@ def test_summary_follows_fader_hardie_lee(small):
 def test_rfm_segments_on_hand_made_scores():
     import ibis
 
-    t = ibis.memtable({"customer_id": [str(i) for i in range(10)], "days_since_last": [1, 2, 3, 4, 5, 200, 300, 400, 500, 600],
-                       "frequency": [9, 8, 7, 6, 5, 0, 0, 0, 9, 4], "total": [900, 800, 700, 600, 500, 10, 5, 1, 950, 300]})
+    t = ibis.memtable(
+        {
+            "customer_id": [str(i) for i in range(10)],
+            "days_since_last": [1, 2, 3, 4, 5, 200, 300, 400, 500, 600],
+            "frequency": [9, 8, 7, 6, 5, 0, 0, 0, 9, 4],
+            "total": [900, 800, 700, 600, 500, 10, 5, 1, 950, 300],
+        }
+    )
     out = {r["customer_id"]: r for r in ibis.duckdb.connect().execute(segments.rfm(t)).to_dict("records")}
     assert out["0"]["rfm_segment"] == "Champions" and (out["0"]["rfm_r"], out["0"]["rfm_f"]) == (5, 5)
     assert (out["8"]["rfm_r"], out["8"]["rfm_f"], out["8"]["rfm_m"]) == (1, 5, 5)
@@ -66,37 +75,62 @@ def test_tiers_and_ladder():
 
     clv = np.array([1000.0, 500, 200, 100, 50, 20, 10, 5, 2, 1] * 2)
     tiers = segments.value_tiers(clv)
-    assert list(tiers).count("초우량") == 1 and list(tiers).count("우량") == 3 and list(tiers).count("일반") == 10
+    assert (
+        list(tiers).count("초우량") == 1
+        and list(tiers).count("우량") == 3
+        and list(tiers).count("일반") == 10
+    )
     ids = np.array(["a", "b", "c"], dtype=object)
     rules = segments.LadderRules(advocates=frozenset({"a", "b"}))
-    stages = segments.ladder_stages(ids, np.array([5.0, 5, 0]), np.array([0.9, 0.9, 1.0]),
-                                    np.array(["초우량", "일반", "일반"]), rules)
+    stages = segments.ladder_stages(
+        ids, np.array([5.0, 5, 0]), np.array([0.9, 0.9, 1.0]), np.array(["초우량", "일반", "일반"]), rules
+    )
     assert list(stages) == ["partner", "advocate", "first_purchase"]
 
 
 def test_pareto_and_three_r_and_cohorts(small):
-    _, report = analyze(small, Columns("customer", "date", "amount", "category"), Options(end=dt.date(2024, 6, 30)))
+    _, report = analyze(
+        small, Columns("customer", "date", "amount", "category"), Options(end=dt.date(2024, 6, 30))
+    )
     assert report["pareto"]["top20_revenue_share"] == pytest.approx(650 / 840, rel=1e-3)
     related = report["three_r"]["related_sales"]
-    assert related["revenue_share"] == pytest.approx(200 / 840, rel=1e-3)  # A's 가전 beyond A's first category 식품
+    assert related["revenue_share"] == pytest.approx(
+        200 / 840, rel=1e-3
+    )  # A's 가전 beyond A's first category 식품
     assert related["cross_category_buyer_share"] == pytest.approx(1 / 3, abs=1e-4)
     cohort = report["cohorts"]
     assert cohort["months"][0] == "2024-01" and cohort["sizes"][0] == 2 and cohort["retention"][0][0] == 1.0
 
 
-@pytest.mark.parametrize(("content", "args", "message"), [
-    ("", ["--customer", "customer"], "빈 파일"),
-    (ROWS, ["--customer", "nobody"], "nobody"),
-    (ROWS.replace("2024-02-01", "2024-13-45"), ["--customer", "customer"], "6행"),
-    (ROWS.replace(",80,", ",-80,"), ["--customer", "customer"], "음수"),
-    (ROWS.replace(",80,", ",eighty,"), ["--customer", "customer"], "숫자"),
-    ("customer,date,amount\n", ["--customer", "customer"], "거래가 한 건도"),
-])
+@pytest.mark.parametrize(
+    ("content", "args", "message"),
+    [
+        ("", ["--customer", "customer"], "빈 파일"),
+        (ROWS, ["--customer", "nobody"], "nobody"),
+        (ROWS.replace("2024-02-01", "2024-13-45"), ["--customer", "customer"], "6행"),
+        (ROWS.replace(",80,", ",-80,"), ["--customer", "customer"], "음수"),
+        (ROWS.replace(",80,", ",eighty,"), ["--customer", "customer"], "숫자"),
+        ("customer,date,amount\n", ["--customer", "customer"], "거래가 한 건도"),
+    ],
+)
 def test_bad_input_names_column_and_row_and_exits_2(tmp_path, capsys, content, args, message):
     path = tmp_path / "bad.csv"
     path.write_text(content, encoding="utf-8")
-    code = cli.main([str(path), *args, "--date", "date", "--amount", "amount", "--end", "2024-06-30",
-                     "--out", str(tmp_path / "out"), "--no-progress"])
+    code = cli.main(
+        [
+            str(path),
+            *args,
+            "--date",
+            "date",
+            "--amount",
+            "amount",
+            "--end",
+            "2024-06-30",
+            "--out",
+            str(tmp_path / "out"),
+            "--no-progress",
+        ]
+    )
     assert code == 2
     assert message in capsys.readouterr().err
     assert not (tmp_path / "out" / "report.json").exists()
@@ -104,22 +138,73 @@ def test_bad_input_names_column_and_row_and_exits_2(tmp_path, capsys, content, a
 
 def test_cli_writes_the_scorecard_and_both_reports(tmp_path, cdnow_csv):
     out = tmp_path / "out"
-    code = cli.main([str(cdnow_csv), "--customer", "customer", "--date", "date", "--amount", "dollars",
-                     "--end", "1997-09-30", "--holdout-end", "1998-06-30", "--out", str(out), "--no-progress"])
+    code = cli.main(
+        [
+            str(cdnow_csv),
+            "--customer",
+            "customer",
+            "--date",
+            "date",
+            "--amount",
+            "dollars",
+            "--end",
+            "1997-09-30",
+            "--holdout-end",
+            "1998-06-30",
+            "--out",
+            str(out),
+            "--no-progress",
+        ]
+    )
     assert code == 0
     card = pq.read_table(out / "customers.parquet")
-    assert card.column_names == ["customer_id", "frequency", "recency", "T", "monetary", "rfm_r", "rfm_f", "rfm_m",
-                                 "rfm_segment", "probability_alive", "expected_purchases", "clv", "value_tier", "stage"]
+    assert card.column_names == [
+        "customer_id",
+        "frequency",
+        "recency",
+        "T",
+        "monetary",
+        "rfm_r",
+        "rfm_f",
+        "rfm_m",
+        "rfm_segment",
+        "probability_alive",
+        "expected_purchases",
+        "clv",
+        "value_tier",
+        "stage",
+    ]
     report = json.loads((out / "report.json").read_text(encoding="utf-8"))
-    assert {"n_customers", "n_transactions", "bgnbd", "gamma_gamma", "pareto", "segments", "stages", "cohorts",
-            "three_r", "holdout"} <= set(report)
+    assert {
+        "n_customers",
+        "n_transactions",
+        "bgnbd",
+        "gamma_gamma",
+        "pareto",
+        "segments",
+        "stages",
+        "cohorts",
+        "three_r",
+        "holdout",
+    } <= set(report)
     assert set(report["bgnbd"]) >= {"r", "alpha", "a", "b", "log_likelihood", "converged", "message"}
     html = (out / "report.html").read_text(encoding="utf-8")
-    assert "<svg" in html and "2:8" in html and "http" not in html.replace('xmlns="http://www.w3.org/2000/svg"', "")
+    assert (
+        "<svg" in html
+        and "2:8" in html
+        and "http" not in html.replace('xmlns="http://www.w3.org/2000/svg"', "")
+    )
     grid = report["rfm_grid"]
     assert sum(map(sum, grid["counts"])) == report["n_customers"] == 2357
-    assert sum(c for row, segs in zip(grid["counts"], grid["segments"], strict=True)
-               for c, seg in zip(row, segs, strict=True) if seg == "Champions") == report["segments"]["Champions"]
+    assert (
+        sum(
+            c
+            for row, segs in zip(grid["counts"], grid["segments"], strict=True)
+            for c, seg in zip(row, segs, strict=True)
+            if seg == "Champions"
+        )
+        == report["segments"]["Champions"]
+    )
     assert "RFM 격자" in html and "최우수" in html
 
 
@@ -149,8 +234,26 @@ def test_cli_ladder_lists_and_tier_shares(tmp_path, small):
     advocates = tmp_path / "advocates.csv"
     advocates.write_text("customer_id\nA\nC\n", encoding="utf-8")
     out = tmp_path / "out"
-    code = cli.main([str(small), "--customer", "customer", "--date", "date", "--amount", "amount", "--end", "2024-06-30",
-                     "--advocates", str(advocates), "--super-share", "0.34", "--out", str(out), "--no-progress"])
+    code = cli.main(
+        [
+            str(small),
+            "--customer",
+            "customer",
+            "--date",
+            "date",
+            "--amount",
+            "amount",
+            "--end",
+            "2024-06-30",
+            "--advocates",
+            str(advocates),
+            "--super-share",
+            "0.34",
+            "--out",
+            str(out),
+            "--no-progress",
+        ]
+    )
     assert code == 0
     card = {r["customer_id"]: r for r in pq.read_table(out / "customers.parquet").to_pylist()}
     assert card["B"]["stage"] == "first_purchase"  # one purchase: not a regular, so not an advocate either
@@ -159,6 +262,24 @@ def test_cli_ladder_lists_and_tier_shares(tmp_path, small):
 
 
 def test_cli_rejects_impossible_tier_shares(tmp_path, small, capsys):
-    code = cli.main([str(small), "--customer", "customer", "--date", "date", "--amount", "amount", "--end", "2024-06-30",
-                     "--super-share", "0.6", "--superior-share", "0.6", "--out", str(tmp_path / "o"), "--no-progress"])
+    code = cli.main(
+        [
+            str(small),
+            "--customer",
+            "customer",
+            "--date",
+            "date",
+            "--amount",
+            "amount",
+            "--end",
+            "2024-06-30",
+            "--super-share",
+            "0.6",
+            "--superior-share",
+            "0.6",
+            "--out",
+            str(tmp_path / "o"),
+            "--no-progress",
+        ]
+    )
     assert code == 2 and "등급 비율" in capsys.readouterr().err

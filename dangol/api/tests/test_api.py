@@ -46,7 +46,9 @@ def test_revoked_token_stops_working(client: Client, shop):
 
 def test_scopes_are_enforced(client: Client, shop):
     _, key = api_token_create(user=shop["agent"], name="read-only", scopes=["customers:read"])
-    r = client.post("/api/customers", json.dumps({"name": "새고객"}), content_type="application/json", **bearer(key))
+    r = client.post(
+        "/api/customers", json.dumps({"name": "새고객"}), content_type="application/json", **bearer(key)
+    )
     assert r.status_code == 403 and r.json()["code"] == "forbidden_scope"
 
 
@@ -67,21 +69,37 @@ def test_personal_data_scope_unmasks_and_logs(client: Client, shop, manager_pii_
 
 
 def test_create_update_and_conflict(client: Client, shop, agent_key):
-    r = client.post("/api/customers", json.dumps({"name": "최유리", "phone": "010 2222 3333", "tags": ["앱전용"]}),
-                    content_type="application/json", **bearer(agent_key))
+    r = client.post(
+        "/api/customers",
+        json.dumps({"name": "최유리", "phone": "010 2222 3333", "tags": ["앱전용"]}),
+        content_type="application/json",
+        **bearer(agent_key),
+    )
     assert r.status_code == 201, r.content
     created = r.json()
-    r = client.patch(f"/api/customers/{created['id']}", json.dumps({"preferred_name": "유리님", "version": 1}),
-                     content_type="application/json", **bearer(agent_key))
+    r = client.patch(
+        f"/api/customers/{created['id']}",
+        json.dumps({"preferred_name": "유리님", "version": 1}),
+        content_type="application/json",
+        **bearer(agent_key),
+    )
     assert r.status_code == 200 and r.json()["version"] == 2
-    r = client.patch(f"/api/customers/{created['id']}", json.dumps({"preferred_name": "x", "version": 1}),
-                     content_type="application/json", **bearer(agent_key))
+    r = client.patch(
+        f"/api/customers/{created['id']}",
+        json.dumps({"preferred_name": "x", "version": 1}),
+        content_type="application/json",
+        **bearer(agent_key),
+    )
     assert r.status_code == 409 and r.json()["code"] == "conflict"
 
 
 def test_bad_input_is_a_422_with_korean_message(client: Client, shop, agent_key):
-    r = client.post("/api/customers", json.dumps({"name": "이름", "phone": "123"}), content_type="application/json",
-                    **bearer(agent_key))
+    r = client.post(
+        "/api/customers",
+        json.dumps({"name": "이름", "phone": "123"}),
+        content_type="application/json",
+        **bearer(agent_key),
+    )
     assert r.status_code == 422 and "전화번호" in r.json()["message"]
     r = client.post("/api/customers", "{not json", content_type="application/json", **bearer(agent_key))
     assert r.status_code in (400, 422) and r.json()["code"] in ("invalid_input", "bad_request")
@@ -107,37 +125,75 @@ def test_cursor_pagination_walks_every_customer_once(client: Client, shop, agent
 
 
 def test_interactions_create_and_list(client: Client, shop, agent_key):
-    payload = {"customer_id": shop["hong"].pk, "touchpoint": "call-center", "type": "inquiry", "summary": "배송 문의"}
-    r = client.post("/api/interactions", json.dumps(payload), content_type="application/json", **bearer(agent_key))
+    payload = {
+        "customer_id": shop["hong"].pk,
+        "touchpoint": "call-center",
+        "type": "inquiry",
+        "summary": "배송 문의",
+    }
+    r = client.post(
+        "/api/interactions", json.dumps(payload), content_type="application/json", **bearer(agent_key)
+    )
     assert r.status_code == 201 and r.json()["staff"] == "agent"
     listed = client.get(f"/api/customers/{shop['hong'].pk}/interactions", **bearer(agent_key)).json()
     assert [i["summary"] for i in listed["items"]] == ["배송 문의"]
-    bad = client.post("/api/interactions", json.dumps({**payload, "touchpoint": "nowhere"}),
-                      content_type="application/json", **bearer(agent_key))
+    bad = client.post(
+        "/api/interactions",
+        json.dumps({**payload, "touchpoint": "nowhere"}),
+        content_type="application/json",
+        **bearer(agent_key),
+    )
     assert bad.status_code == 422 and Interaction.objects.count() == 1
 
 
 def test_orders_bulk_is_idempotent_and_all_or_nothing(client: Client, shop, agent_key):
-    orders = {"orders": [
-        {"order_id": "API-1", "customer_external_id": "C0001", "ordered_at": "2025-01-02T10:00:00+09:00",
-         "store": "store-gangnam", "lines": [{"sku": "S1", "product_name": "감귤", "quantity": 2, "unit_price": 1000}]},
-        {"order_id": "API-2", "customer_external_id": "C0002", "ordered_at": "2025-01-03T10:00:00+09:00",
-         "lines": [{"product_name": "김치", "unit_price": 5000}]},
-    ]}
-    r = client.post("/api/orders/bulk", json.dumps(orders), content_type="application/json", **bearer(agent_key))
+    orders = {
+        "orders": [
+            {
+                "order_id": "API-1",
+                "customer_external_id": "C0001",
+                "ordered_at": "2025-01-02T10:00:00+09:00",
+                "store": "store-gangnam",
+                "lines": [{"sku": "S1", "product_name": "감귤", "quantity": 2, "unit_price": 1000}],
+            },
+            {
+                "order_id": "API-2",
+                "customer_external_id": "C0002",
+                "ordered_at": "2025-01-03T10:00:00+09:00",
+                "lines": [{"product_name": "김치", "unit_price": 5000}],
+            },
+        ]
+    }
+    r = client.post(
+        "/api/orders/bulk", json.dumps(orders), content_type="application/json", **bearer(agent_key)
+    )
     assert r.status_code == 200 and r.json()["created"] == 2
     assert Order.objects.get(external_id="API-1").total_amount == 2000
-    again = client.post("/api/orders/bulk", json.dumps(orders), content_type="application/json", **bearer(agent_key))
+    again = client.post(
+        "/api/orders/bulk", json.dumps(orders), content_type="application/json", **bearer(agent_key)
+    )
     assert again.json()["unchanged"] == 2
-    orders["orders"].append({"order_id": "API-3", "customer_external_id": "NOBODY", "ordered_at": "2025-01-04T10:00:00",
-                             "lines": [{"product_name": "x", "unit_price": 1}]})
-    bad = client.post("/api/orders/bulk", json.dumps(orders), content_type="application/json", **bearer(agent_key))
+    orders["orders"].append(
+        {
+            "order_id": "API-3",
+            "customer_external_id": "NOBODY",
+            "ordered_at": "2025-01-04T10:00:00",
+            "lines": [{"product_name": "x", "unit_price": 1}],
+        }
+    )
+    bad = client.post(
+        "/api/orders/bulk", json.dumps(orders), content_type="application/json", **bearer(agent_key)
+    )
     assert bad.status_code == 422 and not Order.objects.filter(external_id="API-3").exists()
 
 
 def test_nul_characters_are_refused_everywhere(client: Client, shop, agent_key):
-    r = client.post("/api/customers", json.dumps({"name": "이\u0000름"}), content_type="application/json",
-                    **bearer(agent_key))
+    r = client.post(
+        "/api/customers",
+        json.dumps({"name": "이\u0000름"}),
+        content_type="application/json",
+        **bearer(agent_key),
+    )
     assert r.status_code == 422 and r.json()["code"] == "invalid_input"
     assert client.get("/api/customers?q=a%00b", **bearer(agent_key)).status_code == 422
     from conftest import login

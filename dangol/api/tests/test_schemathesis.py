@@ -27,8 +27,18 @@ def _keep_the_test_connection():
 def api_key(shop):
     from dangol.accounts.services import api_token_create
 
-    scopes = ["customers:read", "customers:write", "interactions:read", "interactions:write", "orders:write",
-              "personal_data", "voc:read", "voc:write", "surveys:read", "surveys:write"]
+    scopes = [
+        "customers:read",
+        "customers:write",
+        "interactions:read",
+        "interactions:write",
+        "orders:write",
+        "personal_data",
+        "voc:read",
+        "voc:write",
+        "surveys:read",
+        "surveys:write",
+    ]
     return api_token_create(user=shop["manager"], name="fuzz", scopes=scopes)[1]
 
 

@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,105 +14,237 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Consent',
+            name="Consent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('purpose', models.CharField(choices=[('terms', '이용약관(필수)'), ('privacy', '개인정보 수집·이용(필수)'), ('marketing_sms', '마케팅 문자'), ('marketing_email', '마케팅 이메일'), ('marketing_push', '마케팅 앱 푸시'), ('marketing_kakao', '마케팅 카카오톡')], max_length=20)),
-                ('granted', models.BooleanField(default=False)),
-                ('changed_at', models.DateTimeField()),
-                ('source', models.CharField(blank=True, max_length=60)),
-                ('version', models.CharField(blank=True, max_length=20)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "purpose",
+                    models.CharField(
+                        choices=[
+                            ("terms", "이용약관(필수)"),
+                            ("privacy", "개인정보 수집·이용(필수)"),
+                            ("marketing_sms", "마케팅 문자"),
+                            ("marketing_email", "마케팅 이메일"),
+                            ("marketing_push", "마케팅 앱 푸시"),
+                            ("marketing_kakao", "마케팅 카카오톡"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("granted", models.BooleanField(default=False)),
+                ("changed_at", models.DateTimeField()),
+                ("source", models.CharField(blank=True, max_length=60)),
+                ("version", models.CharField(blank=True, max_length=20)),
             ],
         ),
         migrations.CreateModel(
-            name='Customer',
+            name="Customer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(db_index=True, max_length=60, verbose_name='이름')),
-                ('preferred_name', models.CharField(blank=True, max_length=60, verbose_name='호칭')),
-                ('phone', models.CharField(blank=True, db_index=True, max_length=20, verbose_name='전화번호')),
-                ('phone_last4', models.CharField(blank=True, db_index=True, max_length=4)),
-                ('email', models.EmailField(blank=True, db_index=True, max_length=254, verbose_name='이메일')),
-                ('birth_date', models.DateField(blank=True, null=True, verbose_name='생년월일')),
-                ('gender', models.CharField(blank=True, choices=[('F', '여성'), ('M', '남성'), ('O', '기타')], max_length=1, verbose_name='성별')),
-                ('address', models.CharField(blank=True, max_length=200, verbose_name='주소')),
-                ('external_id', models.CharField(blank=True, max_length=64, null=True, unique=True, verbose_name='외부 ID')),
-                ('joined_at', models.DateTimeField(db_index=True, verbose_name='가입일시')),
-                ('acquisition_channel', models.CharField(choices=[('store', '매장'), ('online', '온라인몰'), ('app', '앱'), ('call_center', '콜센터'), ('referral', '추천'), ('ads', '광고'), ('other', '기타')], default='other', max_length=20, verbose_name='유입 경로')),
-                ('consent_stage', models.CharField(choices=[('none', '필수 미동의'), ('required', '필수만 동의'), ('marketing_partial', '마케팅 일부 동의'), ('marketing_all', '마케팅 전체 동의')], db_index=True, default='none', max_length=20, verbose_name='동의 단계')),
-                ('status', models.CharField(choices=[('active', '활성'), ('merged', '병합됨')], default='active', max_length=10, verbose_name='상태')),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(db_index=True, max_length=60, verbose_name="이름")),
+                ("preferred_name", models.CharField(blank=True, max_length=60, verbose_name="호칭")),
+                (
+                    "phone",
+                    models.CharField(blank=True, db_index=True, max_length=20, verbose_name="전화번호"),
+                ),
+                ("phone_last4", models.CharField(blank=True, db_index=True, max_length=4)),
+                (
+                    "email",
+                    models.EmailField(blank=True, db_index=True, max_length=254, verbose_name="이메일"),
+                ),
+                ("birth_date", models.DateField(blank=True, null=True, verbose_name="생년월일")),
+                (
+                    "gender",
+                    models.CharField(
+                        blank=True,
+                        choices=[("F", "여성"), ("M", "남성"), ("O", "기타")],
+                        max_length=1,
+                        verbose_name="성별",
+                    ),
+                ),
+                ("address", models.CharField(blank=True, max_length=200, verbose_name="주소")),
+                (
+                    "external_id",
+                    models.CharField(
+                        blank=True, max_length=64, null=True, unique=True, verbose_name="외부 ID"
+                    ),
+                ),
+                ("joined_at", models.DateTimeField(db_index=True, verbose_name="가입일시")),
+                (
+                    "acquisition_channel",
+                    models.CharField(
+                        choices=[
+                            ("store", "매장"),
+                            ("online", "온라인몰"),
+                            ("app", "앱"),
+                            ("call_center", "콜센터"),
+                            ("referral", "추천"),
+                            ("ads", "광고"),
+                            ("other", "기타"),
+                        ],
+                        default="other",
+                        max_length=20,
+                        verbose_name="유입 경로",
+                    ),
+                ),
+                (
+                    "consent_stage",
+                    models.CharField(
+                        choices=[
+                            ("none", "필수 미동의"),
+                            ("required", "필수만 동의"),
+                            ("marketing_partial", "마케팅 일부 동의"),
+                            ("marketing_all", "마케팅 전체 동의"),
+                        ],
+                        db_index=True,
+                        default="none",
+                        max_length=20,
+                        verbose_name="동의 단계",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("active", "활성"), ("merged", "병합됨")],
+                        default="active",
+                        max_length=10,
+                        verbose_name="상태",
+                    ),
+                ),
+                ("version", models.PositiveIntegerField(default=1)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'verbose_name': '고객',
-                'verbose_name_plural': '고객',
-                'ordering': ['-joined_at', '-id'],
-                'permissions': [('view_personal_data', '개인정보 원문 조회'), ('export_personal_data', '개인정보 내보내기'), ('merge_customer', '중복 고객 병합'), ('change_consent', '동의 기록 변경')],
+                "verbose_name": "고객",
+                "verbose_name_plural": "고객",
+                "ordering": ["-joined_at", "-id"],
+                "permissions": [
+                    ("view_personal_data", "개인정보 원문 조회"),
+                    ("export_personal_data", "개인정보 내보내기"),
+                    ("merge_customer", "중복 고객 병합"),
+                    ("change_consent", "동의 기록 변경"),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='CustomerMerge',
+            name="CustomerMerge",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(auto_now_add=True)),
-                ('moved', models.JSONField(default=dict)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("at", models.DateTimeField(auto_now_add=True)),
+                ("moved", models.JSONField(default=dict)),
             ],
         ),
         migrations.CreateModel(
-            name='Note',
+            name="Note",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('body', models.TextField(verbose_name='메모')),
-                ('pinned', models.BooleanField(default=False, verbose_name='상단 고정')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("body", models.TextField(verbose_name="메모")),
+                ("pinned", models.BooleanField(default=False, verbose_name="상단 고정")),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True)),
             ],
             options={
-                'verbose_name': '메모',
-                'verbose_name_plural': '메모',
-                'ordering': ['-created_at'],
+                "verbose_name": "메모",
+                "verbose_name_plural": "메모",
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='Preference',
+            name="Preference",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(max_length=60, verbose_name='항목')),
-                ('value', models.CharField(max_length=300, verbose_name='내용')),
-                ('recorded_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.CharField(max_length=60, verbose_name="항목")),
+                ("value", models.CharField(max_length=300, verbose_name="내용")),
+                ("recorded_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'verbose_name': '선호/기억 사항',
-                'verbose_name_plural': '선호/기억 사항',
-                'ordering': ['key', '-recorded_at'],
+                "verbose_name": "선호/기억 사항",
+                "verbose_name_plural": "선호/기억 사항",
+                "ordering": ["key", "-recorded_at"],
             },
         ),
         migrations.CreateModel(
-            name='Tag',
+            name="Tag",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=40, unique=True, verbose_name='이름')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=40, unique=True, verbose_name="이름")),
             ],
             options={
-                'verbose_name': '태그',
-                'verbose_name_plural': '태그',
-                'ordering': ['name'],
+                "verbose_name": "태그",
+                "verbose_name_plural": "태그",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='ConsentEvent',
+            name="ConsentEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('purpose', models.CharField(choices=[('terms', '이용약관(필수)'), ('privacy', '개인정보 수집·이용(필수)'), ('marketing_sms', '마케팅 문자'), ('marketing_email', '마케팅 이메일'), ('marketing_push', '마케팅 앱 푸시'), ('marketing_kakao', '마케팅 카카오톡')], max_length=20)),
-                ('granted', models.BooleanField()),
-                ('occurred_at', models.DateTimeField()),
-                ('source', models.CharField(blank=True, max_length=60)),
-                ('version', models.CharField(blank=True, max_length=20)),
-                ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "purpose",
+                    models.CharField(
+                        choices=[
+                            ("terms", "이용약관(필수)"),
+                            ("privacy", "개인정보 수집·이용(필수)"),
+                            ("marketing_sms", "마케팅 문자"),
+                            ("marketing_email", "마케팅 이메일"),
+                            ("marketing_push", "마케팅 앱 푸시"),
+                            ("marketing_kakao", "마케팅 카카오톡"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("granted", models.BooleanField()),
+                ("occurred_at", models.DateTimeField()),
+                ("source", models.CharField(blank=True, max_length=60)),
+                ("version", models.CharField(blank=True, max_length=20)),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-occurred_at', '-id'],
+                "ordering": ["-occurred_at", "-id"],
             },
         ),
     ]

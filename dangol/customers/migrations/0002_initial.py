@@ -6,82 +6,130 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('customers', '0001_initial'),
-        ('interactions', '0001_initial'),
+        ("customers", "0001_initial"),
+        ("interactions", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='customer',
-            name='home_store',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='interactions.touchpoint', verbose_name='주 이용 매장'),
+            model_name="customer",
+            name="home_store",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="interactions.touchpoint",
+                verbose_name="주 이용 매장",
+            ),
         ),
         migrations.AddField(
-            model_name='customer',
-            name='merged_into',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='customers.customer'),
+            model_name="customer",
+            name="merged_into",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="customers.customer",
+            ),
         ),
         migrations.AddField(
-            model_name='consentevent',
-            name='customer',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='consent_events', to='customers.customer'),
+            model_name="consentevent",
+            name="customer",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="consent_events",
+                to="customers.customer",
+            ),
         ),
         migrations.AddField(
-            model_name='consent',
-            name='customer',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='consents', to='customers.customer'),
+            model_name="consent",
+            name="customer",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="consents", to="customers.customer"
+            ),
         ),
         migrations.AddField(
-            model_name='customermerge',
-            name='by',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="customermerge",
+            name="by",
+            field=models.ForeignKey(
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='customermerge',
-            name='merged',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='merges_out', to='customers.customer'),
+            model_name="customermerge",
+            name="merged",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="merges_out",
+                to="customers.customer",
+            ),
         ),
         migrations.AddField(
-            model_name='customermerge',
-            name='survivor',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='merges_in', to='customers.customer'),
+            model_name="customermerge",
+            name="survivor",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="merges_in", to="customers.customer"
+            ),
         ),
         migrations.AddField(
-            model_name='note',
-            name='author',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="note",
+            name="author",
+            field=models.ForeignKey(
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='note',
-            name='customer',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notes', to='customers.customer'),
+            model_name="note",
+            name="customer",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="notes", to="customers.customer"
+            ),
         ),
         migrations.AddField(
-            model_name='preference',
-            name='customer',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='preferences', to='customers.customer'),
+            model_name="preference",
+            name="customer",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="preferences",
+                to="customers.customer",
+            ),
         ),
         migrations.AddField(
-            model_name='preference',
-            name='recorded_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="preference",
+            name="recorded_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='customer',
-            name='tags',
-            field=models.ManyToManyField(blank=True, related_name='customers', to='customers.tag'),
+            model_name="customer",
+            name="tags",
+            field=models.ManyToManyField(blank=True, related_name="customers", to="customers.tag"),
         ),
         migrations.AddConstraint(
-            model_name='consent',
-            constraint=models.UniqueConstraint(fields=('customer', 'purpose'), name='consent_one_per_purpose'),
+            model_name="consent",
+            constraint=models.UniqueConstraint(
+                fields=("customer", "purpose"), name="consent_one_per_purpose"
+            ),
         ),
         migrations.AddIndex(
-            model_name='preference',
-            index=models.Index(fields=['customer', 'key', '-recorded_at'], name='pref_customer_key'),
+            model_name="preference",
+            index=models.Index(fields=["customer", "key", "-recorded_at"], name="pref_customer_key"),
         ),
     ]

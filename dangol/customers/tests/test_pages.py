@@ -11,8 +11,15 @@ PHONE = re.compile(r"010-\d{4}-\d{4}")
 
 
 def test_every_page_requires_login(client: Client, shop):
-    for url in ["/", "/customers/", f"/customers/{shop['hong'].pk}/", "/promises/", "/imports/",
-                "/privacy/access-log/", "/customers/export.csv"]:
+    for url in [
+        "/",
+        "/customers/",
+        f"/customers/{shop['hong'].pk}/",
+        "/promises/",
+        "/imports/",
+        "/privacy/access-log/",
+        "/customers/export.csv",
+    ]:
         response = client.get(url)
         assert response.status_code == 302 and response["Location"].startswith("/login/"), url
 
@@ -57,7 +64,9 @@ def test_korean_name_prefix_lists_in_name_order_and_uses_the_name_index(shop):
 
 
 def test_htmx_search_returns_only_the_rows(as_agent: Client, shop):
-    response = as_agent.get("/customers/", {"q": "5678"}, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="customer-rows")
+    response = as_agent.get(
+        "/customers/", {"q": "5678"}, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="customer-rows"
+    )
     body = response.content.decode()
     assert "<html" not in body and "<table" in body
 
@@ -78,14 +87,28 @@ def test_360_shows_address_consents_and_told_facts(as_agent: Client, shop):
 def test_agent_adds_note_interaction_and_promise_without_reload(as_agent: Client, shop):
     hong = shop["hong"]
     r = as_agent.post(f"/customers/{hong.pk}/notes/", {"body": "사이즈 교환 원하심"}, HTTP_HX_REQUEST="true")
-    assert r.status_code == 200 and "사이즈 교환 원하심" in r.content.decode() and "<html" not in r.content.decode()
-    r = as_agent.post(f"/customers/{hong.pk}/interactions/", {
-        "touchpoint": shop["call"].pk, "type": "complaint", "summary": "배송 지연 불만", "body": "이틀 늦음"},
-        HTTP_HX_REQUEST="true")
+    assert (
+        r.status_code == 200
+        and "사이즈 교환 원하심" in r.content.decode()
+        and "<html" not in r.content.decode()
+    )
+    r = as_agent.post(
+        f"/customers/{hong.pk}/interactions/",
+        {
+            "touchpoint": shop["call"].pk,
+            "type": "complaint",
+            "summary": "배송 지연 불만",
+            "body": "이틀 늦음",
+        },
+        HTTP_HX_REQUEST="true",
+    )
     assert "배송 지연 불만" in r.content.decode()
     assert Interaction.objects.get(customer=hong).staff == shop["agent"]
-    r = as_agent.post(f"/customers/{hong.pk}/promises/", {"text": "목요일까지 환불", "due_at": "2099-01-01T10:00"},
-                      HTTP_HX_REQUEST="true")
+    r = as_agent.post(
+        f"/customers/{hong.pk}/promises/",
+        {"text": "목요일까지 환불", "due_at": "2099-01-01T10:00"},
+        HTTP_HX_REQUEST="true",
+    )
     assert "목요일까지 환불" in r.content.decode()
 
 
@@ -94,8 +117,11 @@ def test_bad_note_gets_a_korean_error_in_place(as_agent: Client, shop):
     assert r.status_code == 200
     assert r["HX-Retarget"] == "#note-errors"
     assert "필수" in r.content.decode() or "입력" in r.content.decode()
-    r = as_agent.post(f"/customers/{shop['hong'].pk}/promises/", {"text": "어제까지", "due_at": "2001-01-01T10:00"},
-                      HTTP_HX_REQUEST="true")
+    r = as_agent.post(
+        f"/customers/{shop['hong'].pk}/promises/",
+        {"text": "어제까지", "due_at": "2001-01-01T10:00"},
+        HTTP_HX_REQUEST="true",
+    )
     assert r["HX-Retarget"] == "#promise-errors" and "기한" in r.content.decode()
 
 
@@ -103,11 +129,17 @@ def test_timeline_filters_by_type_and_touchpoint(as_agent: Client, shop):
     from dangol.interactions.services import interaction_log
 
     hong = shop["hong"]
-    interaction_log(customer=hong, touchpoint=shop["call"], type="inquiry", summary="전화 문의", staff=shop["agent"])
-    interaction_log(customer=hong, touchpoint=shop["web"], type="message", summary="웹 채팅", staff=shop["agent"])
+    interaction_log(
+        customer=hong, touchpoint=shop["call"], type="inquiry", summary="전화 문의", staff=shop["agent"]
+    )
+    interaction_log(
+        customer=hong, touchpoint=shop["web"], type="message", summary="웹 채팅", staff=shop["agent"]
+    )
     all_ = as_agent.get(f"/customers/{hong.pk}/timeline/").content.decode()
     assert "전화 문의" in all_ and "웹 채팅" in all_
-    only_web = as_agent.get(f"/customers/{hong.pk}/timeline/", {"touchpoint": shop["web"].pk}).content.decode()
+    only_web = as_agent.get(
+        f"/customers/{hong.pk}/timeline/", {"touchpoint": shop["web"].pk}
+    ).content.decode()
     assert "웹 채팅" in only_web and "전화 문의" not in only_web
     notes_only = as_agent.get(f"/customers/{hong.pk}/timeline/", {"kind": "note"}).content.decode()
     assert "전화 문의" not in notes_only
@@ -152,7 +184,9 @@ def test_manager_reveal_and_export_are_logged(as_manager: Client, shop):
 def test_access_log_page_is_for_admins_and_cannot_be_edited(client: Client, shop):
     from dangol.privacy.services import access_log_write
 
-    row = access_log_write(staff=shop["manager"], action="view", fields=["phone"], customer_id=shop["hong"].pk)
+    row = access_log_write(
+        staff=shop["manager"], action="view", fields=["phone"], customer_id=shop["hong"].pk
+    )
     login(client, shop["manager"])
     assert client.get("/privacy/access-log/").status_code == 403
     login(client, shop["admin"])
@@ -191,8 +225,10 @@ def test_agent_registers_a_customer_with_a_korean_error_first(as_agent, shop):
 
     bad = as_agent.post("/customers/new/", {"name": "신규", "phone": "12345", "acquisition_channel": "store"})
     assert bad.status_code == 200 and "올바른 국내 전화번호가 아닙니다" in bad.content.decode()
-    ok = as_agent.post("/customers/new/", {"name": "신규고객", "phone": "01022223333", "acquisition_channel": "store",
-                                           "tags": "앱전용, VIP"})
+    ok = as_agent.post(
+        "/customers/new/",
+        {"name": "신규고객", "phone": "01022223333", "acquisition_channel": "store", "tags": "앱전용, VIP"},
+    )
     created = Customer.objects.get(name="신규고객")
     assert ok["Location"] == f"/customers/{created.pk}/" and created.phone == "010-2222-3333"
     assert sorted(t.name for t in created.tags.all()) == ["VIP", "앱전용"]
@@ -204,8 +240,13 @@ def test_manager_edit_is_logged_and_detects_a_concurrent_change(as_manager, shop
     page = as_manager.get(f"/customers/{hong.pk}/edit/").content.decode()
     assert "010-1234-5678" in page
     assert AccessLog.objects.filter(customer_id=hong.pk, action="view").count() == 1
-    form = {"name": "홍길동", "preferred_name": "길동님", "phone": "010-1234-5678", "acquisition_channel": "store",
-            "version": hong.version}
+    form = {
+        "name": "홍길동",
+        "preferred_name": "길동님",
+        "phone": "010-1234-5678",
+        "acquisition_channel": "store",
+        "version": hong.version,
+    }
     assert as_manager.post(f"/customers/{hong.pk}/edit/", form).status_code == 302
     assert AccessLog.objects.filter(customer_id=hong.pk, action="change").exists()
     stale = as_manager.post(f"/customers/{hong.pk}/edit/", {**form, "preferred_name": "홍 선생님"})

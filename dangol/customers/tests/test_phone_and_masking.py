@@ -31,7 +31,9 @@ def test_korean_numbers_are_normalised_to_the_hyphenated_form(raw: str, expected
     assert normalize_phone(raw) == expected
 
 
-@pytest.mark.parametrize("raw", ["", "010-123-456", "0101234567890", "12345", "abc", "099-1234-5678", "+1 415 555 0100"])
+@pytest.mark.parametrize(
+    "raw", ["", "010-123-456", "0101234567890", "12345", "abc", "099-1234-5678", "+1 415 555 0100"]
+)
 def test_invalid_numbers_raise_a_korean_message(raw: str) -> None:
     with pytest.raises(InvalidPhone) as info:
         normalize_phone(raw)

@@ -59,11 +59,18 @@ def test_merge_moves_all_history_to_the_survivor(shop):
     hong = shop["hong"]
     dup = customer_create(data={"name": "홍길동", "phone": "010-1234-5678", "external_id": "LEGACY-9"})
     assert duplicates_of(hong) == [dup]
-    interaction_log(customer=dup, touchpoint=shop["call"], type="inquiry", summary="배송 문의", staff=shop["agent"])
+    interaction_log(
+        customer=dup, touchpoint=shop["call"], type="inquiry", summary="배송 문의", staff=shop["agent"]
+    )
     note_add(customer=dup, body="예전 시스템 메모", by=shop["agent"])
     Order.objects.create(external_id="O-1", customer=dup, ordered_at=timezone.now(), total_amount=10000)
-    promise_make(customer=dup, owner=shop["agent"], text="콜백", due_at=timezone.now() + dt.timedelta(days=1),
-                 by=shop["agent"])
+    promise_make(
+        customer=dup,
+        owner=shop["agent"],
+        text="콜백",
+        due_at=timezone.now() + dt.timedelta(days=1),
+        by=shop["agent"],
+    )
     consent_set(customer=dup, purpose="marketing_email", granted=True, source="구 시스템")
 
     merge = customers_merge(survivor=hong, merged=dup, by=shop["manager"])

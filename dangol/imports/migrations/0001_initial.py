@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,30 +14,71 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='ImportJob',
+            name="ImportJob",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('customers', '고객'), ('orders', '주문')], max_length=20, verbose_name='종류')),
-                ('filename', models.CharField(max_length=255, verbose_name='파일명')),
-                ('stored_path', models.CharField(blank=True, max_length=500)),
-                ('on_error', models.CharField(choices=[('abort', '오류가 있으면 전체 취소'), ('skip', '오류 행만 건너뛰기')], default='abort', max_length=10, verbose_name='오류 처리')),
-                ('status', models.CharField(choices=[('queued', '대기'), ('running', '진행 중'), ('done', '완료'), ('failed', '실패')], default='queued', max_length=10, verbose_name='상태')),
-                ('total_rows', models.PositiveIntegerField(default=0)),
-                ('processed_rows', models.PositiveIntegerField(default=0)),
-                ('created_count', models.PositiveIntegerField(default=0)),
-                ('updated_count', models.PositiveIntegerField(default=0)),
-                ('unchanged_count', models.PositiveIntegerField(default=0)),
-                ('error_count', models.PositiveIntegerField(default=0)),
-                ('errors', models.JSONField(default=list)),
-                ('message', models.CharField(blank=True, max_length=500)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("customers", "고객"), ("orders", "주문")],
+                        max_length=20,
+                        verbose_name="종류",
+                    ),
+                ),
+                ("filename", models.CharField(max_length=255, verbose_name="파일명")),
+                ("stored_path", models.CharField(blank=True, max_length=500)),
+                (
+                    "on_error",
+                    models.CharField(
+                        choices=[("abort", "오류가 있으면 전체 취소"), ("skip", "오류 행만 건너뛰기")],
+                        default="abort",
+                        max_length=10,
+                        verbose_name="오류 처리",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("queued", "대기"),
+                            ("running", "진행 중"),
+                            ("done", "완료"),
+                            ("failed", "실패"),
+                        ],
+                        default="queued",
+                        max_length=10,
+                        verbose_name="상태",
+                    ),
+                ),
+                ("total_rows", models.PositiveIntegerField(default=0)),
+                ("processed_rows", models.PositiveIntegerField(default=0)),
+                ("created_count", models.PositiveIntegerField(default=0)),
+                ("updated_count", models.PositiveIntegerField(default=0)),
+                ("unchanged_count", models.PositiveIntegerField(default=0)),
+                ("error_count", models.PositiveIntegerField(default=0)),
+                ("errors", models.JSONField(default=list)),
+                ("message", models.CharField(blank=True, max_length=500)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '가져오기 작업',
-                'verbose_name_plural': '가져오기 작업',
-                'ordering': ['-created_at'],
+                "verbose_name": "가져오기 작업",
+                "verbose_name_plural": "가져오기 작업",
+                "ordering": ["-created_at"],
             },
         ),
     ]

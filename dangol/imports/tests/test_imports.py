@@ -46,7 +46,9 @@ def test_good_file_creates_customers_with_consents_and_tags(shop, tmp_path):
     assert sorted(t.name for t in minji.tags.all()) == ["VIP", "리뷰어"]
     assert minji.consent_stage == "marketing_partial"
     assert Customer.objects.get(external_id="K003").phone == "010-5555-6666"
-    assert Consent.objects.filter(customer__external_id="K002", purpose="marketing_sms", granted=False).exists()
+    assert Consent.objects.filter(
+        customer__external_id="K002", purpose="marketing_sms", granted=False
+    ).exists()
 
 
 def test_reimporting_the_same_file_changes_nothing(shop, tmp_path):
@@ -70,8 +72,14 @@ def test_messy_file_is_rejected_whole_by_default_with_line_numbers(shop, tmp_pat
     result = run_import(kind="customers", path=write(tmp_path, "messy.csv", MESSY))
     assert not result.written and Customer.objects.count() == before
     by_line = {(e.line, e.column) for e in result.errors}
-    assert by_line == {(4, "phone"), (5, "birth_date"), (6, "external_id"), (7, "name"), (8, "email"),
-                       (9, "joined_at")}
+    assert by_line == {
+        (4, "phone"),
+        (5, "birth_date"),
+        (6, "external_id"),
+        (7, "name"),
+        (8, "email"),
+        (9, "joined_at"),
+    }
     messages = {e.line: e.message for e in result.errors}
     assert "2행" in messages[6]  # the duplicate points at its first line
     assert "전화번호" in messages[4] or "휴대전화" in messages[4]
@@ -81,8 +89,9 @@ def test_messy_file_is_rejected_whole_by_default_with_line_numbers(shop, tmp_pat
 def test_skip_mode_imports_good_rows_and_reports_bad_ones(shop, tmp_path):
     result = run_import(kind="customers", path=write(tmp_path, "messy.csv", MESSY), on_error="skip")
     assert result.written and result.created == 2 and result.error_rows == 6
-    assert set(Customer.objects.filter(external_id__startswith="M").values_list("external_id", flat=True)) == {
-        "M001", "M008"}
+    assert set(
+        Customer.objects.filter(external_id__startswith="M").values_list("external_id", flat=True)
+    ) == {"M001", "M008"}
 
 
 def test_cp949_file_is_read(shop, tmp_path):
@@ -157,10 +166,17 @@ def test_orders_import_groups_lines_and_is_idempotent(shop, tmp_path):
 
 def test_bad_order_rows_name_the_problem(shop, tmp_path):
     run_import(kind="customers", path=write(tmp_path, "c.csv", GOOD))
-    bad = ORDERS + "B-1,NOPE,2024-06-01,,,x,,1,100,100,\nB-2,K001,2024-06-01,,,x,,1,100,-100,\nB-3,K001,2024-99-01,,,x,,1,,100,\n"
+    bad = (
+        ORDERS
+        + "B-1,NOPE,2024-06-01,,,x,,1,100,100,\nB-2,K001,2024-06-01,,,x,,1,100,-100,\nB-3,K001,2024-99-01,,,x,,1,,100,\n"
+    )
     result = run_import(kind="orders", path=write(tmp_path, "o.csv", bad))
     assert not result.written and Order.objects.count() == 0
-    assert {(e.line, e.column) for e in result.errors} == {(6, "customer_id"), (7, "amount"), (8, "ordered_at")}
+    assert {(e.line, e.column) for e in result.errors} == {
+        (6, "customer_id"),
+        (7, "amount"),
+        (8, "ordered_at"),
+    }
     skip = run_import(kind="orders", path=write(tmp_path, "o.csv", bad), on_error="skip")
     assert skip.created == 3 and Order.objects.count() == 3
 
@@ -180,7 +196,9 @@ def test_upload_page_reports_per_row(as_manager, shop, tmp_path):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     upload = SimpleUploadedFile("messy.csv", MESSY.encode("cp949"), content_type="text/csv")
-    response = as_manager.post("/imports/", {"kind": "customers", "on_error": "skip", "file": upload}, follow=True)
+    response = as_manager.post(
+        "/imports/", {"kind": "customers", "on_error": "skip", "file": upload}, follow=True
+    )
     body = response.content.decode()
     assert response.status_code == 200
     assert 'id="created-count">2<' in body and 'id="error-count">6<' in body

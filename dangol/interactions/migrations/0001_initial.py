@@ -6,50 +6,123 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('customers', '0001_initial'),
+        ("customers", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Touchpoint',
+            name="Touchpoint",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=40, unique=True, verbose_name='코드')),
-                ('name', models.CharField(max_length=100, verbose_name='이름')),
-                ('kind', models.CharField(choices=[('physical', '오프라인'), ('digital', '디지털')], max_length=20, verbose_name='구분')),
-                ('channel', models.CharField(choices=[('store', '매장'), ('call_center', '콜센터'), ('visit', '방문 서비스'), ('delivery', '배송/포장'), ('website', '웹사이트'), ('app', '앱'), ('sns', 'SNS'), ('email', '이메일'), ('ads', '광고')], max_length=20, verbose_name='채널')),
-                ('address', models.CharField(blank=True, max_length=200, verbose_name='주소')),
-                ('is_active', models.BooleanField(default=True, verbose_name='사용')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=40, unique=True, verbose_name="코드")),
+                ("name", models.CharField(max_length=100, verbose_name="이름")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("physical", "오프라인"), ("digital", "디지털")],
+                        max_length=20,
+                        verbose_name="구분",
+                    ),
+                ),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[
+                            ("store", "매장"),
+                            ("call_center", "콜센터"),
+                            ("visit", "방문 서비스"),
+                            ("delivery", "배송/포장"),
+                            ("website", "웹사이트"),
+                            ("app", "앱"),
+                            ("sns", "SNS"),
+                            ("email", "이메일"),
+                            ("ads", "광고"),
+                        ],
+                        max_length=20,
+                        verbose_name="채널",
+                    ),
+                ),
+                ("address", models.CharField(blank=True, max_length=200, verbose_name="주소")),
+                ("is_active", models.BooleanField(default=True, verbose_name="사용")),
             ],
             options={
-                'verbose_name': '접점',
-                'verbose_name_plural': '접점',
-                'ordering': ['kind', 'channel', 'name'],
+                "verbose_name": "접점",
+                "verbose_name_plural": "접점",
+                "ordering": ["kind", "channel", "name"],
             },
         ),
         migrations.CreateModel(
-            name='Interaction',
+            name="Interaction",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('occurred_at', models.DateTimeField(verbose_name='일시')),
-                ('type', models.CharField(choices=[('inquiry', '문의'), ('purchase', '구매'), ('complaint', '불만'), ('praise', '칭찬'), ('visit', '방문'), ('call', '통화'), ('message', '메시지')], max_length=20, verbose_name='유형')),
-                ('summary', models.CharField(max_length=200, verbose_name='요약')),
-                ('body', models.TextField(blank=True, verbose_name='내용')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('customer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='interactions', to='customers.customer')),
-                ('staff', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('touchpoint', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='interactions', to='interactions.touchpoint')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("occurred_at", models.DateTimeField(verbose_name="일시")),
+                (
+                    "type",
+                    models.CharField(
+                        choices=[
+                            ("inquiry", "문의"),
+                            ("purchase", "구매"),
+                            ("complaint", "불만"),
+                            ("praise", "칭찬"),
+                            ("visit", "방문"),
+                            ("call", "통화"),
+                            ("message", "메시지"),
+                        ],
+                        max_length=20,
+                        verbose_name="유형",
+                    ),
+                ),
+                ("summary", models.CharField(max_length=200, verbose_name="요약")),
+                ("body", models.TextField(blank=True, verbose_name="내용")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "customer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="interactions",
+                        to="customers.customer",
+                    ),
+                ),
+                (
+                    "staff",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "touchpoint",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="interactions",
+                        to="interactions.touchpoint",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '상호작용',
-                'verbose_name_plural': '상호작용',
-                'ordering': ['-occurred_at'],
-                'indexes': [models.Index(fields=['customer', '-occurred_at'], name='interaction_customer_time')],
+                "verbose_name": "상호작용",
+                "verbose_name_plural": "상호작용",
+                "ordering": ["-occurred_at"],
+                "indexes": [
+                    models.Index(fields=["customer", "-occurred_at"], name="interaction_customer_time")
+                ],
             },
         ),
     ]

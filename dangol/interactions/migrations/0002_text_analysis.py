@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('interactions', '0001_initial'),
+        ("interactions", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='interaction',
-            name='text_analysis',
+            model_name="interaction",
+            name="text_analysis",
             field=models.JSONField(blank=True, null=True),
         ),
     ]

@@ -5,58 +5,143 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('customers', '0002_initial'),
+        ("customers", "0002_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ValueRun',
+            name="ValueRun",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('started_at', models.DateTimeField(auto_now_add=True)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('status', models.CharField(choices=[('running', '진행 중'), ('done', '완료'), ('failed', '실패')], default='running', max_length=10)),
-                ('end_date', models.DateField()),
-                ('n_customers', models.PositiveIntegerField(default=0)),
-                ('n_transactions', models.PositiveIntegerField(default=0)),
-                ('report', models.JSONField(blank=True, default=dict)),
-                ('message', models.CharField(blank=True, max_length=500)),
-                ('output_dir', models.CharField(blank=True, max_length=500)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("started_at", models.DateTimeField(auto_now_add=True)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("running", "진행 중"), ("done", "완료"), ("failed", "실패")],
+                        default="running",
+                        max_length=10,
+                    ),
+                ),
+                ("end_date", models.DateField()),
+                ("n_customers", models.PositiveIntegerField(default=0)),
+                ("n_transactions", models.PositiveIntegerField(default=0)),
+                ("report", models.JSONField(blank=True, default=dict)),
+                ("message", models.CharField(blank=True, max_length=500)),
+                ("output_dir", models.CharField(blank=True, max_length=500)),
             ],
             options={
-                'ordering': ['-started_at'],
+                "ordering": ["-started_at"],
             },
         ),
         migrations.CreateModel(
-            name='CustomerValue',
+            name="CustomerValue",
             fields=[
-                ('customer', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='value', serialize=False, to='customers.customer')),
-                ('frequency', models.PositiveIntegerField(default=0)),
-                ('recency', models.FloatField(default=0)),
-                ('age', models.FloatField(default=0)),
-                ('monetary', models.FloatField(default=0)),
-                ('rfm_r', models.PositiveSmallIntegerField(default=0)),
-                ('rfm_f', models.PositiveSmallIntegerField(default=0)),
-                ('rfm_m', models.PositiveSmallIntegerField(default=0)),
-                ('rfm_segment', models.CharField(blank=True, db_index=True, max_length=30)),
-                ('probability_alive', models.FloatField(blank=True, null=True)),
-                ('expected_purchases', models.FloatField(blank=True, null=True)),
-                ('clv', models.BigIntegerField(db_index=True, default=0, verbose_name='예상 고객생애가치(원)')),
-                ('value_tier', models.CharField(blank=True, choices=[('super', '초우량'), ('superior', '우량'), ('regular', '일반'), ('care', '관리')], db_index=True, max_length=10, verbose_name='가치 등급')),
-                ('stage', models.CharField(blank=True, choices=[('prospect', '잠재고객'), ('first_purchase', '첫 거래'), ('regular', '단골'), ('advocate', '옹호자'), ('partner', '동반자')], db_index=True, max_length=16, verbose_name='관계 단계')),
-                ('previous_tier', models.CharField(blank=True, choices=[('super', '초우량'), ('superior', '우량'), ('regular', '일반'), ('care', '관리')], max_length=10)),
-                ('previous_stage', models.CharField(blank=True, choices=[('prospect', '잠재고객'), ('first_purchase', '첫 거래'), ('regular', '단골'), ('advocate', '옹호자'), ('partner', '동반자')], max_length=16)),
-                ('previous_probability_alive', models.FloatField(blank=True, null=True)),
-                ('computed_at', models.DateTimeField()),
-                ('run', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='loyalty.valuerun')),
+                (
+                    "customer",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="value",
+                        serialize=False,
+                        to="customers.customer",
+                    ),
+                ),
+                ("frequency", models.PositiveIntegerField(default=0)),
+                ("recency", models.FloatField(default=0)),
+                ("age", models.FloatField(default=0)),
+                ("monetary", models.FloatField(default=0)),
+                ("rfm_r", models.PositiveSmallIntegerField(default=0)),
+                ("rfm_f", models.PositiveSmallIntegerField(default=0)),
+                ("rfm_m", models.PositiveSmallIntegerField(default=0)),
+                ("rfm_segment", models.CharField(blank=True, db_index=True, max_length=30)),
+                ("probability_alive", models.FloatField(blank=True, null=True)),
+                ("expected_purchases", models.FloatField(blank=True, null=True)),
+                (
+                    "clv",
+                    models.BigIntegerField(db_index=True, default=0, verbose_name="예상 고객생애가치(원)"),
+                ),
+                (
+                    "value_tier",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("super", "초우량"),
+                            ("superior", "우량"),
+                            ("regular", "일반"),
+                            ("care", "관리"),
+                        ],
+                        db_index=True,
+                        max_length=10,
+                        verbose_name="가치 등급",
+                    ),
+                ),
+                (
+                    "stage",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("prospect", "잠재고객"),
+                            ("first_purchase", "첫 거래"),
+                            ("regular", "단골"),
+                            ("advocate", "옹호자"),
+                            ("partner", "동반자"),
+                        ],
+                        db_index=True,
+                        max_length=16,
+                        verbose_name="관계 단계",
+                    ),
+                ),
+                (
+                    "previous_tier",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("super", "초우량"),
+                            ("superior", "우량"),
+                            ("regular", "일반"),
+                            ("care", "관리"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "previous_stage",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("prospect", "잠재고객"),
+                            ("first_purchase", "첫 거래"),
+                            ("regular", "단골"),
+                            ("advocate", "옹호자"),
+                            ("partner", "동반자"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("previous_probability_alive", models.FloatField(blank=True, null=True)),
+                ("computed_at", models.DateTimeField()),
+                (
+                    "run",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="loyalty.valuerun",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '고객 가치',
-                'verbose_name_plural': '고객 가치',
+                "verbose_name": "고객 가치",
+                "verbose_name_plural": "고객 가치",
             },
         ),
     ]

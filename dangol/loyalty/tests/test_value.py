@@ -13,32 +13,72 @@ from dangol.loyalty.services import _write_back
 
 
 def scorecard(path: Path, rows: list[dict]) -> Path:
-    columns = ["customer_id", "frequency", "recency", "T", "monetary", "rfm_r", "rfm_f", "rfm_m", "rfm_segment",
-               "probability_alive", "expected_purchases", "clv", "value_tier", "stage"]
+    columns = [
+        "customer_id",
+        "frequency",
+        "recency",
+        "T",
+        "monetary",
+        "rfm_r",
+        "rfm_f",
+        "rfm_m",
+        "rfm_segment",
+        "probability_alive",
+        "expected_purchases",
+        "clv",
+        "value_tier",
+        "stage",
+    ]
     pq.write_table(pa.table({c: [r[c] for r in rows] for c in columns}), path)
     return path
 
 
 def row(cid, **kw):
-    base = {"customer_id": cid, "frequency": 5, "recency": 30.0, "T": 40.0, "monetary": 52000.0, "rfm_r": 5,
-            "rfm_f": 5, "rfm_m": 5, "rfm_segment": "Champions", "probability_alive": 0.9, "expected_purchases": 3.2,
-            "clv": 1_250_000.4, "value_tier": "초우량", "stage": "regular"}
+    base = {
+        "customer_id": cid,
+        "frequency": 5,
+        "recency": 30.0,
+        "T": 40.0,
+        "monetary": 52000.0,
+        "rfm_r": 5,
+        "rfm_f": 5,
+        "rfm_m": 5,
+        "rfm_segment": "Champions",
+        "probability_alive": 0.9,
+        "expected_purchases": 3.2,
+        "clv": 1_250_000.4,
+        "value_tier": "초우량",
+        "stage": "regular",
+    }
     base.update(kw)
     return base
 
 
 def test_scorecard_is_written_back_with_prospects_and_movements(shop, tmp_path, client: Client):
     hong, kim = shop["hong"], shop["kim"]
-    run = ValueRun.objects.create(end_date="2026-11-24", status="done", report={"pareto": {"top20_revenue_share": 0.68}})
+    run = ValueRun.objects.create(
+        end_date="2026-11-24", status="done", report={"pareto": {"top20_revenue_share": 0.68}}
+    )
     assert _write_back(scorecard(tmp_path / "a.parquet", [row(hong.pk)]), run) == 2
     value = CustomerValue.objects.get(customer=hong)
-    assert (value.value_tier, value.stage, value.clv, value.rfm_segment_ko) == ("super", "regular", 1_250_000, "최우수")
+    assert (value.value_tier, value.stage, value.clv, value.rfm_segment_ko) == (
+        "super",
+        "regular",
+        1_250_000,
+        "최우수",
+    )
     assert CustomerValue.objects.get(customer=kim).stage == "prospect"  # no purchase yet
     # the next run: hong falls asleep, kim made a first purchase
-    _write_back(scorecard(tmp_path / "b.parquet", [
-        row(hong.pk, probability_alive=0.2, stage="first_purchase", rfm_segment="At risk"),
-        row(kim.pk, value_tier="일반", stage="first_purchase", clv=90_000, probability_alive=0.8),
-    ]), run)
+    _write_back(
+        scorecard(
+            tmp_path / "b.parquet",
+            [
+                row(hong.pk, probability_alive=0.2, stage="first_purchase", rfm_segment="At risk"),
+                row(kim.pk, value_tier="일반", stage="first_purchase", clv=90_000, probability_alive=0.8),
+            ],
+        ),
+        run,
+    )
     value.refresh_from_db()
     assert value.previous_stage == "regular" and value.stage == "first_purchase"
     assert value.previous_probability_alive == 0.9
@@ -67,8 +107,12 @@ def buy_every_55_days(customer, *, times, offset_days, amounts):
     start = timezone.now() - dt.timedelta(days=300)
     for j in range(times):
         amount = amounts(j)
-        order = Order.objects.create(customer=customer, external_id=f"T-{customer.pk}-{j}",
-                                     ordered_at=start + dt.timedelta(days=55 * j + offset_days), total_amount=amount)
+        order = Order.objects.create(
+            customer=customer,
+            external_id=f"T-{customer.pk}-{j}",
+            ordered_at=start + dt.timedelta(days=55 * j + offset_days),
+            total_amount=amount,
+        )
         OrderLine.objects.create(order=order, product_name="원두 1kg", unit_price=amount, amount=amount)
 
 

@@ -6,115 +6,216 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('customers', '0001_initial'),
-        ('interactions', '0001_initial'),
+        ("customers", "0001_initial"),
+        ("interactions", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Product',
+            name="Product",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sku', models.CharField(max_length=40, unique=True, verbose_name='상품 코드')),
-                ('name', models.CharField(max_length=200, verbose_name='상품명')),
-                ('price', models.PositiveBigIntegerField(default=0, verbose_name='정가(원)')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("sku", models.CharField(max_length=40, unique=True, verbose_name="상품 코드")),
+                ("name", models.CharField(max_length=200, verbose_name="상품명")),
+                ("price", models.PositiveBigIntegerField(default=0, verbose_name="정가(원)")),
             ],
             options={
-                'verbose_name': '상품',
-                'verbose_name_plural': '상품',
-                'ordering': ['name'],
+                "verbose_name": "상품",
+                "verbose_name_plural": "상품",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Order',
+            name="Order",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('external_id', models.CharField(max_length=64, unique=True, verbose_name='주문번호')),
-                ('ordered_at', models.DateTimeField(verbose_name='주문일시')),
-                ('status', models.CharField(choices=[('paid', '결제 완료'), ('partially_refunded', '부분 환불'), ('refunded', '환불'), ('cancelled', '취소')], default='paid', max_length=20, verbose_name='상태')),
-                ('total_amount', models.BigIntegerField(default=0, verbose_name='결제 금액(원)')),
-                ('refunded_amount', models.BigIntegerField(default=0, verbose_name='환불 금액(원)')),
-                ('customer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='orders', to='customers.customer')),
-                ('touchpoint', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='orders', to='interactions.touchpoint')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("external_id", models.CharField(max_length=64, unique=True, verbose_name="주문번호")),
+                ("ordered_at", models.DateTimeField(verbose_name="주문일시")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("paid", "결제 완료"),
+                            ("partially_refunded", "부분 환불"),
+                            ("refunded", "환불"),
+                            ("cancelled", "취소"),
+                        ],
+                        default="paid",
+                        max_length=20,
+                        verbose_name="상태",
+                    ),
+                ),
+                ("total_amount", models.BigIntegerField(default=0, verbose_name="결제 금액(원)")),
+                ("refunded_amount", models.BigIntegerField(default=0, verbose_name="환불 금액(원)")),
+                (
+                    "customer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="orders",
+                        to="customers.customer",
+                    ),
+                ),
+                (
+                    "touchpoint",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="orders",
+                        to="interactions.touchpoint",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '주문',
-                'verbose_name_plural': '주문',
-                'ordering': ['-ordered_at'],
+                "verbose_name": "주문",
+                "verbose_name_plural": "주문",
+                "ordering": ["-ordered_at"],
             },
         ),
         migrations.CreateModel(
-            name='OrderLine',
+            name="OrderLine",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('line_no', models.PositiveIntegerField(default=1)),
-                ('product_name', models.CharField(max_length=200)),
-                ('quantity', models.PositiveIntegerField(default=1)),
-                ('unit_price', models.BigIntegerField(default=0)),
-                ('amount', models.BigIntegerField(default=0)),
-                ('order', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='lines', to='orders.order')),
-                ('product', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orders.product')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("line_no", models.PositiveIntegerField(default=1)),
+                ("product_name", models.CharField(max_length=200)),
+                ("quantity", models.PositiveIntegerField(default=1)),
+                ("unit_price", models.BigIntegerField(default=0)),
+                ("amount", models.BigIntegerField(default=0)),
+                (
+                    "order",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="lines", to="orders.order"
+                    ),
+                ),
+                (
+                    "product",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="orders.product",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['order', 'line_no'],
+                "ordering": ["order", "line_no"],
             },
         ),
         migrations.CreateModel(
-            name='ProductCategory',
+            name="ProductCategory",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=40, unique=True)),
-                ('name', models.CharField(max_length=100, verbose_name='이름')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='orders.productcategory')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=40, unique=True)),
+                ("name", models.CharField(max_length=100, verbose_name="이름")),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="orders.productcategory",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '상품 분류',
-                'verbose_name_plural': '상품 분류',
-                'ordering': ['name'],
+                "verbose_name": "상품 분류",
+                "verbose_name_plural": "상품 분류",
+                "ordering": ["name"],
             },
         ),
         migrations.AddField(
-            model_name='product',
-            name='category',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='products', to='orders.productcategory'),
+            model_name="product",
+            name="category",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="products",
+                to="orders.productcategory",
+            ),
         ),
         migrations.CreateModel(
-            name='Refund',
+            name="Refund",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('amount', models.BigIntegerField(verbose_name='환불 금액(원)')),
-                ('reason', models.CharField(max_length=200, verbose_name='사유')),
-                ('refunded_at', models.DateTimeField(verbose_name='환불일시')),
-                ('by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('order', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='refunds', to='orders.order')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("amount", models.BigIntegerField(verbose_name="환불 금액(원)")),
+                ("reason", models.CharField(max_length=200, verbose_name="사유")),
+                ("refunded_at", models.DateTimeField(verbose_name="환불일시")),
+                (
+                    "by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "order",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="refunds", to="orders.order"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-refunded_at'],
+                "ordering": ["-refunded_at"],
             },
         ),
         migrations.AddIndex(
-            model_name='order',
-            index=models.Index(fields=['customer', '-ordered_at'], name='order_customer_time'),
+            model_name="order",
+            index=models.Index(fields=["customer", "-ordered_at"], name="order_customer_time"),
         ),
         migrations.AddConstraint(
-            model_name='order',
-            constraint=models.CheckConstraint(condition=models.Q(('total_amount__gte', 0)), name='order_total_nonnegative'),
+            model_name="order",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("total_amount__gte", 0)), name="order_total_nonnegative"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='order',
-            constraint=models.CheckConstraint(condition=models.Q(('refunded_amount__gte', 0), ('refunded_amount__lte', models.F('total_amount'))), name='order_refund_within_total'),
+            model_name="order",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("refunded_amount__gte", 0), ("refunded_amount__lte", models.F("total_amount"))
+                ),
+                name="order_refund_within_total",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='orderline',
-            constraint=models.UniqueConstraint(fields=('order', 'line_no'), name='orderline_unique_line'),
+            model_name="orderline",
+            constraint=models.UniqueConstraint(fields=("order", "line_no"), name="orderline_unique_line"),
         ),
         migrations.AddConstraint(
-            model_name='refund',
-            constraint=models.CheckConstraint(condition=models.Q(('amount__gt', 0)), name='refund_positive'),
+            model_name="refund",
+            constraint=models.CheckConstraint(condition=models.Q(("amount__gt", 0)), name="refund_positive"),
         ),
     ]

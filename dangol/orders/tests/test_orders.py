@@ -10,7 +10,9 @@ from dangol.orders.services import order_refund
 
 
 def test_refunds_add_up_to_the_total_and_never_past_it(shop):
-    order = Order.objects.create(external_id="R-1", customer=shop["hong"], ordered_at=timezone.now(), total_amount=30000)
+    order = Order.objects.create(
+        external_id="R-1", customer=shop["hong"], ordered_at=timezone.now(), total_amount=30000
+    )
     order_refund(order=order, amount=10000, reason="부분 불량", by=shop["manager"])
     assert order.status == "partially_refunded" and order.refunded_amount == 10000
     assert customer_summary(shop["hong"]).lifetime_spend == 20000

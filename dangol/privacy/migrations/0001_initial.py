@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,23 +14,46 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='AccessLog',
+            name="AccessLog",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('ip', models.GenericIPAddressField(blank=True, null=True)),
-                ('customer_id', models.BigIntegerField(blank=True, db_index=True, null=True)),
-                ('customer_count', models.PositiveIntegerField(default=1)),
-                ('action', models.CharField(choices=[('view', '조회'), ('export', '내보내기'), ('change', '변경'), ('delete', '삭제')], max_length=10)),
-                ('fields', models.CharField(max_length=200)),
-                ('channel', models.CharField(default='web', max_length=20)),
-                ('detail', models.CharField(blank=True, max_length=300)),
-                ('staff', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("ip", models.GenericIPAddressField(blank=True, null=True)),
+                ("customer_id", models.BigIntegerField(blank=True, db_index=True, null=True)),
+                ("customer_count", models.PositiveIntegerField(default=1)),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("view", "조회"),
+                            ("export", "내보내기"),
+                            ("change", "변경"),
+                            ("delete", "삭제"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("fields", models.CharField(max_length=200)),
+                ("channel", models.CharField(default="web", max_length=20)),
+                ("detail", models.CharField(blank=True, max_length=300)),
+                (
+                    "staff",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '개인정보 접근 기록',
-                'verbose_name_plural': '개인정보 접근 기록',
-                'ordering': ['-at', '-id'],
+                "verbose_name": "개인정보 접근 기록",
+                "verbose_name_plural": "개인정보 접근 기록",
+                "ordering": ["-at", "-id"],
             },
         ),
     ]

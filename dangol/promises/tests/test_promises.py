@@ -11,8 +11,13 @@ from dangol.promises.services import promise_make, promise_resolve, promises_bre
 
 
 def make(shop, owner="agent", hours=24, text="콜백"):
-    return promise_make(customer=shop["hong"], owner=shop[owner], text=text,
-                        due_at=timezone.now() + dt.timedelta(hours=hours), by=shop[owner])
+    return promise_make(
+        customer=shop["hong"],
+        owner=shop[owner],
+        text=text,
+        due_at=timezone.now() + dt.timedelta(hours=hours),
+        by=shop[owner],
+    )
 
 
 def test_promise_takes_the_owners_team(shop):

@@ -6,162 +6,479 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('customers', '0002_initial'),
-        ('interactions', '0002_text_analysis'),
-        ('orders', '0001_initial'),
-        ('voc', '0004_reply_templates'),
+        ("accounts", "0001_initial"),
+        ("customers", "0002_initial"),
+        ("interactions", "0002_text_analysis"),
+        ("orders", "0001_initial"),
+        ("voc", "0004_reply_templates"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Invitation',
+            name="Invitation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('nonce', models.CharField(max_length=32, unique=True)),
-                ('channel', models.CharField(choices=[('sms', '문자'), ('email', '이메일'), ('kakao', '카카오톡'), ('qr', 'QR 코드(매장)'), ('link', '링크')], default='link', max_length=8, verbose_name='발송 채널')),
-                ('created_at', models.DateTimeField(db_index=True)),
-                ('expires_at', models.DateTimeField()),
-                ('sent_at', models.DateTimeField(blank=True, null=True)),
-                ('reminded_at', models.DateTimeField(blank=True, null=True)),
-                ('reminders', models.PositiveSmallIntegerField(default=0)),
-                ('used_at', models.DateTimeField(blank=True, null=True)),
-                ('case', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='voc.case')),
-                ('customer', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='survey_invitations', to='customers.customer')),
-                ('interaction', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='interactions.interaction')),
-                ('order', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='orders.order')),
-                ('staff', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('team', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.team')),
-                ('touchpoint', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='interactions.touchpoint')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("nonce", models.CharField(max_length=32, unique=True)),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[
+                            ("sms", "문자"),
+                            ("email", "이메일"),
+                            ("kakao", "카카오톡"),
+                            ("qr", "QR 코드(매장)"),
+                            ("link", "링크"),
+                        ],
+                        default="link",
+                        max_length=8,
+                        verbose_name="발송 채널",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(db_index=True)),
+                ("expires_at", models.DateTimeField()),
+                ("sent_at", models.DateTimeField(blank=True, null=True)),
+                ("reminded_at", models.DateTimeField(blank=True, null=True)),
+                ("reminders", models.PositiveSmallIntegerField(default=0)),
+                ("used_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "case",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="voc.case",
+                    ),
+                ),
+                (
+                    "customer",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="survey_invitations",
+                        to="customers.customer",
+                    ),
+                ),
+                (
+                    "interaction",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="interactions.interaction",
+                    ),
+                ),
+                (
+                    "order",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="orders.order",
+                    ),
+                ),
+                (
+                    "staff",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "team",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.team",
+                    ),
+                ),
+                (
+                    "touchpoint",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="interactions.touchpoint",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '설문 초대',
-                'verbose_name_plural': '설문 초대',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "설문 초대",
+                "verbose_name_plural": "설문 초대",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Survey',
+            name="Survey",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=40, unique=True, verbose_name='코드')),
-                ('title', models.CharField(max_length=200, verbose_name='제목')),
-                ('title_en', models.CharField(blank=True, max_length=200, verbose_name='영문 제목')),
-                ('intro', models.TextField(blank=True, verbose_name='안내 문구')),
-                ('intro_en', models.TextField(blank=True, verbose_name='영문 안내 문구')),
-                ('kind', models.CharField(choices=[('customer', '고객 만족도'), ('kano', 'Kano 조사'), ('pulse', '직원 펄스')], default='customer', max_length=10, verbose_name='종류')),
-                ('trigger', models.CharField(choices=[('manual', '직접 발송'), ('interaction', '접점 상호작용 후'), ('order', '주문 후'), ('case_closed', 'VOC 종결 후'), ('segment', '고객 세그먼트')], default='manual', max_length=12, verbose_name='발송 시점')),
-                ('anonymous', models.BooleanField(default=False, verbose_name='익명')),
-                ('promotional', models.BooleanField(default=False, verbose_name='광고성(마케팅 동의 필요)')),
-                ('status', models.CharField(choices=[('draft', '작성 중'), ('active', '진행 중'), ('closed', '종료')], default='draft', max_length=10, verbose_name='상태')),
-                ('link_days', models.PositiveSmallIntegerField(default=14, verbose_name='링크 유효 기간(일)')),
-                ('current_wave', models.CharField(default='1', max_length=20, verbose_name='현재 차수')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('owner_team', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.team', verbose_name='후속 조치 팀')),
-                ('touchpoint', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='interactions.touchpoint', verbose_name='접점')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=40, unique=True, verbose_name="코드")),
+                ("title", models.CharField(max_length=200, verbose_name="제목")),
+                ("title_en", models.CharField(blank=True, max_length=200, verbose_name="영문 제목")),
+                ("intro", models.TextField(blank=True, verbose_name="안내 문구")),
+                ("intro_en", models.TextField(blank=True, verbose_name="영문 안내 문구")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("customer", "고객 만족도"), ("kano", "Kano 조사"), ("pulse", "직원 펄스")],
+                        default="customer",
+                        max_length=10,
+                        verbose_name="종류",
+                    ),
+                ),
+                (
+                    "trigger",
+                    models.CharField(
+                        choices=[
+                            ("manual", "직접 발송"),
+                            ("interaction", "접점 상호작용 후"),
+                            ("order", "주문 후"),
+                            ("case_closed", "VOC 종결 후"),
+                            ("segment", "고객 세그먼트"),
+                        ],
+                        default="manual",
+                        max_length=12,
+                        verbose_name="발송 시점",
+                    ),
+                ),
+                ("anonymous", models.BooleanField(default=False, verbose_name="익명")),
+                ("promotional", models.BooleanField(default=False, verbose_name="광고성(마케팅 동의 필요)")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "작성 중"), ("active", "진행 중"), ("closed", "종료")],
+                        default="draft",
+                        max_length=10,
+                        verbose_name="상태",
+                    ),
+                ),
+                (
+                    "link_days",
+                    models.PositiveSmallIntegerField(default=14, verbose_name="링크 유효 기간(일)"),
+                ),
+                ("current_wave", models.CharField(default="1", max_length=20, verbose_name="현재 차수")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "owner_team",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.team",
+                        verbose_name="후속 조치 팀",
+                    ),
+                ),
+                (
+                    "touchpoint",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="interactions.touchpoint",
+                        verbose_name="접점",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '설문',
-                'verbose_name_plural': '설문',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "설문",
+                "verbose_name_plural": "설문",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Response',
+            name="Response",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('answered_at', models.DateTimeField(db_index=True)),
-                ('source', models.CharField(choices=[('web', '웹'), ('api', 'API'), ('import', '가져오기'), ('demo', '데모')], default='web', max_length=8)),
-                ('source_ref', models.CharField(blank=True, max_length=100, null=True, unique=True)),
-                ('wave', models.CharField(blank=True, max_length=20, verbose_name='차수')),
-                ('csat', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('nps', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('ces', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('comment', models.TextField(blank=True, verbose_name='의견')),
-                ('customer', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='survey_responses', to='customers.customer')),
-                ('followup_case', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='voc.case', verbose_name='후속 VOC')),
-                ('interaction', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='interactions.interaction')),
-                ('invitation', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='response', to='surveys.invitation')),
-                ('staff', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('team', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.team')),
-                ('touchpoint', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='interactions.touchpoint')),
-                ('survey', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='responses', to='surveys.survey')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("answered_at", models.DateTimeField(db_index=True)),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[("web", "웹"), ("api", "API"), ("import", "가져오기"), ("demo", "데모")],
+                        default="web",
+                        max_length=8,
+                    ),
+                ),
+                ("source_ref", models.CharField(blank=True, max_length=100, null=True, unique=True)),
+                ("wave", models.CharField(blank=True, max_length=20, verbose_name="차수")),
+                ("csat", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("nps", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("ces", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("comment", models.TextField(blank=True, verbose_name="의견")),
+                (
+                    "customer",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="survey_responses",
+                        to="customers.customer",
+                    ),
+                ),
+                (
+                    "followup_case",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="voc.case",
+                        verbose_name="후속 VOC",
+                    ),
+                ),
+                (
+                    "interaction",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="interactions.interaction",
+                    ),
+                ),
+                (
+                    "invitation",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="response",
+                        to="surveys.invitation",
+                    ),
+                ),
+                (
+                    "staff",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "team",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.team",
+                    ),
+                ),
+                (
+                    "touchpoint",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="interactions.touchpoint",
+                    ),
+                ),
+                (
+                    "survey",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="responses",
+                        to="surveys.survey",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '설문 응답',
-                'verbose_name_plural': '설문 응답',
-                'ordering': ['-answered_at', '-id'],
+                "verbose_name": "설문 응답",
+                "verbose_name_plural": "설문 응답",
+                "ordering": ["-answered_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Question',
+            name="Question",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField(default=0, verbose_name='순서')),
-                ('code', models.SlugField(max_length=40, verbose_name='코드')),
-                ('kind', models.CharField(choices=[('csat', '만족도 (1–5)'), ('nps', '추천 의향 NPS (0–10)'), ('ces', '고객 노력 CES (1–7)'), ('gap', '기대 vs 실제 (1–7)'), ('kano', 'Kano 쌍 (기능/역기능)'), ('single', '단일 선택'), ('multiple', '복수 선택'), ('text', '자유 응답')], max_length=10, verbose_name='유형')),
-                ('text', models.CharField(max_length=300, verbose_name='질문')),
-                ('text_en', models.CharField(blank=True, max_length=300, verbose_name='영문 질문')),
-                ('aspect', models.CharField(choices=[('overall', '전반'), ('people', '사람(직원 태도·매너)'), ('physical', '물리적(상품·장소·가격)')], default='overall', max_length=10, verbose_name='구분')),
-                ('dimension', models.CharField(blank=True, choices=[('', '-'), ('reliability', '신뢰성'), ('responsiveness', '대응성'), ('assurance', '확신성'), ('empathy', '공감성'), ('tangibles', '유형성'), ('training', '교육'), ('support', '지원'), ('autonomy', '재량권'), ('reward', '공정한 보상'), ('satisfaction', '직무 만족')], max_length=16, verbose_name='차원')),
-                ('choices', models.JSONField(blank=True, default=list, verbose_name='선택지')),
-                ('required', models.BooleanField(default=True, verbose_name='필수')),
-                ('stated_importance', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='명시적 중요도(1–5)')),
-                ('survey', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='questions', to='surveys.survey')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(default=0, verbose_name="순서")),
+                ("code", models.SlugField(max_length=40, verbose_name="코드")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("csat", "만족도 (1–5)"),
+                            ("nps", "추천 의향 NPS (0–10)"),
+                            ("ces", "고객 노력 CES (1–7)"),
+                            ("gap", "기대 vs 실제 (1–7)"),
+                            ("kano", "Kano 쌍 (기능/역기능)"),
+                            ("single", "단일 선택"),
+                            ("multiple", "복수 선택"),
+                            ("text", "자유 응답"),
+                        ],
+                        max_length=10,
+                        verbose_name="유형",
+                    ),
+                ),
+                ("text", models.CharField(max_length=300, verbose_name="질문")),
+                ("text_en", models.CharField(blank=True, max_length=300, verbose_name="영문 질문")),
+                (
+                    "aspect",
+                    models.CharField(
+                        choices=[
+                            ("overall", "전반"),
+                            ("people", "사람(직원 태도·매너)"),
+                            ("physical", "물리적(상품·장소·가격)"),
+                        ],
+                        default="overall",
+                        max_length=10,
+                        verbose_name="구분",
+                    ),
+                ),
+                (
+                    "dimension",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "-"),
+                            ("reliability", "신뢰성"),
+                            ("responsiveness", "대응성"),
+                            ("assurance", "확신성"),
+                            ("empathy", "공감성"),
+                            ("tangibles", "유형성"),
+                            ("training", "교육"),
+                            ("support", "지원"),
+                            ("autonomy", "재량권"),
+                            ("reward", "공정한 보상"),
+                            ("satisfaction", "직무 만족"),
+                        ],
+                        max_length=16,
+                        verbose_name="차원",
+                    ),
+                ),
+                ("choices", models.JSONField(blank=True, default=list, verbose_name="선택지")),
+                ("required", models.BooleanField(default=True, verbose_name="필수")),
+                (
+                    "stated_importance",
+                    models.PositiveSmallIntegerField(
+                        blank=True, null=True, verbose_name="명시적 중요도(1–5)"
+                    ),
+                ),
+                (
+                    "survey",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="questions",
+                        to="surveys.survey",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '문항',
-                'verbose_name_plural': '문항',
-                'ordering': ['survey_id', 'position', 'id'],
+                "verbose_name": "문항",
+                "verbose_name_plural": "문항",
+                "ordering": ["survey_id", "position", "id"],
             },
         ),
         migrations.AddField(
-            model_name='invitation',
-            name='survey',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='invitations', to='surveys.survey'),
+            model_name="invitation",
+            name="survey",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="invitations", to="surveys.survey"
+            ),
         ),
         migrations.CreateModel(
-            name='Answer',
+            name="Answer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('value', models.SmallIntegerField(blank=True, null=True)),
-                ('expectation', models.SmallIntegerField(blank=True, null=True)),
-                ('functional', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('dysfunctional', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('selected', models.JSONField(blank=True, null=True)),
-                ('text', models.TextField(blank=True)),
-                ('question', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='answers', to='surveys.question')),
-                ('response', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='answers', to='surveys.response')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("value", models.SmallIntegerField(blank=True, null=True)),
+                ("expectation", models.SmallIntegerField(blank=True, null=True)),
+                ("functional", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("dysfunctional", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("selected", models.JSONField(blank=True, null=True)),
+                ("text", models.TextField(blank=True)),
+                (
+                    "question",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="answers",
+                        to="surveys.question",
+                    ),
+                ),
+                (
+                    "response",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="answers",
+                        to="surveys.response",
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['question', 'value'], name='answer_question_value')],
-                'constraints': [models.UniqueConstraint(fields=('response', 'question'), name='answer_once')],
+                "indexes": [models.Index(fields=["question", "value"], name="answer_question_value")],
+                "constraints": [models.UniqueConstraint(fields=("response", "question"), name="answer_once")],
             },
         ),
         migrations.AddIndex(
-            model_name='response',
-            index=models.Index(fields=['survey', 'answered_at'], name='response_survey_time'),
+            model_name="response",
+            index=models.Index(fields=["survey", "answered_at"], name="response_survey_time"),
         ),
         migrations.AddIndex(
-            model_name='response',
-            index=models.Index(fields=['customer', 'answered_at'], name='response_customer_time'),
+            model_name="response",
+            index=models.Index(fields=["customer", "answered_at"], name="response_customer_time"),
         ),
         migrations.AddIndex(
-            model_name='response',
-            index=models.Index(fields=['team', 'answered_at'], name='response_team_time'),
+            model_name="response",
+            index=models.Index(fields=["team", "answered_at"], name="response_team_time"),
         ),
         migrations.AddConstraint(
-            model_name='question',
-            constraint=models.UniqueConstraint(fields=('survey', 'code'), name='question_code_unique'),
+            model_name="question",
+            constraint=models.UniqueConstraint(fields=("survey", "code"), name="question_code_unique"),
         ),
         migrations.AddIndex(
-            model_name='invitation',
-            index=models.Index(fields=['survey', 'used_at'], name='invitation_survey_used'),
+            model_name="invitation",
+            index=models.Index(fields=["survey", "used_at"], name="invitation_survey_used"),
         ),
     ]

@@ -24,11 +24,19 @@ def answered(shop):
         price = int(rng.integers(1, 6))
         overall = int(np.clip(round(0.8 * kindness + 0.2 * price + rng.normal(0, 0.4)), 1, 5))
         services.response_record(
-            survey=survey, customer=shop["hong"] if i % 2 else shop["kim"], followup=False,
+            survey=survey,
+            customer=shop["hong"] if i % 2 else shop["kim"],
+            followup=False,
             touchpoint=shop["store"] if i < 70 else shop["web"],
             answered_at=now - dt.timedelta(days=int(i * 2)),
-            data={"overall": overall, "recommend": min(10, overall * 2), "kindness": kindness, "price": price,
-                  "wait": int(rng.integers(2, 6)), "wait__expectation": 6},
+            data={
+                "overall": overall,
+                "recommend": min(10, overall * 2),
+                "kindness": kindness,
+                "price": price,
+                "wait": int(rng.integers(2, 6)),
+                "wait__expectation": 6,
+            },
         )
     return survey
 
@@ -61,10 +69,12 @@ def test_satisfaction_to_repurchase_counts_orders_within_90_days(shop):
     bad = {"overall": 1, "recommend": 1, "kindness": 1, "price": 1}
     services.response_record(survey=survey, customer=shop["hong"], answered_at=old, data=good, followup=False)
     services.response_record(survey=survey, customer=shop["kim"], answered_at=old, data=bad, followup=False)
-    Order.objects.create(external_id="O-1", customer=shop["hong"], ordered_at=old + dt.timedelta(days=30),
-                         total_amount=10000)
-    Order.objects.create(external_id="O-2", customer=shop["kim"], ordered_at=old + dt.timedelta(days=120),
-                         total_amount=10000)
+    Order.objects.create(
+        external_id="O-1", customer=shop["hong"], ordered_at=old + dt.timedelta(days=30), total_amount=10000
+    )
+    Order.objects.create(
+        external_id="O-2", customer=shop["kim"], ordered_at=old + dt.timedelta(days=120), total_amount=10000
+    )
     result = analysis.loyalty(survey_id=survey.pk)
     bands = {b["band"]: b for b in result["csat"]}
     assert bands["5점"]["rate"] == 1.0 and bands["1점"]["rate"] == 0.0
@@ -118,24 +128,32 @@ def test_analysis_pages_render_for_analysts_and_refuse_viewers(client, answered,
         assert client.get(reverse(name)).status_code == 200
     page = client.get(reverse("surveys:analysis"), {"survey": answered.pk, "by": "team", "months": "abc"})
     assert page.status_code == 200 and "drivers" in page.content.decode()
-    assert client.get(reverse("surveys:analysis"), {"survey": "99999999999999999999", "by": "x"}).status_code == 200
+    assert (
+        client.get(reverse("surveys:analysis"), {"survey": "99999999999999999999", "by": "x"}).status_code
+        == 200
+    )
     login(client, shop["viewer"])
     assert client.get(reverse("surveys:analysis")).status_code == 403
 
 
-def test_worker_snapshot_serves_the_default_analysis_page_without_scanning(answered, shop, client,
-                                                                             django_assert_max_num_queries):
+def test_worker_snapshot_serves_the_default_analysis_page_without_scanning(
+    answered, shop, client, django_assert_max_num_queries
+):
     from django.core.cache import cache
 
     cache.clear()
     assert analysis.refresh_snapshots() >= 5
     login(client, shop["analyst"])
-    with django_assert_max_num_queries(12):  # session, user, permissions, the survey list: no aggregate over answers
+    with django_assert_max_num_queries(
+        12
+    ):  # session, user, permissions, the survey list: no aggregate over answers
         body = client.get(reverse("surveys:analysis")).content.decode()
     assert "NPS" in body
     snapshot = analysis.trend(survey_id=None, months=12)
     cache.clear()
-    assert analysis.trend(survey_id=None, months=12) == snapshot  # the snapshot is what a fresh computation gives
+    assert (
+        analysis.trend(survey_id=None, months=12) == snapshot
+    )  # the snapshot is what a fresh computation gives
     cache.clear()
     with django_assert_max_num_queries(200):
         client.get(reverse("surveys:analysis"))  # cold: computed on the spot, still correct

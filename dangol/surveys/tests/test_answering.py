@@ -17,7 +17,11 @@ def test_a_good_answer_is_stored_with_customer_touchpoint_staff_and_team(shop, s
     invitation, token = services.invitation_create(survey=survey, customer=shop["hong"], staff=shop["clerk"])
     response = services.response_submit(token=token, data=GOOD)
     assert (response.customer, response.touchpoint, response.staff, response.team) == (
-        shop["hong"], shop["store"], shop["clerk"], shop["ops"])
+        shop["hong"],
+        shop["store"],
+        shop["clerk"],
+        shop["ops"],
+    )
     assert (response.csat, response.nps) == (5, 10)
     gap = Answer.objects.get(response=response, question__code="wait")
     assert (gap.expectation, gap.value) == (5, 6)
@@ -81,8 +85,10 @@ def test_a_detractor_opens_one_followup_case_for_the_owning_team(shop, survey):
     assert Case.objects.count() == 1
 
 
-@pytest.mark.parametrize(("csat", "nps", "opens"), [("2", "7", True), ("3", "6", True), ("3", "7", False),
-                                                    ("1", "10", True), ("5", "0", True)])
+@pytest.mark.parametrize(
+    ("csat", "nps", "opens"),
+    [("2", "7", True), ("3", "6", True), ("3", "7", False), ("1", "10", True), ("5", "0", True)],
+)
 def test_followup_thresholds_are_nps_0_to_6_or_csat_2_or_less(shop, survey, csat, nps, opens):
     _, token = services.invitation_create(survey=survey, customer=shop["hong"])
     response = services.response_submit(token=token, data={**GOOD, "overall": csat, "recommend": nps})
@@ -91,8 +97,9 @@ def test_followup_thresholds_are_nps_0_to_6_or_csat_2_or_less(shop, survey, csat
 
 def test_anonymous_survey_stores_no_customer_link(shop):
     survey = build_customer_survey(shop, code="anon", anonymous=True)
-    invitation, token = services.invitation_create(survey=survey, customer=shop["hong"], staff=shop["clerk"],
-                                                   channel="link")
+    invitation, token = services.invitation_create(
+        survey=survey, customer=shop["hong"], staff=shop["clerk"], channel="link"
+    )
     assert invitation.customer is None and invitation.staff is None
     response = services.response_submit(token=token, data=BAD)
     assert response.customer_id is None and response.staff_id is None and response.interaction_id is None
@@ -112,9 +119,12 @@ def test_promotional_survey_needs_marketing_consent(shop):
 
 
 def test_response_record_is_idempotent_on_source_ref(shop, survey):
-    first, created = services.response_record(survey=survey, data=BAD, customer=shop["hong"], source_ref="paper:1")
-    again, created_again = services.response_record(survey=survey, data=BAD, customer=shop["hong"],
-                                                    source_ref="paper:1")
+    first, created = services.response_record(
+        survey=survey, data=BAD, customer=shop["hong"], source_ref="paper:1"
+    )
+    again, created_again = services.response_record(
+        survey=survey, data=BAD, customer=shop["hong"], source_ref="paper:1"
+    )
     assert created and not created_again and first.pk == again.pk
     assert Case.objects.count() == 1
 
@@ -122,8 +132,9 @@ def test_response_record_is_idempotent_on_source_ref(shop, survey):
 def test_low_score_customers_feed_silent_dissatisfied(shop, survey):
     from dangol.surveys.selectors import low_score_customers
 
-    services.response_record(survey=survey, data={**GOOD, "overall": "3", "recommend": "7", "kindness": "2"},
-                             customer=shop["kim"])
+    services.response_record(
+        survey=survey, data={**GOOD, "overall": "3", "recommend": "7", "kindness": "2"}, customer=shop["kim"]
+    )
     services.response_record(survey=survey, data=GOOD, customer=shop["hong"])
     since = timezone.now() - dt.timedelta(days=1)
     assert [cid for cid, _ in low_score_customers(since=since)] == []
@@ -144,15 +155,23 @@ def test_survey_building_validates_in_korean(shop):
 
 def test_choices_and_kano_answers_are_validated(shop):
     survey = services.survey_create(code="mix", title="혼합")
-    services.question_add(survey=survey, kind="single", code="where", text="어디서?", choices=["매장", "온라인"])
-    services.question_add(survey=survey, kind="multiple", code="what", text="무엇을?", choices=["커피", "빵", "케이크"])
+    services.question_add(
+        survey=survey, kind="single", code="where", text="어디서?", choices=["매장", "온라인"]
+    )
+    services.question_add(
+        survey=survey, kind="multiple", code="what", text="무엇을?", choices=["커피", "빵", "케이크"]
+    )
     services.question_add(survey=survey, kind="kano", code="parking", text="주차 지원")
     services.survey_set_status(survey=survey, status="active")
     with pytest.raises(ValidationError) as info:
-        services.clean_answers(survey, {"where": ["매장", "온라인"], "what": ["술"], "parking__functional": "1"})
+        services.clean_answers(
+            survey, {"where": ["매장", "온라인"], "what": ["술"], "parking__functional": "1"}
+        )
     assert set(info.value.message_dict) == {"where", "what", "parking__dysfunctional"}
-    clean = services.clean_answers(survey, {"where": "매장", "what": ["빵", "커피"], "parking__functional": "1",
-                                            "parking__dysfunctional": "5"})
+    clean = services.clean_answers(
+        survey,
+        {"where": "매장", "what": ["빵", "커피"], "parking__functional": "1", "parking__dysfunctional": "5"},
+    )
     assert [a.selected for a in clean.answers[:2]] == [["매장"], ["빵", "커피"]]
     assert (clean.answers[2].functional, clean.answers[2].dysfunctional) == (1, 5)
 

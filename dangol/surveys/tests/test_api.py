@@ -17,9 +17,13 @@ def post(client, url, body, headers):
 
 
 SURVEY = {
-    "code": "api-visit", "title": "방문 만족도", "touchpoint": "store-gangnam",
-    "questions": [{"kind": "csat", "code": "overall", "text": "만족하셨나요?"},
-                  {"kind": "nps", "code": "recommend", "text": "추천하시겠어요?"}],
+    "code": "api-visit",
+    "title": "방문 만족도",
+    "touchpoint": "store-gangnam",
+    "questions": [
+        {"kind": "csat", "code": "overall", "text": "만족하셨나요?"},
+        {"kind": "nps", "code": "recommend", "text": "추천하시겠어요?"},
+    ],
 }
 
 
@@ -28,14 +32,23 @@ def test_survey_invitation_and_responses_through_the_api(client, shop):
     created = post(client, "/api/surveys", SURVEY, h)
     assert created.status_code == 201, created.content
     survey = created.json()
-    assert survey["status"] == "active" and [q["code"] for q in survey["questions"]] == ["overall", "recommend"]
+    assert survey["status"] == "active" and [q["code"] for q in survey["questions"]] == [
+        "overall",
+        "recommend",
+    ]
     invitation = post(client, f"/api/surveys/{survey['id']}/invitations", {"customer_id": shop["hong"].pk}, h)
     assert invitation.status_code == 201 and "/surveys/a/" in invitation.json()["url"]
-    body = {"answers": {"overall": 1, "recommend": 3}, "customer_id": shop["kim"].pk, "source_ref": "kiosk-1",
-            "answered_at": "2026-11-20T10:00:00"}
+    body = {
+        "answers": {"overall": 1, "recommend": 3},
+        "customer_id": shop["kim"].pk,
+        "source_ref": "kiosk-1",
+        "answered_at": "2026-11-20T10:00:00",
+    }
     first = post(client, f"/api/surveys/{survey['id']}/responses", body, h)
     assert first.status_code == 201, first.content
-    assert first.json()["followup_case"].startswith("VOC-") and first.json()["answered_at"].startswith("2026-11-20T01:00:00")
+    assert first.json()["followup_case"].startswith("VOC-") and first.json()["answered_at"].startswith(
+        "2026-11-20T01:00:00"
+    )
     again = post(client, f"/api/surveys/{survey['id']}/responses", body, h)
     assert again.status_code == 200 and again.json()["id"] == first.json()["id"]
     assert Case.objects.count() == 1
@@ -46,10 +59,19 @@ def test_survey_invitation_and_responses_through_the_api(client, shop):
 def test_bad_answers_are_a_422_with_korean_messages(client, shop):
     h = bearer(shop["manager"], ["surveys:read", "surveys:write"])
     survey = post(client, "/api/surveys", SURVEY, h).json()
-    r = post(client, f"/api/surveys/{survey['id']}/responses", {"answers": {"overall": 9, "recommend": {"x": 1}}}, h)
+    r = post(
+        client,
+        f"/api/surveys/{survey['id']}/responses",
+        {"answers": {"overall": 9, "recommend": {"x": 1}}},
+        h,
+    )
     assert r.status_code == 422 and "1~5" in r.content.decode("utf-8")
-    assert post(client, f"/api/surveys/{survey['id']}/responses", {"answers": {}, "touchpoint": "nowhere"},
-                h).status_code == 422
+    assert (
+        post(
+            client, f"/api/surveys/{survey['id']}/responses", {"answers": {}, "touchpoint": "nowhere"}, h
+        ).status_code
+        == 422
+    )
     assert client.get("/api/surveys/999999", **h).status_code == 404
     assert not Response.objects.exists()
 
@@ -63,19 +85,35 @@ def test_scopes_and_roles_are_checked(client, shop, survey):
     assert client.get("/api/surveys", **viewer).status_code == 200
     assert Survey.objects.count() == 1
     agent = bearer(shop["agent"], ["surveys:write"])
-    assert post(client, f"/api/surveys/{survey.pk}/invitations", {"customer_id": shop["hong"].pk},
-                agent).status_code == 201
+    assert (
+        post(
+            client, f"/api/surveys/{survey.pk}/invitations", {"customer_id": shop["hong"].pk}, agent
+        ).status_code
+        == 201
+    )
     assert post(client, f"/api/surveys/{survey.pk}/responses", {"answers": BAD}, agent).status_code == 403
 
 
 def test_kano_results_through_the_api(client, shop):
     h = bearer(shop["analyst"], ["surveys:read", "surveys:write"])
     manager = bearer(shop["manager"], ["surveys:write"])
-    survey = post(client, "/api/surveys", {"code": "k", "title": "기능", "kind": "kano",
-                                           "questions": [{"kind": "kano", "code": "wifi", "text": "무료 와이파이"}]},
-                  manager).json()
+    survey = post(
+        client,
+        "/api/surveys",
+        {
+            "code": "k",
+            "title": "기능",
+            "kind": "kano",
+            "questions": [{"kind": "kano", "code": "wifi", "text": "무료 와이파이"}],
+        },
+        manager,
+    ).json()
     for _ in range(3):
-        post(client, f"/api/surveys/{survey['id']}/responses",
-             {"answers": {"wifi__functional": 2, "wifi__dysfunctional": 5}}, h)
+        post(
+            client,
+            f"/api/surveys/{survey['id']}/responses",
+            {"answers": {"wifi__functional": 2, "wifi__dysfunctional": 5}},
+            h,
+        )
     result = client.get(f"/api/surveys/{survey['id']}/kano", **h).json()
     assert result["attributes"][0]["category"] == "M" and result["attributes"][0]["worse"] == -1.0

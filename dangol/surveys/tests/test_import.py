@@ -8,13 +8,19 @@ from dangol.surveys.importing import responses_import
 from dangol.surveys.models import Response
 from dangol.voc.models import Case
 
-HEADER = "ref,응답일시,customer,touchpoint,staff,overall,recommend,kindness,price,wait__expectation,wait,why\n"
+HEADER = (
+    "ref,응답일시,customer,touchpoint,staff,overall,recommend,kindness,price,wait__expectation,wait,why\n"
+)
 
 
 def test_field_survey_csv_in_cp949_is_imported_and_reimport_is_idempotent(tmp_path, shop, survey):
     f = tmp_path / "field.csv"
-    f.write_bytes((HEADER + "p1,2026-11-01 10:00,C0001,store-gangnam,clerk,5,9,5,4,5,6,좋았어요\n"
-                   "p2,2026-11-02,,store-gangnam,,4,8,4,4,,,\n").encode("cp949"))
+    f.write_bytes(
+        (
+            HEADER + "p1,2026-11-01 10:00,C0001,store-gangnam,clerk,5,9,5,4,5,6,좋았어요\n"
+            "p2,2026-11-02,,store-gangnam,,4,8,4,4,,,\n"
+        ).encode("cp949")
+    )
     result = responses_import(survey=survey, path=f)
     assert result.written and result.created == 2, result.as_dict()
     first = Response.objects.get(source_ref=f"import:{survey.pk}:p1")
@@ -25,14 +31,23 @@ def test_field_survey_csv_in_cp949_is_imported_and_reimport_is_idempotent(tmp_pa
 
 def test_row_errors_abort_the_whole_file_or_skip_the_bad_rows(tmp_path, shop, survey):
     f = tmp_path / "field.csv"
-    f.write_text(HEADER + "a,2026-11-01,C9999,store-gangnam,,5,9,5,4,,,\n"
-                          "b,어제,,nowhere,ghost,7,11,5,4,,,\n"
-                          "c,2026-11-03,,,,1,2,1,1,,,\n", encoding="utf-8")
+    f.write_text(
+        HEADER + "a,2026-11-01,C9999,store-gangnam,,5,9,5,4,,,\n"
+        "b,어제,,nowhere,ghost,7,11,5,4,,,\n"
+        "c,2026-11-03,,,,1,2,1,1,,,\n",
+        encoding="utf-8",
+    )
     aborted = responses_import(survey=survey, path=f)
     assert not aborted.written and aborted.error_rows == 2 and Response.objects.count() == 0
     columns = {(e.line, e.column) for e in aborted.errors}
-    assert {(2, "customer"), (3, "answered_at"), (3, "touchpoint"), (3, "staff"), (3, "overall"),
-            (3, "recommend")} <= columns
+    assert {
+        (2, "customer"),
+        (3, "answered_at"),
+        (3, "touchpoint"),
+        (3, "staff"),
+        (3, "overall"),
+        (3, "recommend"),
+    } <= columns
     skipped = responses_import(survey=survey, path=f, on_error="skip")
     assert skipped.written and skipped.created == 1
     assert Case.objects.count() == 0  # a field answer from weeks ago is history, not a follow-up

@@ -11,11 +11,31 @@ from dangol.surveys.kano import KanoInputError, KanoResult, analyse, classify, e
 
 # Berger et al. (1993), table 1, written out cell by cell: (functional, dysfunctional) -> category.
 PUBLISHED = {
-    (1, 1): "Q", (1, 2): "A", (1, 3): "A", (1, 4): "A", (1, 5): "O",
-    (2, 1): "R", (2, 2): "I", (2, 3): "I", (2, 4): "I", (2, 5): "M",
-    (3, 1): "R", (3, 2): "I", (3, 3): "I", (3, 4): "I", (3, 5): "M",
-    (4, 1): "R", (4, 2): "I", (4, 3): "I", (4, 4): "I", (4, 5): "M",
-    (5, 1): "R", (5, 2): "R", (5, 3): "R", (5, 4): "R", (5, 5): "Q",
+    (1, 1): "Q",
+    (1, 2): "A",
+    (1, 3): "A",
+    (1, 4): "A",
+    (1, 5): "O",
+    (2, 1): "R",
+    (2, 2): "I",
+    (2, 3): "I",
+    (2, 4): "I",
+    (2, 5): "M",
+    (3, 1): "R",
+    (3, 2): "I",
+    (3, 3): "I",
+    (3, 4): "I",
+    (3, 5): "M",
+    (4, 1): "R",
+    (4, 2): "I",
+    (4, 3): "I",
+    (4, 4): "I",
+    (4, 5): "M",
+    (5, 1): "R",
+    (5, 2): "R",
+    (5, 3): "R",
+    (5, 4): "R",
+    (5, 5): "Q",
 }
 
 
@@ -76,14 +96,26 @@ def _run(path: Path) -> dict:
 
 def test_cli_prints_json_per_attribute_and_wave(tmp_path):
     f = tmp_path / "kano.csv"
-    f.write_text("attribute,functional,dysfunctional,wave\n앱 결제,1,5,1\n앱 결제,1,5,1\n앱 결제,2,5,2\n주차,3,3,1\n",
-                 encoding="utf-8")
+    f.write_text(
+        "attribute,functional,dysfunctional,wave\n앱 결제,1,5,1\n앱 결제,1,5,1\n앱 결제,2,5,2\n주차,3,3,1\n",
+        encoding="utf-8",
+    )
     data = _run(f)
     pay, parking = data["attributes"]
     assert pay["attribute"] == "앱 결제" and pay["O"] == 2 and pay["M"] == 1 and pay["category"] == "O"
     assert pay["better"] == pytest.approx(2 / 3, abs=1e-4) and pay["worse"] == -1.0
     assert [w["wave"] for w in pay["waves"]] == ["1", "2"]
-    assert parking["category"] == "I" and set(parking) >= {"A", "O", "M", "I", "R", "Q", "category", "better", "worse"}
+    assert parking["category"] == "I" and set(parking) >= {
+        "A",
+        "O",
+        "M",
+        "I",
+        "R",
+        "Q",
+        "category",
+        "better",
+        "worse",
+    }
 
 
 def test_cli_reads_cp949_files(tmp_path):
@@ -92,14 +124,17 @@ def test_cli_reads_cp949_files(tmp_path):
     assert _run(f)["attributes"][0]["category"] == "M"
 
 
-@pytest.mark.parametrize(("content", "message"), [
-    (b"", "비어"),
-    (b"name,score\nx,1\n", "필수 열"),
-    (b"attribute,functional,dysfunctional\nx,6,1\n", "2행"),
-    (b"attribute,functional,dysfunctional\nx,like,1\n", "1~5"),
-    (b"attribute,functional,dysfunctional\n", "분류할 행"),
-    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "CSV"),
-])
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "비어"),
+        (b"name,score\nx,1\n", "필수 열"),
+        (b"attribute,functional,dysfunctional\nx,6,1\n", "2행"),
+        (b"attribute,functional,dysfunctional\nx,like,1\n", "1~5"),
+        (b"attribute,functional,dysfunctional\n", "분류할 행"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "CSV"),
+    ],
+)
 def test_cli_bad_files_give_a_clear_error(tmp_path, content, message):
     f = tmp_path / "bad.csv"
     f.write_bytes(content)
@@ -119,8 +154,13 @@ def test_console_command_exits_non_zero_without_traceback(tmp_path):
 
     f = tmp_path / "bad.csv"
     f.write_text("a,b\n1,2\n", encoding="utf-8")
-    done = subprocess.run([sys.executable, "-m", "dangol", "kano", str(f)], capture_output=True, text=True,
-                          timeout=60, check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "dangol", "kano", str(f)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert done.returncode != 0
     assert "Traceback" not in done.stderr
     assert "필수 열" in done.stderr

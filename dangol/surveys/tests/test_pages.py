@@ -54,19 +54,34 @@ def test_viewer_cannot_create_surveys(client, shop):
     login(client, shop["viewer"])
     assert client.get(reverse("surveys:index")).status_code == 200
     assert client.get(reverse("surveys:new")).status_code == 403
-    assert client.post(reverse("surveys:new"), {"code": "x", "title": "x", "kind": "customer",
-                                                "trigger": "manual", "link_days": 14}).status_code == 403
+    assert (
+        client.post(
+            reverse("surveys:new"),
+            {"code": "x", "title": "x", "kind": "customer", "trigger": "manual", "link_days": 14},
+        ).status_code
+        == 403
+    )
     assert not Survey.objects.exists()
 
 
 def test_manager_builds_a_survey_and_makes_a_link(client, shop):
     login(client, shop["manager"])
-    created = client.post(reverse("surveys:new"), {"code": "visit", "title": "방문 만족도", "kind": "customer",
-                                                   "trigger": "interaction", "link_days": 14})
+    created = client.post(
+        reverse("surveys:new"),
+        {
+            "code": "visit",
+            "title": "방문 만족도",
+            "kind": "customer",
+            "trigger": "interaction",
+            "link_days": 14,
+        },
+    )
     survey = Survey.objects.get(code="visit")
     assert created.status_code == 302
-    client.post(reverse("surveys:question_add", args=[survey.pk]),
-                {"kind": "csat", "text": "만족하셨나요?", "aspect": "overall", "required": "on"})
+    client.post(
+        reverse("surveys:question_add", args=[survey.pk]),
+        {"kind": "csat", "text": "만족하셨나요?", "aspect": "overall", "required": "on"},
+    )
     client.post(reverse("surveys:status", args=[survey.pk]), {"status": "active"})
     client.post(reverse("surveys:invite", args=[survey.pk]), {"customer": shop["hong"].pk, "channel": "link"})
     page = client.get(reverse("surveys:detail", args=[survey.pk]))
@@ -76,14 +91,20 @@ def test_manager_builds_a_survey_and_makes_a_link(client, shop):
 
 def test_bad_form_input_is_a_korean_error_not_a_500(client, shop, survey):
     login(client, shop["manager"])
-    page = client.post(reverse("surveys:new"), {"code": "bad code", "title": "", "kind": "zzz", "link_days": "0"})
+    page = client.post(
+        reverse("surveys:new"), {"code": "bad code", "title": "", "kind": "zzz", "link_days": "0"}
+    )
     assert page.status_code == 400
-    bad_q = client.post(reverse("surveys:question_add", args=[survey.pk]), {"kind": "single", "text": "x",
-                                                                           "aspect": "overall"}, follow=True)
+    bad_q = client.post(
+        reverse("surveys:question_add", args=[survey.pk]),
+        {"kind": "single", "text": "x", "aspect": "overall"},
+        follow=True,
+    )
     assert bad_q.status_code == 200 and "응답이 있는" not in bad_q.content.decode()
     assert "선택지를 두 개 이상" in bad_q.content.decode()
-    unknown = client.post(reverse("surveys:invite", args=[survey.pk]), {"customer": "999999", "channel": "sms"},
-                          follow=True)
+    unknown = client.post(
+        reverse("surveys:invite", args=[survey.pk]), {"customer": "999999", "channel": "sms"}, follow=True
+    )
     assert "고객 번호를 찾을 수 없습니다" in unknown.content.decode()
     assert client.get(reverse("surveys:detail", args=[999999])).status_code == 404
 
@@ -104,14 +125,18 @@ def test_store_counter_qr_mints_a_fresh_one_time_link_per_scan(client, shop, sur
     second = client.get(reverse("surveys:counter", args=[token]))
     assert first.status_code == second.status_code == 302 and first.url != second.url
     invitation = survey.invitations.order_by("id").first()
-    assert invitation.channel == "qr" and invitation.touchpoint == shop["store"] and invitation.customer is None
+    assert (
+        invitation.channel == "qr" and invitation.touchpoint == shop["store"] and invitation.customer is None
+    )
     assert client.get(first.url).status_code == 200
     bad = client.get(reverse("surveys:counter", args=[token[:-2] + "zz"]))
     assert bad.status_code == 400 and "QR 코드가 올바르지 않습니다" in bad.content.decode()
     services.survey_set_status(survey=survey, status="closed")
     assert client.get(reverse("surveys:counter", args=[token])).status_code == 410
     login(client, shop["manager"])
-    page = client.get(reverse("surveys:qr", args=[survey.pk]), {"touchpoint": shop["store"].pk}).content.decode()
+    page = client.get(
+        reverse("surveys:qr", args=[survey.pk]), {"touchpoint": shop["store"].pk}
+    ).content.decode()
     assert "/surveys/q/" in page and "qrcode.js" in page
     login(client, shop["viewer"])
     assert client.get(reverse("surveys:qr", args=[survey.pk])).status_code == 403
@@ -120,7 +145,9 @@ def test_store_counter_qr_mints_a_fresh_one_time_link_per_scan(client, shop, sur
 def test_kano_and_choice_questions_render_and_answer_on_the_public_page(client, shop):
     survey = services.survey_create(code="kano-page", title="기능 조사", kind="kano")
     services.question_add(survey=survey, kind="kano", code="wifi", text="무료 와이파이", text_en="Free Wi-Fi")
-    services.question_add(survey=survey, kind="multiple", code="when", text="언제 오시나요?", choices=["평일", "주말"])
+    services.question_add(
+        survey=survey, kind="multiple", code="when", text="언제 오시나요?", choices=["평일", "주말"]
+    )
     services.survey_set_status(survey=survey, status="active")
     _, token = services.invitation_create(survey=survey)
     url = reverse("surveys:answer", args=[token])
@@ -140,10 +167,14 @@ def test_segment_send_by_tag_respects_marketing_consent(client, shop):
     survey = build_customer_survey(shop, code="vip-promo", promotional=True)
     shop["kim"].tags.add(*shop["hong"].tags.all())
     login(client, shop["manager"])
-    page = client.post(reverse("surveys:segment", args=[survey.pk]), {"tag": "VIP", "channel": "sms"}, follow=True)
+    page = client.post(
+        reverse("surveys:segment", args=[survey.pk]), {"tag": "VIP", "channel": "sms"}, follow=True
+    )
     assert "초대 1건을 만들었습니다" in page.content.decode()
     assert list(survey.invitations.values_list("customer", flat=True)) == [shop["hong"].pk]
-    none = client.post(reverse("surveys:segment", args=[survey.pk]), {"tag": "없는태그", "channel": "sms"}, follow=True)
+    none = client.post(
+        reverse("surveys:segment", args=[survey.pk]), {"tag": "없는태그", "channel": "sms"}, follow=True
+    )
     assert "이 태그의 고객이 없습니다" in none.content.decode()
 
 
@@ -160,4 +191,6 @@ def test_survey_list_counts_invitations_and_responses_without_joining_them(clien
     row = body.split(survey.title)[1].split("</tr>")[0]
     assert ">4<" in row.replace(" ", "") and ">3<" in row.replace(" ", "")
     # one query over both tables would count responses × invitations (minutes on the demo data)
-    assert not any("surveys_invitation" in q["sql"] and "surveys_response" in q["sql"] for q in queries.captured_queries)
+    assert not any(
+        "surveys_invitation" in q["sql"] and "surveys_response" in q["sql"] for q in queries.captured_queries
+    )

@@ -13,8 +13,14 @@ from dangol.surveys.tests.conftest import build_customer_survey
 
 
 def _visit(shop, customer, touchpoint, hours_ago):
-    return Interaction.objects.create(customer=customer, touchpoint=touchpoint, staff=shop["clerk"], type="visit",
-                                      summary="방문", occurred_at=timezone.now() - dt.timedelta(hours=hours_ago))
+    return Interaction.objects.create(
+        customer=customer,
+        touchpoint=touchpoint,
+        staff=shop["clerk"],
+        type="visit",
+        summary="방문",
+        occurred_at=timezone.now() - dt.timedelta(hours=hours_ago),
+    )
 
 
 def test_customers_of_recent_interactions_at_the_touchpoint_are_invited_once(shop):
@@ -29,7 +35,11 @@ def test_customers_of_recent_interactions_at_the_touchpoint_are_invited_once(sho
     assert sending.invitations_after_events(survey=survey, since=since) == {"invited": 1, "skipped": 1}
     invitation = Invitation.objects.get()
     assert (invitation.interaction, invitation.customer, invitation.staff, invitation.team) == (
-        visit, shop["hong"], shop["clerk"], shop["ops"])
+        visit,
+        shop["hong"],
+        shop["clerk"],
+        shop["ops"],
+    )
     assert sending.invitations_after_events(survey=survey, since=since)["invited"] == 0
     out = StringIO()
     call_command("survey_invite", "--hours", "72", stdout=out)
@@ -39,4 +49,6 @@ def test_customers_of_recent_interactions_at_the_touchpoint_are_invited_once(sho
 def test_manual_surveys_are_not_sent_automatically(shop, survey):
     _visit(shop, shop["hong"], shop["store"], 1)
     assert sending.invitations_after_events(survey=survey, since=timezone.now() - dt.timedelta(days=1)) == {
-        "invited": 0, "skipped": 0}
+        "invited": 0,
+        "skipped": 0,
+    }

@@ -14,8 +14,15 @@ HOLDOUT = Path(__file__).resolve().parents[1] / "data" / "holdout.jsonl"
 def test_output_schema_and_label_sets():
     result = analyze("배송이 일주일째 안 와요 진짜 화나네요!! 010-1234-5678로 연락주세요")
     data = dataclasses.asdict(result)
-    assert set(data) == {"intent", "intent_score", "emotion", "emotion_score", "difficult_cues", "keywords",
-                         "masked_text"}
+    assert set(data) == {
+        "intent",
+        "intent_score",
+        "emotion",
+        "emotion_score",
+        "difficult_cues",
+        "keywords",
+        "masked_text",
+    }
     json.dumps(data, ensure_ascii=False)
     assert data["intent"] in INTENTS and data["emotion"] in EMOTIONS
     assert 0 <= data["intent_score"] <= 1 and 0 <= data["emotion_score"] <= 1
@@ -24,14 +31,17 @@ def test_output_schema_and_label_sets():
     assert "배송" in data["keywords"]
 
 
-@pytest.mark.parametrize(("text", "intent", "emotion"), [
-    ("자동차보험 만기라 갱신하려고 합니다", "renewal", "neutral"),
-    ("인터넷 해지 신청합니다 이사가요", "cancellation", "neutral"),
-    ("사장님 너무 친절하시고 음식도 최고예요 ㅎㅎ", "praise", "satisfaction"),
-    ("PT 10회권 등록하고 싶어요", "purchase", "neutral"),
-    ("택배가 분실된 것 같아요 어떡하죠 ㅠㅠ", "complaint", "anxiety"),
-    ("반품은 며칠 안에 해야 하나요?", "inquiry", "neutral"),
-])
+@pytest.mark.parametrize(
+    ("text", "intent", "emotion"),
+    [
+        ("자동차보험 만기라 갱신하려고 합니다", "renewal", "neutral"),
+        ("인터넷 해지 신청합니다 이사가요", "cancellation", "neutral"),
+        ("사장님 너무 친절하시고 음식도 최고예요 ㅎㅎ", "praise", "satisfaction"),
+        ("PT 10회권 등록하고 싶어요", "purchase", "neutral"),
+        ("택배가 분실된 것 같아요 어떡하죠 ㅠㅠ", "complaint", "anxiety"),
+        ("반품은 며칠 안에 해야 하나요?", "inquiry", "neutral"),
+    ],
+)
 def test_reads_typical_messages(text, intent, emotion):
     result = analyze(text)
     assert (result.intent, result.emotion) == (intent, emotion)

@@ -18,8 +18,13 @@ def test_base_set_has_hundreds_of_varied_messages_per_label():
     assert set(emotions) == set(EMOTIONS) and min(emotions.values()) >= 300
     assert len({r["text"] for r in rows}) == len(rows)
     texts = [r["text"] for r in rows]
-    assert sum("ㅠ" in t or "ㅜ" in t for t in texts) > 100 and sum("ㅋㅋ" in t or "ㅎㅎ" in t for t in texts) > 50
-    assert sum(any(c.isascii() and c.isalpha() for c in t) for t in texts) > 200  # English loanwords, IPTV, PT …
+    assert (
+        sum("ㅠ" in t or "ㅜ" in t for t in texts) > 100
+        and sum("ㅋㅋ" in t or "ㅎㅎ" in t for t in texts) > 50
+    )
+    assert (
+        sum(any(c.isascii() and c.isalpha() for c in t) for t in texts) > 200
+    )  # English loanwords, IPTV, PT …
 
 
 def test_holdout_labels_are_valid():

@@ -5,7 +5,9 @@ from pathlib import Path
 from dangol.textmining import find_pii, mask_pii
 from dangol.textmining.pii import LABELS
 
-CASES = [json.loads(line) for line in (Path(__file__).parent / "pii_cases.jsonl").read_text("utf-8").splitlines()]
+CASES = [
+    json.loads(line) for line in (Path(__file__).parent / "pii_cases.jsonl").read_text("utf-8").splitlines()
+]
 
 
 def score():
@@ -14,7 +16,9 @@ def score():
     for case in CASES:
         text = case["text"]
         spans = find_pii(text)
-        expected = [(p["type"], text.index(p["value"]), text.index(p["value"]) + len(p["value"])) for p in case["pii"]]
+        expected = [
+            (p["type"], text.index(p["value"]), text.index(p["value"]) + len(p["value"])) for p in case["pii"]
+        ]
         for kind, a, b in expected:
             if any(s["start"] <= a and s["end"] >= b for s in spans):
                 tp += 1
@@ -32,7 +36,9 @@ def test_the_test_set_is_realistic_and_covers_every_kind_with_and_without_separa
     kinds = {p["type"] for c in CASES for p in c["pii"]}
     assert kinds == set(LABELS)
     values = [p["value"] for c in CASES for p in c["pii"] if p["type"] != "email"]
-    assert any(v.isdigit() for v in values) and any("-" in v for v in values) and any(" " in v for v in values)
+    assert (
+        any(v.isdigit() for v in values) and any("-" in v for v in values) and any(" " in v for v in values)
+    )
     assert sum(1 for c in CASES if not c["pii"]) >= 15  # order numbers, amounts, dates, company numbers
 
 

@@ -5,7 +5,13 @@ from dangol.textmining import rising_terms
 from dangol.textmining.trends import poisson_tail
 
 NOW = dt.date(2026, 11, 24)
-STEADY = ["배송이 늦어요", "환불 문의드립니다", "포인트 적립이 안 돼요", "교환 요청합니다", "영수증 재발급 문의"]
+STEADY = [
+    "배송이 늦어요",
+    "환불 문의드립니다",
+    "포인트 적립이 안 돼요",
+    "교환 요청합니다",
+    "영수증 재발급 문의",
+]
 
 
 def records(rising_per_week=1, rising_now=12, weeks=8, seed=1):
@@ -16,7 +22,9 @@ def records(rising_per_week=1, rising_now=12, weeks=8, seed=1):
             out.append((NOW - dt.timedelta(days=7 * w + rng.randrange(7)), rng.choice(STEADY)))
         n = rising_now if w == 0 else rising_per_week
         for _ in range(n):
-            out.append((NOW - dt.timedelta(days=7 * w + rng.randrange(7)), "앱 결제오류 때문에 주문이 안 돼요"))
+            out.append(
+                (NOW - dt.timedelta(days=7 * w + rng.randrange(7)), "앱 결제오류 때문에 주문이 안 돼요")
+            )
     out.append((NOW - dt.timedelta(days=200), "아주 오래된 결제오류"))  # outside the window
     return out
 

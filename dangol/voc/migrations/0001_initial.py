@@ -6,282 +6,777 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('customers', '0002_initial'),
-        ('interactions', '0001_initial'),
-        ('orders', '0001_initial'),
+        ("accounts", "0001_initial"),
+        ("customers", "0002_initial"),
+        ("interactions", "0001_initial"),
+        ("orders", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='BusinessHours',
+            name="BusinessHours",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('opens', models.TimeField(default='09:00', verbose_name='여는 시각')),
-                ('closes', models.TimeField(default='18:00', verbose_name='닫는 시각')),
-                ('lunch_start', models.TimeField(blank=True, null=True, verbose_name='점심 시작')),
-                ('lunch_end', models.TimeField(blank=True, null=True, verbose_name='점심 끝')),
-                ('workdays', models.CharField(default='0,1,2,3,4', max_length=13, verbose_name='영업 요일(0=월)')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("opens", models.TimeField(default="09:00", verbose_name="여는 시각")),
+                ("closes", models.TimeField(default="18:00", verbose_name="닫는 시각")),
+                ("lunch_start", models.TimeField(blank=True, null=True, verbose_name="점심 시작")),
+                ("lunch_end", models.TimeField(blank=True, null=True, verbose_name="점심 끝")),
+                (
+                    "workdays",
+                    models.CharField(default="0,1,2,3,4", max_length=13, verbose_name="영업 요일(0=월)"),
+                ),
             ],
             options={
-                'verbose_name': '영업시간',
-                'verbose_name_plural': '영업시간',
+                "verbose_name": "영업시간",
+                "verbose_name_plural": "영업시간",
             },
         ),
         migrations.CreateModel(
-            name='CompanyHoliday',
+            name="CompanyHoliday",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('date', models.DateField(unique=True, verbose_name='날짜')),
-                ('name', models.CharField(max_length=100, verbose_name='이름')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("date", models.DateField(unique=True, verbose_name="날짜")),
+                ("name", models.CharField(max_length=100, verbose_name="이름")),
             ],
             options={
-                'verbose_name': '회사 휴무일',
-                'verbose_name_plural': '회사 휴무일',
-                'ordering': ['date'],
+                "verbose_name": "회사 휴무일",
+                "verbose_name_plural": "회사 휴무일",
+                "ordering": ["date"],
             },
         ),
         migrations.CreateModel(
-            name='RootCause',
+            name="RootCause",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=40, unique=True)),
-                ('name', models.CharField(max_length=100, verbose_name='이름')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=40, unique=True)),
+                ("name", models.CharField(max_length=100, verbose_name="이름")),
             ],
             options={
-                'verbose_name': '근본 원인',
-                'verbose_name_plural': '근본 원인',
-                'ordering': ['name'],
+                "verbose_name": "근본 원인",
+                "verbose_name_plural": "근본 원인",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Case',
+            name="Case",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.CharField(max_length=20, unique=True, verbose_name='접수번호')),
-                ('kind', models.CharField(choices=[('complaint', '불만'), ('inquiry', '문의'), ('suggestion', '제안'), ('praise', '칭찬')], default='complaint', max_length=12, verbose_name='유형')),
-                ('status', models.CharField(choices=[('new', '접수'), ('open', '처리 중'), ('waiting', '고객 응답 대기'), ('resolved', '해결'), ('closed', '종결')], db_index=True, default='new', max_length=10, verbose_name='상태')),
-                ('priority', models.CharField(choices=[('low', '낮음'), ('normal', '보통'), ('high', '높음'), ('urgent', '긴급')], default='normal', max_length=10, verbose_name='우선순위')),
-                ('channel', models.CharField(choices=[('phone', '전화'), ('store', '매장'), ('web', '웹'), ('app', '앱'), ('email', '이메일'), ('sns', 'SNS'), ('survey', '설문'), ('api', 'API')], default='phone', max_length=10, verbose_name='접수 채널')),
-                ('contact_name', models.CharField(blank=True, max_length=60, verbose_name='연락처 이름(미확인 고객)')),
-                ('contact_info', models.CharField(blank=True, max_length=120, verbose_name='연락처(미확인 고객)')),
-                ('title', models.CharField(max_length=200, verbose_name='제목')),
-                ('body', models.TextField(blank=True, verbose_name='내용')),
-                ('source_ref', models.CharField(blank=True, max_length=100, null=True, unique=True)),
-                ('created_at', models.DateTimeField(db_index=True)),
-                ('first_response_due', models.DateTimeField(blank=True, null=True)),
-                ('resolution_due', models.DateTimeField(blank=True, db_index=True, null=True)),
-                ('first_responded_at', models.DateTimeField(blank=True, null=True)),
-                ('resolved_at', models.DateTimeField(blank=True, null=True)),
-                ('closed_at', models.DateTimeField(blank=True, null=True)),
-                ('warned_at', models.DateTimeField(blank=True, null=True)),
-                ('response_breached_at', models.DateTimeField(blank=True, null=True)),
-                ('resolution_breached_at', models.DateTimeField(blank=True, null=True)),
-                ('escalated_at', models.DateTimeField(blank=True, null=True)),
-                ('paused_at', models.DateTimeField(blank=True, null=True)),
-                ('difficult_type', models.CharField(blank=True, choices=[('passive', '수동적'), ('arrogant', '자만하는'), ('angry', '화내는'), ('vulgar', '상스러운'), ('threatening', '위협하는'), ('dishonest', '부정직한'), ('toying', '농락하는'), ('excessive', '과도한 요구')], max_length=12, verbose_name='까다로운 고객 유형')),
-                ('root_cause_note', models.CharField(blank=True, max_length=300, verbose_name='원인 메모')),
-                ('resolution_type', models.CharField(blank=True, choices=[('fix', '수리/정정'), ('replace', '교환'), ('refund', '환불'), ('compensation', '보상(금액/포인트)'), ('apology', '사과만'), ('info', '안내/답변')], max_length=14, verbose_name='해결 방법')),
-                ('resolution_note', models.TextField(blank=True, verbose_name='해결 내용')),
-                ('resolution_cost', models.PositiveBigIntegerField(default=0, verbose_name='보상 비용(원)')),
-                ('compensation_points', models.PositiveIntegerField(default=0, verbose_name='보상 포인트')),
-                ('customer_reaction', models.CharField(blank=True, choices=[('satisfied', '만족'), ('neutral', '보통'), ('dissatisfied', '불만족')], max_length=12, verbose_name='고객 반응')),
-                ('satisfaction_score', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='만족도(1-5)')),
-                ('would_continue', models.BooleanField(blank=True, null=True, verbose_name='계속 이용 의향')),
-                ('reopened_count', models.PositiveSmallIntegerField(default=0)),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('assignee', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='assigned_cases', to=settings.AUTH_USER_MODEL, verbose_name='담당자')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('customer', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='cases', to='customers.customer')),
-                ('dedicated_handler', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='전담자')),
-                ('interaction', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='interactions.interaction')),
-                ('product', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='orders.product')),
-                ('team', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='cases', to='accounts.team', verbose_name='담당 팀')),
-                ('touchpoint', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='cases', to='interactions.touchpoint')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.CharField(max_length=20, unique=True, verbose_name="접수번호")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("complaint", "불만"),
+                            ("inquiry", "문의"),
+                            ("suggestion", "제안"),
+                            ("praise", "칭찬"),
+                        ],
+                        default="complaint",
+                        max_length=12,
+                        verbose_name="유형",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("new", "접수"),
+                            ("open", "처리 중"),
+                            ("waiting", "고객 응답 대기"),
+                            ("resolved", "해결"),
+                            ("closed", "종결"),
+                        ],
+                        db_index=True,
+                        default="new",
+                        max_length=10,
+                        verbose_name="상태",
+                    ),
+                ),
+                (
+                    "priority",
+                    models.CharField(
+                        choices=[("low", "낮음"), ("normal", "보통"), ("high", "높음"), ("urgent", "긴급")],
+                        default="normal",
+                        max_length=10,
+                        verbose_name="우선순위",
+                    ),
+                ),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[
+                            ("phone", "전화"),
+                            ("store", "매장"),
+                            ("web", "웹"),
+                            ("app", "앱"),
+                            ("email", "이메일"),
+                            ("sns", "SNS"),
+                            ("survey", "설문"),
+                            ("api", "API"),
+                        ],
+                        default="phone",
+                        max_length=10,
+                        verbose_name="접수 채널",
+                    ),
+                ),
+                (
+                    "contact_name",
+                    models.CharField(blank=True, max_length=60, verbose_name="연락처 이름(미확인 고객)"),
+                ),
+                (
+                    "contact_info",
+                    models.CharField(blank=True, max_length=120, verbose_name="연락처(미확인 고객)"),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="제목")),
+                ("body", models.TextField(blank=True, verbose_name="내용")),
+                ("source_ref", models.CharField(blank=True, max_length=100, null=True, unique=True)),
+                ("created_at", models.DateTimeField(db_index=True)),
+                ("first_response_due", models.DateTimeField(blank=True, null=True)),
+                ("resolution_due", models.DateTimeField(blank=True, db_index=True, null=True)),
+                ("first_responded_at", models.DateTimeField(blank=True, null=True)),
+                ("resolved_at", models.DateTimeField(blank=True, null=True)),
+                ("closed_at", models.DateTimeField(blank=True, null=True)),
+                ("warned_at", models.DateTimeField(blank=True, null=True)),
+                ("response_breached_at", models.DateTimeField(blank=True, null=True)),
+                ("resolution_breached_at", models.DateTimeField(blank=True, null=True)),
+                ("escalated_at", models.DateTimeField(blank=True, null=True)),
+                ("paused_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "difficult_type",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("passive", "수동적"),
+                            ("arrogant", "자만하는"),
+                            ("angry", "화내는"),
+                            ("vulgar", "상스러운"),
+                            ("threatening", "위협하는"),
+                            ("dishonest", "부정직한"),
+                            ("toying", "농락하는"),
+                            ("excessive", "과도한 요구"),
+                        ],
+                        max_length=12,
+                        verbose_name="까다로운 고객 유형",
+                    ),
+                ),
+                ("root_cause_note", models.CharField(blank=True, max_length=300, verbose_name="원인 메모")),
+                (
+                    "resolution_type",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("fix", "수리/정정"),
+                            ("replace", "교환"),
+                            ("refund", "환불"),
+                            ("compensation", "보상(금액/포인트)"),
+                            ("apology", "사과만"),
+                            ("info", "안내/답변"),
+                        ],
+                        max_length=14,
+                        verbose_name="해결 방법",
+                    ),
+                ),
+                ("resolution_note", models.TextField(blank=True, verbose_name="해결 내용")),
+                ("resolution_cost", models.PositiveBigIntegerField(default=0, verbose_name="보상 비용(원)")),
+                ("compensation_points", models.PositiveIntegerField(default=0, verbose_name="보상 포인트")),
+                (
+                    "customer_reaction",
+                    models.CharField(
+                        blank=True,
+                        choices=[("satisfied", "만족"), ("neutral", "보통"), ("dissatisfied", "불만족")],
+                        max_length=12,
+                        verbose_name="고객 반응",
+                    ),
+                ),
+                (
+                    "satisfaction_score",
+                    models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="만족도(1-5)"),
+                ),
+                ("would_continue", models.BooleanField(blank=True, null=True, verbose_name="계속 이용 의향")),
+                ("reopened_count", models.PositiveSmallIntegerField(default=0)),
+                ("version", models.PositiveIntegerField(default=1)),
+                (
+                    "assignee",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="assigned_cases",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="담당자",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "customer",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="cases",
+                        to="customers.customer",
+                    ),
+                ),
+                (
+                    "dedicated_handler",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="전담자",
+                    ),
+                ),
+                (
+                    "interaction",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="interactions.interaction",
+                    ),
+                ),
+                (
+                    "product",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="orders.product",
+                    ),
+                ),
+                (
+                    "team",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="cases",
+                        to="accounts.team",
+                        verbose_name="담당 팀",
+                    ),
+                ),
+                (
+                    "touchpoint",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="cases",
+                        to="interactions.touchpoint",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'VOC 건',
-                'verbose_name_plural': 'VOC 건',
-                'ordering': ['-created_at', '-id'],
-                'permissions': [('override_case_step', '필수 단계 생략 승인'), ('review_exit', '고객 퇴출 검토')],
+                "verbose_name": "VOC 건",
+                "verbose_name_plural": "VOC 건",
+                "ordering": ["-created_at", "-id"],
+                "permissions": [
+                    ("override_case_step", "필수 단계 생략 승인"),
+                    ("review_exit", "고객 퇴출 검토"),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='CaseEvent',
+            name="CaseEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(db_index=True)),
-                ('kind', models.CharField(max_length=30)),
-                ('message', models.CharField(max_length=500)),
-                ('data', models.JSONField(blank=True, default=dict)),
-                ('by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='voc.case')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("at", models.DateTimeField(db_index=True)),
+                ("kind", models.CharField(max_length=30)),
+                ("message", models.CharField(max_length=500)),
+                ("data", models.JSONField(blank=True, default=dict)),
+                (
+                    "by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="events", to="voc.case"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-at', '-id'],
+                "ordering": ["-at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Category',
+            name="Category",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=40, unique=True, verbose_name='코드')),
-                ('name', models.CharField(max_length=100, verbose_name='이름')),
-                ('internal_sla_hours', models.PositiveIntegerField(default=8, verbose_name='내부 처리 기준(업무시간)')),
-                ('is_active', models.BooleanField(default=True, verbose_name='사용')),
-                ('owner_team', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.team', verbose_name='담당 프로세스 팀')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='voc.category')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=40, unique=True, verbose_name="코드")),
+                ("name", models.CharField(max_length=100, verbose_name="이름")),
+                (
+                    "internal_sla_hours",
+                    models.PositiveIntegerField(default=8, verbose_name="내부 처리 기준(업무시간)"),
+                ),
+                ("is_active", models.BooleanField(default=True, verbose_name="사용")),
+                (
+                    "owner_team",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.team",
+                        verbose_name="담당 프로세스 팀",
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="voc.category",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'VOC 분류',
-                'verbose_name_plural': 'VOC 분류',
-                'ordering': ['parent_id', 'name'],
+                "verbose_name": "VOC 분류",
+                "verbose_name_plural": "VOC 분류",
+                "ordering": ["parent_id", "name"],
             },
         ),
         migrations.AddField(
-            model_name='case',
-            name='category',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='cases', to='voc.category'),
+            model_name="case",
+            name="category",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="cases",
+                to="voc.category",
+            ),
         ),
         migrations.CreateModel(
-            name='CustomerFlag',
+            name="CustomerFlag",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('type', models.CharField(choices=[('thief', '도둑형'), ('rule_breaker', '규칙위반형'), ('belligerent', '호전형'), ('infighting', '내분형'), ('destructive', '파괴형'), ('credit_default', '신용불량형')], max_length=16, verbose_name='유형')),
-                ('evidence', models.TextField(verbose_name='근거')),
-                ('status', models.CharField(choices=[('flagged', '주의'), ('exit_proposed', '퇴출 검토 중'), ('exit_approved', '퇴출 승인'), ('exit_rejected', '퇴출 반려'), ('reversed', '해제')], db_index=True, default='flagged', max_length=16)),
-                ('flagged_at', models.DateTimeField()),
-                ('proposed_at', models.DateTimeField(blank=True, null=True)),
-                ('reviewed_at', models.DateTimeField(blank=True, null=True)),
-                ('review_note', models.CharField(blank=True, max_length=300)),
-                ('customer_notified_at', models.DateTimeField(blank=True, null=True)),
-                ('reversed_reason', models.CharField(blank=True, max_length=300)),
-                ('history', models.JSONField(default=list)),
-                ('customer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='flags', to='customers.customer')),
-                ('dedicated_handler', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('flagged_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('proposed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('reviewed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "type",
+                    models.CharField(
+                        choices=[
+                            ("thief", "도둑형"),
+                            ("rule_breaker", "규칙위반형"),
+                            ("belligerent", "호전형"),
+                            ("infighting", "내분형"),
+                            ("destructive", "파괴형"),
+                            ("credit_default", "신용불량형"),
+                        ],
+                        max_length=16,
+                        verbose_name="유형",
+                    ),
+                ),
+                ("evidence", models.TextField(verbose_name="근거")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("flagged", "주의"),
+                            ("exit_proposed", "퇴출 검토 중"),
+                            ("exit_approved", "퇴출 승인"),
+                            ("exit_rejected", "퇴출 반려"),
+                            ("reversed", "해제"),
+                        ],
+                        db_index=True,
+                        default="flagged",
+                        max_length=16,
+                    ),
+                ),
+                ("flagged_at", models.DateTimeField()),
+                ("proposed_at", models.DateTimeField(blank=True, null=True)),
+                ("reviewed_at", models.DateTimeField(blank=True, null=True)),
+                ("review_note", models.CharField(blank=True, max_length=300)),
+                ("customer_notified_at", models.DateTimeField(blank=True, null=True)),
+                ("reversed_reason", models.CharField(blank=True, max_length=300)),
+                ("history", models.JSONField(default=list)),
+                (
+                    "customer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="flags",
+                        to="customers.customer",
+                    ),
+                ),
+                (
+                    "dedicated_handler",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "flagged_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "proposed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "reviewed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-flagged_at'],
+                "ordering": ["-flagged_at"],
             },
         ),
         migrations.CreateModel(
-            name='Handoff',
+            name="Handoff",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reason', models.CharField(max_length=300, verbose_name='사유')),
-                ('at', models.DateTimeField()),
-                ('due_at', models.DateTimeField()),
-                ('accepted_at', models.DateTimeField(blank=True, null=True)),
-                ('accepted_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='handoffs', to='voc.case')),
-                ('from_team', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.team')),
-                ('to_team', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.team')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("reason", models.CharField(max_length=300, verbose_name="사유")),
+                ("at", models.DateTimeField()),
+                ("due_at", models.DateTimeField()),
+                ("accepted_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "accepted_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="handoffs", to="voc.case"
+                    ),
+                ),
+                (
+                    "from_team",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.team",
+                    ),
+                ),
+                (
+                    "to_team",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="accounts.team"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['at'],
+                "ordering": ["at"],
             },
         ),
         migrations.CreateModel(
-            name='PreventionAction',
+            name="PreventionAction",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(max_length=120, unique=True)),
-                ('week_start', models.DateField()),
-                ('count', models.PositiveIntegerField()),
-                ('baseline', models.FloatField()),
-                ('title', models.CharField(max_length=200, verbose_name='예방 조치')),
-                ('due_at', models.DateTimeField()),
-                ('status', models.CharField(choices=[('open', '진행 중'), ('done', '완료')], default='open', max_length=10)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('category', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='voc.category')),
-                ('owner', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('owner_team', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='accounts.team')),
-                ('product', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='orders.product')),
-                ('touchpoint', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='interactions.touchpoint')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.CharField(max_length=120, unique=True)),
+                ("week_start", models.DateField()),
+                ("count", models.PositiveIntegerField()),
+                ("baseline", models.FloatField()),
+                ("title", models.CharField(max_length=200, verbose_name="예방 조치")),
+                ("due_at", models.DateTimeField()),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("open", "진행 중"), ("done", "완료")], default="open", max_length=10
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "category",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="voc.category"
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "owner_team",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="accounts.team",
+                    ),
+                ),
+                (
+                    "product",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="orders.product",
+                    ),
+                ),
+                (
+                    "touchpoint",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="interactions.touchpoint",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
+                "ordering": ["-created_at"],
             },
         ),
         migrations.AddField(
-            model_name='case',
-            name='root_cause',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='cases', to='voc.rootcause'),
+            model_name="case",
+            name="root_cause",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="cases",
+                to="voc.rootcause",
+            ),
         ),
         migrations.CreateModel(
-            name='SavedFilter',
+            name="SavedFilter",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=60)),
-                ('query', models.CharField(max_length=500)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='voc_filters', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=60)),
+                ("query", models.CharField(max_length=500)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="voc_filters",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='SlaPolicy',
+            name="SlaPolicy",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, verbose_name='이름')),
-                ('priority', models.CharField(choices=[('low', '낮음'), ('normal', '보통'), ('high', '높음'), ('urgent', '긴급')], max_length=10, verbose_name='우선순위')),
-                ('first_response_minutes', models.PositiveIntegerField(verbose_name='첫 응답(분, 업무시간)')),
-                ('resolution_minutes', models.PositiveIntegerField(verbose_name='해결(분, 업무시간)')),
-                ('warn_before_minutes', models.PositiveIntegerField(default=60, verbose_name='사전 경고(분)')),
-                ('category', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='voc.category')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="이름")),
+                (
+                    "priority",
+                    models.CharField(
+                        choices=[("low", "낮음"), ("normal", "보통"), ("high", "높음"), ("urgent", "긴급")],
+                        max_length=10,
+                        verbose_name="우선순위",
+                    ),
+                ),
+                ("first_response_minutes", models.PositiveIntegerField(verbose_name="첫 응답(분, 업무시간)")),
+                ("resolution_minutes", models.PositiveIntegerField(verbose_name="해결(분, 업무시간)")),
+                (
+                    "warn_before_minutes",
+                    models.PositiveIntegerField(default=60, verbose_name="사전 경고(분)"),
+                ),
+                (
+                    "category",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="voc.category",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'SLA 정책',
-                'verbose_name_plural': 'SLA 정책',
+                "verbose_name": "SLA 정책",
+                "verbose_name_plural": "SLA 정책",
             },
         ),
         migrations.CreateModel(
-            name='CaseStep',
+            name="CaseStep",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('step', models.CharField(choices=[('apologise', '사과'), ('listen', '경청(고객의 말 그대로 기록)'), ('confirm', '이해 확인(고객 동의)'), ('resolve', '변명 없이 해결'), ('follow_up', '사후 확인')], max_length=10)),
-                ('note', models.TextField(blank=True)),
-                ('done_at', models.DateTimeField()),
-                ('by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='steps', to='voc.case')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "step",
+                    models.CharField(
+                        choices=[
+                            ("apologise", "사과"),
+                            ("listen", "경청(고객의 말 그대로 기록)"),
+                            ("confirm", "이해 확인(고객 동의)"),
+                            ("resolve", "변명 없이 해결"),
+                            ("follow_up", "사후 확인"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("note", models.TextField(blank=True)),
+                ("done_at", models.DateTimeField()),
+                (
+                    "by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="steps", to="voc.case"
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('case', 'step'), name='casestep_once')],
+                "constraints": [models.UniqueConstraint(fields=("case", "step"), name="casestep_once")],
             },
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['status', 'resolution_due'], name='case_status_due'),
+            model_name="case",
+            index=models.Index(fields=["status", "resolution_due"], name="case_status_due"),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['team', 'status'], name='case_team_status'),
+            model_name="case",
+            index=models.Index(fields=["team", "status"], name="case_team_status"),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['assignee', 'status'], name='case_assignee_status'),
+            model_name="case",
+            index=models.Index(fields=["assignee", "status"], name="case_assignee_status"),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['customer', '-created_at'], name='case_customer_time'),
+            model_name="case",
+            index=models.Index(fields=["customer", "-created_at"], name="case_customer_time"),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['category', 'created_at'], name='case_category_time'),
+            model_name="case",
+            index=models.Index(fields=["category", "created_at"], name="case_category_time"),
         ),
         migrations.AddConstraint(
-            model_name='savedfilter',
-            constraint=models.UniqueConstraint(fields=('user', 'name'), name='savedfilter_unique_name'),
+            model_name="savedfilter",
+            constraint=models.UniqueConstraint(fields=("user", "name"), name="savedfilter_unique_name"),
         ),
         migrations.AddConstraint(
-            model_name='slapolicy',
-            constraint=models.UniqueConstraint(fields=('priority', 'category'), name='sla_one_per_priority_category'),
+            model_name="slapolicy",
+            constraint=models.UniqueConstraint(
+                fields=("priority", "category"), name="sla_one_per_priority_category"
+            ),
         ),
     ]

@@ -5,19 +5,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('customers', '0002_initial'),
-        ('interactions', '0001_initial'),
-        ('orders', '0001_initial'),
-        ('voc', '0001_initial'),
+        ("accounts", "0001_initial"),
+        ("customers", "0002_initial"),
+        ("interactions", "0001_initial"),
+        ("orders", "0001_initial"),
+        ("voc", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['dedicated_handler', 'status'], name='case_handler_status'),
+            model_name="case",
+            index=models.Index(fields=["dedicated_handler", "status"], name="case_handler_status"),
         ),
     ]

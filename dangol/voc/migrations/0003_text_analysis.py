@@ -6,43 +6,69 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('voc', '0002_case_handler_status_index'),
+        ("voc", "0002_case_handler_status_index"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ReplyTemplate',
+            name="ReplyTemplate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('intent', models.CharField(blank=True, max_length=20, verbose_name='의도')),
-                ('emotion', models.CharField(blank=True, max_length=20, verbose_name='감정')),
-                ('text', models.TextField(verbose_name='답변 문안')),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("intent", models.CharField(blank=True, max_length=20, verbose_name="의도")),
+                ("emotion", models.CharField(blank=True, max_length=20, verbose_name="감정")),
+                ("text", models.TextField(verbose_name="답변 문안")),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'verbose_name': '공감 답변 문안',
-                'verbose_name_plural': '공감 답변 문안',
-                'ordering': ['intent', 'emotion'],
+                "verbose_name": "공감 답변 문안",
+                "verbose_name_plural": "공감 답변 문안",
+                "ordering": ["intent", "emotion"],
             },
         ),
         migrations.AddField(
-            model_name='case',
-            name='text_analysis',
+            model_name="case",
+            name="text_analysis",
             field=models.JSONField(blank=True, null=True),
         ),
         migrations.CreateModel(
-            name='TextLabel',
+            name="TextLabel",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('text', models.TextField()),
-                ('intent', models.CharField(max_length=20)),
-                ('emotion', models.CharField(max_length=20)),
-                ('at', models.DateTimeField(auto_now_add=True)),
-                ('by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('case', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='voc.case')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("text", models.TextField()),
+                ("intent", models.CharField(max_length=20)),
+                ("emotion", models.CharField(max_length=20)),
+                ("at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="voc.case",
+                    ),
+                ),
             ],
         ),
     ]

@@ -58,7 +58,8 @@ def test_bad_calendars_are_refused():
 
 
 moments = st.datetimes(min_value=dt.datetime(2025, 1, 1), max_value=dt.datetime(2027, 12, 1)).map(
-    lambda d: d.replace(tzinfo=SEOUL, microsecond=0))
+    lambda d: d.replace(tzinfo=SEOUL, microsecond=0)
+)
 durations = st.integers(min_value=1, max_value=60 * 60 * 24 * 20).map(lambda s: dt.timedelta(seconds=s))
 
 

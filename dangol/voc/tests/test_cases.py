@@ -13,16 +13,26 @@ from dangol.voc.tests.conftest import at_seoul
 
 
 def open_case(shop, voc, **kw):
-    args = {"customer": shop["hong"], "kind": "complaint", "title": "택배가 이틀 늦게 왔어요", "channel": "phone",
-            "category": voc["late"], "by": shop["agent"]}
+    args = {
+        "customer": shop["hong"],
+        "kind": "complaint",
+        "title": "택배가 이틀 늦게 왔어요",
+        "channel": "phone",
+        "category": voc["late"],
+        "by": shop["agent"],
+    }
     args.update(kw)
     return services.case_open(**args)
 
 
 def walk_steps(case, user):
     services.case_record_step(case=case, step="apologise", by=user, note="불편을 드려 죄송합니다")
-    services.case_record_step(case=case, step="listen", by=user, note="토요일에 받기로 했는데 월요일에 왔어요")
-    services.case_record_step(case=case, step="confirm", by=user, note="배송이 이틀 늦었다는 말씀이시죠? - 네")
+    services.case_record_step(
+        case=case, step="listen", by=user, note="토요일에 받기로 했는데 월요일에 왔어요"
+    )
+    services.case_record_step(
+        case=case, step="confirm", by=user, note="배송이 이틀 늦었다는 말씀이시죠? - 네"
+    )
 
 
 def test_case_is_routed_to_the_team_owning_the_process_with_business_hour_slas(shop, voc, now_frozen):
@@ -75,7 +85,9 @@ def test_manager_override_needs_a_reason_and_is_recorded(shop, voc):
     case = open_case(shop, voc)
     with pytest.raises(ValidationError, match="사유"):
         services.case_resolve(case=case, by=shop["manager"], resolution_type="apology")
-    services.case_resolve(case=case, by=shop["manager"], resolution_type="apology", override_reason="고객이 통화 거부")
+    services.case_resolve(
+        case=case, by=shop["manager"], resolution_type="apology", override_reason="고객이 통화 거부"
+    )
     assert case.events.filter(kind="override").exists()
     services.case_close(case=case, by=shop["agent"])
     assert Case.objects.get(pk=case.pk).status == "closed"
@@ -84,8 +96,16 @@ def test_manager_override_needs_a_reason_and_is_recorded(shop, voc):
 def test_full_recovery_with_compensation_and_satisfied_follow_up(shop, voc):
     case = open_case(shop, voc)
     walk_steps(case, shop["agent"])
-    case = services.case_resolve(case=case, by=shop["agent"], resolution_type="compensation", cost=5000, points=3000,
-                                 reaction="satisfied", root_cause=voc["cause"], note="배송비 환불 + 포인트")
+    case = services.case_resolve(
+        case=case,
+        by=shop["agent"],
+        resolution_type="compensation",
+        cost=5000,
+        points=3000,
+        reaction="satisfied",
+        root_cause=voc["cause"],
+        note="배송비 환불 + 포인트",
+    )
     assert case.status == "resolved" and case.resolution_cost == 5000 and case.root_cause == voc["cause"]
     case = services.case_record_satisfaction(case=case, score=5, would_continue=True, by=shop["agent"])
     assert case.status == "resolved"
@@ -107,10 +127,14 @@ def test_dissatisfied_follow_up_reopens_the_case_to_the_team_lead(shop, voc):
 
 def test_handoff_records_the_internal_service_level(shop, voc, now_frozen):
     case = open_case(shop, voc)
-    case = services.case_handoff(case=case, to_team=shop["ops"], reason="매장 직원 응대 문제로 확인", by=shop["agent"])
+    case = services.case_handoff(
+        case=case, to_team=shop["ops"], reason="매장 직원 응대 문제로 확인", by=shop["agent"]
+    )
     handoff = Handoff.objects.get(case=case)
     assert case.team == shop["ops"] and handoff.from_team == voc["logistics"]
-    assert handoff.due_at == at_seoul(2026, 11, 24, 18, 0)  # 8 business hours: due at closing, not next morning
+    assert handoff.due_at == at_seoul(
+        2026, 11, 24, 18, 0
+    )  # 8 business hours: due at closing, not next morning
     services.handoff_accept(handoff=handoff, by=shop["clerk"])
     handoff.refresh_from_db()
     assert handoff.met is True
@@ -130,7 +154,9 @@ def test_two_agents_saving_at_once_never_lose_an_update(shop, voc):
     second = Case.objects.get(pk=case.pk)
     services.case_assign(case=first, assignee=shop["agent"], by=shop["agent"], expected_version=first.version)
     with pytest.raises(services.CaseConflict, match="먼저"):
-        services.case_assign(case=second, assignee=shop["clerk"], by=shop["clerk"], expected_version=second.version)
+        services.case_assign(
+            case=second, assignee=shop["clerk"], by=shop["clerk"], expected_version=second.version
+        )
     assert Case.objects.get(pk=case.pk).assignee == shop["agent"]
 
 
@@ -144,7 +170,9 @@ def test_concurrent_threads_one_wins_one_gets_a_conflict(shop, voc):
         from django.db import connection
 
         try:
-            services.case_assign(case=Case.objects.get(pk=case.pk), assignee=user, by=user, expected_version=version)
+            services.case_assign(
+                case=Case.objects.get(pk=case.pk), assignee=user, by=user, expected_version=version
+            )
             results.append("ok")
         except services.CaseConflict:
             results.append("conflict")
@@ -164,15 +192,20 @@ def test_concurrent_threads_one_wins_one_gets_a_conflict(shop, voc):
 
 def test_sla_job_warns_then_escalates_once(shop, voc, now_frozen):
     case = open_case(shop, voc)  # resolution due 14:00
-    assert sla_check(now=at_seoul(2026, 11, 24, 13, 30)) == {"warned": 1, "response_breached": 1,
-                                                             "resolution_breached": 0}
+    assert sla_check(now=at_seoul(2026, 11, 24, 13, 30)) == {
+        "warned": 1,
+        "response_breached": 1,
+        "resolution_breached": 0,
+    }
     assert sla_check(now=at_seoul(2026, 11, 24, 13, 40))["warned"] == 0
     result = sla_check(now=at_seoul(2026, 11, 24, 14, 1))
     assert result["resolution_breached"] == 1
     case.refresh_from_db()
     assert case.assignee == shop["manager"] and case.escalated_at is not None  # the logistics team lead
     assert sla_check(now=at_seoul(2026, 11, 24, 15, 0))["resolution_breached"] == 0
-    assert list(case.events.filter(kind__in=["sla_warning", "sla_breach", "escalated"]).values_list("kind", flat=True))
+    assert list(
+        case.events.filter(kind__in=["sla_warning", "sla_breach", "escalated"]).values_list("kind", flat=True)
+    )
 
 
 def test_waiting_for_the_customer_stops_the_clock(shop, voc, monkeypatch):
@@ -189,12 +222,17 @@ def test_waiting_for_the_customer_stops_the_clock(shop, voc, monkeypatch):
 def test_difficult_customer_warning_and_ending_an_abusive_contact(shop, voc):
     case = open_case(shop, voc)
     services.case_mark_difficult(case=case, difficult_type="vulgar", by=shop["agent"])
-    services.case_polite_warning(case=case, by=shop["agent"], text="욕설을 계속하시면 상담을 이어가기 어렵습니다.")
-    services.case_polite_warning(case=case, by=shop["agent"], text="한 번 더 욕설을 하시면 상담을 종료하겠습니다.")
+    services.case_polite_warning(
+        case=case, by=shop["agent"], text="욕설을 계속하시면 상담을 이어가기 어렵습니다."
+    )
+    services.case_polite_warning(
+        case=case, by=shop["agent"], text="한 번 더 욕설을 하시면 상담을 종료하겠습니다."
+    )
     with pytest.raises(ValidationError):
         services.case_end_contact(case=case, by=shop["agent"], reason="계속된 욕설", handler=shop["agent"])
-    case = services.case_end_contact(case=Case.objects.get(pk=case.pk), by=shop["agent"], reason="계속된 욕설",
-                                     handler=shop["manager"])
+    case = services.case_end_contact(
+        case=Case.objects.get(pk=case.pk), by=shop["agent"], reason="계속된 욕설", handler=shop["manager"]
+    )
     assert case.dedicated_handler == shop["manager"] and case.assignee == shop["manager"]
     ended = case.events.get(kind="contact_ended")
     assert ended.by == shop["agent"] and ended.data["rest_minutes"] == 30

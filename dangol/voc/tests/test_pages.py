@@ -11,8 +11,13 @@ from dangol.voc.models import Case, CustomerFlag
 
 
 def make_case(shop, voc, **kw):
-    args = {"customer": shop["hong"], "kind": "complaint", "title": "배송 지연", "category": voc["late"],
-            "by": shop["agent"]}
+    args = {
+        "customer": shop["hong"],
+        "kind": "complaint",
+        "title": "배송 지연",
+        "category": voc["late"],
+        "by": shop["agent"],
+    }
     args.update(kw)
     return services.case_open(**args)
 
@@ -21,18 +26,28 @@ def test_agent_handles_a_case_step_by_step_in_place(as_agent: Client, shop, voc)
     case = make_case(shop, voc)
     page = as_agent.get(f"/voc/{case.pk}/").content.decode()
     assert "응대 단계" in page and "사과" in page
-    r = as_agent.post(f"/voc/{case.pk}/act/step/", {"step": "apologise", "note": "죄송합니다"}, HTTP_HX_REQUEST="true")
-    assert r.status_code == 200 and "단계를 기록했습니다" in r.content.decode() and "<html" not in r.content.decode()
-    r = as_agent.post(f"/voc/{case.pk}/act/resolve/", {"resolution_type": "refund", "version": "99"},
-                      HTTP_HX_REQUEST="true")
+    r = as_agent.post(
+        f"/voc/{case.pk}/act/step/", {"step": "apologise", "note": "죄송합니다"}, HTTP_HX_REQUEST="true"
+    )
+    assert (
+        r.status_code == 200
+        and "단계를 기록했습니다" in r.content.decode()
+        and "<html" not in r.content.decode()
+    )
+    r = as_agent.post(
+        f"/voc/{case.pk}/act/resolve/", {"resolution_type": "refund", "version": "99"}, HTTP_HX_REQUEST="true"
+    )
     assert r["HX-Retarget"] == "#case-errors" and "필수 단계" in r.content.decode()
     assert Case.objects.get(pk=case.pk).status == "open"
 
 
 def test_stale_version_gets_a_clear_conflict_message(as_agent: Client, shop, voc):
     case = make_case(shop, voc)
-    r = as_agent.post(f"/voc/{case.pk}/act/assign/", {"assignee": shop["agent"].pk, "version": case.version + 5},
-                      HTTP_HX_REQUEST="true")
+    r = as_agent.post(
+        f"/voc/{case.pk}/act/assign/",
+        {"assignee": shop["agent"].pk, "version": case.version + 5},
+        HTTP_HX_REQUEST="true",
+    )
     assert r["HX-Retarget"] == "#case-errors" and "다른 직원이 먼저" in r.content.decode()
 
 
@@ -48,7 +63,9 @@ def test_agent_of_another_team_and_viewer_cannot_act(client: Client, shop, voc):
 
 def test_difficult_type_shows_its_playbook(as_agent: Client, shop, voc):
     case = make_case(shop, voc)
-    r = as_agent.post(f"/voc/{case.pk}/act/difficult/", {"difficult_type": "threatening"}, HTTP_HX_REQUEST="true")
+    r = as_agent.post(
+        f"/voc/{case.pk}/act/difficult/", {"difficult_type": "threatening"}, HTTP_HX_REQUEST="true"
+    )
     body = r.content.decode()
     assert 'id="playbook"' in body and "법적 조치" in body and "전담자" in body
 
@@ -75,27 +92,48 @@ def test_board_tells_the_story(as_manager: Client, shop, voc):
 
 def test_new_case_from_the_360_page_for_a_known_customer(as_agent: Client, shop, voc):
     assert "VOC 접수" in as_agent.get(f"/customers/{shop['hong'].pk}/").content.decode()
-    r = as_agent.post(f"/voc/new/?customer={shop['hong'].pk}", {
-        "kind": "complaint", "title": "직원이 불친절했어요", "body": "계산대 직원이 반말을 했어요", "category": voc["manner"].pk,
-        "priority": "high", "channel": "store", "customer": shop["hong"].pk})
+    r = as_agent.post(
+        f"/voc/new/?customer={shop['hong'].pk}",
+        {
+            "kind": "complaint",
+            "title": "직원이 불친절했어요",
+            "body": "계산대 직원이 반말을 했어요",
+            "category": voc["manner"].pk,
+            "priority": "high",
+            "channel": "store",
+            "customer": shop["hong"].pk,
+        },
+    )
     case = Case.objects.get()
     assert r["Location"] == f"/voc/{case.pk}/" and case.team == shop["ops"] and case.customer == shop["hong"]
 
 
 def test_public_intake_form_creates_a_case_without_login(client: Client, shop, voc):
-    r = client.post("/voc/intake/", {"kind": "complaint", "name": "홍길동", "phone": "010-1234-5678",
-                                     "title": "환불이 안 됐어요", "body": "지난주 반품했는데 환불이 아직입니다", "agree": "on"})
+    r = client.post(
+        "/voc/intake/",
+        {
+            "kind": "complaint",
+            "name": "홍길동",
+            "phone": "010-1234-5678",
+            "title": "환불이 안 됐어요",
+            "body": "지난주 반품했는데 환불이 아직입니다",
+            "agree": "on",
+        },
+    )
     assert r.status_code == 200 and "접수되었습니다" in r.content.decode()
     case = Case.objects.get()
     assert case.customer == shop["hong"] and case.channel == "web"  # linked by phone
-    r = client.post("/voc/intake/", {"kind": "inquiry", "name": "익명", "title": "문의", "body": "내용", "agree": "on"})
+    r = client.post(
+        "/voc/intake/", {"kind": "inquiry", "name": "익명", "title": "문의", "body": "내용", "agree": "on"}
+    )
     assert "휴대전화나 이메일" in r.content.decode() and Case.objects.count() == 1
 
 
 def test_bad_customer_exit_is_reviewed_announced_and_reversible(client: Client, shop, voc):
     hong = shop["hong"]
-    flag = flags.customer_flag(customer=hong, type="thief", evidence="3회 연속 빈 상자 반품(주문 O-1, O-2, O-3)",
-                               by=shop["agent"])
+    flag = flags.customer_flag(
+        customer=hong, type="thief", evidence="3회 연속 빈 상자 반품(주문 O-1, O-2, O-3)", by=shop["agent"]
+    )
     login(client, shop["agent"])
     assert "불량고객: 도둑형" in client.get(f"/customers/{hong.pk}/").content.decode()
     case = make_case(shop, voc)
@@ -115,8 +153,13 @@ def test_bad_customer_exit_is_reviewed_announced_and_reversible(client: Client, 
     flag = flags.exit_review(flag=flag, by=boss, approve=True, note="근거 확인, 승인")
     assert flag.status == CustomerFlag.Status.EXIT_APPROVED and flag.dedicated_handler == shop["manager"]
     flag = flags.flag_reverse(flag=flag, by=shop["manager"], reason="법원 판결로 오해 확인")
-    assert [h["action"] for h in flag.history] == ["flagged", "exit_proposed", "customer_notified", "exit_approved",
-                                                    "reversed"]
+    assert [h["action"] for h in flag.history] == [
+        "flagged",
+        "exit_proposed",
+        "customer_notified",
+        "exit_approved",
+        "reversed",
+    ]
     assert "불량고객" not in client.get(f"/customers/{hong.pk}/").content.decode().split("VOC")[0]
 
 
@@ -124,10 +167,21 @@ def test_silent_dissatisfied_lists_those_who_never_complained(as_manager: Client
     from dangol.orders.models import Order
     from dangol.promises.models import Promise
 
-    Promise.objects.create(customer=shop["kim"], owner=shop["agent"], text="콜백", status="broken",
-                           due_at=timezone.now() - dt.timedelta(days=3))
-    Order.objects.create(external_id="R1", customer=shop["hong"], ordered_at=timezone.now() - dt.timedelta(days=5),
-                         total_amount=10000, refunded_amount=10000, status="refunded")
+    Promise.objects.create(
+        customer=shop["kim"],
+        owner=shop["agent"],
+        text="콜백",
+        status="broken",
+        due_at=timezone.now() - dt.timedelta(days=3),
+    )
+    Order.objects.create(
+        external_id="R1",
+        customer=shop["hong"],
+        ordered_at=timezone.now() - dt.timedelta(days=5),
+        total_amount=10000,
+        refunded_amount=10000,
+        status="refunded",
+    )
     make_case(shop, voc)  # hong complained
     page = as_manager.get("/voc/silent/").content.decode()
     assert f"/customers/{shop['kim'].pk}/" in page and "약속 불이행" in page
@@ -151,23 +205,48 @@ def test_case_from_an_interaction_a_promise_and_an_unknown_contact_linked_later(
     from dangol.privacy.models import AccessLog
     from dangol.promises.models import Promise
 
-    interaction = interaction_log(customer=shop["hong"], touchpoint=shop["call"], type="complaint",
-                                  summary="배송 지연 불만", body="이틀 늦음", staff=shop["agent"])
+    interaction = interaction_log(
+        customer=shop["hong"],
+        touchpoint=shop["call"],
+        type="complaint",
+        summary="배송 지연 불만",
+        body="이틀 늦음",
+        staff=shop["agent"],
+    )
     form = as_agent.get(f"/voc/new/?customer={shop['hong'].pk}&interaction={interaction.pk}").content.decode()
     assert 'value="배송 지연 불만"' in form
-    as_agent.post(f"/voc/new/?customer={shop['hong'].pk}&interaction={interaction.pk}", {
-        "kind": "complaint", "title": "배송 지연 불만", "priority": "normal", "channel": "phone",
-        "customer": shop["hong"].pk, "interaction": interaction.pk})
+    as_agent.post(
+        f"/voc/new/?customer={shop['hong'].pk}&interaction={interaction.pk}",
+        {
+            "kind": "complaint",
+            "title": "배송 지연 불만",
+            "priority": "normal",
+            "channel": "phone",
+            "customer": shop["hong"].pk,
+            "interaction": interaction.pk,
+        },
+    )
     case = Case.objects.get()
     assert case.interaction == interaction
-    r = as_agent.post(f"/voc/{case.pk}/act/promise/", {"text": "목요일까지 환불", "due_at": "2099-01-01T10:00"},
-                      HTTP_HX_REQUEST="true")
+    r = as_agent.post(
+        f"/voc/{case.pk}/act/promise/",
+        {"text": "목요일까지 환불", "due_at": "2099-01-01T10:00"},
+        HTTP_HX_REQUEST="true",
+    )
     assert "약속을 등록했습니다" in r.content.decode()
     assert Promise.objects.get().customer == shop["hong"] and case.events.filter(kind="promise").exists()
 
-    unknown = services.case_open(customer=None, kind="inquiry", title="전화 문의", contact_name="김영희",
-                                 contact_info="010-9876-5432", by=shop["agent"])
-    r = as_agent.post(f"/voc/{unknown.pk}/act/link_customer/", {"phone": "01098765432"}, HTTP_HX_REQUEST="true")
+    unknown = services.case_open(
+        customer=None,
+        kind="inquiry",
+        title="전화 문의",
+        contact_name="김영희",
+        contact_info="010-9876-5432",
+        by=shop["agent"],
+    )
+    r = as_agent.post(
+        f"/voc/{unknown.pk}/act/link_customer/", {"phone": "01098765432"}, HTTP_HX_REQUEST="true"
+    )
     assert "고객과 연결했습니다" in r.content.decode()
     assert Case.objects.get(pk=unknown.pk).customer == shop["kim"]
     evidence = as_agent.get(f"/voc/{case.pk}/evidence.csv").content.decode()

@@ -53,9 +53,16 @@ def get_item(mapping: Any, key: Any) -> Any:
 
 def _reading_labels() -> dict[str, str]:
     return {
-        "complaint": _("불만"), "inquiry": _("문의"), "purchase": _("구매"), "renewal": _("갱신/재구매"),
-        "cancellation": _("해지/취소"), "praise": _("칭찬"),
-        "anger": _("분노"), "disappointment": _("실망"), "anxiety": _("불안"), "neutral": _("중립"),
+        "complaint": _("불만"),
+        "inquiry": _("문의"),
+        "purchase": _("구매"),
+        "renewal": _("갱신/재구매"),
+        "cancellation": _("해지/취소"),
+        "praise": _("칭찬"),
+        "anger": _("분노"),
+        "disappointment": _("실망"),
+        "anxiety": _("불안"),
+        "neutral": _("중립"),
         "satisfaction": _("만족"),
     }
 

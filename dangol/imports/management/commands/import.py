@@ -15,8 +15,12 @@ class Command(BaseCommand):
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("kind", choices=["customers", "orders"])
         parser.add_argument("file")
-        parser.add_argument("--on-error", choices=["abort", "skip"], default="abort",
-                            help="abort: 오류가 하나라도 있으면 아무것도 쓰지 않음(기본). skip: 오류 행만 건너뜀.")
+        parser.add_argument(
+            "--on-error",
+            choices=["abort", "skip"],
+            default="abort",
+            help="abort: 오류가 하나라도 있으면 아무것도 쓰지 않음(기본). skip: 오류 행만 건너뜀.",
+        )
         parser.add_argument("--json", action="store_true", help="결과를 JSON으로 출력")
         parser.add_argument("--no-progress", action="store_true")
 

@@ -25,6 +25,7 @@ class Command(BaseCommand):
             raise CommandError("--hours는 1~2160 사이여야 합니다.")
         since = timezone.now() - dt.timedelta(hours=hours)
         for survey in Survey.objects.filter(status=Survey.Status.ACTIVE).exclude(
-                trigger__in=[Survey.Trigger.MANUAL, Survey.Trigger.SEGMENT]):
+            trigger__in=[Survey.Trigger.MANUAL, Survey.Trigger.SEGMENT]
+        ):
             counts = invitations_after_events(survey=survey, since=since)
             self.stdout.write(f"{survey.code}: 초대 {counts['invited']}건, 건너뜀 {counts['skipped']}건")

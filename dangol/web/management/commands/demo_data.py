@@ -30,7 +30,9 @@ class Command(BaseCommand):
         def progress(msg: str) -> None:
             sys.stderr.write(f"[{time.monotonic() - started:5.1f}s] {msg}\n")
 
-        stats = generate(customers=options["customers"], seed=options["seed"], years=options["years"], progress=progress)
+        stats = generate(
+            customers=options["customers"], seed=options["seed"], years=options["years"], progress=progress
+        )
         self.stdout.write(
             f"고객 {stats.customers:,}명, 주문 {stats.orders:,}건(상품 {stats.order_lines:,}줄), "
             f"상호작용 {stats.interactions:,}건, 약속 {stats.promises:,}건"

@@ -23,8 +23,20 @@ class Command(BaseCommand):
         call_command("collectstatic", interactive=False, verbosity=0)
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": "dangol.settings"}
         web = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "dangol.wsgi:application", "--bind", options["bind"],
-             "--workers", str(options["workers"]), "--threads", "4", "--access-logfile", "-"],
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "dangol.wsgi:application",
+                "--bind",
+                options["bind"],
+                "--workers",
+                str(options["workers"]),
+                "--threads",
+                "4",
+                "--access-logfile",
+                "-",
+            ],
             env=env,
         )
         worker = subprocess.Popen([sys.executable, "-m", "dangol", "worker", "--verbosity", "0"], env=env)
