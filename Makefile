@@ -28,7 +28,7 @@ demo: $(STAMP)
 	@echo ""
 	@echo "  Dangol: http://127.0.0.1:8000/   로그인 admin / dangol-demo-2026  (상담원 agent / dangol-demo-2026)"
 	@echo ""
-	$(BIN)/dangol serve --bind 127.0.0.1:8000
+	DANGOL_SSL_REDIRECT=$${DANGOL_SSL_REDIRECT:-false} $(BIN)/dangol serve --bind 127.0.0.1:8000
 
 ## System packages the tests need: Debian chromium, PostgreSQL, Korean fonts, gettext, Java (PySpark).
 system-deps:
@@ -47,6 +47,7 @@ system-deps:
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 typecheck: $(STAMP)
 	$(BIN)/mypy dangol
@@ -76,8 +77,8 @@ test: system-deps $(STAMP)
 bench: $(STAMP)
 	@for script in bench/*/run.py; do echo "== $$script"; $(BIN)/python $$script $(BENCH_ARGS) || exit 1; done
 
-serve: $(STAMP)
-	$(BIN)/dangol serve
+serve: $(STAMP)  # plain HTTP on 127.0.0.1 like the demo; production serves behind TLS (README)
+	DANGOL_SSL_REDIRECT=$${DANGOL_SSL_REDIRECT:-false} $(BIN)/dangol serve
 
 clean:
 	rm -rf $(VENV) var/test-* .pytest_cache .mypy_cache .ruff_cache

@@ -14,7 +14,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
-    path("customers/", include("dangol.customers.urls")),
+    path("customers/", include("dangol.web.customers.urls")),
     path("promises/", include("dangol.promises.urls")),
     path("imports/", include("dangol.imports.urls")),
     path("voc/", include("dangol.voc.urls")),

@@ -175,7 +175,7 @@ def note_add(*, customer: Customer, body: str, by: User, pinned: bool = False) -
         raise ValidationError({"body": "메모 내용을 입력하세요."})
     if len(body) > 5000:
         raise ValidationError({"body": "메모는 5,000자까지 입력할 수 있습니다."})
-    from dangol.web.text import mask_text
+    from dangol.reading.text import mask_text
 
     return Note.objects.create(customer=customer, body=mask_text(body), author=by, pinned=pinned)
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from dangol.customers.models import Customer
 from dangol.interactions.models import Interaction, Touchpoint
-from dangol.web.text import mask_text, read_text
+from dangol.reading.text import mask_text, read_text
 
 
 @transaction.atomic

@@ -5,5 +5,4 @@ from dangol.promises import views
 app_name = "promises"
 urlpatterns = [
     path("", views.board, name="board"),
-    path("<int:pk>/resolve/", views.resolve, name="resolve"),
 ]

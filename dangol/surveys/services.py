@@ -20,8 +20,9 @@ from django.utils import timezone
 from dangol.accounts.models import Team
 from dangol.customers.models import Consent, Customer
 from dangol.interactions.models import Interaction, Touchpoint
+from dangol.reading.text import mask_text
 from dangol.surveys.models import Answer, Aspect, Dimension, Invitation, Question, Response, Survey
-from dangol.web.text import mask_text
+from dangol.voc.services import case_open
 
 logger = logging.getLogger(__name__)
 
@@ -566,8 +567,6 @@ def followup_open(*, response: Response) -> Any:
     opens a second case."""
     if not response.needs_followup or response.survey.kind != Survey.Kind.CUSTOMER:
         return None
-    from dangol.voc.services import case_open
-
     survey = response.survey
     scores = []
     if response.nps is not None:
@@ -588,13 +587,8 @@ def followup_open(*, response: Response) -> Any:
         interaction=response.interaction,
         contact_name="" if response.customer else "익명 설문 응답자",
         opened_at=response.answered_at,
+        team=response.team or survey.owner_team,
     )
-    team = response.team or survey.owner_team
-    if team is not None and case.team_id is None:
-        from dangol.voc.models import Case
-
-        if Case.objects.filter(pk=case.pk, team__isnull=True).update(team=team):
-            case.team = team
     Response.objects.filter(pk=response.pk).update(followup_case=case)
     response.followup_case = case
     return case

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -229,6 +230,24 @@ class SilentCustomer:
     last_signal: dt.datetime
 
 
+@dataclass(frozen=True)
+class DissatisfactionSource:
+    """A sign of a bad experience kept by an app above VOC (e.g. a low survey score).
+
+    Apps above register theirs from their AppConfig.ready(), so VOC never imports them."""
+
+    label: str
+    customers: Callable[..., Iterable[tuple[int, dt.datetime]]]
+
+
+DISSATISFACTION_SOURCES: list[DissatisfactionSource] = []
+
+
+def dissatisfaction_source_register(source: DissatisfactionSource) -> None:
+    if all(s.label != source.label for s in DISSATISFACTION_SOURCES):
+        DISSATISFACTION_SOURCES.append(source)
+
+
 def silent_dissatisfied(*, days: int = 90, limit: int = 100) -> list[SilentCustomer]:
     """Customers whose recent experience was bad (a broken promise, a refunded order, a low survey score)
     but who never complained: the ones who leave without a word (001: only a third come back)."""
@@ -246,13 +265,9 @@ def silent_dissatisfied(*, days: int = 90, limit: int = 100) -> list[SilentCusto
         "customer_id", "ordered_at"
     ):
         signals.setdefault(cid, []).append((at, "환불/반품"))
-    try:
-        from dangol.surveys.selectors import low_score_customers
-    except ImportError:  # the surveys app is optional
-        pass
-    else:
-        for cid, at in low_score_customers(since=since):
-            signals.setdefault(cid, []).append((at, "낮은 만족도 응답"))
+    for source in DISSATISFACTION_SOURCES:
+        for cid, at in source.customers(since=since):
+            signals.setdefault(cid, []).append((at, source.label))
     if not signals:
         return []
     complained = set(

@@ -16,6 +16,7 @@ from django.utils import timezone
 from dangol.accounts.models import Team
 from dangol.customers.models import Customer
 from dangol.interactions.models import Interaction, Touchpoint
+from dangol.reading.text import mask_text, read_text
 from dangol.voc.models import (
     REQUIRED_BEFORE_RESOLVE,
     Case,
@@ -29,7 +30,6 @@ from dangol.voc.models import (
     Step,
 )
 from dangol.voc.sla import business_calendar, due_times
-from dangol.web.text import mask_text, read_text
 
 
 class CaseConflict(Exception):
@@ -71,6 +71,7 @@ def case_open(
     contact_name: str = "",
     contact_info: str = "",
     opened_at: dt.datetime | None = None,
+    team: Team | None = None,
 ) -> Case:
     """Open a case (see `_case_open`). The text is read first, outside the write transaction: the reading
     model can take a moment and SQLite has one writer at a time."""
@@ -91,6 +92,7 @@ def case_open(
         contact_name=contact_name,
         contact_info=contact_info,
         opened_at=opened_at,
+        team=team,
         reading=reading,
     )
 
@@ -113,9 +115,11 @@ def _case_open(
     contact_name: str = "",
     contact_info: str = "",
     opened_at: dt.datetime | None = None,
+    team: Team | None = None,
     reading: dict[str, Any] | None = None,
 ) -> Case:
-    """Open a case and route it to the team that owns the category's process.
+    """Open a case and route it to the team that owns the category's process (else to `team`, e.g. the
+    team that ran the survey).
 
     Idempotent on a non-empty `source_ref` (a survey answer, an e-mail id): the second call returns the first case.
     """
@@ -144,7 +148,7 @@ def _case_open(
     title, body = mask_text(title), mask_text((body or "").strip())
     now = opened_at or timezone.now()
     first_due, resolution_due = due_times(opened_at=now, priority=priority, category=category)
-    team = category.owner() if category else None
+    team = (category.owner() if category else None) or team
     try:
         with transaction.atomic():
             case = Case.objects.create(

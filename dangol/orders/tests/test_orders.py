@@ -2,7 +2,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from dangol.customers.selectors import customer_summary
+from dangol.web.customers.timeline import customer_summary
 from dangol.interactions.models import AppendOnlyError
 from dangol.interactions.services import interaction_log
 from dangol.orders.models import Order

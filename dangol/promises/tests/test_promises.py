@@ -100,6 +100,6 @@ def test_kept_rate_per_staff_and_team(shop, as_manager):
 
 def test_resolve_from_the_360_page(as_agent, shop):
     p = make(shop)
-    r = as_agent.post(f"/promises/{p.pk}/resolve/", {"kept": "1"}, HTTP_HX_REQUEST="true")
+    r = as_agent.post(f"/customers/promises/{p.pk}/resolve/", {"kept": "1"}, HTTP_HX_REQUEST="true")
     assert r.status_code == 200 and "약속 이행 여부를 기록했습니다" in r.content.decode()
     assert Promise.objects.get(pk=p.pk).status == Promise.Status.KEPT

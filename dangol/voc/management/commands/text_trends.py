@@ -14,7 +14,7 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from dangol.web.text import textmining_available
+        from dangol.reading.text import textmining_available
 
         if not textmining_available():
             raise CommandError("dangol.textmining 라이브러리가 없습니다.")

@@ -18,7 +18,19 @@ from django.views.decorators.http import require_GET, require_POST
 from dangol.accounts.services import staff_of
 from dangol.customers import selectors, services
 from dangol.customers.display import PERSONAL_FIELDS, customer_card, masked_address_as
-from dangol.customers.forms import (
+from dangol.customers.models import Consent, ConsentPurpose, Customer, Tag
+from dangol.interactions.models import Interaction, Touchpoint
+from dangol.interactions.services import interaction_log
+from dangol.loyalty.selectors import customer_value
+from dangol.privacy.masking import mask_email, mask_name, mask_phone
+from dangol.privacy.models import AccessLog
+from dangol.privacy.services import access_log_write, can_see_personal_data
+from dangol.promises import services as promises
+from dangol.promises.models import Promise
+from dangol.promises.services import promise_make
+from dangol.voc.selectors import customer_voc
+from dangol.web.customers import timeline
+from dangol.web.customers.forms import (
     ConsentForm,
     CustomerFilterForm,
     CustomerForm,
@@ -28,15 +40,6 @@ from dangol.customers.forms import (
     PromiseForm,
     TimelineFilterForm,
 )
-from dangol.customers.models import Consent, ConsentPurpose, Customer, Tag
-from dangol.interactions.models import Interaction, Touchpoint
-from dangol.interactions.services import interaction_log
-from dangol.loyalty.selectors import customer_value
-from dangol.privacy.masking import mask_email, mask_name, mask_phone
-from dangol.privacy.models import AccessLog
-from dangol.privacy.services import access_log_write, can_see_personal_data
-from dangol.promises.services import promise_make
-from dangol.voc.selectors import customer_voc
 
 PAGE_SIZE = 25
 
@@ -154,11 +157,11 @@ def _profile_context(request: HttpRequest, customer: Customer, *, unmasked: bool
         "card": customer_card(customer, unmasked=unmasked),
         "address_as": masked_address_as(customer, unmasked=unmasked),
         "can_reveal": can_see_personal_data(request.user),
-        "summary": selectors.customer_summary(customer),
+        "summary": timeline.customer_summary(customer),
         "preferences": selectors.latest_preferences(customer),
         "notes": notes,
         "consents": [(value, label, consents.get(value)) for value, label in ConsentPurpose.choices],
-        "timeline": selectors.customer_timeline(
+        "timeline": timeline.customer_timeline(
             customer, kind=kind, touchpoint_id=touchpoint_id, interaction_type=interaction_type
         ),
         "timeline_kind": kind,
@@ -230,6 +233,19 @@ def _live(request: HttpRequest, customer: Customer, flash: str) -> HttpResponse:
     context = _profile_context(request, customer)
     context["flash"] = flash
     return render(request, "customers/_live.html", context)
+
+
+@require_POST
+@permission_required("promises.change_promise", raise_exception=True)
+def promise_resolve(request: HttpRequest, promise_pk: int) -> HttpResponse:
+    """Kept or broken, recorded from the 360 page; answers with the page's live part."""
+    promise = get_object_or_404(Promise, pk=promise_pk)
+    flash = _("약속 이행 여부를 기록했습니다.")
+    try:
+        promises.promise_resolve(promise=promise, kept=request.POST.get("kept") == "1", by=staff_of(request))
+    except ValidationError as exc:
+        flash = " ".join(exc.messages)
+    return _live(request, promise.customer, flash)
 
 
 @require_POST

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dangol.customers import views
+from dangol.web.customers import views
 
 app_name = "customers"
 urlpatterns = [
@@ -16,5 +16,6 @@ urlpatterns = [
     path("<int:pk>/promises/", views.promise_create, name="promise_create"),
     path("<int:pk>/preferences/", views.preference_create, name="preference_create"),
     path("<int:pk>/consents/", views.consent_update, name="consent_update"),
+    path("promises/<int:promise_pk>/resolve/", views.promise_resolve, name="promise_resolve"),
     path("<int:pk>/merge/", views.customer_merge, name="merge"),
 ]

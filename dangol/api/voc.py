@@ -9,6 +9,7 @@ from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema
 
 from dangol.accounts.models import Team
+from dangol.api.scopes import ApiProblem, require_scope
 from dangol.customers.models import Customer
 from dangol.interactions.models import Touchpoint
 from dangol.voc import services
@@ -130,7 +131,6 @@ def _case(case_id: int) -> Case:
 
 
 def _writable(request: HttpRequest, case: Case) -> Any:
-    from dangol.api.api import ApiProblem, require_scope
 
     require_scope(request, "voc:write")
     if not services.can_work_on(request.user, case):  # type: ignore[arg-type]
@@ -139,7 +139,6 @@ def _writable(request: HttpRequest, case: Case) -> Any:
 
 
 def _conflicts(call: Any) -> Any:
-    from dangol.api.api import ApiProblem
 
     try:
         return call()
@@ -154,7 +153,6 @@ def cases_list(
     cursor: int | None = Query(None, ge=1),
     limit: int = Query(50, ge=1, le=200),
 ) -> Any:
-    from dangol.api.api import require_scope
 
     require_scope(request, "voc:read")
     qs = Case.objects.select_related("category", "team", "assignee").order_by("-id")
@@ -171,7 +169,6 @@ def cases_list(
 
 @router.post("/cases", response={201: CaseOut})
 def cases_create(request: HttpRequest, payload: CaseIn) -> Any:
-    from dangol.api.api import require_scope
 
     require_scope(request, "voc:write")
     customer = Customer.objects.filter(pk=payload.customer_id).first() if payload.customer_id else None
@@ -197,7 +194,6 @@ def cases_create(request: HttpRequest, payload: CaseIn) -> Any:
 
 @router.get("/cases/{case_id}", response=CaseOut)
 def cases_get(request: HttpRequest, case_id: int) -> Any:
-    from dangol.api.api import require_scope
 
     require_scope(request, "voc:read")
     return _out(_case(case_id))
@@ -263,7 +259,6 @@ def cases_resolve(request: HttpRequest, case_id: int, payload: ResolutionIn) -> 
 @router.post("/inbound-email", response={201: CaseOut})
 def inbound_email(request: HttpRequest, payload: EmailIn) -> Any:
     """An e-mail to the VOC mailbox becomes a case (once per Message-ID), linked to the customer by address."""
-    from dangol.api.api import require_scope
 
     require_scope(request, "voc:write")
     address = payload.sender.strip().lower()

@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 
+from dangol.api.scopes import ApiProblem, require_scope
 from dangol.customers.models import Customer
 from dangol.interactions.models import Interaction, Touchpoint
 from dangol.surveys import analysis, services
@@ -118,7 +119,6 @@ class ResponsePage(Schema):
 
 
 def _scope(request: HttpRequest, scope: str, perm: str | None = None) -> User:
-    from dangol.api.api import ApiProblem, require_scope
 
     require_scope(request, scope)
     user: User = request.user  # type: ignore[assignment]
@@ -141,8 +141,6 @@ def _touchpoint(code: str | None) -> Touchpoint | None:
         return None
     touchpoint = Touchpoint.objects.filter(code=code).first()
     if touchpoint is None:
-        from dangol.api.api import ApiProblem
-
         raise ApiProblem(
             422, "invalid_input", details={"touchpoint": code}, message=f"알 수 없는 접점 코드입니다: {code}"
         )
@@ -152,8 +150,6 @@ def _touchpoint(code: str | None) -> Touchpoint | None:
 def _lookup(model: Any, label: str, **filters: Any) -> Any:
     obj = model.objects.filter(**filters).first()
     if obj is None:
-        from dangol.api.api import ApiProblem
-
         raise ApiProblem(
             422,
             "invalid_input",
@@ -302,8 +298,6 @@ def responses_create(request: HttpRequest, survey_id: int, payload: ResponseIn) 
     _scope(request, "surveys:write", "surveys.add_response")
     survey = _survey(survey_id)
     if survey.status != Survey.Status.ACTIVE:
-        from dangol.api.api import ApiProblem
-
         raise ApiProblem(422, "invalid_input", message="진행 중인 설문에만 응답을 저장할 수 있습니다.")
     customer = _lookup(Customer, "customer_id", pk=payload.customer_id) if payload.customer_id else None
     staff = _lookup(User, "staff", username=payload.staff) if payload.staff else None
