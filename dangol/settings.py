@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
-from dangol.env import env_bool, env_int, env_list, env_str
+from dangol.env import env_bool, env_int, env_list, env_str, persistent_secret
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("DANGOL_VAR_DIR", str(BASE_DIR / "var"))).resolve()
@@ -15,9 +16,10 @@ VAR_DIR.mkdir(parents=True, exist_ok=True)
 (VAR_DIR / "static").mkdir(exist_ok=True)
 
 DEBUG = env_bool("DANGOL_DEBUG", False)
-SECRET_KEY = env_str(
-    "DANGOL_SECRET_KEY", "dangol-insecure-development-key-change-me-in-production-0123456789"
-)
+# Without DANGOL_SECRET_KEY a random key is made on first run and kept in var/ (0600) — never a key from
+# the repository. `check --deploy` fails until the key comes from the environment (dangol.accounts.checks).
+DANGOL_SECRET_KEY_FROM_ENV = bool(env_str("DANGOL_SECRET_KEY", ""))
+SECRET_KEY = env_str("DANGOL_SECRET_KEY", "") or persistent_secret(VAR_DIR / "secret_key")
 ALLOWED_HOSTS = env_list("DANGOL_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("DANGOL_CSRF_TRUSTED_ORIGINS", [])
 
@@ -103,7 +105,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Tests use a file, not ":memory:", so concurrent writers meet the same WAL + busy-timeout behaviour as in
     # production (in-memory shared cache fails at once with "table is locked").
     DATABASES["default"]["TEST"] = {
-        "NAME": env_str("DANGOL_TEST_SQLITE", str(VAR_DIR / "test-dangol.sqlite3"))
+        # one file per test process, so two test runs on one checkout never share (and break) a database
+        "NAME": env_str("DANGOL_TEST_SQLITE", str(VAR_DIR / f"test-dangol-{os.getpid()}.sqlite3"))
     }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -130,8 +133,17 @@ if DEBUG:
     STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
 MEDIA_ROOT = VAR_DIR / "media"
 
+# HTTPS in production (debug off): redirect plain HTTP, HSTS, secure cookies. Behind a proxy that terminates
+# TLS, set DANGOL_BEHIND_PROXY so the proxy's X-Forwarded-Proto tells Django the request was HTTPS (the proxy
+# must overwrite that header). `make demo` serves plain HTTP on 127.0.0.1 with DANGOL_SSL_REDIRECT=false.
+SECURE_SSL_REDIRECT = env_bool("DANGOL_SSL_REDIRECT", not DEBUG)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # load balancers probe over plain HTTP
+SECURE_HSTS_SECONDS = env_int("DANGOL_HSTS_SECONDS", 0 if DEBUG else 365 * 24 * 3600)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DANGOL_HSTS_INCLUDE_SUBDOMAINS", False)
+if env_bool("DANGOL_BEHIND_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env_bool("DANGOL_SECURE_COOKIES", False)
+SESSION_COOKIE_SECURE = env_bool("DANGOL_SECURE_COOKIES", SECURE_SSL_REDIRECT)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
@@ -140,8 +152,13 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 # Login lockout (django-axes).
 AXES_FAILURE_LIMIT = env_int("DANGOL_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env_int("DANGOL_LOGIN_COOLOFF_MINUTES", 15) / 60
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_RESET_ON_SUCCESS = True
+# Two separate counters: one user name from any address (a slow guess spread over many addresses), and one
+# address whatever the user name (one password sprayed over many users). Either reaching the limit locks.
+# An admin unlocks at /admin/axes/accessattempt/ (delete the rows) or with `dangol axes_reset_username NAME`.
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# A success would also wipe its address's failures, so someone with one valid account could keep spraying
+# others from the same address; failures expire after the cool-off instead.
+AXES_RESET_ON_SUCCESS = False
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
 
@@ -163,6 +180,12 @@ TASKS = {
 
 # How many rows an import processes inline before it goes to the job worker.
 DANGOL_IMPORT_INLINE_ROWS = env_int("DANGOL_IMPORT_INLINE_ROWS", 5000)
+# What one uploaded import file may hold (a 2 KB .xlsx can declare a sheet of 17 billion cells).
+DANGOL_IMPORT_MAX_BYTES = env_int("DANGOL_IMPORT_MAX_BYTES", 100 * 1024 * 1024)
+DANGOL_IMPORT_MAX_UNZIPPED_BYTES = env_int("DANGOL_IMPORT_MAX_UNZIPPED_BYTES", 300 * 1024 * 1024)
+DANGOL_IMPORT_MAX_ROWS = env_int("DANGOL_IMPORT_MAX_ROWS", 500_000)
+DANGOL_IMPORT_MAX_COLUMNS = env_int("DANGOL_IMPORT_MAX_COLUMNS", 500)
+DANGOL_IMPORT_MAX_CELLS = env_int("DANGOL_IMPORT_MAX_CELLS", 5_000_000)
 # Seconds between runs of each scheduled job (the worker's scheduler).
 DANGOL_SCHEDULE_SECONDS = env_int("DANGOL_SCHEDULE_SECONDS", 300)
 

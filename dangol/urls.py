@@ -1,11 +1,15 @@
 from django.conf.urls.i18n import i18n_patterns  # noqa: F401  (kept for future localised URLs)
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, register_converter
 from django.views.i18n import set_language
 
 from dangol.api.api import api
+from dangol.common.params import IdConverter
 from dangol.web.views import healthz
+
+# `<id:pk>`: ASCII digits that fit a database id (a 20-digit id was a 500, now a 404).
+register_converter(IdConverter, "id")
 
 urlpatterns = [
     path("login/", auth_views.LoginView.as_view(template_name="accounts/login.html"), name="login"),

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import csv
 import datetime as dt
 
 from django.contrib.auth.decorators import permission_required
@@ -9,6 +8,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from dangol.common.csv import safe_writer
 from dangol.privacy.models import AccessLog
 
 
@@ -38,7 +38,7 @@ def access_log(request: HttpRequest) -> HttpResponse:
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="access-log.csv"'
         response.write("\ufeff")
-        writer = csv.writer(response)
+        writer = safe_writer(response)
         writer.writerow(["at", "staff", "ip", "action", "customer_id", "customer_count", "fields", "detail"])
         for row in qs[:100000]:
             writer.writerow(

@@ -3,10 +3,12 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib.auth.models import User
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from dangol.accounts.models import Role, StaffProfile, Team
 from dangol.customers.models import Customer
 from dangol.promises.models import Promise
 
@@ -35,8 +37,22 @@ def promise_make(
 
 
 @transaction.atomic
+def can_resolve(user: User, promise: Promise) -> bool:
+    """Only the promise's owner, the lead of the owner's team, or a manager says whether it was kept."""
+    if user.is_superuser or promise.owner_id == user.pk:
+        return True
+    profile = getattr(user, "staff", None)
+    if profile is not None and profile.role in (Role.MANAGER, Role.ADMIN):
+        return True
+    owner_profile = StaffProfile.objects.filter(user_id=promise.owner_id).select_related("team").first()
+    team_ids = {promise.team_id, owner_profile.team_id if owner_profile else None} - {None}
+    return bool(team_ids) and Team.objects.filter(pk__in=team_ids, lead_id=user.pk).exists()
+
+
 def promise_resolve(*, promise: Promise, kept: bool, by: User, note: str = "") -> Promise:
     """Mark an open promise kept or broken. A conditional update, so two clicks cannot both win."""
+    if not can_resolve(by, promise):
+        raise PermissionDenied(_("약속의 담당자, 담당자 팀의 리더나 매니저만 이행 여부를 기록할 수 있습니다."))
     status = Promise.Status.KEPT if kept else Promise.Status.BROKEN
     if kept and promise.due_at < timezone.now() and promise.status == Promise.Status.OPEN:
         status = Promise.Status.BROKEN  # kept late is not kept

@@ -9,12 +9,13 @@ from django.contrib.auth.decorators import permission_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from dangol.common.params import parse_int
 from dangol.surveys import analysis
 from dangol.surveys.models import Dimension, Survey
 
 
 def _int(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() and len(value) < 12 else None
+    return parse_int(value, minimum=1, maximum=10**9)
 
 
 @permission_required("surveys.view_response", raise_exception=True)

@@ -17,6 +17,9 @@ from django.views.decorators.http import require_POST
 
 from dangol.accounts.models import Team
 from dangol.accounts.services import staff_of
+from dangol.common.csv import safe_writer
+from dangol.common.params import parse_ids, parse_int
+from dangol.common.redirects import safe_next
 from dangol.customers.models import Customer
 from dangol.interactions.models import Interaction, Touchpoint
 from dangol.voc import flags, selectors, services
@@ -72,7 +75,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             category=d["category"].pk if d["category"] else None,
             q=d["q"] or "",
         )
-    page = max(int(request.GET.get("page", "1")) if request.GET.get("page", "1").isdigit() else 1, 1)
+    page = parse_int(request.GET.get("page"), default=1, minimum=1, maximum=100_000)
     rows = list(selectors.case_queue(user, filters)[(page - 1) * 30 : page * 30 + 1])
     context = {
         "nav": "voc",
@@ -104,15 +107,16 @@ def _assignable() -> list[User]:
 @permission_required("voc.change_case", raise_exception=True)
 def queue_bulk_assign(request: HttpRequest) -> HttpResponse:
     user = staff_of(request)
-    ids = [int(i) for i in request.POST.getlist("case") if i.isdigit()]
-    assignee = User.objects.filter(pk=request.POST.get("assignee") or 0).first()
+    ids = parse_ids(request.POST.getlist("case"))
+    assignee_id = parse_int(request.POST.get("assignee"), minimum=1)
+    assignee = User.objects.filter(pk=assignee_id).first() if assignee_id else None
     if not ids or assignee is None:
         messages.error(request, _("배정할 건과 담당자를 선택하세요."))
     else:
         cases = [c for c in Case.objects.filter(pk__in=ids) if services.can_work_on(user, c)]
         done = services.cases_bulk_assign(cases=cases, assignee=assignee, by=user)
         messages.success(request, _("%(n)s건을 배정했습니다.") % {"n": done})
-    return redirect(request.POST.get("next") or "voc:queue")
+    return redirect(safe_next(request, default="voc:queue"))
 
 
 @require_POST
@@ -129,14 +133,14 @@ def queue_save_filter(request: HttpRequest) -> HttpResponse:
 @permission_required("voc.add_case", raise_exception=True)
 def case_new(request: HttpRequest) -> HttpResponse:
     customer = None
-    cid = request.GET.get("customer") or request.POST.get("customer")
-    if cid and str(cid).isdigit():
-        customer = Customer.objects.filter(pk=int(cid)).first()
+    cid = parse_int(request.GET.get("customer") or request.POST.get("customer"), minimum=1)
+    if cid:
+        customer = Customer.objects.filter(pk=cid).first()
     interaction = None
-    iid = request.GET.get("interaction") or request.POST.get("interaction")
-    if customer and iid and str(iid).isdigit():
+    iid = parse_int(request.GET.get("interaction") or request.POST.get("interaction"), minimum=1)
+    if customer and iid:
         interaction = (
-            Interaction.objects.filter(pk=int(iid), customer=customer).select_related("touchpoint").first()
+            Interaction.objects.filter(pk=iid, customer=customer).select_related("touchpoint").first()
         )
     initial = {}
     if interaction:
@@ -383,7 +387,7 @@ def _dispatch(action: str, case: Case, user: User, p: Any, version: int | None) 
         )
         return _("종결했습니다.")
     if action == "satisfaction":
-        score = int(p.get("score")) if str(p.get("score", "")).isdigit() else 0
+        score = parse_int(p.get("score"), default=0, maximum=10)
         keep = {"yes": True, "no": False}.get(p.get("would_continue", ""))
         case = services.case_record_satisfaction(
             case=case, score=score, would_continue=keep, by=user, comment=p.get("comment", "")
@@ -503,8 +507,6 @@ def intake(request: HttpRequest) -> HttpResponse:
 @permission_required("voc.view_case", raise_exception=True)
 def case_evidence(request: HttpRequest, pk: int) -> HttpResponse:
     """The case timeline as a CSV, e.g. as evidence for a worker harmed by abuse (산업안전보건법 제41조)."""
-    import csv
-
     from dangol.privacy.models import AccessLog
     from dangol.privacy.services import access_log_write
 
@@ -520,7 +522,7 @@ def case_evidence(request: HttpRequest, pk: int) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{case.number}-timeline.csv"'
     response.write("\ufeff")
-    writer = csv.writer(response)
+    writer = safe_writer(response)
     writer.writerow(["at", "by", "kind", "message"])
     writer.writerow(
         [timezone.localtime(case.created_at).strftime("%Y-%m-%d %H:%M:%S"), "", "body", case.body]

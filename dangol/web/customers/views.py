@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterator
 from typing import Any
 
@@ -16,6 +15,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from dangol.accounts.services import staff_of
+from dangol.common.csv import safe_writer
+from dangol.common.params import parse_int
 from dangol.customers import selectors, services
 from dangol.customers.display import PERSONAL_FIELDS, customer_card, masked_address_as
 from dangol.customers.models import Consent, ConsentPurpose, Customer, Tag
@@ -67,7 +68,7 @@ def customer_list(request: HttpRequest) -> HttpResponse:
     form, filters = _filters(request)
     qs = selectors.customer_search(filters)
     # Count with a cap: an exact count over a million rows is slower than the page itself.
-    page_number = max(int(request.GET.get("page", "1")) if request.GET.get("page", "1").isdigit() else 1, 1)
+    page_number = parse_int(request.GET.get("page"), default=1, minimum=1, maximum=100_000)
     rows = list(qs[(page_number - 1) * PAGE_SIZE : page_number * PAGE_SIZE + 1])
     has_next = len(rows) > PAGE_SIZE
     rows = rows[:PAGE_SIZE]
@@ -128,7 +129,7 @@ def customer_export(request: HttpRequest) -> StreamingHttpResponse:
             request=request,
             detail=f"고객 목록 내보내기 {request.GET.urlencode()}"[:300],
         )
-    writer = csv.writer(_Echo())
+    writer = safe_writer(_Echo())
     stream = ("\ufeff" if i == 0 else "" for i in range(1))
     body = (*stream, *(writer.writerow(row) for row in _export_rows(qs, unmasked=unmasked)))
     response = StreamingHttpResponse(iter(body), content_type="text/csv; charset=utf-8")
@@ -245,6 +246,8 @@ def promise_resolve(request: HttpRequest, promise_pk: int) -> HttpResponse:
         promises.promise_resolve(promise=promise, kept=request.POST.get("kept") == "1", by=staff_of(request))
     except ValidationError as exc:
         flash = " ".join(exc.messages)
+    except PermissionDenied as exc:
+        flash = str(exc)
     return _live(request, promise.customer, flash)
 
 
@@ -327,11 +330,11 @@ def consent_update(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required("customers.merge_customer", raise_exception=True)
 def customer_merge(request: HttpRequest, pk: int) -> HttpResponse:
     survivor = _customer(pk)
-    other_id = request.POST.get("other", "")
-    if not other_id.isdigit():
+    other_id = parse_int(request.POST.get("other"), minimum=1)
+    if other_id is None:
         messages.error(request, _("병합할 고객을 선택하세요."))
         return redirect("customers:detail", pk=pk)
-    merged = _customer(int(other_id))
+    merged = _customer(other_id)
     try:
         services.customers_merge(survivor=survivor, merged=merged, by=staff_of(request))
     except ValidationError as exc:
@@ -400,7 +403,7 @@ def customer_edit(request: HttpRequest, pk: int) -> HttpResponse:
             services.customer_update(
                 customer=customer,
                 data=data,
-                expected_version=int(request.POST.get("version") or customer.version),
+                expected_version=parse_int(request.POST.get("version"), default=customer.version),
             )
         except services.ConflictError as exc:
             form.add_error(None, str(exc))

@@ -1,0 +1,1 @@
+"""Small helpers every layer may use: reading numbers from a request, writing CSV safely. No models."""
