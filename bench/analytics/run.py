@@ -19,20 +19,19 @@ that the two pipelines agree. Prints a Markdown table and rewrites the generated
 from __future__ import annotations
 
 import argparse
-import contextlib
 import datetime as dt
 import json
-import os
-import platform
 import re
-import signal
 import statistics
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # bench/: the helpers all harnesses share
+from _common import loadavg, measure, version
+from _common import machine_facts as common_facts
 
 ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
@@ -163,85 +162,6 @@ def ensure_data(rows: int, customers: int, seed: int, dropout: bool = True) -> t
 
 def say(text: str) -> None:
     print(text, file=sys.stderr, flush=True)
-
-
-def _tree_rss(root: int) -> int:
-    """Sum of resident memory of root and all its descendants (bytes), from /proc."""
-    children: dict[int, list[int]] = {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            stat = Path(f"/proc/{entry}/stat").read_text()
-        except OSError:
-            continue
-        ppid = int(stat[stat.rfind(")") + 2 :].split()[1])
-        children.setdefault(ppid, []).append(int(entry))
-    total, todo = 0, [root]
-    page = os.sysconf("SC_PAGE_SIZE")
-    while todo:
-        pid = todo.pop()
-        with contextlib.suppress(OSError, IndexError, ValueError):
-            total += int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * page
-        todo.extend(children.get(pid, []))
-    return total
-
-
-def measure(
-    cmd: list[str], *, timeout: float, log: Path, env: dict[str, str] | None = None
-) -> dict[str, Any]:
-    """Run cmd as a child in its own process group; wall time, peak RSS of the largest process (wait4's
-    ru_maxrss, which includes waited-for grandchildren) and the peak summed RSS of the process tree
-    (sampled from /proc every 0.2 s: catches a JVM that the Python child never waits for)."""
-    log.parent.mkdir(parents=True, exist_ok=True)
-    with open(log, "wb") as out:
-        t0 = time.perf_counter()
-        proc = subprocess.Popen(
-            cmd, stdout=out, stderr=subprocess.STDOUT, env=env, cwd=ROOT, start_new_session=True
-        )
-    peak_tree = 0
-    done = threading.Event()
-    timed_out = threading.Event()
-
-    def sample() -> None:
-        nonlocal peak_tree
-        while not done.wait(0.2):
-            peak_tree = max(peak_tree, _tree_rss(proc.pid))
-
-    def kill() -> None:
-        timed_out.set()
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, signal.SIGKILL)
-
-    sampler = threading.Thread(target=sample, daemon=True)
-    sampler.start()
-    timer = threading.Timer(timeout, kill)
-    timer.start()
-    _pid, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - t0
-    timer.cancel()
-    done.set()
-    sampler.join()
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    with contextlib.suppress(
-        ProcessLookupError, PermissionError
-    ):  # whatever the child left in its group goes too
-        os.killpg(proc.pid, signal.SIGKILL)
-    return {
-        "wall": wall,
-        "rss_mb": usage.ru_maxrss / 1024,
-        "tree_rss_mb": peak_tree / 2**20,
-        "returncode": proc.returncode,
-        "timed_out": timed_out.is_set(),
-        "log": str(log),
-    }
-
-
-def loadavg() -> str:
-    try:
-        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
-    except OSError:
-        return "?"
 
 
 def tail(path: str | Path, lines: int = 15) -> str:
@@ -493,35 +413,6 @@ def agreement(dangol_report: dict[str, Any], peer: dict[str, Any]) -> list[dict[
 
 
 def machine_facts() -> dict[str, str]:
-    import duckdb
-    import ibis
-    import numpy
-    import pandas
-    import pyarrow
-    import scipy
-
-    def version(dist: str) -> str:
-        from importlib.metadata import PackageNotFoundError
-        from importlib.metadata import version as v
-
-        try:
-            return v(dist)
-        except PackageNotFoundError:
-            return "not installed"
-
-    cpu = ""
-    with contextlib.suppress(OSError, StopIteration):
-        cpu = next(
-            line.split(":", 1)[1].strip()
-            for line in Path("/proc/cpuinfo").read_text().splitlines()
-            if line.startswith("model name")
-        )
-    mem = ""
-    try:
-        kb = int(re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text()).group(1))  # type: ignore[union-attr]
-        mem = f"{kb / 2**20:.0f} GiB"
-    except (OSError, AttributeError):
-        pass
     java = ""
     try:
         java = subprocess.run(
@@ -529,27 +420,19 @@ def machine_facts() -> dict[str, str]:
         ).stderr.splitlines()[0]
     except (OSError, subprocess.SubprocessError, IndexError):
         java = "no java"
-    commit = subprocess.run(
-        ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT
-    ).stdout
-    return {
-        "nproc": str(os.cpu_count()),
-        "cpu": cpu,
-        "ram": mem,
-        "python": platform.python_version(),
-        "duckdb": duckdb.__version__,
-        "ibis": ibis.__version__,
-        "pyarrow": pyarrow.__version__,
-        "numpy": numpy.__version__,
-        "scipy": scipy.__version__,
-        "pandas": pandas.__version__,
-        "lifetimes": version("lifetimes"),
-        "autograd": version("autograd"),
-        "pyspark": version("pyspark"),
-        "setuptools": version("setuptools"),
-        "java": java,
-        "commit": commit.strip(),
-    }
+    dists = (
+        "duckdb",
+        "pyarrow",
+        "numpy",
+        "scipy",
+        "pandas",
+        "lifetimes",
+        "autograd",
+        "pyspark",
+        "setuptools",
+    )
+    versions = {dist: version(dist) for dist in dists}
+    return {**common_facts(), **versions, "ibis": version("ibis-framework"), "java": java}
 
 
 def fmt(value: float | None, digits: int = 1) -> str:

@@ -17,17 +17,17 @@ import csv
 import datetime as dt
 import hashlib
 import json
-import os
-import platform
 import shutil
 import sqlite3
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # bench/: the helpers all harnesses share
+from _common import logger, machine_facts, run_phase, version
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
@@ -56,49 +56,11 @@ ROUNDS = 2
 TARGETS = {"customers": 10_000, "orders": 50_000, "360": 50.0, "search": 100.0}
 
 
-def log(message: str) -> None:
-    print(f"[bench/foundation {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+log = logger("foundation")
 
 
 # --------------------------------------------------------------------------------------------
-# Subprocesses
-
-
-def _env(var_dir: Path, db_path: Path) -> dict[str, str]:
-    env = dict(os.environ)
-    env.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "dangol.settings",
-            "DANGOL_DEBUG": "false",
-            "DANGOL_LOG_LEVEL": "ERROR",
-            "DANGOL_VAR_DIR": str(var_dir),
-            "DATABASE_URL": f"sqlite:///{db_path}",
-            "PYTHONHASHSEED": "0",
-        }
-    )
-    return env
-
-
-def _child(phase: str, cfg: dict[str, Any], *, var_dir: Path, db_path: Path) -> dict[str, Any]:
-    var_dir.mkdir(parents=True, exist_ok=True)
-    cfg_path = var_dir / f"{phase}-config.json"
-    out_path = var_dir / f"{phase}-result.json"
-    cfg_path.write_text(json.dumps(cfg), encoding="utf-8")
-    out_path.unlink(missing_ok=True)
-    cmd = [
-        sys.executable,
-        str(Path(__file__).resolve()),
-        "--phase",
-        phase,
-        "--config",
-        str(cfg_path),
-        "--out",
-        str(out_path),
-    ]
-    proc = subprocess.run(cmd, cwd=ROOT, env=_env(var_dir, db_path), stdout=sys.stderr, check=False)
-    if proc.returncode != 0 or not out_path.exists():
-        raise SystemExit(f"bench/foundation: phase {phase} failed (exit {proc.returncode})")
-    return json.loads(out_path.read_text(encoding="utf-8"))
+# Subprocesses (run_phase starts this script again with --phase)
 
 
 def _run_phase_here(phase: str, cfg_path: Path, out_path: Path) -> None:
@@ -213,7 +175,7 @@ def bench_import(size: dict[str, Any], *, profile: bool) -> dict[str, Any]:
         log(
             f"importing {size['customers']:,} customers and {size['order_lines']:,} order lines into a fresh SQLite DB"
         )
-        imported = _child("import", cfg, var_dir=work, db_path=work / "dangol.sqlite3")
+        imported = run_phase(__file__, "import", cfg, var_dir=work, db_path=work / "dangol.sqlite3")
         log("peers: DuckDB read_csv (count, Arrow) and python csv+sqlite3 floor")
         peers = {
             "customers": {
@@ -270,7 +232,9 @@ def _database(sizes: tuple[int, int, int], *, rebuild: bool) -> tuple[Path, dict
     t0 = time.perf_counter()
     work = Path(tempfile.mkdtemp(prefix="foundation-build-", dir=BENCH_VAR))
     try:
-        built = _child("build", {"path": str(tmp), "sizes": sizes, "seed": SEED}, var_dir=work, db_path=tmp)
+        built = run_phase(
+            __file__, "build", {"path": str(tmp), "sizes": sizes, "seed": SEED}, var_dir=work, db_path=tmp
+        )
     finally:
         shutil.rmtree(work, ignore_errors=True)
     for suffix in ("-wal", "-shm"):
@@ -300,7 +264,7 @@ def bench_web(size: dict[str, Any], *, rebuild: bool) -> dict[str, Any]:
                     "detail": size["detail"] // ROUNDS,
                     "per_category": size["per_category"] // ROUNDS,
                 }
-                rounds[label].append(_child("web", cfg, var_dir=work, db_path=path))
+                rounds[label].append(run_phase(__file__, "web", cfg, var_dir=work, db_path=path))
             finally:
                 shutil.rmtree(work, ignore_errors=True)
     import phases
@@ -448,30 +412,13 @@ def report_web(data: dict[str, Any]) -> list[str]:
 
 
 def machine_note(argv: list[str]) -> list[str]:
-    import django
-    import duckdb
-
-    cpu = "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    try:
-        commit = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=False
-        ).stdout.strip()
-    except OSError:
-        commit = "?"
+    facts = machine_facts()
     return [
         f"Command: `{' '.join(['.venv/bin/python', 'bench/foundation/run.py', *argv])}` — "
-        f"{dt.datetime.now().astimezone():%Y-%m-%d %H:%M %Z}, commit {commit} (+ uncommitted work in the tree).",
-        f"Machine: {os.cpu_count()} cores ({cpu}), {mem:.0f} GiB RAM, shared and noisy — read ratios, not absolutes. "
-        f"Python {platform.python_version()}, Django {django.get_version()}, SQLite {sqlite3.sqlite_version}, "
-        f"DuckDB {duckdb.__version__}.",
+        f"{dt.datetime.now().astimezone():%Y-%m-%d %H:%M %Z}, commit {facts['commit']} (+ uncommitted work in the tree).",
+        f"Machine: {facts['nproc']} cores ({facts['cpu']}), {facts['ram']} RAM, shared and noisy — read ratios, not "
+        f"absolutes. Python {facts['python']}, Django {version('django')}, SQLite {sqlite3.sqlite_version}, "
+        f"DuckDB {version('duckdb')}.",
     ]
 
 

@@ -23,12 +23,10 @@ same machine at the same time; the peer is measured in the same run for that rea
 from __future__ import annotations
 
 import argparse
-import contextlib
 import hashlib
 import http.client
 import json
 import os
-import platform
 import re
 import shutil
 import signal
@@ -42,6 +40,9 @@ import time
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # bench/: the helpers all harnesses share
+from _common import cpu_seconds, descendants, django_env, logger, machine_facts, run_phase, version
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
@@ -129,45 +130,7 @@ The figures move a little from run to run on a shared machine; the statements be
 """
 
 
-def log(message: str) -> None:
-    print(f"[bench/surveys {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
-
-
-def _env(var_dir: Path, db_path: Path) -> dict[str, str]:
-    env = dict(os.environ)
-    env.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "dangol.settings",
-            "DANGOL_DEBUG": "false",
-            "DANGOL_LOG_LEVEL": "ERROR",
-            "DANGOL_VAR_DIR": str(var_dir),
-            "DATABASE_URL": f"sqlite:///{db_path}",
-            "PYTHONHASHSEED": "0",
-        }
-    )
-    return env
-
-
-def _child(phase: str, cfg: dict[str, Any], *, var_dir: Path, db_path: Path) -> dict[str, Any]:
-    var_dir.mkdir(parents=True, exist_ok=True)
-    cfg_path = var_dir / f"{phase}-config.json"
-    out_path = var_dir / f"{phase}-result.json"
-    cfg_path.write_text(json.dumps(cfg), encoding="utf-8")
-    out_path.unlink(missing_ok=True)
-    cmd = [
-        sys.executable,
-        str(Path(__file__).resolve()),
-        "--phase",
-        phase,
-        "--config",
-        str(cfg_path),
-        "--out",
-        str(out_path),
-    ]
-    proc = subprocess.run(cmd, cwd=ROOT, env=_env(var_dir, db_path), stdout=sys.stderr, check=False)
-    if proc.returncode != 0 or not out_path.exists():
-        raise SystemExit(f"bench/surveys: phase {phase} failed (exit {proc.returncode})")
-    return json.loads(out_path.read_text(encoding="utf-8"))
+log = logger("surveys")
 
 
 def _migration_hash() -> str:
@@ -463,8 +426,8 @@ def phase_answerpath(cfg: dict[str, Any]) -> dict[str, Any]:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
+    from dangol.reading.text import read_text
     from dangol.surveys import services, views
-    from dangol.web.text import read_text
 
     data = json.loads(Path(cfg["tokens"]).read_text(encoding="utf-8"))
     items = list(zip(data["tokens"], data["forms"], strict=True))[-cfg["n"] :]
@@ -827,7 +790,8 @@ def load_test(size: dict[str, Any], big_db: Path, var_dir: Path) -> dict[str, An
         Path(f"{db}{suffix}").unlink(missing_ok=True)
     shutil.copyfile(big_db, db)
     tokens_path = var_dir / "tokens.json"
-    prep = _child(
+    prep = run_phase(
+        __file__,
         "invite",
         {"invitations": size["invitations"], "seed": 11, "tokens": str(tokens_path)},
         var_dir=var_dir,
@@ -841,7 +805,7 @@ def load_test(size: dict[str, Any], big_db: Path, var_dir: Path) -> dict[str, An
     server = subprocess.Popen(
         [str(ROOT / ".venv" / "bin" / "dangol"), "serve", "--bind", f"127.0.0.1:{port}", "--no-migrate"],
         cwd=ROOT,
-        env=_env(var_dir, db),
+        env=django_env(var_dir, db),
         stdout=server_log,
         stderr=subprocess.STDOUT,
         start_new_session=True,
@@ -861,7 +825,7 @@ def load_test(size: dict[str, Any], big_db: Path, var_dir: Path) -> dict[str, An
             f"  warm-up: {warmup['answers_total']} answers, first after {warmup['first_seconds']} s, "
             f"{warmup['answers_per_s']:.0f}/s"
         )
-        pids = _descendants(server.pid)
+        pids = descendants(server.pid)
         cpu0, self0, t0 = _cpu_seconds(pids), time.process_time(), time.perf_counter()
         answers = driver.run_answers(items, size["load_seconds"], 0.0, CONCURRENCY)
         wall = time.perf_counter() - t0
@@ -894,7 +858,9 @@ def load_test(size: dict[str, Any], big_db: Path, var_dir: Path) -> dict[str, An
     after = _count(db)
     stored = {k: after[k] - before[k] for k in after}
     log("answer path, one request at a time, in-process")
-    path = _child("answerpath", {"tokens": str(tokens_path), "n": 300}, var_dir=var_dir, db_path=db)
+    path = run_phase(
+        __file__, "answerpath", {"tokens": str(tokens_path), "n": 300}, var_dir=var_dir, db_path=db
+    )
     return {
         "prep": prep,
         "healthz": healthz,
@@ -908,43 +874,11 @@ def load_test(size: dict[str, Any], big_db: Path, var_dir: Path) -> dict[str, An
     }
 
 
-def _descendants(root: int) -> dict[int, str]:
-    """pid -> command name of every process under `root` (gunicorn master and workers, the job worker)."""
-    parents: dict[int, int] = {}
-    names: dict[int, str] = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-            cmd = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode("utf-8", "replace")
-        except OSError:
-            continue
-        fields = stat[stat.rindex(")") + 2 :].split()
-        parents[int(entry.name)] = int(fields[1])
-        names[int(entry.name)] = cmd
-    out: dict[int, str] = {}
-    todo = [root]
-    while todo:
-        pid = todo.pop()
-        for child, parent in parents.items():
-            if parent == pid and child not in out:
-                out[child] = names[child]
-                todo.append(child)
-    return out
-
-
 def _cpu_seconds(pids: dict[int, str]) -> dict[str, float]:
     """CPU seconds so far, grouped: gunicorn workers, the job worker, the rest."""
-    tick = os.sysconf("SC_CLK_TCK")
     out = {"gunicorn workers": 0.0, "job worker": 0.0, "other server processes": 0.0}
     for pid, cmd in pids.items():
-        try:
-            stat = Path(f"/proc/{pid}/stat").read_text()
-        except OSError:
-            continue
-        fields = stat[stat.rindex(")") + 2 :].split()
-        seconds = (int(fields[11]) + int(fields[12])) / tick
+        seconds = cpu_seconds(pid)
         group = (
             "job worker"
             if " worker" in cmd and "gunicorn" not in cmd
@@ -993,35 +927,11 @@ def _wait_up(port: int, server: subprocess.Popen[Any]) -> None:
 
 
 def _machine() -> list[str]:
-    import django
-
-    mem = ""
-    try:
-        kb = int(
-            next(
-                line for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal")
-            ).split()[1]
-        )
-        mem = f"{kb / 1024 / 1024:.1f} GiB"
-    except (OSError, StopIteration, ValueError):
-        pass
-    cpu = ""
-    with contextlib.suppress(OSError, StopIteration):
-        cpu = next(
-            line.split(":", 1)[1].strip()
-            for line in Path("/proc/cpuinfo").read_text().splitlines()
-            if line.startswith("model name")
-        )
-    try:
-        import gunicorn
-
-        gunicorn_version = gunicorn.__version__
-    except ImportError:
-        gunicorn_version = "?"
+    facts = machine_facts()
     return [
-        f"- nproc: {os.cpu_count()} ({cpu}); RAM {mem}; {platform.system()} {platform.release()}",
-        f"- Python {platform.python_version()}, Django {django.get_version()}, SQLite {sqlite3.sqlite_version}, "
-        f"gunicorn {gunicorn_version}",
+        f"- nproc: {facts['nproc']} ({facts['cpu']}); RAM {facts['ram']}; {facts['os']}",
+        f"- Python {facts['python']}, Django {version('django')}, SQLite {sqlite3.sqlite_version}, "
+        f"gunicorn {version('gunicorn')}",
         "- Shared machine: other engineers' tests may run at the same time; peers are measured in the same run.",
     ]
 
@@ -1220,8 +1130,12 @@ def main() -> None:
     if not meta.exists():
         shutil.rmtree(db_dir, ignore_errors=True)
         log(f"building {db} ({size['answers']:,} answers)")
-        build = _child(
-            "build", {"path": str(db), "answers": size["answers"], "seed": 2026}, var_dir=db_dir, db_path=db
+        build = run_phase(
+            __file__,
+            "build",
+            {"path": str(db), "answers": size["answers"], "seed": 2026},
+            var_dir=db_dir,
+            db_path=db,
         )
         meta.write_text(json.dumps(build), encoding="utf-8")
     else:
@@ -1233,8 +1147,12 @@ def main() -> None:
     log("analysis pages")
     ana_db = run_dir / "analysis.sqlite3"
     shutil.copyfile(db, ana_db)  # the app opens it in WAL mode; keep the cached file pristine
-    ana = _child(
-        "analysis", {"cold": size["cold"], "warm": size["warm"]}, var_dir=run_dir / "analysis", db_path=ana_db
+    ana = run_phase(
+        __file__,
+        "analysis",
+        {"cold": size["cold"], "warm": size["warm"]},
+        var_dir=run_dir / "analysis",
+        db_path=ana_db,
     )
     ana_db.unlink()
     log("load test")

@@ -7,7 +7,9 @@ the per-customer sufficient statistics leave the engine; the models are fitted i
 from __future__ import annotations
 
 import datetime as dt
+import os
 import tempfile
+import weakref
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -67,20 +69,39 @@ def load(con: Any, source: str | Path | ir.Table, cols: Columns) -> ir.Table:
 def load_counted(con: Any, source: str | Path | ir.Table, cols: Columns) -> tuple[ir.Table, int]:
     """`load`, and the number of transactions (counted by the validation pass anyway)."""
     if isinstance(source, ir.Table):
-        raw = source
-    else:
-        path = Path(source)
-        if not path.exists():
-            raise InputError(f"파일이 없습니다: {path}")
-        if path.stat().st_size == 0:
-            raise InputError(f"빈 파일입니다: {path}")
-        if path.suffix.lower() in (".parquet", ".pq"):
-            raw = con.read_parquet(str(path))
-        else:
-            try:
-                raw = con.read_csv(str(path), **({"header": True} if _is_duckdb(con) else {}))
-            except Exception as exc:  # the engine's own parse error, with our words around it
-                raise InputError(f"CSV를 읽을 수 없습니다: {path}: {exc}") from exc
+        return _validated(source, cols)
+    path = Path(source)
+    if not path.exists():
+        raise InputError(f"파일이 없습니다: {path}")
+    if path.stat().st_size == 0:
+        raise InputError(f"빈 파일입니다: {path}")
+    if path.suffix.lower() in (".parquet", ".pq"):
+        return _validated(con.read_parquet(str(path)), cols)
+    try:
+        return _validated(_read_csv(con, path), cols)
+    except InputError:
+        raise
+    except Exception as exc:  # the engine's parse error, when sniffing or further down the file
+        if not mixed_line_endings(path):
+            raise InputError(f"CSV를 읽을 수 없습니다: {path}: {exc}") from exc
+    # Lines ending partly in CRLF and partly in LF (a spreadsheet round-trip: the header written by one
+    # program, the rows by another): DuckDB's strict parser refuses them, so read a copy with LF endings.
+    copy = normalised_copy(path)
+    weakref.finalize(con, os.unlink, copy)  # the table is read lazily: keep the copy while `con` lives
+    try:
+        return _validated(_read_csv(con, copy), cols)
+    except InputError:
+        raise
+    except Exception as exc:
+        raise InputError(f"CSV를 읽을 수 없습니다 (줄 끝을 LF로 맞춘 뒤에도): {path}: {exc}") from exc
+
+
+def _read_csv(con: Any, path: Path) -> ir.Table:
+    return con.read_csv(str(path), **({"header": True} if _is_duckdb(con) else {}))
+
+
+def _validated(raw: ir.Table, cols: Columns) -> tuple[ir.Table, int]:
+    """(customer_id, day, amount[, category]) and the row count; InputError naming the first bad row."""
     missing = [
         c for c in (cols.customer, cols.date, cols.amount, cols.category) if c and c not in raw.columns
     ]
@@ -128,6 +149,36 @@ def load_counted(con: Any, source: str | Path | ir.Table, cols: Columns) -> tupl
     if cols.category:
         t = t.mutate(category=t[cols.category].cast("string").fill_null("미분류"))
     return t.select(*keep), int(checks["n"])
+
+
+def mixed_line_endings(path: Path, chunk_size: int = 1 << 20) -> bool:
+    """True when some lines end in CRLF and others in a bare LF. Reads the whole file in binary chunks
+    (a CR at the end of one chunk pairs with an LF at the start of the next)."""
+    crlf = lf = 0
+    previous = b""
+    with path.open("rb") as file:
+        while chunk := file.read(chunk_size):
+            crlf += chunk.count(b"\r\n") + (previous.endswith(b"\r") and chunk.startswith(b"\n"))
+            lf += chunk.count(b"\n")
+            if crlf and crlf < lf:
+                return True
+            previous = chunk
+    return 0 < crlf < lf
+
+
+def normalised_copy(path: Path, chunk_size: int = 1 << 20) -> Path:
+    """A temporary copy of `path` with every CRLF turned into LF (bytes, so any ASCII-compatible encoding
+    works). The caller deletes it."""
+    handle, name = tempfile.mkstemp(prefix="dangol-analyze-", suffix=path.suffix or ".csv")
+    pending = b""
+    with path.open("rb") as source, os.fdopen(handle, "wb") as target:
+        while chunk := source.read(chunk_size):
+            chunk = pending + chunk
+            # a CR at the end may be the first half of a CRLF split across two chunks
+            pending = b"\r" if chunk.endswith(b"\r") else b""
+            target.write(chunk[: len(chunk) - len(pending)].replace(b"\r\n", b"\n"))
+        target.write(pending)
+    return Path(name)
 
 
 def _is_duckdb(con: Any) -> bool:

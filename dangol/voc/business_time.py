@@ -11,7 +11,8 @@ Pure Python: the calendar is built from the database by `calendar_from_settings(
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+import functools
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
@@ -25,6 +26,9 @@ class BusinessCalendar:
     workdays: frozenset[int] = frozenset({0, 1, 2, 3, 4})  # Monday=0
     holidays: frozenset[dt.date] = field(default_factory=frozenset)
     lunch: tuple[dt.time, dt.time] | None = None
+    # Holidays of one year, asked for on demand (e.g. `korean_public_holidays`): any year works, so a due
+    # date years ahead or a worker running across New Year still skips them.
+    public_holidays: Callable[[int], frozenset[dt.date]] | None = None
 
     def __post_init__(self) -> None:
         if self.opens >= self.closes:
@@ -35,7 +39,9 @@ class BusinessCalendar:
             raise ValueError("영업일이 하루 이상 있어야 합니다.")
 
     def is_working_day(self, day: dt.date) -> bool:
-        return day.weekday() in self.workdays and day not in self.holidays
+        if day.weekday() not in self.workdays or day in self.holidays:
+            return False
+        return self.public_holidays is None or day not in self.public_holidays(day.year)
 
     def intervals_on(self, day: dt.date) -> list[tuple[dt.datetime, dt.datetime]]:
         """The open periods of one day, as aware Seoul datetimes."""
@@ -93,9 +99,18 @@ class BusinessCalendar:
         return any(begin <= local < end for begin, end in self.intervals_on(local.date()))
 
 
-def korean_holidays(years: range, extra: set[dt.date] | None = None) -> frozenset[dt.date]:
-    """Korean public holidays (lunar ones, substitutes and election days) from the `holidays` package."""
+@functools.lru_cache(maxsize=256)
+def korean_public_holidays(year: int) -> frozenset[dt.date]:
+    """Korean public holidays of one year (lunar ones, substitutes and election days) from the `holidays`
+    package; computed on first use, then kept for the life of the process."""
     import holidays
 
-    days = set(holidays.KR(years=list(years)).keys())
-    return frozenset(days | (extra or set()))
+    return frozenset(holidays.KR(years=year).keys())
+
+
+def korean_holidays(years: range, extra: set[dt.date] | None = None) -> frozenset[dt.date]:
+    """Korean public holidays of the given years, plus `extra` days, as one fixed set."""
+    days: set[dt.date] = set(extra or set())
+    for year in years:
+        days |= korean_public_holidays(year)
+    return frozenset(days)

@@ -3,35 +3,32 @@
 from __future__ import annotations
 
 import datetime as dt
-import functools
 
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from dangol.voc.business_time import BusinessCalendar, korean_holidays
+from dangol.voc.business_time import BusinessCalendar, korean_public_holidays
 from dangol.voc.models import BusinessHours, Case, CaseEvent, Category, CompanyHoliday, SlaPolicy
 
 # Used when no policy matches: minutes of business time (first response, resolution).
 DEFAULT_TARGETS = {"urgent": (60, 240), "high": (120, 960), "normal": (240, 1920), "low": (480, 4800)}
 
 
-@functools.lru_cache(maxsize=1)
-def _public_holidays() -> frozenset[dt.date]:
-    year = timezone.localdate().year
-    return korean_holidays(range(year - 2, year + 4))
-
-
 def business_calendar() -> BusinessCalendar:
     hours = BusinessHours.objects.first()
-    company = set(CompanyHoliday.objects.values_list("date", flat=True))
-    holidays = _public_holidays() | company
+    holidays = frozenset(CompanyHoliday.objects.values_list("date", flat=True))
     if hours is None:
-        return BusinessCalendar(holidays=frozenset(holidays))
+        return BusinessCalendar(holidays=holidays, public_holidays=korean_public_holidays)
     lunch = (hours.lunch_start, hours.lunch_end) if hours.lunch_start and hours.lunch_end else None
     workdays = frozenset(int(d) for d in hours.workdays.split(",") if d.strip().isdigit())
     return BusinessCalendar(
-        opens=hours.opens, closes=hours.closes, workdays=workdays, holidays=frozenset(holidays), lunch=lunch
+        opens=hours.opens,
+        closes=hours.closes,
+        workdays=workdays,
+        holidays=holidays,
+        lunch=lunch,
+        public_holidays=korean_public_holidays,
     )
 
 

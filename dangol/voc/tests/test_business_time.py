@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dangol.voc.business_time import SEOUL, BusinessCalendar, korean_holidays
+from dangol.voc.business_time import SEOUL, BusinessCalendar, korean_holidays, korean_public_holidays
 
 HOLIDAYS = korean_holidays(range(2025, 2029))
 CAL = BusinessCalendar(holidays=HOLIDAYS)
@@ -86,3 +86,32 @@ def test_pausing_shifts_the_due_time_by_exactly_the_business_time_paused(start, 
     paused = CAL.between(pause_start, pause_end)
     shifted = CAL.add(due, paused)
     assert CAL.between(due, shifted) == paused
+
+
+@pytest.mark.django_db
+def test_sla_due_dates_years_ahead_skip_chuseok_and_seollal():
+    from dangol.voc import sla
+
+    # Chuseok 2031 is Tue 30 Sep – Thu 2 Oct, 개천절 Fri 3 Oct, 한글날 Thu 9 Oct; normal: 4 h and 32 h
+    first, resolution = sla.due_times(opened_at=seoul(2031, 9, 29, 17, 0), priority="normal", category=None)
+    assert first == seoul(2031, 10, 6, 12, 0)
+    assert resolution == seoul(2031, 10, 10, 13, 0)
+    # Seollal 2031 is Wed 22 – Fri 24 Jan
+    first, _ = sla.due_times(opened_at=seoul(2031, 1, 21, 17, 0), priority="normal", category=None)
+    assert first == seoul(2031, 1, 27, 12, 0)
+
+
+@pytest.mark.django_db
+def test_sla_due_dates_in_past_years_skip_seollal_and_its_substitute():
+    from dangol.voc import sla
+
+    # Seollal 2023 fell on Sat 21 – Mon 23 Jan, with the substitute holiday on Tue 24 Jan
+    first, _ = sla.due_times(opened_at=seoul(2023, 1, 20, 17, 0), priority="normal", category=None)
+    assert first == seoul(2023, 1, 25, 12, 0)
+
+
+def test_a_calendar_kept_across_new_year_knows_the_next_years_holidays():
+    calendar = BusinessCalendar(public_holidays=korean_public_holidays)
+    # 신정 of every year, and 설날 2040 (Sat 11 – Mon 13 Feb, substitute holiday Tue 14 Feb)
+    assert not any(calendar.is_working_day(dt.date(year, 1, 1)) for year in (2027, 2035, 2050))
+    assert calendar.add(seoul(2040, 2, 10, 17, 0), 2 * H) == seoul(2040, 2, 15, 10, 0)
