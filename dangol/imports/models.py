@@ -9,6 +9,7 @@ class ImportJob(models.Model):
     class Kind(models.TextChoices):
         CUSTOMERS = "customers", _("고객")
         ORDERS = "orders", _("주문")
+        SURVEY_RESPONSES = "survey_responses", _("설문 응답")  # queued by dangol.surveys.importing
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("대기")
@@ -23,6 +24,8 @@ class ImportJob(models.Model):
     kind = models.CharField(_("종류"), max_length=20, choices=Kind.choices)
     filename = models.CharField(_("파일명"), max_length=255)
     stored_path = models.CharField(max_length=500, blank=True)
+    # What the importer of this kind needs besides the file, e.g. {"survey": 3}.
+    options = models.JSONField(default=dict, blank=True)
     on_error = models.CharField(_("오류 처리"), max_length=10, choices=OnError.choices, default=OnError.ABORT)
     status = models.CharField(_("상태"), max_length=10, choices=Status.choices, default=Status.QUEUED)
     total_rows = models.PositiveIntegerField(default=0)

@@ -1,38 +1,44 @@
-"""Read CSV (UTF-8 or CP949/EUC-KR) and .xlsx files into rows with their line numbers."""
+"""Read CSV (UTF-8 or CP949/EUC-KR) and .xlsx files into rows with their line numbers.
+
+Rows are streamed and counted against the upload limits (dangol.imports.limits) as they are read, so a
+file is refused as soon as it breaks one, before it costs more than the limit allows.
+"""
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import functools
-import io
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TextIO
 from zoneinfo import ZoneInfo
 
+from django.utils.translation import gettext as _
+
+from dangol.imports.limits import (
+    FileFormatError,
+    Limits,
+    too_large,
+    too_many_cells,
+    too_many_columns,
+    too_many_rows,
+)
+from dangol.imports.xlsx import check_xlsx, iter_xlsx_rows
+
+__all__ = ["FileFormatError", "Limits", "Table", "check_file", "iter_rows", "read_table"]
+
 SEOUL = ZoneInfo("Asia/Seoul")
-
-
-class FileFormatError(ValueError):
-    """The file as a whole cannot be read (wrong type, encoding, no header)."""
+_MAX_LINE = 1_000_000  # characters in one physical CSV line; a longer one is not a customer list
 
 
 @dataclass
 class Table:
     header: list[str]
     rows: list[tuple[int, list[str]]]  # (line number as a spreadsheet shows it, cells)
-
-
-def _decode(data: bytes) -> str:
-    data = data.replace(b"\x00", b"")  # NULs come from broken exports; no text field may hold one
-    for encoding in ("utf-8-sig", "cp949"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise FileFormatError("파일 인코딩을 알 수 없습니다. UTF-8 또는 CP949(EUC-KR)로 저장해 주세요.")
 
 
 def _cell(value: object) -> str:
@@ -47,63 +53,108 @@ def _cell(value: object) -> str:
     return str(value).replace("\x00", "").strip()
 
 
-def read_table(path: Path | str, *, filename: str | None = None) -> Table:
-    path = Path(path)
-    name = (filename or path.name).lower()
+def _kind(name: str) -> str:
+    name = name.lower()
     if name.endswith(".xlsx"):
-        return _read_xlsx(path)
+        return "xlsx"
     if name.endswith((".csv", ".txt")):
-        return _read_csv(path.read_bytes())
-    raise FileFormatError("CSV(.csv) 또는 엑셀(.xlsx) 파일만 올릴 수 있습니다.")
+        return "csv"
+    raise FileFormatError(_("CSV(.csv) 또는 엑셀(.xlsx) 파일만 올릴 수 있습니다."))
 
 
-def _read_csv(data: bytes) -> Table:
-    text = _decode(data)
-    reader = csv.reader(io.StringIO(text, newline=""))
+def check_file(path: Path | str, *, filename: str | None = None, limits: Limits | None = None) -> int:
+    """Refuse (FileFormatError) a file whose type, size or zip directory breaks a limit, without reading rows.
+
+    Returns the bytes of text a read will parse (an .xlsx counts unzipped): a view sends a long file to
+    the job worker and answers a short one at once.
+    """
+    path = Path(path)
+    limits = limits or Limits.from_settings()
+    kind = _kind(filename or path.name)
+    size = path.stat().st_size
+    if size > limits.max_bytes:
+        raise too_large(limits)
+    return check_xlsx(path, limits) if kind == "xlsx" else size
+
+
+def iter_rows(
+    path: Path | str, *, filename: str | None = None, limits: Limits | None = None
+) -> Iterator[tuple[int, list[str]]]:
+    """The file's non-blank rows as (line number as a spreadsheet shows it, stripped cells), streamed."""
+    path = Path(path)
+    limits = limits or Limits.from_settings()
+    kind = _kind(filename or path.name)
+    if path.stat().st_size > limits.max_bytes:
+        raise too_large(limits)
+    if kind == "xlsx":
+        rows: Iterator[tuple[int, list[str]]] = (
+            (line, [_cell(v) for v in values]) for line, values in iter_xlsx_rows(path, limits)
+        )
+    else:
+        rows = _iter_csv(path, limits)
+    for line, cells in rows:
+        if any(cells):  # blank lines are common at the end of exports
+            yield line, cells
+
+
+def read_table(path: Path | str, *, filename: str | None = None, limits: Limits | None = None) -> Table:
+    """The first non-blank row as the header, the other non-blank rows as data."""
     header: list[str] | None = None
     rows: list[tuple[int, list[str]]] = []
-    for cells in reader:
-        line = reader.line_num
+    for line, cells in iter_rows(path, filename=filename, limits=limits):
         if header is None:
-            if not any(c.strip() for c in cells):
-                continue
-            header = [c.strip().lstrip("\ufeff") for c in cells]
+            header = [c.lstrip("\ufeff") for c in cells]
+        else:
+            rows.append((line, cells))
+    if header is None:
+        if _kind(filename or Path(path).name) == "xlsx":
+            raise FileFormatError(_("엑셀 파일의 첫 시트가 비어 있습니다."))
+        raise FileFormatError(_("파일이 비어 있습니다. 첫 줄에 열 이름이 있어야 합니다."))
+    return Table(header, rows)
+
+
+def _encoding_of(path: Path) -> str:
+    """UTF-8 (with or without BOM) or CP949, checked over the whole file a megabyte at a time."""
+    for encoding in ("utf-8-sig", "cp949"):
+        decoder = codecs.getincrementaldecoder(encoding)()
+        try:
+            with path.open("rb") as f:
+                while chunk := f.read(1024 * 1024):
+                    decoder.decode(chunk)
+                decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
             continue
-        if not any(c.strip() for c in cells):
-            continue  # blank lines are common at the end of exports
-        rows.append((line, [c.strip() for c in cells]))
-    if header is None:
-        raise FileFormatError("파일이 비어 있습니다. 첫 줄에 열 이름이 있어야 합니다.")
-    return Table(header, rows)
+        return encoding
+    raise FileFormatError(_("파일 인코딩을 알 수 없습니다. UTF-8 또는 CP949(EUC-KR)로 저장해 주세요."))
 
 
-def _read_xlsx(path: Path) -> Table:
-    from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
+def _lines(text: TextIO) -> Iterator[str]:
+    while line := text.readline(_MAX_LINE + 1):
+        if len(line) > _MAX_LINE:
+            raise FileFormatError(_("한 줄이 너무 깁니다(최대 %(limit)s자).") % {"limit": f"{_MAX_LINE:,}"})
+        yield line.replace("\x00", "")  # NULs come from broken exports; no text field may hold one
 
-    try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, KeyError, OSError, ValueError) as exc:
-        raise FileFormatError("엑셀 파일을 열 수 없습니다. .xlsx 형식인지 확인해 주세요.") from exc
-    try:
-        sheet = workbook.worksheets[0]
-        header: list[str] | None = None
-        rows: list[tuple[int, list[str]]] = []
-        for index, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-            cells = [_cell(v) for v in values]
-            if header is None:
-                if not any(cells):
-                    continue
-                header = cells
-                continue
-            if not any(cells):
-                continue
-            rows.append((index, cells))
-    finally:
-        workbook.close()
-    if header is None:
-        raise FileFormatError("엑셀 파일의 첫 시트가 비어 있습니다.")
-    return Table(header, rows)
+
+def _iter_csv(path: Path, limits: Limits) -> Iterator[tuple[int, list[str]]]:
+    rows = cells = 0
+    with path.open(encoding=_encoding_of(path), newline="") as text:
+        reader = csv.reader(_lines(text))
+        try:
+            for record in reader:
+                rows += 1
+                cells += len(record)
+                if rows > limits.max_rows:
+                    raise too_many_rows(limits)
+                if len(record) > limits.max_columns:
+                    raise too_many_columns(limits)
+                if cells > limits.max_cells:
+                    raise too_many_cells(limits)
+                yield reader.line_num, [c.strip() for c in record]
+        except csv.Error as exc:
+            raise FileFormatError(
+                _("CSV 파일을 읽을 수 없습니다(%(line)s번째 줄). 따옴표와 쉼표를 확인해 주세요.")
+                % {"line": f"{reader.line_num:,}"}
+            ) from exc
 
 
 def iter_records(table: Table, columns: dict[str, str]) -> Iterator[tuple[int, dict[str, str]]]:

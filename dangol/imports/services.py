@@ -8,18 +8,23 @@ external id / order number, so importing the same file twice changes nothing the
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
 from dangol.imports import customers as customer_rows
 from dangol.imports import orders as order_rows
+from dangol.imports.limits import Limits, too_large
 from dangol.imports.models import ImportJob
-from dangol.imports.readers import FileFormatError, header_keys, iter_records, read_table
+from dangol.imports.readers import FileFormatError, check_file, header_keys, iter_records, read_table
 
 BATCH = 2000
 MAX_REPORTED_ERRORS = 1000
@@ -85,7 +90,7 @@ def run_import(
     on_error: str = "abort",
     progress: Progress | None = None,
 ) -> ImportResult:
-    if kind not in ImportJob.Kind.values:
+    if kind not in (ImportJob.Kind.CUSTOMERS, ImportJob.Kind.ORDERS):
         raise ValueError(f"알 수 없는 가져오기 종류입니다: {kind}")
     if on_error not in ImportJob.OnError.values:
         raise ValueError("on_error는 abort 또는 skip이어야 합니다.")
@@ -219,8 +224,69 @@ def _record(result: ImportResult, counts: dict[str, int]) -> None:
     )
 
 
+@dataclass(frozen=True)
+class StoredUpload:
+    path: Path
+    filename: str
+    background: bool  # long enough to go to the job worker instead of the web request
+
+
+def upload_store(*, upload: UploadedFile) -> StoredUpload:
+    """Keep an upload where the job worker can read it, once it passes the checks that need no parsing.
+
+    Raises FileFormatError (and keeps nothing) when the file breaks a limit: too many bytes, an .xlsx
+    whose zip declares too much to inflate, or one that is not a zip at all.
+    """
+    limits = Limits.from_settings()
+    name = upload.name or ""
+    if (upload.size or 0) > limits.max_bytes:
+        raise too_large(limits)
+    upload_dir = Path(settings.VAR_DIR) / "uploads"
+    upload_dir.mkdir(parents=True, exist_ok=True)
+    stored = upload_dir / f"{uuid.uuid4().hex}{Path(name).suffix.lower()[:6]}"
+    with stored.open("wb") as out:
+        for chunk in upload.chunks():
+            out.write(chunk)
+    try:
+        text_bytes = check_file(stored, filename=name, limits=limits)
+    except FileFormatError:
+        stored.unlink(missing_ok=True)
+        raise
+    inline_bytes = settings.DANGOL_IMPORT_INLINE_ROWS * 200
+    return StoredUpload(path=stored, filename=name[:255], background=text_bytes > inline_bytes)
+
+
+def import_job_create(
+    *, kind: str, stored: StoredUpload, on_error: str, by: User, options: dict[str, Any] | None = None
+) -> ImportJob:
+    return ImportJob.objects.create(
+        kind=kind,
+        on_error=on_error,
+        filename=stored.filename,
+        stored_path=str(stored.path),
+        options=options or {},
+        created_by=by,
+    )
+
+
 def import_job_run(*, job: ImportJob) -> ImportJob:
-    """Run a queued upload and keep its status row current (the page polls it)."""
+    """Run a queued customers or orders upload (see import_job_execute)."""
+
+    def run(progress: Progress) -> ImportResult:
+        return run_import(
+            kind=job.kind,
+            path=job.stored_path,
+            filename=job.filename,
+            on_error=job.on_error,
+            progress=progress,
+        )
+
+    return import_job_execute(job=job, run=run)
+
+
+def import_job_execute(*, job: ImportJob, run: Callable[[Progress], ImportResult]) -> ImportJob:
+    """Run a queued upload with `run` (an importer reading job.stored_path), keep its status row current
+    (the page polls it) and delete the file after. Apps above this one pass their own importer."""
     claimed = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.QUEUED).update(
         status=ImportJob.Status.RUNNING
     )
@@ -237,13 +303,7 @@ def import_job_run(*, job: ImportJob) -> ImportJob:
             last_saved[0] = done
 
     try:
-        result = run_import(
-            kind=job.kind,
-            path=job.stored_path,
-            filename=job.filename,
-            on_error=job.on_error,
-            progress=progress,
-        )
+        result = run(progress)
     except Exception as exc:  # never leave a job "running" forever
         ImportJob.objects.filter(pk=job.pk).update(
             status=ImportJob.Status.FAILED,

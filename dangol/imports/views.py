@@ -1,10 +1,6 @@
 from __future__ import annotations
 
-import uuid
-from pathlib import Path
-
 from django import forms
-from django.conf import settings
 from django.contrib.auth.decorators import permission_required
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
@@ -13,13 +9,15 @@ from django.utils.translation import gettext_lazy as _
 
 from dangol.accounts.services import staff_of
 from dangol.imports.models import ImportJob
-from dangol.imports.services import import_job_run
+from dangol.imports.readers import FileFormatError
+from dangol.imports.services import import_job_create, import_job_run, upload_store
 
-MAX_UPLOAD_BYTES = 200 * 1024 * 1024
+# Survey responses are uploaded from the survey pages, which know the survey.
+FILE_KINDS = [(k, label) for k, label in ImportJob.Kind.choices if k != ImportJob.Kind.SURVEY_RESPONSES]
 
 
 class UploadForm(forms.Form):
-    kind = forms.ChoiceField(label=_("종류"), choices=ImportJob.Kind.choices)
+    kind = forms.ChoiceField(label=_("종류"), choices=FILE_KINDS)
     on_error = forms.ChoiceField(label=_("오류 처리"), choices=ImportJob.OnError.choices, initial="abort")
     file = forms.FileField(label=_("파일 (CSV 또는 XLSX)"))
 
@@ -27,8 +25,6 @@ class UploadForm(forms.Form):
         f = self.cleaned_data["file"]
         if not f.name.lower().endswith((".csv", ".xlsx", ".txt")):
             raise forms.ValidationError(_("CSV(.csv) 또는 엑셀(.xlsx) 파일만 올릴 수 있습니다."))
-        if f.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(_("파일이 너무 큽니다(최대 200MB)."))
         if f.size == 0:
             raise forms.ValidationError(_("빈 파일입니다."))
         return f
@@ -38,29 +34,31 @@ class UploadForm(forms.Form):
 def upload(request: HttpRequest) -> HttpResponse:
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        upload_dir = Path(settings.VAR_DIR) / "uploads"
-        upload_dir.mkdir(parents=True, exist_ok=True)
-        f = form.cleaned_data["file"]
-        stored = upload_dir / f"{uuid.uuid4().hex}{Path(f.name).suffix.lower()}"
-        with stored.open("wb") as out:
-            for chunk in f.chunks():
-                out.write(chunk)
-        job = ImportJob.objects.create(
-            kind=form.cleaned_data["kind"],
-            on_error=form.cleaned_data["on_error"],
-            filename=f.name[:255],
-            stored_path=str(stored),
-            created_by=staff_of(request),
-        )
-        if f.size <= settings.DANGOL_IMPORT_INLINE_ROWS * 200:
-            import_job_run(job=job)  # small files: answer at once
+        try:
+            stored = upload_store(upload=form.cleaned_data["file"])
+        except FileFormatError as exc:
+            form.add_error("file", str(exc))
         else:
-            from dangol.imports.tasks import run_import_job
+            job = import_job_create(
+                kind=form.cleaned_data["kind"],
+                on_error=form.cleaned_data["on_error"],
+                stored=stored,
+                by=staff_of(request),
+            )
+            if stored.background:
+                from dangol.imports.tasks import run_import_job
 
-            transaction.on_commit(lambda: run_import_job.enqueue(job.pk))
-        return redirect("imports:job", pk=job.pk)
+                transaction.on_commit(lambda: run_import_job.enqueue(job.pk))
+            else:
+                import_job_run(job=job)  # small files: answer at once
+            return redirect("imports:job", pk=job.pk)
     jobs = ImportJob.objects.select_related("created_by").order_by("-created_at")[:20]
-    return render(request, "imports/upload.html", {"nav": "imports", "form": form, "jobs": jobs})
+    return render(
+        request,
+        "imports/upload.html",
+        {"nav": "imports", "form": form, "jobs": jobs},
+        status=400 if form.errors else 200,
+    )
 
 
 @permission_required("imports.view_importjob", raise_exception=True)

@@ -14,12 +14,23 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
+from django_tasks import task
 
 from dangol.customers.models import Customer
+from dangol.imports.models import ImportJob
 from dangol.imports.readers import parse_datetime
-from dangol.imports.services import ImportResult, RowError, read_table_or_report
+from dangol.imports.services import (
+    ImportResult,
+    Progress,
+    RowError,
+    import_job_create,
+    import_job_execute,
+    read_table_or_report,
+    upload_store,
+)
 from dangol.interactions.models import Touchpoint
 from dangol.surveys.models import Response, Survey
 from dangol.surveys.services import response_record
@@ -158,3 +169,43 @@ def responses_import(
     skipped = f", 오류 {result.error_rows}행 건너뜀" if result.errors else ""
     result.message = f"응답 {result.created}건을 가져왔습니다 (이미 있던 {result.unchanged}건{skipped})."
     return result
+
+
+def responses_import_upload(
+    *, survey: Survey, upload: UploadedFile, on_error: str, by: User
+) -> ImportResult | ImportJob:
+    """Import an uploaded file at once when it is short, or queue it for the job worker (the ImportJob).
+
+    Raises FileFormatError when the file breaks an upload limit before any row is read.
+    """
+    stored = upload_store(upload=upload)
+    if stored.background:
+        job = import_job_create(
+            kind=ImportJob.Kind.SURVEY_RESPONSES,
+            stored=stored,
+            on_error=on_error,
+            by=by,
+            options={"survey": survey.pk},
+        )
+        transaction.on_commit(lambda: run_responses_import_job.enqueue(job.pk))
+        return job
+    try:
+        return responses_import(survey=survey, path=stored.path, filename=stored.filename, on_error=on_error)
+    finally:
+        stored.path.unlink(missing_ok=True)
+
+
+def responses_import_job_run(*, job: ImportJob) -> ImportJob:
+    def run(progress: Progress) -> ImportResult:
+        survey = Survey.objects.get(pk=job.options["survey"])
+        return responses_import(
+            survey=survey, path=job.stored_path, filename=job.filename, on_error=job.on_error
+        )
+
+    return import_job_execute(job=job, run=run)
+
+
+@task()
+def run_responses_import_job(job_id: int) -> str:
+    """Thin job: a queued survey-response upload (see responses_import_upload)."""
+    return responses_import_job_run(job=ImportJob.objects.get(pk=job_id)).status

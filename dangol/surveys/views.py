@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required, permission_required
 from django.contrib.auth.models import User
@@ -16,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from dangol.accounts.services import staff_of
 from dangol.customers.models import Customer
+from dangol.privacy import throttle
 from dangol.surveys import selectors, sending, services
 from dangol.surveys.forms import InvitationForm, PulseLinksForm, QuestionForm, SegmentForm, SurveyForm
 from dangol.surveys.kano import ANSWERS as KANO_ANSWERS
@@ -118,10 +120,14 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
     survey = invitation.survey
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
+        data = {k: request.POST.getlist(k) for k in request.POST}
         try:
-            response = services.response_submit(
-                token=token, data={k: request.POST.getlist(k) for k in request.POST}
-            )
+            if invitation.customer_id is None and services.answers_need_followup(survey=survey, data=data):
+                # Links anyone can get (store QR codes): a script must not open case after case.
+                throttle.hit("survey-followup-ip", throttle.client_key(request), _followup_rules())
+            response = services.response_submit(token=token, data=data)
+        except throttle.RateLimited as limited:
+            return throttle.too_many_requests(request, limited)
         except services.LinkError as exc:
             return render(
                 request, "surveys/answer_closed.html", {"message": str(exc), "code": exc.code}, status=410
@@ -155,15 +161,48 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
 
 @login_not_required
 def counter(request: HttpRequest, token: str) -> HttpResponse:
-    """A store counter's QR code: every scan gets a fresh one-time link."""
+    """A store counter's QR code: each scan gets a fresh one-time link, at a human pace per client; beyond it, the
+    browser gets back the unanswered link it already has, a script a 429."""
     try:
-        invitation, _token = sending.invitation_from_counter(token=token)
+        survey, touchpoint = sending.counter_target(token=token)
+        remembered = f"dangol_qr_{survey.pk}_{touchpoint.pk}"
+        try:
+            throttle.hit("survey-qr-ip", throttle.client_key(request), _scan_rules())
+        except throttle.RateLimited as limited:
+            earlier = sending.counter_invitation_unused(
+                link_token=request.COOKIES.get(remembered, ""), survey=survey, touchpoint=touchpoint
+            )
+            if earlier is None:
+                return throttle.too_many_requests(request, limited)
+            return redirect(services.invitation_path(earlier))
+        invitation, link_token = sending.invitation_from_counter(token=token)
     except services.LinkError as exc:
         status = 410 if exc.code == "closed" else 400
         return render(
             request, "surveys/answer_closed.html", {"message": str(exc), "code": exc.code}, status=status
         )
-    return redirect(services.invitation_path(invitation))
+    response = redirect(services.invitation_path(invitation))
+    response.set_cookie(
+        remembered,
+        link_token,
+        max_age=3600,
+        path="/surveys/",
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
+    return response
+
+
+def _scan_rules() -> list[throttle.Rule]:
+    return [
+        throttle.Rule(settings.DANGOL_QR_SCANS_PER_IP_PER_MINUTE, 60),
+        throttle.Rule(settings.DANGOL_QR_SCANS_PER_IP_PER_HOUR, 3600),
+    ]
+
+
+def _followup_rules() -> list[throttle.Rule]:
+    return [throttle.Rule(settings.DANGOL_SURVEY_FOLLOWUPS_PER_IP_PER_HOUR, 3600)]
 
 
 @permission_required("surveys.add_invitation", raise_exception=True)
@@ -394,12 +433,12 @@ def response_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @permission_required("surveys.add_response", raise_exception=True)
 def import_responses(request: HttpRequest) -> HttpResponse:
-    """Field-survey answers from CSV/Excel, validated row by row like the customer import."""
-    import tempfile
-    from pathlib import Path
-
+    """Field-survey answers from CSV/Excel, validated row by row like the customer import; a long file
+    goes to the job worker and the page to its job status."""
+    from dangol.imports.models import ImportJob
+    from dangol.imports.readers import FileFormatError
     from dangol.surveys.forms import ImportForm
-    from dangol.surveys.importing import responses_import
+    from dangol.surveys.importing import responses_import_upload
 
     surveys = list(Survey.objects.exclude(status=Survey.Status.DRAFT).order_by("title"))
     form = ImportForm(request.POST or None, request.FILES or None)
@@ -410,21 +449,19 @@ def import_responses(request: HttpRequest) -> HttpResponse:
         if survey is None:
             form.add_error(None, _("설문을 고르세요."))
         elif form.is_valid():
-            upload = form.cleaned_data["file"]
-            if upload.size > 50 * 1024 * 1024:
-                form.add_error("file", _("파일이 너무 큽니다(최대 50MB)."))
+            try:
+                outcome = responses_import_upload(
+                    survey=survey,
+                    upload=form.cleaned_data["file"],
+                    on_error=form.cleaned_data["on_error"],
+                    by=staff_of(request),
+                )
+            except FileFormatError as exc:
+                form.add_error("file", str(exc))
             else:
-                suffix = Path(upload.name).suffix.lower()[:6]
-                with tempfile.NamedTemporaryFile(suffix=suffix) as tmp:
-                    for chunk in upload.chunks():
-                        tmp.write(chunk)
-                    tmp.flush()
-                    result = responses_import(
-                        survey=survey,
-                        path=tmp.name,
-                        filename=upload.name,
-                        on_error=form.cleaned_data["on_error"],
-                    )
+                if isinstance(outcome, ImportJob):
+                    return redirect("imports:job", pk=outcome.pk)
+                result = outcome
     return render(
         request,
         "surveys/import.html",
