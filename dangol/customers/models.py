@@ -197,7 +197,13 @@ class CustomerMerge(models.Model):
     merged = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="merges_out")
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     at = models.DateTimeField(auto_now_add=True)
+    # {"counts": {rule key: n}, "ids": {rule key: [entries]}, "filled": {field: value},
+    #  "previous": {field: survivor's value before}, "external_id": merged record's external id}
     moved = models.JSONField(default=dict)
+    undone_at = models.DateTimeField(null=True, blank=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     def __str__(self) -> str:
         return f"{self.merged_id} → {self.survivor_id}"

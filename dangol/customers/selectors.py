@@ -5,11 +5,24 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
-from dangol.customers.models import Customer, Preference
+from dangol.customers.history import TimelineEntry, staff_label
+from dangol.customers.merging import moved_summary
+from dangol.customers.models import (
+    MARKETING_PURPOSES,
+    ConsentEvent,
+    ConsentPurpose,
+    Customer,
+    CustomerMerge,
+    Note,
+    Preference,
+)
 
 _DIGITS = re.compile(r"\D")
 
@@ -91,3 +104,93 @@ def latest_preferences(customer: Customer) -> list[Preference]:
     for pref in customer.preferences.select_related("recorded_by").order_by("key", "-recorded_at", "-id"):
         seen.setdefault(pref.key, pref)
     return list(seen.values())
+
+
+def note_timeline_entries(
+    customer: Customer, *, before: dt.datetime | None = None, limit: int = 50
+) -> list[TimelineEntry]:
+    """Staff notes on the customer, newest first (one query)."""
+    qs = Note.objects.filter(customer=customer).select_related("author__staff")
+    if before:
+        qs = qs.filter(created_at__lt=before)
+    return [
+        TimelineEntry(
+            kind="note", at=n.created_at, title="", body=n.body, type=_("메모"), staff=staff_label(n.author)
+        )
+        for n in qs.order_by("-created_at", "-id")[:limit]
+    ]
+
+
+_MARKETING_CHANNELS: dict[str, str] = {
+    ConsentPurpose.MARKETING_SMS: "SMS",
+    ConsentPurpose.MARKETING_EMAIL: gettext_noop("이메일"),
+    ConsentPurpose.MARKETING_PUSH: gettext_noop("앱 푸시"),
+    ConsentPurpose.MARKETING_KAKAO: gettext_noop("카카오톡"),
+}
+
+
+def _consent_title(event: ConsentEvent) -> str:
+    if event.purpose in MARKETING_PURPOSES:
+        channel = _(_MARKETING_CHANNELS[event.purpose])
+        if event.granted:
+            return _("마케팅 수신 동의 (%(channel)s)") % {"channel": channel}
+        return _("마케팅 수신 동의 철회 (%(channel)s)") % {"channel": channel}
+    purpose = event.get_purpose_display()
+    if event.granted:
+        return _("%(purpose)s 동의") % {"purpose": purpose}
+    return _("%(purpose)s 동의 철회") % {"purpose": purpose}
+
+
+def consent_timeline_entries(
+    customer: Customer, *, before: dt.datetime | None = None, limit: int = 50
+) -> list[TimelineEntry]:
+    """Every consent given or withdrawn (the append-only ConsentEvent history), newest first (one query)."""
+    qs = ConsentEvent.objects.filter(customer=customer).select_related("recorded_by__staff")
+    if before:
+        qs = qs.filter(occurred_at__lt=before)
+    entries = []
+    for event in qs.order_by("-occurred_at", "-id")[:limit]:
+        how = [_("경로: %(source)s") % {"source": event.source}] if event.source else []
+        if event.version:
+            how.append(_("버전 %(version)s") % {"version": event.version})
+        entries.append(
+            TimelineEntry(
+                kind="consent",
+                at=event.occurred_at,
+                title=_consent_title(event),
+                body=" · ".join(how),
+                type=_("동의"),
+                staff=staff_label(event.recorded_by),
+                status="granted" if event.granted else "withdrawn",
+                status_label=_("동의") if event.granted else _("철회"),
+                tone="ok" if event.granted else "warn",
+                ref_id=event.pk,
+            )
+        )
+    return entries
+
+
+def merge_undo_refusal(merge: CustomerMerge) -> str | None:
+    """Why `merge` cannot be undone now, in Korean; None when it can."""
+    if merge.undone_at is not None:
+        return _("이미 취소된 병합입니다.")
+    if "ids" not in merge.moved:
+        return _("옮긴 기록의 목록이 없는 예전 병합이라 취소할 수 없습니다.")
+    pair = (merge.survivor_id, merge.merged_id)
+    later = CustomerMerge.objects.filter(pk__gt=merge.pk, undone_at__isnull=True).filter(
+        Q(survivor_id__in=pair) | Q(merged_id__in=pair)
+    )
+    if later.exists():
+        return _("이후에 이 고객이 다른 병합에 포함되었습니다. 나중 병합을 먼저 취소하세요.")
+    return None
+
+
+def customer_merges(customer: Customer, *, limit: int = 20) -> list[dict[str, Any]]:
+    """The merges this customer took part in, newest first, each with what moved and whether it can
+    be undone (and if not, why)."""
+    merges = (
+        CustomerMerge.objects.filter(Q(survivor=customer) | Q(merged=customer))
+        .select_related("merged", "survivor", "by__staff", "undone_by__staff")
+        .order_by("-at", "-id")[:limit]
+    )
+    return [{"merge": m, "summary": moved_summary(m.moved), "refusal": merge_undo_refusal(m)} for m in merges]

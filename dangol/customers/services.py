@@ -6,12 +6,14 @@ import datetime as dt
 from typing import Any
 
 from django.contrib.auth.models import User
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from dangol.customers import merging, selectors
 from dangol.customers.models import (
     MARKETING_PURPOSES,
     REQUIRED_PURPOSES,
@@ -182,7 +184,9 @@ def note_add(*, customer: Customer, body: str, by: User, pinned: bool = False) -
 
 @transaction.atomic
 def preference_set(*, customer: Customer, key: str, value: str, by: User | None) -> Preference:
-    key, value = (key or "").strip(), (value or "").strip()
+    from dangol.reading.text import mask_text
+
+    key, value = mask_text((key or "").strip()), mask_text((value or "").strip())
     if not key or not value:
         raise ValidationError({"key": "항목과 내용을 모두 입력하세요."})
     return Preference.objects.create(customer=customer, key=key[:60], value=value[:300], recorded_by=by)
@@ -206,60 +210,115 @@ def duplicates_of(customer: Customer) -> list[Customer]:
     )
 
 
+# Profile fields a merge copies onto the survivor when the survivor has none.
+_FILLABLE = ("email", "phone", "birth_date", "gender", "address", "preferred_name")
+
+
+def _json(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, dt.date | dt.datetime) else value
+
+
+def _from_json(field: str, value: Any) -> Any:
+    model_field = Customer._meta.get_field(field)
+    assert isinstance(model_field, models.Field)
+    return model_field.to_python(value)
+
+
+def _refresh_consent_stage(customer: Customer) -> None:
+    state = dict(Consent.objects.filter(customer=customer).values_list("purpose", "granted"))
+    Customer.objects.filter(pk=customer.pk).update(consent_stage=_consent_stage(state))
+
+
+def _lock_pair(first: Customer, second: Customer) -> tuple[Customer, Customer]:
+    locked = {c.pk: c for c in Customer.objects.select_for_update().filter(pk__in=[first.pk, second.pk])}
+    return locked[first.pk], locked[second.pk]
+
+
 @transaction.atomic
 def customers_merge(*, survivor: Customer, merged: Customer, by: User | None) -> CustomerMerge:
-    """Move every record of `merged` onto `survivor`; `merged` stays as a pointer. History is kept."""
-    from dangol.interactions.models import Interaction
-    from dangol.orders.models import Order
-    from dangol.promises.models import Promise
-
+    """Move every record of `merged` onto `survivor` by the registered merge rules (dangol.customers.merging);
+    `merged` stays as a pointer. What moved is stored by id, so customers_unmerge can put it back."""
     if survivor.pk == merged.pk:
-        raise ValidationError("같은 고객끼리는 병합할 수 없습니다.")
+        raise ValidationError(_("같은 고객끼리는 병합할 수 없습니다."))
+    missing = merging.relations_without_rule()
+    if missing:  # a model added without a rule would silently stay behind on the merged record
+        raise ImproperlyConfigured(f"No merge rule for: {', '.join(missing)}")
+    survivor, merged = _lock_pair(survivor, merged)
     if merged.status == Customer.Status.MERGED or survivor.status == Customer.Status.MERGED:
-        raise ValidationError("이미 병합된 고객입니다.")
-    moved: dict[str, int | str] = {
-        "interactions": Interaction.objects.filter(customer=merged).update(customer=survivor),
-        "orders": Order.objects.filter(customer=merged).update(customer=survivor),
-        "promises": Promise.objects.filter(customer=merged).update(customer=survivor),
-        "notes": Note.objects.filter(customer=merged).update(customer=survivor),
-        "preferences": Preference.objects.filter(customer=merged).update(customer=survivor),
-        "consent_events": ConsentEvent.objects.filter(customer=merged).update(customer=survivor),
-    }
-    # Current consents: the more recent decision per purpose wins.
-    for consent in Consent.objects.filter(customer=merged):
-        mine = Consent.objects.filter(customer=survivor, purpose=consent.purpose).first()
-        if mine is None or consent.changed_at > mine.changed_at:
-            Consent.objects.update_or_create(
-                customer=survivor,
-                purpose=consent.purpose,
-                defaults={
-                    "granted": consent.granted,
-                    "changed_at": consent.changed_at,
-                    "source": consent.source,
-                    "version": consent.version,
-                },
-            )
-    Consent.objects.filter(customer=merged).delete()
-    state = dict(Consent.objects.filter(customer=survivor).values_list("purpose", "granted"))
-    survivor.tags.add(*merged.tags.all())
-    fill = {
-        f: getattr(merged, f)
-        for f in ("email", "phone", "birth_date", "gender", "address", "preferred_name")
-        if not getattr(survivor, f) and getattr(merged, f)
-    }
+        raise ValidationError(_("이미 병합된 고객입니다."))
+    counts: dict[str, int] = {}
+    ids: dict[str, list[Any]] = {}
+    for rule in merging.merge_rules():
+        if rule.move is None:
+            continue
+        entries = rule.move(survivor=survivor, merged=merged, by=by)
+        if entries:
+            counts[rule.key], ids[rule.key] = len(entries), entries
+    fill = {f: getattr(merged, f) for f in _FILLABLE if not getattr(survivor, f) and getattr(merged, f)}
     if fill.get("phone"):
         fill["phone_last4"] = phone_last4(fill["phone"])
-    Customer.objects.filter(pk=survivor.pk).update(
-        consent_stage=_consent_stage(state),
-        joined_at=min(survivor.joined_at, merged.joined_at),
-        version=F("version") + 1,
-        **fill,
-    )
+    if merged.joined_at < survivor.joined_at:
+        fill["joined_at"] = merged.joined_at
+    previous = {f: getattr(survivor, f) for f in fill}
+    Customer.objects.filter(pk=survivor.pk).update(version=F("version") + 1, **fill)
     external_id = merged.external_id
     Customer.objects.filter(pk=merged.pk).update(
         status=Customer.Status.MERGED, merged_into=survivor, external_id=None, version=F("version") + 1
     )
-    moved["external_id"] = external_id or ""
+    _refresh_consent_stage(survivor)
+    _refresh_consent_stage(merged)
     survivor.refresh_from_db()
     merged.refresh_from_db()
+    moved = {
+        "counts": counts,
+        "ids": ids,
+        "filled": {f: _json(v) for f, v in fill.items()},
+        "previous": {f: _json(v) for f, v in previous.items()},
+        "external_id": external_id or "",
+    }
     return CustomerMerge.objects.create(survivor=survivor, merged=merged, by=by, moved=moved)
+
+
+@transaction.atomic
+def customers_unmerge(*, merge: CustomerMerge, by: User | None) -> CustomerMerge:
+    """Undo `merge`: the rows it moved go back by their stored ids, the merged record is active again
+    with its external id, and the fields the merge filled on the survivor are emptied again (unless
+    someone changed them since). The merge record stays, marked undone."""
+    merge = CustomerMerge.objects.select_for_update().get(pk=merge.pk)
+    refusal = selectors.merge_undo_refusal(merge)
+    if refusal:
+        raise ValidationError(refusal)
+    survivor, merged = _lock_pair(merge.survivor, merge.merged)
+    if merged.status != Customer.Status.MERGED or merged.merged_into_id != survivor.pk:
+        raise ValidationError(_("병합된 고객의 상태가 병합 기록과 달라 취소할 수 없습니다."))
+    external_id = merge.moved.get("external_id") or None
+    if external_id and Customer.objects.filter(external_id=external_id).exclude(pk=merged.pk).exists():
+        raise ValidationError(
+            _("외부 ID %(external_id)s를 다른 고객이 쓰고 있어 취소할 수 없습니다.")
+            % {"external_id": external_id}
+        )
+    returned: dict[str, int] = {}
+    for key, entries in merge.moved["ids"].items():
+        rule = merging.merge_rule(key)
+        if rule is None or rule.undo is None:
+            raise ValidationError(
+                _("되돌리는 방법이 등록되지 않은 기록이 있습니다: %(kind)s") % {"kind": key}
+            )
+        returned[key] = rule.undo(survivor=survivor, merged=merged, by=by, moved=entries)
+    filled = {f: _from_json(f, v) for f, v in merge.moved.get("filled", {}).items()}
+    previous = {f: _from_json(f, v) for f, v in merge.moved.get("previous", {}).items()}
+    untouched = {f: previous[f] for f, v in filled.items() if getattr(survivor, f) == v and f in previous}
+    Customer.objects.filter(pk=survivor.pk).update(version=F("version") + 1, **untouched)
+    Customer.objects.filter(pk=merged.pk).update(
+        status=Customer.Status.ACTIVE, merged_into=None, external_id=external_id, version=F("version") + 1
+    )
+    _refresh_consent_stage(survivor)
+    _refresh_consent_stage(merged)
+    # What actually went back: a row re-assigned by hand, or a consent decided since, stays where it is.
+    record = {**merge.moved, "returned": {"counts": returned, "fields": sorted(untouched)}}
+    if not CustomerMerge.objects.filter(pk=merge.pk, undone_at__isnull=True).update(
+        undone_at=timezone.now(), undone_by=by, moved=record
+    ):
+        raise ValidationError(_("이미 취소된 병합입니다."))
+    merge.refresh_from_db()
+    return merge

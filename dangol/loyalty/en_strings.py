@@ -10,6 +10,7 @@ EN: dict[str, str | tuple[str, str]] = {
     "거래": "transactions",
     "계산": "computed",
     "고객 가치": "Customer value",
+    "재계산 대기": "Waiting for recomputation",
     "고쳐 주신 내용은 다음 학습에 반영됩니다.": "Thanks: your correction will be used in the next training.",
     "고치기": "Correct",
     "공감 답변 (감정 먼저, 그다음 상황)": "Empathetic reply (the feeling first, then the situation)",
@@ -43,4 +44,9 @@ EN: dict[str, str | tuple[str, str]] = {
     "첫 거래": "First purchase",
     "초우량": "Super-superior",
     "활동 확률": "P(active)",
+    # The customer's 360 timeline (dangol/loyalty/selectors.py: value_timeline_entries).
+    "등급 변경 %(old)s → %(new)s": "Tier changed %(old)s → %(new)s",
+    "관계 단계 변경 %(old)s → %(new)s": "Stage changed %(old)s → %(new)s",
+    "상승": "Up",
+    "하락": "Down",
 }

@@ -87,6 +87,8 @@ class CustomerValue(models.Model):
     previous_stage = models.CharField(max_length=16, choices=LadderStage.choices, blank=True)
     previous_probability_alive = models.FloatField(null=True, blank=True)
     computed_at = models.DateTimeField()
+    # Set when the customer's history changed under the value (a merge); the next value_refresh clears it.
+    stale = models.BooleanField(_("재계산 대기"), default=False)
 
     class Meta:
         verbose_name = _("고객 가치")

@@ -1,10 +1,14 @@
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, F, Q, Sum
+from django.utils.translation import gettext as _
 
+from dangol.customers.history import TimelineEntry
+from dangol.customers.models import Customer
 from dangol.loyalty.models import (
     RFM_SEGMENTS_KO,
     STAGE_ORDER,
@@ -168,3 +172,59 @@ def cohort_rows(report: dict[str, Any], *, last: int = 12) -> dict[str, Any]:
             (month, size, [(v, round(min((v or 0) * 1.6, 1), 2)) for v in row]) for month, size, row in rows
         ],
     }
+
+
+# Best first: a move towards the front of the list is a rise.
+_TIER_ORDER = [ValueTier.SUPER, ValueTier.SUPERIOR, ValueTier.REGULAR, ValueTier.CARE]
+
+
+def value_timeline_entries(
+    customer: Customer, *, before: dt.datetime | None = None, limit: int = 50
+) -> list[TimelineEntry]:
+    """The customer's latest value-tier and ladder-stage change, dated by the run that saw it (one primary-key
+    query). Loyalty keeps only the previous tier and stage beside the current ones, so the timeline shows the
+    most recent movement, not every one."""
+    value = CustomerValue.objects.filter(customer=customer).first()
+    if value is None or (before and value.computed_at >= before):
+        return []
+    entries = []
+    tier_labels, stage_labels = dict(ValueTier.choices), dict(LadderStage.choices)
+    if value.previous_tier and value.value_tier and value.previous_tier != value.value_tier:
+        up = _rank(_TIER_ORDER, value.value_tier) < _rank(_TIER_ORDER, value.previous_tier)
+        entries.append(
+            TimelineEntry(
+                kind="value",
+                at=value.computed_at,
+                title=_("등급 변경 %(old)s → %(new)s")
+                % {
+                    "old": tier_labels.get(value.previous_tier, value.previous_tier),
+                    "new": tier_labels.get(value.value_tier, value.value_tier),
+                },
+                type=_("고객 가치"),
+                status=value.value_tier,
+                status_label=_("상승") if up else _("하락"),
+                tone="ok" if up else "warn",
+            )
+        )
+    if value.previous_stage and value.stage and value.previous_stage != value.stage:
+        up = _rank(STAGE_ORDER, value.stage) > _rank(STAGE_ORDER, value.previous_stage)
+        entries.append(
+            TimelineEntry(
+                kind="value",
+                at=value.computed_at,
+                title=_("관계 단계 변경 %(old)s → %(new)s")
+                % {
+                    "old": stage_labels.get(value.previous_stage, value.previous_stage),
+                    "new": stage_labels.get(value.stage, value.stage),
+                },
+                type=_("고객 가치"),
+                status=value.stage,
+                status_label=_("상승") if up else _("하락"),
+                tone="ok" if up else "warn",
+            )
+        )
+    return entries[:limit]
+
+
+def _rank(order: list[Any], value: str) -> int:
+    return order.index(value) if value in order else len(order)

@@ -173,6 +173,7 @@ _UPSERT_COLUMNS = (
     "previous_stage",
     "previous_probability_alive",
     "computed_at",
+    "stale",
 )
 
 
@@ -245,6 +246,7 @@ def _write_back(path: Path, run: ValueRun) -> int:
             )
         )
     rows = [tuple(None if isinstance(v, float) and v != v else v for v in row) for row in rows]
+    rows = [(*row, False) for row in rows]  # freshly computed: no longer stale after a merge
     table_name = connection.ops.quote_name(CustomerValue._meta.db_table)
     cols = ", ".join(_UPSERT_COLUMNS)
     marks = ", ".join(["%s"] * len(_UPSERT_COLUMNS))
@@ -264,6 +266,7 @@ def _write_back(path: Path, run: ValueRun) -> int:
         "value_tier",
         "stage",
         "computed_at",
+        "stale",
     )
     # The previous values come from the row being replaced, so movements between two runs are kept.
     sets = ", ".join(

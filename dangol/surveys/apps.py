@@ -7,7 +7,12 @@ class SurveysConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from dangol.customers.merging import fk_rule, merge_rule_register
+        from dangol.surveys.models import Invitation, Response
         from dangol.surveys.selectors import low_score_customers
         from dangol.voc.selectors import DissatisfactionSource, dissatisfaction_source_register
 
         dissatisfaction_source_register(DissatisfactionSource("낮은 만족도 응답", low_score_customers))
+        # An invitation and its response follow the person; an unused invitation's link keeps working.
+        merge_rule_register(fk_rule(Invitation))
+        merge_rule_register(fk_rule(Response))

@@ -4,6 +4,7 @@
 EN: dict[str, str | tuple[str, str]] = {
     # Shared with the customer page
     "불량고객": "Bad customer",
+    "불량고객 기록": "Bad-customer flags",
     "전담자": "Dedicated handler",
     "VOC 접수": "New VOC case",
     "해당하는 고객이 없습니다.": "No matching customers.",
@@ -337,5 +338,41 @@ EN.update(
         "실망": "Disappointment",
         "불안": "Anxiety",
         "중립": "Neutral",
+    }
+)
+
+# The customer's 360 timeline (dangol/voc/selectors.py: case_timeline_entries, flag_timeline_entries).
+EN.update(
+    {
+        "VOC": "VOC",
+        "VOC 접수: %(title)s": "VOC opened: %(title)s",
+        "VOC 해결: %(title)s": "VOC resolved: %(title)s",
+        "VOC 종결: %(title)s": "VOC closed: %(title)s",
+        "VOC 재오픈: %(title)s": "VOC reopened: %(title)s",
+        "불량고객 지정 검토: %(type)s": "Flagged as a bad customer, under review: %(type)s",
+        "불량고객 퇴출 제안: %(type)s": "Exit proposed: %(type)s",
+        "퇴출 절차 고객 안내: %(type)s": "Customer told of the exit process: %(type)s",
+        "불량고객 퇴출 승인: %(type)s": "Exit approved: %(type)s",
+        "불량고객 퇴출 반려: %(type)s": "Exit rejected: %(type)s",
+        "불량고객 지정 해제: %(type)s": "Bad-customer flag lifted: %(type)s",
+        "불량고객 기록: %(type)s": "Bad-customer record: %(type)s",
+    }
+)
+
+# Who raised a case, and the callback number (dangol/voc/models.py Case.origin, Case.callback_phone).
+EN.update(
+    {
+        "접수 주체": "Raised by",
+        "고객 접수": "Raised by the customer",
+        "시스템 자동 접수": "Opened by the system",
+        "고객이 직접 접수하지 않은 건입니다.": "The customer did not raise this case themselves.",
+        "회신 전화번호": "Callback number",
+        "고객이 이 번호로 연락받기를 원할 때 적으세요. 화면에는 가려서 보입니다.": (
+            "Fill in when the customer wants to be called back on this number. It is shown masked."
+        ),
+        "번호 보기 (열람이 기록됩니다)": "Show the number (the view is logged)",
+        "개인정보 원문 열람이 기록되었습니다.": "This view of personal data has been logged.",
+        "비워서 저장하면 지워집니다.": "Save it empty to remove it.",
+        "회신 전화번호를 저장했습니다.": "Callback number saved.",
     }
 )

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from dangol.customers.models import Customer
+from dangol.reading.text import mask_text
 from dangol.voc.models import BadCustomerType, CustomerFlag
 
 ACTIVE = (CustomerFlag.Status.FLAGGED, CustomerFlag.Status.EXIT_PROPOSED, CustomerFlag.Status.EXIT_APPROVED)
@@ -40,14 +41,15 @@ def _move(flag: CustomerFlag, old: tuple[str, ...], **fields: Any) -> CustomerFl
 def customer_flag(*, customer: Customer, type: str, evidence: str, by: User) -> CustomerFlag:
     if type not in BadCustomerType.values:
         raise ValidationError({"type": "알 수 없는 불량고객 유형입니다."})
-    if len((evidence or "").strip()) < 10:
+    evidence = mask_text((evidence or "").strip())
+    if len(evidence) < 10:
         raise ValidationError({"evidence": "근거를 구체적으로(10자 이상) 기록하세요."})
     if CustomerFlag.objects.filter(customer=customer, status__in=ACTIVE).exists():
         raise ValidationError("이미 진행 중인 기록이 있습니다.")
     flag = CustomerFlag.objects.create(
-        customer=customer, type=type, evidence=evidence.strip(), flagged_by=by, flagged_at=timezone.now()
+        customer=customer, type=type, evidence=evidence, flagged_by=by, flagged_at=timezone.now()
     )
-    CustomerFlag.objects.filter(pk=flag.pk).update(history=_history(flag, by, "flagged", evidence.strip()))
+    CustomerFlag.objects.filter(pk=flag.pk).update(history=_history(flag, by, "flagged", evidence))
     flag.refresh_from_db()
     return flag
 
@@ -55,7 +57,8 @@ def customer_flag(*, customer: Customer, type: str, evidence: str, by: User) -> 
 @transaction.atomic
 def exit_propose(*, flag: CustomerFlag, by: User, handler: User, note: str) -> CustomerFlag:
     """Propose an exit; a dedicated handler is assigned at once and the customer must be told the process."""
-    if not (note or "").strip():
+    note = mask_text((note or "").strip())
+    if not note:
         raise ValidationError({"note": "퇴출을 제안하는 이유를 기록하세요."})
     return _move(
         flag,
@@ -64,19 +67,20 @@ def exit_propose(*, flag: CustomerFlag, by: User, handler: User, note: str) -> C
         proposed_by=by,
         proposed_at=timezone.now(),
         dedicated_handler=handler,
-        history=_history(flag, by, "exit_proposed", note.strip()),
+        history=_history(flag, by, "exit_proposed", note),
     )
 
 
 @transaction.atomic
 def exit_notify_customer(*, flag: CustomerFlag, by: User, how: str) -> CustomerFlag:
-    if not (how or "").strip():
+    how = mask_text((how or "").strip())
+    if not how:
         raise ValidationError({"how": "어떻게 안내했는지 기록하세요(예: 등기우편, 전화)."})
     return _move(
         flag,
         (CustomerFlag.Status.EXIT_PROPOSED,),
         customer_notified_at=timezone.now(),
-        history=_history(flag, by, "customer_notified", how.strip()),
+        history=_history(flag, by, "customer_notified", how),
     )
 
 
@@ -87,7 +91,8 @@ def exit_review(*, flag: CustomerFlag, by: User, approve: bool, note: str) -> Cu
         raise ValidationError("퇴출 검토는 매니저만 할 수 있습니다.")
     if flag.proposed_by_id == by.pk:
         raise ValidationError("제안한 사람이 아닌 다른 매니저가 검토해야 합니다.")
-    if not (note or "").strip():
+    note = mask_text((note or "").strip())
+    if not note:
         raise ValidationError({"note": "검토 의견을 기록하세요."})
     if approve and flag.customer_notified_at is None:
         raise ValidationError("고객에게 절차를 먼저 안내한 뒤 승인할 수 있습니다.")
@@ -98,21 +103,22 @@ def exit_review(*, flag: CustomerFlag, by: User, approve: bool, note: str) -> Cu
         status=status,
         reviewed_by=by,
         reviewed_at=timezone.now(),
-        review_note=note.strip()[:300],
-        history=_history(flag, by, status, note.strip()),
+        review_note=note[:300],
+        history=_history(flag, by, status, note),
     )
 
 
 @transaction.atomic
 def flag_reverse(*, flag: CustomerFlag, by: User, reason: str) -> CustomerFlag:
-    if not (reason or "").strip():
+    reason = mask_text((reason or "").strip())
+    if not reason:
         raise ValidationError({"reason": "해제 사유를 기록하세요."})
     return _move(
         flag,
         ACTIVE,
         status=CustomerFlag.Status.REVERSED,
-        reversed_reason=reason.strip()[:300],
-        history=_history(flag, by, "reversed", reason.strip()),
+        reversed_reason=reason[:300],
+        history=_history(flag, by, "reversed", reason),
     )
 
 
@@ -124,3 +130,28 @@ def active_flag(customer_id: int | None) -> CustomerFlag | None:
         .select_related("dedicated_handler")
         .first()
     )
+
+
+def flags_follow_merge(*, survivor: Customer, merged: Customer, by: User | None) -> list[int]:
+    """Every flag, open or closed, follows the person to the surviving record: a bad customer does not
+    lose the flag by being merged. If both records carry a flag, both are kept (each has its evidence)."""
+    moved = []
+    for flag in CustomerFlag.objects.filter(customer=merged).order_by("pk"):
+        note = f"고객 #{merged.pk} → #{survivor.pk} 병합"
+        CustomerFlag.objects.filter(pk=flag.pk).update(
+            customer=survivor, history=_history(flag, by, "customer_merged", note)
+        )
+        moved.append(flag.pk)
+    return moved
+
+
+def flags_return_after_unmerge(
+    *, survivor: Customer, merged: Customer, by: User | None, moved: list[int]
+) -> int:
+    returned = 0
+    for flag in CustomerFlag.objects.filter(pk__in=moved, customer=survivor):
+        note = f"고객 #{merged.pk} ← #{survivor.pk} 병합 취소"
+        returned += CustomerFlag.objects.filter(pk=flag.pk).update(
+            customer=merged, history=_history(flag, by, "customer_unmerged", note)
+        )
+    return returned

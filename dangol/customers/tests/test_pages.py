@@ -261,3 +261,17 @@ def test_timeline_filters_by_interaction_type(as_agent, shop):
     interaction_log(customer=hong, touchpoint=shop["call"], type="praise", summary="친절 칭찬")
     body = as_agent.get(f"/customers/{hong.pk}/timeline/", {"type": "praise"}).content.decode()
     assert "친절 칭찬" in body and "배송 불만" not in body
+
+
+def test_a_preference_is_stored_masked(as_agent, shop):
+    from dangol.customers.models import Preference
+
+    hong = shop["hong"]
+    value = "부재 시 010-1234-5678 로, 주민번호 900101-1234567"
+    r = as_agent.post(
+        f"/customers/{hong.pk}/preferences/", {"key": "연락 방법", "value": value}, HTTP_HX_REQUEST="true"
+    )
+    assert r.status_code == 200, r.content.decode()
+    stored = Preference.objects.get(customer=hong).value
+    assert "[전화번호]" in stored and "[주민번호]" in stored, stored
+    assert "1234-5678" not in stored and "1234567" not in stored, stored

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from dangol.customers.models import ConsentPurpose, ConsentStage, Customer
 from dangol.interactions.models import Interaction, Touchpoint
 from dangol.loyalty.models import LadderStage, ValueTier
+from dangol.web.customers.timeline import TIMELINE_KINDS
 
 
 class CustomerFilterForm(forms.Form):
@@ -65,11 +66,10 @@ class ConsentForm(forms.Form):
 
 
 class TimelineFilterForm(forms.Form):
-    kind = forms.ChoiceField(
-        required=False, choices=[("", "")] + [(k, k) for k in ("interaction", "order", "note", "promise")]
-    )
+    kind = forms.ChoiceField(required=False, choices=[("", "")] + [(k, k) for k in TIMELINE_KINDS])
     touchpoint = forms.IntegerField(required=False, min_value=1)
     type = forms.ChoiceField(required=False, choices=[("", "")] + list(Interaction.Type.choices))
+    before = forms.DateTimeField(required=False)  # "older": entries before this moment
 
 
 class CustomerForm(forms.Form):

@@ -1,21 +1,32 @@
 """What the 360 page shows: a summary and one timeline of everything the customer lived through.
 
-It reads several apps' records, so it lives above them all (the apps never import it)."""
+It reads several apps' records, so it lives above them all (the apps never import it). Each app answers for
+its own part of the timeline from its selectors (`*_timeline_entries`), role checks included; this module only
+merges them."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.db.models import Sum
-from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from dangol.customers.models import Customer, Note
+from dangol.customers.history import TimelineEntry
+from dangol.customers.models import Customer
+from dangol.customers.selectors import consent_timeline_entries, note_timeline_entries
 from dangol.interactions.models import Interaction
+from dangol.interactions.selectors import interaction_timeline_entries
+from dangol.loyalty.selectors import value_timeline_entries
 from dangol.orders.models import Order
+from dangol.orders.selectors import order_timeline_entries, refund_timeline_entries
 from dangol.promises.models import Promise
+from dangol.promises.selectors import promise_timeline_entries
+from dangol.surveys.selectors import response_timeline_entries
+from dangol.voc.selectors import case_timeline_entries, flag_timeline_entries
 
 
 @dataclass
@@ -57,121 +68,132 @@ def customer_summary(customer: Customer) -> Summary:
     )
 
 
+# What the timeline can show, in tab order. Sources without a touchpoint drop out when one is chosen.
+TIMELINE_KINDS = (
+    "interaction",
+    "order",
+    "case",
+    "survey",
+    "refund",
+    "note",
+    "promise",
+    "consent",
+    "flag",
+    "value",
+)
+TIMELINE_KIND_LABELS = {
+    "interaction": gettext_lazy("상호작용"),
+    "order": gettext_lazy("주문"),
+    "case": gettext_lazy("VOC"),
+    "survey": gettext_lazy("설문"),
+    "refund": gettext_lazy("환불"),
+    "note": gettext_lazy("메모"),
+    "promise": gettext_lazy("약속"),
+    "consent": gettext_lazy("동의"),
+    "flag": gettext_lazy("불량고객"),
+    "value": gettext_lazy("가치 변화"),
+}
+WITHOUT_TOUCHPOINT = frozenset({"note", "promise", "consent", "flag", "value"})
+# The same checks the sources make; here only to leave out tabs that would always be empty.
+KIND_PERMISSIONS = {"case": "voc.view_case", "flag": "voc.view_customerflag"}
+
+
+def timeline_kinds_for(user: User) -> list[tuple[str, str]]:
+    """(kind, label) of the tabs this member of staff may use."""
+    return [
+        (kind, str(TIMELINE_KIND_LABELS[kind]))
+        for kind in TIMELINE_KINDS
+        if kind not in KIND_PERMISSIONS or user.has_perm(KIND_PERMISSIONS[kind])
+    ]
+
+
 @dataclass(frozen=True)
-class TimelineEntry:
-    kind: str  # interaction | order | note | promise
-    at: dt.datetime
-    title: str
-    body: str
-    touchpoint: str
+class _Window:
+    user: User
+    before: dt.datetime | None
+    limit: int
     touchpoint_id: int | None
-    type: str
-    staff: str
-    amount: int | None = None
-    status: str = ""
-    ref_id: int | None = None
-    analysis: dict[str, Any] | None = None
+    interaction_type: str
 
 
-TIMELINE_KINDS = ("interaction", "order", "note", "promise")
+# Each app reads its own tables (and applies its own role checks) in its selectors.
+_SOURCES: dict[str, Callable[[Customer, _Window], list[TimelineEntry]]] = {
+    "interaction": lambda c, w: interaction_timeline_entries(
+        c, before=w.before, limit=w.limit, touchpoint_id=w.touchpoint_id, type=w.interaction_type
+    ),
+    "order": lambda c, w: order_timeline_entries(
+        c, before=w.before, limit=w.limit, touchpoint_id=w.touchpoint_id
+    ),
+    "case": lambda c, w: case_timeline_entries(
+        c, user=w.user, before=w.before, limit=w.limit, touchpoint_id=w.touchpoint_id
+    ),
+    "survey": lambda c, w: response_timeline_entries(
+        c, user=w.user, before=w.before, limit=w.limit, touchpoint_id=w.touchpoint_id
+    ),
+    "refund": lambda c, w: refund_timeline_entries(
+        c, before=w.before, limit=w.limit, touchpoint_id=w.touchpoint_id
+    ),
+    "note": lambda c, w: note_timeline_entries(c, before=w.before, limit=w.limit),
+    "promise": lambda c, w: promise_timeline_entries(c, before=w.before, limit=w.limit),
+    "consent": lambda c, w: consent_timeline_entries(c, before=w.before, limit=w.limit),
+    "flag": lambda c, w: flag_timeline_entries(c, user=w.user, before=w.before, limit=w.limit),
+    "value": lambda c, w: value_timeline_entries(c, before=w.before, limit=w.limit),
+}
 
 
 def customer_timeline(
     customer: Customer,
     *,
+    user: User,
     kind: str = "",
     touchpoint_id: int | None = None,
     limit: int = 50,
     before: dt.datetime | None = None,
     interaction_type: str = "",
 ) -> list[TimelineEntry]:
-    """One time-ordered list of interactions, orders, notes and promises (newest first).
+    """One time-ordered list of everything the customer lived through (newest first), older than `before`.
 
     Each source is read with its own index-backed, limited query; the merge is in memory.
     """
-    entries: list[TimelineEntry] = []
-
-    def staff_name(user: Any) -> str:
-        if user is None:
-            return ""
-        profile = getattr(user, "staff", None)
-        return profile.display_name if profile else user.get_username()
-
     if interaction_type:
         kind = "interaction"
-    if kind in ("", "interaction"):
-        qs = Interaction.objects.filter(customer=customer).select_related("touchpoint", "staff__staff")
-        if interaction_type:
-            qs = qs.filter(type=interaction_type)
-        if touchpoint_id:
-            qs = qs.filter(touchpoint_id=touchpoint_id)
-        if before:
-            qs = qs.filter(occurred_at__lt=before)
-        for i in qs.order_by("-occurred_at")[:limit]:
-            entries.append(
-                TimelineEntry(
-                    "interaction",
-                    i.occurred_at,
-                    i.summary,
-                    i.body,
-                    i.touchpoint.name,
-                    i.touchpoint_id,
-                    i.get_type_display(),
-                    staff_name(i.staff),
-                    ref_id=i.pk,
-                    analysis=i.text_analysis,
-                )
-            )
-    if kind in ("", "order"):
-        oqs = Order.objects.filter(customer=customer).select_related("touchpoint").prefetch_related("lines")
-        if touchpoint_id:
-            oqs = oqs.filter(touchpoint_id=touchpoint_id)
-        if before:
-            oqs = oqs.filter(ordered_at__lt=before)
-        for o in oqs.order_by("-ordered_at")[:limit]:
-            lines = list(o.lines.all())
-            title = lines[0].product_name if lines else o.external_id
-            if len(lines) > 1:
-                title += f" 외 {len(lines) - 1}건"
-            entries.append(
-                TimelineEntry(
-                    "order",
-                    o.ordered_at,
-                    title,
-                    o.external_id,
-                    o.touchpoint.name if o.touchpoint else "",
-                    o.touchpoint_id,
-                    o.get_status_display(),
-                    "",
-                    amount=o.total_amount - o.refunded_amount,
-                    status=o.status,
-                )
-            )
-    if kind in ("", "note") and not touchpoint_id:
-        nqs = Note.objects.filter(customer=customer).select_related("author__staff")
-        if before:
-            nqs = nqs.filter(created_at__lt=before)
-        for n in nqs.order_by("-created_at")[:limit]:
-            entries.append(
-                TimelineEntry("note", n.created_at, "", n.body, "", None, _("메모"), staff_name(n.author))
-            )
-    if kind in ("", "promise") and not touchpoint_id:
-        pqs = Promise.objects.filter(customer=customer).select_related("owner__staff")
-        if before:
-            pqs = pqs.filter(created_at__lt=before)
-        for p in pqs.order_by("-created_at")[:limit]:
-            entries.append(
-                TimelineEntry(
-                    "promise",
-                    p.created_at,
-                    p.text,
-                    f"기한 {timezone.localtime(p.due_at):%Y-%m-%d %H:%M}",
-                    "",
-                    None,
-                    p.get_status_display(),
-                    staff_name(p.owner),
-                    status=p.status,
-                )
-            )
+    window = _Window(user, before, limit, touchpoint_id, interaction_type)
+    entries: list[TimelineEntry] = []
+    for source, read in _SOURCES.items():
+        if kind not in ("", source) or (touchpoint_id and source in WITHOUT_TOUCHPOINT):
+            continue
+        entries.extend(read(customer, window))
     entries.sort(key=lambda e: e.at, reverse=True)
     return entries[:limit]
+
+
+@dataclass(frozen=True)
+class TimelinePage:
+    entries: list[TimelineEntry]
+    older_before: dt.datetime | None  # `before` for the next, older page; None on the last page
+
+
+def customer_timeline_page(
+    customer: Customer,
+    *,
+    user: User,
+    kind: str = "",
+    touchpoint_id: int | None = None,
+    before: dt.datetime | None = None,
+    interaction_type: str = "",
+    size: int = 50,
+) -> TimelinePage:
+    """A page of the timeline and where the next (older) one starts. One entry more is read to know whether
+    there is an older page."""
+    entries = customer_timeline(
+        customer,
+        user=user,
+        kind=kind,
+        touchpoint_id=touchpoint_id,
+        before=before,
+        interaction_type=interaction_type,
+        limit=size + 1,
+    )
+    if len(entries) <= size:
+        return TimelinePage(entries, None)
+    return TimelinePage(entries[:size], entries[size - 1].at)

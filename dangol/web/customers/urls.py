@@ -18,4 +18,5 @@ urlpatterns = [
     path("<id:pk>/consents/", views.consent_update, name="consent_update"),
     path("promises/<id:promise_pk>/resolve/", views.promise_resolve, name="promise_resolve"),
     path("<id:pk>/merge/", views.customer_merge, name="merge"),
+    path("merges/<id:merge_pk>/undo/", views.merge_undo, name="merge_undo"),
 ]

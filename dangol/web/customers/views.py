@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
@@ -19,7 +20,8 @@ from dangol.common.csv import safe_writer
 from dangol.common.params import parse_int
 from dangol.customers import selectors, services
 from dangol.customers.display import PERSONAL_FIELDS, customer_card, masked_address_as
-from dangol.customers.models import Consent, ConsentPurpose, Customer, Tag
+from dangol.customers.merging import moved_summary
+from dangol.customers.models import Consent, ConsentPurpose, Customer, CustomerMerge, Tag
 from dangol.interactions.models import Interaction, Touchpoint
 from dangol.interactions.services import interaction_log
 from dangol.loyalty.selectors import customer_value
@@ -143,13 +145,47 @@ def _customer(pk: int) -> Customer:
     return customer
 
 
-def _profile_context(request: HttpRequest, customer: Customer, *, unmasked: bool = False) -> dict[str, Any]:
+TIMELINE_PAGE = 50
+
+
+def _timeline_context(request: HttpRequest, customer: Customer) -> dict[str, Any]:
+    """The timeline part of the 360 page: filters from the query string, one page, the link to older entries."""
     filter_form = TimelineFilterForm(request.GET or None)
-    kind, touchpoint_id, interaction_type = "", None, ""
+    kind, touchpoint_id, interaction_type, before = "", None, "", None
     if filter_form.is_bound and filter_form.is_valid():
         kind = filter_form.cleaned_data["kind"] or ""
         touchpoint_id = filter_form.cleaned_data["touchpoint"]
         interaction_type = filter_form.cleaned_data["type"] or ""
+        before = filter_form.cleaned_data["before"]
+    user = staff_of(request)
+    page = timeline.customer_timeline_page(
+        customer,
+        user=user,
+        kind=kind,
+        touchpoint_id=touchpoint_id,
+        before=before,
+        interaction_type=interaction_type,
+        size=TIMELINE_PAGE,
+    )
+    older = ""
+    if page.older_before:
+        query = {"kind": kind, "touchpoint": touchpoint_id or "", "type": interaction_type}
+        older = urlencode({**{k: v for k, v in query.items() if v}, "before": page.older_before.isoformat()})
+    return {
+        "customer": customer,
+        "timeline": page.entries,
+        "timeline_kinds": timeline.timeline_kinds_for(user),
+        "timeline_kind": kind,
+        "timeline_type": interaction_type,
+        "timeline_touchpoint": touchpoint_id,
+        "timeline_before": before,
+        "timeline_older": older,
+        "interaction_types": Interaction.Type.choices,
+        "touchpoints": Touchpoint.objects.filter(is_active=True),
+    }
+
+
+def _profile_context(request: HttpRequest, customer: Customer, *, unmasked: bool = False) -> dict[str, Any]:
     consents = {c.purpose: c for c in Consent.objects.filter(customer=customer)}
     notes = list(customer.notes.select_related("author__staff").order_by("-pinned", "-created_at")[:5])
     return {
@@ -162,16 +198,10 @@ def _profile_context(request: HttpRequest, customer: Customer, *, unmasked: bool
         "preferences": selectors.latest_preferences(customer),
         "notes": notes,
         "consents": [(value, label, consents.get(value)) for value, label in ConsentPurpose.choices],
-        "timeline": timeline.customer_timeline(
-            customer, kind=kind, touchpoint_id=touchpoint_id, interaction_type=interaction_type
-        ),
-        "timeline_kind": kind,
-        "timeline_type": interaction_type,
-        "interaction_types": Interaction.Type.choices,
-        "timeline_touchpoint": touchpoint_id,
-        "touchpoints": Touchpoint.objects.filter(is_active=True),
+        **_timeline_context(request, customer),
         "tags": list(customer.tags.all()),
         "duplicates": services.duplicates_of(customer) if customer.status == Customer.Status.ACTIVE else [],
+        "merges": selectors.customer_merges(customer),
         "voc": customer_voc(customer.pk),
         "value": customer_value(customer.pk),
         "note_form": NoteForm(),
@@ -195,7 +225,10 @@ def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required("customers.view_customer", raise_exception=True)
 def customer_timeline_partial(request: HttpRequest, pk: int) -> HttpResponse:
     customer = _customer(pk)
-    return render(request, "customers/_timeline.html", _profile_context(request, customer))
+    # "Older" appends rows in place of its own link; a tab or filter change replaces the whole timeline.
+    older = request.headers.get("HX-Target") == "timeline-older"
+    template = "customers/_timeline_rows.html" if older else "customers/_timeline.html"
+    return render(request, template, _timeline_context(request, customer))
 
 
 @require_POST
@@ -336,12 +369,39 @@ def customer_merge(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("customers:detail", pk=pk)
     merged = _customer(other_id)
     try:
-        services.customers_merge(survivor=survivor, merged=merged, by=staff_of(request))
+        merge = services.customers_merge(survivor=survivor, merged=merged, by=staff_of(request))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, _("중복 고객을 병합했습니다. 모든 기록이 이 고객으로 옮겨졌습니다."))
+        moved = _moved_text(merge.moved)
+        if moved:
+            messages.success(request, _("중복 고객을 병합했습니다. 옮긴 기록: %(moved)s.") % {"moved": moved})
+        else:
+            messages.success(request, _("중복 고객을 병합했습니다. 옮길 기록은 없었습니다."))
     return redirect("customers:detail", pk=pk)
+
+
+def _moved_text(moved: dict[str, Any]) -> str:
+    return ", ".join(
+        _("%(kind)s %(count)s건") % {"kind": label, "count": count} for label, count in moved_summary(moved)
+    )
+
+
+@require_POST
+@permission_required("customers.merge_customer", raise_exception=True)
+def merge_undo(request: HttpRequest, merge_pk: int) -> HttpResponse:
+    merge = get_object_or_404(CustomerMerge, pk=merge_pk)
+    try:
+        merge = services.customers_unmerge(merge=merge, by=staff_of(request))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("customers:detail", pk=merge.survivor_id)
+    moved = _moved_text(merge.moved["returned"])
+    text = _("병합을 취소했습니다. 고객 #%(pk)s이(가) 다시 활성 상태입니다.") % {"pk": merge.merged_id}
+    if moved:
+        text += " " + _("되돌린 기록: %(moved)s.") % {"moved": moved}
+    messages.success(request, text)
+    return redirect("customers:detail", pk=merge.merged_id)
 
 
 def _customer_form_data(form: CustomerForm) -> tuple[dict[str, Any], list[str]]:

@@ -1,0 +1,38 @@
+"""The shape in which each app reports what a customer lived through, for the 360 timeline.
+
+Every app that keeps part of a customer's history offers a `*_timeline_entries(customer, *, before, limit, ...)`
+read in its own selectors.py and answers with these entries; the 360 page (dangol.web) merges them. So no
+app's tables are read from outside the app, and this module (below all of them) is the only shared piece."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    kind: str  # one of dangol.web.customers.timeline.TIMELINE_KINDS
+    at: dt.datetime
+    title: str
+    body: str = ""
+    touchpoint: str = ""
+    touchpoint_id: int | None = None
+    type: str = ""  # the kind's badge label (상담 유형, 메모, VOC, 설문…)
+    staff: str = ""
+    amount: int | None = None
+    status: str = ""  # the record's raw status value
+    status_label: str = ""  # the status badge, when the record has one
+    tone: str = ""  # "ok" | "warn" | "bad" | "": the status badge's colour
+    url: str = ""  # the record's own page, when there is one the viewer may open
+    ref_id: int | None = None
+    analysis: dict[str, Any] | None = None
+
+
+def staff_label(user: Any) -> str:
+    """The staff member's display name; pair with select_related("<field>__staff") to avoid a query per row."""
+    if user is None:
+        return ""
+    profile = getattr(user, "staff", None)
+    return profile.display_name if profile else user.get_username()
