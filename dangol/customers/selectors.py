@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, fields
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Case, F, IntegerField, OrderBy, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -18,13 +19,29 @@ from dangol.customers.models import (
     MARKETING_PURPOSES,
     ConsentEvent,
     ConsentPurpose,
+    ConsentStage,
     Customer,
     CustomerMerge,
+    CustomerSegment,
     Note,
     Preference,
 )
 
 _DIGITS = re.compile(r"\D")
+
+
+# Last NPS answer bands (Reichheld): detractors 0-6, passives 7-8, promoters 9-10.
+NPS_BANDS: dict[str, tuple[int, int]] = {"detractor": (0, 6), "passive": (7, 8), "promoter": (9, 10)}
+# Movement since the previous value run: (current column, previous column, direction).
+MOVEMENTS: dict[str, tuple[str, str, int]] = {
+    "tier_up": ("value_tier", "previous_tier", 1),
+    "tier_down": ("value_tier", "previous_tier", -1),
+    "stage_up": ("stage", "previous_stage", 1),
+    "stage_down": ("stage", "previous_stage", -1),
+}
+# Sortable list columns. Phone and e-mail are not: most roles see them masked, and sorting by the
+# hidden text would reveal its order.
+SORT_KEYS = ("name", "store", "tier", "stage", "rfm", "clv", "alive", "nps", "consent", "joined")
 
 
 @dataclass(frozen=True)
@@ -37,6 +54,109 @@ class CustomerFilters:
     joined_to: dt.date | None = None
     tier: str = ""
     stage: str = ""
+    rfm_segment: str = ""
+    alive_min: float | None = None  # P(alive), 0..1
+    alive_max: float | None = None
+    clv_min: int | None = None  # won
+    clv_max: int | None = None
+    movement: str = ""  # a key of MOVEMENTS
+    nps: str = ""  # a key of NPS_BANDS: the band of the customer's latest NPS answer
+    sort: str = ""  # a SORT_KEYS entry, "-" first for descending; empty: newest first
+
+    def to_json(self) -> dict[str, Any]:
+        """The filters that differ from the defaults, JSON-ready (dates as ISO text)."""
+        data = {k: v for k, v in asdict(self).items() if v not in ("", None)}
+        return {k: v.isoformat() if isinstance(v, dt.date) else v for k, v in data.items()}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> CustomerFilters:
+        """Back from to_json; keys this version does not know are ignored."""
+        known = {f.name for f in fields(cls)}
+        values = {k: v for k, v in data.items() if k in known}
+        for key in ("joined_from", "joined_to"):
+            if isinstance(values.get(key), str):
+                values[key] = dt.date.fromisoformat(values[key])
+        return cls(**values)
+
+
+# The order of the value columns, lowest first, registered by the app that computes customer value
+# (loyalty, from its AppConfig.ready()). customers reads those columns through the reverse relation
+# `value` and never imports that app, so it learns which way is "up" from here.
+_VALUE_ORDERS: dict[str, tuple[str, ...]] = {}
+
+
+def value_order_register(*, field: str, order: Sequence[str]) -> None:
+    if field not in ("value_tier", "stage"):
+        raise ValueError(f"unknown value column: {field}")
+    _VALUE_ORDERS[field] = tuple(order)
+
+
+def _rank(lookup: str, order: Sequence[str]) -> Case:
+    return Case(
+        *(When(**{lookup: code}, then=Value(i)) for i, code in enumerate(order)),
+        default=None,
+        output_field=IntegerField(),
+    )
+
+
+def _moved(movement: str) -> Q:
+    current, previous, direction = MOVEMENTS[movement]
+    order = _VALUE_ORDERS.get(current, ())
+    pairs = [
+        (low, high) if direction > 0 else (high, low)
+        for i, low in enumerate(order)
+        for high in order[i + 1 :]
+    ]
+    moved = Q(pk__in=[])
+    for before, after in pairs:
+        moved |= Q(**{f"value__{previous}": before, f"value__{current}": after})
+    return moved
+
+
+def last_nps() -> Subquery:
+    """The customer's latest NPS answer (0-10), read through the reverse relation `survey_responses`."""
+    responses = Customer._meta.get_field("survey_responses").related_model
+    latest = (
+        responses._default_manager.filter(customer=OuterRef("pk"), nps__isnull=False)
+        .order_by("-answered_at", "-id")
+        .values("nps")[:1]
+    )
+    return Subquery(latest, output_field=IntegerField())
+
+
+def with_last_nps(qs: QuerySet[Customer]) -> QuerySet[Customer]:
+    """`qs` with each customer's `last_nps` (None when they never answered an NPS question)."""
+    if "last_nps" in qs.query.annotations:
+        return qs
+    return qs.annotate(last_nps=last_nps())
+
+
+def _sort_expression(key: str) -> Any:
+    columns: dict[str, Any] = {
+        "name": F("name"),
+        "store": F("home_store__name"),
+        "rfm": F("value__rfm_segment"),
+        "clv": F("value__clv"),
+        "alive": F("value__probability_alive"),
+        "nps": F("last_nps"),
+        "joined": F("joined_at"),
+        "tier": _rank("value__value_tier", _VALUE_ORDERS.get("value_tier", ())),
+        "stage": _rank("value__stage", _VALUE_ORDERS.get("stage", ())),
+        "consent": _rank("consent_stage", ConsentStage.values),
+    }
+    return columns[key]
+
+
+def _ordering(sort: str) -> tuple[OrderBy, str] | None:
+    descending = sort.startswith("-")
+    key = sort.removeprefix("-")
+    if key not in SORT_KEYS:
+        return None
+    expression = _sort_expression(key)
+    # Customers without the value (not yet computed) go last either way; the id keeps pages stable.
+    if descending:
+        return expression.desc(nulls_last=True), "-id"
+    return expression.asc(nulls_last=True), "id"
 
 
 _HANGUL_ONLY = re.compile(r"[가-힣]+")
@@ -82,6 +202,23 @@ def customer_search(filters: CustomerFilters) -> QuerySet[Customer]:
         qs = qs.filter(value__value_tier=filters.tier)
     if filters.stage:
         qs = qs.filter(value__stage=filters.stage)
+    if filters.rfm_segment:
+        qs = qs.filter(value__rfm_segment=filters.rfm_segment)
+    if filters.alive_min is not None:
+        qs = qs.filter(value__probability_alive__gte=filters.alive_min)
+    if filters.alive_max is not None:
+        qs = qs.filter(value__probability_alive__lte=filters.alive_max)
+    if filters.clv_min is not None:
+        qs = qs.filter(value__clv__gte=filters.clv_min)
+    if filters.clv_max is not None:
+        qs = qs.filter(value__clv__lte=filters.clv_max)
+    if filters.movement in MOVEMENTS:
+        qs = qs.filter(_moved(filters.movement))
+    if filters.nps in NPS_BANDS or filters.sort.removeprefix("-") == "nps":
+        qs = with_last_nps(qs)
+    if filters.nps in NPS_BANDS:
+        low, high = NPS_BANDS[filters.nps]
+        qs = qs.filter(last_nps__gte=low, last_nps__lte=high)
     if filters.consent_stage:
         qs = qs.filter(consent_stage=filters.consent_stage)
     if filters.store:
@@ -95,7 +232,24 @@ def customer_search(filters: CustomerFilters) -> QuerySet[Customer]:
                 filters.joined_to + dt.timedelta(days=1), dt.time.min, tzinfo=tz
             )
         )
-    return qs.select_related("home_store", "value").order_by(*ordering)
+    qs = qs.select_related("home_store", "value")
+    sorted_by = _ordering(filters.sort) if filters.sort else None
+    return qs.order_by(*sorted_by) if sorted_by else qs.order_by(*ordering)
+
+
+def customer_count(qs: QuerySet[Customer], *, cap: int) -> tuple[int, bool]:
+    """How many customers `qs` holds, counting at most `cap`; (count, whether there are more)."""
+    counted = qs.order_by().values("pk")[: cap + 1].count()
+    return min(counted, cap), counted > cap
+
+
+def segments() -> QuerySet[CustomerSegment]:
+    return CustomerSegment.objects.select_related("created_by__staff").order_by("name")
+
+
+def segment_customers(segment: CustomerSegment) -> QuerySet[Customer]:
+    """The active customers a saved segment holds now (the filters are re-run, not a frozen list)."""
+    return customer_search(CustomerFilters.from_json(segment.filters))
 
 
 def latest_preferences(customer: Customer) -> list[Preference]:

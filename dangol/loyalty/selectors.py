@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from dangol.customers.history import TimelineEntry
 from dangol.customers.models import Customer
 from dangol.loyalty.models import (
+    ENGINE_TIERS,
     RFM_SEGMENTS_KO,
     STAGE_ORDER,
     CustomerValue,
@@ -110,6 +111,66 @@ def value_page() -> ValuePage:
     )
 
 
+@dataclass
+class StageDefinition:
+    stage: str
+    label: str
+    alternatives: list[str]  # any one of these holds; each is its conditions joined in plain Korean
+
+
+def ladder_legend(report: dict[str, Any]) -> list[StageDefinition]:
+    """The rules that assigned the stages, in the order they were tested (first match wins), as plain Korean.
+    They come from the run's report (the engine's LadderRules), so the page prints what was computed; a
+    report from before the rules were stored falls back to the engine's defaults."""
+    rules = report.get("ladder")
+    if not rules:
+        from dangol.analytics.segments import ladder_definitions
+
+        rules = ladder_definitions()
+    labels = dict(LadderStage.choices)
+    return [
+        StageDefinition(
+            stage=rule["stage"],
+            label=str(labels.get(rule["stage"], rule["stage"])),
+            alternatives=[
+                " · ".join(_condition_text(c) for c in conditions) for conditions in rule["any_of"]
+            ],
+        )
+        for rule in rules
+    ]
+
+
+def _condition_text(condition: dict[str, Any]) -> str:
+    feature, op, value = condition["feature"], condition["op"], condition["value"]
+    if feature == "purchases":
+        if op == "==" and value == 0:
+            return _("구매 기록 없음")
+        if op == "==" or (op == "<" and value == 2):  # < 2 after "no purchase" was tested: exactly one
+            return _("구매 %(n)d회") % {"n": value if op == "==" else 1}
+        if op == "<":
+            return _("구매 %(n)d회 미만") % {"n": value}
+        if op == ">=":
+            return _("구매 %(n)d회 이상") % {"n": value}
+    if feature == "days_since_last" and op == ">":
+        return _("마지막 구매 후 %(days)d일 넘게 구매 없음") % {"days": value}
+    if feature == "p_alive" and op == "<":
+        return _("활동 확률 %(p)s 미만") % {"p": f"{value:.0%}"}
+    if feature == "promoter":
+        return _("최근 1년 추천 의향 9–10점(NPS 추천 고객)")
+    if feature == "partner_flag":
+        return _("동반자로 지정됨")
+    if feature == "tier" and op == "in":
+        names = [str(ENGINE_TIERS[t].label) if t in ENGINE_TIERS else str(t) for t in value]
+        return _("가치 등급 %(tiers)s") % {"tiers": "·".join(names)}
+    return f"{feature} {op} {value}"
+
+
+def latest_retention(report: dict[str, Any]) -> dict[str, Any] | None:
+    """The last month-to-month retention figure of the run (complete months only), with its months."""
+    rows = (report.get("three_r") or {}).get("retention") or []
+    return rows[-1] if rows else None
+
+
 def _float(value: Any) -> float | None:
     try:
         return float(value)
@@ -167,6 +228,7 @@ def cohort_rows(report: dict[str, Any], *, last: int = 12) -> dict[str, Any]:
     rows = list(zip(months, sizes, matrix, strict=False))[-last:]
     width = max((len(m) for _, _, m in rows), default=0)
     return {
+        "complete_through": cohorts.get("complete_through"),
         "offsets": list(range(width)),
         "rows": [
             (month, size, [(v, round(min((v or 0) * 1.6, 1), 2)) for v in row]) for month, size, row in rows

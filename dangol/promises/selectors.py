@@ -1,9 +1,14 @@
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from dangol.customers.history import TimelineEntry, staff_label
+from dangol.customers.models import Customer
 from dangol.promises.models import Promise
 
 
@@ -46,3 +51,32 @@ def kept_rate_by_staff() -> list[KeptRate]:
 
 def kept_rate_by_team() -> list[KeptRate]:
     return _rates("team_id", "team__name")
+
+
+def promise_timeline_entries(
+    customer: Customer, *, before: dt.datetime | None = None, limit: int = 50
+) -> list[TimelineEntry]:
+    """Promises made to the customer, by when they were made, newest first (one query)."""
+    qs = Promise.objects.filter(customer=customer).select_related("owner__staff")
+    if before:
+        qs = qs.filter(created_at__lt=before)
+    tones: dict[str, str] = {
+        Promise.Status.KEPT: "ok",
+        Promise.Status.BROKEN: "bad",
+        Promise.Status.OPEN: "warn",
+    }
+    return [
+        TimelineEntry(
+            kind="promise",
+            at=p.created_at,
+            title=p.text,
+            body=_("기한 %(due)s") % {"due": f"{timezone.localtime(p.due_at):%Y-%m-%d %H:%M}"},
+            type=_("약속"),
+            staff=staff_label(p.owner),
+            status=p.status,
+            status_label=p.get_status_display(),
+            tone=tones.get(p.status, ""),
+            ref_id=p.pk,
+        )
+        for p in qs.order_by("-created_at", "-id")[:limit]
+    ]

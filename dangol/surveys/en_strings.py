@@ -229,4 +229,9 @@ EN: dict[str, str | tuple[str, str]] = {
     "광고성 설문이라 마케팅 수신 동의한 고객에게만 보냅니다.": "Promotional survey: sent only to customers who accepted marketing.",
     "이 태그의 고객이 없습니다.": "No customers have this tag.",
     "초대 %(made)d건을 만들었습니다 (수신 동의가 없어 제외 %(skipped)d건).": "Created %(made)d invitations (%(skipped)d left out for lack of consent).",
+    # The customer's 360 timeline (dangol/surveys/selectors.py: response_timeline_entries).
+    "설문 응답: %(scores)s": "Survey answer: %(scores)s",
+    "추천 고객": "Promoter",
+    "중립 고객": "Passive",
+    "비추천 고객": "Detractor",
 }

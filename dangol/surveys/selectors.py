@@ -6,9 +6,14 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Count, Q
+from django.contrib.auth.models import User
+from django.db.models import Count, Prefetch, Q
 from django.http import Http404
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
+from dangol.customers.history import TimelineEntry, staff_label
+from dangol.customers.models import Customer
 from dangol.surveys.models import Answer, Invitation, Response, Survey
 
 LOW_SCORE = Q(nps__lte=6) | Q(csat__lte=2)
@@ -94,3 +99,75 @@ def response_detail(pk: int) -> Response:
 
 def answers_of(response: Response) -> list[Answer]:
     return list(response.answers.select_related("question").order_by("question__position", "question_id"))
+
+
+def _score_badge(response: Response) -> tuple[str, str]:
+    """(label, tone) of the headline score: NPS group first, else the CSAT band."""
+    if response.nps is not None:
+        if response.nps >= 9:
+            return _("추천 고객"), "ok"
+        if response.nps >= 7:
+            return _("중립 고객"), ""
+        return _("비추천 고객"), "bad"
+    if response.csat is not None:
+        if response.csat >= 4:
+            return _("만족"), "ok"
+        if response.csat == 3:
+            return _("보통"), ""
+        return _("불만족"), "bad"
+    return "", ""
+
+
+def response_timeline_entries(
+    customer: Customer,
+    *,
+    user: User,
+    before: dt.datetime | None = None,
+    limit: int = 50,
+    touchpoint_id: int | None = None,
+) -> list[TimelineEntry]:
+    """The customer's survey answers, newest first (one query on response_customer_time).
+
+    Scores show to everyone who sees the customer; the customer's own words (comment and free-text
+    answers, stored masked) and the link to the response only to staff who may read survey responses
+    (one more query for those answers)."""
+    can_read = user.has_perm("surveys.view_response")
+    qs = Response.objects.filter(customer=customer).select_related("survey", "touchpoint", "staff__staff")
+    if can_read:
+        qs = qs.prefetch_related(
+            Prefetch(
+                "answers",
+                queryset=Answer.objects.exclude(text="").order_by("question__position", "question_id"),
+            )
+        )
+    if touchpoint_id:
+        qs = qs.filter(touchpoint_id=touchpoint_id)
+    if before:
+        qs = qs.filter(answered_at__lt=before)
+    entries = []
+    for r in qs.order_by("-answered_at", "-id")[:limit]:
+        scores = " · ".join(
+            f"{name} {value}"
+            for name, value in (("NPS", r.nps), ("CSAT", r.csat), ("CES", r.ces))
+            if value is not None
+        )
+        title = _("설문 응답: %(scores)s") % {"scores": scores} if scores else _("설문 응답")
+        words = [r.comment, *(a.text for a in r.answers.all())] if can_read else []
+        label, tone = _score_badge(r)
+        entries.append(
+            TimelineEntry(
+                kind="survey",
+                at=r.answered_at,
+                title=f"{title} — {r.survey.title}",
+                body="\n".join(w for w in words if w),
+                touchpoint=r.touchpoint.name if r.touchpoint else "",
+                touchpoint_id=r.touchpoint_id,
+                type=_("설문"),
+                staff=staff_label(r.staff),
+                status_label=label,
+                tone=tone,
+                url=reverse("surveys:response", args=[r.pk]) if can_read else "",
+                ref_id=r.pk,
+            )
+        )
+    return entries

@@ -376,3 +376,17 @@ EN.update(
         "회신 전화번호를 저장했습니다.": "Callback number saved.",
     }
 )
+
+# The public form's guards and an unlinked case's contact (dangol/voc/intake.py, dangol/voc/display.py).
+EN.update(
+    {
+        "이 칸은 비워 두세요": "Leave this field empty",
+        "휴대전화 번호를 확인해 주세요.": "Please check the mobile number.",
+        "연락처 보기 (열람이 기록됩니다)": "Show contact details (this view is logged)",
+        "연락처가 같은 고객입니다. 같은 사람인지 확인한 뒤 연결하세요.": (
+            "Customers with the same contact details. Make sure it is the same person before linking."
+        ),
+        "이 고객과 연결": "Link to this customer",
+        "연락처 원문 포함": "With full contact details",
+    }
+)

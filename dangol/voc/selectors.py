@@ -4,14 +4,20 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.contrib.auth.models import User
 from django.db.models import Avg, Count, Q, QuerySet, Sum
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from dangol.voc.models import Case, DifficultType, Handoff, PreventionAction
+from dangol.customers.history import TimelineEntry, staff_label
+from dangol.customers.models import Customer
+from dangol.customers.phone import InvalidPhone, normalize_phone
+from dangol.voc.models import Case, CaseEvent, CustomerFlag, DifficultType, Handoff, PreventionAction
 
 OPEN_STATUSES = (Case.Status.NEW, Case.Status.OPEN, Case.Status.WAITING)
 QUEUES = ("mine", "team", "unassigned", "breaching", "all")
@@ -57,6 +63,25 @@ def case_queue(user: User, filters: QueueFilters) -> QuerySet[Case]:
             else qs.order_by("-created_at", "-id")
         )
     return qs
+
+
+def link_suggestions(case: Case) -> list[Customer]:
+    """Active customers whose phone or e-mail is an unlinked case's contact. Staff decide whether to link: a
+    contact typed into the public form proves nothing, so nothing links by itself."""
+    if case.customer_id or not case.contact_info:
+        return []
+    same = Q()
+    for part in (p.strip() for p in case.contact_info.split(",")):
+        if "@" in part:
+            same |= Q(email__iexact=part)
+        elif part:
+            try:
+                same |= Q(phone=normalize_phone(part))
+            except InvalidPhone:
+                continue
+    if not same:
+        return []
+    return list(Customer.objects.filter(same, status=Customer.Status.ACTIVE).order_by("joined_at", "id")[:5])
 
 
 def queue_counts(user: User) -> dict[str, int]:
@@ -270,9 +295,14 @@ def silent_dissatisfied(*, days: int = 90, limit: int = 100) -> list[SilentCusto
             signals.setdefault(cid, []).append((at, source.label))
     if not signals:
         return []
+    # Only the customer's own voice counts: a case the system opened for them (a low score's follow-up) is
+    # the very signal, not a complaint.
     complained = set(
         Case.objects.filter(
-            customer_id__in=list(signals), created_at__gte=since, kind=Case.Kind.COMPLAINT
+            customer_id__in=list(signals),
+            created_at__gte=since,
+            kind=Case.Kind.COMPLAINT,
+            origin=Case.Origin.CUSTOMER,
         ).values_list("customer_id", flat=True)
     )
     from dangol.interactions.models import Interaction
@@ -318,3 +348,132 @@ def customer_voc(customer_id: int) -> dict[str, Any]:
             .order_by("-created_at")[:5]
         ),
     }
+
+
+# The case events that mark a milestone on the customer's timeline (the rest stay on the case page).
+CASE_MILESTONES = {
+    "opened": gettext_lazy("VOC 접수: %(title)s"),
+    "resolved": gettext_lazy("VOC 해결: %(title)s"),
+    "closed": gettext_lazy("VOC 종결: %(title)s"),
+    "reopened": gettext_lazy("VOC 재오픈: %(title)s"),
+}
+_CASE_TONES: dict[str, str] = {
+    Case.Status.NEW: "warn",
+    Case.Status.OPEN: "warn",
+    Case.Status.WAITING: "warn",
+    Case.Status.RESOLVED: "ok",
+    Case.Status.CLOSED: "ok",
+}
+
+
+def case_timeline_entries(
+    customer: Customer,
+    *,
+    user: User,
+    before: dt.datetime | None = None,
+    limit: int = 50,
+    touchpoint_id: int | None = None,
+) -> list[TimelineEntry]:
+    """The customer's cases opened, resolved, closed and reopened, from the case events, newest first.
+
+    Only for staff who may view cases. One query: the customer's cases through case_customer_time, their
+    events through the case foreign key. Titles and bodies are stored masked and shown as stored."""
+    if not user.has_perm("voc.view_case"):
+        return []
+    qs = CaseEvent.objects.filter(case__customer=customer, kind__in=list(CASE_MILESTONES)).select_related(
+        "case__touchpoint", "by__staff"
+    )
+    if touchpoint_id:
+        qs = qs.filter(case__touchpoint_id=touchpoint_id)
+    if before:
+        qs = qs.filter(at__lt=before)
+    entries = []
+    for event in qs.order_by("-at", "-id")[:limit]:
+        case = event.case
+        said = case.body if event.kind == "opened" and case.body else event.message
+        entries.append(
+            TimelineEntry(
+                kind="case",
+                at=event.at,
+                title=CASE_MILESTONES[event.kind] % {"title": case.title},
+                body=f"{case.number} · {said}",
+                touchpoint=case.touchpoint.name if case.touchpoint else "",
+                touchpoint_id=case.touchpoint_id,
+                type=f"VOC {case.get_kind_display()}",
+                staff=staff_label(event.by),
+                status=case.status,
+                status_label=case.get_status_display(),
+                tone=_CASE_TONES.get(case.status, ""),
+                url=reverse("voc:case", args=[case.pk]),
+                ref_id=case.pk,
+            )
+        )
+    return entries
+
+
+FLAG_ACTIONS = {
+    "flagged": gettext_lazy("불량고객 지정 검토: %(type)s"),
+    "exit_proposed": gettext_lazy("불량고객 퇴출 제안: %(type)s"),
+    "customer_notified": gettext_lazy("퇴출 절차 고객 안내: %(type)s"),
+    CustomerFlag.Status.EXIT_APPROVED: gettext_lazy("불량고객 퇴출 승인: %(type)s"),
+    CustomerFlag.Status.EXIT_REJECTED: gettext_lazy("불량고객 퇴출 반려: %(type)s"),
+    "reversed": gettext_lazy("불량고객 지정 해제: %(type)s"),
+}
+_FLAG_TONES: dict[str, str] = {
+    CustomerFlag.Status.FLAGGED: "warn",
+    CustomerFlag.Status.EXIT_PROPOSED: "bad",
+    CustomerFlag.Status.EXIT_APPROVED: "bad",
+    CustomerFlag.Status.EXIT_REJECTED: "ok",
+    CustomerFlag.Status.REVERSED: "ok",
+}
+
+
+def flag_timeline_entries(
+    customer: Customer, *, user: User, before: dt.datetime | None = None, limit: int = 50
+) -> list[TimelineEntry]:
+    """Each step of the customer's bad-customer flags (flagged, exit proposed, notified, reviewed, reversed),
+    from the flag's own history, newest first. Only for staff who may view flags. One query: the customer's
+    flags are few (one active at a time), their steps are read from the history column."""
+    if not user.has_perm("voc.view_customerflag"):
+        return []
+    qs = CustomerFlag.objects.filter(customer=customer)
+    if before:
+        qs = qs.filter(flagged_at__lt=before)
+    link = reverse("voc:flags")
+    entries = []
+    for flag in qs.order_by("-flagged_at", "-id")[:limit]:
+        steps = flag.history or [
+            {"at": flag.flagged_at.isoformat(), "action": "flagged", "note": flag.evidence}
+        ]
+        for step in steps:
+            at = dt.datetime.fromisoformat(step["at"])
+            if timezone.is_naive(at):
+                at = timezone.make_aware(at, dt.UTC)
+            if before and at >= before:
+                continue
+            title = FLAG_ACTIONS.get(step.get("action", ""), gettext_lazy("불량고객 기록: %(type)s"))
+            entries.append(
+                TimelineEntry(
+                    kind="flag",
+                    at=at,
+                    title=title % {"type": flag.get_type_display()},
+                    body=step.get("note") or "",
+                    type=_("불량고객"),
+                    staff=step.get("by") or "",  # a username until replaced below
+                    status=flag.status,
+                    status_label=flag.get_status_display(),
+                    tone=_FLAG_TONES.get(flag.status, ""),
+                    url=link,
+                    ref_id=flag.pk,
+                )
+            )
+    entries.sort(key=lambda e: e.at, reverse=True)
+    entries = entries[:limit]
+    # The history keeps usernames; one more query turns them into the names staff know each other by.
+    names = {
+        u.username: staff_label(u)
+        for u in User.objects.filter(username__in={e.staff for e in entries if e.staff}).select_related(
+            "staff"
+        )
+    }
+    return [replace(e, staff=names.get(e.staff, e.staff)) for e in entries]

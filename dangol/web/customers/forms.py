@@ -1,12 +1,52 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from dangol.customers.models import ConsentPurpose, ConsentStage, Customer
+from dangol.customers.selectors import MOVEMENTS, NPS_BANDS, SORT_KEYS
 from dangol.interactions.models import Interaction, Touchpoint
-from dangol.loyalty.models import LadderStage, ValueTier
+from dangol.loyalty.models import RFM_SEGMENTS_KO, LadderStage, ValueTier
 from dangol.web.customers.timeline import TIMELINE_KINDS
+
+MOVEMENT_LABELS = {
+    "tier_up": _("등급 상승"),
+    "tier_down": _("등급 하락"),
+    "stage_up": _("관계 단계 상승"),
+    "stage_down": _("관계 단계 하락"),
+}
+NPS_LABELS = {
+    "detractor": _("비추천 (0–6)"),
+    "passive": _("중립 (7–8)"),
+    "promoter": _("추천 (9–10)"),
+}
+SORT_LABELS = {
+    "name": _("이름"),
+    "store": _("주 이용 매장"),
+    "tier": _("가치 등급"),
+    "stage": _("관계 단계"),
+    "rfm": _("RFM 세그먼트"),
+    "clv": _("CLV"),
+    "alive": _("활동 확률"),
+    "nps": _("최근 NPS"),
+    "consent": _("동의 단계"),
+    "joined": _("가입일"),
+}
+SORT_CHOICES = [("", _("기본 (최근 가입 순)"))] + [
+    choice
+    for key in SORT_KEYS
+    for choice in (
+        (key, format_lazy("{} ↑", SORT_LABELS[key])),
+        (f"-{key}", format_lazy("{} ↓", SORT_LABELS[key])),
+    )
+]
+
+
+def _number(**attrs: Any) -> forms.NumberInput:
+    return forms.NumberInput(attrs={"inputmode": "numeric", **attrs})
 
 
 class CustomerFilterForm(forms.Form):
@@ -33,6 +73,57 @@ class CustomerFilterForm(forms.Form):
     joined_to = forms.DateField(
         required=False, label=_("가입일 to"), widget=forms.DateInput(attrs={"type": "date"})
     )
+    rfm = forms.ChoiceField(
+        required=False,
+        label=_("RFM 세그먼트"),
+        choices=[("", _("전체"))] + [(code, _(label)) for code, label in RFM_SEGMENTS_KO.items()],
+    )
+    movement = forms.ChoiceField(
+        required=False,
+        label=_("지난 분석 대비"),
+        choices=[("", _("전체"))] + [(key, MOVEMENT_LABELS[key]) for key in MOVEMENTS],
+    )
+    alive_min = forms.IntegerField(
+        required=False, min_value=0, max_value=100, label=_("활동 확률(%) 이상"), widget=_number()
+    )
+    alive_max = forms.IntegerField(
+        required=False, min_value=0, max_value=100, label=_("활동 확률(%) 이하"), widget=_number()
+    )
+    clv_min = forms.IntegerField(
+        required=False, min_value=0, max_value=10**15, label=_("CLV(원) 이상"), widget=_number(step=10000)
+    )
+    clv_max = forms.IntegerField(
+        required=False, min_value=0, max_value=10**15, label=_("CLV(원) 이하"), widget=_number(step=10000)
+    )
+    nps = forms.ChoiceField(
+        required=False,
+        label=_("최근 NPS"),
+        choices=[("", _("전체"))] + [(key, NPS_LABELS[key]) for key in NPS_BANDS],
+    )
+    sort = forms.ChoiceField(required=False, label=_("정렬"), choices=SORT_CHOICES)
+
+    # The filters a customer list link or a saved segment can carry, in the order they are shown.
+    FILTER_FIELDS = (
+        "q", "tag", "consent_stage", "store", "tier", "stage", "rfm", "movement",
+        "alive_min", "alive_max", "clv_min", "clv_max", "nps", "joined_from", "joined_to", "sort",
+    )  # fmt: skip
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        for low, high in (("alive_min", "alive_max"), ("clv_min", "clv_max"), ("joined_from", "joined_to")):
+            if data.get(low) is not None and data.get(high) is not None and data[low] > data[high]:
+                self.add_error(high, _("범위의 끝이 시작보다 작습니다."))
+        return data
+
+    @property
+    def has_filters(self) -> bool:
+        """Whether any filter other than the search box and the sort is set (opens the filter panel)."""
+        return any(self.data.get(name) for name in self.FILTER_FIELDS if name not in ("q", "sort"))
+
+
+class SegmentSaveForm(forms.Form):
+    name = forms.CharField(label=_("세그먼트 이름"), max_length=80)
+    query = forms.CharField(required=False, max_length=1000, widget=forms.HiddenInput)
 
 
 class NoteForm(forms.Form):

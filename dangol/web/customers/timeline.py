@@ -184,7 +184,8 @@ def customer_timeline_page(
     size: int = 50,
 ) -> TimelinePage:
     """A page of the timeline and where the next (older) one starts. One entry more is read to know whether
-    there is an older page."""
+    there is an older page. Entries at the same moment as the page's last one stay on this page (the next page
+    asks for entries strictly before it), so a tier and a stage change of one run are never split."""
     entries = customer_timeline(
         customer,
         user=user,
@@ -196,4 +197,5 @@ def customer_timeline_page(
     )
     if len(entries) <= size:
         return TimelinePage(entries, None)
-    return TimelinePage(entries[:size], entries[size - 1].at)
+    boundary = entries[size - 1].at
+    return TimelinePage([e for e in entries if e.at >= boundary], boundary)

@@ -8,9 +8,10 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, QueryDict, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -21,9 +22,10 @@ from dangol.common.params import parse_int
 from dangol.customers import selectors, services
 from dangol.customers.display import PERSONAL_FIELDS, customer_card, masked_address_as
 from dangol.customers.merging import moved_summary
-from dangol.customers.models import Consent, ConsentPurpose, Customer, CustomerMerge, Tag
+from dangol.customers.models import Consent, ConsentPurpose, Customer, CustomerMerge, CustomerSegment, Tag
 from dangol.interactions.models import Interaction, Touchpoint
 from dangol.interactions.services import interaction_log
+from dangol.loyalty.models import RFM_SEGMENTS_KO
 from dangol.loyalty.selectors import customer_value
 from dangol.privacy.masking import mask_email, mask_name, mask_phone
 from dangol.privacy.models import AccessLog
@@ -41,50 +43,107 @@ from dangol.web.customers.forms import (
     NoteForm,
     PreferenceForm,
     PromiseForm,
+    SegmentSaveForm,
     TimelineFilterForm,
 )
 
 PAGE_SIZE = 25
+# The list counts at most this many matches: past it "100,000명 이상" says enough and costs less.
+COUNT_CAP = 100_000
 
 
-def _filters(request: HttpRequest) -> tuple[CustomerFilterForm, selectors.CustomerFilters]:
-    form = CustomerFilterForm(request.GET or None)
-    if form.is_bound and form.is_valid():
-        d = form.cleaned_data
-        return form, selectors.CustomerFilters(
-            q=d["q"] or "",
-            tag=d["tag"] or "",
-            consent_stage=d["consent_stage"] or "",
-            store=d["store"].pk if d["store"] else None,
-            joined_from=d["joined_from"],
-            joined_to=d["joined_to"],
-            tier=d["tier"] or "",
-            stage=d["stage"] or "",
-        )
-    return form, selectors.CustomerFilters()
+def _filters(data: QueryDict) -> tuple[CustomerFilterForm, selectors.CustomerFilters]:
+    """The list's filters from a query string. Invalid fields are left out (and shown as errors)."""
+    form = CustomerFilterForm(data or None)
+    if not form.is_bound:
+        return form, selectors.CustomerFilters()
+    form.is_valid()
+    d = form.cleaned_data
+
+    def percent(name: str) -> float | None:
+        return d[name] / 100 if d.get(name) is not None else None
+
+    store = d.get("store")
+    return form, selectors.CustomerFilters(
+        q=d.get("q") or "",
+        tag=d.get("tag") or "",
+        consent_stage=d.get("consent_stage") or "",
+        store=store.pk if store else None,
+        joined_from=d.get("joined_from"),
+        joined_to=d.get("joined_to"),
+        tier=d.get("tier") or "",
+        stage=d.get("stage") or "",
+        rfm_segment=d.get("rfm") or "",
+        alive_min=percent("alive_min"),
+        alive_max=percent("alive_max"),
+        clv_min=d.get("clv_min"),
+        clv_max=d.get("clv_max"),
+        movement=d.get("movement") or "",
+        nps=d.get("nps") or "",
+        sort=d.get("sort") or "",
+    )
+
+
+def _list_query(form: CustomerFilterForm) -> str:
+    """The valid filters as a query string, in a fixed order (the link a saved segment opens)."""
+    data = form.cleaned_data if form.is_bound else {}
+    pairs = []
+    for name in CustomerFilterForm.FILTER_FIELDS:
+        value = data.get(name)
+        if value in (None, ""):
+            continue
+        pairs.append((name, value.pk if hasattr(value, "pk") else value))
+    return urlencode(pairs)
+
+
+def _sort_links(request: HttpRequest, current: str) -> dict[str, dict[str, str]]:
+    """Per sortable column: the link that sorts by it (ascending first, then toggles) and its arrow."""
+    links = {}
+    for key in selectors.SORT_KEYS:
+        params = request.GET.copy()
+        params.pop("page", None)
+        params["sort"] = f"-{key}" if current == key else key
+        aria = "ascending" if current == key else "descending" if current == f"-{key}" else ""
+        arrow = {"ascending": " ↑", "descending": " ↓"}.get(aria, "")
+        links[key] = {"url": "?" + params.urlencode(), "arrow": arrow, "aria": aria}
+    return links
+
+
+def _without_page(request: HttpRequest) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
+def _percent(value: float | None) -> str:
+    return "" if value is None else f"{value * 100:.1f}"
 
 
 @require_GET
 @permission_required("customers.view_customer", raise_exception=True)
 def customer_list(request: HttpRequest) -> HttpResponse:
-    form, filters = _filters(request)
+    form, filters = _filters(request.GET)
     qs = selectors.customer_search(filters)
-    # Count with a cap: an exact count over a million rows is slower than the page itself.
+    total, more = selectors.customer_count(qs, cap=COUNT_CAP)
     page_number = parse_int(request.GET.get("page"), default=1, minimum=1, maximum=100_000)
-    rows = list(qs[(page_number - 1) * PAGE_SIZE : page_number * PAGE_SIZE + 1])
+    rows = list(selectors.with_last_nps(qs)[(page_number - 1) * PAGE_SIZE : page_number * PAGE_SIZE + 1])
     has_next = len(rows) > PAGE_SIZE
     rows = rows[:PAGE_SIZE]
     context: dict[str, Any] = {
         "nav": "customers",
         "form": form,
-        "rows": [
-            {"c": c, "name": mask_name(c.name), "phone": mask_phone(c.phone), "email": mask_email(c.email)}
-            for c in rows
-        ],
+        "rows": [_list_row(c) for c in rows],
+        "total": total,
+        "total_more": more,
+        "sort": filters.sort,
+        "sort_links": _sort_links(request, filters.sort),
+        "segment_query": _without_page(request),
         "page": page_number,
         "has_next": has_next,
         "has_prev": page_number > 1,
         "tags": Tag.objects.all()[:200],
+        "segments": selectors.segments() if request.user.has_perm("customers.view_customersegment") else [],
+        "segment_form": SegmentSaveForm(),
         "can_export_pii": request.user.has_perm("customers.export_personal_data"),
     }
     template = (
@@ -95,18 +154,71 @@ def customer_list(request: HttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
-def _export_rows(qs: Any, *, unmasked: bool) -> Iterator[list[str]]:
-    yield ["id", "external_id", "name", "phone", "email", "joined_at", "consent_stage", "acquisition_channel"]
-    for c in qs.iterator(chunk_size=2000):
+def _value_of(customer: Customer) -> Any:
+    """The customer's computed value (tier, stage, CLV, P(alive), RFM), or None before the first run."""
+    try:
+        return customer.value  # type: ignore[attr-defined]
+    except ObjectDoesNotExist:
+        return None
+
+
+def _rfm_label(code: str) -> str:
+    return _(RFM_SEGMENTS_KO[code]) if code in RFM_SEGMENTS_KO else code
+
+
+def _list_row(c: Customer) -> dict[str, Any]:
+    value = _value_of(c)
+    return {
+        "c": c,
+        "name": mask_name(c.name),
+        "phone": mask_phone(c.phone),
+        "email": mask_email(c.email),
+        "value": value,
+        "rfm": _rfm_label(value.rfm_segment) if value else "",
+        "alive": _percent(value.probability_alive) if value else "",
+    }
+
+
+def _export_header() -> list[str]:
+    return [
+        _("고객 번호"),
+        _("외부 ID"),
+        _("이름"),
+        _("전화번호"),
+        _("이메일"),
+        _("가입일시"),
+        _("동의 단계"),
+        _("유입 경로"),
+        _("주 이용 매장"),
+        _("가치 등급"),
+        _("관계 단계"),
+        _("예상 CLV(원)"),
+        _("활동 확률(%)"),
+        _("RFM 세그먼트"),
+        _("최근 NPS"),
+    ]
+
+
+def _export_rows(qs: Any, *, unmasked: bool) -> Iterator[list[Any]]:
+    yield _export_header()
+    for c in selectors.with_last_nps(qs).iterator(chunk_size=2000):
+        value = _value_of(c)
         yield [
-            str(c.pk),
+            c.pk,
             c.external_id or "",
             c.name if unmasked else mask_name(c.name),
             c.phone if unmasked else mask_phone(c.phone),
             c.email if unmasked else mask_email(c.email),
             timezone.localtime(c.joined_at).strftime("%Y-%m-%d %H:%M"),
-            c.consent_stage,
-            c.acquisition_channel,
+            c.get_consent_stage_display(),
+            c.get_acquisition_channel_display(),
+            c.home_store.name if c.home_store else "",
+            value.get_value_tier_display() if value else "",
+            value.get_stage_display() if value else "",
+            value.clv if value else "",
+            _percent(value.probability_alive) if value else "",
+            _rfm_label(value.rfm_segment) if value else "",
+            "" if c.last_nps is None else c.last_nps,
         ]
 
 
@@ -117,8 +229,11 @@ class _Echo:
 
 @require_GET
 @permission_required("customers.view_customer", raise_exception=True)
-def customer_export(request: HttpRequest) -> StreamingHttpResponse:
-    _, filters = _filters(request)
+def customer_export(request: HttpRequest) -> HttpResponse:
+    form, filters = _filters(request.GET)
+    if form.is_bound and not form.is_valid():
+        # Exporting with a filter silently dropped would hand out more customers than asked for.
+        return HttpResponseBadRequest(_("필터 값이 올바르지 않습니다. 고객 목록에서 다시 내보내 주세요."))
     qs = selectors.customer_search(filters)
     unmasked = request.user.has_perm("customers.export_personal_data") and request.GET.get("unmasked") == "1"
     if unmasked:
@@ -138,6 +253,40 @@ def customer_export(request: HttpRequest) -> StreamingHttpResponse:
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     response["Content-Disposition"] = f'attachment; filename="customers-{stamp}.csv"'
     return response
+
+
+@require_POST
+@permission_required("customers.add_customersegment", raise_exception=True)
+def segment_save(request: HttpRequest) -> HttpResponse:
+    """Save the list's current filter under a name (the form sends the list's query string along)."""
+    save_form = SegmentSaveForm(request.POST)
+    query = request.POST.get("query", "")[:1000]
+    form, filters = _filters(QueryDict(query))
+    back = reverse("customers:list") + (f"?{query}" if query else "")
+    if not save_form.is_valid() or (form.is_bound and not form.is_valid()):
+        messages.error(request, _("세그먼트 이름과 필터를 확인하세요."))
+        return redirect(back)
+    try:
+        segment = services.segment_save(
+            name=save_form.cleaned_data["name"],
+            query=_list_query(form),
+            filters=filters,
+            by=staff_of(request),
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(back)
+    messages.success(request, _("현재 필터를 ‘%(name)s’ 세그먼트로 저장했습니다.") % {"name": segment.name})
+    return redirect(reverse("customers:list") + (f"?{segment.query}" if segment.query else ""))
+
+
+@require_POST
+@permission_required("customers.delete_customersegment", raise_exception=True)
+def segment_delete(request: HttpRequest, segment_pk: int) -> HttpResponse:
+    segment = get_object_or_404(CustomerSegment, pk=segment_pk)
+    services.segment_delete(segment=segment)
+    messages.success(request, _("‘%(name)s’ 세그먼트를 삭제했습니다.") % {"name": segment.name})
+    return redirect("customers:list")
 
 
 def _customer(pk: int) -> Customer:
