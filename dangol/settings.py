@@ -5,10 +5,12 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import csp.constants as csp
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
-from dangol.env import env_bool, env_int, env_list, env_str, persistent_secret
+from dangol.env import EnvError, env_bool, env_int, env_list, env_str, persistent_secret
+from dangol.messaging.config import parse_email_url, parse_rates
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("DANGOL_VAR_DIR", str(BASE_DIR / "var"))).resolve()
@@ -33,12 +35,15 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "axes",
+    "csp",
+    "ninja",  # /api/docs from local static files, not a CDN (the CSP allows only this origin)
     "django_tasks",
     "django_tasks_db",
     "dangol.accounts",
     "dangol.privacy",
     "dangol.customers",
     "dangol.interactions",
+    "dangol.messaging",
     "dangol.orders",
     "dangol.promises",
     "dangol.imports",
@@ -51,6 +56,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "dangol.privacy.throttle.PublicBodyLimit",  # before anything reads the body
     "dangol.web.middleware.RejectNulBytes",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -142,12 +149,48 @@ SECURE_HSTS_SECONDS = env_int("DANGOL_HSTS_SECONDS", 0 if DEBUG else 365 * 24 * 
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DANGOL_HSTS_INCLUDE_SUBDOMAINS", False)
 if env_bool("DANGOL_BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Content-Security-Policy (django-csp): scripts and styles only from our static files; the few inline chart
+# scripts carry the per-response nonce (`nonce="{{ request.csp_nonce }}"`). No inline event handlers, no
+# style="" attributes (data-driven styles are set by static/dangol/dangol.js), no eval (htmx allowEval off).
+# data: images are pico.css's icons. tests/browser fail on any violation.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [csp.SELF],
+        "script-src": [csp.SELF, csp.NONCE],
+        "style-src": [csp.SELF],
+        "img-src": [csp.SELF, "data:"],
+        "object-src": [csp.NONE],
+        "base-uri": [csp.NONE],
+        "form-action": [csp.SELF],
+        "frame-ancestors": [csp.NONE],
+    }
+}
+
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("DANGOL_SECURE_COOKIES", SECURE_SSL_REDIRECT)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 
-DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
+# Form and JSON bodies (files excepted) are read into memory whole: 10 MB holds a full /api/orders/bulk.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DANGOL_MAX_BODY_BYTES", 10 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+
+# Pages open without a login (the VOC form, store QR codes, survey answers), and any request without a session,
+# take a small body: a bigger one is refused by its Content-Length before it is read (dangol.privacy.throttle).
+DANGOL_PUBLIC_MAX_BODY_BYTES = env_int("DANGOL_PUBLIC_MAX_BODY_BYTES", 256 * 1024)
+# Rates of those pages, counted per client IP (an IPv6 /64) and per phone/e-mail in fixed windows in the
+# database, so every worker shares them; 0 turns a limit off.
+DANGOL_INTAKE_PER_IP_PER_MINUTE = env_int("DANGOL_INTAKE_PER_IP_PER_MINUTE", 5)
+DANGOL_INTAKE_PER_IP_PER_HOUR = env_int("DANGOL_INTAKE_PER_IP_PER_HOUR", 20)
+DANGOL_INTAKE_PER_CONTACT_PER_HOUR = env_int("DANGOL_INTAKE_PER_CONTACT_PER_HOUR", 3)
+# The same complaint again from the same contact within this many minutes joins the first case.
+DANGOL_INTAKE_DUPLICATE_MINUTES = env_int("DANGOL_INTAKE_DUPLICATE_MINUTES", 30)
+DANGOL_QR_SCANS_PER_IP_PER_MINUTE = env_int("DANGOL_QR_SCANS_PER_IP_PER_MINUTE", 6)
+DANGOL_QR_SCANS_PER_IP_PER_HOUR = env_int("DANGOL_QR_SCANS_PER_IP_PER_HOUR", 60)
+# Follow-up cases that answers through links without a known customer (store QR codes) may open.
+DANGOL_SURVEY_FOLLOWUPS_PER_IP_PER_HOUR = env_int("DANGOL_SURVEY_FOLLOWUPS_PER_IP_PER_HOUR", 3)
+# Behind a proxy the client is the last X-Forwarded-For address (the one the proxy appended), not REMOTE_ADDR.
+DANGOL_BEHIND_PROXY = env_bool("DANGOL_BEHIND_PROXY", False)
 
 # Login lockout (django-axes).
 AXES_FAILURE_LIMIT = env_int("DANGOL_LOGIN_FAILURE_LIMIT", 5)
@@ -197,3 +240,67 @@ LOGGING = {
 }
 
 FORMAT_MODULE_PATH = ["dangol.formats"]
+
+# Messaging (dangol.messaging; docs/messaging.md). By default nothing leaves the machine: every message is
+# rendered and stored in the outbox. "django" sends e-mail through EMAIL_BACKEND; "solapi" sends SMS/LMS and
+# KakaoTalk through SOLAPI.
+DANGOL_MESSAGING_EMAIL_VIA = env_str("DANGOL_MESSAGING_EMAIL_VIA", "outbox")
+DANGOL_MESSAGING_TEXT_VIA = env_str("DANGOL_MESSAGING_TEXT_VIA", "outbox")
+if DANGOL_MESSAGING_EMAIL_VIA not in {"outbox", "django"}:
+    raise EnvError(f"DANGOL_MESSAGING_EMAIL_VIA={DANGOL_MESSAGING_EMAIL_VIA!r}: use outbox or django")
+if DANGOL_MESSAGING_TEXT_VIA not in {"outbox", "solapi"}:
+    raise EnvError(f"DANGOL_MESSAGING_TEXT_VIA={DANGOL_MESSAGING_TEXT_VIA!r}: use outbox or solapi")
+# The address links in messages start with (opt-out, surveys), e.g. https://dangol.example.com
+DANGOL_PUBLIC_URL = env_str("DANGOL_PUBLIC_URL", "http://127.0.0.1:8000")
+# E-mail: DANGOL_EMAIL_URL=smtp://user:pass@host:587?tls=1 (smtps:// or ?ssl=1 for implicit TLS). An ESP through
+# django-anymail: DANGOL_EMAIL_BACKEND=anymail.backends.<esp>.EmailBackend and its keys as DANGOL_ANYMAIL_<KEY>.
+_EMAIL = parse_email_url(env_str("DANGOL_EMAIL_URL", "smtp://localhost:25"))
+EMAIL_BACKEND = env_str("DANGOL_EMAIL_BACKEND", _EMAIL["EMAIL_BACKEND"])
+EMAIL_HOST = _EMAIL["EMAIL_HOST"]
+EMAIL_PORT = _EMAIL["EMAIL_PORT"]
+EMAIL_HOST_USER = _EMAIL["EMAIL_HOST_USER"]
+EMAIL_HOST_PASSWORD = _EMAIL["EMAIL_HOST_PASSWORD"]
+EMAIL_USE_TLS = _EMAIL["EMAIL_USE_TLS"]
+EMAIL_USE_SSL = _EMAIL["EMAIL_USE_SSL"]
+EMAIL_TIMEOUT = _EMAIL["EMAIL_TIMEOUT"] or 30
+ANYMAIL = {
+    key.removeprefix("DANGOL_ANYMAIL_"): value
+    for key, value in os.environ.items()
+    if key.startswith("DANGOL_ANYMAIL_")
+}
+DEFAULT_FROM_EMAIL = env_str("DANGOL_EMAIL_FROM", "단골 <noreply@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+DANGOL_EMAIL_MESSAGE_ID_DOMAIN = env_str(
+    "DANGOL_EMAIL_MESSAGE_ID_DOMAIN", DEFAULT_FROM_EMAIL.rpartition("@")[2].rstrip(">") or "localhost"
+)
+# Sender numbers registered with the carriers (발신번호 사전등록); any other is refused. The outbox needs none.
+DANGOL_SMS_SENDERS = env_list(
+    "DANGOL_SMS_SENDERS", ["1588-0000"] if DANGOL_MESSAGING_TEXT_VIA == "outbox" else []
+)
+if DANGOL_MESSAGING_TEXT_VIA == "solapi" and not DANGOL_SMS_SENDERS:
+    raise EnvError("DANGOL_MESSAGING_TEXT_VIA=solapi needs DANGOL_SMS_SENDERS (registered sender numbers)")
+# What every advert carries (정보통신망법 제50조 제4항): the sender's name and contact, and a free opt-out number.
+DANGOL_MESSAGING_SENDER_NAME = env_str("DANGOL_MESSAGING_SENDER_NAME", "단골")
+DANGOL_MESSAGING_SENDER_CONTACT = env_str("DANGOL_MESSAGING_SENDER_CONTACT", "1588-0000")
+DANGOL_SMS_OPTOUT_NUMBER = env_str("DANGOL_SMS_OPTOUT_NUMBER", "080-000-0000")
+DANGOL_SOLAPI_API_KEY = env_str("DANGOL_SOLAPI_API_KEY", "")
+DANGOL_SOLAPI_API_SECRET = env_str("DANGOL_SOLAPI_API_SECRET", "")
+DANGOL_SOLAPI_BASE_URL = env_str("DANGOL_SOLAPI_BASE_URL", "https://api.solapi.com")
+DANGOL_SOLAPI_WEBHOOK_SECRET = env_str("DANGOL_SOLAPI_WEBHOOK_SECRET", "")
+DANGOL_KAKAO_PF_ID = env_str("DANGOL_KAKAO_PF_ID", "")
+DANGOL_KAKAO_BMS_TARGETING = env_str("DANGOL_KAKAO_BMS_TARGETING", "I")  # I: channel friends only
+if DANGOL_MESSAGING_TEXT_VIA == "solapi" and not (DANGOL_SOLAPI_API_KEY and DANGOL_SOLAPI_API_SECRET):
+    raise EnvError(
+        "DANGOL_MESSAGING_TEXT_VIA=solapi needs DANGOL_SOLAPI_API_KEY and DANGOL_SOLAPI_API_SECRET"
+    )
+# The send loop: messages per second per channel (per worker), retries with exponential back-off.
+DANGOL_MESSAGING_RATES = parse_rates(
+    env_str("DANGOL_MESSAGING_RATES", ""), default=env_int("DANGOL_MESSAGING_RATE", 20)
+)
+DANGOL_MESSAGING_SEND_BATCH = env_int("DANGOL_MESSAGING_SEND_BATCH", 1000)
+DANGOL_MESSAGING_SEND_MAX_SECONDS = env_int("DANGOL_MESSAGING_SEND_MAX_SECONDS", 10)
+DANGOL_MESSAGING_MAX_ATTEMPTS = env_int("DANGOL_MESSAGING_MAX_ATTEMPTS", 5)
+DANGOL_MESSAGING_RETRY_BASE_SECONDS = env_int("DANGOL_MESSAGING_RETRY_BASE_SECONDS", 60)
+DANGOL_MESSAGING_RETRY_MAX_SECONDS = env_int("DANGOL_MESSAGING_RETRY_MAX_SECONDS", 3600)
+# A message left in "sending" this long is settled by messages_reconcile() (the worker died mid-send).
+DANGOL_MESSAGING_SENDING_TIMEOUT_SECONDS = env_int("DANGOL_MESSAGING_SENDING_TIMEOUT_SECONDS", 600)

@@ -34,6 +34,12 @@ def mask_email(email: str) -> str:
     return f"{keep}{'*' * max(len(local) - len(keep), 1)}@{domain}"
 
 
+def mask_contact(contact: str) -> str:
+    """A free contact field ("010-1234-5678, ab@example.com"): each part masked as an e-mail or a phone."""
+    parts = [part.strip() for part in (contact or "").split(",")]
+    return ", ".join(mask_email(part) if "@" in part else mask_phone(part) for part in parts if part)
+
+
 def mask_address(address: str) -> str:
     """Keep the first two words (시/도 and 구/군), hide the rest."""
     if not address:

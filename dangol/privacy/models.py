@@ -44,3 +44,26 @@ class AccessLog(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         raise PermissionError("접근 기록은 삭제할 수 없습니다.")
+
+
+class RateCounter(models.Model):
+    """How many requests one throttle key (a scope and a hashed client or contact) made in one fixed window.
+
+    Kept in the database so every web worker and server shares the count (dangol.privacy.throttle); a row
+    lives until its window ends and is deleted when a later window starts.
+    """
+
+    key = models.CharField(max_length=100)
+    window_start = models.DateTimeField()
+    expires_at = models.DateTimeField(db_index=True)
+    hits = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["key", "window_start"], name="rate_counter_one_per_window")
+        ]
+        verbose_name = _("요청 횟수 제한 기록")
+        verbose_name_plural = _("요청 횟수 제한 기록")
+
+    def __str__(self) -> str:
+        return f"{self.key} {self.window_start:%Y-%m-%d %H:%M:%S} {self.hits}"

@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
 from django.http import HttpRequest
 
@@ -15,8 +17,16 @@ def can_see_personal_data(user: User | AnonymousUser) -> bool:
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
+    """The client's address. Behind a proxy (DANGOL_BEHIND_PROXY) REMOTE_ADDR is the proxy's: the client is the
+    last X-Forwarded-For entry, the one our proxy appended (earlier entries come from the client, unchecked)."""
     if request is None:
         return None
+    if getattr(settings, "DANGOL_BEHIND_PROXY", False):
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")[-1].strip()
+        try:
+            return str(ipaddress.ip_address(forwarded))
+        except ValueError:
+            pass
     return request.META.get("REMOTE_ADDR") or None
 
 

@@ -13,9 +13,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from dangol.accounts.models import Team
-from dangol.customers.models import Customer
+from dangol.customers.models import Customer, CustomerSegment
+from dangol.customers.selectors import segment_customers
 from dangol.interactions.models import Interaction, Touchpoint
 from dangol.surveys.models import Invitation, Survey
 from dangol.surveys.services import (
@@ -23,6 +25,7 @@ from dangol.surveys.services import (
     LinkError,
     invitation_create,
     invitation_fields,
+    invitation_from_token,
     invitation_token,
 )
 
@@ -59,6 +62,26 @@ def invitations_for_customers(
             raise
         made.append(Invitation(nonce=secrets.token_hex(16), **values))
     return Invitation.objects.bulk_create(made, batch_size=1000), skipped
+
+
+# One segment send invites at most this many customers; a larger segment is refused, not cut short.
+SEGMENT_SEND_LIMIT = 20_000
+
+
+def invitations_for_segment(
+    *, survey: Survey, segment: CustomerSegment, channel: str = Invitation.Channel.SMS
+) -> tuple[list[Invitation], int]:
+    """Invite the customers a saved customer-list filter holds now (promotional surveys: only those
+    with marketing consent on the channel). Returns (invitations, skipped)."""
+    customers = segment_customers(segment).order_by("pk")
+    if customers[: SEGMENT_SEND_LIMIT + 1].count() > SEGMENT_SEND_LIMIT:
+        raise ValidationError(
+            {
+                "segment": _("세그먼트 고객이 %(limit)s명을 넘습니다. 필터를 좁혀 주세요.")
+                % {"limit": f"{SEGMENT_SEND_LIMIT:,}"}
+            }
+        )
+    return invitations_for_customers(survey=survey, customers=customers.iterator(), channel=channel)
 
 
 @transaction.atomic
@@ -113,10 +136,8 @@ def counter_token(*, survey: Survey, touchpoint: Touchpoint) -> str:
     return signing.dumps([survey.pk, touchpoint.pk], salt=COUNTER_SALT, compress=True)
 
 
-@transaction.atomic
-def invitation_from_counter(*, token: str, now: dt.datetime | None = None) -> tuple[Invitation, str]:
-    """Each scan of a counter QR code gets its own one-time link, with the store as the touchpoint (no customer:
-    the person scanning is unknown)."""
+def counter_target(*, token: str) -> tuple[Survey, Touchpoint]:
+    """The survey and store a counter QR code stands for, or LinkError with a message for the person scanning."""
     try:
         survey_id, touchpoint_id = signing.loads(token, salt=COUNTER_SALT)
     except (signing.BadSignature, ValueError, TypeError) as exc:
@@ -131,7 +152,34 @@ def invitation_from_counter(*, token: str, now: dt.datetime | None = None) -> tu
         )
     if survey.status != Survey.Status.ACTIVE:
         raise LinkError("종료된 설문입니다. 관심 가져 주셔서 감사합니다.", code="closed")
+    return survey, touchpoint
+
+
+@transaction.atomic
+def invitation_from_counter(*, token: str, now: dt.datetime | None = None) -> tuple[Invitation, str]:
+    """Each scan of a counter QR code gets its own one-time link, with the store as the touchpoint (no customer:
+    the person scanning is unknown)."""
+    survey, touchpoint = counter_target(token=token)
     return invitation_create(survey=survey, touchpoint=touchpoint, channel=Invitation.Channel.QR, now=now)
+
+
+def counter_invitation_unused(
+    *, link_token: str, survey: Survey, touchpoint: Touchpoint
+) -> Invitation | None:
+    """The link an earlier scan of this counter QR code got (`link_token`, kept by the browser), while it is
+    still unanswered and open; else None."""
+    if not link_token:
+        return None
+    try:
+        invitation = invitation_from_token(link_token)
+    except LinkError:
+        return None
+    same_counter = (
+        invitation.survey_id == survey.pk
+        and invitation.touchpoint_id == touchpoint.pk
+        and invitation.channel == Invitation.Channel.QR
+    )
+    return invitation if same_counter else None
 
 
 FATIGUE_DAYS = 30  # one invitation per customer per survey per month at most

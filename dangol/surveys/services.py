@@ -22,6 +22,7 @@ from dangol.customers.models import Consent, Customer
 from dangol.interactions.models import Interaction, Touchpoint
 from dangol.reading.text import mask_text
 from dangol.surveys.models import Answer, Aspect, Dimension, Invitation, Question, Response, Survey
+from dangol.voc.models import Case
 from dangol.voc.services import case_open
 
 logger = logging.getLogger(__name__)
@@ -561,6 +562,17 @@ def response_record(
 # ---------------------------------------------------------------- closed loop
 
 
+def answers_need_followup(*, survey: Survey, data: Mapping[str, Any]) -> bool:
+    """Whether these answers, once stored, would open a follow-up case (answers that do not validate never do)."""
+    if survey.kind != Survey.Kind.CUSTOMER:
+        return False
+    try:
+        clean = clean_answers(survey, data)
+    except ValidationError:
+        return False
+    return Response(survey=survey, nps=clean.nps, csat=clean.csat).needs_followup
+
+
 def followup_open(*, response: Response) -> Any:
     """A detractor (NPS 0–6) or a dissatisfied customer (CSAT ≤ 2) gets a follow-up case for the owning team,
     at once and in the same transaction. VOC's `case_open` is idempotent on the response, so a retry never
@@ -579,6 +591,7 @@ def followup_open(*, response: Response) -> Any:
         customer=response.customer,
         kind="complaint",
         channel="survey",
+        origin=Case.Origin.SYSTEM,  # the system speaks for the score; the customer has not complained
         title=f"설문 불만족 응답 후속 조치: {survey.title} ({', '.join(scores)})"[:200],
         body=body,
         touchpoint=response.touchpoint,

@@ -169,12 +169,10 @@ def counter(request: HttpRequest, token: str) -> HttpResponse:
         try:
             throttle.hit("survey-qr-ip", throttle.client_key(request), _scan_rules())
         except throttle.RateLimited as limited:
-            earlier = sending.counter_invitation_unused(
-                link_token=request.COOKIES.get(remembered, ""), survey=survey, touchpoint=touchpoint
-            )
-            if earlier is None:
-                return throttle.too_many_requests(request, limited)
-            return redirect(services.invitation_path(earlier))
+            earlier = request.COOKIES.get(remembered, "")
+            if sending.counter_invitation_unused(link_token=earlier, survey=survey, touchpoint=touchpoint):
+                return redirect("surveys:answer", token=earlier)
+            return throttle.too_many_requests(request, limited)
         invitation, link_token = sending.invitation_from_counter(token=token)
     except services.LinkError as exc:
         status = 410 if exc.code == "closed" else 400
@@ -358,22 +356,23 @@ def invite(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @permission_required("surveys.change_survey", raise_exception=True)
 def segment_send(request: HttpRequest, pk: int) -> HttpResponse:
-    """Invite every active customer with a tag (promotional surveys: only those with marketing consent)."""
+    """Invite the customers of a saved customer-list filter (promotional surveys: only those with marketing
+    consent)."""
     survey = selectors.survey_for_page(pk)
     form = SegmentForm(request.POST)
     if not form.is_valid():
         _form_errors(request, form)
         return redirect("surveys:detail", pk)
-    customers = Customer.objects.filter(status="active", tags__name=form.cleaned_data["tag"].strip())[:20000]
+    segment = form.cleaned_data["segment"]
     try:
-        made, skipped = sending.invitations_for_customers(
-            survey=survey, customers=customers, channel=form.cleaned_data["channel"]
+        made, skipped = sending.invitations_for_segment(
+            survey=survey, segment=segment, channel=form.cleaned_data["channel"]
         )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("surveys:detail", pk)
     if not made and not skipped:
-        messages.error(request, _("이 태그의 고객이 없습니다."))
+        messages.error(request, _("‘%(name)s’ 세그먼트에 해당하는 고객이 없습니다.") % {"name": segment.name})
     else:
         messages.success(
             request,

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from dangol.customers.phone import InvalidPhone, normalize_phone
 from dangol.interactions.models import Touchpoint
 from dangol.voc.models import Case, Category, Priority
 
@@ -23,6 +24,12 @@ class CaseForm(forms.Form):
     touchpoint = forms.ModelChoiceField(label=_("접점"), required=False, queryset=Touchpoint.objects.all())
     contact_name = forms.CharField(label=_("이름(미확인 고객)"), max_length=60, required=False)
     contact_info = forms.CharField(label=_("연락처(미확인 고객)"), max_length=120, required=False)
+    callback_phone = forms.CharField(
+        label=_("회신 전화번호"),
+        max_length=30,
+        required=False,
+        help_text=_("고객이 이 번호로 연락받기를 원할 때 적으세요. 화면에는 가려서 보입니다."),
+    )
 
 
 class QueueFilterForm(forms.Form):
@@ -55,6 +62,24 @@ class IntakeForm(forms.Form):
     title = forms.CharField(label=_("제목"), max_length=200)
     body = forms.CharField(label=_("내용"), widget=forms.Textarea(attrs={"rows": 5}), max_length=5000)
     agree = forms.BooleanField(label=_("답변을 위해 이름과 연락처를 수집·이용하는 데 동의합니다(필수)."))
+    # A field people never see or reach (off-screen, no tab stop): a bot that fills in every input fills it too.
+    website = forms.CharField(  # type: ignore[call-arg]  # django-stubs lacks Field(template_name=)
+        label=_("이 칸은 비워 두세요"),
+        required=False,
+        max_length=200,
+        template_name="voc/_honeypot_field.html",
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
+
+    def clean_phone(self) -> str:
+        """The canonical 010-1234-5678 form, so the same number typed two ways is one contact."""
+        raw = (self.cleaned_data.get("phone") or "").strip()
+        if not raw:
+            return ""
+        try:
+            return normalize_phone(raw)
+        except InvalidPhone as exc:
+            raise forms.ValidationError(_("휴대전화 번호를 확인해 주세요.")) from exc
 
     def clean(self) -> dict:
         data = super().clean() or {}

@@ -21,8 +21,14 @@ from dangol.common.csv import safe_writer
 from dangol.common.params import parse_ids, parse_int
 from dangol.common.redirects import safe_next
 from dangol.customers.models import Customer
-from dangol.interactions.models import Interaction, Touchpoint
+from dangol.interactions.models import Interaction
+from dangol.privacy import throttle
+from dangol.privacy.masking import mask_name, mask_phone
+from dangol.privacy.models import AccessLog
+from dangol.privacy.services import access_log_write, can_see_personal_data
 from dangol.voc import flags, selectors, services
+from dangol.voc import intake as public_intake
+from dangol.voc.display import CONTACT_FIELDS, case_contact
 from dangol.voc.forms import CaseForm, IntakeForm, QueueFilterForm
 from dangol.voc.models import (
     STEP_ORDER,
@@ -167,6 +173,7 @@ def case_new(request: HttpRequest) -> HttpResponse:
                 by=staff_of(request),
                 contact_name=d["contact_name"],
                 contact_info=d["contact_info"],
+                callback_phone=d["callback_phone"],
                 interaction=interaction,
             )
         except ValidationError as exc:
@@ -181,11 +188,15 @@ def case_new(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _case_context(request: HttpRequest, case: Case, flash: str = "") -> dict[str, Any]:
+def _case_context(
+    request: HttpRequest, case: Case, flash: str = "", *, unmasked: bool = False
+) -> dict[str, Any]:
     from dangol.customers.display import masked_address_as
 
     done = {s.step: s for s in case.steps.select_related("by__staff")}
     user = staff_of(request)
+    contact = case_contact(case, unmasked=unmasked)
+    can_work = services.can_work_on(user, case)
     return {
         "nav": "voc",
         "case": case,
@@ -203,15 +214,21 @@ def _case_context(request: HttpRequest, case: Case, flash: str = "") -> dict[str
         "categories": Category.objects.filter(is_active=True).select_related("parent"),
         "assignees": _assignable(),
         "flag": flags.active_flag(case.customer_id),
-        "can_work": services.can_work_on(user, case),
+        "can_work": can_work,
         "can_override": user.has_perm("voc.override_case_step"),
         "reading": case.text_analysis or {},
         "reply": services.reply_suggestion(case),
         "intents": services.INTENTS,
         "emotions": services.EMOTIONS,
-        "address_as": masked_address_as(case.customer, unmasked=False)
-        if case.customer
-        else case.contact_name,
+        "address_as": masked_address_as(case.customer, unmasked=False) if case.customer else contact.name,
+        "contact": contact,
+        "callback_phone": mask_phone(case.callback_phone),
+        "can_reveal": can_see_personal_data(user),
+        "link_suggestions": [
+            (c, mask_name(c.name), mask_phone(c.phone)) for c in selectors.link_suggestions(case)
+        ]
+        if can_work
+        else [],
     }
 
 
@@ -229,6 +246,46 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         pk=pk,
     )
     return render(request, "voc/case.html", _case_context(request, case))
+
+
+@require_POST
+@permission_required("voc.view_case", raise_exception=True)
+def case_reveal_contact(request: HttpRequest, pk: int) -> HttpResponse:
+    """The contact of an unlinked case in full, for roles that may see personal data; every look is logged."""
+    if not can_see_personal_data(request.user):
+        raise PermissionDenied
+    case = get_object_or_404(Case.objects.select_related("customer", "team", "assignee__staff"), pk=pk)
+    access_log_write(
+        staff=staff_of(request),
+        action=AccessLog.Action.VIEW,
+        fields=CONTACT_FIELDS,
+        customer_id=case.customer_id,
+        request=request,
+        detail=f"VOC 연락처 보기 {case.number}",
+    )
+    return render(request, "voc/_case_live.html", _case_context(request, case, unmasked=True))
+
+
+@require_POST
+@permission_required("voc.view_case", raise_exception=True)
+def case_reveal_callback_phone(request: HttpRequest, pk: int) -> HttpResponse:
+    """The callback number in full, for roles that may see personal data; every look is logged."""
+    if not can_see_personal_data(request.user):
+        raise PermissionDenied
+    case = get_object_or_404(Case, pk=pk)
+    access_log_write(
+        staff=staff_of(request),
+        action=AccessLog.Action.VIEW,
+        fields=["callback_phone"],
+        customer_id=case.customer_id,
+        request=request,
+        detail=f"VOC 회신 전화번호 보기 {case.number}",
+    )
+    return render(
+        request,
+        "voc/_callback_phone.html",
+        {"case": case, "callback_phone": case.callback_phone, "revealed": True},
+    )
 
 
 def _errors(exc: ValidationError | str) -> HttpResponse:
@@ -265,6 +322,7 @@ ACTIONS = (
     "pause",
     "resume",
     "accept_handoff",
+    "callback_phone",
 )
 
 
@@ -305,14 +363,25 @@ def _dispatch(action: str, case: Case, user: User, p: Any, version: int | None) 
             case=case, intent=p.get("intent", ""), emotion=p.get("emotion", ""), by=user
         )
         return _("고쳐 주신 내용은 다음 학습에 반영됩니다.")
+    if action == "callback_phone":
+        services.case_set_callback_phone(
+            case=case, phone=p.get("callback_phone", ""), by=user, expected_version=version
+        )
+        return _("회신 전화번호를 저장했습니다.")
     if action == "link_customer":
         from dangol.customers.phone import InvalidPhone, normalize_phone
 
         raw = (p.get("phone") or "").strip()
+        chosen = parse_int(p.get("customer"), minimum=1)  # one of the suggestions on the case page
         try:
-            customer = (
-                Customer.objects.filter(phone=normalize_phone(raw), status="active").first() if raw else None
-            )
+            if chosen is not None:
+                customer = Customer.objects.filter(pk=chosen, status="active").first()
+            else:
+                customer = (
+                    Customer.objects.filter(phone=normalize_phone(raw), status="active").first()
+                    if raw
+                    else None
+                )
         except InvalidPhone as exc:
             raise ValidationError({"phone": str(exc)}) from exc
         if customer is None:
@@ -475,46 +544,45 @@ def flag_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 @login_not_required
 def intake(request: HttpRequest) -> HttpResponse:
-    """A public web form: a customer (or anyone) tells us something; it becomes a case."""
+    """A public web form: a customer (or anyone) tells us something; it becomes a case, kept apart from the
+    customer records (dangol.voc.intake). Limited per client IP and per contact; a bot that fills in the hidden
+    field is thanked like anyone else and nothing is stored."""
     form = IntakeForm(request.POST or None)
     number = None
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        from dangol.customers.phone import InvalidPhone, normalize_phone
-
-        customer = None
-        if d["phone"]:
-            try:
-                customer = Customer.objects.filter(phone=normalize_phone(d["phone"]), status="active").first()
-            except InvalidPhone:
-                customer = None
-        touchpoint = Touchpoint.objects.filter(channel=Touchpoint.Channel.WEBSITE).first()
-        case = services.case_open(
-            customer=customer,
-            kind=d["kind"],
-            title=d["title"],
-            body=d["body"],
-            channel="web",
-            touchpoint=touchpoint,
-            contact_name=d["name"],
-            contact_info=d["phone"] or d["email"],
-        )
-        number = case.number
-        form = IntakeForm()
+    if request.method == "POST":
+        try:
+            throttle.hit("voc-intake-ip", throttle.client_key(request), public_intake.client_rules())
+            if form.is_valid():
+                d = form.cleaned_data
+                if d["website"]:
+                    number = public_intake.decoy_case_number()
+                else:
+                    case, _repeated = public_intake.intake_submit(
+                        kind=d["kind"],
+                        name=d["name"],
+                        phone=d["phone"],
+                        email=d["email"],
+                        title=d["title"],
+                        body=d["body"],
+                    )
+                    number = case.number
+                form = IntakeForm()
+        except throttle.RateLimited as limited:
+            return throttle.too_many_requests(request, limited)
     return render(request, "voc/intake.html", {"form": form, "number": number})
 
 
 @permission_required("voc.view_case", raise_exception=True)
 def case_evidence(request: HttpRequest, pk: int) -> HttpResponse:
-    """The case timeline as a CSV, e.g. as evidence for a worker harmed by abuse (산업안전보건법 제41조)."""
-    from dangol.privacy.models import AccessLog
-    from dangol.privacy.services import access_log_write
-
+    """The case timeline as a CSV, e.g. as evidence for a worker harmed by abuse (산업안전보건법 제41조). The
+    contact is masked unless a role that may export personal data asks for it in full (?unmasked=1)."""
     case = get_object_or_404(Case, pk=pk)
+    unmasked = request.GET.get("unmasked") == "1" and request.user.has_perm("customers.export_personal_data")
+    contact = case_contact(case, unmasked=unmasked)
     access_log_write(
         staff=staff_of(request),
         action=AccessLog.Action.EXPORT,
-        fields=["case_timeline"],
+        fields=["case_timeline", *(CONTACT_FIELDS if unmasked else ())],
         customer_id=case.customer_id,
         request=request,
         detail=f"VOC 경과 내보내기 {case.number}",
@@ -524,9 +592,10 @@ def case_evidence(request: HttpRequest, pk: int) -> HttpResponse:
     response.write("\ufeff")
     writer = safe_writer(response)
     writer.writerow(["at", "by", "kind", "message"])
-    writer.writerow(
-        [timezone.localtime(case.created_at).strftime("%Y-%m-%d %H:%M:%S"), "", "body", case.body]
-    )
+    opened = timezone.localtime(case.created_at).strftime("%Y-%m-%d %H:%M:%S")
+    if case.contact_name or case.contact_info:
+        writer.writerow([opened, "", "contact", f"{contact.name} {contact.info}".strip()])
+    writer.writerow([opened, "", "body", case.body])
     for event in case.events.select_related("by").order_by("at", "id"):
         writer.writerow(
             [
