@@ -44,7 +44,9 @@ ERRORS: dict[int | frozenset[int], type] = {frozenset({400, 401, 403, 404, 409, 
 @api.exception_handler(ApiProblem)
 def _problem(request: HttpRequest, exc: ApiProblem) -> HttpResponse:
     return api.create_response(
-        request, error_body(exc.code, details=exc.details, message_ko=exc.message), status=exc.status
+        request,
+        error_body(exc.code, details=exc.details, message_ko=exc.message, message_en=exc.message_en),
+        status=exc.status,
     )
 
 

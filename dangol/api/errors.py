@@ -23,9 +23,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
 }
 
 
-def error_body(code: str, *, details: Any = None, message_ko: str | None = None) -> dict[str, Any]:
+def error_body(
+    code: str, *, details: Any = None, message_ko: str | None = None, message_en: str | None = None
+) -> dict[str, Any]:
     ko, en = MESSAGES.get(code, MESSAGES["bad_request"])
-    body: dict[str, Any] = {"code": code, "message": message_ko or ko, "message_en": en}
+    body: dict[str, Any] = {"code": code, "message": message_ko or ko, "message_en": message_en or en}
     if details is not None:
         body["details"] = details
     return body

@@ -4,9 +4,20 @@ import datetime as dt
 
 from ninja import Field, Schema
 
+from dangol.api.choices import (
+    CustomerChannel,
+    CustomerChannelOrBlank,
+    CustomerConsentStage,
+    CustomerGender,
+    CustomerStatus,
+    ErrorCode,
+    InteractionType,
+    OrdersOnError,
+)
+
 
 class ErrorOut(Schema):
-    code: str
+    code: ErrorCode
     message: str
     message_en: str
     details: list[dict] | dict | None = None
@@ -18,11 +29,11 @@ class CustomerIn(Schema):
     phone: str = Field("", max_length=30)
     email: str = Field("", max_length=254)
     birth_date: dt.date | None = None
-    gender: str = Field("", max_length=1)
+    gender: CustomerGender = ""
     address: str = Field("", max_length=200)
     external_id: str | None = Field(None, max_length=64)
     joined_at: dt.datetime | None = None
-    acquisition_channel: str = Field("other", max_length=20)
+    acquisition_channel: CustomerChannel = "other"
     tags: list[str] = Field(default_factory=list, max_length=50)
 
 
@@ -32,10 +43,10 @@ class CustomerPatch(Schema):
     phone: str | None = Field(None, max_length=30)
     email: str | None = Field(None, max_length=254)
     birth_date: dt.date | None = None
-    gender: str | None = Field(None, max_length=1)
+    gender: CustomerGender | None = None
     address: str | None = Field(None, max_length=200)
     external_id: str | None = Field(None, max_length=64)
-    acquisition_channel: str | None = Field(None, max_length=20)
+    acquisition_channel: CustomerChannel | None = None
     version: int | None = Field(None, ge=1, le=2_000_000_000, description="낙관적 잠금: 읽은 버전")
 
 
@@ -47,13 +58,13 @@ class CustomerOut(Schema):
     phone: str
     email: str
     birth_date: str
-    gender: str
+    gender: CustomerGender
     address: str
     joined_at: dt.datetime
-    acquisition_channel: str
-    consent_stage: str
+    acquisition_channel: CustomerChannelOrBlank
+    consent_stage: CustomerConsentStage
     tags: list[str]
-    status: str
+    status: CustomerStatus
     version: int
     masked: bool
 
@@ -66,7 +77,7 @@ class CustomerPage(Schema):
 class InteractionIn(Schema):
     customer_id: int = Field(..., ge=1, le=2**62)
     touchpoint: str = Field(..., min_length=1, max_length=40, description="접점 코드")
-    type: str = Field(..., max_length=20)
+    type: InteractionType
     summary: str = Field(..., min_length=1, max_length=200)
     body: str = Field("", max_length=20000)
     occurred_at: dt.datetime | None = None
@@ -76,7 +87,7 @@ class InteractionOut(Schema):
     id: int
     customer_id: int
     touchpoint: str
-    type: str
+    type: InteractionType
     summary: str
     body: str
     occurred_at: dt.datetime
@@ -107,7 +118,7 @@ class OrderIn(Schema):
 
 class OrdersBulkIn(Schema):
     orders: list[OrderIn] = Field(..., min_length=1, max_length=5000)
-    on_error: str = Field("abort", pattern="^(abort|skip)$")
+    on_error: OrdersOnError = "abort"
 
 
 class OrdersBulkOut(Schema):

@@ -10,9 +10,18 @@ from dangol.accounts.models import ApiToken
 
 
 class ApiProblem(Exception):
-    def __init__(self, status: int, code: str, *, details: Any = None, message: str | None = None):
+    def __init__(
+        self,
+        status: int,
+        code: str,
+        *,
+        details: Any = None,
+        message: str | None = None,
+        message_en: str | None = None,
+    ):
         super().__init__(code)
         self.status, self.code, self.details, self.message = status, code, details, message
+        self.message_en = message_en
 
 
 def require_scope(request: HttpRequest, scope: str) -> ApiToken:

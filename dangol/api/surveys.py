@@ -12,6 +12,16 @@ from django.http import Http404, HttpRequest
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 
+from dangol.api.choices import (
+    CaseStatus,
+    InvitationChannel,
+    QuestionAspect,
+    QuestionDimension,
+    QuestionKind,
+    SurveyKind,
+    SurveyStatus,
+    SurveyTrigger,
+)
 from dangol.api.scopes import ApiProblem, require_scope
 from dangol.customers.models import Customer
 from dangol.interactions.models import Interaction, Touchpoint
@@ -21,27 +31,29 @@ from dangol.surveys.models import Question, Response, Survey
 SEOUL = ZoneInfo("Asia/Seoul")
 router = Router(tags=["surveys"])
 ID = Field(None, ge=1, le=2**62)
+# A survey or question code as dangol.surveys.services.CODE_RE takes it (before lower-casing).
+CODE = "^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$"
 
 
 class QuestionIn(Schema):
-    kind: str = Field(..., max_length=10, description="csat, nps, ces, gap, kano, single, multiple, text")
+    kind: QuestionKind
     text: str = Field(..., min_length=1, max_length=300)
     text_en: str = Field("", max_length=300)
-    code: str = Field("", max_length=40)
-    aspect: str = Field("overall", max_length=10, description="overall, people, physical")
-    dimension: str = Field("", max_length=16)
+    code: str = Field("", max_length=40, pattern=f"^$|{CODE}", description="비우면 q1, q2, …")
+    aspect: QuestionAspect = "overall"
+    dimension: QuestionDimension = ""
     choices: list[str] = Field(default_factory=list, max_length=50)
     required: bool = True
     stated_importance: int | None = Field(None, ge=1, le=5)
 
 
 class SurveyIn(Schema):
-    code: str = Field(..., min_length=1, max_length=40)
+    code: str = Field(..., min_length=1, max_length=40, pattern=CODE)
     title: str = Field(..., min_length=1, max_length=200)
     title_en: str = Field("", max_length=200)
     intro: str = Field("", max_length=2000)
-    kind: str = Field("customer", max_length=10)
-    trigger: str = Field("manual", max_length=12)
+    kind: SurveyKind = "customer"
+    trigger: SurveyTrigger = "manual"
     touchpoint: str | None = Field(None, max_length=40, description="접점 코드")
     anonymous: bool = False
     promotional: bool = False
@@ -52,10 +64,10 @@ class SurveyIn(Schema):
 
 class QuestionOut(Schema):
     code: str
-    kind: str
+    kind: QuestionKind
     text: str
-    aspect: str
-    dimension: str
+    aspect: QuestionAspect
+    dimension: QuestionDimension
     choices: list[str]
     required: bool
 
@@ -64,8 +76,8 @@ class SurveyOut(Schema):
     id: int
     code: str
     title: str
-    kind: str
-    status: str
+    kind: SurveyKind
+    status: SurveyStatus
     anonymous: bool
     touchpoint: str | None
     current_wave: str
@@ -77,7 +89,7 @@ class InvitationIn(Schema):
     touchpoint: str | None = Field(None, max_length=40)
     staff: str | None = Field(None, max_length=150, description="직원 아이디")
     interaction_id: int | None = ID
-    channel: str = Field("link", max_length=8)
+    channel: InvitationChannel = "link"
 
 
 class InvitationOut(Schema):
@@ -110,7 +122,7 @@ class ResponseOut(Schema):
     ces: int | None
     wave: str
     followup_case: str | None
-    followup_status: str | None
+    followup_status: CaseStatus | None
 
 
 class ResponsePage(Schema):

@@ -3,44 +3,62 @@
 from __future__ import annotations
 
 import datetime as dt
+from email.utils import parsedate_to_datetime
 from typing import Any
 
 from django.http import Http404, HttpRequest
+from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 
 from dangol.accounts.models import Team
+from dangol.api.choices import (
+    CaseChannel,
+    CaseKind,
+    CasePriority,
+    CaseReactionOrBlank,
+    CaseResolution,
+    CaseResolutionOrBlank,
+    CaseStatus,
+    CaseStatusOrBlank,
+    CaseStep,
+)
 from dangol.api.scopes import ApiProblem, require_scope
 from dangol.customers.models import Customer
 from dangol.interactions.models import Touchpoint
 from dangol.voc import services
-from dangol.voc.models import Case, RootCause
+from dangol.voc.models import Case, CaseEvent, RootCause
 
 router = Router(tags=["voc"])
 
 
 class CaseIn(Schema):
     customer_id: int | None = Field(None, ge=1, le=2**62)
-    kind: str = Field("complaint", max_length=12)
+    kind: CaseKind = "complaint"
     title: str = Field(..., min_length=1, max_length=200)
     body: str = Field("", max_length=20000)
-    channel: str = Field("api", max_length=10)
+    channel: CaseChannel = "api"
     touchpoint: str | None = Field(None, max_length=40, description="접점 코드")
     category: str | None = Field(None, max_length=40, description="분류 코드")
-    priority: str = Field("normal", max_length=10)
+    priority: CasePriority = "normal"
     contact_name: str = Field("", max_length=60)
     contact_info: str = Field("", max_length=120)
+    callback_phone: str = Field("", max_length=30, description="고객이 회신받기를 원하는 전화번호")
     source_ref: str = Field("", max_length=100, description="같은 값이면 한 건만 만들어집니다")
+    received_at: dt.datetime | None = Field(
+        None,
+        description="고객이 접수한 시각(ISO 8601, 시간대 포함). SLA 기한은 이 시각부터 셉니다. 생략하면 지금.",
+    )
 
 
 class CasePatch(Schema):
     version: int = Field(..., ge=1, le=2_000_000_000)
     title: str | None = Field(None, min_length=1, max_length=200)
     body: str | None = Field(None, max_length=20000)
-    priority: str | None = Field(None, max_length=10)
+    priority: CasePriority | None = None
 
 
 class StepIn(Schema):
-    step: str = Field(..., max_length=10)
+    step: CaseStep
     note: str = Field("", max_length=5000)
 
 
@@ -51,11 +69,11 @@ class HandoffIn(Schema):
 
 
 class ResolutionIn(Schema):
-    resolution_type: str = Field(..., max_length=14)
+    resolution_type: CaseResolution
     note: str = Field("", max_length=5000)
     cost: int = Field(0, ge=0, le=10**12)
     points: int = Field(0, ge=0, le=10**9)
-    reaction: str = Field("", max_length=12)
+    reaction: CaseReactionOrBlank = ""
     root_cause: str | None = Field(None, max_length=40)
     override_reason: str = Field("", max_length=300)
     version: int | None = Field(None, ge=1, le=2_000_000_000)
@@ -66,15 +84,33 @@ class EmailIn(Schema):
     sender: str = Field(..., min_length=3, max_length=120)
     subject: str = Field(..., min_length=1, max_length=200)
     body: str = Field("", max_length=50000)
+    date: str | None = Field(
+        None,
+        max_length=100,
+        description="메일의 Date: 헤더(RFC 5322, 예: 'Tue, 3 Nov 2026 09:12:00 +0900') 또는 ISO 8601. "
+        "SLA 기한은 이 시각부터 셉니다. 생략하면 지금.",
+    )
+
+
+class CloseIn(Schema):
+    version: int | None = Field(None, ge=1, le=2_000_000_000, description="낙관적 잠금: 읽은 버전")
+    override_reason: str = Field(
+        "", max_length=300, description="필수 단계를 생략한 채 종결하는 사유(매니저)"
+    )
+
+
+class ReopenIn(Schema):
+    reason: str = Field(..., min_length=1, max_length=300)
+    version: int | None = Field(None, ge=1, le=2_000_000_000, description="낙관적 잠금: 읽은 버전")
 
 
 class CaseOut(Schema):
     id: int
     number: str
-    kind: str
-    status: str
-    priority: str
-    channel: str
+    kind: CaseKind
+    status: CaseStatus
+    priority: CasePriority
+    channel: CaseChannel
     customer_id: int | None
     title: str
     body: str
@@ -85,14 +121,28 @@ class CaseOut(Schema):
     first_response_due: dt.datetime | None
     resolution_due: dt.datetime | None
     resolved_at: dt.datetime | None
-    resolution_type: str
+    resolution_type: CaseResolutionOrBlank
     resolution_cost: int
-    steps: list[str]
+    steps: list[CaseStep]
     version: int
 
 
 class CasePage(Schema):
     items: list[CaseOut]
+    next_cursor: int | None
+
+
+class CaseEventOut(Schema):
+    id: int
+    at: dt.datetime
+    kind: str = Field(..., description="opened, step, handoff, resolved, closed, reopened, sla_breach, …")
+    message: str
+    by: str | None
+    data: dict[str, Any]
+
+
+class CaseEventPage(Schema):
+    items: list[CaseEventOut]
     next_cursor: int | None
 
 
@@ -146,10 +196,78 @@ def _conflicts(call: Any) -> Any:
         raise ApiProblem(409, "conflict", message=str(exc)) from exc
 
 
+def _expect_version(case: Case, version: int | None) -> None:
+    """A stale read is a conflict before anything else is judged (the case may have moved on since)."""
+    if version is not None and version != case.version:
+        raise ApiProblem(409, "conflict", details={"version": case.version})
+
+
+# A case entered late (a backlog typed in after an outage, a forwarded letter) keeps the time the customer
+# reached us, so the delay does not buy it fresh due times. A minute of clock skew between the caller and
+# us is forgiven; more than a year back is taken for a typo.
+CLOCK_SKEW = dt.timedelta(minutes=1)
+OLDEST_RECEIVED_AT = dt.timedelta(days=365)
+
+
+def _invalid(field: str, ko: str, en: str) -> ApiProblem:
+    return ApiProblem(422, "invalid_input", details={field: [ko]}, message=ko, message_en=en)
+
+
+def _received_at(value: dt.datetime | None, *, field: str) -> dt.datetime | None:
+    if value is None:
+        return None
+    if timezone.is_naive(value):
+        raise _invalid(
+            field,
+            f"{field}에 시간대(예: +09:00)를 포함하세요.",
+            f"{field} must include a UTC offset (e.g. +09:00).",
+        )
+    now = timezone.now()
+    if value > now + CLOCK_SKEW:
+        raise _invalid(field, f"{field}이(가) 미래 시각입니다.", f"{field} is in the future.")
+    if value < now - OLDEST_RECEIVED_AT:
+        raise _invalid(
+            field,
+            f"{field}이(가) 1년보다 이전입니다. 날짜를 확인하세요.",
+            f"{field} is more than a year ago; check the date.",
+        )
+    return min(value, now)
+
+
+def _mail_date(raw: str | None) -> dt.datetime | None:
+    """The message's own Date: header (RFC 5322), or an ISO 8601 time."""
+    text = (raw or "").strip()
+    if not text:
+        return None
+    try:
+        value = parsedate_to_datetime(text)
+    except (TypeError, ValueError):
+        try:
+            value = dt.datetime.fromisoformat(text)
+        except ValueError:
+            raise _invalid(
+                "date",
+                "date를 읽을 수 없습니다. 메일의 Date: 헤더나 ISO 8601 시각을 보내 주세요.",
+                "date is not readable: send the message's Date: header or an ISO 8601 time.",
+            ) from None
+    return _received_at(value, field="date")
+
+
+def _event_out(event: CaseEvent) -> dict[str, Any]:
+    return {
+        "id": event.pk,
+        "at": event.at,
+        "kind": event.kind,
+        "message": event.message,
+        "by": event.by.get_username() if event.by else None,
+        "data": event.data or {},
+    }
+
+
 @router.get("/cases", response=CasePage)
 def cases_list(
     request: HttpRequest,
-    status: str = Query("", max_length=10),
+    status: CaseStatusOrBlank = "",
     cursor: int | None = Query(None, ge=1),
     limit: int = Query(50, ge=1, le=200),
 ) -> Any:
@@ -187,7 +305,9 @@ def cases_create(request: HttpRequest, payload: CaseIn) -> Any:
         by=request.user,  # type: ignore[arg-type]
         contact_name=payload.contact_name,
         contact_info=payload.contact_info,
+        callback_phone=payload.callback_phone,
         source_ref=payload.source_ref,
+        opened_at=_received_at(payload.received_at, field="received_at"),
     )
     return 201, _out(case)
 
@@ -256,6 +376,54 @@ def cases_resolve(request: HttpRequest, case_id: int, payload: ResolutionIn) -> 
     return _out(case)
 
 
+@router.post("/cases/{case_id}/close", response=CaseOut)
+def cases_close(request: HttpRequest, case_id: int, payload: CloseIn) -> Any:
+    """Close a resolved case (the timeline gets a `closed` event)."""
+    case = _case(case_id)
+    user = _writable(request, case)
+    _expect_version(case, payload.version)
+    case = _conflicts(
+        lambda: services.case_close(
+            case=case, by=user, override_reason=payload.override_reason, expected_version=payload.version
+        )
+    )
+    return _out(case)
+
+
+@router.post("/cases/{case_id}/reopen", response=CaseOut)
+def cases_reopen(request: HttpRequest, case_id: int, payload: ReopenIn) -> Any:
+    """Open a resolved or closed case again, with a reason; the resolution clock restarts."""
+    case = _case(case_id)
+    user = _writable(request, case)
+    _expect_version(case, payload.version)
+    case = _conflicts(
+        lambda: services.case_reopen(
+            case=case, by=user, reason=payload.reason, expected_version=payload.version
+        )
+    )
+    return _out(_case(case.pk))
+
+
+@router.get("/cases/{case_id}/events", response=CaseEventPage)
+def cases_events(
+    request: HttpRequest,
+    case_id: int,
+    cursor: int | None = Query(None, ge=1, le=2**62, description="앞 페이지의 마지막 이벤트 id"),
+    limit: int = Query(100, ge=1, le=500),
+) -> Any:
+    """The case's timeline, oldest first."""
+    require_scope(request, "voc:read")
+    case = _case(case_id)
+    qs = CaseEvent.objects.filter(case=case).select_related("by").order_by("id")
+    if cursor:
+        qs = qs.filter(id__gt=cursor)
+    rows = list(qs[: limit + 1])
+    return {
+        "items": [_event_out(e) for e in rows[:limit]],
+        "next_cursor": rows[limit - 1].pk if len(rows) > limit else None,
+    }
+
+
 @router.post("/inbound-email", response={201: CaseOut})
 def inbound_email(request: HttpRequest, payload: EmailIn) -> Any:
     """An e-mail to the VOC mailbox becomes a case (once per Message-ID), linked to the customer by address."""
@@ -275,6 +443,7 @@ def inbound_email(request: HttpRequest, payload: EmailIn) -> Any:
         touchpoint=touchpoint,
         contact_info=address,
         source_ref=f"email:{payload.message_id}",
-        by=request.user,
-    )  # type: ignore[arg-type]
+        opened_at=_mail_date(payload.date),
+        by=request.user,  # type: ignore[arg-type]
+    )
     return 201, _out(case)

@@ -15,7 +15,9 @@ from django.utils import timezone
 
 from dangol.accounts.models import Team
 from dangol.customers.models import Customer
+from dangol.customers.phone import InvalidPhone, normalize_phone
 from dangol.interactions.models import Interaction, Touchpoint
+from dangol.privacy.masking import mask_phone
 from dangol.reading.text import mask_text, read_text
 from dangol.voc.models import (
     REQUIRED_BEFORE_RESOLVE,
@@ -54,6 +56,16 @@ def _save(case: Case, *, expected_version: int | None = None, **fields: Any) -> 
     return case
 
 
+def _callback_phone(raw: str) -> str:
+    """The number to call the customer back on, in its canonical form ('' for none)."""
+    if not (raw or "").strip():
+        return ""
+    try:
+        return normalize_phone(raw)
+    except InvalidPhone as exc:
+        raise ValidationError({"callback_phone": str(exc)}) from exc
+
+
 def case_open(
     *,
     customer: Customer | None,
@@ -72,6 +84,8 @@ def case_open(
     contact_info: str = "",
     opened_at: dt.datetime | None = None,
     team: Team | None = None,
+    origin: str = Case.Origin.CUSTOMER,
+    callback_phone: str = "",
 ) -> Case:
     """Open a case (see `_case_open`). The text is read first, outside the write transaction: the reading
     model can take a moment and SQLite has one writer at a time."""
@@ -93,6 +107,8 @@ def case_open(
         contact_info=contact_info,
         opened_at=opened_at,
         team=team,
+        origin=origin,
+        callback_phone=callback_phone,
         reading=reading,
     )
 
@@ -116,6 +132,8 @@ def _case_open(
     contact_info: str = "",
     opened_at: dt.datetime | None = None,
     team: Team | None = None,
+    origin: str = Case.Origin.CUSTOMER,
+    callback_phone: str = "",
     reading: dict[str, Any] | None = None,
 ) -> Case:
     """Open a case and route it to the team that owns the category's process (else to `team`, e.g. the
@@ -143,6 +161,12 @@ def _case_open(
             errors["category"] = f"알 수 없는 분류입니다: {category_code}"
     if customer is None and not (contact_name or contact_info):
         errors["customer"] = "고객을 선택하거나 연락처를 입력하세요."
+    if origin not in Case.Origin.values:
+        errors["origin"] = f"알 수 없는 접수 주체입니다: {origin}"
+    try:
+        callback_phone = _callback_phone(callback_phone)
+    except ValidationError as exc:
+        errors.update({k: " ".join(v) for k, v in exc.message_dict.items()})
     if errors:
         raise ValidationError(errors)
     title, body = mask_text(title), mask_text((body or "").strip())
@@ -156,9 +180,11 @@ def _case_open(
                 kind=kind,
                 priority=priority,
                 channel=channel,
+                origin=origin,
                 customer=customer,
                 contact_name=contact_name[:60],
                 contact_info=contact_info[:120],
+                callback_phone=callback_phone,
                 touchpoint=touchpoint,
                 interaction=interaction,
                 category=category,
@@ -179,12 +205,14 @@ def _case_open(
     Case.objects.filter(pk=case.pk).update(number=f"VOC-{timezone.localtime(now):%y%m%d}-{case.pk:06d}")
     case.refresh_from_db()
     route = f" → {team.name}" if team else ""
+    system = " (시스템 자동 접수)" if origin == Case.Origin.SYSTEM else ""
     _event(
         case,
         "opened",
-        f"{case.get_channel_display()}로 접수{route}",
+        f"{case.get_channel_display()}로 접수{system}{route}",
         by=by,
         at=now,
+        origin=origin,
         first_response_due=first_due.isoformat(),
         resolution_due=resolution_due.isoformat(),
     )
@@ -236,7 +264,8 @@ def case_handoff(
     *, case: Case, to_team: Team, reason: str, by: User, expected_version: int | None = None
 ) -> Case:
     """Hand the case to another team, with an internal service level in business hours."""
-    if not (reason or "").strip():
+    reason = mask_text((reason or "").strip())
+    if not reason:
         raise ValidationError({"reason": "이관 사유를 입력하세요."})
     if case.team_id == to_team.pk:
         raise ValidationError({"to_team": "이미 이 팀이 담당하고 있습니다."})
@@ -248,7 +277,7 @@ def case_handoff(
         case=case,
         from_team=from_team,
         to_team=to_team,
-        reason=reason.strip()[:300],
+        reason=reason[:300],
         by=by,
         at=now,
         due_at=due,
@@ -257,7 +286,7 @@ def case_handoff(
     _event(
         case,
         "handoff",
-        f"{from_team.name if from_team else '미지정'} → {to_team.name}: {reason.strip()}",
+        f"{from_team.name if from_team else '미지정'} → {to_team.name}: {reason}",
         by=by,
         to_team=to_team.pk,
         due=due.isoformat(),
@@ -343,6 +372,8 @@ def case_resolve(
         raise ValidationError({"cost": "보상 비용과 포인트는 0 이상이어야 합니다."})
     if not case.is_open:
         raise ValidationError("이미 해결되었거나 종결된 건입니다.")
+    note, root_cause_note = mask_text((note or "").strip()), mask_text((root_cause_note or "").strip())
+    override_reason = mask_text((override_reason or "").strip())
     missing = missing_required_steps(case) if case.kind == Case.Kind.COMPLAINT else []
     if missing:
         _require_override(by, override_reason, missing)
@@ -353,19 +384,19 @@ def case_resolve(
         status=Case.Status.RESOLVED,
         resolved_at=now,
         resolution_type=resolution_type,
-        resolution_note=(note or "").strip(),
+        resolution_note=note,
         resolution_cost=cost,
         compensation_points=points,
         customer_reaction=reaction,
         root_cause=root_cause,
-        root_cause_note=(root_cause_note or "").strip()[:300],
+        root_cause_note=root_cause_note[:300],
         first_responded_at=case.first_responded_at or now,
         paused_at=None,
     )
     if not case.steps.filter(step=Step.RESOLVE).exists():
-        CaseStep.objects.create(case=case, step=Step.RESOLVE, note=(note or "").strip(), done_at=now, by=by)
+        CaseStep.objects.create(case=case, step=Step.RESOLVE, note=note, done_at=now, by=by)
     if missing:
-        _event(case, "override", f"필수 단계 생략 승인: {override_reason.strip()}", by=by, skipped=missing)
+        _event(case, "override", f"필수 단계 생략 승인: {override_reason}", by=by, skipped=missing)
     cost_text = f", 비용 ₩{cost:,}" if cost else ""
     points_text = f", 포인트 {points:,}" if points else ""
     _event(
@@ -402,10 +433,59 @@ def case_close(
     missing = missing_required_steps(case) if case.kind == Case.Kind.COMPLAINT else []
     skipped_override = case.events.filter(kind="override").exists()
     if missing and not skipped_override:
+        override_reason = mask_text((override_reason or "").strip())
         _require_override(by, override_reason, missing)
-        _event(case, "override", f"필수 단계 생략 승인: {override_reason.strip()}", by=by, skipped=missing)
+        _event(case, "override", f"필수 단계 생략 승인: {override_reason}", by=by, skipped=missing)
     case = _save(case, expected_version=expected_version, status=Case.Status.CLOSED, closed_at=timezone.now())
     _event(case, "closed", "종결", by=by)
+    return case
+
+
+REOPEN_RESOLUTION_HOURS = 8
+
+
+def _reopened(*, now: dt.datetime) -> dict[str, Any]:
+    """The fields of a case opened again: a fresh resolution clock (business hours from now) and the
+    warning/breach marks cleared, so the SLA check watches it again."""
+    return {
+        "status": Case.Status.OPEN,
+        "closed_at": None,
+        "resolved_at": None,
+        "reopened_count": F("reopened_count") + 1,
+        "resolution_breached_at": None,
+        "warned_at": None,
+        "resolution_due": business_calendar().add(now, dt.timedelta(hours=REOPEN_RESOLUTION_HOURS)),
+    }
+
+
+@transaction.atomic
+def case_reopen(*, case: Case, by: User, reason: str, expected_version: int | None = None) -> Case:
+    """Open a resolved or closed case again (the fix did not hold, the customer came back). The resolution
+    clock restarts as for a dissatisfied follow-up; the assignee stays."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "다시 여는 사유를 입력하세요."})
+    reopenable = (Case.Status.RESOLVED, Case.Status.CLOSED)
+    if case.status not in reopenable:
+        raise ValidationError("해결되었거나 종결된 건만 다시 열 수 있습니다.")
+    version = case.version if expected_version is None else expected_version
+    now = timezone.now()
+    updated = Case.objects.filter(pk=case.pk, version=version, status__in=reopenable).update(
+        version=F("version") + 1, **_reopened(now=now)
+    )
+    if not updated:
+        raise CaseConflict("다른 직원이 먼저 이 건을 수정했습니다. 새로 고친 뒤 다시 시도하세요.")
+    was = case.get_status_display()
+    case.refresh_from_db()
+    _event(
+        case,
+        "reopened",
+        f"재오픈({was} → {case.get_status_display()}): {reason}",
+        by=by,
+        at=now,
+        reason=reason[:300],
+        resolution_due=case.resolution_due.isoformat() if case.resolution_due else None,
+    )
     return case
 
 
@@ -418,20 +498,12 @@ def case_record_satisfaction(
         raise ValidationError({"score": "만족도는 1~5 사이여야 합니다."})
     if case.status not in (Case.Status.RESOLVED, Case.Status.CLOSED):
         raise ValidationError("해결된 건에만 만족도를 기록할 수 있습니다.")
+    comment = mask_text((comment or "").strip())
     dissatisfied = score <= 2 or would_continue is False
     fields: dict[str, Any] = {"satisfaction_score": score, "would_continue": would_continue}
     if dissatisfied:
         lead = case.team.lead if case.team_id and case.team else None
-        fields.update(
-            status=Case.Status.OPEN,
-            closed_at=None,
-            resolved_at=None,
-            reopened_count=F("reopened_count") + 1,
-            assignee=lead,
-            resolution_breached_at=None,
-            warned_at=None,
-            resolution_due=business_calendar().add(timezone.now(), dt.timedelta(hours=8)),
-        )
+        fields.update(_reopened(now=timezone.now()), assignee=lead)
     Case.objects.filter(pk=case.pk).update(version=F("version") + 1, **fields)
     case.refresh_from_db()
     if not case.steps.filter(step=Step.FOLLOW_UP).exists():
@@ -492,7 +564,7 @@ def case_mark_difficult(*, case: Case, difficult_type: str, by: User) -> Case:
 
 @transaction.atomic
 def case_polite_warning(*, case: Case, by: User, text: str) -> CaseEvent:
-    text = (text or "").strip()
+    text = mask_text((text or "").strip())
     if not text:
         raise ValidationError({"text": "고객에게 한 경고 문구를 기록하세요."})
     count = case.events.filter(kind="warning").count() + 1
@@ -506,7 +578,8 @@ def case_end_contact(*, case: Case, by: User, reason: str, handler: User) -> Cas
 
     Recorded to protect the agent: who, when, why; the agent is offered rest time.
     """
-    if not (reason or "").strip():
+    reason = mask_text((reason or "").strip())
+    if not reason:
         raise ValidationError({"reason": "상담을 종료한 이유를 기록하세요."})
     if handler.pk == by.pk:
         raise ValidationError({"handler": "다른 직원(전담자)에게 넘겨야 합니다."})
@@ -514,7 +587,7 @@ def case_end_contact(*, case: Case, by: User, reason: str, handler: User) -> Cas
     _event(
         case,
         "contact_ended",
-        f"상담 종료(직원 보호): {reason.strip()}",
+        f"상담 종료(직원 보호): {reason}",
         by=by,
         handler=handler.pk,
         agent=by.pk,
@@ -538,6 +611,10 @@ def case_update_details(*, case: Case, by: User, expected_version: int, **fields
         raise ValidationError({"priority": "알 수 없는 우선순위입니다."})
     if "title" in allowed and not str(allowed["title"]).strip():
         raise ValidationError({"title": "제목을 입력하세요."})
+    if "title" in allowed:
+        allowed["title"] = mask_text(str(allowed["title"]).strip())[:200]
+    if "body" in allowed:
+        allowed["body"] = mask_text(str(allowed["body"]).strip())
     case = _save(case, expected_version=expected_version, **allowed)
     _event(case, "edited", "내용 수정: " + ", ".join(sorted(allowed)), by=by)
     return case
@@ -573,6 +650,17 @@ def case_link_customer(*, case: Case, customer: Customer, by: User) -> Case:
         raise ValidationError("병합된 고객에게는 연결할 수 없습니다.")
     case = _save(case, customer=customer)
     _event(case, "linked", f"고객 #{customer.pk}와 연결", by=by, customer=customer.pk)
+    return case
+
+
+@transaction.atomic
+def case_set_callback_phone(*, case: Case, phone: str, by: User, expected_version: int | None = None) -> Case:
+    """Record (or clear, with '') the number the customer asked to be called back on. The timeline shows it
+    masked: the number itself is personal data, seen only through a logged reveal."""
+    phone = _callback_phone(phone)
+    case = _save(case, expected_version=expected_version, callback_phone=phone)
+    message = f"회신 전화번호: {mask_phone(phone)}" if phone else "회신 전화번호 삭제"
+    _event(case, "callback_phone", message, by=by)
     return case
 
 

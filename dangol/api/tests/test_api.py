@@ -21,6 +21,12 @@ def agent_key(shop):
 
 
 @pytest.fixture
+def manager_key(shop):
+    """Editing customers and loading orders are the manager role's; an agent's token cannot (test_token_scopes)."""
+    return api_token_create(user=shop["manager"], name="erp", scopes=ALL_SCOPES)[1]
+
+
+@pytest.fixture
 def manager_pii_key(shop):
     return api_token_create(user=shop["manager"], name="crm-sync", scopes=[*ALL_SCOPES, "personal_data"])[1]
 
@@ -68,12 +74,12 @@ def test_personal_data_scope_unmasks_and_logs(client: Client, shop, manager_pii_
     assert log.channel == "api" and log.customer_id == shop["hong"].pk and log.staff == shop["manager"]
 
 
-def test_create_update_and_conflict(client: Client, shop, agent_key):
+def test_create_update_and_conflict(client: Client, shop, manager_key):
     r = client.post(
         "/api/customers",
         json.dumps({"name": "최유리", "phone": "010 2222 3333", "tags": ["앱전용"]}),
         content_type="application/json",
-        **bearer(agent_key),
+        **bearer(manager_key),
     )
     assert r.status_code == 201, r.content
     created = r.json()
@@ -81,14 +87,14 @@ def test_create_update_and_conflict(client: Client, shop, agent_key):
         f"/api/customers/{created['id']}",
         json.dumps({"preferred_name": "유리님", "version": 1}),
         content_type="application/json",
-        **bearer(agent_key),
+        **bearer(manager_key),
     )
     assert r.status_code == 200 and r.json()["version"] == 2
     r = client.patch(
         f"/api/customers/{created['id']}",
         json.dumps({"preferred_name": "x", "version": 1}),
         content_type="application/json",
-        **bearer(agent_key),
+        **bearer(manager_key),
     )
     assert r.status_code == 409 and r.json()["code"] == "conflict"
 
@@ -146,7 +152,7 @@ def test_interactions_create_and_list(client: Client, shop, agent_key):
     assert bad.status_code == 422 and Interaction.objects.count() == 1
 
 
-def test_orders_bulk_is_idempotent_and_all_or_nothing(client: Client, shop, agent_key):
+def test_orders_bulk_is_idempotent_and_all_or_nothing(client: Client, shop, manager_key):
     orders = {
         "orders": [
             {
@@ -165,12 +171,12 @@ def test_orders_bulk_is_idempotent_and_all_or_nothing(client: Client, shop, agen
         ]
     }
     r = client.post(
-        "/api/orders/bulk", json.dumps(orders), content_type="application/json", **bearer(agent_key)
+        "/api/orders/bulk", json.dumps(orders), content_type="application/json", **bearer(manager_key)
     )
     assert r.status_code == 200 and r.json()["created"] == 2
     assert Order.objects.get(external_id="API-1").total_amount == 2000
     again = client.post(
-        "/api/orders/bulk", json.dumps(orders), content_type="application/json", **bearer(agent_key)
+        "/api/orders/bulk", json.dumps(orders), content_type="application/json", **bearer(manager_key)
     )
     assert again.json()["unchanged"] == 2
     orders["orders"].append(
@@ -182,7 +188,7 @@ def test_orders_bulk_is_idempotent_and_all_or_nothing(client: Client, shop, agen
         }
     )
     bad = client.post(
-        "/api/orders/bulk", json.dumps(orders), content_type="application/json", **bearer(agent_key)
+        "/api/orders/bulk", json.dumps(orders), content_type="application/json", **bearer(manager_key)
     )
     assert bad.status_code == 422 and not Order.objects.filter(external_id="API-3").exists()
 
