@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.core.validators import validate_email
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,6 +23,7 @@ from dangol.customers.models import (
     ConsentStage,
     Customer,
     CustomerMerge,
+    CustomerSegment,
     Note,
     Preference,
     Tag,
@@ -322,3 +323,23 @@ def customers_unmerge(*, merge: CustomerMerge, by: User | None) -> CustomerMerge
         raise ValidationError(_("이미 취소된 병합입니다."))
     merge.refresh_from_db()
     return merge
+
+
+def segment_save(
+    *, name: str, query: str, filters: selectors.CustomerFilters, by: User | None
+) -> CustomerSegment:
+    """Save the current list filter under a new name (names are shared by the whole team)."""
+    name = " ".join(name.split())
+    if not name:
+        raise ValidationError({"name": _("세그먼트 이름을 입력하세요.")})
+    data = filters.to_json()
+    data.pop("sort", None)  # who belongs, not in which order
+    try:
+        with transaction.atomic():
+            return CustomerSegment.objects.create(name=name, query=query, filters=data, created_by=by)
+    except IntegrityError:
+        raise ValidationError({"name": _("같은 이름의 세그먼트가 이미 있습니다.")}) from None
+
+
+def segment_delete(*, segment: CustomerSegment) -> None:
+    CustomerSegment.objects.filter(pk=segment.pk).delete()

@@ -1,9 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class PromisesConfig(AppConfig):
     name = "dangol.promises"
     label = "promises"
+    verbose_name = _("약속")
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:

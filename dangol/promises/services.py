@@ -11,13 +11,14 @@ from django.utils.translation import gettext as _
 from dangol.accounts.models import Role, StaffProfile, Team
 from dangol.customers.models import Customer
 from dangol.promises.models import Promise
+from dangol.reading.text import mask_text
 
 
 @transaction.atomic
 def promise_make(
     *, customer: Customer, owner: User, text: str, due_at: dt.datetime, by: User | None
 ) -> Promise:
-    text = (text or "").strip()
+    text = mask_text((text or "").strip())
     errors: dict[str, str] = {}
     if not text:
         errors["text"] = "약속 내용을 입력하세요."
@@ -52,12 +53,17 @@ def can_resolve(user: User, promise: Promise) -> bool:
 def promise_resolve(*, promise: Promise, kept: bool, by: User, note: str = "") -> Promise:
     """Mark an open promise kept or broken. A conditional update, so two clicks cannot both win."""
     if not can_resolve(by, promise):
-        raise PermissionDenied(_("약속의 담당자, 담당자 팀의 리더나 매니저만 이행 여부를 기록할 수 있습니다."))
+        raise PermissionDenied(
+            _("약속의 담당자, 담당자 팀의 리더나 매니저만 이행 여부를 기록할 수 있습니다.")
+        )
     status = Promise.Status.KEPT if kept else Promise.Status.BROKEN
     if kept and promise.due_at < timezone.now() and promise.status == Promise.Status.OPEN:
         status = Promise.Status.BROKEN  # kept late is not kept
     changed = Promise.objects.filter(pk=promise.pk, status=Promise.Status.OPEN).update(
-        status=status, resolved_at=timezone.now(), resolved_by=by, resolution_note=note[:300]
+        status=status,
+        resolved_at=timezone.now(),
+        resolved_by=by,
+        resolution_note=mask_text((note or "").strip())[:300],
     )
     if not changed:
         raise ValidationError("이미 처리된 약속입니다.")

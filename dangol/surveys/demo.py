@@ -329,11 +329,16 @@ def _recent_followups(
     ]
     picked.sort(key=lambda item: item[0]["answered_at"], reverse=True)
     picked = picked[:MAX_FOLLOWUPS]
+    from dangol.voc.business_time import BusinessCalendar, korean_public_holidays
+
+    calendar = BusinessCalendar(public_holidays=korean_public_holidays)
     cases = []
     for k, (r, pk) in enumerate(picked, start=1):
         at = r["answered_at"]
-        done = at < end - dt.timedelta(days=5)
-        resolved_at = at + dt.timedelta(hours=float(rng.uniform(3, 72))) if done else None
+        first_due = calendar.add(at, dt.timedelta(hours=4))
+        due = calendar.add(at, dt.timedelta(hours=16))  # two business days, like a normal-priority case
+        done = due <= end  # the follow-up team keeps its service level; the ones not yet due are open
+        resolved_at = at + (due - at) * float(rng.uniform(0.2, 0.9)) if done else None
         score = int(rng.choice([2, 3, 4, 5], p=[0.15, 0.25, 0.35, 0.25])) if done else None
         cases.append(
             Case(
@@ -342,6 +347,7 @@ def _recent_followups(
                 status="closed" if done else "new",
                 priority="high" if (r["nps"] or 10) <= 3 else "normal",
                 channel="survey",
+                origin=Case.Origin.SYSTEM,
                 customer_id=r["customer_id"],
                 touchpoint_id=r["touchpoint_id"],
                 team_id=r["team_id"],
@@ -349,11 +355,11 @@ def _recent_followups(
                 body="(의견 없음)",
                 source_ref=f"survey-response:{pk}",
                 created_at=at,
-                first_response_due=at + dt.timedelta(hours=4),
-                resolution_due=at + dt.timedelta(days=2),
-                first_responded_at=at + dt.timedelta(hours=1) if done else None,
+                first_response_due=first_due,
+                resolution_due=due,
+                first_responded_at=min(at + dt.timedelta(hours=1), resolved_at) if resolved_at else None,
                 resolved_at=resolved_at,
-                closed_at=resolved_at + dt.timedelta(days=1) if resolved_at else None,
+                closed_at=min(resolved_at + dt.timedelta(days=1), end) if resolved_at else None,
                 resolution_type=str(rng.choice(["apology", "compensation", "info"])) if done else "",
                 resolution_note="전화로 사과드리고 불편하셨던 점을 확인했습니다." if done else "",
                 customer_reaction=("satisfied" if (score or 0) >= 4 else "neutral") if done else "",

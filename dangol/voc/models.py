@@ -167,6 +167,13 @@ class Case(models.Model):
         NEUTRAL = "neutral", _("보통")
         DISSATISFIED = "dissatisfied", _("불만족")
 
+    class Origin(models.TextChoices):
+        """Who raised the case: the customer, or the system on their behalf (a low survey score's follow-up).
+        Only the customer's own cases count as the customer having spoken up."""
+
+        CUSTOMER = "customer", _("고객 접수")
+        SYSTEM = "system", _("시스템 자동 접수")
+
     number = models.CharField(_("접수번호"), max_length=20, unique=True)
     kind = models.CharField(_("유형"), max_length=12, choices=Kind.choices, default=Kind.COMPLAINT)
     status = models.CharField(
@@ -176,11 +183,14 @@ class Case(models.Model):
         _("우선순위"), max_length=10, choices=Priority.choices, default=Priority.NORMAL
     )
     channel = models.CharField(_("접수 채널"), max_length=10, choices=Channel.choices, default=Channel.PHONE)
+    origin = models.CharField(_("접수 주체"), max_length=10, choices=Origin.choices, default=Origin.CUSTOMER)
     customer = models.ForeignKey(
         "customers.Customer", on_delete=models.PROTECT, null=True, blank=True, related_name="cases"
     )
     contact_name = models.CharField(_("연락처 이름(미확인 고객)"), max_length=60, blank=True)
     contact_info = models.CharField(_("연락처(미확인 고객)"), max_length=120, blank=True)
+    # Stored whole (010-1234-5678) so staff can call back; shown masked unless revealed, which is logged.
+    callback_phone = models.CharField(_("회신 전화번호"), max_length=20, blank=True)
     touchpoint = models.ForeignKey(
         "interactions.Touchpoint", on_delete=models.PROTECT, null=True, blank=True, related_name="cases"
     )

@@ -19,6 +19,7 @@ from dangol.customers.phone import InvalidPhone, normalize_phone
 from dangol.interactions.models import Interaction, Touchpoint
 from dangol.privacy.masking import mask_phone
 from dangol.reading.text import mask_text, read_text
+from dangol.rewards.services import points_compensate
 from dangol.voc.models import (
     REQUIRED_BEFORE_RESOLVE,
     Case,
@@ -399,7 +400,7 @@ def case_resolve(
         _event(case, "override", f"필수 단계 생략 승인: {override_reason}", by=by, skipped=missing)
     cost_text = f", 비용 ₩{cost:,}" if cost else ""
     points_text = f", 포인트 {points:,}" if points else ""
-    _event(
+    resolved = _event(
         case,
         "resolved",
         f"해결: {case.get_resolution_type_display()}{cost_text}{points_text}",
@@ -409,6 +410,11 @@ def case_resolve(
         points=points,
         reaction=reaction,
     )
+    if points and case.customer_id:
+        # Compensation in points goes to the customer's ledger with this resolution as its source (once).
+        points_compensate(
+            customer=case.customer, points=points, case_ref=f"{case.number}#{resolved.pk}", by=by
+        )
     return case
 
 

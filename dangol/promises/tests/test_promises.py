@@ -103,3 +103,19 @@ def test_resolve_from_the_360_page(as_agent, shop):
     r = as_agent.post(f"/customers/promises/{p.pk}/resolve/", {"kept": "1"}, HTTP_HX_REQUEST="true")
     assert r.status_code == 200 and "약속 이행 여부를 기록했습니다" in r.content.decode()
     assert Promise.objects.get(pk=p.pk).status == Promise.Status.KEPT
+
+
+def test_promise_text_and_resolution_note_are_stored_masked(as_agent, shop):
+    pii = "010-1234-5678 로 연락, 주민번호 900101-1234567"
+    r = as_agent.post(
+        f"/customers/{shop['hong'].pk}/promises/",
+        {"text": f"환불 후 {pii}", "due_at": "2099-01-01T10:00"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert r.status_code == 200, r.content.decode()
+    promise = Promise.objects.get(customer=shop["hong"])
+    promise_resolve(promise=promise, kept=True, by=shop["agent"], note=pii)
+    promise.refresh_from_db()
+    for stored in (promise.text, promise.resolution_note):
+        assert "[전화번호]" in stored and "[주민번호]" in stored, stored
+        assert "1234-5678" not in stored and "1234567" not in stored, stored

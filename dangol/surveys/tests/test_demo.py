@@ -21,6 +21,10 @@ def test_demo_adds_a_year_of_answers_where_staff_manner_drives_satisfaction(db):
     assert drivers["people_share"] > drivers["physical_share"], drivers
     assert 0 < stats.extra["설문 후속 VOC"] <= 60
     assert answered.filter(followup_case__isnull=False).count() == stats.extra["설문 후속 VOC"]
+    # the follow-ups were opened by the system, so their customers still count as silent dissatisfied
+    assert set(
+        answered.filter(followup_case__isnull=False).values_list("followup_case__origin", flat=True)
+    ) == {"system"}
 
 
 def test_demo_kano_study_has_an_attribute_drifting_between_two_waves(db):

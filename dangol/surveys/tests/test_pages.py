@@ -161,21 +161,28 @@ def test_kano_and_choice_questions_render_and_answer_on_the_public_page(client, 
     assert response.wave == "1" and response.answers.get(question__code="when").selected == ["평일", "주말"]
 
 
-def test_segment_send_by_tag_respects_marketing_consent(client, shop):
+def test_segment_send_to_a_saved_list_filter_respects_marketing_consent(client, shop):
+    from dangol.customers.models import CustomerSegment
     from dangol.surveys.tests.conftest import build_customer_survey
 
     survey = build_customer_survey(shop, code="vip-promo", promotional=True)
-    shop["kim"].tags.add(*shop["hong"].tags.all())
+    services.survey_set_status(survey=survey, status="active")
+    everyone = CustomerSegment.objects.create(name="전체 고객", query="", filters={})
     login(client, shop["manager"])
+    detail = client.get(reverse("surveys:detail", args=[survey.pk])).content.decode()
+    assert f'<option value="{everyone.pk}">전체 고객</option>' in detail
     page = client.post(
-        reverse("surveys:segment", args=[survey.pk]), {"tag": "VIP", "channel": "sms"}, follow=True
+        reverse("surveys:segment", args=[survey.pk]), {"segment": everyone.pk, "channel": "sms"}, follow=True
     )
-    assert "초대 1건을 만들었습니다" in page.content.decode()
+    # kim has no marketing consent: a promotional survey skips her.
+    assert "초대 1건을 만들었습니다 (수신 동의가 없어 제외 1건)" in page.content.decode()
     assert list(survey.invitations.values_list("customer", flat=True)) == [shop["hong"].pk]
+    nobody = CustomerSegment.objects.create(name="없는 태그", query="tag=없는태그", filters={"tag": "없는태그"})
     none = client.post(
-        reverse("surveys:segment", args=[survey.pk]), {"tag": "없는태그", "channel": "sms"}, follow=True
+        reverse("surveys:segment", args=[survey.pk]), {"segment": nobody.pk, "channel": "sms"}, follow=True
     )
-    assert "이 태그의 고객이 없습니다" in none.content.decode()
+    assert "‘없는 태그’ 세그먼트에 해당하는 고객이 없습니다" in none.content.decode()
+    assert "tag" not in client.get(reverse("surveys:detail", args=[survey.pk])).context["segment_form"].fields
 
 
 def test_survey_list_counts_invitations_and_responses_without_joining_them(client, shop, survey):
