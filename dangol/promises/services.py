@@ -46,7 +46,7 @@ def can_resolve(user: User, promise: Promise) -> bool:
     if profile is not None and profile.role in (Role.MANAGER, Role.ADMIN):
         return True
     owner_profile = StaffProfile.objects.filter(user_id=promise.owner_id).select_related("team").first()
-    team_ids = {promise.team_id, owner_profile.team_id if owner_profile else None} - {None}
+    team_ids = [t for t in (promise.team_id, owner_profile.team_id if owner_profile else None) if t is not None]
     return bool(team_ids) and Team.objects.filter(pk__in=team_ids, lead_id=user.pk).exists()
 
 
