@@ -468,7 +468,7 @@ def _reopened(*, now: dt.datetime) -> dict[str, Any]:
 def case_reopen(*, case: Case, by: User, reason: str, expected_version: int | None = None) -> Case:
     """Open a resolved or closed case again (the fix did not hold, the customer came back). The resolution
     clock restarts as for a dissatisfied follow-up; the assignee stays."""
-    reason = (reason or "").strip()
+    reason = mask_text((reason or "").strip())
     if not reason:
         raise ValidationError({"reason": "다시 여는 사유를 입력하세요."})
     reopenable = (Case.Status.RESOLVED, Case.Status.CLOSED)
