@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "dangol.messaging",
     "dangol.orders",
     "dangol.promises",
+    "dangol.rewards",
     "dangol.imports",
     "dangol.voc",
     "dangol.surveys",

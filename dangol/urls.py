@@ -6,6 +6,7 @@ from django.views.i18n import set_language
 
 from dangol.api.api import api
 from dangol.common.params import IdConverter
+from dangol.web.favicon import favicon
 from dangol.web.views import healthz
 
 # `<id:pk>`: ASCII digits that fit a database id (a 20-digit id was a 500, now a 404).
@@ -16,7 +17,9 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("healthz", healthz, name="healthz"),
+    path("favicon.ico", favicon, name="favicon"),
     path("admin/", admin.site.urls),
+    path("staff/", include("dangol.accounts.urls")),
     path("api/", api.urls),
     path("customers/", include("dangol.web.customers.urls")),
     path("promises/", include("dangol.promises.urls")),
@@ -24,6 +27,8 @@ urlpatterns = [
     path("voc/", include("dangol.voc.urls")),
     path("surveys/", include("dangol.surveys.urls")),
     path("value/", include("dangol.loyalty.urls")),
+    path("rewards/", include("dangol.rewards.urls")),
     path("privacy/", include("dangol.privacy.urls")),
+    path("messages/", include("dangol.messaging.urls")),
     path("", include("dangol.web.urls")),
 ]

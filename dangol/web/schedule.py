@@ -22,6 +22,15 @@ SCHEDULE: list[tuple[str, int | None]] = [
     ("dangol.surveys.tasks.invite_after_events", 3600),
     ("dangol.surveys.tasks.refresh_analysis", 300),
     ("dangol.surveys.tasks.open_missing_followups", 60),
+    ("dangol.messaging.tasks.send_due_messages", 15),
+    ("dangol.messaging.tasks.reconcile_messages", 300),
+    ("dangol.messaging.tasks.send_consent_reminders", 86400),
+    ("dangol.rewards.tasks.sync_order_points", 300),
+    ("dangol.rewards.tasks.confirm_pending_points", 3600),
+    ("dangol.rewards.tasks.release_lapsed_holds", 300),
+    ("dangol.rewards.tasks.expire_points", 3600),
+    ("dangol.rewards.tasks.evaluate_tiers", 86400),
+    ("dangol.rewards.tasks.issue_birthday_coupons", 3600),
 ]
 
 
