@@ -15,6 +15,15 @@ import os
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+def pytest_configure(config: Any) -> None:
+    from django.conf import settings
+
+    # The test client and the live server speak plain HTTP, and pytest-django has loaded the production
+    # settings (debug off) before any conftest runs; dangol/accounts/tests/test_deploy.py checks HTTPS itself.
+    settings.SECURE_SSL_REDIRECT = False
+    settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = False
+
+
 @pytest.fixture
 def shop(db: Any) -> dict[str, Any]:
     from dangol.accounts.models import Role, Team

@@ -2,6 +2,7 @@ from typing import Any
 
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
 
 
 def _sync_roles(using: str = "default", **_: Any) -> None:
@@ -19,7 +20,10 @@ def _sync_roles(using: str = "default", **_: Any) -> None:
 class AccountsConfig(AppConfig):
     name = "dangol.accounts"
     label = "accounts"
+    verbose_name = _("직원과 권한")
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from dangol.accounts import checks  # noqa: F401 (registers the deploy checks)
+
         post_migrate.connect(_sync_roles, sender=self, dispatch_uid="dangol.sync_roles")

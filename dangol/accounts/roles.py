@@ -19,6 +19,12 @@ _READ = [
     "orders.view_product",
     "promises.view_promise",
 ]
+# Saved customer-list filters (segments) that surveys are sent to.
+_SEGMENTS = [
+    "customers.view_customersegment",
+    "customers.add_customersegment",
+    "customers.delete_customersegment",
+]
 _WORK = [
     "customers.add_note",
     "customers.add_preference",
@@ -27,9 +33,11 @@ _WORK = [
     "promises.change_promise",
 ]
 ROLE_PERMISSIONS: dict[str, list[str]] = {
-    Role.ADMIN: ["*"],
+    # "*" is the project's apps; admins also unlock locked-out logins (django-axes admin: delete the attempts).
+    Role.ADMIN: ["*", "axes.view_accessattempt", "axes.delete_accessattempt", "axes.view_accessfailurelog"],
     Role.MANAGER: _READ
     + _WORK
+    + _SEGMENTS
     + [
         PERSONAL_DATA,
         EXPORT_PERSONAL_DATA,
@@ -43,7 +51,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "imports.view_importjob",
     ],
     Role.AGENT: _READ + _WORK + ["customers.change_consent", "customers.add_customer"],
-    Role.ANALYST: _READ + ["imports.view_importjob"],
+    Role.ANALYST: _READ + _SEGMENTS + ["imports.view_importjob"],
     Role.VIEWER: _READ,
 }
 _PROJECT_APPS = [
@@ -57,6 +65,7 @@ _PROJECT_APPS = [
     "voc",
     "surveys",
     "loyalty",
+    "rewards",
 ]
 
 

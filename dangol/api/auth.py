@@ -27,6 +27,9 @@ SCOPE_PERMISSIONS: dict[str, tuple[str, ...]] = {
     # Survey reads include every response and the Kano results computed from them.
     Scope.SURVEYS_READ: ("surveys.view_response",),
     Scope.SURVEYS_WRITE: ("surveys.add_survey", "surveys.add_invitation", "surveys.add_response"),
+    Scope.REWARDS_READ: ("rewards.view_pointbalance",),
+    # Earning and redeeming at a till or in the online shop (the agent role: store staff).
+    Scope.REWARDS_WRITE: ("rewards.redeem_points",),
 }
 
 

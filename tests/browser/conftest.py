@@ -48,7 +48,7 @@ def phone_page(browser: Any) -> Iterator[Any]:
     )
     page = context.new_page()
     page.set_default_timeout(30000)
-    yield page
+    yield from _failing_on_csp_violations(page)
     context.close()
 
 
@@ -59,8 +59,35 @@ def desktop_page(browser: Any) -> Iterator[Any]:
     )
     page = context.new_page()
     page.set_default_timeout(30000)
-    yield page
+    yield from _failing_on_csp_violations(page)
     context.close()
+
+
+# Reports every securitypolicyviolation of every document the page loads (the console messages cover the rest).
+_REPORT_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (e) => window.__cspViolation(
+  `${e.violatedDirective} blocked ${e.blockedURI || "inline"} at ${e.documentURI}`
+  + (e.sourceFile ? ` (${e.sourceFile}:${e.lineNumber})` : "") + (e.sample ? `: ${e.sample}` : "")));
+"""
+
+
+def _failing_on_csp_violations(page: Any) -> Iterator[Any]:
+    """Yield the page; afterwards fail the test if the Content-Security-Policy refused anything on it."""
+    violations: list[str] = []
+
+    def report(text: str) -> None:
+        violations.append(text)
+
+    def console(message: Any) -> None:
+        if "Content Security Policy" in message.text:
+            violations.append(message.text)
+
+    page.expose_function("__cspViolation", report)
+    page.add_init_script(_REPORT_VIOLATIONS)
+    page.on("console", console)
+    yield page
+    if violations:
+        pytest.fail("Content-Security-Policy violations:\n" + "\n".join(dict.fromkeys(violations)))
 
 
 def screenshot(page: Any, name: str, *, full_page: bool = False) -> None:

@@ -6,6 +6,7 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 import pytest
+from playwright.sync_api import expect
 
 from dangol.customers.models import Customer, Note
 from dangol.demo.generate import DEMO_PASSWORD, generate
@@ -82,6 +83,7 @@ def test_filter_timeline_by_type_in_place(live_server, desktop_page, demo):
     page.goto(f"{base}/customers/{demo.pk}/")
     page.evaluate("window.__noReload = true")
     page.locator("#timeline nav.tabs a", has_text="주문").click()
-    page.wait_for_function("document.querySelectorAll('#timeline li.kind-interaction').length === 0")
+    # a locator wait, not wait_for_function: that evaluates a string in the page, which the CSP refuses
+    expect(page.locator("#timeline li.kind-interaction")).to_have_count(0)
     assert page.locator("#timeline li.kind-order").count() > 0
     assert page.evaluate("window.__noReload") is True

@@ -4,6 +4,7 @@ the manager sees beside the answer."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from dangol.surveys import services
 from dangol.surveys.models import Response
@@ -93,7 +94,7 @@ def test_analyst_reads_satisfaction_kano_and_pulse_pages(live_server, desktop_pa
     page.wait_for_url(f"{base}/surveys/analysis/")
     assert "사람(직원 태도·매너) 항목" in page.inner_text("#drivers")
     assert page.locator("#group-table tbody tr").count() >= 3
-    page.wait_for_function("document.querySelectorAll('canvas.chart').length === 4")
+    expect(page.locator("canvas.chart")).to_have_count(4)  # not wait_for_function: the CSP refuses its eval
     screenshot(page, "surveys-analysis", full_page=True)
     page.goto(f"{base}/surveys/kano/")
     drift = page.inner_text("#kano-drift")

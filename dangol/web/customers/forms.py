@@ -109,7 +109,8 @@ class CustomerFilterForm(forms.Form):
     )  # fmt: skip
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         for low, high in (("alive_min", "alive_max"), ("clv_min", "clv_max"), ("joined_from", "joined_to")):
             if data.get(low) is not None and data.get(high) is not None and data[low] > data[high]:
                 self.add_error(high, _("범위의 끝이 시작보다 작습니다."))

@@ -9,7 +9,14 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, QueryDict, StreamingHttpResponse
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    QueryDict,
+    StreamingHttpResponse,
+)
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -33,6 +40,7 @@ from dangol.privacy.services import access_log_write, can_see_personal_data
 from dangol.promises import services as promises
 from dangol.promises.models import Promise
 from dangol.promises.services import promise_make
+from dangol.rewards.selectors import customer_rewards_summary
 from dangol.voc.selectors import customer_voc
 from dangol.web.customers import timeline
 from dangol.web.customers.forms import (
@@ -175,7 +183,7 @@ def _list_row(c: Customer) -> dict[str, Any]:
         "email": mask_email(c.email),
         "value": value,
         "rfm": _rfm_label(value.rfm_segment) if value else "",
-        "alive": _percent(value.probability_alive) if value else "",
+        "alive": _percent(value.probability_alive_shown) if value else "",
     }
 
 
@@ -203,6 +211,7 @@ def _export_rows(qs: Any, *, unmasked: bool) -> Iterator[list[Any]]:
     yield _export_header()
     for c in selectors.with_last_nps(qs).iterator(chunk_size=2000):
         value = _value_of(c)
+        last_nps = getattr(c, "last_nps", None)  # annotated by with_last_nps
         yield [
             c.pk,
             c.external_id or "",
@@ -216,9 +225,9 @@ def _export_rows(qs: Any, *, unmasked: bool) -> Iterator[list[Any]]:
             value.get_value_tier_display() if value else "",
             value.get_stage_display() if value else "",
             value.clv if value else "",
-            _percent(value.probability_alive) if value else "",
+            _percent(value.probability_alive_shown) if value else "",
             _rfm_label(value.rfm_segment) if value else "",
-            "" if c.last_nps is None else c.last_nps,
+            "" if last_nps is None else last_nps,
         ]
 
 
@@ -229,7 +238,7 @@ class _Echo:
 
 @require_GET
 @permission_required("customers.view_customer", raise_exception=True)
-def customer_export(request: HttpRequest) -> HttpResponse:
+def customer_export(request: HttpRequest) -> HttpResponseBase:
     form, filters = _filters(request.GET)
     if form.is_bound and not form.is_valid():
         # Exporting with a filter silently dropped would hand out more customers than asked for.
@@ -353,6 +362,7 @@ def _profile_context(request: HttpRequest, customer: Customer, *, unmasked: bool
         "merges": selectors.customer_merges(customer),
         "voc": customer_voc(customer.pk),
         "value": customer_value(customer.pk),
+        "rewards": customer_rewards_summary(customer),
         "note_form": NoteForm(),
         "interaction_form": InteractionForm(),
         "promise_form": PromiseForm(),
