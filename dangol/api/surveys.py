@@ -10,6 +10,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.http import Http404, HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
 from dangol.api.choices import (
@@ -135,7 +136,7 @@ def _scope(request: HttpRequest, scope: str, perm: str | None = None) -> User:
     require_scope(request, scope)
     user: User = request.user  # type: ignore[assignment]
     if perm and not user.has_perm(perm):
-        raise ApiProblem(403, "forbidden_scope", message="이 작업을 할 권한(역할)이 없습니다.")
+        raise ApiProblem(403, "forbidden_scope", message=_("이 작업을 할 권한(역할)이 없습니다."))
     return user
 
 
@@ -154,7 +155,10 @@ def _touchpoint(code: str | None) -> Touchpoint | None:
     touchpoint = Touchpoint.objects.filter(code=code).first()
     if touchpoint is None:
         raise ApiProblem(
-            422, "invalid_input", details={"touchpoint": code}, message=f"알 수 없는 접점 코드입니다: {code}"
+            422,
+            "invalid_input",
+            details={"touchpoint": code},
+            message=_("알 수 없는 접점 코드입니다: %(code)s") % {"code": code},
         )
     return touchpoint
 
@@ -166,7 +170,7 @@ def _lookup(model: Any, label: str, **filters: Any) -> Any:
             422,
             "invalid_input",
             details={label: str(next(iter(filters.values())))},
-            message=f"{label}을(를) 찾을 수 없습니다.",
+            message=_("%(field)s을(를) 찾을 수 없습니다.") % {"field": label},
         )
     return obj
 
@@ -310,7 +314,7 @@ def responses_create(request: HttpRequest, survey_id: int, payload: ResponseIn) 
     _scope(request, "surveys:write", "surveys.add_response")
     survey = _survey(survey_id)
     if survey.status != Survey.Status.ACTIVE:
-        raise ApiProblem(422, "invalid_input", message="진행 중인 설문에만 응답을 저장할 수 있습니다.")
+        raise ApiProblem(422, "invalid_input", message=_("진행 중인 설문에만 응답을 저장할 수 있습니다."))
     customer = _lookup(Customer, "customer_id", pk=payload.customer_id) if payload.customer_id else None
     staff = _lookup(User, "staff", username=payload.staff) if payload.staff else None
     data = {**payload.answers, "comment": payload.comment}

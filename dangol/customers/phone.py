@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from django.utils.translation import gettext as _
+
 _NON_DIGITS = re.compile(r"\D")
 _AREA_CODES = {
     "031",
@@ -40,33 +42,35 @@ def normalize_phone(raw: str) -> str:
     """
     text = (raw or "").strip()
     if not text:
-        raise InvalidPhone("전화번호가 비어 있습니다.")
+        raise InvalidPhone(_("전화번호가 비어 있습니다."))
     digits = _NON_DIGITS.sub("", text)
     if text.startswith("+") or digits.startswith("82") and len(digits) in (11, 12):
         if not digits.startswith("82"):
-            raise InvalidPhone(f"국내 전화번호가 아닙니다: {raw}")
+            raise InvalidPhone(_("국내 전화번호가 아닙니다: %(number)s") % {"number": raw})
         digits = "0" + digits[2:].lstrip("0")
     if _lost_leading_zero(digits):
         digits = "0" + digits  # spreadsheets store 01012345678 as the number 1012345678
     if digits.startswith("010"):
         if len(digits) != 11:
-            raise InvalidPhone(f"휴대전화 번호는 010 뒤에 8자리여야 합니다: {raw}")
+            raise InvalidPhone(_("휴대전화 번호는 010 뒤에 8자리여야 합니다: %(number)s") % {"number": raw})
         return f"{digits[:3]}-{digits[3:7]}-{digits[7:]}"
     if digits[:3] in _LEGACY_MOBILE or digits[:3] in _AREA_CODES:
         if len(digits) == 10:
             return f"{digits[:3]}-{digits[3:6]}-{digits[6:]}"
         if len(digits) == 11:
             return f"{digits[:3]}-{digits[3:7]}-{digits[7:]}"
-        raise InvalidPhone(f"전화번호 자릿수가 맞지 않습니다: {raw}")
+        raise InvalidPhone(_("전화번호 자릿수가 맞지 않습니다: %(number)s") % {"number": raw})
     if digits.startswith("02"):
         if len(digits) == 9:
             return f"02-{digits[2:5]}-{digits[5:]}"
         if len(digits) == 10:
             return f"02-{digits[2:6]}-{digits[6:]}"
-        raise InvalidPhone(f"서울 지역번호(02) 전화번호 자릿수가 맞지 않습니다: {raw}")
+        raise InvalidPhone(
+            _("서울 지역번호(02) 전화번호 자릿수가 맞지 않습니다: %(number)s") % {"number": raw}
+        )
     if len(digits) == 8 and digits[:2] in _REPRESENTATIVE:
         return f"{digits[:4]}-{digits[4:]}"
-    raise InvalidPhone(f"올바른 국내 전화번호가 아닙니다: {raw}")
+    raise InvalidPhone(_("올바른 국내 전화번호가 아닙니다: %(number)s") % {"number": raw})
 
 
 def _lost_leading_zero(digits: str) -> bool:

@@ -58,7 +58,7 @@ def clean_customer_fields(data: dict[str, Any]) -> dict[str, Any]:
             continue
         out[key] = value.strip() if isinstance(value, str) else value
     if "name" in out and not out["name"]:
-        errors["name"] = "이름은 비워 둘 수 없습니다."
+        errors["name"] = _("이름은 비워 둘 수 없습니다.")
     if out.get("phone"):
         try:
             out["phone"] = normalize_phone(out["phone"])
@@ -69,11 +69,13 @@ def clean_customer_fields(data: dict[str, Any]) -> dict[str, Any]:
         try:
             validate_email(out["email"])
         except ValidationError:
-            errors["email"] = f"이메일 형식이 올바르지 않습니다: {out['email']}"
+            errors["email"] = _("이메일 형식이 올바르지 않습니다: %(email)s") % {"email": out["email"]}
     if out.get("gender") and out["gender"] not in Customer.Gender.values:
-        errors["gender"] = "성별은 F, M, O 중 하나여야 합니다."
+        errors["gender"] = _("성별은 F, M, O 중 하나여야 합니다.")
     if out.get("acquisition_channel") and out["acquisition_channel"] not in Customer.Channel.values:
-        errors["acquisition_channel"] = f"알 수 없는 유입 경로입니다: {out['acquisition_channel']}"
+        errors["acquisition_channel"] = _("알 수 없는 유입 경로입니다: %(channel)s") % {
+            "channel": out["acquisition_channel"]
+        }
     if "external_id" in out and not out["external_id"]:
         out["external_id"] = None
     if errors:
@@ -83,13 +85,17 @@ def clean_customer_fields(data: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _external_id_taken(external_id: str) -> str:
+    return _("이미 있는 외부 ID입니다: %(external_id)s") % {"external_id": external_id}
+
+
 @transaction.atomic
 def customer_create(*, data: dict[str, Any], tags: list[str] | None = None) -> Customer:
     fields = clean_customer_fields(data)
     if not fields.get("joined_at"):
         fields["joined_at"] = timezone.now()
     if fields.get("external_id") and Customer.objects.filter(external_id=fields["external_id"]).exists():
-        raise ValidationError({"external_id": f"이미 있는 외부 ID입니다: {fields['external_id']}"})
+        raise ValidationError({"external_id": _external_id_taken(fields["external_id"])})
     customer = Customer.objects.create(**fields)
     if tags:
         customer.tags.set(tags_get_or_create(tags))
@@ -104,13 +110,15 @@ def customer_update(
     if "external_id" in fields and fields["external_id"]:
         clash = Customer.objects.filter(external_id=fields["external_id"]).exclude(pk=customer.pk).exists()
         if clash:
-            raise ValidationError({"external_id": f"이미 있는 외부 ID입니다: {fields['external_id']}"})
+            raise ValidationError({"external_id": _external_id_taken(fields["external_id"])})
     version = customer.version if expected_version is None else expected_version
     updated = Customer.objects.filter(pk=customer.pk, version=version).update(
         **fields, version=F("version") + 1, updated_at=timezone.now()
     )
     if not updated:
-        raise ConflictError("다른 사용자가 먼저 이 고객 정보를 수정했습니다. 새로 고친 뒤 다시 시도하세요.")
+        raise ConflictError(
+            _("다른 사용자가 먼저 이 고객 정보를 수정했습니다. 새로 고친 뒤 다시 시도하세요.")
+        )
     customer.refresh_from_db()
     return customer
 
@@ -148,9 +156,11 @@ def consent_set(
 ) -> Consent:
     """Grant or withdraw one consent; records the event and refreshes the customer's stage."""
     if purpose not in ConsentPurpose.values:
-        raise ValidationError({"purpose": f"알 수 없는 동의 항목입니다: {purpose}"})
+        raise ValidationError(
+            {"purpose": _("알 수 없는 동의 항목입니다: %(purpose)s") % {"purpose": purpose}}
+        )
     when = at or timezone.now()
-    consent, _ = Consent.objects.update_or_create(
+    consent, _created = Consent.objects.update_or_create(
         customer=customer,
         purpose=purpose,
         defaults={"granted": granted, "changed_at": when, "source": source, "version": version},
@@ -175,9 +185,9 @@ def consent_set(
 def note_add(*, customer: Customer, body: str, by: User, pinned: bool = False) -> Note:
     body = (body or "").strip()
     if not body:
-        raise ValidationError({"body": "메모 내용을 입력하세요."})
+        raise ValidationError({"body": _("메모 내용을 입력하세요.")})
     if len(body) > 5000:
-        raise ValidationError({"body": "메모는 5,000자까지 입력할 수 있습니다."})
+        raise ValidationError({"body": _("메모는 5,000자까지 입력할 수 있습니다.")})
     from dangol.reading.text import mask_text
 
     return Note.objects.create(customer=customer, body=mask_text(body), author=by, pinned=pinned)
@@ -189,7 +199,7 @@ def preference_set(*, customer: Customer, key: str, value: str, by: User | None)
 
     key, value = mask_text((key or "").strip()), mask_text((value or "").strip())
     if not key or not value:
-        raise ValidationError({"key": "항목과 내용을 모두 입력하세요."})
+        raise ValidationError({"key": _("항목과 내용을 모두 입력하세요.")})
     return Preference.objects.create(customer=customer, key=key[:60], value=value[:300], recorded_by=by)
 
 

@@ -203,7 +203,7 @@ def parse_date(value: str) -> dt.date:
             return parse_datetime(text).date()
         except ValueError:
             pass
-    raise ValueError(f"날짜 형식이 올바르지 않습니다: '{value}' (예: 2024-03-05)")
+    raise ValueError(_("날짜 형식이 올바르지 않습니다: '%(value)s' (예: 2024-03-05)") % {"value": value})
 
 
 @functools.lru_cache(maxsize=65536)
@@ -225,7 +225,9 @@ def parse_datetime(value: str) -> dt.datetime:
             return dt.datetime.strptime(text, fmt).replace(tzinfo=SEOUL)
         except ValueError:
             continue
-    raise ValueError(f"날짜/시각 형식이 올바르지 않습니다: '{value}' (예: 2024-03-05 14:30)")
+    raise ValueError(
+        _("날짜/시각 형식이 올바르지 않습니다: '%(value)s' (예: 2024-03-05 14:30)") % {"value": value}
+    )
 
 
 _AMOUNT_JUNK = re.compile(r"[,\s₩원]|KRW", re.IGNORECASE)
@@ -236,13 +238,19 @@ def parse_amount(value: str, *, column: str) -> int:
         return int(value)
     text = _AMOUNT_JUNK.sub("", value.strip())
     if not text:
-        raise ValueError(f"{column} 값이 비어 있습니다.")
+        raise ValueError(_("%(column)s 값이 비어 있습니다.") % {"column": column})
     try:
         number = float(text) if "." in text else int(text)
     except ValueError as exc:
-        raise ValueError(f"{column} 값이 숫자가 아닙니다: '{value}'") from exc
+        raise ValueError(
+            _("%(column)s 값이 숫자가 아닙니다: '%(value)s'") % {"column": column, "value": value}
+        ) from exc
     if number < 0:
-        raise ValueError(f"{column} 값은 음수일 수 없습니다: '{value}'")
+        raise ValueError(
+            _("%(column)s 값은 음수일 수 없습니다: '%(value)s'") % {"column": column, "value": value}
+        )
     if isinstance(number, float) and not number.is_integer():
-        raise ValueError(f"{column} 값은 원 단위 정수여야 합니다: '{value}'")
+        raise ValueError(
+            _("%(column)s 값은 원 단위 정수여야 합니다: '%(value)s'") % {"column": column, "value": value}
+        )
     return int(number)

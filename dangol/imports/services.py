@@ -19,6 +19,7 @@ from django.contrib.auth.models import User
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from dangol.imports import customers as customer_rows
 from dangol.imports import orders as order_rows
@@ -91,9 +92,9 @@ def run_import(
     progress: Progress | None = None,
 ) -> ImportResult:
     if kind not in (ImportJob.Kind.CUSTOMERS, ImportJob.Kind.ORDERS):
-        raise ValueError(f"알 수 없는 가져오기 종류입니다: {kind}")
+        raise ValueError(_("알 수 없는 가져오기 종류입니다: %(kind)s") % {"kind": kind})
     if on_error not in ImportJob.OnError.values:
-        raise ValueError("on_error는 abort 또는 skip이어야 합니다.")
+        raise ValueError(_("on_error는 abort 또는 skip이어야 합니다."))
     result = ImportResult(kind=kind)
     table = read_table_or_report(path, filename=filename, result=result)
     if table is None:
@@ -103,11 +104,13 @@ def run_import(
     required = customer_rows.REQUIRED if kind == "customers" else order_rows.REQUIRED
     missing = [c for c in required if c not in header_keys(table, columns)]
     if missing:
-        result.message = f"필수 열이 없습니다: {', '.join(missing)}. 첫 줄의 열 이름을 확인하세요."
+        result.message = _("필수 열이 없습니다: %(columns)s. 첫 줄의 열 이름을 확인하세요.") % {
+            "columns": ", ".join(missing)
+        }
         result.errors.append(RowError(1, ",".join(missing), result.message))
         return result
     if not table.rows:
-        result.message = "가져올 행이 없습니다."
+        result.message = _("가져올 행이 없습니다.")
         return result
     if kind == "customers":
         _import_customers(
@@ -118,12 +121,17 @@ def run_import(
     return result
 
 
+def aborted_message(error_rows: int) -> str:
+    """Why nothing was imported: some rows have errors and the user chose to abort on any."""
+    return _(
+        "오류가 있는 행이 %(count)s개 있어 파일 전체를 가져오지 않았습니다. "
+        "오류를 고치거나 '오류 행만 건너뛰기'를 선택하세요."
+    ) % {"count": error_rows}
+
+
 def _finish_validation(result: ImportResult, on_error: str) -> bool:
     if result.errors and on_error == "abort":
-        result.message = (
-            f"오류가 있는 행이 {result.error_rows}개 있어 파일 전체를 가져오지 않았습니다. "
-            "오류를 고치거나 '오류 행만 건너뛰기'를 선택하세요."
-        )
+        result.message = aborted_message(result.error_rows)
         return False
     return True
 
@@ -170,7 +178,7 @@ def import_order_records(
 ) -> None:
     """Validate and write order lines given as (line, {canonical column: text}); also used by the API."""
     validator = order_rows.OrderRowValidator()
-    validator.prefetch_customers({raw.get("customer_id", "").strip() for _, raw in records})
+    validator.prefetch_customers({raw.get("customer_id", "").strip() for _line, raw in records})
     orders: list[order_rows.CleanOrder] = []
     bad_orders: set[str] = set()
     total = len(records)
@@ -193,7 +201,8 @@ def import_order_records(
             RowError(
                 order.line,
                 "order_id",
-                f"주문 '{order.external_id}'의 다른 행에 오류가 있어 주문 전체를 건너뜁니다.",
+                _("주문 '%(order)s'의 다른 행에 오류가 있어 주문 전체를 건너뜁니다.")
+                % {"order": order.external_id},
             )
         )
     orders = [o for o in orders if o.external_id not in bad_orders]
@@ -218,10 +227,19 @@ def _record(result: ImportResult, counts: dict[str, int]) -> None:
         counts["unchanged"],
     )
     result.written = True
-    skipped = f", 건너뜀 {result.error_rows}행" if result.errors else ""
-    result.message = (
-        f"새로 추가 {result.created}, 변경 {result.updated}, 변경 없음 {result.unchanged}{skipped}"
-    )
+    counted = {
+        "created": result.created,
+        "updated": result.updated,
+        "unchanged": result.unchanged,
+        "skipped": result.error_rows,
+    }
+    if result.errors:
+        result.message = (
+            _("새로 추가 %(created)s, 변경 %(updated)s, 변경 없음 %(unchanged)s, 건너뜀 %(skipped)s행")
+            % counted
+        )
+    else:
+        result.message = _("새로 추가 %(created)s, 변경 %(updated)s, 변경 없음 %(unchanged)s") % counted
 
 
 @dataclass(frozen=True)
@@ -307,7 +325,7 @@ def import_job_execute(*, job: ImportJob, run: Callable[[Progress], ImportResult
     except Exception as exc:  # never leave a job "running" forever
         ImportJob.objects.filter(pk=job.pk).update(
             status=ImportJob.Status.FAILED,
-            message=f"가져오기 중 오류가 발생했습니다: {exc}"[:500],
+            message=(_("가져오기 중 오류가 발생했습니다: %(error)s") % {"error": exc})[:500],
             finished_at=timezone.now(),
         )
         raise

@@ -1,9 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class InteractionsConfig(AppConfig):
     name = "dangol.interactions"
     label = "interactions"
+    verbose_name = _("접점과 상호작용")
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:

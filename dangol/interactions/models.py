@@ -4,6 +4,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -83,8 +84,8 @@ class Interaction(models.Model):
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None and not self._state.adding:
-            raise AppendOnlyError("상호작용 기록은 수정할 수 없습니다.")
+            raise AppendOnlyError(gettext("상호작용 기록은 수정할 수 없습니다."))
         super().save(*args, **kwargs)
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
-        raise AppendOnlyError("상호작용 기록은 삭제할 수 없습니다.")
+        raise AppendOnlyError(gettext("상호작용 기록은 삭제할 수 없습니다."))

@@ -74,4 +74,6 @@ EN: dict[str, str | tuple[str, str]] = {
     # The customer card's value badges (dangol/customers/templates/customers/_card.html).
     "구매 1회: 활동 확률은 재구매 후 표시": "1 purchase: P(active) shown after a repeat purchase",
     "모형에서는 재구매 뒤에야 이탈할 수 있어, 한 번만 산 고객의 활동 확률은 늘 100%%입니다. 그래서 마지막 구매 후 지난 날수로 판단합니다.": "In the model a customer can drop out only after a repeat purchase, so a one-time buyer is always 100%%; the days since the purchase decide instead.",
+    # Error messages (the value-refresh command)
+    "--end 날짜 형식이 올바르지 않습니다: %(value)s": "--end is not a valid date: %(value)s",
 }

@@ -14,4 +14,7 @@ EN: dict[str, str | tuple[str, str]] = {
     "한 번에 보낼 수 있는 내용은 %(limit_kb)sKB까지입니다. 내용을 줄여서 다시 보내 주세요.": (
         "You can send up to %(limit_kb)s KB at a time. Please shorten it and send it again."
     ),
+    # Error messages (dangol/privacy/models.py)
+    "접근 기록은 수정할 수 없습니다.": "Access records cannot be changed.",
+    "접근 기록은 삭제할 수 없습니다.": "Access records cannot be deleted.",
 }

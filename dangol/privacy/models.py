@@ -4,6 +4,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -39,11 +40,11 @@ class AccessLog(models.Model):
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:
-            raise PermissionError("접근 기록은 수정할 수 없습니다.")
+            raise PermissionError(gettext("접근 기록은 수정할 수 없습니다."))
         super().save(*args, **kwargs)
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
-        raise PermissionError("접근 기록은 삭제할 수 없습니다.")
+        raise PermissionError(gettext("접근 기록은 삭제할 수 없습니다."))
 
 
 class RateCounter(models.Model):

@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.contrib.auth.models import User
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -80,3 +81,34 @@ def promise_timeline_entries(
         )
         for p in qs.order_by("-created_at", "-id")[:limit]
     ]
+
+
+# Words that make a promise a call back ("내일 오전에 다시 전화드리겠습니다"): promises carry no kind of their own.
+CALLBACK_WORDS = ("전화", "연락", "회신", "콜백")
+
+
+def _local_day_end(now: dt.datetime) -> dt.datetime:
+    local = timezone.localtime(now)
+    return local.replace(hour=0, minute=0, second=0, microsecond=0) + dt.timedelta(days=1)
+
+
+def promises_due_today(owner: User, *, now: dt.datetime | None = None, limit: int = 8) -> list[Promise]:
+    """The owner's open promises due before the end of today (Seoul), the overdue ones first."""
+    moment = now or timezone.now()
+    return list(
+        Promise.objects.filter(owner=owner, status=Promise.Status.OPEN, due_at__lt=_local_day_end(moment))
+        .select_related("customer")
+        .order_by("due_at", "id")[:limit]
+    )
+
+
+def callback_promises(owner: User, *, limit: int = 5) -> list[Promise]:
+    """The owner's open promises to call or get back to the customer, soonest first."""
+    said = Q()
+    for word in CALLBACK_WORDS:
+        said |= Q(text__contains=word)
+    return list(
+        Promise.objects.filter(said, owner=owner, status=Promise.Status.OPEN)
+        .select_related("customer")
+        .order_by("due_at", "id")[:limit]
+    )

@@ -235,3 +235,110 @@ EN: dict[str, str | tuple[str, str]] = {
     "중립 고객": "Passive",
     "비추천 고객": "Detractor",
 }
+
+# Sending to a saved customer-list filter (segment)
+EN.update(
+    {
+        "고객 목록에서 저장한 필터입니다. 보내는 시점의 고객에게 보냅니다.": (
+            "A filter saved on the customer list. It goes to the customers who match when you send."
+        ),
+        "‘%(name)s’ 세그먼트에 해당하는 고객이 없습니다.": "No customers match the segment ‘%(name)s’.",
+        "세그먼트 고객이 %(limit)s명을 넘습니다. 필터를 좁혀 주세요.": (
+            "The segment has more than %(limit)s customers. Narrow the filter."
+        ),
+        "저장한 고객 세그먼트가 없습니다.": "There are no saved customer segments.",
+        "고객 목록에서 필터를 고른 뒤 세그먼트로 저장하세요.": "Choose filters on the customer list and save them as a segment.",
+    }
+)
+
+# The analysis pages' charts and the plain-Korean help beside R², β and p (issue 13)
+EN.update(
+    {
+        "R²(%(r2)s): 고객마다 다른 전반 만족도를 이 항목들로 얼마나 설명하는지(0–1). 1에 가까울수록 이 항목들만 봐도 만족도를 잘 알 수 있습니다.": (
+            "R² (%(r2)s): how much of the difference in overall satisfaction between customers these items "
+            "explain (0–1). The closer to 1, the more these items alone tell you about satisfaction."
+        ),
+        "상대 중요도: 전반 만족도를 설명하는 몫을 항목끼리 나눈 것(합계 100%%). 항목끼리 겹치는 부분도 공정하게 나눕니다(Johnson의 상대 가중치).": (
+            "Relative importance: the explained share of overall satisfaction split between the items (100%% in "
+            "all), overlaps between items shared fairly (Johnson's relative weights)."
+        ),
+        "β: 다른 항목이 그대로일 때 이 항목이 오르면 전반 만족도가 얼마나 오르는지(표준화 회귀계수). 클수록 영향이 크고, 음수면 반대로 움직입니다.": (
+            "β: how much overall satisfaction rises when this item rises and the others stay the same "
+            "(standardised coefficient). Larger means more influence; negative means they move apart."
+        ),
+        "p: 이 항목이 실제로는 영향이 없는데 우연히 이만큼 나올 확률. 0.05보다 작으면 우연으로 보기 어렵습니다(t-검정).": (
+            "p: the chance of a result this strong if the item had no real influence. Below 0.05 it is hard to "
+            "call it chance (t-test)."
+        ),
+        "점선은 항목 평균(중요도, 성과)입니다. 오른쪽 아래(중요하지만 성과가 낮은 항목)에 먼저 자원을 쓰세요.": (
+            "The dashed lines are the item averages (importance, performance). Spend first on the lower right "
+            "(important, performing poorly)."
+        ),
+        "오른쪽 위: 일원적, 왼쪽 위: 매력적, 오른쪽 아래: 당연적, 왼쪽 아래: 무관심(점선은 0.5). 차수마다 점이 어떻게 움직이는지 보세요.": (
+            "Upper right: one-dimensional, upper left: attractive, lower right: must-be, lower left: "
+            "indifferent (dashed lines at 0.5). Watch how the points move between waves."
+        ),
+        "중요도(%)": "Importance (%)",
+        "재구매율(%)": "Repurchase rate (%)",
+        "과잉 투자 가능성": "Possible overkill",
+        "현재 유지": "Keep up",
+        "낮은 우선순위": "Low priority",
+        "집중 개선": "Concentrate here",
+        "매력적": "Attractive",
+        "일원적": "One-dimensional",
+        "무관심": "Indifferent",
+        "당연적": "Must-be",
+    }
+)
+
+# Error messages (dangol/surveys/kano.py, importing.py, the kano and survey-invite commands)
+EN.update(
+    {
+        "답은 1~5 사이여야 합니다: 기능=%(functional)s, 역기능=%(dysfunctional)s": (
+            "Answers must be from 1 to 5: functional=%(functional)s, dysfunctional=%(dysfunctional)s"
+        ),
+        "%(line)s행 %(column)s: 답은 1~5 사이의 정수여야 합니다 (받은 값: %(value)s).": (
+            "Line %(line)s, %(column)s: the answer must be a whole number from 1 to 5 (got %(value)s)."
+        ),
+        "CSV 파일이 아닙니다 (이진 데이터가 들어 있습니다).": "This is not a CSV file (it contains binary data).",
+        "필수 열이 없습니다: %(columns)s. 첫 줄은 attribute,functional,dysfunctional 이어야 합니다.": "Required columns are missing: %(columns)s. The first line must be attribute,functional,dysfunctional.",
+        "%(line)s행 attribute: 속성 이름이 비어 있습니다.": "Line %(line)s, attribute: the attribute name is empty.",
+        "%(line)s행: 응답자 %(respondent)s의 '%(attribute)s' 답이 두 번 있습니다.": (
+            "Line %(line)s: respondent %(respondent)s answered '%(attribute)s' twice."
+        ),
+        "CSV 형식 오류: %(error)s": "CSV format error: %(error)s",
+        "파일이 비어 있습니다. 첫 줄에 attribute,functional,dysfunctional 열 이름이 있어야 합니다.": (
+            "The file is empty. The first line must hold the column names attribute,functional,dysfunctional."
+        ),
+        "분류할 행이 없습니다.": "There are no rows to classify.",
+        "문항 열이 없습니다. 첫 줄에 문항 코드(%(codes)s …)를 쓰세요.": (
+            "No question columns. Put the question codes (%(codes)s …) in the first line."
+        ),
+        "응답일시가 미래입니다.": "The answer time is in the future.",
+        "고객 외부 ID를 찾을 수 없습니다: %(external_id)s": "No customer has the external ID %(external_id)s",
+        "알 수 없는 접점 코드입니다: %(code)s": "Unknown touchpoint code: %(code)s",
+        "직원 아이디를 찾을 수 없습니다: %(username)s": "No staff member has the username %(username)s",
+        "원본 번호는 60자 이내여야 합니다.": "The source reference can be at most 60 characters.",
+        "응답 %(created)s건을 가져왔습니다 (이미 있던 %(unchanged)s건, 오류 %(skipped)s행 건너뜀).": (
+            "Responses imported: %(created)s (already there: %(unchanged)s; rows with errors skipped: %(skipped)s)."
+        ),
+        "응답 %(created)s건을 가져왔습니다 (이미 있던 %(unchanged)s건).": (
+            "Responses imported: %(created)s (already there: %(unchanged)s)."
+        ),
+        "파일을 읽을 수 없습니다: %(path)s (%(error)s)": "Cannot read the file: %(path)s (%(error)s)",
+        "--hours는 1~2160 사이여야 합니다.": "--hours must be from 1 to 2160.",
+    }
+)
+
+# Invitations delivered by message (issue 14)
+EN.update(
+    {
+        "초대를 보내지 못했습니다: %(reason)s": "The invitation was not sent: %(reason)s",
+        "초대 메시지를 %(channel)s(으)로 보냈습니다.": "Invitation sent by %(channel)s.",
+        "초대 %(made)d건을 보냈습니다 (수신 동의나 연락처가 없어 제외 %(skipped)d건: 메시지 발송함에서 이유를 볼 수 있습니다).": (
+            "Sent %(made)d invitations (%(skipped)d left out for lack of consent or address: the outbox says why)."
+        ),
+        "미응답 초대 %(n)d건에 다시 알림을 보냈습니다.": "Sent a reminder to %(n)d unanswered invitations.",
+        "규칙에 막혀 보내지 못함 %(n)s건": ("%(n)s not sent: stopped by a rule", "%(n)s not sent: stopped by a rule"),
+    }
+)

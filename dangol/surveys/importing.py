@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_tasks import task
 
 from dangol.customers.models import Customer
@@ -26,6 +27,7 @@ from dangol.imports.services import (
     ImportResult,
     Progress,
     RowError,
+    aborted_message,
     import_job_create,
     import_job_execute,
     read_table_or_report,
@@ -71,7 +73,7 @@ def responses_import(
 ) -> ImportResult:
     result = ImportResult(kind="survey_responses")
     if on_error not in ("abort", "skip"):
-        raise ValueError("on_error는 abort 또는 skip이어야 합니다.")
+        raise ValueError(_("on_error는 abort 또는 skip이어야 합니다."))
     table = read_table_or_report(path, filename=filename, result=result)
     if table is None:
         return result
@@ -83,14 +85,14 @@ def responses_import(
         if canonical and canonical not in columns.values():
             columns[position] = canonical
     if not set(columns.values()) & answer_keys:
-        result.message = (
-            f"문항 열이 없습니다. 첫 줄에 문항 코드({', '.join(sorted(answer_keys)[:8])} …)를 쓰세요."
-        )
+        result.message = _("문항 열이 없습니다. 첫 줄에 문항 코드(%(codes)s …)를 쓰세요.") % {
+            "codes": ", ".join(sorted(answer_keys)[:8])
+        }
         result.errors.append(RowError(1, "", result.message))
         return result
     result.total_rows = len(table.rows)
     if not table.rows:
-        result.message = "가져올 행이 없습니다."
+        result.message = _("가져올 행이 없습니다.")
         return result
     multiple = {q.code for q in survey.questions.all() if q.kind == "multiple"}
     touchpoints = dict(Touchpoint.objects.values_list("code", "pk"))
@@ -109,31 +111,32 @@ def responses_import(
             try:
                 extra["answered_at"] = parse_datetime(raw["answered_at"])
                 if extra["answered_at"] > now + dt.timedelta(minutes=5):
-                    errors.append(RowError(line, "answered_at", "응답일시가 미래입니다."))
+                    errors.append(RowError(line, "answered_at", _("응답일시가 미래입니다.")))
             except ValueError as exc:
                 errors.append(RowError(line, "answered_at", str(exc)))
         if raw.get("customer"):
             customer = Customer.objects.filter(external_id=raw["customer"], status="active").first()
             if customer is None:
-                errors.append(
-                    RowError(line, "customer", f"고객 외부 ID를 찾을 수 없습니다: {raw['customer']}")
-                )
+                message = _("고객 외부 ID를 찾을 수 없습니다: %(external_id)s") % {
+                    "external_id": raw["customer"]
+                }
+                errors.append(RowError(line, "customer", message))
             extra["customer"] = customer
         if raw.get("touchpoint"):
             if raw["touchpoint"] not in touchpoints:
-                errors.append(
-                    RowError(line, "touchpoint", f"알 수 없는 접점 코드입니다: {raw['touchpoint']}")
-                )
+                message = _("알 수 없는 접점 코드입니다: %(code)s") % {"code": raw["touchpoint"]}
+                errors.append(RowError(line, "touchpoint", message))
             else:
                 extra["touchpoint_id"] = touchpoints[raw["touchpoint"]]
         if raw.get("staff"):
             staff = User.objects.filter(username=raw["staff"]).first()
             if staff is None:
-                errors.append(RowError(line, "staff", f"직원 아이디를 찾을 수 없습니다: {raw['staff']}"))
+                message = _("직원 아이디를 찾을 수 없습니다: %(username)s") % {"username": raw["staff"]}
+                errors.append(RowError(line, "staff", message))
             extra["staff"] = staff
         if raw.get("ref"):
             if len(raw["ref"]) > 60:
-                errors.append(RowError(line, "ref", "원본 번호는 60자 이내여야 합니다."))
+                errors.append(RowError(line, "ref", _("원본 번호는 60자 이내여야 합니다.")))
             extra["source_ref"] = f"import:{survey.pk}:{raw['ref'][:60]}"
         if raw.get("wave"):
             extra["wave"] = raw["wave"][:20]
@@ -148,17 +151,14 @@ def responses_import(
             continue
         prepared.append((line, {"data": data, **extra}))
     if result.errors and on_error == "abort":
-        result.message = (
-            f"오류가 있는 행이 {result.error_rows}개 있어 파일 전체를 가져오지 않았습니다. "
-            "오류를 고치거나 '오류 행만 건너뛰기'를 선택하세요."
-        )
+        result.message = aborted_message(result.error_rows)
         return result
     with transaction.atomic():
         for _line, item in prepared:
             touchpoint_id = item.pop("touchpoint_id", None)
             touchpoint = Touchpoint.objects.get(pk=touchpoint_id) if touchpoint_id else None
             recent = item["answered_at"] >= now - dt.timedelta(days=FOLLOWUP_DAYS)
-            _, created = response_record(
+            _response, created = response_record(
                 survey=survey, touchpoint=touchpoint, source=Response.Source.IMPORT, followup=recent, **item
             )
             if created:
@@ -166,8 +166,14 @@ def responses_import(
             else:
                 result.unchanged += 1
     result.written = True
-    skipped = f", 오류 {result.error_rows}행 건너뜀" if result.errors else ""
-    result.message = f"응답 {result.created}건을 가져왔습니다 (이미 있던 {result.unchanged}건{skipped})."
+    counted = {"created": result.created, "unchanged": result.unchanged, "skipped": result.error_rows}
+    if result.errors:
+        result.message = (
+            _("응답 %(created)s건을 가져왔습니다 (이미 있던 %(unchanged)s건, 오류 %(skipped)s행 건너뜀).")
+            % counted
+        )
+    else:
+        result.message = _("응답 %(created)s건을 가져왔습니다 (이미 있던 %(unchanged)s건).") % counted
     return result
 
 

@@ -1,4 +1,4 @@
-"""The Kano model: classify product/service attributes from paired questions. No Django imports.
+"""The Kano model: classify product/service attributes from paired questions. Of Django, only gettext.
 
 Berger, C. et al. (1993) "Kano's methods for understanding customer-defined quality", Center for Quality
 Management Journal 2(4): each respondent answers a functional question ("if the product has X, how do you
@@ -21,6 +21,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 CATEGORIES = ("A", "O", "M", "I", "R", "Q")
 TIE_ORDER = ("M", "O", "A", "I", "R", "Q")
 ANSWERS = {1: "좋다", 2: "당연하다", 3: "상관없다", 4: "참을 수 있다", 5: "싫다"}
@@ -37,13 +39,16 @@ EVALUATION_TABLE: tuple[tuple[str, ...], ...] = (
 
 
 class KanoInputError(ValueError):
-    """The input cannot be classified; the message says where and why (in Korean)."""
+    """The input cannot be classified; the message says where and why (in the active language)."""
 
 
 def classify(functional: int, dysfunctional: int) -> str:
     """The Kano category of one respondent's answer pair."""
     if functional not in ANSWERS or dysfunctional not in ANSWERS:
-        raise KanoInputError(f"답은 1~5 사이여야 합니다: 기능={functional}, 역기능={dysfunctional}")
+        raise KanoInputError(
+            _("답은 1~5 사이여야 합니다: 기능=%(functional)s, 역기능=%(dysfunctional)s")
+            % {"functional": functional, "dysfunctional": dysfunctional}
+        )
     return EVALUATION_TABLE[functional - 1][dysfunctional - 1]
 
 
@@ -158,7 +163,7 @@ def decode(data: bytes) -> str:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise KanoInputError("파일 인코딩을 알 수 없습니다. UTF-8 또는 CP949(EUC-KR)로 저장해 주세요.")
+    raise KanoInputError(_("파일 인코딩을 알 수 없습니다. UTF-8 또는 CP949(EUC-KR)로 저장해 주세요."))
 
 
 def _answer(value: str, line: int, column: str) -> int:
@@ -166,14 +171,17 @@ def _answer(value: str, line: int, column: str) -> int:
     if text.endswith(".0"):
         text = text[:-2]
     if len(text) != 1 or not text.isascii() or not text.isdigit() or int(text) not in ANSWERS:
-        raise KanoInputError(f"{line}행 {column}: 답은 1~5 사이의 정수여야 합니다 (받은 값: {value!r}).")
+        raise KanoInputError(
+            _("%(line)s행 %(column)s: 답은 1~5 사이의 정수여야 합니다 (받은 값: %(value)s).")
+            % {"line": line, "column": column, "value": repr(value)}
+        )
     return int(text)
 
 
 def read_csv(text: str) -> list[KanoRow]:
     """Rows of a Kano CSV (attribute,functional,dysfunctional[,respondent][,wave]); errors name the line."""
     if "\x00" in text:
-        raise KanoInputError("CSV 파일이 아닙니다 (이진 데이터가 들어 있습니다).")
+        raise KanoInputError(_("CSV 파일이 아닙니다 (이진 데이터가 들어 있습니다)."))
     reader = csv.reader(io.StringIO(text, newline=""))
     header: dict[str, int] | None = None
     rows: list[KanoRow] = []
@@ -191,13 +199,17 @@ def read_csv(text: str) -> list[KanoRow]:
                 missing = [c for c in REQUIRED_COLUMNS if c not in header]
                 if missing:
                     raise KanoInputError(
-                        f"필수 열이 없습니다: {', '.join(missing)}. 첫 줄은 attribute,functional,dysfunctional 이어야 합니다."
+                        _(
+                            "필수 열이 없습니다: %(columns)s. "
+                            "첫 줄은 attribute,functional,dysfunctional 이어야 합니다."
+                        )
+                        % {"columns": ", ".join(missing)}
                     )
                 continue
             line = reader.line_num
             values = {key: (cells[pos].strip() if pos < len(cells) else "") for key, pos in header.items()}
             if not values["attribute"]:
-                raise KanoInputError(f"{line}행 attribute: 속성 이름이 비어 있습니다.")
+                raise KanoInputError(_("%(line)s행 attribute: 속성 이름이 비어 있습니다.") % {"line": line})
             row = KanoRow(
                 attribute=values["attribute"],
                 functional=_answer(values["functional"], line, "functional"),
@@ -209,16 +221,17 @@ def read_csv(text: str) -> list[KanoRow]:
                 identity = (row.attribute, row.wave, row.respondent)
                 if identity in seen:
                     raise KanoInputError(
-                        f"{line}행: 응답자 {row.respondent}의 '{row.attribute}' 답이 두 번 있습니다."
+                        _("%(line)s행: 응답자 %(respondent)s의 '%(attribute)s' 답이 두 번 있습니다.")
+                        % {"line": line, "respondent": row.respondent, "attribute": row.attribute}
                     )
                 seen.add(identity)
             rows.append(row)
     except csv.Error as exc:
-        raise KanoInputError(f"CSV 형식 오류: {exc}") from exc
+        raise KanoInputError(_("CSV 형식 오류: %(error)s") % {"error": exc}) from exc
     if header is None:
         raise KanoInputError(
-            "파일이 비어 있습니다. 첫 줄에 attribute,functional,dysfunctional 열 이름이 있어야 합니다."
+            _("파일이 비어 있습니다. 첫 줄에 attribute,functional,dysfunctional 열 이름이 있어야 합니다.")
         )
     if not rows:
-        raise KanoInputError("분류할 행이 없습니다.")
+        raise KanoInputError(_("분류할 행이 없습니다."))
     return rows

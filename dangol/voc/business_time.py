@@ -5,7 +5,8 @@ Rules (shared/notes/voc.md):
 - a case opened at night or on a holiday starts counting at the next opening;
 - a target that ends exactly at closing time is due at closing, not at the next opening;
 - a lunch break, if the calendar has one, does not count.
-Pure Python: the calendar is built from the database by `calendar_from_settings()` in services.
+Pure Python (Django only for gettext): the calendar is built from the database by
+`calendar_from_settings()` in services.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ import functools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
+
+from django.utils.translation import gettext as _
 
 SEOUL = ZoneInfo("Asia/Seoul")
 
@@ -32,11 +35,11 @@ class BusinessCalendar:
 
     def __post_init__(self) -> None:
         if self.opens >= self.closes:
-            raise ValueError("여는 시각은 닫는 시각보다 앞서야 합니다.")
+            raise ValueError(_("여는 시각은 닫는 시각보다 앞서야 합니다."))
         if self.lunch and not (self.opens <= self.lunch[0] < self.lunch[1] <= self.closes):
-            raise ValueError("점심시간은 영업시간 안에 있어야 합니다.")
+            raise ValueError(_("점심시간은 영업시간 안에 있어야 합니다."))
         if not self.workdays:
-            raise ValueError("영업일이 하루 이상 있어야 합니다.")
+            raise ValueError(_("영업일이 하루 이상 있어야 합니다."))
 
     def is_working_day(self, day: dt.date) -> bool:
         if day.weekday() not in self.workdays or day in self.holidays:
@@ -57,10 +60,10 @@ class BusinessCalendar:
 
     def _intervals_from(self, moment: dt.datetime) -> Iterator[tuple[dt.datetime, dt.datetime]]:
         day = moment.astimezone(SEOUL).date()
-        for _ in range(3660):  # ten years of days is more than any SLA
+        for _day in range(3660):  # ten years of days is more than any SLA
             yield from self.intervals_on(day)
             day += dt.timedelta(days=1)
-        raise ValueError("영업일을 찾을 수 없습니다(휴일 설정을 확인하세요).")
+        raise ValueError(_("영업일을 찾을 수 없습니다(휴일 설정을 확인하세요)."))
 
     def add(self, start: dt.datetime, duration: dt.timedelta) -> dt.datetime:
         """The moment `duration` of business time after `start`."""

@@ -390,3 +390,106 @@ EN.update(
         "연락처 원문 포함": "With full contact details",
     }
 )
+
+# SLA targets in hours and minutes (admin site)
+EN.update(
+    {
+        "시간": "hours",
+        "분": "minutes",
+        "첫 응답 목표": "First response target",
+        "업무시간 기준": "In business hours",
+        "해결 목표": "Resolution target",
+        "사전 경고": "Early warning",
+        "기한이 이만큼 남았을 때 담당자에게 알립니다.": "The handler is alerted when this much time is left.",
+        "0보다 긴 시간을 입력하세요.": "Enter a time longer than zero.",
+        "해결 목표는 첫 응답 목표보다 짧을 수 없습니다.": "The resolution target cannot be shorter than the first response target.",
+        "%(h)d시간 %(m)d분": "%(h)dh %(m)dmin",
+        "%(h)d시간": "%(h)dh",
+        "%(m)d분": "%(m)dmin",
+    }
+)
+
+# The one-line explanation under "부서 간 이관 기준 준수" on the board (issue 13)
+EN.update(
+    {
+        "최근 30일 다른 부서로 넘긴 건 중 받는 부서가 내부 기준 시간 안에 넘겨받은 비율": (
+            "Of the cases handed to another department in the last 30 days, the share it took over within the "
+            "internal time limit"
+        ),
+    }
+)
+
+# Messages to the customer from a case, and the exit notice (issue 14)
+EN.update(
+    {
+        "고객에게 답변 보내기": "Send a reply to the customer",
+        "고객에게 보낼 답변": "Reply to send to the customer",
+        "이메일로 접수한 건은 이메일로, 그 밖에는 문자로 보냅니다. 보낸 답변은 경과에 기록됩니다.": (
+            "Cases that came by e-mail are answered by e-mail, the others by text message. "
+            "The reply sent is recorded on the timeline."
+        ),
+        "답변 보내기": "Send reply",
+        "고객에게 답변을 보냈습니다. 발송 결과는 메시지 발송함에서 볼 수 있습니다.": (
+            "Reply sent to the customer. Its delivery shows in the outbox."
+        ),
+        "안내문을 문자/이메일로 보내고 증거로 보관": "Send the notice by text or e-mail and keep it as evidence",
+        "다른 안내 방법(예: 등기우편)": "Other way of notice (e.g. registered mail)",
+        "보낸 안내문": "Notice sent",
+    }
+)
+
+# The agent's day (issue 13): working a case, the follow-up before closing, replies and their templates
+# (dangol/voc/templates/voc/_case_live.html, new.html, replies.html, reply_edit.html; dangol/voc/reply_views.py).
+EN.update(
+    {
+        "접수할 때 적은 고객의 말입니다. 맞는지 확인하고 고치세요.": (
+            "The customer's words as taken down when the case was opened. Check them and correct if needed."
+        ),
+        "사후 확인(만족도)을 기록하면 종결할 수 있습니다. 고객과 연락이 닿지 않으면 매니저에게 요청하세요.": (
+            "Record the follow-up (satisfaction) to close the case. If the customer cannot be reached, ask a manager."
+        ),
+        "사후 확인 없이 종결하는 사유(매니저)": "Reason for closing without the follow-up (manager)",
+        "이 답변으로 응대 기록": "Record this reply",
+        "고객에게 한 답변": "Reply given to the customer",
+        "답변 기록": "Record reply",
+        "답변을 기록했습니다.": "Reply recorded.",
+        "답변 문안 관리": "Manage reply templates",
+        "고객의 말에서 읽은 내용입니다. 맞는지 확인하고 고치세요.": (
+            "Read from the customer's words. Check and correct before saving."
+        ),
+        "추천 분류": "Suggested category",
+        "검색어(쉼표로 구분)": "Keywords (comma-separated)",
+        "예: 택배, 도착, 늦게": "e.g. parcel, arrival, late",
+        "모든 의도": "Any intent",
+        "모든 감정": "Any emotion",
+        "{issue} 자리에는 고객의 용건(분류나 읽어 낸 핵심어)이 들어갑니다.": (
+            "{issue} is replaced by the customer's matter (the category or the keywords read from the text)."
+        ),
+        "답변 문안을 저장했습니다. 상담 화면에 바로 쓰입니다.": "Reply template saved. The case screen uses it now.",
+        "다시 사용합니다.": "In use again.",
+        "사용을 멈췄습니다. 기록은 남아 있습니다.": "No longer in use. It is kept for the record.",
+        "상담 화면은 고객의 말에서 읽은 의도와 감정에 맞는 문안을 제안합니다(의도·감정이 모두 맞는 문안 → 의도만 맞는 문안 → 기본 문안). 감정을 먼저 받아 주고, 그다음 상황을 말하세요.": (
+            "The case screen suggests the template matching the intent and emotion read from the customer's words "
+            "(intent and emotion → intent only → the general one). Acknowledge the feeling first, then the situation."
+        ),
+        "문안 추가": "Add template",
+        "문안이 없습니다.": "No templates.",
+        "답변 문안 고치기": "Edit reply template",
+        "사용 중": "In use",
+        "사용 안 함": "Not in use",
+        "사용 멈추기": "Stop using",
+        "다시 사용": "Use again",
+    }
+)
+
+# Error messages (dangol/voc/business_time.py, the text commands)
+EN.update(
+    {
+        "여는 시각은 닫는 시각보다 앞서야 합니다.": "The opening time must be before the closing time.",
+        "점심시간은 영업시간 안에 있어야 합니다.": "The lunch break must fall within business hours.",
+        "영업일이 하루 이상 있어야 합니다.": "There must be at least one working day.",
+        "영업일을 찾을 수 없습니다(휴일 설정을 확인하세요).": "No working day found (check the holiday settings).",
+        "dangol.textmining 라이브러리가 없습니다.": "The dangol.textmining library is not installed.",
+        "--folds 는 2 이상이어야 합니다.": "--folds must be 2 or more.",
+    }
+)

@@ -4,6 +4,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 from tqdm import tqdm
 
 from dangol.imports.services import run_import
@@ -27,7 +28,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         path = Path(options["file"])
         if not path.exists():
-            raise CommandError(f"파일이 없습니다: {path}")
+            raise CommandError(_("파일이 없습니다: %(path)s") % {"path": path})
         bars: dict[str, tqdm] = {}
 
         def progress(phase: str, done: int, total: int) -> None:

@@ -2,6 +2,7 @@ import datetime as dt
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from dangol.loyalty.services import value_refresh
 
@@ -18,6 +19,8 @@ class Command(BaseCommand):
             try:
                 end = dt.date.fromisoformat(options["end"])
             except ValueError as exc:
-                raise CommandError(f"--end 날짜 형식이 올바르지 않습니다: {options['end']}") from exc
+                raise CommandError(
+                    _("--end 날짜 형식이 올바르지 않습니다: %(value)s") % {"value": options["end"]}
+                ) from exc
         run = value_refresh(end=end)
         self.stdout.write(f"고객 {run.n_customers:,}명의 가치를 저장했습니다 ({run.output_dir}).")

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from dangol.surveys.kano import KanoInputError, analyse, decode, read_csv
 
@@ -24,9 +25,12 @@ class Command(BaseCommand):
         try:
             data = path.read_bytes()
         except FileNotFoundError as exc:
-            raise CommandError(f"파일이 없습니다: {path}") from exc
+            raise CommandError(_("파일이 없습니다: %(path)s") % {"path": path}) from exc
         except (IsADirectoryError, PermissionError, OSError) as exc:
-            raise CommandError(f"파일을 읽을 수 없습니다: {path} ({exc.strerror or exc})") from exc
+            raise CommandError(
+                _("파일을 읽을 수 없습니다: %(path)s (%(error)s)")
+                % {"path": path, "error": exc.strerror or exc}
+            ) from exc
         try:
             rows = read_csv(decode(data))
             result = analyse(rows)

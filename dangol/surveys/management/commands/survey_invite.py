@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from dangol.surveys.models import Survey
 from dangol.surveys.sending import invitations_after_events
@@ -22,7 +23,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         hours = options["hours"]
         if not 1 <= hours <= 24 * 90:
-            raise CommandError("--hours는 1~2160 사이여야 합니다.")
+            raise CommandError(_("--hours는 1~2160 사이여야 합니다."))
         since = timezone.now() - dt.timedelta(hours=hours)
         for survey in Survey.objects.filter(status=Survey.Status.ACTIVE).exclude(
             trigger__in=[Survey.Trigger.MANUAL, Survey.Trigger.SEGMENT]

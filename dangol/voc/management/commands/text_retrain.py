@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 
 class Command(BaseCommand):
@@ -30,7 +31,7 @@ class Command(BaseCommand):
             from dangol.textmining.model import read_jsonl
             from dangol.textmining.retrain import retrain
         except ImportError as exc:
-            raise CommandError("dangol.textmining 라이브러리가 없습니다.") from exc
+            raise CommandError(_("dangol.textmining 라이브러리가 없습니다.")) from exc
         from dangol.voc.models import TextLabel
 
         rows = [
@@ -49,7 +50,7 @@ class Command(BaseCommand):
             )
             return
         if options["folds"] < 2:
-            raise CommandError("--folds 는 2 이상이어야 합니다.")
+            raise CommandError(_("--folds 는 2 이상이어야 합니다."))
         base = read_jsonl(Path(options["base"])) if options["base"] else None
         report = retrain(
             rows,

@@ -2,6 +2,7 @@ import json
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from dangol.voc.selectors import rising_issues
 
@@ -17,7 +18,7 @@ class Command(BaseCommand):
         from dangol.reading.text import textmining_available
 
         if not textmining_available():
-            raise CommandError("dangol.textmining 라이브러리가 없습니다.")
+            raise CommandError(_("dangol.textmining 라이브러리가 없습니다."))
         rows = rising_issues(weeks=options["weeks"], limit=30)
         if options["json"]:
             self.stdout.write(json.dumps(rows, ensure_ascii=False, default=str, indent=2))
