@@ -1,6 +1,15 @@
+from django.apps import apps
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from dangol.accounts.models import ApiToken, StaffProfile, Team
+
+# The admin site speaks as Dangol; the app sections carry their Korean verbose_name (each AppConfig).
+admin.site.site_header = _("단골 관리")
+admin.site.site_title = _("단골 관리")
+admin.site.index_title = _("관리 메뉴")
+# django-axes (login lockouts, which admins clear) names its section in English.
+apps.get_app_config("axes").verbose_name = _("로그인 잠금")
 
 
 @admin.register(Team)

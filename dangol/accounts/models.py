@@ -71,6 +71,8 @@ class ApiToken(models.Model):
         VOC_WRITE = "voc:write", _("VOC 등록/처리")
         SURVEYS_READ = "surveys:read", _("설문 조회")
         SURVEYS_WRITE = "surveys:write", _("설문 등록/응답")
+        REWARDS_READ = "rewards:read", _("포인트·멤버십 조회")
+        REWARDS_WRITE = "rewards:write", _("포인트 적립/사용, 쿠폰 사용")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(_("이름"), max_length=100)

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import Group, User
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from dangol.accounts.models import ApiToken, Role, StaffProfile, Team
 
@@ -29,10 +31,40 @@ def staff_create(
 
 @transaction.atomic
 def staff_set_role(*, user: User, role: str) -> None:
+    """The role decides the permissions (its group); only admins reach the Django admin site."""
     if role not in Role.values:
         raise ValueError(f"알 수 없는 역할입니다: {role}")
-    StaffProfile.objects.filter(user=user).update(role=role)
+    StaffProfile.objects.update_or_create(user=user, defaults={"role": role})
     user.groups.set([Group.objects.get(name=role)])
+    if user.is_staff != (role == Role.ADMIN):
+        user.is_staff = role == Role.ADMIN
+        user.save(update_fields=["is_staff"])
+
+
+def staff_set_team(*, user: User, team: Team | None, display_name: str | None = None) -> None:
+    values: dict[str, object] = {"team": team}
+    if display_name is not None:
+        values["display_name"] = display_name.strip() or user.get_username()
+    StaffProfile.objects.update_or_create(user=user, defaults=values)
+
+
+@transaction.atomic
+def staff_change(*, user: User, role: str, team: Team | None, display_name: str, by: User) -> None:
+    """What the staff page changes on a login: role, team and the name shown to colleagues."""
+    if user.pk == by.pk and role != Role.ADMIN:
+        # Otherwise the last admin can lock everyone out of the staff page.
+        raise ValidationError(_("자기 자신의 관리자 역할은 바꿀 수 없습니다. 다른 관리자에게 요청하세요."))
+    staff_set_role(user=user, role=role)
+    staff_set_team(user=user, team=team, display_name=display_name)
+
+
+def staff_set_active(*, user: User, active: bool, by: User) -> None:
+    """Deactivate a login (it can no longer sign in; its open sessions stop working) or restore it.
+    Its history stays: cases, notes and logs keep pointing at the account."""
+    if user.pk == by.pk and not active:
+        raise ValidationError(_("자기 자신의 로그인은 비활성화할 수 없습니다."))
+    User.objects.filter(pk=user.pk).update(is_active=active)
+    user.is_active = active
 
 
 def api_token_create(*, user: User, name: str, scopes: list[str]) -> tuple[ApiToken, str]:

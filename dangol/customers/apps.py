@@ -2,6 +2,7 @@ from typing import Any
 
 from django.apps import AppConfig
 from django.core import checks
+from django.utils.translation import gettext_lazy as _
 
 
 def _every_relation_has_a_merge_rule(**_: Any) -> list[checks.CheckMessage]:
@@ -20,6 +21,7 @@ def _every_relation_has_a_merge_rule(**_: Any) -> list[checks.CheckMessage]:
 class CustomersConfig(AppConfig):
     name = "dangol.customers"
     label = "customers"
+    verbose_name = _("고객")
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:

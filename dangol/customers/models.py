@@ -142,6 +142,9 @@ class ConsentPurpose(models.TextChoices):
     MARKETING_EMAIL = "marketing_email", _("마케팅 이메일")
     MARKETING_PUSH = "marketing_push", _("마케팅 앱 푸시")
     MARKETING_KAKAO = "marketing_kakao", _("마케팅 카카오톡")
+    # Adverts between 21:00 and 08:00 need their own consent (정보통신망법 시행령 제61조); it adds to a
+    # channel's consent, never stands for one, so it is not in MARKETING_PURPOSES (the channel consents).
+    MARKETING_NIGHT = "marketing_night", _("야간 광고 수신 동의")
 
 
 REQUIRED_PURPOSES = (ConsentPurpose.TERMS, ConsentPurpose.PRIVACY)
@@ -151,6 +154,9 @@ MARKETING_PURPOSES = (
     ConsentPurpose.MARKETING_PUSH,
     ConsentPurpose.MARKETING_KAKAO,
 )
+# Every consent to advertising: the channels and the night-time one. An opt-out of "all marketing" and the
+# two-yearly 수신동의 여부 확인 cover all of them.
+ADVERTISING_PURPOSES = (*MARKETING_PURPOSES, ConsentPurpose.MARKETING_NIGHT)
 
 
 class Consent(models.Model):
@@ -207,3 +213,27 @@ class CustomerMerge(models.Model):
 
     def __str__(self) -> str:
         return f"{self.merged_id} → {self.survivor_id}"
+
+
+class CustomerSegment(models.Model):
+    """A named, saved filter of the customer list: analysts save it, surveys are sent to it.
+
+    `filters` holds the validated filter values (selectors.CustomerFilters.to_json), which is what
+    counts and sends use; `query` is the list's query string, to open the same list again.
+    """
+
+    name = models.CharField(_("이름"), max_length=80, unique=True)
+    query = models.CharField(_("목록 조건"), max_length=1000, blank=True)
+    filters = models.JSONField(_("필터"), default=dict, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("고객 세그먼트")
+        verbose_name_plural = _("고객 세그먼트")
+
+    def __str__(self) -> str:
+        return self.name

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, fields
 from typing import Any
 
@@ -16,7 +16,9 @@ from django.utils.translation import gettext_noop
 from dangol.customers.history import TimelineEntry, staff_label
 from dangol.customers.merging import moved_summary
 from dangol.customers.models import (
+    ADVERTISING_PURPOSES,
     MARKETING_PURPOSES,
+    Consent,
     ConsentEvent,
     ConsentPurpose,
     ConsentStage,
@@ -204,6 +206,10 @@ def customer_search(filters: CustomerFilters) -> QuerySet[Customer]:
         qs = qs.filter(value__stage=filters.stage)
     if filters.rfm_segment:
         qs = qs.filter(value__rfm_segment=filters.rfm_segment)
+    if filters.alive_min is not None or filters.alive_max is not None:
+        # BG/NBD gives everyone without a repeat purchase P(alive) = 1 by construction, so the value page
+        # shows it only from the second purchase day (loyalty's P_ALIVE_MIN_PURCHASES); the filter agrees.
+        qs = qs.filter(value__frequency__gte=1)
     if filters.alive_min is not None:
         qs = qs.filter(value__probability_alive__gte=filters.alive_min)
     if filters.alive_max is not None:
@@ -218,7 +224,7 @@ def customer_search(filters: CustomerFilters) -> QuerySet[Customer]:
         qs = with_last_nps(qs)
     if filters.nps in NPS_BANDS:
         low, high = NPS_BANDS[filters.nps]
-        qs = qs.filter(last_nps__gte=low, last_nps__lte=high)
+        qs = qs.filter(Q(last_nps__gte=low) & Q(last_nps__lte=high))
     if filters.consent_stage:
         qs = qs.filter(consent_stage=filters.consent_stage)
     if filters.store:
@@ -348,3 +354,53 @@ def customer_merges(customer: Customer, *, limit: int = 20) -> list[dict[str, An
         .order_by("-at", "-id")[:limit]
     )
     return [{"merge": m, "summary": moved_summary(m.moved), "refusal": merge_undo_refusal(m)} for m in merges]
+
+
+# ---------------------------------------------------------------- consents as they stand now
+# Messaging's advertising rules read consents through these (never the Consent table), one customer at a time
+# or, for a campaign, many at once.
+
+
+@dataclass(frozen=True)
+class ConsentNow:
+    """One consent as it stands: granted True or False, or None when the customer never decided."""
+
+    granted: bool | None
+    changed_at: dt.datetime | None = None
+
+
+def consent_now(customer: Customer, purpose: str) -> ConsentNow:
+    row = Consent.objects.filter(customer=customer, purpose=purpose).values("granted", "changed_at").first()
+    return ConsentNow(None) if row is None else ConsentNow(row["granted"], row["changed_at"])
+
+
+_IDS_PER_QUERY = 900  # below SQLite's old limit of 999 bound parameters
+
+
+def consents_now(customer_ids: Iterable[int], purposes: Iterable[str]) -> dict[tuple[int, str], ConsentNow]:
+    """`consent_now` for many customers at once: (customer id, purpose) → state, one query per 900 ids. A pair
+    missing from the answer was never decided."""
+    ids, wanted = list(dict.fromkeys(customer_ids)), list(dict.fromkeys(purposes))
+    found: dict[tuple[int, str], ConsentNow] = {}
+    for start in range(0, len(ids), _IDS_PER_QUERY):
+        rows = Consent.objects.filter(
+            customer_id__in=ids[start : start + _IDS_PER_QUERY], purpose__in=wanted
+        ).values_list("customer_id", "purpose", "granted", "changed_at")
+        for customer_id, purpose, granted, changed_at in rows:
+            found[(customer_id, purpose)] = ConsentNow(granted, changed_at)
+    return found
+
+
+def advertising_consents_held(customer: Customer) -> list[tuple[str, dt.datetime]]:
+    """(purpose, granted at) of each advertising consent (channels and night time) the customer holds now,
+    oldest first."""
+    return list(
+        Consent.objects.filter(customer=customer, purpose__in=ADVERTISING_PURPOSES, granted=True)
+        .order_by("changed_at", "id")
+        .values_list("purpose", "changed_at")
+    )
+
+
+def advertising_consents_held_by_all() -> QuerySet[Consent]:
+    """Every advertising consent held now, of every customer (the two-yearly reminder groups them)."""
+    return Consent.objects.filter(purpose__in=ADVERTISING_PURPOSES, granted=True)

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from dangol.accounts.models import Team
+from dangol.customers.models import CustomerSegment
 from dangol.interactions.models import Touchpoint
 from dangol.surveys.models import Aspect, Dimension, Invitation, Question, Survey
 
@@ -46,7 +47,12 @@ class InvitationForm(forms.Form):
 
 
 class SegmentForm(forms.Form):
-    tag = forms.CharField(label=_("고객 태그"), max_length=50)
+    segment = forms.ModelChoiceField(
+        label=_("고객 세그먼트"),
+        queryset=CustomerSegment.objects.order_by("name"),
+        empty_label=None,
+        help_text=_("고객 목록에서 저장한 필터입니다. 보내는 시점의 고객에게 보냅니다."),
+    )
     channel = forms.ChoiceField(
         label=_("발송 채널"), choices=[("sms", _("문자")), ("email", _("이메일")), ("kakao", _("카카오톡"))]
     )

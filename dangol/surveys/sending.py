@@ -19,6 +19,8 @@ from dangol.accounts.models import Team
 from dangol.customers.models import Customer, CustomerSegment
 from dangol.customers.selectors import segment_customers
 from dangol.interactions.models import Interaction, Touchpoint
+from dangol.messaging.models import Message
+from dangol.surveys import delivery
 from dangol.surveys.models import Invitation, Survey
 from dangol.surveys.services import (
     MARKETING_BY_CHANNEL,
@@ -38,8 +40,9 @@ def invitations_for_customers(
     channel: str = Invitation.Channel.SMS,
     now: dt.datetime | None = None,
 ) -> tuple[list[Invitation], int]:
-    """A segment send. Customers without marketing consent are skipped for promotional surveys.
-    Returns (invitations, skipped)."""
+    """A segment send, delivered by message on each customer's preferred consenting channel (messaging's rules
+    decide: a promotional survey goes only to customers with marketing consent). Returns (the invitations
+    delivered, how many were not: blocked by a rule — shown in the outbox with the rule — or not made)."""
     now = now or timezone.now()
     made: list[Invitation] = []
     skipped = 0
@@ -61,7 +64,10 @@ def invitations_for_customers(
                 continue
             raise
         made.append(Invitation(nonce=secrets.token_hex(16), **values))
-    return Invitation.objects.bulk_create(made, batch_size=1000), skipped
+    made = Invitation.objects.bulk_create(made, batch_size=1000)
+    delivery.invitations_deliver(made, tokens={i.pk: invitation_token(i) for i in made}, now=now)
+    delivered = [i for i in made if delivery.delivered(i)]
+    return delivered, skipped + len(made) - len(delivered)
 
 
 # One segment send invites at most this many customers; a larger segment is refused, not cut short.
@@ -114,18 +120,31 @@ def pulse_invitations(*, survey: Survey, team: Team, count: int, now: dt.datetim
 def invitations_remind(
     *, survey: Survey, after_days: int = 3, max_reminders: int = 1, now: dt.datetime | None = None
 ) -> int:
-    """Mark unanswered, unexpired invitations older than `after_days` as reminded (the sender picks them up)."""
+    """Remind unanswered, unexpired invitations older than `after_days` by message, as they were delivered (a
+    blocked one never was: it is not reminded). Returns how many were reminded."""
     now = now or timezone.now()
-    qs = Invitation.objects.filter(
-        survey=survey,
-        used_at__isnull=True,
-        expires_at__gt=now,
-        created_at__lte=now - dt.timedelta(days=after_days),
-        reminders__lt=max_reminders,
-        channel__in=list(MARKETING_BY_CHANNEL),
+    qs = (
+        Invitation.objects.filter(
+            survey=survey,
+            used_at__isnull=True,
+            expires_at__gt=now,
+            created_at__lte=now - dt.timedelta(days=after_days),
+            reminders__lt=max_reminders,
+            channel__in=list(MARKETING_BY_CHANNEL),
+        )
+        .exclude(message__status=Message.Status.BLOCKED)
+        .select_related("survey", "customer")
+        .order_by("pk")
     )
-    ids = list(qs.values_list("pk", flat=True)[:10000])
-    return Invitation.objects.filter(pk__in=ids).update(reminded_at=now, reminders=F("reminders") + 1)
+    due = list(qs[:10000])
+    for number in sorted({i.reminders + 1 for i in due}):
+        batch = [i for i in due if i.reminders + 1 == number]
+        delivery.invitations_deliver(
+            batch, tokens={i.pk: invitation_token(i) for i in batch}, now=now, reminder=number
+        )
+    return Invitation.objects.filter(pk__in=[i.pk for i in due]).update(
+        reminded_at=now, reminders=F("reminders") + 1
+    )
 
 
 COUNTER_SALT = "dangol.surveys.counter"

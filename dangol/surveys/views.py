@@ -349,7 +349,16 @@ def invite(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, " ".join(exc.messages))
         return redirect("surveys:detail", pk)
     request.session["survey_new_link"] = request.build_absolute_uri(services.invitation_path(invitation))
-    messages.success(request, _("일회용 응답 링크를 만들었습니다."))
+    sent = invitation.message
+    if sent is not None and sent.status == sent.Status.BLOCKED:
+        messages.error(request, _("초대를 보내지 못했습니다: %(reason)s") % {"reason": sent.blocked_reason})
+    elif sent is not None:
+        messages.success(
+            request,
+            _("초대 메시지를 %(channel)s(으)로 보냈습니다.") % {"channel": sent.get_channel_display()},
+        )
+    else:
+        messages.success(request, _("일회용 응답 링크를 만들었습니다."))
     return redirect("surveys:detail", pk)
 
 
@@ -376,7 +385,9 @@ def segment_send(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(
             request,
-            _("초대 %(made)d건을 만들었습니다 (수신 동의가 없어 제외 %(skipped)d건).")
+            _(
+                "초대 %(made)d건을 보냈습니다 (수신 동의나 연락처가 없어 제외 %(skipped)d건: 메시지 발송함에서 이유를 볼 수 있습니다)."
+            )
             % {"made": len(made), "skipped": skipped},
         )
     return redirect("surveys:detail", pk)
@@ -411,7 +422,7 @@ def pulse_links(request: HttpRequest, pk: int) -> HttpResponse:
 def remind(request: HttpRequest, pk: int) -> HttpResponse:
     survey = selectors.survey_for_page(pk)
     count = sending.invitations_remind(survey=survey)
-    messages.success(request, _("미응답 초대 %(n)d건에 다시 알림을 표시했습니다.") % {"n": count})
+    messages.success(request, _("미응답 초대 %(n)d건에 다시 알림을 보냈습니다.") % {"n": count})
     return redirect("surveys:detail", pk)
 
 

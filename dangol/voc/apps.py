@@ -1,12 +1,16 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class VocConfig(AppConfig):
     name = "dangol.voc"
     label = "voc"
+    verbose_name = _("VOC(고객의 소리)")
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from dangol.voc import merging
+        from dangol.messaging.system import system_templates_register
+        from dangol.voc import merging, outreach
 
         merging.register()
+        system_templates_register(outreach.TEMPLATES)

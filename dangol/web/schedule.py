@@ -15,6 +15,7 @@ logger = logging.getLogger(__name__)
 # (dotted path of a django-tasks task, seconds between runs; None = DANGOL_SCHEDULE_SECONDS)
 SCHEDULE: list[tuple[str, int | None]] = [
     ("dangol.promises.tasks.break_overdue_promises", None),
+    ("dangol.promises.tasks.notify_promises_due", 300),
     ("dangol.voc.tasks.check_slas", 60),
     ("dangol.voc.tasks.refresh_board", 60),
     ("dangol.voc.tasks.check_recurrence", 3600),

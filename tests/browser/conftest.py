@@ -100,4 +100,5 @@ def log_in(page: Any, base_url: str, username: str, password: str) -> None:
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", password)
     page.click("button[type=submit]")
-    page.wait_for_url(f"{base_url}/")
+    # Each role lands on its own home: an agent and a manager on /, an analyst on /value/.
+    page.wait_for_url(lambda url: url.startswith(base_url) and "/login/" not in url)

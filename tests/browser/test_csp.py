@@ -17,6 +17,8 @@ ADMIN_PAGES = [
     ("/voc/queue/", "main"),
     ("/customers/new/", "main form"),
     ("/surveys/new/", "main form"),
+    ("/staff/", "#staff-create"),
+    ("/admin/voc/slapolicy/add/", "#slapolicy_form"),
 ]
 
 

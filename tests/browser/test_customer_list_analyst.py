@@ -9,10 +9,18 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from dangol.demo.generate import DEMO_PASSWORD, generate
-from tests.browser.conftest import log_in, screenshot
+from tests.browser.conftest import screenshot
 
 pytestmark = pytest.mark.browser
 END = dt.datetime(2026, 11, 20, 18, tzinfo=ZoneInfo("Asia/Seoul"))
+
+
+def _log_in_to_the_list(page, base: str) -> None:
+    page.goto(f"{base}/login/?next=/customers/")
+    page.fill("input[name=username]", "analyst")
+    page.fill("input[name=password]", DEMO_PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base}/customers/")
 
 
 @pytest.fixture
@@ -33,8 +41,7 @@ def test_analyst_filters_sorts_and_saves_a_segment(live_server, desktop_page, ph
     page = desktop_page
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
-    log_in(page, base, "analyst", DEMO_PASSWORD)
-    page.goto(f"{base}/customers/")
+    _log_in_to_the_list(page, base)
     page.click(".more-filters summary")
     page.select_option("select[name=tier]", "super")
     page.locator("#customer-count", has_text="명").wait_for()
@@ -55,7 +62,7 @@ def test_analyst_filters_sorts_and_saves_a_segment(live_server, desktop_page, ph
     assert errors == []
 
     phone = phone_page
-    log_in(phone, base, "analyst", DEMO_PASSWORD)
+    _log_in_to_the_list(phone, base)
     phone.goto(f"{base}/customers/?tier=super&sort=-clv")
     assert phone.locator(".more-filters").get_attribute("open") is not None
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390 + 1

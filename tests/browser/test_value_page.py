@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from dangol.demo.generate import DEMO_PASSWORD, generate
-from tests.browser.conftest import log_in, screenshot
+from tests.browser.conftest import screenshot
 
 pytestmark = pytest.mark.browser
 END = dt.datetime(2026, 11, 20, 18, tzinfo=ZoneInfo("Asia/Seoul"))
@@ -25,6 +25,15 @@ def valued(transactional_db, settings, tmp_path):
     run = value_refresh(end=END.date())
     assert run.status == "done", run.message
     return run
+
+
+def log_in(page, base_url: str, username: str, password: str) -> None:
+    """Log in and wait for whichever home page the role lands on (an analyst's is the value page)."""
+    page.goto(f"{base_url}/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit]")
+    page.wait_for_url(lambda url: "/login/" not in url)
 
 
 def _no_js_errors(page) -> list[str]:

@@ -174,10 +174,16 @@ def test_segment_send_to_a_saved_list_filter_respects_marketing_consent(client, 
     page = client.post(
         reverse("surveys:segment", args=[survey.pk]), {"segment": everyone.pk, "channel": "sms"}, follow=True
     )
-    # kim has no marketing consent: a promotional survey skips her.
-    assert "초대 1건을 만들었습니다 (수신 동의가 없어 제외 1건)" in page.content.decode()
-    assert list(survey.invitations.values_list("customer", flat=True)) == [shop["hong"].pk]
-    nobody = CustomerSegment.objects.create(name="없는 태그", query="tag=없는태그", filters={"tag": "없는태그"})
+    # kim has no marketing consent: messaging blocks the promotional survey's message to her, and the page says so.
+    body = page.content.decode()
+    assert "초대 1건을 보냈습니다 (수신 동의나 연락처가 없어 제외 1건" in body
+    delivered = survey.invitations.exclude(message__status="blocked")
+    assert list(delivered.values_list("customer", flat=True)) == [shop["hong"].pk]
+    assert survey.invitations.get(customer=shop["kim"]).message.blocked_rule == "ad_no_consent"
+    assert 'id="invitations-blocked"' in body and "ad_no_consent 1" in body
+    nobody = CustomerSegment.objects.create(
+        name="없는 태그", query="tag=없는태그", filters={"tag": "없는태그"}
+    )
     none = client.post(
         reverse("surveys:segment", args=[survey.pk]), {"segment": nobody.pk, "channel": "sms"}, follow=True
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from conftest import login
-from dangol.voc.admin import SlaPolicyForm, hours_minutes_text
+from dangol.voc.admin import hours_minutes_text
 from dangol.voc.models import SlaPolicy
 
 
@@ -44,42 +44,26 @@ def test_admin_enters_hours_and_minutes_and_the_policy_stores_minutes(client, sh
     assert "4시간 15분" in listing and "30분" in listing and "1시간" in listing
 
 
-def test_the_form_refuses_minutes_past_59_and_a_resolution_shorter_than_the_first_response():
-    form = SlaPolicyForm(
-        data={
-            "name": "x",
-            "priority": "low",
-            "first_response_minutes_0": "2",
-            "first_response_minutes_1": "75",
-            "resolution_minutes_0": "1",
-            "resolution_minutes_1": "0",
-            "warn_before_minutes_0": "0",
-            "warn_before_minutes_1": "30",
-        }
-    )
-    assert not form.is_valid() and "first_response_minutes" in form.errors
-    form = SlaPolicyForm(
-        data={
-            "name": "x",
-            "priority": "low",
-            "first_response_minutes_0": "2",
-            "first_response_minutes_1": "0",
-            "resolution_minutes_0": "1",
-            "resolution_minutes_1": "30",
-            "warn_before_minutes_0": "0",
-            "warn_before_minutes_1": "30",
-        }
-    )
-    assert (
-        not form.is_valid()
-        and "해결 목표는 첫 응답 목표보다 짧을 수 없습니다." in form.errors["resolution_minutes"]
-    )
+def test_the_form_refuses_minutes_past_59_and_a_resolution_shorter_than_the_first_response(client, shop):
+    login(client, shop["admin"])
+    past_59 = _post(client, "/admin/voc/slapolicy/add/", first_response_minutes_1="75").content.decode()
+    assert 'name="first_response_minutes_1"' in past_59 and "59" in past_59
+    shorter = _post(
+        client, "/admin/voc/slapolicy/add/", first_response_minutes_0="5", resolution_minutes_0="1"
+    ).content.decode()
+    assert "해결 목표는 첫 응답 목표보다 짧을 수 없습니다." in shorter
+    assert not SlaPolicy.objects.exists()
 
 
-def test_a_blank_target_is_required():
-    form = SlaPolicyForm(data={"name": "x", "priority": "low", "warn_before_minutes_1": "30"})
-    assert not form.is_valid()
-    assert {"first_response_minutes", "resolution_minutes"} <= set(form.errors)
+def test_a_blank_target_is_required_and_zero_is_refused(client, shop):
+    login(client, shop["admin"])
+    blank = _post(client, "/admin/voc/slapolicy/add/", resolution_minutes_0="", resolution_minutes_1="")
+    assert blank.status_code == 200 and "필수 항목입니다." in blank.content.decode()
+    zero = _post(
+        client, "/admin/voc/slapolicy/add/", first_response_minutes_0="0", first_response_minutes_1="0"
+    )
+    assert "0보다 긴 시간을 입력하세요." in zero.content.decode()
+    assert not SlaPolicy.objects.exists()
 
 
 def test_minutes_read_as_hours_and_minutes():

@@ -21,6 +21,7 @@ from dangol.customers.selectors import consent_timeline_entries, note_timeline_e
 from dangol.interactions.models import Interaction
 from dangol.interactions.selectors import interaction_timeline_entries
 from dangol.loyalty.selectors import value_timeline_entries
+from dangol.messaging.selectors import message_access, message_timeline_entries
 from dangol.orders.models import Order
 from dangol.orders.selectors import order_timeline_entries, refund_timeline_entries
 from dangol.promises.models import Promise
@@ -80,6 +81,7 @@ TIMELINE_KINDS = (
     "consent",
     "flag",
     "value",
+    "message",
 )
 TIMELINE_KIND_LABELS = {
     "interaction": gettext_lazy("상호작용"),
@@ -92,10 +94,15 @@ TIMELINE_KIND_LABELS = {
     "consent": gettext_lazy("동의"),
     "flag": gettext_lazy("불량고객"),
     "value": gettext_lazy("가치 변화"),
+    "message": gettext_lazy("메시지"),
 }
-WITHOUT_TOUCHPOINT = frozenset({"note", "promise", "consent", "flag", "value"})
+WITHOUT_TOUCHPOINT = frozenset({"note", "promise", "consent", "flag", "value", "message"})
 # The same checks the sources make; here only to leave out tabs that would always be empty.
 KIND_PERMISSIONS = {"case": "voc.view_case", "flag": "voc.view_customerflag"}
+
+
+# Messages are seen by role (managers all, agents those to customers), as messaging's own pages decide.
+KIND_CHECKS: dict[str, Callable[[User], bool]] = {"message": lambda user: message_access(user) != "none"}
 
 
 def timeline_kinds_for(user: User) -> list[tuple[str, str]]:
@@ -103,7 +110,8 @@ def timeline_kinds_for(user: User) -> list[tuple[str, str]]:
     return [
         (kind, str(TIMELINE_KIND_LABELS[kind]))
         for kind in TIMELINE_KINDS
-        if kind not in KIND_PERMISSIONS or user.has_perm(KIND_PERMISSIONS[kind])
+        if (kind not in KIND_PERMISSIONS or user.has_perm(KIND_PERMISSIONS[kind]))
+        and (kind not in KIND_CHECKS or KIND_CHECKS[kind](user))
     ]
 
 
@@ -138,6 +146,7 @@ _SOURCES: dict[str, Callable[[Customer, _Window], list[TimelineEntry]]] = {
     "consent": lambda c, w: consent_timeline_entries(c, before=w.before, limit=w.limit),
     "flag": lambda c, w: flag_timeline_entries(c, user=w.user, before=w.before, limit=w.limit),
     "value": lambda c, w: value_timeline_entries(c, before=w.before, limit=w.limit),
+    "message": lambda c, w: message_timeline_entries(c, user=w.user, before=w.before, limit=w.limit),
 }
 
 

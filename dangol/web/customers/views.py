@@ -25,6 +25,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from dangol.accounts.services import staff_of
 from dangol.common.csv import safe_writer
+from dangol.common.korean import particle
 from dangol.common.params import parse_int
 from dangol.customers import selectors, services
 from dangol.customers.display import PERSONAL_FIELDS, customer_card, masked_address_as
@@ -556,7 +557,11 @@ def merge_undo(request: HttpRequest, merge_pk: int) -> HttpResponse:
         messages.error(request, " ".join(exc.messages))
         return redirect("customers:detail", pk=merge.survivor_id)
     moved = _moved_text(merge.moved["returned"])
-    text = _("병합을 취소했습니다. 고객 #%(pk)s이(가) 다시 활성 상태입니다.") % {"pk": merge.merged_id}
+    name = mask_name(merge.merged.name)
+    text = _("병합을 취소했습니다. 고객 %(name)s%(i_ga)s 다시 활성 상태입니다.") % {
+        "name": name,
+        "i_ga": particle(name, "이/가"),  # 홍*동이, 김*수가 (the English drops it)
+    }
     if moved:
         text += " " + _("되돌린 기록: %(moved)s.") % {"moved": moved}
     messages.success(request, text)

@@ -1,9 +1,14 @@
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import template
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+
+from dangol.common import korean
+from dangol.privacy.masking import mask_name
 
 register = template.Library()
 
@@ -71,3 +76,41 @@ def _reading_labels() -> dict[str, str]:
 def reading_label(value: Any) -> str:
     """An intent or emotion read from the text (complaint, anger, …) in the reader's language."""
     return _reading_labels().get(str(value), str(value))
+
+
+@register.filter
+def when(value: Any) -> str:
+    """A moment as 2026-11-22 14:05 in Seoul time, from a datetime or an ISO 8601 text (JSON history columns
+    keep "2026-11-16T13:00:00+00:00"); '' for nothing, the text itself when it is not a time."""
+    if value in (None, ""):
+        return ""
+    if isinstance(value, str):
+        try:
+            value = dt.datetime.fromisoformat(value)
+        except ValueError:
+            return value
+    if isinstance(value, dt.datetime):
+        if timezone.is_naive(value):
+            value = timezone.make_aware(value, dt.UTC)
+        return formats.date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT")
+    if isinstance(value, dt.date):
+        return formats.date_format(value, "SHORT_DATE_FORMAT")
+    return str(value)
+
+
+@register.filter
+def masked_name(value: Any) -> str:
+    """A customer's name as lists show it: 홍*동 (dangol.privacy.masking.mask_name)."""
+    return mask_name(str(value or ""))
+
+
+@register.filter
+def particle(word: Any, pair: str) -> str:
+    """Only the particle that fits the word: {{ name }}{{ name|particle:"을/를" }} (dangol.common.korean)."""
+    return korean.particle(str(word or ""), pair)
+
+
+@register.filter
+def josa(word: Any, pair: str) -> str:
+    """The word with the particle that fits it: {{ channel|josa:"로/으로" }} → 웹으로."""
+    return korean.josa(str(word or ""), pair)
