@@ -493,3 +493,67 @@ EN.update(
         "--folds 는 2 이상이어야 합니다.": "--folds must be 2 or more.",
     }
 )
+
+# Board: repurchase after a bad experience, due soon / overdue (issue 13, numbers a manager can trust)
+EN.update(
+    {
+        "나쁜 경험 뒤 재구매 (90일)": "Buying again after a bad experience (90 days)",
+        "%(start)s ~ %(end)s에 불만을 접수했거나 나쁜 경험(약속 불이행, 환불, 낮은 만족도)을 한 고객이 해결(없으면 "
+        "접수·경험) 뒤 90일 안에 다시 주문했는지 봅니다. 90일이 지난 고객만 셉니다. 고객마다 기간 안 첫 불만 하나로 "
+        "묶고, 그 전 1년 안에 산 적이 있는 고객만 셉니다. 비교 집단은 같은 기간에 나쁜 경험이 없던 고객의 기간 끝 뒤 "
+        "90일입니다.": (
+            "Customers who complained or had a bad experience (a broken promise, a refund, a low score) between "
+            "%(start)s and %(end)s: did they order again within 90 days of the resolution (or, without one, of the "
+            "complaint or experience)? Only customers whose 90 days have passed count, each once by their first "
+            "complaint in the period, and only those who had bought in the year before. The comparison group is "
+            "customers with no bad experience in the period, over the 90 days after it."
+        ),
+        "집단별 90일 재구매율과 95%% 신뢰구간": "90-day repurchase rate by group with 95%% confidence intervals",
+        "집단": "Group",
+        "고객 수": "Customers",
+        "다시 산 고객": "Bought again",
+        "재구매율": "Repurchase rate",
+        "95%% 신뢰구간": "95%% interval",
+        "자료(001)": "Source (001)",
+        "자료(001): 불만이 해결되면 불만 고객의 80%%가 남고, 만족스럽게 해결되면 54%%가 다시 삽니다. 침묵하는 불만 "
+        "고객은 3분의 1만 돌아옵니다. 신뢰구간은 Wilson 방식이며, 고객 수가 적으면 구간이 넓어 믿기 어렵습니다.": (
+            "Source (001): when their complaint is resolved, 80%% of dissatisfied customers stay; resolved to their "
+            "satisfaction, 54%% buy again; of the silent dissatisfied only a third come back. Intervals are Wilson "
+            "intervals; with few customers they are wide and the rate is not to be trusted."
+        ),
+        "90일 안에 다시 산 고객의 비율": "Share who bought again within 90 days",
+        "만족스럽게 해결": "Resolved to their satisfaction",
+        "해결(만족 확인 없음)": "Resolved (satisfaction not confirmed)",
+        "미해결": "Unresolved",
+        "나쁜 경험 없음(비교)": "No bad experience (comparison)",
+        "유형": "Type",
+        "비워 두면 불만·문의에 적용됩니다. 칭찬·제안은 그 유형을 고른 정책이 있을 때만 기한이 생깁니다.": (
+            "Left empty, the policy covers complaints and inquiries. Praise and suggestions get due times only "
+            "from a policy for their type."
+        ),
+        "주의 지정": "Flagged",
+        "퇴출 제안": "Exit proposed",
+        "고객에게 절차 안내": "Customer told the procedure",
+        "고객 기록 병합": "Customer records merged",
+        "고객 기록 병합 취소": "Customer merge undone",
+        "%(name)s 전반": "%(name)s (general)",
+    }
+)
+
+# The public form and the staff case forms (issue 13, the agent on a phone)
+EN.update(
+    {
+        "어떤 일인가요?": "What is it about?",
+        "고르신 내용을 맡은 부서로 바로 전달됩니다.": "It goes straight to the department in charge of what you pick.",
+        "골라 주세요": "Please choose",
+        "휴대전화 번호를 확인해 주세요(예: 010-1234-5678).": "Please check the mobile number (e.g. 010-1234-5678).",
+        "접수되었습니다. 알려 주셔서 고맙습니다.": "Received. Thank you for telling us.",
+        "담당 부서에서 확인한 뒤 남겨 주신 연락처로 답변드립니다. 다시 문의하실 때 접수번호를 알려 주세요.": (
+            "The department in charge will look into it and reply to the contact you left. Please quote the case "
+            "number if you get in touch again."
+        ),
+        "다른 내용 보내기": "Send something else",
+        "접점 모름": "Touchpoint unknown",
+        "분류 없음(나중에 지정)": "No category (set it later)",
+    }
+)

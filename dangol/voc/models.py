@@ -27,6 +27,11 @@ class Category(models.Model):
     )
     internal_sla_hours = models.PositiveIntegerField(_("내부 처리 기준(업무시간)"), default=8)
     is_active = models.BooleanField(_("사용"), default=True)
+    # Words customers use for this category besides its name ("택배, 도착" for 배송 > 지연): a case from a
+    # logged call is offered the category whose name or words its text contains (dangol.voc.prefill).
+    keywords = models.CharField(
+        _("검색어(쉼표로 구분)"), max_length=300, blank=True, help_text=_("예: 택배, 도착, 늦게")
+    )
 
     class Meta:
         ordering = ["parent_id", "name"]
@@ -66,11 +71,33 @@ class Priority(models.TextChoices):
     URGENT = "urgent", _("긴급")
 
 
+class CaseKind(models.TextChoices):
+    COMPLAINT = "complaint", _("불만")
+    INQUIRY = "inquiry", _("문의")
+    SUGGESTION = "suggestion", _("제안")
+    PRAISE = "praise", _("칭찬")
+
+
+# Kinds of case that wait for an answer: a policy without a kind covers these. Praise and suggestions get
+# targets only from a policy written for their kind.
+KINDS_WITH_DEFAULT_SLA = (CaseKind.COMPLAINT, CaseKind.INQUIRY)
+
+
 class SlaPolicy(models.Model):
-    """Targets in business hours for a priority, optionally narrowed to a category (the narrower wins)."""
+    """Targets in business hours for a priority, optionally narrowed to a category (the narrower wins) and to
+    a kind of case (without one, complaints and inquiries)."""
 
     name = models.CharField(_("이름"), max_length=100)
     priority = models.CharField(_("우선순위"), max_length=10, choices=Priority.choices)
+    kind = models.CharField(
+        _("유형"),
+        max_length=12,
+        choices=CaseKind.choices,
+        blank=True,
+        help_text=_(
+            "비워 두면 불만·문의에 적용됩니다. 칭찬·제안은 그 유형을 고른 정책이 있을 때만 기한이 생깁니다."
+        ),
+    )
     category = models.ForeignKey(Category, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     first_response_minutes = models.PositiveIntegerField(_("첫 응답(분, 업무시간)"))
     resolution_minutes = models.PositiveIntegerField(_("해결(분, 업무시간)"))
@@ -78,7 +105,9 @@ class SlaPolicy(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["priority", "category"], name="sla_one_per_priority_category")
+            models.UniqueConstraint(
+                fields=["priority", "category", "kind"], name="sla_one_per_priority_category_kind"
+            )
         ]
         verbose_name = _("SLA 정책")
         verbose_name_plural = _("SLA 정책")
@@ -131,11 +160,7 @@ class DifficultType(models.TextChoices):
 
 
 class Case(models.Model):
-    class Kind(models.TextChoices):
-        COMPLAINT = "complaint", _("불만")
-        INQUIRY = "inquiry", _("문의")
-        SUGGESTION = "suggestion", _("제안")
-        PRAISE = "praise", _("칭찬")
+    Kind = CaseKind
 
     class Status(models.TextChoices):
         NEW = "new", _("접수")
@@ -466,10 +491,22 @@ class ReplyTemplate(models.Model):
     intent = models.CharField(_("의도"), max_length=20, blank=True)
     emotion = models.CharField(_("감정"), max_length=20, blank=True)
     text = models.TextField(_("답변 문안"))
+    is_active = models.BooleanField(_("사용"), default=True)
     updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["intent", "emotion"]
+        constraints = [
+            # One reply in use per intent and emotion, so the case screen's choice is never a coin toss.
+            models.UniqueConstraint(
+                fields=["intent", "emotion"],
+                condition=models.Q(is_active=True),
+                name="replytemplate_one_active_per_reading",
+            )
+        ]
         verbose_name = _("공감 답변 문안")
         verbose_name_plural = _("공감 답변 문안")
 

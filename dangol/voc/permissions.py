@@ -10,6 +10,10 @@ ROLE_PERMISSIONS = {
         "voc.view_customerflag",
         "voc.view_preventionaction",
         "voc.change_preventionaction",
+        # the team's empathetic reply templates (the reply-template page)
+        "voc.view_replytemplate",
+        "voc.add_replytemplate",
+        "voc.change_replytemplate",
     ],
     "agent": [
         "voc.view_case",

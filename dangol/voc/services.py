@@ -14,12 +14,14 @@ from django.db.models import F
 from django.utils import timezone
 
 from dangol.accounts.models import Team
+from dangol.common.korean import josa
 from dangol.customers.models import Customer
 from dangol.customers.phone import InvalidPhone, normalize_phone
 from dangol.interactions.models import Interaction, Touchpoint
-from dangol.privacy.masking import mask_phone
+from dangol.privacy.masking import mask_email, mask_name, mask_phone
 from dangol.reading.text import mask_text, read_text
 from dangol.rewards.services import points_compensate
+from dangol.voc import outreach
 from dangol.voc.models import (
     REQUIRED_BEFORE_RESOLVE,
     Case,
@@ -32,6 +34,7 @@ from dangol.voc.models import (
     RootCause,
     Step,
 )
+from dangol.voc.replies import EMOTIONS, INTENTS, reply_suggestion  # noqa: F401 (the case screen's)
 from dangol.voc.sla import business_calendar, due_times
 
 
@@ -54,6 +57,51 @@ def _save(case: Case, *, expected_version: int | None = None, **fields: Any) -> 
     if not updated:
         raise CaseConflict("다른 직원이 먼저 이 건을 수정했습니다. 새로 고친 뒤 다시 시도하세요.")
     case.refresh_from_db()
+    return case
+
+
+# The roles that own cases (the case screen's assignee list); an analyst or viewer looking at a case takes nothing.
+CASE_OWNER_ROLES = ("agent", "manager", "admin")
+
+
+def _staff_name(user: User) -> str:
+    return getattr(getattr(user, "staff", None), "display_name", "") or user.get_username()
+
+
+def _takes_cases(user: User | None) -> bool:
+    profile = getattr(user, "staff", None) if user is not None else None
+    return profile is not None and profile.role in CASE_OWNER_ROLES
+
+
+def _taking(case: Case, by: User | None) -> dict[str, Any]:
+    """The fields that give an unassigned case to `by`, who is working it ({} if it has an owner)."""
+    if by is None or case.assignee_id is not None or not _takes_cases(by):
+        return {}
+    fields: dict[str, Any] = {"assignee": by}
+    team_id = by.staff.team_id
+    if case.team_id is None and team_id:
+        fields["team_id"] = team_id
+    if case.status == Case.Status.NEW:
+        fields["status"] = Case.Status.OPEN
+    return fields
+
+
+def _taken_event(case: Case, by: User) -> None:
+    _event(
+        case, "assigned", f"담당자 지정: {_staff_name(by)}(처리한 상담원)", by=by, assignee=by.pk, taken=True
+    )
+
+
+def _take_if_unassigned(case: Case, by: User | None) -> Case:
+    """Whoever works an unassigned case owns it. A conditional UPDATE (… WHERE assignee IS NULL): of two agents
+    working the case at once exactly one takes it, and the timeline says who, in the caller's transaction."""
+    fields = _taking(case, by)
+    if not fields or by is None:
+        return case
+    taken = Case.objects.filter(pk=case.pk, assignee__isnull=True).update(version=F("version") + 1, **fields)
+    case.refresh_from_db()
+    if taken:
+        _taken_event(case, by)
     return case
 
 
@@ -172,7 +220,7 @@ def _case_open(
         raise ValidationError(errors)
     title, body = mask_text(title), mask_text((body or "").strip())
     now = opened_at or timezone.now()
-    first_due, resolution_due = due_times(opened_at=now, priority=priority, category=category)
+    first_due, resolution_due = due_times(opened_at=now, priority=priority, category=category, kind=kind)
     team = (category.owner() if category else None) or team
     try:
         with transaction.atomic():
@@ -207,15 +255,18 @@ def _case_open(
     case.refresh_from_db()
     route = f" → {team.name}" if team else ""
     system = " (시스템 자동 접수)" if origin == Case.Origin.SYSTEM else ""
+    # The customer hears that we have it, with its number (queued in this transaction: the outbox).
+    received = outreach.case_received_queue(case, by=by)
     _event(
         case,
         "opened",
-        f"{case.get_channel_display()}로 접수{system}{route}",
+        f"{josa(str(case.get_channel_display()), '로/으로')} 접수{system}{route}",
         by=by,
         at=now,
         origin=origin,
-        first_response_due=first_due.isoformat(),
-        resolution_due=resolution_due.isoformat(),
+        received_message=received.pk if received else None,
+        first_response_due=first_due.isoformat() if first_due else None,
+        resolution_due=resolution_due.isoformat() if resolution_due else None,
     )
     return case
 
@@ -230,7 +281,10 @@ def case_assign(*, case: Case, assignee: User | None, by: User, expected_version
         fields["team_id"] = profile.team_id
     case = _save(case, expected_version=expected_version, **fields)
     name = (profile.display_name if profile else assignee.get_username()) if assignee else "없음"
-    _event(case, "assigned", f"담당자 지정: {name}", by=by, assignee=assignee.pk if assignee else None)
+    event = _event(
+        case, "assigned", f"담당자 지정: {name}", by=by, assignee=assignee.pk if assignee else None
+    )
+    outreach.notify_assigned(case, assignee=assignee, by=by, ref=f"assigned:{event.pk}")
     return case
 
 
@@ -274,7 +328,7 @@ def case_handoff(
     hours = case.category.internal_sla_hours if case.category else 8
     due = business_calendar().add(now, dt.timedelta(hours=hours))
     from_team = case.team
-    Handoff.objects.create(
+    handoff = Handoff.objects.create(
         case=case,
         from_team=from_team,
         to_team=to_team,
@@ -292,6 +346,7 @@ def case_handoff(
         to_team=to_team.pk,
         due=due.isoformat(),
     )
+    outreach.notify_handoff(handoff)
     return case
 
 
@@ -331,6 +386,7 @@ def case_record_step(*, case: Case, step: str, by: User, note: str = "") -> Case
             record = CaseStep.objects.create(case=case, step=step, note=note, done_at=now, by=by)
     except IntegrityError as exc:
         raise ValidationError("이미 기록된 단계입니다.") from exc
+    case = _take_if_unassigned(case, by)
     fields: dict[str, Any] = {}
     if case.status == Case.Status.NEW:
         fields["status"] = Case.Status.OPEN
@@ -379,9 +435,12 @@ def case_resolve(
     if missing:
         _require_override(by, override_reason, missing)
     now = timezone.now()
+    # Whoever resolves an unassigned case owns it; the version check makes this as safe as the take of a step.
+    taking = {k: v for k, v in _taking(case, by).items() if k != "status"}
     case = _save(
         case,
         expected_version=expected_version,
+        **taking,
         status=Case.Status.RESOLVED,
         resolved_at=now,
         resolution_type=resolution_type,
@@ -394,12 +453,15 @@ def case_resolve(
         first_responded_at=case.first_responded_at or now,
         paused_at=None,
     )
+    if taking:
+        _taken_event(case, by)
     if not case.steps.filter(step=Step.RESOLVE).exists():
         CaseStep.objects.create(case=case, step=Step.RESOLVE, note=note, done_at=now, by=by)
     if missing:
         _event(case, "override", f"필수 단계 생략 승인: {override_reason}", by=by, skipped=missing)
     cost_text = f", 비용 ₩{cost:,}" if cost else ""
     points_text = f", 포인트 {points:,}" if points else ""
+    follow_up = outreach.case_follow_up_queue(case, by=by)  # the satisfaction check, to the customer
     resolved = _event(
         case,
         "resolved",
@@ -409,8 +471,9 @@ def case_resolve(
         cost=cost,
         points=points,
         reaction=reaction,
+        follow_up_message=follow_up.pk if follow_up else None,
     )
-    if points and case.customer_id:
+    if points and case.customer is not None:
         # Compensation in points goes to the customer's ledger with this resolution as its source (once).
         points_compensate(
             customer=case.customer, points=points, case_ref=f"{case.number}#{resolved.pk}", by=by
@@ -432,16 +495,33 @@ def _require_override(by: User, reason: str, missing: list[str]) -> None:
 def case_close(
     *, case: Case, by: User, override_reason: str = "", expected_version: int | None = None
 ) -> Case:
+    """Close a resolved case. A complaint closes once its follow-up (the satisfaction check, step 5) is recorded —
+    closing first would leave step 5 undone for good. A manager may close without it (the customer cannot be
+    reached), with a reason that goes on the timeline."""
     if case.status == Case.Status.CLOSED:
         raise ValidationError("이미 종결된 건입니다.")
     if case.status != Case.Status.RESOLVED:
         raise ValidationError("해결 처리한 뒤에 종결할 수 있습니다.")
-    missing = missing_required_steps(case) if case.kind == Case.Kind.COMPLAINT else []
-    skipped_override = case.events.filter(kind="override").exists()
-    if missing and not skipped_override:
+    skipped: list[str] = []
+    if case.kind == Case.Kind.COMPLAINT:
+        missing = missing_required_steps(case)
+        if missing and not case.events.filter(kind="override").exists():
+            skipped += missing
+        if not case.steps.filter(step=Step.FOLLOW_UP).exists():
+            skipped.append(Step.FOLLOW_UP.value)
+    if skipped:
         override_reason = mask_text((override_reason or "").strip())
-        _require_override(by, override_reason, missing)
-        _event(case, "override", f"필수 단계 생략 승인: {override_reason}", by=by, skipped=missing)
+        follow_up_only = skipped == [Step.FOLLOW_UP.value]
+        if follow_up_only and not by.has_perm("voc.override_case_step"):
+            raise ValidationError(
+                "사후 확인(고객 만족도)을 기록한 뒤에 종결할 수 있습니다. 고객과 연락이 닿지 않으면 매니저가 "
+                "사유를 적고 종결합니다."
+            )
+        if follow_up_only and not override_reason:
+            raise ValidationError({"override_reason": "사후 확인 없이 종결하는 사유를 입력하세요."})
+        _require_override(by, override_reason, skipped)
+        label = "사후 확인 없이 종결 승인" if follow_up_only else "필수 단계 생략 승인"
+        _event(case, "override", f"{label}: {override_reason}", by=by, skipped=skipped)
     case = _save(case, expected_version=expected_version, status=Case.Status.CLOSED, closed_at=timezone.now())
     _event(case, "closed", "종결", by=by)
     return case
@@ -499,7 +579,8 @@ def case_reopen(*, case: Case, by: User, reason: str, expected_version: int | No
 def case_record_satisfaction(
     *, case: Case, score: int, would_continue: bool | None, by: User | None = None, comment: str = ""
 ) -> Case:
-    """The closed-loop check after resolution. A dissatisfied answer reopens the case to a manager."""
+    """The closed-loop check after resolution. A dissatisfied answer reopens the case to the team lead (see
+    `reopen_owner`)."""
     if not 1 <= score <= 5:
         raise ValidationError({"score": "만족도는 1~5 사이여야 합니다."})
     if case.status not in (Case.Status.RESOLVED, Case.Status.CLOSED):
@@ -507,9 +588,9 @@ def case_record_satisfaction(
     comment = mask_text((comment or "").strip())
     dissatisfied = score <= 2 or would_continue is False
     fields: dict[str, Any] = {"satisfaction_score": score, "would_continue": would_continue}
+    owner, owner_is = reopen_owner(case) if dissatisfied else (None, "")
     if dissatisfied:
-        lead = case.team.lead if case.team_id and case.team else None
-        fields.update(_reopened(now=timezone.now()), assignee=lead)
+        fields.update(_reopened(now=timezone.now()), assignee=owner)
     Case.objects.filter(pk=case.pk).update(version=F("version") + 1, **fields)
     case.refresh_from_db()
     if not case.steps.filter(step=Step.FOLLOW_UP).exists():
@@ -526,8 +607,40 @@ def case_record_satisfaction(
         would_continue=would_continue,
     )
     if dissatisfied:
-        _event(case, "reopened", "불만족 응답으로 재오픈되어 매니저에게 배정되었습니다.", by=by)
+        name = _staff_name(owner) if owner else ""
+        message = {
+            "lead": f"불만족 응답으로 재오픈되어 팀장 {name}에게 배정되었습니다.",
+            "manager": f"불만족 응답으로 재오픈되어 팀 매니저 {name}에게 배정되었습니다(팀장 미지정).",
+            "assignee": f"불만족 응답으로 재오픈되었습니다. 팀장이 지정되지 않아 담당자가 그대로 맡습니다({name}).",
+        }.get(owner_is, "불만족 응답으로 재오픈되었습니다. 팀장도 담당자도 없습니다: 팀장을 지정하세요.")
+        _event(case, "reopened", message, by=by, assignee=owner.pk if owner else None, owner=owner_is)
     return case
+
+
+def reopen_owner(case: Case) -> tuple[User | None, str]:
+    """Who takes a case whose customer was dissatisfied after the fix, and as what: the lead of the case's team
+    ("lead"; README: the follow-up reopens the case to the team lead), else the lead of the nearest parent team
+    (the department), else a manager of the team ("manager"), else the agent already on it ("assignee") — the
+    same fallback as the SLA escalation, which keeps the assignee when no lead is set. (None, "") if nobody."""
+    team = case.team if case.team_id else None
+    seen: set[int] = set()
+    while team is not None and team.pk not in seen:
+        seen.add(team.pk)
+        if team.lead_id and team.lead and team.lead.is_active:
+            return team.lead, "lead"
+        team = team.parent
+    if case.team_id:
+        manager = (
+            User.objects.filter(is_active=True, staff__team_id=case.team_id, staff__role="manager")
+            .select_related("staff")
+            .order_by("id")
+            .first()
+        )
+        if manager is not None:
+            return manager, "manager"
+    if case.assignee_id and case.assignee:
+        return case.assignee, "assignee"
+    return None, ""
 
 
 @transaction.atomic
@@ -655,7 +768,8 @@ def case_link_customer(*, case: Case, customer: Customer, by: User) -> Case:
     if customer.status != Customer.Status.ACTIVE:
         raise ValidationError("병합된 고객에게는 연결할 수 없습니다.")
     case = _save(case, customer=customer)
-    _event(case, "linked", f"고객 #{customer.pk}와 연결", by=by, customer=customer.pk)
+    who = f"고객 {mask_name(customer.name)}"  # the timeline names people (masked), never by row number
+    _event(case, "linked", f"{josa(who, '와/과')} 연결", by=by, customer=customer.pk)
     return case
 
 
@@ -689,22 +803,78 @@ def case_make_promise(*, case: Case, by: User, text: str, due_at: dt.datetime) -
     return promise
 
 
-def reply_suggestion(case: Case) -> str:
-    """The team's empathetic reply for this case's intent and emotion (most specific template wins)."""
-    from dangol.voc.models import ReplyTemplate
+@transaction.atomic
+def case_record_reply(*, case: Case, by: User, text: str) -> CaseEvent:
+    """What the agent said or sent to the customer (often the suggested empathetic reply, edited). The first reply
+    is the first response; whoever replies to an unassigned case owns it."""
+    text = mask_text((text or "").strip())
+    if not text:
+        raise ValidationError({"text": "고객에게 한 답변을 적으세요."})
+    if not case.is_open:
+        raise ValidationError("종결되었거나 해결된 건입니다. 다시 연 뒤에 답변을 기록하세요.")
+    case = _take_if_unassigned(case, by)
+    now = timezone.now()
+    fields: dict[str, Any] = {}
+    if case.status == Case.Status.NEW:
+        fields["status"] = Case.Status.OPEN
+    if case.first_responded_at is None:
+        fields["first_responded_at"] = now
+    Case.objects.filter(pk=case.pk).update(version=F("version") + 1, **fields)
+    case.refresh_from_db()
+    return _event(case, "reply", f"답변: {text}", by=by, at=now)
 
-    analysis = case.text_analysis or {}
-    intent, emotion = analysis.get("intent", ""), analysis.get("emotion", "")
-    for i, e in ((intent, emotion), (intent, ""), ("", "")):
-        template = ReplyTemplate.objects.filter(intent=i, emotion=e).first()
-        if template:
-            issue = case.category.name if case.category else case.title[:20]
-            return template.text.replace("{issue}", issue)
-    return ""
+
+@transaction.atomic
+def case_reply_send(*, case: Case, by: User, text: str) -> CaseEvent:
+    """The agent's reply sent to the customer from the case page, by the channel the customer used (e-mail for a
+    case that came by e-mail, else a text message), and recorded on the timeline as the reply — the first
+    response, like a reply given on the phone. The timeline keeps the text masked; the customer gets it whole.
+    Nothing is recorded when it cannot go (no address, a character a phone cannot show, too long)."""
+    raw = (text or "").strip()
+    event = case_record_reply(case=case, by=by, text=raw)
+    message = outreach.case_reply_queue(case, ref=f"reply:{event.pk}", text=raw, by=by)
+    said = event.message.removeprefix("답변: ")
+    CaseEvent.objects.filter(pk=event.pk).update(
+        message=f"답변 보냄({message.get_channel_display()}): {said}"[:500],
+        data={**event.data, "message": message.pk, "channel": message.channel},
+    )
+    event.refresh_from_db()
+    return event
 
 
-INTENTS = ("complaint", "inquiry", "purchase", "renewal", "cancellation", "praise")
-EMOTIONS = ("anger", "disappointment", "anxiety", "neutral", "satisfaction")
+@transaction.atomic
+def case_customer_replied(
+    *,
+    case: Case,
+    message_id: str,
+    sender: str,
+    subject: str,
+    body: str,
+    by: User,
+    at: dt.datetime | None = None,
+) -> CaseEvent:
+    """A customer's e-mail that answers one of ours (In-Reply-To / References) joins its case instead of opening
+    a new one: on the timeline (masked), the clock running again if we were waiting for them, and a notice to
+    whoever has the case. Once per e-mail (its Message-ID)."""
+    ref = f"email:{message_id}"
+    earlier = case.events.filter(kind="customer_replied", data__source_ref=ref).first()
+    if earlier is not None:
+        return earlier
+    text = mask_text(f"{(subject or '').strip()}\n{(body or '').strip()}".strip())
+    event = _event(
+        case,
+        "customer_replied",
+        f"고객 답장(이메일): {text}",
+        at=at or timezone.now(),
+        source_ref=ref,
+        sender=mask_email(sender),
+    )
+    if case.status == Case.Status.WAITING:
+        case_resume(case=case, by=by)
+    else:
+        Case.objects.filter(pk=case.pk).update(version=F("version") + 1)
+    outreach.notify_customer_replied(case, ref=message_id[:60])
+    return event
 
 
 @transaction.atomic

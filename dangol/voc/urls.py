@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dangol.voc import views
+from dangol.voc import reply_views, views
 
 app_name = "voc"
 urlpatterns = [
@@ -19,4 +19,8 @@ urlpatterns = [
     path("flags/new/<id:customer_id>/", views.flag_create, name="flag_create"),
     path("flags/<id:pk>/<str:action>/", views.flag_act, name="flag_act"),
     path("intake/", views.intake, name="intake"),
+    path("replies/", reply_views.reply_template_list, name="replies"),
+    path("replies/new/", reply_views.reply_template_edit, name="reply_new"),
+    path("replies/<id:pk>/", reply_views.reply_template_edit, name="reply_edit"),
+    path("replies/<id:pk>/toggle/", reply_views.reply_template_toggle, name="reply_toggle"),
 ]

@@ -40,6 +40,8 @@ from dangol.voc.models import (
     SavedFilter,
 )
 from dangol.voc.playbooks import PLAYBOOKS
+from dangol.voc.prefill import draft_from_interaction
+from dangol.voc.recovery import GROUP_LABELS, Recovery
 
 
 @permission_required("voc.view_case", raise_exception=True)
@@ -62,8 +64,28 @@ def board(request: HttpRequest) -> HttpResponse:
                 for r in data.by_category
             ],
             "category_counts": [r["n"] for r in data.by_category],
+            **_recovery_context(data.recovery),
         },
     )
+
+
+def _recovery_context(recovery: Recovery | None) -> dict[str, Any]:
+    """The recovery table's rows and the chart's series (percent, with the 95% interval as whiskers)."""
+    if recovery is None:
+        return {"recovery": None, "recovery_rows": [], "recovery_chart": None}
+    rows = [(g, GROUP_LABELS[g.key]) for g in recovery.groups]
+    return {
+        "recovery": recovery,
+        "recovery_rows": rows,
+        "recovery_chart": {
+            "labels": [str(label) for _g, label in rows],
+            "rates": [round(g.rate * 100, 1) if g.rate is not None else None for g, _l in rows],
+            "low": [round(g.low * 100, 1) if g.customers else None for g, _l in rows],
+            "high": [round(g.high * 100, 1) if g.customers else None for g, _l in rows],
+            "counts": [g.customers for g, _l in rows],
+            "axis": _("90일 안에 다시 산 고객의 비율"),
+        },
+    }
 
 
 @permission_required("voc.view_case", raise_exception=True)
@@ -148,16 +170,14 @@ def case_new(request: HttpRequest) -> HttpResponse:
         interaction = (
             Interaction.objects.filter(pk=iid, customer=customer).select_related("touchpoint").first()
         )
-    initial = {}
-    if interaction:
-        kind = {"complaint": "complaint", "praise": "praise"}.get(interaction.type, "inquiry")
-        initial = {
-            "title": interaction.summary,
-            "body": interaction.body,
-            "kind": kind,
-            "touchpoint": interaction.touchpoint_id,
-        }
-    form = CaseForm(request.POST or None, initial=initial)
+    # From a logged call: the customer's words, the intent, a category and a priority read from them, to confirm.
+    draft = draft_from_interaction(interaction) if interaction and request.method != "POST" else None
+    form = CaseForm(
+        request.POST or None,
+        initial=draft.initial() if draft else {},
+        customer=customer,  # a known customer: no unknown contact's name to ask for
+        defaults=selectors.case_form_defaults(staff_of(request)),
+    )
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
@@ -171,8 +191,8 @@ def case_new(request: HttpRequest) -> HttpResponse:
                 category=d["category"],
                 priority=d["priority"],
                 by=staff_of(request),
-                contact_name=d["contact_name"],
-                contact_info=d["contact_info"],
+                contact_name=d.get("contact_name", ""),
+                contact_info=d.get("contact_info", ""),
                 callback_phone=d["callback_phone"],
                 interaction=interaction,
             )
@@ -184,7 +204,7 @@ def case_new(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "voc/new.html",
-        {"nav": "voc", "form": form, "customer": customer, "interaction": interaction},
+        {"nav": "voc", "form": form, "customer": customer, "interaction": interaction, "draft": draft},
     )
 
 
@@ -202,6 +222,9 @@ def _case_context(
         "case": case,
         "flash": flash,
         "steps": [(s.value, s.label, done.get(s.value)) for s in STEP_ORDER],
+        # Step 5 stays on screen until it is recorded, closed case or not; a complaint closes only after it.
+        "follow_up_done": "follow_up" in done,
+        "follow_up_needed": case.kind == Case.Kind.COMPLAINT and "follow_up" not in done,
         "missing": services.missing_required_steps(case) if case.kind == Case.Kind.COMPLAINT else [],
         "events": case.events.select_related("by__staff")[:100],
         "handoffs": case.handoffs.select_related("from_team", "to_team", "accepted_by")[:20],
@@ -211,7 +234,7 @@ def _case_context(
         "reactions": Case.Reaction.choices,
         "root_causes": RootCause.objects.all(),
         "teams": Team.objects.all(),
-        "categories": Category.objects.filter(is_active=True).select_related("parent"),
+        "category_groups": selectors.category_groups(),
         "assignees": _assignable(),
         "flag": flags.active_flag(case.customer_id),
         "can_work": can_work,
@@ -323,6 +346,8 @@ ACTIONS = (
     "resume",
     "accept_handoff",
     "callback_phone",
+    "reply",
+    "reply_send",
 )
 
 
@@ -358,6 +383,12 @@ def _dispatch(action: str, case: Case, user: User, p: Any, version: int | None) 
     if action == "step":
         services.case_record_step(case=case, step=p.get("step", ""), by=user, note=p.get("note", ""))
         return _("단계를 기록했습니다.")
+    if action == "reply":
+        services.case_record_reply(case=case, by=user, text=p.get("text", ""))
+        return _("답변을 기록했습니다.")
+    if action == "reply_send":
+        services.case_reply_send(case=case, by=user, text=p.get("text", ""))
+        return _("고객에게 답변을 보냈습니다. 발송 결과는 메시지 발송함에서 볼 수 있습니다.")
     if action == "correct_reading":
         services.case_correct_reading(
             case=case, intent=p.get("intent", ""), emotion=p.get("emotion", ""), by=user
@@ -479,23 +510,10 @@ def silent(request: HttpRequest) -> HttpResponse:
 
 @permission_required("voc.view_customerflag", raise_exception=True)
 def flag_list(request: HttpRequest) -> HttpResponse:
-    from dangol.privacy.masking import mask_name
-
-    qs = CustomerFlag.objects.select_related(
-        "customer",
-        "flagged_by__staff",
-        "dedicated_handler__staff",
-        "proposed_by__staff",
-        "reviewed_by__staff",
-    )[:200]
     return render(
         request,
         "voc/flags.html",
-        {
-            "nav": "voc",
-            "rows": [(f, mask_name(f.customer.name)) for f in qs],
-            "assignees": _assignable(),
-        },
+        {"nav": "voc", "rows": selectors.flag_rows(), "assignees": _assignable()},
     )
 
 
@@ -529,7 +547,7 @@ def flag_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
                 raise ValidationError("전담자를 선택하세요.")
             flags.exit_propose(flag=flag, by=user, handler=handler, note=p.get("note", ""))
         elif action == "notify" and user.has_perm("voc.change_customerflag"):
-            flags.exit_notify_customer(flag=flag, by=user, how=p.get("how", ""))
+            flags.exit_notify_customer(flag=flag, by=user, how=p.get("how", ""), send=p.get("send") == "1")
         elif action in ("approve", "reject"):
             flags.exit_review(flag=flag, by=user, approve=action == "approve", note=p.get("note", ""))
         elif action == "reverse" and user.has_perm("voc.change_customerflag"):
@@ -564,9 +582,11 @@ def intake(request: HttpRequest) -> HttpResponse:
                         email=d["email"],
                         title=d["title"],
                         body=d["body"],
+                        category=d.get("category"),
                     )
                     number = case.number
-                form = IntakeForm()
+                # The confirmation is the same page for a person and for a bot caught by the hidden field.
+                return render(request, "voc/intake.html", {"form": None, "number": number})
         except throttle.RateLimited as limited:
             return throttle.too_many_requests(request, limited)
     return render(request, "voc/intake.html", {"form": form, "number": number})

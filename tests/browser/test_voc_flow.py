@@ -83,6 +83,12 @@ def test_board_and_difficult_customer_playbook_on_desktop(live_server, desktop_p
     page.goto(f"{base}/voc/")
     page.locator("#weekly-chart").wait_for()
     assert "재발 방지" in page.content()
+    # the charts are drawn by the static board.js (no inline script under the CSP), the recovery one included
+    page.wait_for_function(
+        "() => ['weekly-chart', 'category-chart', 'recovery-chart']"
+        ".every((id) => window.Chart && Chart.getChart(document.getElementById(id)))"
+    )
+    assert page.locator("#recovery-table tbody tr").count() == 5
     screenshot(page, "voc-board-desktop", full_page=True)
     case = Case.objects.filter(status="open").order_by("id").first()
     page.goto(f"{base}/voc/{case.pk}/")

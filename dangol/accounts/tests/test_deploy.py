@@ -112,7 +112,8 @@ def test_pages_send_a_content_security_policy_that_allows_no_inline_script(clien
     from conftest import login
 
     login(client, shop["agent"])
-    first, second = client.get("/"), client.get("/")
+    # the company overview draws its charts with an inline script (an agent's own home page has none)
+    first, second = client.get("/?view=overview"), client.get("/?view=overview")
     policy = first["Content-Security-Policy"]
     assert "default-src 'self'" in policy and "script-src 'self' 'nonce-" in policy
     assert "unsafe-inline" not in policy and "unsafe-eval" not in policy

@@ -151,6 +151,9 @@ def resolved_case(client, shop, headers):
         )
     r = post(client, f"/api/voc/cases/{case['id']}/resolution", {"resolution_type": "refund"}, headers)
     assert r.status_code == 200, r.content
+    # a complaint closes once its follow-up is recorded (dangol/voc/tests/test_agent_day.py)
+    follow_up = {"step": "follow_up", "note": "환불 확인했어요"}
+    assert post(client, f"/api/voc/cases/{case['id']}/steps", follow_up, headers).status_code == 201
     return r.json()
 
 
@@ -189,10 +192,12 @@ def test_close_reopen_and_the_timeline_through_the_api(client: Client, shop, rw)
     events = client.get(f"{url}/events", **read_only).json()
     assert [e["kind"] for e in events["items"]] == [
         "opened",
+        "assigned",  # the agent who recorded the first step took the unassigned case
         "step",
         "step",
         "step",
         "resolved",
+        "step",
         "closed",
         "reopened",
     ]

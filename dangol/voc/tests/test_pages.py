@@ -113,6 +113,7 @@ def test_public_intake_form_creates_a_case_without_login(client: Client, shop, v
         "/voc/intake/",
         {
             "kind": "complaint",
+            "category": voc["late"].pk,
             "name": "홍길동",
             "phone": "010-1234-5678",
             "title": "환불이 안 됐어요",
@@ -125,7 +126,15 @@ def test_public_intake_form_creates_a_case_without_login(client: Client, shop, v
     # never linked by a phone anyone can type (dangol/voc/tests/test_public_abuse.py): the contact is kept
     assert case.customer is None and case.contact_info == "010-1234-5678" and case.channel == "web"
     r = client.post(
-        "/voc/intake/", {"kind": "inquiry", "name": "익명", "title": "문의", "body": "내용", "agree": "on"}
+        "/voc/intake/",
+        {
+            "kind": "inquiry",
+            "category": voc["late"].pk,
+            "name": "익명",
+            "title": "문의",
+            "body": "내용",
+            "agree": "on",
+        },
     )
     assert "휴대전화나 이메일" in r.content.decode() and Case.objects.count() == 1
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from conftest import login
 from dangol.privacy.models import AccessLog
-from dangol.voc.models import Case
+from dangol.voc.models import Case, Category
 
 pytestmark = pytest.mark.usefixtures("now_frozen")
 
@@ -35,6 +35,7 @@ def complaint(n: int, **fields: str) -> dict[str, str]:
     title, body = SAYINGS[n % len(SAYINGS)]
     data = {
         "kind": "complaint",
+        "category": str(Category.objects.get(code="delivery-late").pk),  # the voc fixture's 배송 > 지연
         "name": "박민수",
         "phone": f"010-5555-{n:04d}",
         "title": title,
@@ -164,13 +165,15 @@ def test_an_oversized_body_is_refused_before_it_is_read(client: Client, shop, vo
 
 def test_a_known_customers_phone_does_not_link_the_case_but_staff_get_a_suggestion(client: Client, shop, voc):
     hong = shop["hong"]
-    client.post(INTAKE, complaint(2, name="홍길동", phone="010-1234-5678"))  # hong's number, typed by anyone
+    staff_matter = str(voc["manner"].pk)  # 직원 > 태도: routed to the store team, the clerk's
+    # hong's number, typed by anyone
+    client.post(INTAKE, complaint(2, name="홍길동", phone="010-1234-5678", category=staff_matter))
 
     case = Case.objects.get()
     assert case.customer is None and case.contact_name == "홍길동" and case.contact_info == "010-1234-5678"
     assert not hong.cases.exists()
 
-    login(client, shop["agent"])
+    login(client, shop["clerk"])
     page = client.get(f"/voc/{case.pk}/").content.decode()
     assert 'id="link-suggestions"' in page and f'name="customer" value="{hong.pk}"' in page
     assert shown_contact(page) == "홍*동 010-****-5678"
@@ -179,9 +182,13 @@ def test_a_known_customers_phone_does_not_link_the_case_but_staff_get_a_suggesti
     r = client.post(f"/voc/{case.pk}/act/link_customer/", {"customer": hong.pk}, HTTP_HX_REQUEST="true")
     assert r.status_code == 200 and "고객과 연결했습니다" in r.content.decode()
     case.refresh_from_db()
-    assert case.customer == hong and case.events.filter(kind="linked").exists()
+    assert case.customer == hong and case.events.get(kind="linked").message == "고객 홍*동과 연결"
     # an e-mail matches a customer the same way
-    client.post(INTAKE, complaint(4, phone="", email="YoungHee@example.com"), REMOTE_ADDR="198.51.100.30")
+    client.post(
+        INTAKE,
+        complaint(4, phone="", email="YoungHee@example.com", category=staff_matter),
+        REMOTE_ADDR="198.51.100.30",
+    )
     by_mail = Case.objects.get(customer__isnull=True)
     page = client.get(f"/voc/{by_mail.pk}/").content.decode()
     assert f'name="customer" value="{shop["kim"].pk}"' in page

@@ -99,7 +99,8 @@ def resolve_and_close(case: Any, user: Any) -> Any:
     voc.case_record_step(case=case, step="listen", by=user, note="토요일에 받기로 했는데 월요일에 왔어요")
     voc.case_record_step(case=case, step="confirm", by=user, note="배송이 이틀 늦었다는 말씀이시죠? - 네")
     case = voc.case_resolve(case=case, by=user, resolution_type="apology")
-    case = voc.case_record_satisfaction(case=case, score=4, would_continue=True, by=user)  # closing waits for it
+    # a complaint closes once its follow-up is recorded
+    case = voc.case_record_satisfaction(case=case, score=4, would_continue=True, by=user)
     return voc.case_close(case=case, by=user)
 
 
@@ -346,3 +347,33 @@ def test_the_timeline_reads_a_fixed_number_of_queries_however_long_the_history(
     with django_assert_max_num_queries(len(few)):
         html = as_manager.get(url, HTTP_HX_REQUEST="true").content.decode()
     assert "문의 7" in html and "이유 7" in html and "불만 7" in html
+
+
+def test_messages_to_the_customer_and_their_status(client: Client, shop, hong):
+    from dangol.messaging.services import message_queue
+
+    case = complaint(shop, hong)  # the acknowledgement goes to 홍길동 by text message
+    message_queue(  # an advert by e-mail: he consented to text messages only, so it is blocked
+        customer=hong,
+        template_code="survey_invitation_ad",
+        channel="email",
+        variables={"설문": "신메뉴 설문", "링크": "https://dangol.example.com/s/x", "마감": "12월 31일"},
+        purpose_ref="campaign:1:customer:1",
+    )
+    login(client, shop["agent"])
+    assert_on_timeline(
+        client,
+        hong,
+        "message",
+        f"접수번호 {case.number}",
+        "홍*동 선생님",  # the name in a message's text is shown masked
+        "대기",
+        "막힘",
+        "마케팅 수신 동의가 없고",
+    )
+    html = timeline_html(client, hong, kind="message")[1]
+    assert "홍길동" not in html and 'href="/messages/' in html
+    client.logout()
+    login(client, shop["viewer"])  # a viewer sees no messages: no rows and no tab
+    for html in timeline_html(client, hong) + timeline_html(client, hong, kind="message"):
+        assert "message" not in set(KIND_ROW.findall(html) + KIND_TAB.findall(html))
