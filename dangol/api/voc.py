@@ -23,9 +23,10 @@ from dangol.api.choices import (
     CaseStep,
 )
 from dangol.api.scopes import ApiProblem, require_scope
+from dangol.common.korean import josa
 from dangol.customers.models import Customer
 from dangol.interactions.models import Touchpoint
-from dangol.voc import services
+from dangol.voc import outreach, services
 from dangol.voc.models import Case, CaseEvent, RootCause
 
 router = Router(tags=["voc"])
@@ -89,6 +90,12 @@ class EmailIn(Schema):
         max_length=100,
         description="메일의 Date: 헤더(RFC 5322, 예: 'Tue, 3 Nov 2026 09:12:00 +0900') 또는 ISO 8601. "
         "SLA 기한은 이 시각부터 셉니다. 생략하면 지금.",
+    )
+    in_reply_to: str = Field("", max_length=1000, description="메일의 In-Reply-To: 헤더")
+    references: str = Field(
+        "",
+        max_length=10000,
+        description="메일의 References: 헤더. 우리가 보낸 메일(Message-ID)에 대한 답장이면 새 건 대신 그 건에 붙습니다.",
     )
 
 
@@ -224,11 +231,11 @@ def _received_at(value: dt.datetime | None, *, field: str) -> dt.datetime | None
         )
     now = timezone.now()
     if value > now + CLOCK_SKEW:
-        raise _invalid(field, f"{field}이(가) 미래 시각입니다.", f"{field} is in the future.")
+        raise _invalid(field, f"{josa(field, '이/가')} 미래 시각입니다.", f"{field} is in the future.")
     if value < now - OLDEST_RECEIVED_AT:
         raise _invalid(
             field,
-            f"{field}이(가) 1년보다 이전입니다. 날짜를 확인하세요.",
+            f"{josa(field, '이/가')} 1년보다 이전입니다. 날짜를 확인하세요.",
             f"{field} is more than a year ago; check the date.",
         )
     return min(value, now)
@@ -424,14 +431,27 @@ def cases_events(
     }
 
 
-@router.post("/inbound-email", response={201: CaseOut})
+@router.post("/inbound-email", response={200: CaseOut, 201: CaseOut})
 def inbound_email(request: HttpRequest, payload: EmailIn) -> Any:
-    """An e-mail to the VOC mailbox becomes a case (once per Message-ID), linked to the customer by address."""
+    """An e-mail to the VOC mailbox becomes a case (201, once per Message-ID), linked to the customer by address.
+    A reply to one of our e-mails (In-Reply-To / References naming our Message-ID) joins that case instead (200)."""
 
     require_scope(request, "voc:write")
     address = payload.sender.strip().lower()
     if "<" in address and address.endswith(">"):
         address = address.rsplit("<", 1)[1][:-1]
+    thread = outreach.case_replied_to(payload.in_reply_to, payload.references)
+    if thread is not None:
+        services.case_customer_replied(
+            case=thread,
+            message_id=payload.message_id,
+            sender=address,
+            subject=payload.subject,
+            body=payload.body,
+            at=_mail_date(payload.date),
+            by=request.user,  # type: ignore[arg-type]
+        )
+        return 200, _out(_case(thread.pk))
     customer = Customer.objects.filter(email=address, status=Customer.Status.ACTIVE).first()
     touchpoint = Touchpoint.objects.filter(channel=Touchpoint.Channel.EMAIL).first()
     case = services.case_open(

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from dangol.customers.history import TimelineEntry, staff_label
 from dangol.customers.models import Customer
-from dangol.orders.models import Order, Refund
+from dangol.orders.models import Order, ProductCategory, Refund
 
 
 def order_timeline_entries(
@@ -84,3 +85,36 @@ def refund_timeline_entries(
             )
         )
     return entries
+
+
+# ---------------------------------------------------------------- the 6-month exemption for advertising
+
+
+def _category_and_below(goods_kind: str) -> set[int]:
+    """The product categories a goods kind names (by code or by name) and every category below them."""
+    rows = list(ProductCategory.objects.values_list("pk", "parent_id", "code", "name"))
+    chosen = {pk for pk, _parent, code, name in rows if goods_kind in (code, name)}
+    grew = True
+    while grew:
+        below = {pk for pk, parent, _code, _name in rows if parent in chosen} - chosen
+        chosen |= below
+        grew = bool(below)
+    return chosen
+
+
+def last_purchase_of_kind(customer: Customer, goods_kind: str) -> dt.datetime | None:
+    """When the customer last bought goods of this kind — a product category, by code or name, with the
+    categories under it — in an order that still stands (not cancelled or wholly refunded). Messaging asks it for
+    the exemption of 정보통신망법 제50조 제1항 제1호 (adverts for the same kind of goods within 6 months of a
+    transaction); an advert that names no kind gets None, since the exemption is for the same kind only."""
+    if not goods_kind:
+        return None
+    categories = _category_and_below(goods_kind)
+    if not categories:
+        return None
+    last = (
+        Order.objects.filter(customer=customer, lines__product__category_id__in=categories)
+        .exclude(status__in=[Order.Status.CANCELLED, Order.Status.REFUNDED])
+        .aggregate(last=Max("ordered_at"))["last"]
+    )
+    return last

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
@@ -9,6 +11,15 @@ from django.db.models import F
 from django.utils import timezone
 
 from dangol.orders.models import Order, Refund
+
+# What apps above orders do when an order is refunded (rewards claws back points), registered from their
+# AppConfig.ready(): orders never imports them. Each hook runs in the refund's transaction.
+_REFUND_HOOKS: list[Callable[..., Any]] = []
+
+
+def order_refund_hook_register(hook: Callable[..., Any]) -> None:
+    if hook not in _REFUND_HOOKS:
+        _REFUND_HOOKS.append(hook)
 
 
 @transaction.atomic
@@ -33,6 +44,9 @@ def order_refund(
     )
     Order.objects.filter(pk=order.pk).update(status=status)
     order.status = status
-    return Refund.objects.create(
+    refund = Refund.objects.create(
         order=order, amount=amount, reason=reason.strip()[:200], refunded_at=at or timezone.now(), by=by
     )
+    for hook in _REFUND_HOOKS:
+        hook(order=order, by=by)
+    return refund

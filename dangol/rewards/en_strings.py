@@ -3,6 +3,7 @@
 # 멤버십 등급 = membership tier, 추천 = referral, 유예 = grace period, 부채 = liability.
 EN: dict[str, str | tuple[str, str]] = {
     # Models
+    "멤버십·포인트": "Membership and points",
     "포인트 내역": "Points history",
     "적립 포인트 묶음": "Earned point lots",
     "포인트 사용": "Point redemptions",

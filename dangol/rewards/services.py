@@ -1,0 +1,558 @@
+"""Points use cases: earn, compensate, hold → capture/release, redeem, expire, adjust, rebuild and check.
+
+Orders (earning and refunds) are in earning.py, tiers in tiers.py, referrals in referrals.py, coupons and the
+rewards catalogue in coupons.py. Each service runs in one transaction that starts by locking the customer's
+balance (ledger.balance_lock); a refused request raises RewardsError and changes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from dangol.customers.models import Customer
+from dangol.rewards.ledger import (
+    InsufficientPoints,
+    RewardsError,
+    balance_lock,
+    check_key,
+    check_points,
+    debt_settle,
+    entry_exists,
+    entry_write,
+    ledger_sums,
+    lot_create,
+    lots_consume,
+    lots_expire_due,
+    lots_restore,
+    survivor,
+    taken_by_hold,
+)
+from dangol.rewards.models import (
+    AdjustmentRequest,
+    LotConsumption,
+    PointBalance,
+    PointEntry,
+    PointHold,
+    PointLot,
+    Program,
+    Source,
+)
+
+Kind = PointEntry.Kind
+
+
+# ---------------------------------------------------------------- earning
+
+
+@transaction.atomic
+def points_earn(
+    *,
+    customer: Customer,
+    points: int,
+    source: str,
+    source_ref: str,
+    reason: str,
+    by: User | None,
+    dedupe_key: str | None = None,
+    pending_until: dt.datetime | None = None,
+    earned_at: dt.datetime | None = None,
+    order_id: int | None = None,
+    now: dt.datetime | None = None,
+) -> PointEntry:
+    """Credit a lot of points. Pending (not spendable) until `pending_until` if that is still ahead; the same
+    `dedupe_key` twice credits once and returns the first entry."""
+    check_points(points)
+    if source not in Source.values:
+        raise RewardsError("알 수 없는 적립 출처입니다.", code="invalid_source", message_en="Unknown source.")
+    now = now or timezone.now()
+    customer = survivor(customer)
+    balance_lock(customer.pk)
+    if dedupe_key and (done := entry_exists(dedupe_key)) is not None:
+        return done
+    program = Program.current()
+    earned_at = earned_at or now
+    pending = pending_until is not None and pending_until > now
+    entry = entry_write(
+        customer_id=customer.pk,
+        kind=Kind.EARN_PENDING if pending else Kind.EARN,
+        source=source,
+        source_ref=source_ref,
+        reason=reason,
+        available=0 if pending else points,
+        pending=points if pending else 0,
+        order_id=order_id,
+        dedupe_key=dedupe_key,
+        by=by,
+        at=now,
+    )
+    lot_create(
+        entry=entry,
+        points=points,
+        pending=pending,
+        earned_at=earned_at,
+        available_at=pending_until if pending and pending_until else now,
+        program=program,
+        order_id=order_id,
+    )
+    if not pending:
+        debt_settle(customer.pk, by=by, now=now)
+    return entry
+
+
+def points_compensate(*, customer: Customer, points: int, case_ref: str, by: User | None) -> PointEntry:
+    """VOC compensation in points, spendable at once, with the case as its source. One credit per `case_ref`."""
+    if not (case_ref or "").strip():
+        raise RewardsError(
+            "VOC 건 참조가 필요합니다.", code="invalid_input", message_en="A case reference is needed."
+        )
+    return points_earn(
+        customer=customer,
+        points=points,
+        source=Source.CASE,
+        source_ref=case_ref,
+        reason="VOC 보상",
+        by=by,
+        dedupe_key=f"case:{case_ref}"[:120],
+    )
+
+
+def points_confirm_due(*, now: dt.datetime | None = None, limit: int = 5000) -> int:
+    """Pending lots whose return window has passed become spendable (a job; safe to run twice)."""
+    now = now or timezone.now()
+    confirmed = 0
+    due = PointLot.objects.filter(status=PointLot.Status.PENDING, available_at__lte=now)
+    for customer_id in due.values_list("customer_id", flat=True).distinct()[:limit]:
+        with transaction.atomic():
+            balance_lock(customer_id)
+            for lot in due.filter(customer_id=customer_id).order_by("available_at", "id"):
+                if lot.remaining:
+                    entry_write(
+                        customer_id=customer_id,
+                        kind=Kind.CONFIRM,
+                        source=lot.source,
+                        source_ref=lot.entry.source_ref,
+                        reason="반품 기간 경과로 적립 확정",
+                        available=lot.remaining,
+                        pending=-lot.remaining,
+                        order_id=lot.order_id,
+                        dedupe_key=f"confirm:lot:{lot.pk}",
+                        at=now,
+                    )
+                    confirmed += lot.remaining
+                status = PointLot.Status.ACTIVE if lot.remaining else PointLot.Status.VOID
+                PointLot.objects.filter(pk=lot.pk).update(status=status)
+            debt_settle(customer_id, now=now)
+    return confirmed
+
+
+# ---------------------------------------------------------------- redemption
+
+
+def _redeem_limits(*, program: Program, points: int, order_amount: int | None) -> None:
+    if points < program.min_redeem_points:
+        raise RewardsError(
+            f"포인트는 한 번에 {program.min_redeem_points:,}P 이상부터 쓸 수 있습니다.",
+            code="below_minimum",
+            message_en=f"At least {program.min_redeem_points:,} points per redemption.",
+            details={"minimum": program.min_redeem_points},
+        )
+    if program.max_redeem_points and points > program.max_redeem_points:
+        raise RewardsError(
+            f"주문 한 건에 {program.max_redeem_points:,}P까지 쓸 수 있습니다.",
+            code="above_maximum",
+            message_en=f"At most {program.max_redeem_points:,} points per order.",
+            details={"maximum": program.max_redeem_points},
+        )
+    if order_amount is not None:
+        limit = int(Decimal(order_amount) * program.max_redeem_percent / 100 / program.point_value_won)
+        if points > limit:
+            raise RewardsError(
+                f"주문 금액의 {program.max_redeem_percent}%({limit:,}P)까지만 포인트로 낼 수 있습니다.",
+                code="above_order_share",
+                message_en=f"Points may pay at most {program.max_redeem_percent}% of the order ({limit:,} points).",
+                details={"maximum": limit},
+            )
+
+
+def _replay(existing: PointHold, *, customer: Customer, points: int, order_ref: str) -> PointHold:
+    if existing.customer_id == customer.pk and existing.points == points and existing.order_ref == order_ref:
+        return existing
+    raise RewardsError(
+        "이 요청 키는 이미 다른 내용의 포인트 사용에 쓰였습니다. 새 요청이면 새 키를 쓰세요.",
+        code="idempotency_key_reused",
+        message_en="This idempotency key was already used for a different redemption; use a new key.",
+        details={"points": existing.points, "order_ref": existing.order_ref},
+    )
+
+
+@transaction.atomic
+def points_hold(
+    *,
+    customer: Customer,
+    points: int,
+    idempotency_key: str,
+    by: User | None,
+    order_ref: str = "",
+    order_amount: int | None = None,
+    source: str = Source.ORDER,
+    capture: bool = False,
+    now: dt.datetime | None = None,
+) -> PointHold:
+    """Reserve points for a checkout (or, with capture=True, redeem them at once). The same key twice returns
+    the first result; the same key with a different amount, customer or order is refused."""
+    check_points(points)
+    key = check_key(idempotency_key)
+    order_ref = (order_ref or "").strip()[:64]
+    if order_amount is not None and (order_amount < 0 or order_amount > 10**13):
+        raise RewardsError(
+            "주문 금액이 올바르지 않습니다.", code="invalid_input", message_en="Invalid order amount."
+        )
+    now = now or timezone.now()
+    customer = survivor(customer)
+    existing = PointHold.objects.filter(idempotency_key=key).first()
+    if existing is not None:
+        return _replay(existing, customer=customer, points=points, order_ref=order_ref)
+    program = Program.current()
+    if source == Source.ORDER:
+        _redeem_limits(program=program, points=points, order_amount=order_amount)
+    try:
+        with transaction.atomic():  # claim the key first: a concurrent retry waits for this transaction
+            hold = PointHold.objects.create(
+                customer=customer,
+                idempotency_key=key,
+                points=points,
+                order_ref=order_ref,
+                order_amount=order_amount,
+                source=source,
+                expires_at=now + dt.timedelta(minutes=program.hold_minutes),
+                created_at=now,
+                by=by if by is not None and by.is_authenticated else None,
+            )
+    except IntegrityError:
+        return _replay(
+            PointHold.objects.get(idempotency_key=key), customer=customer, points=points, order_ref=order_ref
+        )
+    balance = balance_lock(customer.pk)
+    if lots_expire_due(customer.pk, now=now):
+        balance.refresh_from_db()
+    if balance.available < points:
+        raise InsufficientPoints(available=balance.available, wanted=points)
+    entry = entry_write(
+        customer_id=customer.pk,
+        kind=Kind.HOLD,
+        source=source,
+        source_ref=order_ref or key,
+        reason="포인트 사용 보류",
+        available=-points,
+        held=points,
+        hold=hold,
+        by=by,
+        at=now,
+    )
+    lots_consume(customer_id=customer.pk, points=points, entry=entry, hold=hold)
+    if capture:
+        _capture(hold, by=by, now=now)
+    return hold
+
+
+def points_redeem(**kwargs: Any) -> PointHold:
+    """Redeem at once: a hold captured in the same transaction."""
+    return points_hold(**kwargs, capture=True)
+
+
+def _capture(hold: PointHold, *, by: User | None, now: dt.datetime) -> None:
+    PointHold.objects.filter(pk=hold.pk, status=PointHold.Status.HELD).update(
+        status=PointHold.Status.CAPTURED, settled_at=now
+    )
+    entry_write(
+        customer_id=hold.customer_id,
+        kind=Kind.CAPTURE,
+        source=hold.source,
+        source_ref=hold.order_ref or hold.idempotency_key,
+        reason="포인트 사용",
+        held=-hold.points,
+        hold=hold,
+        dedupe_key=f"capture:hold:{hold.pk}",
+        by=by,
+        at=now,
+    )
+    hold.status, hold.settled_at = PointHold.Status.CAPTURED, now
+
+
+@transaction.atomic
+def points_capture(*, hold: PointHold, by: User | None, now: dt.datetime | None = None) -> PointHold:
+    """Turn a hold into a redemption. Capturing twice is harmless; a released or lapsed hold is refused."""
+    now = now or timezone.now()
+    balance_lock(hold.customer_id)
+    hold.refresh_from_db()
+    if hold.status == PointHold.Status.CAPTURED:
+        return hold
+    if hold.status == PointHold.Status.RELEASED:
+        raise RewardsError(
+            "이미 해제된 사용 보류입니다. 새로 보류하세요.",
+            code="hold_released",
+            message_en="This hold was released; place a new one.",
+        )
+    if hold.expires_at <= now:
+        raise RewardsError(
+            "사용 보류 시간이 지났습니다. 새로 보류하세요.",
+            code="hold_expired",
+            message_en="The hold has lapsed; place a new one.",
+        )
+    _capture(hold, by=by, now=now)
+    return hold
+
+
+@transaction.atomic
+def points_release(
+    *, hold: PointHold, by: User | None, reason: str = "", now: dt.datetime | None = None
+) -> PointHold:
+    """Give held points back to the lots they came from (a failed checkout). Releasing twice is harmless."""
+    now = now or timezone.now()
+    balance_lock(hold.customer_id)
+    hold.refresh_from_db()
+    if hold.status == PointHold.Status.RELEASED:
+        return hold
+    if hold.status == PointHold.Status.CAPTURED:
+        raise RewardsError(
+            "이미 사용 처리된 포인트입니다. 주문을 환불하면 쓴 포인트가 돌아갑니다.",
+            code="hold_captured",
+            message_en="These points were already redeemed; refunding the order returns them.",
+        )
+    PointHold.objects.filter(pk=hold.pk, status=PointHold.Status.HELD).update(
+        status=PointHold.Status.RELEASED, settled_at=now
+    )
+    entry = entry_write(
+        customer_id=hold.customer_id,
+        kind=Kind.RELEASE,
+        source=hold.source,
+        source_ref=hold.order_ref or hold.idempotency_key,
+        reason=(reason or "사용 보류 해제")[:300],
+        available=hold.points,
+        held=-hold.points,
+        hold=hold,
+        dedupe_key=f"release:hold:{hold.pk}",
+        by=by,
+        at=now,
+    )
+    lost = lots_restore(taken_by_hold(hold), hold.points, entry=entry, hold=hold, now=now)
+    if lost:
+        entry_write(
+            customer_id=hold.customer_id,
+            kind=Kind.EXPIRE,
+            source=hold.source,
+            source_ref=f"hold:{hold.pk}",
+            reason="보류 중 유효기간이 지난 포인트 소멸",
+            available=-lost,
+            hold=hold,
+            at=now,
+        )
+    debt_settle(hold.customer_id, by=by, now=now)
+    hold.status, hold.settled_at = PointHold.Status.RELEASED, now
+    return hold
+
+
+@transaction.atomic
+def points_return_spent(
+    *, hold: PointHold, points: int, reason: str, dedupe_key: str, by: User | None, now: dt.datetime
+) -> int:
+    """Give back `points` of a redemption (its order was refunded) to the lots they came from; points of lots that
+    have expired since are not returned (they would have expired anyway). Returns the points restored."""
+    balance_lock(hold.customer_id)
+    if entry_exists(dedupe_key):
+        return 0
+    hold.refresh_from_db()
+    points = min(points, hold.points - hold.returned_points)
+    if points <= 0 or hold.status != PointHold.Status.CAPTURED:
+        return 0
+    PointHold.objects.filter(pk=hold.pk).update(returned_points=F("returned_points") + points)
+    entry = entry_write(
+        customer_id=hold.customer_id,
+        kind=Kind.RETURN,
+        source=hold.source,
+        source_ref=hold.order_ref or hold.idempotency_key,
+        reason=reason,
+        available=points,
+        hold=hold,
+        dedupe_key=dedupe_key,
+        by=by,
+        at=now,
+    )
+    lost = lots_restore(taken_by_hold(hold), points, entry=entry, hold=hold, now=now)
+    if lost:
+        entry_write(
+            customer_id=hold.customer_id,
+            kind=Kind.EXPIRE,
+            source=hold.source,
+            source_ref=f"hold:{hold.pk}",
+            reason="환원 대상 포인트의 유효기간이 이미 지나 소멸",
+            available=-lost,
+            hold=hold,
+            at=now,
+        )
+    debt_settle(hold.customer_id, by=by, now=now)
+    return points - lost
+
+
+def points_release_lapsed(*, now: dt.datetime | None = None) -> int:
+    """Release holds whose checkout never completed (a job)."""
+    now = now or timezone.now()
+    released = 0
+    for hold in PointHold.objects.filter(status=PointHold.Status.HELD, expires_at__lte=now).order_by("id")[
+        :5000
+    ]:
+        points_release(hold=hold, by=None, reason="사용 보류 시간 경과로 자동 해제", now=now)
+        released += 1
+    return released
+
+
+def points_expire_due(*, now: dt.datetime | None = None) -> int:
+    """Expire every lot whose date has passed (a daily job; an expired lot is never expired twice)."""
+    now = now or timezone.now()
+    due = PointLot.objects.filter(status=PointLot.Status.ACTIVE, expires_at__lte=now)
+    total = 0
+    for customer_id in list(due.values_list("customer_id", flat=True).distinct()[:20000]):
+        with transaction.atomic():
+            balance_lock(customer_id)
+            total += lots_expire_due(customer_id, now=now)
+    return total
+
+
+# ---------------------------------------------------------------- adjustments
+
+
+@dataclass
+class AdjustResult:
+    entry: PointEntry | None = None
+    request: AdjustmentRequest | None = None
+
+
+def _adjust_apply(
+    *, customer: Customer, points: int, reason: str, by: User | None, now: dt.datetime, ref: str = ""
+) -> PointEntry:
+    balance = balance_lock(customer.pk)
+    if points > 0:
+        return points_earn(
+            customer=customer,
+            points=points,
+            source=Source.MANUAL,
+            source_ref=ref,
+            reason=reason,
+            by=by,
+            now=now,
+        )
+    lots_expire_due(customer.pk, now=now)
+    balance.refresh_from_db()
+    if balance.available < -points:
+        raise InsufficientPoints(available=balance.available, wanted=-points)
+    entry = entry_write(
+        customer_id=customer.pk,
+        kind=Kind.ADJUST,
+        source=Source.MANUAL,
+        source_ref=ref,
+        reason=reason,
+        available=points,
+        by=by,
+        at=now,
+    )
+    lots_consume(customer_id=customer.pk, points=-points, entry=entry)
+    return entry
+
+
+@transaction.atomic
+def points_adjust(
+    *, customer: Customer, points: int, reason: str, by: User, now: dt.datetime | None = None
+) -> AdjustResult:
+    """An agent's correction (±) with a reason. Above the program's limit it waits for a manager's approval."""
+    if not by.has_perm("rewards.adjust_points"):
+        raise PermissionDenied("포인트를 조정할 권한이 없습니다.")
+    check_points(points, allow_negative=True)
+    reason = (reason or "").strip()
+    if not reason:
+        raise RewardsError("조정 사유를 입력하세요.", code="reason_required", message_en="Give a reason.")
+    customer = survivor(customer)
+    now = now or timezone.now()
+    if abs(points) > Program.current().adjust_approval_limit and not by.has_perm(
+        "rewards.approve_adjustment"
+    ):
+        request = AdjustmentRequest.objects.create(
+            customer=customer, points=points, reason=reason[:300], requested_by=by, requested_at=now
+        )
+        return AdjustResult(request=request)
+    return AdjustResult(entry=_adjust_apply(customer=customer, points=points, reason=reason, by=by, now=now))
+
+
+@transaction.atomic
+def adjustment_decide(
+    *, request: AdjustmentRequest, approve: bool, by: User, note: str = "", now: dt.datetime | None = None
+) -> AdjustmentRequest:
+    if not by.has_perm("rewards.approve_adjustment"):
+        raise PermissionDenied("포인트 조정을 승인할 권한이 없습니다.")
+    if request.requested_by_id == by.pk:
+        raise PermissionDenied("자신이 요청한 조정은 승인할 수 없습니다.")
+    now = now or timezone.now()
+    status = AdjustmentRequest.Status.APPROVED if approve else AdjustmentRequest.Status.REJECTED
+    if not AdjustmentRequest.objects.filter(pk=request.pk, status=AdjustmentRequest.Status.PENDING).update(
+        status=status, decided_by=by, decided_at=now, decision_note=(note or "").strip()[:300]
+    ):
+        raise RewardsError("이미 처리된 요청입니다.", code="already_decided", message_en="Already decided.")
+    request.refresh_from_db()
+    if approve:
+        entry = _adjust_apply(
+            customer=survivor(request.customer),
+            points=request.points,
+            reason=f"{request.reason} (승인: {by.get_username()})",
+            by=by,
+            now=now,
+            ref=f"adjustment:{request.pk}",
+        )
+        AdjustmentRequest.objects.filter(pk=request.pk).update(entry=entry)
+        request.entry = entry
+    return request
+
+
+# ---------------------------------------------------------------- checks
+
+
+@transaction.atomic
+def points_rebuild(customer: Customer) -> PointBalance:
+    """Recompute the balance row from the ledger (after a merge, or to repair)."""
+    balance_lock(customer.pk)
+    sums = ledger_sums(customer.pk)
+    PointBalance.objects.filter(pk=customer.pk).update(**sums)
+    return PointBalance.objects.get(pk=customer.pk)
+
+
+def points_check(customer: Customer) -> list[str]:
+    """What is wrong with the customer's points, in words ([] when the ledger, the balance and the lots agree)."""
+    problems = []
+    sums = ledger_sums(customer.pk)
+    found = PointBalance.objects.filter(pk=customer.pk).first() or PointBalance()
+    balance = {bucket: getattr(found, bucket) for bucket in ("available", "pending", "held", "debt")}
+    for bucket, total in sums.items():
+        if balance[bucket] != total:
+            problems.append(f"{bucket}: balance {balance[bucket]} != ledger {total}")
+    lots = PointLot.objects.filter(customer=customer)
+    active = sum(lots.filter(status=PointLot.Status.ACTIVE).values_list("remaining", flat=True))
+    pending = sum(lots.filter(status=PointLot.Status.PENDING).values_list("remaining", flat=True))
+    if active != balance["available"]:
+        problems.append(f"active lots {active} != available {balance['available']}")
+    if pending != balance["pending"]:
+        problems.append(f"pending lots {pending} != pending {balance['pending']}")
+    held = sum(PointHold.objects.filter(customer=customer, status="held").values_list("points", flat=True))
+    if held != balance["held"]:
+        problems.append(f"open holds {held} != held {balance['held']}")
+    for lot in lots:
+        taken = sum(LotConsumption.objects.filter(lot=lot).values_list("points", flat=True))
+        if lot.points - lot.remaining != taken:
+            problems.append(f"lot {lot.pk}: {lot.points}-{lot.remaining} != consumed {taken}")
+    return problems
