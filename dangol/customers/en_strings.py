@@ -106,8 +106,11 @@ EN.update({"야간 광고 수신 동의": "Advertising at night (21:00–08:00)"
 EN.update(
     {
         "고객 %(name)s%(eul)s 이 고객으로 병합": "Customer %(name)s merged into this customer",
-        "이 고객을 고객 %(name)s%(ro)s 병합": "This customer merged into customer %(name)s",
-        "병합을 취소했습니다. 고객 %(name)s%(i_ga)s 다시 활성 상태입니다.": "Merge undone. Customer %(name)s is active again.",
+        "이 고객을 고객 %(name)s%(ro)s 병합": "This customer merged into customer %(name)s%(ro)s",
+        "병합을 취소했습니다. 고객 %(name)s%(i_ga)s 다시 활성 상태입니다.": "Merge undone. Customer %(name)s%(i_ga)s is active again.",
+        "외부 ID %(external_id)s%(eul)s 다른 고객이 쓰고 있어 취소할 수 없습니다.": (
+            "Another customer now uses external ID %(external_id)s, so the merge cannot be undone."
+        ),
     }
 )
 

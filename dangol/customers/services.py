@@ -13,6 +13,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from dangol.common.korean import particle
 from dangol.customers import merging, selectors
 from dangol.customers.models import (
     MARKETING_PURPOSES,
@@ -305,8 +306,8 @@ def customers_unmerge(*, merge: CustomerMerge, by: User | None) -> CustomerMerge
     external_id = merge.moved.get("external_id") or None
     if external_id and Customer.objects.filter(external_id=external_id).exclude(pk=merged.pk).exists():
         raise ValidationError(
-            _("외부 ID %(external_id)s를 다른 고객이 쓰고 있어 취소할 수 없습니다.")
-            % {"external_id": external_id}
+            _("외부 ID %(external_id)s%(eul)s 다른 고객이 쓰고 있어 취소할 수 없습니다.")
+            % {"external_id": external_id, "eul": particle(external_id, "을/를")}
         )
     returned: dict[str, int] = {}
     for key, entries in merge.moved["ids"].items():

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from dangol.common.korean import josa
 from dangol.voc.business_time import BusinessCalendar, korean_holidays
 from dangol.voc.models import (
     BusinessHours,
@@ -111,6 +112,40 @@ RESOLUTIONS = {
 }
 
 
+# Of the cases still open when the demo ends, about this share is past its resolution due time: a team that
+# mostly keeps its service levels, with a few cases slipping (what a manager would believe on the board).
+OVERDUE_SHARE_OF_OPEN = 0.10
+OPEN_STATUSES = ("new", "open", "waiting")
+
+
+def _plan_statuses(
+    rng: Any, created: list[dt.datetime], due: list[dt.datetime], end: dt.datetime
+) -> list[str]:
+    """A status per case from its age against its SLA: a case not yet due is usually still being worked; a
+    case past due was resolved (closed once the follow-up is over); then a few recent past-due cases stay
+    open so that they make OVERDUE_SHARE_OF_OPEN of the open ones."""
+    statuses = []
+    for created_at, due_at in zip(created, due, strict=True):
+        if due_at > end:
+            statuses.append(
+                str(rng.choice(["new", "open", "waiting", "resolved", "closed"], p=[0.2, 0.4, 0.1, 0.2, 0.1]))
+            )
+        elif (end - created_at).days > 10:
+            statuses.append("closed")
+        else:
+            statuses.append(str(rng.choice(["resolved", "closed"], p=[0.4, 0.6])))
+    n_open = sum(s in OPEN_STATUSES for s in statuses)
+    slipping = round(n_open * OVERDUE_SHARE_OF_OPEN / (1 - OVERDUE_SHARE_OF_OPEN))
+    recent_past_due = [
+        i for i, (c, d) in enumerate(zip(created, due, strict=True)) if d <= end and (end - c).days <= 30
+    ]
+    if recent_past_due and slipping:
+        chosen = rng.choice(len(recent_past_due), size=min(slipping, len(recent_past_due)), replace=False)
+        for i in chosen:
+            statuses[recent_past_due[int(i)]] = str(rng.choice(["open", "waiting"], p=[0.7, 0.3]))
+    return statuses
+
+
 def generate_cases(context: Any) -> dict[str, int]:
     rng = context.rng
     end: dt.datetime = context.end
@@ -160,21 +195,19 @@ def generate_cases(context: Any) -> dict[str, int]:
     days = rng.uniform(0, 365, size=n_cases)
     # A recent spike: delivery delays at one store this week, so the board shows a recurrence.
     spike_store = stores[0] if stores else None
+    # First the when and how urgent of every case, then the statuses from their SLA (_plan_statuses).
+    basics = []
     for k in range(n_cases):
         recent_spike = k < 12
         leaf_index = 0 if recent_spike else int(rng.choice(len(leaves), p=probabilities))
-        category, parent_code, _w, quote = leaves[leaf_index]
-        created = start + dt.timedelta(days=float(days[k]))
         if recent_spike:
             created = end - dt.timedelta(hours=float(rng.uniform(1, 60)))
-        created = created.replace(hour=int(rng.integers(8, 21)), minute=int(rng.integers(0, 60)))
-        kind = (
-            "praise"
-            if parent_code == "praise"
-            else "suggestion"
-            if parent_code == "suggestion"
-            else ("inquiry" if rng.random() < 0.12 else "complaint")
-        )
+        else:
+            created = (start + dt.timedelta(days=float(days[k]))).replace(
+                hour=int(rng.integers(8, 21)), minute=int(rng.integers(0, 60))
+            )
+            if created >= end:
+                created -= dt.timedelta(days=1)
         priority = str(rng.choice(["low", "normal", "high", "urgent"], p=[0.15, 0.6, 0.2, 0.05]))
         first_min, resolve_min = {
             "urgent": (60, 240),
@@ -182,21 +215,43 @@ def generate_cases(context: Any) -> dict[str, int]:
             "normal": (240, 1920),
             "low": (480, 4800),
         }[priority]
-        first_due = calendar.add(created, dt.timedelta(minutes=first_min))
-        resolution_due = calendar.add(created, dt.timedelta(minutes=resolve_min))
-        age_days = (end - created).total_seconds() / 86400
-        status = (
-            "closed"
-            if age_days > 10
-            else str(
-                rng.choice(["new", "open", "waiting", "resolved", "closed"], p=[0.15, 0.35, 0.1, 0.2, 0.2])
+        basics.append(
+            (
+                recent_spike,
+                leaf_index,
+                created,
+                priority,
+                calendar.add(created, dt.timedelta(minutes=first_min)),
+                calendar.add(created, dt.timedelta(minutes=resolve_min)),
             )
         )
-        late = rng.random() < 0.12
+    statuses = _plan_statuses(rng, [b[2] for b in basics], [b[5] for b in basics], end)
+    for k, (recent_spike, leaf_index, created, priority, first_due, resolution_due) in enumerate(basics):
+        category, parent_code, _w, quote = leaves[leaf_index]
+        kind = (
+            "praise"
+            if parent_code == "praise"
+            else "suggestion"
+            if parent_code == "suggestion"
+            else ("inquiry" if rng.random() < 0.12 else "complaint")
+        )
+        status = statuses[k]
+        # praise and suggestions wait for no one: no policy gives them targets (dangol.voc.sla.targets_for)
+        has_targets = kind in ("complaint", "inquiry")
+        # most resolutions land inside the SLA; about one in ten historical ones is late
+        late = resolution_due <= end and rng.random() < 0.1
         resolved_at = None
         if status in ("resolved", "closed"):
             span = (resolution_due - created) * (1.6 if late else float(rng.uniform(0.2, 0.95)))
             resolved_at = min(created + span, end - dt.timedelta(minutes=5))
+        first_responded_at = (
+            None
+            if status == "new"
+            else min(
+                created + (first_due - created) * float(rng.uniform(0.1, 1.1)),
+                resolved_at or end - dt.timedelta(minutes=1),
+            )
+        )
         customer = customers[int(rng.integers(len(customers)))]
         touchpoint = (
             spike_store
@@ -258,14 +313,14 @@ def generate_cases(context: Any) -> dict[str, int]:
                 title=f"{category.parent.name if category.parent else ''} {category.name}: {quote[:30]}",
                 body=quote,
                 created_at=created,
-                first_response_due=first_due,
-                resolution_due=resolution_due,
-                first_responded_at=None
-                if status == "new"
-                else created + (first_due - created) * float(rng.uniform(0.1, 1.3)),
+                first_response_due=first_due if has_targets else None,
+                resolution_due=resolution_due if has_targets else None,
+                first_responded_at=first_responded_at,
                 resolved_at=resolved_at,
-                closed_at=resolved_at + dt.timedelta(days=2) if status == "closed" and resolved_at else None,
-                resolution_breached_at=resolution_due if late and resolved_at else None,
+                closed_at=min(resolved_at + dt.timedelta(days=2), end)
+                if status == "closed" and resolved_at
+                else None,
+                resolution_breached_at=resolution_due if late and resolved_at and has_targets else None,
                 difficult_type=difficult,
                 resolution_type=resolution,
                 resolution_cost=cost,
@@ -293,7 +348,7 @@ def generate_cases(context: Any) -> dict[str, int]:
                 case=case,
                 at=case.created_at,
                 kind="opened",
-                message=f"{case.get_channel_display()}로 접수",
+                message=f"{josa(str(case.get_channel_display()), '로/으로')} 접수",
                 by=None,
             )
         )

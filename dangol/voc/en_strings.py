@@ -555,5 +555,6 @@ EN.update(
         "다른 내용 보내기": "Send something else",
         "접점 모름": "Touchpoint unknown",
         "분류 없음(나중에 지정)": "No category (set it later)",
+        "이관할 팀": "Team to hand over to",
     }
 )

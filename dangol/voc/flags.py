@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -13,6 +14,7 @@ from django.utils import timezone
 
 from dangol.customers.models import Customer
 from dangol.reading.text import mask_text
+from dangol.voc import outreach
 from dangol.voc.models import BadCustomerType, CustomerFlag
 
 ACTIVE = (CustomerFlag.Status.FLAGGED, CustomerFlag.Status.EXIT_PROPOSED, CustomerFlag.Status.EXIT_APPROVED)
@@ -72,16 +74,37 @@ def exit_propose(*, flag: CustomerFlag, by: User, handler: User, note: str) -> C
 
 
 @transaction.atomic
-def exit_notify_customer(*, flag: CustomerFlag, by: User, how: str) -> CustomerFlag:
+def exit_notify_customer(*, flag: CustomerFlag, by: User, how: str = "", send: bool = False) -> CustomerFlag:
+    """Tell the customer, before anything is decided, that an exit is under review and whom to talk to. With
+    `send` the notice goes by message on the customer's channel, and the message (kept unchanged in the outbox
+    with its delivery status) is named in the flag's history as evidence; otherwise `how` records the other way
+    (registered mail, a call). The managers who may decide then hear that the exit awaits their review."""
     how = mask_text((how or "").strip())
-    if not how:
+    if not send and not how:
         raise ValidationError({"how": "어떻게 안내했는지 기록하세요(예: 등기우편, 전화)."})
-    return _move(
+    evidence: dict[str, Any] = {}
+    if send:
+        if flag.status != CustomerFlag.Status.EXIT_PROPOSED:
+            raise ValidationError("이미 다른 단계로 처리된 기록입니다.")
+        handler = flag.dedicated_handler
+        message = outreach.exit_notice_queue(
+            flag,
+            by=by,
+            handler_name=getattr(getattr(handler, "staff", None), "display_name", "") or "고객센터 담당자",
+            contact=settings.DANGOL_MESSAGING_SENDER_CONTACT or "고객센터",
+        )
+        evidence = {"message": message.pk, "message_uid": str(message.uid), "channel": message.channel}
+        how = how or f"안내문 발송({message.get_channel_display()})"
+    history = _history(flag, by, "customer_notified", how)
+    history[-1].update(evidence)
+    flag = _move(
         flag,
         (CustomerFlag.Status.EXIT_PROPOSED,),
         customer_notified_at=timezone.now(),
-        history=_history(flag, by, "customer_notified", how),
+        history=history,
     )
+    outreach.notify_exit_review(flag)
+    return flag
 
 
 @transaction.atomic

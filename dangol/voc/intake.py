@@ -23,17 +23,26 @@ from dangol.interactions.models import Touchpoint
 from dangol.privacy.throttle import Rule, hit
 from dangol.reading.text import mask_text
 from dangol.voc import services
-from dangol.voc.models import Case, CaseEvent
+from dangol.voc.models import Case, CaseEvent, Category
 
 SIMILAR = 0.8  # difflib's ratio above which two messages say the same thing
 OPEN = (Case.Status.NEW, Case.Status.OPEN, Case.Status.WAITING)
 
 
 def intake_submit(
-    *, kind: str, name: str, phone: str, email: str, title: str, body: str, now: dt.datetime | None = None
+    *,
+    kind: str,
+    name: str,
+    phone: str,
+    email: str,
+    title: str,
+    body: str,
+    category: Category | None = None,
+    now: dt.datetime | None = None,
 ) -> tuple[Case, bool]:
     """A message from the public form, `phone` already in its canonical form: the new case and False, or the
-    recent case it repeats and True. RateLimited when the phone or e-mail has written too often."""
+    recent case it repeats and True. The case goes to the team that owns the chosen category's process.
+    RateLimited when the phone or e-mail has written too often."""
     now = now or timezone.now()
     contacts = [part for part in (phone.strip(), email.strip().lower()) if part]
     hit("voc-intake-contact", contacts, [Rule(settings.DANGOL_INTAKE_PER_CONTACT_PER_HOUR, 3600)], now=now)
@@ -48,6 +57,7 @@ def intake_submit(
         title=title,
         body=body,
         channel=Case.Channel.WEB,
+        category=category,
         touchpoint=Touchpoint.objects.filter(channel=Touchpoint.Channel.WEBSITE).first(),
         contact_name=name,
         contact_info=", ".join(contacts),

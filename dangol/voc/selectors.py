@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -17,10 +16,28 @@ from django.utils.translation import gettext_lazy
 from dangol.customers.history import TimelineEntry, staff_label
 from dangol.customers.models import Customer
 from dangol.customers.phone import InvalidPhone, normalize_phone
-from dangol.voc.models import Case, CaseEvent, CustomerFlag, DifficultType, Handoff, PreventionAction
+from dangol.privacy.masking import mask_name
+from dangol.voc.experiences import (  # noqa: F401  (the registry is also reached from here by the apps above)
+    DISSATISFACTION_SOURCES,
+    DissatisfactionSource,
+    bad_experiences,
+    dissatisfaction_source_register,
+    spoke_up,
+)
+from dangol.voc.models import (
+    Case,
+    CaseEvent,
+    Category,
+    CustomerFlag,
+    DifficultType,
+    Handoff,
+    PreventionAction,
+)
+from dangol.voc.recovery import Recovery, recovery_by_group
 
 OPEN_STATUSES = (Case.Status.NEW, Case.Status.OPEN, Case.Status.WAITING)
-QUEUES = ("mine", "team", "unassigned", "breaching", "all")
+QUEUES = ("mine", "team", "unassigned", "breaching", "overdue", "all")
+DUE_SOON = dt.timedelta(hours=2)
 
 
 @dataclass(frozen=True)
@@ -46,8 +63,11 @@ def case_queue(user: User, filters: QueueFilters) -> QuerySet[Case]:
         qs = qs.filter(team_id=team_id) if team_id else qs.none()
     elif filters.queue == "unassigned":
         qs = qs.filter(assignee__isnull=True)
-    elif filters.queue == "breaching":
-        qs = qs.filter(resolution_due__lt=timezone.now() + dt.timedelta(hours=2)).order_by("resolution_due")
+    elif filters.queue == "breaching":  # due soon: not yet overdue (those are the next queue)
+        now = timezone.now()
+        qs = qs.filter(resolution_due__gte=now, resolution_due__lt=now + DUE_SOON).order_by("resolution_due")
+    elif filters.queue == "overdue":
+        qs = qs.filter(resolution_due__lt=timezone.now()).order_by("resolution_due")
     if filters.priority:
         qs = qs.filter(priority=filters.priority)
     if filters.kind:
@@ -56,13 +76,87 @@ def case_queue(user: User, filters: QueueFilters) -> QuerySet[Case]:
         qs = qs.filter(Q(category_id=filters.category) | Q(category__parent_id=filters.category))
     if filters.q:
         qs = qs.filter(Q(number=filters.q.strip()) | Q(title__contains=filters.q.strip()))
-    if filters.queue != "breaching":
+    if filters.queue not in ("breaching", "overdue"):
         qs = (
             qs.order_by("resolution_due", "-id")
             if filters.queue != "all"
             else qs.order_by("-created_at", "-id")
         )
     return qs
+
+
+CategoryGroups = list[tuple[str, list[tuple[int, str]]]]
+
+
+def category_groups() -> CategoryGroups:
+    """Active categories for a choice made parent → child: (parent name, [(id, name), …]) per parent with
+    children, the parent itself first (its process in general), and ("", [(id, name)]) for a parent without any."""
+    categories = list(Category.objects.filter(is_active=True).select_related("parent").order_by("name", "id"))
+    children: dict[int, list[Category]] = {}
+    for c in categories:
+        if c.parent_id is not None:
+            children.setdefault(c.parent_id, []).append(c)
+    active = {c.pk for c in categories}
+    groups: CategoryGroups = []
+    for c in categories:
+        if c.parent_id in active:
+            continue  # listed under its parent
+        kids = children.get(c.pk, [])
+        if kids:
+            general = _("%(name)s 전반") % {"name": c.name}
+            groups.append((c.name, [(c.pk, general), *((k.pk, k.name) for k in kids)]))
+        else:
+            groups.append(("", [(c.pk, str(c))]))
+    return groups
+
+
+@dataclass(frozen=True)
+class CaseFormDefaults:
+    touchpoint_id: int | None
+    channel: str | None
+
+
+# How a case reaches us at each kind of touchpoint.
+_TOUCHPOINT_CHANNEL = {
+    "store": Case.Channel.STORE,
+    "call_center": Case.Channel.PHONE,
+    "visit": Case.Channel.STORE,
+    "website": Case.Channel.WEB,
+    "app": Case.Channel.APP,
+    "sns": Case.Channel.SNS,
+    "email": Case.Channel.EMAIL,
+}
+
+
+def case_form_defaults(user: User, *, days: int = 90) -> CaseFormDefaults:
+    """Where a member of staff usually takes cases: the touchpoint and channel of the last case they opened, else
+    the touchpoint their team opened most cases at lately. Two small queries from the index on created_by."""
+    last = (
+        Case.objects.filter(created_by=user, touchpoint__isnull=False)
+        .select_related("touchpoint")
+        .order_by("-created_at", "-id")
+        .only("channel", "touchpoint__channel", "touchpoint_id")
+        .first()
+    )
+    if last is not None:
+        return CaseFormDefaults(last.touchpoint_id, last.channel)
+    team_id = getattr(getattr(user, "staff", None), "team_id", None)
+    if team_id is None:
+        return CaseFormDefaults(None, None)
+    usual = (
+        Case.objects.filter(
+            created_by__staff__team_id=team_id,
+            touchpoint__isnull=False,
+            created_at__gte=timezone.now() - dt.timedelta(days=days),
+        )
+        .values("touchpoint_id", "touchpoint__channel")
+        .annotate(n=Count("id"))
+        .order_by("-n", "touchpoint_id")
+        .first()
+    )
+    if usual is None:
+        return CaseFormDefaults(None, None)
+    return CaseFormDefaults(usual["touchpoint_id"], _TOUCHPOINT_CHANNEL.get(usual["touchpoint__channel"]))
 
 
 def link_suggestions(case: Case) -> list[Customer]:
@@ -89,7 +183,7 @@ def queue_counts(user: User) -> dict[str, int]:
     clauses would read every open case)."""
     team_id = getattr(getattr(user, "staff", None), "team_id", None)
     open_ = Case.objects.filter(status__in=OPEN_STATUSES)
-    soon = timezone.now() + dt.timedelta(hours=2)
+    now = timezone.now()
     mine = (
         open_.filter(assignee=user).count()
         + open_.filter(dedicated_handler=user).exclude(assignee=user).count()
@@ -98,7 +192,8 @@ def queue_counts(user: User) -> dict[str, int]:
         "mine": mine,
         "team": open_.filter(team_id=team_id).count() if team_id else 0,
         "unassigned": open_.filter(assignee__isnull=True).count(),
-        "breaching": open_.filter(resolution_due__lt=soon).count(),
+        "breaching": open_.filter(resolution_due__gte=now, resolution_due__lt=now + DUE_SOON).count(),
+        "overdue": open_.filter(resolution_due__lt=now).count(),
         "all": open_.count(),
     }
 
@@ -120,6 +215,7 @@ class Board:
     prevention: list[PreventionAction]
     difficult: list[Any] = field(default_factory=list)
     rising: list[Any] = field(default_factory=list)
+    recovery: Recovery | None = None
 
 
 def voc_board(*, now: dt.datetime | None = None) -> Board:
@@ -199,11 +295,26 @@ def voc_board(*, now: dt.datetime | None = None) -> Board:
         ),
         difficult=difficult,
         rising=rising_issues(now=moment),
+        recovery=_recovery(moment),
     )
 
 
+# What a case the system opened says when the customer wrote nothing (dangol.surveys.services.followup_open).
+NO_CUSTOMER_WORDS = frozenset({"", "(의견 없음)"})
+
+
+def customer_words(*, origin: str, title: str, body: str) -> str:
+    """The customer's own words in a case: its title and body when the customer raised it; only the body (their
+    comment) when the system opened it for them — its title ("설문 불만족 응답 후속 조치: … NPS 3") is ours."""
+    said = (body or "").strip()
+    if origin == Case.Origin.SYSTEM:
+        return "" if said in NO_CUSTOMER_WORDS else said
+    return f"{title}\n{said}".strip()
+
+
 def rising_issues(*, now: dt.datetime | None = None, weeks: int = 8, limit: int = 10) -> list[Any]:
-    """Terms in case texts rising this week against their own baseline (dangol.textmining.rising_terms)."""
+    """Terms in the customers' own words rising this week against their own baseline
+    (dangol.textmining.rising_terms)."""
     try:
         from dangol.textmining import rising_terms
     except ImportError:
@@ -211,17 +322,32 @@ def rising_issues(*, now: dt.datetime | None = None, weeks: int = 8, limit: int 
     moment = now or timezone.now()
     since = moment - dt.timedelta(weeks=weeks + 1)
     records = [
-        (timezone.localtime(at).date(), f"{title}\n{body}")
-        for at, title, body in Case.objects.filter(created_at__gte=since, created_at__lte=moment)
-        .values_list("created_at", "title", "body")
+        (timezone.localtime(at).date(), text)
+        for at, origin, title, body in Case.objects.filter(created_at__gte=since, created_at__lte=moment)
+        .values_list("created_at", "origin", "title", "body")
         .iterator(chunk_size=5000)
+        if (text := customer_words(origin=origin, title=title, body=body))
     ]
     if not records:
         return []
     return list(rising_terms(records, now=timezone.localtime(moment).date(), weeks=weeks))[:limit]
 
 
-BOARD_CACHE_KEY = "voc:board:v1"
+BOARD_CACHE_KEY = "voc:board:v2"
+RECOVERY_CACHE_KEY = "voc:recovery:v1"
+
+
+def _recovery(moment: dt.datetime) -> Recovery:
+    """Repurchase after a bad experience (dangol.voc.recovery), recomputed hourly rather than with every board
+    refresh: it reads every buyer's orders, and its customers are those whose 90 days ended, so an hour changes
+    next to nothing."""
+    from django.core.cache import cache
+
+    cached = cache.get(RECOVERY_CACHE_KEY)
+    if cached is None:
+        cached = recovery_by_group(now=moment)
+        cache.set(RECOVERY_CACHE_KEY, cached, 3600)
+    return cached
 
 
 def voc_board_snapshot() -> tuple[Board, dt.datetime]:
@@ -255,63 +381,17 @@ class SilentCustomer:
     last_signal: dt.datetime
 
 
-@dataclass(frozen=True)
-class DissatisfactionSource:
-    """A sign of a bad experience kept by an app above VOC (e.g. a low survey score).
-
-    Apps above register theirs from their AppConfig.ready(), so VOC never imports them."""
-
-    label: str
-    customers: Callable[..., Iterable[tuple[int, dt.datetime]]]
-
-
-DISSATISFACTION_SOURCES: list[DissatisfactionSource] = []
-
-
-def dissatisfaction_source_register(source: DissatisfactionSource) -> None:
-    if all(s.label != source.label for s in DISSATISFACTION_SOURCES):
-        DISSATISFACTION_SOURCES.append(source)
-
-
 def silent_dissatisfied(*, days: int = 90, limit: int = 100) -> list[SilentCustomer]:
     """Customers whose recent experience was bad (a broken promise, a refunded order, a low survey score)
     but who never complained: the ones who leave without a word (001: only a third come back)."""
     from dangol.customers.models import Customer
     from dangol.orders.models import Order
-    from dangol.promises.models import Promise
 
     since = timezone.now() - dt.timedelta(days=days)
-    signals: dict[int, list[tuple[dt.datetime, str]]] = {}
-    for cid, at in Promise.objects.filter(status=Promise.Status.BROKEN, due_at__gte=since).values_list(
-        "customer_id", "due_at"
-    ):
-        signals.setdefault(cid, []).append((at, "약속 불이행"))
-    for cid, at in Order.objects.filter(ordered_at__gte=since, refunded_amount__gt=0).values_list(
-        "customer_id", "ordered_at"
-    ):
-        signals.setdefault(cid, []).append((at, "환불/반품"))
-    for source in DISSATISFACTION_SOURCES:
-        for cid, at in source.customers(since=since):
-            signals.setdefault(cid, []).append((at, source.label))
+    signals = bad_experiences(since=since)
     if not signals:
         return []
-    # Only the customer's own voice counts: a case the system opened for them (a low score's follow-up) is
-    # the very signal, not a complaint.
-    complained = set(
-        Case.objects.filter(
-            customer_id__in=list(signals),
-            created_at__gte=since,
-            kind=Case.Kind.COMPLAINT,
-            origin=Case.Origin.CUSTOMER,
-        ).values_list("customer_id", flat=True)
-    )
-    from dangol.interactions.models import Interaction
-
-    complained |= set(
-        Interaction.objects.filter(
-            customer_id__in=list(signals), occurred_at__gte=since, type="complaint"
-        ).values_list("customer_id", flat=True)
-    )
+    complained = spoke_up(signals, since=since)
     candidates = [cid for cid in signals if cid not in complained]
     spend = dict(
         Order.objects.filter(customer_id__in=candidates)
@@ -426,6 +506,77 @@ _FLAG_TONES: dict[str, str] = {
     CustomerFlag.Status.EXIT_REJECTED: "ok",
     CustomerFlag.Status.REVERSED: "ok",
 }
+
+
+# A flag's history steps as the review list names them.
+FLAG_STEP_LABELS = {
+    "flagged": gettext_lazy("주의 지정"),
+    "exit_proposed": gettext_lazy("퇴출 제안"),
+    "customer_notified": gettext_lazy("고객에게 절차 안내"),
+    CustomerFlag.Status.EXIT_APPROVED: gettext_lazy("퇴출 승인"),
+    CustomerFlag.Status.EXIT_REJECTED: gettext_lazy("퇴출 반려"),
+    "reversed": gettext_lazy("해제"),
+    "customer_merged": gettext_lazy("고객 기록 병합"),
+    "customer_unmerged": gettext_lazy("고객 기록 병합 취소"),
+}
+
+
+@dataclass(frozen=True)
+class FlagStep:
+    at: dt.datetime
+    by: str
+    action: str
+    note: str
+    message: int | None = None  # the notice sent to the customer (dangol.messaging), when there was one
+
+
+@dataclass(frozen=True)
+class FlagRow:
+    flag: CustomerFlag
+    customer_name: str
+    steps: list[FlagStep]
+
+
+def _history_time(raw: str) -> dt.datetime:
+    at = dt.datetime.fromisoformat(raw)
+    return timezone.make_aware(at, dt.UTC) if timezone.is_naive(at) else at
+
+
+def flag_rows(*, limit: int = 200) -> list[FlagRow]:
+    """The bad-customer flags for the review page: the customer's name (masked) and each history step with its time
+    and the staff member's name, not the username the history keeps. Two queries."""
+    flags = list(
+        CustomerFlag.objects.select_related(
+            "customer",
+            "flagged_by__staff",
+            "dedicated_handler__staff",
+            "proposed_by__staff",
+            "reviewed_by__staff",
+        )[:limit]
+    )
+    usernames = {step.get("by") for f in flags for step in f.history if step.get("by")}
+    names = {
+        u.username: staff_label(u)
+        for u in User.objects.filter(username__in=usernames).select_related("staff")
+    }
+    return [
+        FlagRow(
+            flag,
+            mask_name(flag.customer.name),
+            [
+                FlagStep(
+                    at=_history_time(step["at"]),
+                    by=names.get(step.get("by") or "", step.get("by") or ""),
+                    action=str(FLAG_STEP_LABELS.get(step.get("action", ""), step.get("action", ""))),
+                    note=step.get("note") or "",
+                    message=step.get("message"),
+                )
+                for step in flag.history
+                if step.get("at")
+            ],
+        )
+        for flag in flags
+    ]
 
 
 def flag_timeline_entries(

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.conftest import log_in
+from tests.browser.conftest import log_in, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -47,6 +47,7 @@ def test_a_case_error_appears_beside_its_button_on_a_phone(live_server, phone_pa
     shown = error.bounding_box()
     assert button and shown and 0 <= shown["y"] - (button["y"] + button["height"]) < 40  # right under it
     assert shown["y"] >= 0 and shown["y"] + shown["height"] <= 844  # on screen
+    screenshot(page, "voc-case-phone-error")
 
     # the next error, from another form, moves beside that form's button and the first one clears
     page.fill("li[data-step=listen] textarea", "   ")  # the listen step without the customer's words
@@ -56,9 +57,29 @@ def test_a_case_error_appears_beside_its_button_on_a_phone(live_server, phone_pa
     assert _too_small(page) == []
 
 
-def test_the_public_form_has_44px_tap_targets(live_server, phone_page, shop):
+def test_the_public_form_on_a_phone_from_keypad_to_case_number(live_server, phone_page, shop):
+    from dangol.voc.models import Case, Category
+
+    delivery = Category.objects.create(code="delivery", name="배송", owner_team=shop["ops"])
+    late = Category.objects.create(code="delivery-late", name="지연", parent=delivery)
     page, base = phone_page, live_server.url
     page.goto(f"{base}/voc/intake/")
     page.wait_for_selector("main form")
     assert _too_small(page) == []
-    assert page.get_attribute("input[name=phone]", "inputmode") == "tel"
+    assert page.get_attribute("input[name=phone]", "type") == "tel"  # the number keypad
+    page.select_option("select[name=category]", str(late.pk))
+    page.fill("input[name=name]", "박민수")
+    page.fill("input[name=phone]", "010-12-34")
+    page.fill("input[name=title]", "배송이 늦어요")
+    page.fill("textarea[name=body]", "주문한 지 열흘이 지났는데 아직 못 받았습니다")
+    page.check("input[name=agree]")
+    page.click("#intake-submit")
+    page.locator("text=휴대전화 번호를 확인해 주세요").wait_for()
+    page.fill("input[name=phone]", "010-1234-5678")
+    page.check("input[name=agree]")
+    page.click("#intake-submit")
+    page.locator("#intake-done").wait_for()
+    case = Case.objects.get()
+    assert f"접수번호 {case.number}" in page.inner_text("#intake-done") and case.team == shop["ops"]
+    assert page.evaluate("document.documentElement.scrollWidth") <= 391
+    screenshot(page, "voc-intake-phone-done")

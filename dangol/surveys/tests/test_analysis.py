@@ -157,3 +157,66 @@ def test_worker_snapshot_serves_the_default_analysis_page_without_scanning(
     cache.clear()
     with django_assert_max_num_queries(200):
         client.get(reverse("surveys:analysis"))  # cold: computed on the spot, still correct
+
+
+def _json_script(body: str, element_id: str):
+    import json
+    import re
+
+    match = re.search(rf'<script id="{element_id}" type="application/json">(.*?)</script>', body, re.S)
+    assert match, element_id
+    return json.loads(match.group(1))
+
+
+def _inline_scripts(body: str) -> list[str]:
+    import re
+
+    return [
+        s for s in re.findall(r"<script(?![^>]*\bsrc=)([^>]*)>", body) if 'type="application/json"' not in s
+    ]
+
+
+def test_importance_performance_chart_has_quadrant_cuts_named_corners_and_labelled_points(
+    client, answered, shop
+):
+    login(client, shop["analyst"])
+    body = client.get(reverse("surveys:analysis"), {"survey": answered.pk}).content.decode()
+    chart = _json_script(body, "chart-data")
+    drivers = analysis.drivers(survey_id=answered.pk)
+    assert chart["ipa_cut"] == [drivers["importance_cut"] * 100, drivers["performance_cut"]]
+    assert set(chart["ipa_corners"].values()) == {
+        "과잉 투자 가능성",
+        "현재 유지",
+        "낮은 우선순위",
+        "집중 개선",
+    }
+    assert {p["label"] for p in chart["ipa"]} == {d["text"] for d in drivers["items"]}
+    # each statistic carries one plain-Korean line
+    assert "고객마다 다른 전반 만족도를 이 항목들로 얼마나 설명하는지" in body
+    help_ = body[body.index('id="driver-help"') :]
+    assert "β: 다른 항목이 그대로일 때" in help_ and "p: 이 항목이 실제로는 영향이 없는데 우연히" in help_
+    # the charts are drawn by static files (CSP): no inline script on the page
+    assert _inline_scripts(body) == [] and "surveys/quadrants.js" in body and "surveys/analysis.js" in body
+
+
+def test_kano_points_are_labelled_with_attribute_and_wave(client, shop):
+    survey = services.survey_create(code="kano-1", title="기능 조사", kind="kano")
+    services.question_add(survey=survey, kind="kano", code="sameday", text="당일 배송")
+    services.survey_set_status(survey=survey, status="active")
+    for _ in range(4):
+        services.response_record(survey=survey, data={"sameday__functional": 1, "sameday__dysfunctional": 3})
+    services.survey_start_wave(survey=survey, wave="2")
+    for _ in range(4):
+        services.response_record(survey=survey, data={"sameday__functional": 2, "sameday__dysfunctional": 5})
+    login(client, shop["analyst"])
+    body = client.get(reverse("surveys:kano")).content.decode()
+    points = _json_script(body, "kano-points")
+    assert [(p["label"], p["wave"]) for p in points] == [("당일 배송", "1"), ("당일 배송", "2")]
+    corners = _json_script(body, "kano-text")["corners"]
+    assert corners == {
+        "topLeft": "매력적",
+        "topRight": "일원적",
+        "bottomLeft": "무관심",
+        "bottomRight": "당연적",
+    }
+    assert _inline_scripts(body) == [] and "surveys/kano.js" in body

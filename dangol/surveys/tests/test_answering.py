@@ -111,9 +111,16 @@ def test_anonymous_survey_stores_no_customer_link(shop):
 
 def test_promotional_survey_needs_marketing_consent(shop):
     survey = build_customer_survey(shop, code="promo", promotional=True)
-    services.invitation_create(survey=survey, customer=shop["hong"], channel="sms")  # consented to SMS
-    with pytest.raises(ValidationError, match="마케팅 수신 동의"):
-        services.invitation_create(survey=survey, customer=shop["kim"], channel="sms")
+    sent, _ = services.invitation_create(
+        survey=survey, customer=shop["hong"], channel="sms"
+    )  # consented to SMS
+    assert sent.message.status == "queued" and sent.message.body.startswith("(광고)")
+    # Messaging's rules decide: kim's message is kept blocked with its rule, and her link is closed at once.
+    blocked, token = services.invitation_create(survey=survey, customer=shop["kim"], channel="sms")
+    assert (blocked.message.status, blocked.message.blocked_rule) == ("blocked", "ad_no_consent")
+    assert blocked.sent_at is None
+    with pytest.raises(services.LinkError):
+        services.invitation_from_token(token)
     made, skipped = sending.invitations_for_customers(survey=survey, customers=[shop["hong"], shop["kim"]])
     assert len(made) == 1 and skipped == 1
 

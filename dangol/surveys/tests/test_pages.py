@@ -152,7 +152,7 @@ def test_kano_and_choice_questions_render_and_answer_on_the_public_page(client, 
     _, token = services.invitation_create(survey=survey)
     url = reverse("surveys:answer", args=[token])
     body = client.get(url).content.decode()
-    assert "‘무료 와이파이’이(가) 있다면?" in body and 'type="checkbox"' in body
+    assert "‘무료 와이파이’가 있다면?" in body and 'type="checkbox"' in body
     english = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "If it has: Free Wi-Fi" in english
     done = client.post(url, {"wifi__functional": "2", "wifi__dysfunctional": "5", "when": ["평일", "주말"]})

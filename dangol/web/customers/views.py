@@ -20,6 +20,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -560,7 +561,8 @@ def merge_undo(request: HttpRequest, merge_pk: int) -> HttpResponse:
     name = mask_name(merge.merged.name)
     text = _("병합을 취소했습니다. 고객 %(name)s%(i_ga)s 다시 활성 상태입니다.") % {
         "name": name,
-        "i_ga": particle(name, "이/가"),  # 홍*동이, 김*수가 (the English drops it)
+        # 홍*동이, 김*수가; the English keeps the placeholder empty
+        "i_ga": particle(name, "이/가") if (get_language() or "ko").startswith("ko") else "",
     }
     if moved:
         text += " " + _("되돌린 기록: %(moved)s.") % {"moved": moved}

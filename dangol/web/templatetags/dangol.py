@@ -5,6 +5,7 @@ from typing import Any
 
 from django import template
 from django.utils import formats, timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from dangol.common import korean
@@ -106,7 +107,11 @@ def masked_name(value: Any) -> str:
 
 @register.filter
 def particle(word: Any, pair: str) -> str:
-    """Only the particle that fits the word: {{ name }}{{ name|particle:"을/를" }} (dangol.common.korean)."""
+    """Only the particle that fits the word: {{ name }}{{ name|particle:"을/를" }} (dangol.common.korean).
+
+    Empty outside Korean, so a translation may keep the placeholder (msgfmt requires every one)."""
+    if not (get_language() or "ko").startswith("ko"):
+        return ""
     return korean.particle(str(word or ""), pair)
 
 
