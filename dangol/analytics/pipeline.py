@@ -113,7 +113,18 @@ def analyze(
         * spend
     )
     tiers = segments.value_tiers(values, options.cutoffs)
-    stages = segments.ladder_stages(ids, x, p_alive, tiers, options.ladder)
+    rules = options.ladder
+    stages = segments.ladder_stages(
+        {
+            "purchases": x + 1,  # x counts repeat purchase days; the first day makes it a customer
+            "days_since_last": table["days_since_last"].to_numpy().astype(float),
+            "p_alive": p_alive,
+            "promoter": np.isin(ids, list(rules.advocates)),
+            "partner_flag": np.isin(ids, list(rules.partners)),
+            "tier": tiers,
+        },
+        rules,
+    )
     scorecard = pa.table(
         {
             "customer_id": pa.array(ids.tolist(), pa.string()),
@@ -154,6 +165,7 @@ def analyze(
         ),
         "segments_ko": segments.SEGMENTS_KO,
         "stages": _counts(stages, segments.STAGES),
+        "ladder": segments.ladder_definitions(rules),
         "tiers": _counts(tiers, segments.TIERS),
         "clv": {
             "total": round(float(values.sum()), 0),
@@ -161,10 +173,14 @@ def analyze(
             "histogram": _histogram(values),
         },
     }
-    months = retention.customer_months(days.filter(days.day <= options.end)).cache()
+    # Monthly figures stop at the last complete month: a month still running would look like customers
+    # leaving (its few days against a whole month before it).
+    complete_through = retention.last_complete_day(options.end)
+    months = retention.customer_months(days.filter(days.day <= complete_through)).cache()
     calibration = tx.filter(tx.day <= options.end)
     categories = retention.customer_categories(calibration) if cols.category else None
-    report["cohorts"] = retention.cohorts(months)
+    report["cohorts"] = retention.cohorts(months, through=complete_through)
+    report["cohorts"]["complete_through"] = complete_through.isoformat()
     report["three_r"] = retention.three_r(months, categories=categories)
     if options.holdout_end:
         say("holdout")

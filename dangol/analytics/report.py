@@ -12,6 +12,8 @@ STAGES_KO = {
     "regular": "단골",
     "advocate": "옹호자",
     "partner": "동반자",
+    "at_risk": "이탈 우려",
+    "lapsed": "거래 중단",
 }
 
 
@@ -130,6 +132,12 @@ def render_html(report: dict[str, Any]) -> str:
         "<h2>CLV 분포 (원)</h2>"
         + _svg_bars([f"{e:,.0f}" for e in hist["edges"][:-1]], hist["counts"], color="#7e22ce"),
         "<h2>코호트 재구매율 (첫 구매 월 기준)</h2>"
+        + (
+            f"<p>끝난 달만 셉니다({html.escape(str(cohorts['complete_through']))}까지): 진행 중인 달은 "
+            "며칠치만 있어 고객이 떠난 것처럼 보이기 때문입니다.</p>"
+            if cohorts.get("complete_through")
+            else ""
+        )
         + _heatmap(cohorts.get("retention", []), cohorts.get("months", [])),
         f"<h2>모형</h2><p>BG/NBD r={bg.get('r')}, α={bg.get('alpha')}, a={bg.get('a')}, b={bg.get('b')}, "
         f"LL={bg.get('log_likelihood')}, {html.escape(str(bg.get('message')))}<br>Gamma-Gamma p={gg.get('p')}, "

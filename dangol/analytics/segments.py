@@ -10,7 +10,9 @@ one name and every segment at least one cell.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import ibis
 import ibis.expr.types as ir
@@ -102,37 +104,156 @@ def value_tiers(clv: np.ndarray, cutoffs: TierCutoffs = TierCutoffs()) -> np.nda
 
 
 @dataclass(frozen=True)
-class LadderRules:
-    """prospect (no purchase) → first_purchase → regular (≥ min_repeat repeat purchases and still active)
-    → advocate (regular and a promoter or referrer) → partner (advocate in the top tier, or flagged)."""
+class Condition:
+    """One test on a customer's figures: `feature op value`, e.g. Condition("purchases", ">=", 2).
 
-    min_repeat: int = 2
-    alive_threshold: float = 0.5
+    Features (one array per feature, one entry per customer; see `ladder_stages`):
+    purchases (distinct purchase days up to the end date; 0 = never bought), days_since_last (days from the
+    last purchase to the end date), p_alive (BG/NBD probability of still being active), promoter (latest
+    NPS answer 9–10 or a referrer), partner_flag (named a partner by the business), tier (value tier)."""
+
+    feature: str
+    op: str  # one of OPS
+    value: float | bool | tuple[str, ...]
+
+
+OPS: dict[str, Callable[[np.ndarray, Any], Any]] = {
+    "==": np.equal,
+    ">=": np.greater_equal,
+    ">": np.greater,
+    "<": np.less,
+    "in": lambda column, values: np.isin(column, list(values)),
+}
+
+
+@dataclass(frozen=True)
+class StageRule:
+    """A stage and when it applies: any one of `any_of`, each a set of conditions that must all hold."""
+
+    stage: str
+    any_of: tuple[tuple[Condition, ...], ...]
+
+
+@dataclass(frozen=True)
+class LadderRules:
+    """The relationship ladder of 001 (잠재고객 → 첫 거래 → 단골 → 옹호자 → 동반자) with the two states of
+    a relationship that is fading (이탈 위험) or over (이탈: "거래를 중단하고 떠나버리게 되면").
+
+    The thresholds live here; `definitions()` turns them into the ordered rule table that `ladder_stages`
+    applies (first match wins) and that the pages print, so what is shown is what is computed.
+
+    P(alive) judges only repeat buyers: BG/NBD lets a customer drop out only after a repeat purchase, so
+    for a one-time buyer (x = 0) it is 1 whatever the time since; those are judged by days since the
+    purchase instead."""
+
+    repeat_purchases: int = 2  # purchases (distinct days) that make a regular (단골)
+    at_risk_days: int = 180  # a one-time buyer silent this long is at risk
+    lapsed_days: int = 365  # anyone silent this long has lapsed
+    at_risk_alive: float = 0.5  # repeat buyers below this P(alive) are at risk
+    lapsed_alive: float = 0.2  # … and below this one have lapsed
     partner_tiers: tuple[str, ...] = ("초우량",)
     advocates: frozenset[str] = field(default_factory=frozenset)
     partners: frozenset[str] = field(default_factory=frozenset)
 
+    def definitions(self) -> list[StageRule]:
+        """The stages in the order they are tested (first match wins)."""
+        repeat = Condition("purchases", ">=", self.repeat_purchases)
+        once = Condition(
+            "purchases", "<", self.repeat_purchases
+        )  # bought, but not again (prospects come first)
+        return [
+            StageRule("prospect", ((Condition("purchases", "==", 0),),)),
+            StageRule(
+                "lapsed",
+                (
+                    (Condition("days_since_last", ">", self.lapsed_days),),
+                    (repeat, Condition("p_alive", "<", self.lapsed_alive)),
+                ),
+            ),
+            StageRule(
+                "at_risk",
+                (
+                    (once, Condition("days_since_last", ">", self.at_risk_days)),
+                    (repeat, Condition("p_alive", "<", self.at_risk_alive)),
+                ),
+            ),
+            StageRule(
+                "partner",
+                (
+                    (repeat, Condition("partner_flag", "==", True)),
+                    (repeat, Condition("promoter", "==", True), Condition("tier", "in", self.partner_tiers)),
+                ),
+            ),
+            StageRule("advocate", ((repeat, Condition("promoter", "==", True)),)),
+            StageRule("regular", ((repeat,),)),
+            StageRule("first_purchase", ((once,),)),
+        ]
 
-STAGES = ["prospect", "first_purchase", "regular", "advocate", "partner"]
+
+# The ladder from the bottom up, then the two fading states (the order of charts and counts).
+STAGES = ["prospect", "first_purchase", "regular", "advocate", "partner", "at_risk", "lapsed"]
+FEATURE_DEFAULTS: dict[str, Any] = {
+    "days_since_last": 0.0,
+    "p_alive": np.nan,
+    "promoter": False,
+    "partner_flag": False,
+    "tier": "",
+}
 
 
-def ladder_stages(
-    customer_ids: np.ndarray,
-    frequency: np.ndarray,
-    p_alive: np.ndarray,
-    tiers: np.ndarray,
-    rules: LadderRules = LadderRules(),
-) -> np.ndarray:
-    regular = (frequency >= rules.min_repeat) & (p_alive >= rules.alive_threshold)
-    stage = np.where(regular, "regular", "first_purchase").astype(object)
-    if rules.advocates:
-        advocate = regular & np.isin(customer_ids, list(rules.advocates))
-        stage[advocate] = "advocate"
-        partner = advocate & np.isin(tiers, list(rules.partner_tiers))
-        stage[partner] = "partner"
-    if rules.partners:
-        stage[np.isin(customer_ids, list(rules.partners)) & regular] = "partner"
+def ladder_stages(features: Mapping[str, Any], rules: LadderRules = LadderRules()) -> np.ndarray:
+    """The stage of each customer: the first rule of `rules.definitions()` whose conditions all hold in
+    one of its alternatives. `features` maps each feature name of `Condition` to an array (one entry per
+    customer); `purchases` is required, the others default to FEATURE_DEFAULTS (no P(alive), not a
+    promoter, not a partner, no tier). Comparisons with a missing P(alive) (NaN) are false."""
+    purchases = np.asarray(features["purchases"])
+    n = len(purchases)
+    columns = {
+        name: np.asarray(features[name])
+        if name in features
+        else np.full(n, default, dtype=object if isinstance(default, str) else None)
+        for name, default in FEATURE_DEFAULTS.items()
+    }
+    columns["purchases"] = purchases
+    columns["p_alive"] = columns["p_alive"].astype(float)
+    stage = np.full(n, "", dtype=object)
+    open_ = np.ones(n, dtype=bool)
+    for rule in rules.definitions():
+        hit = np.zeros(n, dtype=bool)
+        for conditions in rule.any_of:
+            both = np.ones(n, dtype=bool)
+            for c in conditions:
+                both &= np.asarray(OPS[c.op](columns[c.feature], c.value), dtype=np.bool_)
+            hit |= both
+        stage[open_ & hit] = rule.stage
+        open_ &= ~hit
     return stage
+
+
+def ladder_stage(**features: Any) -> str:
+    """`ladder_stages` for one customer: ladder_stage(purchases=0) == "prospect"."""
+    return str(ladder_stages({k: np.array([v]) for k, v in features.items()})[0])
+
+
+def ladder_definitions(rules: LadderRules = LadderRules()) -> list[dict[str, Any]]:
+    """`rules.definitions()` as plain data for report.json (the pages print the rules from it)."""
+    return [
+        {
+            "stage": r.stage,
+            "any_of": [
+                [
+                    {
+                        "feature": c.feature,
+                        "op": c.op,
+                        "value": list(c.value) if isinstance(c.value, tuple) else c.value,
+                    }
+                    for c in conditions
+                ]
+                for conditions in r.any_of
+            ],
+        }
+        for r in rules.definitions()
+    ]
 
 
 def pareto(values: np.ndarray, points: int = 21) -> dict[str, object]:

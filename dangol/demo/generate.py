@@ -3,7 +3,9 @@
 Purchases follow a BG/NBD-style process (Fader, Hardie & Lee 2005): each customer buys at
 a Poisson rate λ ~ Gamma(r, α) while alive and, after each purchase, drops out for good with
 probability p ~ Beta(a, b). So customers differ in buying rate and some stop buying — the
-structure the analytics must find.
+structure the analytics must find. The parameters are those of a neighbourhood retail chain a
+manager would recognise (PURCHASES): about 6 purchases a year while active, a third who buy once,
+some who sign up and never buy, and the heaviest buyers at about one purchase a fortnight.
 """
 
 from __future__ import annotations
@@ -11,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -37,6 +38,7 @@ from dangol.demo import catalogue as cat
 from dangol.interactions.models import Interaction, Touchpoint
 from dangol.orders.models import Order, OrderLine, Product, ProductCategory
 from dangol.promises.models import Promise
+from dangol.voc.business_time import BusinessCalendar, korean_public_holidays
 
 SEOUL = ZoneInfo("Asia/Seoul")
 DEMO_PASSWORD = "dangol-demo-2026"  # noqa: S105 (printed for the demo login; documented in README)
@@ -55,6 +57,21 @@ STAFF = [
     ("analyst", "오지민 분석가", Role.ANALYST, "analytics"),
     ("viewer", "임도현 인턴", Role.VIEWER, "marketing"),
 ]
+
+
+@dataclass(frozen=True)
+class PurchaseProcess:
+    """The demo's buying behaviour (see the module docstring)."""
+
+    rate_shape: float = 0.8  # r of the Gamma over buying rates: heterogeneous, a long tail of heavy buyers
+    purchases_per_year: float = 6.0  # mean rate while active
+    dropout_a: float = 1.2  # p ~ Beta(a, b): mean 0.17, so most stop after a handful of purchases
+    dropout_b: float = 6.0
+    never_buy: float = 0.08  # signed up (membership, app) and never bought: the ladder's prospects
+    max_per_year: float = 25.0  # a cap at about one purchase a fortnight
+
+
+PURCHASES = PurchaseProcess()
 
 
 @dataclass
@@ -288,8 +305,15 @@ def generate(
 
         say("주문 (BG/NBD 과정)")
         # λ per day ~ Gamma(shape r, scale 1/α); p ~ Beta(a, b).
-        rates = rng.gamma(shape=0.9, scale=1 / 6.0, size=n)
-        dropout = rng.beta(1.0, 20.0, size=n)
+        process = PURCHASES
+        rates = rng.gamma(
+            shape=process.rate_shape,
+            scale=process.purchases_per_year / process.rate_shape / 365.0,
+            size=n,
+        )
+        dropout = rng.beta(process.dropout_a, process.dropout_b, size=n)
+        buys = rng.random(size=n) >= process.never_buy
+        cap = int(round(process.max_per_year * span_days / 365))
         prices = np.array([p.price for p in products])
         product_ids = np.array([p.pk for p in products])
         product_names = [p.name for p in products]
@@ -300,13 +324,15 @@ def generate(
         order_seq = 0
         for k, c in enumerate(custs):
             t = max((c.joined_at - start).total_seconds() / 86400, 0.0)
-            alive = True
+            alive = bool(buys[k])
             first = True
-            while alive:
+            bought = 0
+            while alive and bought < cap:
                 if not first:
                     t += rng.exponential(1 / rates[k])
                 if t >= span_days:
                     break
+                bought += 1
                 first = False
                 when = start + dt.timedelta(days=t)
                 when = when.replace(hour=int(rng.integers(9, 22)), minute=int(rng.integers(0, 60)))
@@ -445,34 +471,13 @@ def generate(
         Preference.objects.bulk_create(prefs, batch_size=5000)
         Note.objects.bulk_create(notes, batch_size=5000)
 
-        promises = []
-        for k in rng.choice(len(custs), size=max(n // 15, 10), replace=False):
-            c = custs[int(k)]
-            owner = agents[int(rng.integers(len(agents)))]
-            created = end - dt.timedelta(days=float(rng.uniform(0, 120)))
-            due = created + dt.timedelta(days=float(rng.uniform(0.5, 7)))
-            if due > end:
-                promise_status, resolved = Promise.Status.OPEN, None
-            else:
-                promise_status = Promise.Status.KEPT if rng.random() < 0.78 else Promise.Status.BROKEN
-                resolved = (
-                    due - dt.timedelta(hours=float(rng.uniform(0, 20))) if promise_status == "kept" else due
-                )
-            promises.append(
-                Promise(
-                    customer_id=c.pk,
-                    owner=owner,
-                    team=owner.staff.team,
-                    text=cat.PROMISES[int(rng.integers(len(cat.PROMISES)))],
-                    due_at=due,
-                    status=promise_status,
-                    created_by=owner,
-                    resolved_at=resolved,
-                )
-            )
+        promises = _promises(rng, custs, agents, end)
+        made_at = [p.created_at for p in promises]
         Promise.objects.bulk_create(promises, batch_size=2000)
+        for promise, made in zip(promises, made_at, strict=True):  # auto_now_add stamped "now"
+            promise.created_at = made
+        Promise.objects.bulk_update(promises, ["created_at"], batch_size=2000)
         stats.promises = len(promises)
-        _backdate_created(promises, end, rng)
         context = DemoContext(
             rng=rng,
             fake=fake,
@@ -495,9 +500,47 @@ def generate(
     return stats
 
 
-def _backdate_created(promises: list[Promise], end: dt.datetime, rng: Any) -> None:
-    """auto_now_add stamped 'now'; demo promises were made before their due time."""
-    for p in Promise.objects.all().only("id", "due_at"):
-        Promise.objects.filter(pk=p.pk).update(
-            created_at=p.due_at - dt.timedelta(days=float(rng.uniform(0.5, 5)))
+# Promises are due when the business is open (Seoul, weekdays 09:00–18:00, not on public holidays): a call
+# back "by Friday 3 p.m.", not at 2 a.m. on a Sunday.
+PROMISE_CALENDAR = BusinessCalendar(public_holidays=korean_public_holidays)
+
+
+def _promises(
+    rng: np.random.Generator, custs: list[Customer], agents: list[User], end: dt.datetime
+) -> list[Promise]:
+    """Promises made over the last four months (a fifth of them this week) during opening hours, each due half
+    an hour to three business days later (on the half hour); most kept, some broken, a few forgotten."""
+    promises = []
+    for k in rng.choice(len(custs), size=max(len(custs) // 15, 10), replace=False):
+        c = custs[int(k)]
+        owner = agents[int(rng.integers(len(agents)))]
+        days_ago = rng.uniform(0, 4) if rng.random() < 0.2 else rng.uniform(0, 120)  # this week's are open
+        made = PROMISE_CALENDAR.add(end - dt.timedelta(days=float(days_ago)), dt.timedelta(minutes=1))
+        due = PROMISE_CALENDAR.add(made, dt.timedelta(minutes=float(rng.uniform(30, 27 * 60))))
+        due = due.replace(minute=0 if due.minute < 30 else 30, second=0, microsecond=0)
+        if due <= made:  # rounding down went before the promise: keep it after
+            due = made.replace(second=0, microsecond=0) + dt.timedelta(minutes=30 - made.minute % 30)
+        made = min(made, end - dt.timedelta(minutes=1))
+        if due > end or rng.random() < 0.04:  # not due yet, or forgotten
+            promise_status, resolved = Promise.Status.OPEN, None
+        else:
+            promise_status = Promise.Status.KEPT if rng.random() < 0.8 else Promise.Status.BROKEN
+            resolved = (
+                max(made, due - dt.timedelta(hours=float(rng.uniform(0, 20))))
+                if promise_status == Promise.Status.KEPT
+                else due
+            )
+        promises.append(
+            Promise(
+                customer_id=c.pk,
+                owner=owner,
+                team=owner.staff.team,
+                text=cat.PROMISES[int(rng.integers(len(cat.PROMISES)))],
+                due_at=due,
+                status=promise_status,
+                created_by=owner,
+                created_at=made,
+                resolved_at=resolved,
+            )
         )
+    return promises

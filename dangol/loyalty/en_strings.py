@@ -39,7 +39,7 @@ EN: dict[str, str | tuple[str, str]] = {
     "잠재고객": "Prospect",
     "전체 보고서(차트 포함)": "Full report (with charts)",
     "조용히 떠나는 우량 고객": "Valuable customers slipping away",
-    "조용히 떠나는 우량 고객 (생존 확률 50%% 미만)": "Valuable customers slipping away (P(alive) below 50%%)",
+    "조용히 떠나는 우량 고객 (활동 확률 50%% 미만)": "Valuable customers slipping away (P(active) below 50%%)",
     "직원 수정": "corrected by staff",
     "첫 거래": "First purchase",
     "초우량": "Super-superior",

@@ -13,15 +13,43 @@ class ValueTier(models.TextChoices):
     CARE = "care", _("관리")
 
 
+# The engine (dangol.analytics) names tiers in Korean.
+ENGINE_TIERS = {
+    "초우량": ValueTier.SUPER,
+    "우량": ValueTier.SUPERIOR,
+    "일반": ValueTier.REGULAR,
+    "관리": ValueTier.CARE,
+}
+
+
 class LadderStage(models.TextChoices):
+    """The ladder of 001 (관계 맺기) and the two states of a fading relationship. The rules that assign them
+    are data in dangol.analytics.segments.LadderRules, printed on the value page."""
+
     PROSPECT = "prospect", _("잠재고객")
     FIRST_PURCHASE = "first_purchase", _("첫 거래")
     REGULAR = "regular", _("단골")
     ADVOCATE = "advocate", _("옹호자")
     PARTNER = "partner", _("동반자")
+    AT_RISK = "at_risk", _("이탈 우려")
+    LAPSED = "lapsed", _("거래 중단")
 
 
-STAGE_ORDER = [s.value for s in LadderStage]
+# Lowest first: a move to a later entry is a rise. A fading relationship ranks below every rung that is
+# still buying, so 단골 → 이탈 우려 counts as a fall and 거래 중단 → 단골 as a rise.
+STAGE_ORDER = [
+    LadderStage.LAPSED.value,
+    LadderStage.AT_RISK.value,
+    LadderStage.PROSPECT.value,
+    LadderStage.FIRST_PURCHASE.value,
+    LadderStage.REGULAR.value,
+    LadderStage.ADVOCATE.value,
+    LadderStage.PARTNER.value,
+]
+
+# BG/NBD lets a customer drop out only after a repeat purchase, so anyone who bought once has P(alive) = 1:
+# right in the model, misleading on a badge. P(alive) is shown from this many purchases (distinct days) on.
+P_ALIVE_MIN_PURCHASES = 2
 
 RFM_SEGMENTS_KO = {
     "Champions": "최우수",
@@ -96,6 +124,16 @@ class CustomerValue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.customer_id} {self.value_tier} {self.stage}"
+
+    @property
+    def purchases(self) -> int:
+        """Distinct purchase days up to the run's end date (`frequency` counts the repeat ones)."""
+        return 0 if self.stage in ("", LadderStage.PROSPECT) else self.frequency + 1
+
+    @property
+    def probability_alive_shown(self) -> float | None:
+        """P(alive) when there is enough history for it to mean something (P_ALIVE_MIN_PURCHASES), else None."""
+        return self.probability_alive if self.purchases >= P_ALIVE_MIN_PURCHASES else None
 
     @property
     def rfm_segment_ko(self) -> str:

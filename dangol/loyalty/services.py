@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from dangol.customers.models import Customer
 from dangol.imports.fastsql import db_datetime
-from dangol.loyalty.models import CustomerValue, LadderStage, ValueRun
+from dangol.loyalty.models import ENGINE_TIERS, CustomerValue, LadderStage, ValueRun, ValueTier
 from dangol.orders.models import OrderLine
 
 SNAPSHOT_COLUMNS = ("customer_id", "ordered_at", "amount", "category")
@@ -221,7 +221,10 @@ def _write_back(path: Path, run: ValueRun) -> int:
             )
         )
     buyers = {row[0] for row in rows}
-    for cid in valid_ids - buyers:  # no purchase yet: a prospect
+    from dangol.analytics.segments import ladder_stage
+
+    never_bought = _stage(ladder_stage(purchases=0))  # the same rule table as the engine's (잠재고객)
+    for cid in valid_ids - buyers:
         rows.append(
             (
                 cid,
@@ -238,7 +241,7 @@ def _write_back(path: Path, run: ValueRun) -> int:
                 0.0,
                 0,
                 "",
-                LadderStage.PROSPECT,
+                never_bought,
                 "",
                 "",
                 None,
@@ -287,12 +290,9 @@ def _write_back(path: Path, run: ValueRun) -> int:
     return len(rows)
 
 
-_TIERS = {"초우량": "super", "우량": "superior", "일반": "regular", "관리": "care"}
-
-
 def _tier(value: Any) -> str:
     text = str(value or "")
-    return _TIERS.get(text, text if text in _TIERS.values() else "")
+    return ENGINE_TIERS[text].value if text in ENGINE_TIERS else (text if text in ValueTier.values else "")
 
 
 def _stage(value: Any) -> str:

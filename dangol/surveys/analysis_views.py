@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib.auth.decorators import permission_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from dangol.common.params import parse_int
 from dangol.surveys import analysis
@@ -65,6 +66,20 @@ def overview(request: HttpRequest) -> HttpResponse:
                     for d in drivers.get("items", [])
                 ],
                 "ipa_cut": [drivers.get("importance_cut", 0) * 100, drivers.get("performance_cut", 0)],
+                # x = importance, y = performance: the quadrant names of stats.QUADRANT_LABELS, short
+                "ipa_corners": {
+                    "topLeft": _("과잉 투자 가능성"),
+                    "topRight": _("현재 유지"),
+                    "bottomLeft": _("낮은 우선순위"),
+                    "bottomRight": _("집중 개선"),
+                },
+                "text": {
+                    "people": _("사람"),
+                    "physical": _("물리적"),
+                    "importance": _("중요도(%)"),
+                    "performance": _("성과(0–100)"),
+                    "repurchase": _("재구매율(%)"),
+                },
                 "loyalty_labels": [b["band"] for b in loyalty["csat"]],
                 "loyalty": [
                     round(100 * b["rate"], 1) if b["rate"] is not None else None for b in loyalty["csat"]
@@ -102,6 +117,16 @@ def kano_page(request: HttpRequest) -> HttpResponse:
             "result": result,
             "points": points,
             "names": {"A": "매력적", "O": "일원적", "M": "당연적", "I": "무관심", "R": "역", "Q": "회의적"},
+            "chart_text": {
+                "all": _("전체"),
+                # x = |Worse|, y = Better (Berger et al. 1993)
+                "corners": {
+                    "topLeft": _("매력적"),
+                    "topRight": _("일원적"),
+                    "bottomLeft": _("무관심"),
+                    "bottomRight": _("당연적"),
+                },
+            },
         },
     )
 

@@ -80,10 +80,14 @@ def test_tiers_and_ladder():
         and list(tiers).count("우량") == 3
         and list(tiers).count("일반") == 10
     )
-    ids = np.array(["a", "b", "c"], dtype=object)
-    rules = segments.LadderRules(advocates=frozenset({"a", "b"}))
     stages = segments.ladder_stages(
-        ids, np.array([5.0, 5, 0]), np.array([0.9, 0.9, 1.0]), np.array(["초우량", "일반", "일반"]), rules
+        {
+            "purchases": np.array([6, 6, 1]),
+            "days_since_last": np.array([10.0, 10, 10]),
+            "p_alive": np.array([0.9, 0.9, 1.0]),
+            "promoter": np.array([True, True, True]),
+            "tier": np.array(["초우량", "일반", "일반"], dtype=object),
+        }
     )
     assert list(stages) == ["partner", "advocate", "first_purchase"]
 
