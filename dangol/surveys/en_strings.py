@@ -339,6 +339,9 @@ EN.update(
             "Sent %(made)d invitations (%(skipped)d left out for lack of consent or address: the outbox says why)."
         ),
         "미응답 초대 %(n)d건에 다시 알림을 보냈습니다.": "Sent a reminder to %(n)d unanswered invitations.",
-        "규칙에 막혀 보내지 못함 %(n)s건": ("%(n)s not sent: stopped by a rule", "%(n)s not sent: stopped by a rule"),
+        "규칙에 막혀 보내지 못함 %(n)s건": (
+            "%(n)s not sent: stopped by a rule",
+            "%(n)s not sent: stopped by a rule",
+        ),
     }
 )

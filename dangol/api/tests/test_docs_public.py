@@ -14,7 +14,9 @@ def test_docs_and_schema_are_public_but_every_operation_requires_a_token(client,
         if method in {"get", "post", "put", "patch", "delete"}
     ]
     assert len(operations) > 10
-    unauthenticated = [f"{method.upper()} {path}" for path, method, op in operations if not op.get("security")]
+    unauthenticated = [
+        f"{method.upper()} {path}" for path, method, op in operations if not op.get("security")
+    ]
     assert unauthenticated == []
     for path, method, _ in operations:
         concrete = path.replace("{", "").replace("}", "")

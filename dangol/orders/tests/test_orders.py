@@ -2,11 +2,11 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from dangol.web.customers.timeline import customer_summary
 from dangol.interactions.models import AppendOnlyError
 from dangol.interactions.services import interaction_log
 from dangol.orders.models import Order
 from dangol.orders.services import order_refund
+from dangol.web.customers.timeline import customer_summary
 
 
 def test_refunds_add_up_to_the_total_and_never_past_it(shop):

@@ -15,24 +15,36 @@ def praise_and_suggestions_wait_for_no_one(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('voc', '0007_reply_template_active_category_keywords'),
+        ("voc", "0007_reply_template_active_category_keywords"),
     ]
 
     operations = [
         migrations.RemoveConstraint(
-            model_name='slapolicy',
-            name='sla_one_per_priority_category',
+            model_name="slapolicy",
+            name="sla_one_per_priority_category",
         ),
         migrations.AddField(
-            model_name='slapolicy',
-            name='kind',
-            field=models.CharField(blank=True, choices=[('complaint', '불만'), ('inquiry', '문의'), ('suggestion', '제안'), ('praise', '칭찬')], help_text='비워 두면 불만·문의에 적용됩니다. 칭찬·제안은 그 유형을 고른 정책이 있을 때만 기한이 생깁니다.', max_length=12, verbose_name='유형'),
+            model_name="slapolicy",
+            name="kind",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("complaint", "불만"),
+                    ("inquiry", "문의"),
+                    ("suggestion", "제안"),
+                    ("praise", "칭찬"),
+                ],
+                help_text="비워 두면 불만·문의에 적용됩니다. 칭찬·제안은 그 유형을 고른 정책이 있을 때만 기한이 생깁니다.",
+                max_length=12,
+                verbose_name="유형",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='slapolicy',
-            constraint=models.UniqueConstraint(fields=('priority', 'category', 'kind'), name='sla_one_per_priority_category_kind'),
+            model_name="slapolicy",
+            constraint=models.UniqueConstraint(
+                fields=("priority", "category", "kind"), name="sla_one_per_priority_category_kind"
+            ),
         ),
         migrations.RunPython(praise_and_suggestions_wait_for_no_one, migrations.RunPython.noop),
     ]
