@@ -26,7 +26,9 @@ def test_serve_runs_web_and_worker_and_the_cli_imports(tmp_path: Path) -> None:
         **os.environ,
         "DANGOL_VAR_DIR": str(tmp_path),
         "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "DANGOL_SSL_REDIRECT": "false",  # as `make demo`: plain HTTP on 127.0.0.1
     }
+    env.pop("DANGOL_SECRET_KEY", None)  # the server makes its own key under DANGOL_VAR_DIR
     env.pop("DJANGO_SETTINGS_MODULE", None)
     subprocess.run([sys.executable, "-m", "dangol", "migrate", "-v0"], env=env, check=True, timeout=120)
     csv = tmp_path / "c.csv"

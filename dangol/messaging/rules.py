@@ -64,8 +64,8 @@ CONSENT_PURPOSE = {
     "alimtalk": "marketing_kakao",
     "brand": "marketing_kakao",
 }
-# Separate consent for adverts at night (시행령 제61조). Customers' ConsentPurpose has no value for it yet: until
-# it does, no customer has it and every night-time advert waits for 08:00.
+# Separate consent for adverts at night (시행령 제61조): customers' ConsentPurpose.MARKETING_NIGHT. Without it every
+# night-time advert (other than e-mail) waits for 08:00.
 NIGHT_CONSENT_PURPOSE = "marketing_night"
 BASIS_CONSENT = "consent"
 BASIS_TRANSACTION = "transaction_6m"
@@ -218,6 +218,11 @@ def cp949_bytes(text: str) -> int:
 
 
 def cp949_check(text: str, *, what: str = "문자 메시지") -> None:
+    try:
+        text.encode("cp949")
+        return
+    except UnicodeEncodeError:
+        pass  # find the first character that cannot go, to name it
     for position, char in enumerate(text, start=1):
         try:
             char.encode("cp949")

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+import uuid
 from typing import Any, Literal
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Min, OuterRef, Q, QuerySet, Subquery
 from django.urls import reverse
@@ -12,9 +15,16 @@ from django.utils.translation import gettext as _
 
 from dangol.accounts.models import Role
 from dangol.customers.history import TimelineEntry
-from dangol.customers.models import MARKETING_PURPOSES, Consent, Customer
+from dangol.customers.models import Customer
+from dangol.customers.selectors import (
+    advertising_consents_held,
+    advertising_consents_held_by_all,
+    consent_now,
+    consents_now,
+)
 from dangol.messaging.models import ConsentReminder, Message, MessageTemplate, StaffNotice
 from dangol.messaging.rules import NIGHT_CONSENT_PURPOSE, ConsentState
+from dangol.privacy.masking import mask_email, mask_name, mask_phone
 
 Access = Literal["all", "customers", "none"]
 
@@ -57,23 +67,26 @@ def templates_all() -> QuerySet[MessageTemplate]:
 
 
 def consent_state(customer: Customer, purpose: str) -> ConsentState:
-    row = Consent.objects.filter(customer=customer, purpose=purpose).values("granted", "changed_at").first()
-    if row is None:
-        return ConsentState(None)
-    return ConsentState(row["granted"], row["changed_at"])
+    now = consent_now(customer, purpose)
+    return ConsentState(now.granted, now.changed_at)
 
 
 def night_consent(customer: Customer) -> bool:
     return bool(consent_state(customer, NIGHT_CONSENT_PURPOSE).granted)
 
 
+def consent_states(customer_ids: list[int], purposes: list[str]) -> dict[tuple[int, str], ConsentState]:
+    """consent_state for many customers at once (a campaign); a pair not in the answer was never decided."""
+    return {
+        key: ConsentState(now.granted, now.changed_at)
+        for key, now in consents_now(customer_ids, purposes).items()
+    }
+
+
 def granted_marketing_consents(customer: Customer) -> list[tuple[str, dt.datetime]]:
-    """(purpose, granted at) of each marketing consent the customer holds now, oldest first."""
-    return list(
-        Consent.objects.filter(customer=customer, purpose__in=MARKETING_PURPOSES, granted=True)
-        .order_by("changed_at", "id")
-        .values_list("purpose", "changed_at")
-    )
+    """(purpose, granted at) of each advertising consent (every channel and night time) the customer holds now,
+    oldest first."""
+    return advertising_consents_held(customer)
 
 
 def consent_reminder_candidates(cutoff: dt.datetime) -> QuerySet[Any, Any]:
@@ -85,13 +98,49 @@ def consent_reminder_candidates(cutoff: dt.datetime) -> QuerySet[Any, Any]:
         .values("reminded_at")[:1]
     )
     return (
-        Consent.objects.filter(purpose__in=MARKETING_PURPOSES, granted=True)
+        advertising_consents_held_by_all()
         .values("customer_id")
         .annotate(first=Min("changed_at"), last=Subquery(last))
         .filter(first__lte=cutoff)
         .filter(Q(last__isnull=True) | Q(last__lte=cutoff))
         .order_by("customer_id")
     )
+
+
+def messages_by_ref(refs: list[str]) -> dict[str, Message]:
+    """The messages queued for these purpose_refs (a campaign's callers find theirs), read 900 at a time."""
+    found: dict[str, Message] = {}
+    for start in range(0, len(refs), 900):
+        for message in Message.objects.filter(purpose_ref__in=refs[start : start + 900]).only(
+            "pk", "purpose_ref", "status", "channel", "blocked_rule", "blocked_reason"
+        ):
+            found[message.purpose_ref] = message
+    return found
+
+
+# ---------------------------------------------------------------- replies to our e-mail
+
+_MESSAGE_ID = re.compile(r"<([0-9a-fA-F-]{32,36})@([^<>@\s]+)>")
+
+
+def message_replied_to(*headers: str) -> Message | None:
+    """Our message a customer's e-mail answers: the In-Reply-To and References headers name Message-IDs, and ours
+    are `<uid@DANGOL_EMAIL_MESSAGE_ID_DOMAIN>`. The nearest one wins (In-Reply-To first, then References from
+    the last); None when the mail answers none of ours."""
+    uids: list[uuid.UUID] = []
+    for header in headers:
+        found = _MESSAGE_ID.findall(header or "")
+        for raw, domain in reversed(found):
+            if domain.lower() != settings.DANGOL_EMAIL_MESSAGE_ID_DOMAIN.lower():
+                continue
+            try:
+                uids.append(uuid.UUID(raw))
+            except ValueError:
+                continue
+    if not uids:
+        return None
+    by_uid = {m.uid: m for m in Message.objects.filter(uid__in=uids[:50])}
+    return next((by_uid[uid] for uid in uids if uid in by_uid), None)
 
 
 # ---------------------------------------------------------------- staff notices
@@ -119,16 +168,28 @@ _TONES: dict[str, str] = {
 def message_timeline_entries(
     customer: Customer, *, user: User, before: dt.datetime | None = None, limit: int = 50
 ) -> list[TimelineEntry]:
-    """Every message to the customer with its status, newest first (one query), for the 360 page."""
+    """Every message to the customer with its status, newest first (one query), for the 360 page. The customer's
+    name, phone and e-mail in a message's text are shown masked (the message page shows them to those allowed)."""
     if message_access(user) == "none":
         return []
     qs = Message.objects.filter(customer=customer)
     if before:
         qs = qs.filter(created_at__lt=before)
+    hide = [
+        (value, masked(value))
+        for value, masked in (
+            (customer.name, mask_name),
+            (customer.phone, mask_phone),
+            (customer.email, mask_email),
+        )
+        if value
+    ]
     entries = []
     for message in qs.order_by("-created_at", "-id")[:limit]:
         first_line = message.body.splitlines()[0] if message.body else ""
         title = message.subject or first_line
+        for value, shown in hide:
+            title = title.replace(value, shown)
         entries.append(
             TimelineEntry(
                 kind="message",

@@ -4,8 +4,9 @@ recovery) is in sending.py; the 2-year consent reminder in reminders.py. See dan
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import logging
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,9 +19,10 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
-from dangol.customers.models import MARKETING_PURPOSES, ConsentPurpose, Customer
+from dangol.customers.models import ADVERTISING_PURPOSES, ConsentPurpose, Customer
 from dangol.customers.services import ConflictError, consent_set
 from dangol.messaging import rules, selectors
+from dangol.messaging.inserts import RowInserter, insert_first_events
 from dangol.messaging.models import (
     Channel,
     Kind,
@@ -30,7 +32,7 @@ from dangol.messaging.models import (
     StaffNotice,
     StaffNoticePreference,
 )
-from dangol.messaging.providers import last_purchase_at
+from dangol.messaging.providers import last_purchase_at, last_purchases_at
 from dangol.messaging.rules import MessagingError
 
 logger = logging.getLogger(__name__)
@@ -74,15 +76,72 @@ class Draft:
 # ---------------------------------------------------------------- queueing
 
 
+@dataclass(frozen=True)
+class Contact:
+    """Someone who is not a customer record (yet), reached at the address they gave: the phone or e-mail typed
+    into the public VOC form. Only informational messages go to a contact: there is no consent to read."""
+
+    name: str = ""
+    phone: str = ""
+    email: str = ""
+
+
+class Facts:
+    """What the advertising rules ask about a customer: a channel's consent, night-time consent, the last
+    purchase of a kind of goods. By default each question is one query; a campaign preloads a batch's consents
+    (`preload`), so that message_queue and messages_queue_bulk run the very same rules on the same answers."""
+
+    def __init__(self) -> None:
+        self._consents: dict[tuple[int, str], rules.ConsentState] = {}
+        self._customers: set[int] = set()
+        self._purposes: set[str] = set()
+        self._purchases: dict[tuple[int, str], dt.datetime | None] = {}
+
+    def preload(self, customer_ids: list[int], purposes: list[str], *, goods_kind: str | None = None) -> None:
+        """A batch's consents in one query; with `goods_kind`, the last purchases of those who never decided on
+        a channel's consent (the only ones the exemption is asked for), in one more when orders can answer so."""
+        self._consents = selectors.consent_states(customer_ids, purposes)
+        self._customers, self._purposes = set(customer_ids), set(purposes)
+        self._purchases = {}
+        if goods_kind is None:
+            return
+        channel_purposes = [p for p in purposes if p != rules.NIGHT_CONSENT_PURPOSE]
+        undecided = [
+            pk for pk in customer_ids if any((pk, p) not in self._consents for p in channel_purposes)
+        ]
+        found = last_purchases_at(undecided, goods_kind) if undecided else {}
+        if found is not None:
+            self._purchases = {(pk, goods_kind): found.get(pk) for pk in undecided}
+
+    def consent(self, customer: Customer, purpose: str) -> rules.ConsentState:
+        if customer.pk in self._customers and purpose in self._purposes:
+            return self._consents.get((customer.pk, purpose), _UNDECIDED)
+        return selectors.consent_state(customer, purpose)
+
+    def night_consent(self, customer: Customer) -> bool:
+        return bool(self.consent(customer, rules.NIGHT_CONSENT_PURPOSE).granted)
+
+    def last_purchase(self, customer: Customer, goods_kind: str) -> dt.datetime | None:
+        key = (customer.pk, goods_kind)
+        if key not in self._purchases:  # asked once per customer, though several channels may ask
+            self._purchases[key] = last_purchase_at(customer, goods_kind)
+        return self._purchases[key]
+
+
+_UNDECIDED = rules.ConsentState(None)
+
+
 @transaction.atomic
 def message_queue(
     *,
-    customer: Customer,
+    customer: Customer | None = None,
     purpose_ref: str,
+    contact: Contact | None = None,
     template_code: str | None = None,
     template: MessageTemplate | None = None,
     variables: Mapping[str, object] | None = None,
     channel: str | None = None,
+    prefer: str | None = None,
     sender: str | None = None,
     by: User | None = None,
     now: dt.datetime | None = None,
@@ -90,7 +149,11 @@ def message_queue(
     """Render a template for a customer and store the message in the caller's transaction (the outbox); the
     worker sends it after commit. `purpose_ref` ("case:12:ack") names why it is sent and makes the call
     idempotent: a second call with the same ref returns the first message. Without `channel`, the template's
-    first channel the customer can be reached on (and, for an advert, has consented to) is used.
+    first channel the customer can be reached on (and, for an advert, has consented to) is used; `prefer` puts
+    one of the template's channels first without excluding the others.
+
+    `contact` instead of `customer`: an informational message to a bare phone number or e-mail address
+    (someone who wrote to us and is not linked to a customer record).
 
     Raises MessagingError (Korean) for bad input, and nothing is stored. A message that a legal rule stops is
     stored as "blocked" with the rule and its reason."""
@@ -100,9 +163,11 @@ def message_queue(
     now = now or timezone.now()
     draft = message_draft(
         customer=customer,
+        contact=contact,
         template=_template(template, template_code),
         variables=variables or {},
         channel=channel,
+        prefer=prefer,
         sender=sender,
         now=now,
     )
@@ -111,19 +176,32 @@ def message_queue(
 
 def message_draft(
     *,
-    customer: Customer,
+    customer: Customer | None = None,
+    contact: Contact | None = None,
     template: MessageTemplate,
     variables: Mapping[str, object],
     channel: str | None = None,
+    prefer: str | None = None,
     sender: str | None = None,
     now: dt.datetime,
+    facts: Facts | None = None,
 ) -> Draft:
     """The message `message_queue` would store, without storing it (the template page's preview)."""
-    customer = _survivor(customer)
-    values = {**_customer_variables(customer), **{k: v for k, v in variables.items() if v not in (None, "")}}
+    facts = facts or Facts()
+    if (customer is None) == (contact is None):
+        raise ValueError("message_draft needs a customer or a contact, not both")
+    if customer is not None:
+        customer = _survivor(customer)
+    elif template.kind == Kind.ADVERTISING:
+        raise MessagingError(
+            f"'{template.name}'은(는) 광고성 템플릿입니다. 광고는 수신 동의를 확인할 수 있는 고객에게만 보냅니다.",
+            code="ad_needs_customer",
+        )
+    given = {k: v for k, v in variables.items() if v not in (None, "")}
+    values = {**_recipient_variables(customer, contact), **given}
     subject = rules.render(template.subject, values)
     body = rules.render(template.body, values)
-    chosen, verdict, recipient = _choose_channel(customer, template, channel, now)
+    chosen, verdict, recipient = _choose_channel(customer, contact, template, channel, prefer, now, facts)
     draft = Draft(
         channel=chosen,
         kind=template.kind,
@@ -135,16 +213,22 @@ def message_draft(
         customer=customer,
         legal_basis=verdict.basis,
     )
+    if contact is not None and contact.name:
+        draft.provider_options["contact_name"] = contact.name  # the outbox masks it like a customer's name
     if not verdict.allowed:
         draft.status, draft.blocked_rule, draft.blocked_reason = (
             Message.Status.BLOCKED,
             verdict.code,
             verdict.reason,
         )
-    if template.kind == Kind.ADVERTISING:
+    if template.kind == Kind.ADVERTISING and customer is not None:
         draft.provider_options["goods_kind"] = template.goods_kind
-        purpose = rules.CONSENT_PURPOSE[chosen]
-        url = optout_url(customer, purpose)
+        # A text message carries the 080 number; the other channels a link (made only for them: it is signed).
+        url = (
+            ""
+            if chosen in (Channel.SMS, Channel.LMS)
+            else optout_url(customer, rules.CONSENT_PURPOSE[chosen])
+        )
         draft.subject, draft.body = rules.ad_decorate(
             channel=chosen,
             subject=subject,
@@ -157,9 +241,9 @@ def message_draft(
         if chosen in (Channel.EMAIL, Channel.BRAND):
             draft.provider_options["optout_url"] = url
     _fit_channel(draft, template, values, sender)
-    if draft.status == Message.Status.QUEUED:
+    if draft.status == Message.Status.QUEUED and customer is not None:
         draft.not_before = rules.night_deferral(
-            kind=template.kind, channel=chosen, night_consent=selectors.night_consent(customer), now=now
+            kind=template.kind, channel=chosen, night_consent=facts.night_consent(customer), now=now
         )
     return draft
 
@@ -188,7 +272,13 @@ def _fit_channel(
 
 
 def _choose_channel(
-    customer: Customer, template: MessageTemplate, channel: str | None, now: dt.datetime
+    customer: Customer | None,
+    contact: Contact | None,
+    template: MessageTemplate,
+    channel: str | None,
+    prefer: str | None,
+    now: dt.datetime,
+    facts: Facts,
 ) -> tuple[str, rules.Verdict, str]:
     """(channel, verdict, recipient address): the first of the template's channels that reaches the customer
     and, for an advert, that a consent or the exemption allows; else the first one, blocked with its reason."""
@@ -204,16 +294,24 @@ def _choose_channel(
         candidates = [wanted]
     else:
         candidates = list(template.channels)
+        first = Channel.SMS.value if prefer == Channel.LMS else prefer
+        if first in candidates:
+            candidates.remove(first)
+            candidates.insert(0, first)
     if not candidates:
         raise MessagingError(f"'{template.name}' 템플릿에 채널이 없습니다.", code="template_no_channel")
     first_block: tuple[str, rules.Verdict, str] | None = None
     for candidate in candidates:
-        address = _address(customer, candidate)
+        address = _address(customer, contact, candidate)
         if not address:
             verdict = rules.Verdict(False, rules.NO_ADDRESS_RULE, rules.no_address_reason(candidate))
             first_block = first_block or (candidate, verdict, "")
             continue
-        verdict = advertising_verdict(customer, template.kind, candidate, template.goods_kind, now)
+        if customer is None:  # a contact: informational only (checked by message_draft)
+            return candidate, rules.Verdict(True), address
+        verdict = advertising_verdict(
+            customer, template.kind, candidate, template.goods_kind, now, facts=facts
+        )
         if verdict.allowed:
             return candidate, verdict, address
         # A consent block tells more than a missing address: it replaces one recorded earlier.
@@ -224,21 +322,35 @@ def _choose_channel(
 
 
 def advertising_verdict(
-    customer: Customer, kind: str, channel: str, goods_kind: str, now: dt.datetime
+    customer: Customer,
+    kind: str,
+    channel: str,
+    goods_kind: str,
+    now: dt.datetime,
+    *,
+    facts: Facts | None = None,
 ) -> rules.Verdict:
     if kind != Kind.ADVERTISING:
         return rules.Verdict(True)
-    consent = selectors.consent_state(customer, rules.CONSENT_PURPOSE[channel])
-    last = None if consent.granted is not None else last_purchase_at(customer, goods_kind)
+    facts = facts or Facts()
+    consent = facts.consent(customer, rules.CONSENT_PURPOSE[channel])
+    last = None if consent.granted is not None else facts.last_purchase(customer, goods_kind)
     return rules.advertising_allowed(channel=channel, consent=consent, last_purchase_at=last, now=now)
 
 
-def _address(customer: Customer, channel: str) -> str:
-    return customer.email if channel == Channel.EMAIL else customer.phone
+def _address(customer: Customer | None, contact: Contact | None, channel: str) -> str:
+    who: Customer | Contact | None = customer if customer is not None else contact
+    if who is None:
+        return ""
+    return who.email if channel == Channel.EMAIL else who.phone
 
 
-def _customer_variables(customer: Customer) -> dict[str, str]:
-    return {"고객명": customer.name, "호칭": customer.address_as}
+def _recipient_variables(customer: Customer | None, contact: Contact | None) -> dict[str, str]:
+    """#{고객명} and #{호칭}, filled for every message."""
+    if customer is not None:
+        return {"고객명": customer.name, "호칭": customer.address_as}
+    name = contact.name.strip() if contact is not None else ""
+    return {"고객명": name or "고객", "호칭": f"{name} 고객님" if name else "고객님"}
 
 
 def _survivor(customer: Customer) -> Customer:
@@ -261,28 +373,7 @@ def _template(template: MessageTemplate | None, code: str | None) -> MessageTemp
 
 
 def _message_save(draft: Draft, *, purpose_ref: str, by: User | None, now: dt.datetime) -> Message:
-    message = Message(
-        customer=draft.customer,
-        staff=draft.staff,
-        template=draft.template if draft.template and draft.template.pk else None,
-        template_version=draft.template.version if draft.template else None,
-        purpose_ref=purpose_ref,
-        channel=draft.channel,
-        kind=draft.kind,
-        recipient=draft.recipient,
-        sender=draft.sender,
-        subject=draft.subject,
-        body=draft.body,
-        provider_options=draft.provider_options,
-        legal_basis=draft.legal_basis,
-        status=draft.status,
-        blocked_rule=draft.blocked_rule,
-        blocked_reason=draft.blocked_reason,
-        not_before=draft.not_before,
-        next_attempt_at=(draft.not_before or now) if draft.status == Message.Status.QUEUED else None,
-        finished_at=now if draft.status == Message.Status.BLOCKED else None,
-        queued_by=by,
-    )
+    message = _message_row(draft, purpose_ref=purpose_ref, by=by, now=now)
     try:
         with transaction.atomic():
             message.save(force_insert=True)
@@ -290,6 +381,37 @@ def _message_save(draft: Draft, *, purpose_ref: str, by: User | None, now: dt.da
         return Message.objects.get(purpose_ref=purpose_ref)
     MessageEvent.objects.create(message=message, at=now, status=message.status, detail=_queued_detail(draft))
     return message
+
+
+def _message_row(draft: Draft, *, purpose_ref: str, by: User | None, now: dt.datetime) -> Message:
+    return Message(**_message_values(draft, purpose_ref=purpose_ref, by=by, now=now))
+
+
+def _message_values(draft: Draft, *, purpose_ref: str, by: User | None, now: dt.datetime) -> dict[str, Any]:
+    """The columns a draft is stored with (one place for the single and the bulk path); the others default."""
+    template = draft.template
+    return {
+        "customer_id": draft.customer.pk if draft.customer is not None else None,
+        "staff_id": draft.staff.pk if draft.staff is not None else None,
+        "template_id": template.pk if template is not None and template.pk else None,
+        "template_version": template.version if template is not None else None,
+        "purpose_ref": purpose_ref,
+        "channel": draft.channel,
+        "kind": draft.kind,
+        "recipient": draft.recipient,
+        "sender": draft.sender,
+        "subject": draft.subject,
+        "body": draft.body,
+        "provider_options": draft.provider_options,
+        "legal_basis": draft.legal_basis,
+        "status": draft.status,
+        "blocked_rule": draft.blocked_rule,
+        "blocked_reason": draft.blocked_reason,
+        "not_before": draft.not_before,
+        "next_attempt_at": (draft.not_before or now) if draft.status == Message.Status.QUEUED else None,
+        "finished_at": now if draft.status == Message.Status.BLOCKED else None,
+        "queued_by_id": by.pk if by is not None else None,
+    }
 
 
 def _queued_detail(draft: Draft) -> str:
@@ -301,6 +423,127 @@ def _queued_detail(draft: Draft) -> str:
     if draft.not_before:
         parts.append(f"{rules.NIGHT_RULE[1]} ({draft.not_before.astimezone(rules.SEOUL):%m-%d %H:%M})")
     return " · ".join(parts)
+
+
+# ---------------------------------------------------------------- a campaign: one template, many customers
+
+
+@dataclass(frozen=True)
+class BulkRecipient:
+    customer: Customer
+    purpose_ref: str  # unique per message, as for message_queue ("campaign:7:customer:42")
+    variables: Mapping[str, object] = field(default_factory=dict)
+
+
+@dataclass
+class BulkResult:
+    """What a campaign queued: counts by status, the rules that blocked, and each recipient refused as bad input
+    (purpose_ref → the Korean error; nothing stored for it)."""
+
+    stored: int = 0
+    existing: int = 0  # a purpose_ref queued before: left as it was (message_queue would return it)
+    by_status: dict[str, int] = field(default_factory=dict)
+    blocked_by_rule: dict[str, int] = field(default_factory=dict)
+    held_for_night: int = 0
+    errors: dict[str, MessagingError] = field(default_factory=dict)
+
+
+BULK_BATCH = 1000
+
+
+@transaction.atomic
+def messages_queue_bulk(
+    *,
+    recipients: Iterable[BulkRecipient],
+    template_code: str | None = None,
+    template: MessageTemplate | None = None,
+    channel: str | None = None,
+    prefer: str | None = None,
+    sender: str | None = None,
+    by: User | None = None,
+    now: dt.datetime | None = None,
+    batch_size: int = BULK_BATCH,
+) -> BulkResult:
+    """message_queue for many customers at once (a campaign), in the caller's transaction: each message is made
+    by the same `message_draft` — the same consent, exemption, night, label and length rules — with a batch's
+    consents read in one query instead of one per customer, and stored with bulk inserts. A recipient whose
+    message is bad input (a variable missing) is reported in `errors` instead of stopping the others."""
+    now = now or timezone.now()
+    template = _template(template, template_code)
+    purposes = list(
+        dict.fromkeys([*(rules.CONSENT_PURPOSE[c] for c in template.channels), rules.NIGHT_CONSENT_PURPOSE])
+    )
+    result, seen, facts = BulkResult(), set[str](), Facts()
+    for batch in _batched(recipients, batch_size):
+        refs = [item.purpose_ref for item in batch]
+        earlier = set(Message.objects.filter(purpose_ref__in=refs).values_list("purpose_ref", flat=True))
+        if template.kind == Kind.ADVERTISING:
+            facts.preload([item.customer.pk for item in batch], purposes, goods_kind=template.goods_kind)
+        drafts: list[tuple[str, Draft]] = []
+        for item in batch:
+            if item.purpose_ref in earlier or item.purpose_ref in seen:
+                result.existing += 1
+                continue
+            seen.add(item.purpose_ref)
+            try:
+                draft = message_draft(
+                    customer=item.customer,
+                    template=template,
+                    variables=item.variables,
+                    channel=channel,
+                    prefer=prefer,
+                    sender=sender,
+                    now=now,
+                    facts=facts,
+                )
+            except MessagingError as exc:
+                result.errors[item.purpose_ref] = exc
+                continue
+            drafts.append((item.purpose_ref, draft))
+        for draft in _messages_save_bulk(drafts, by=by, now=now):
+            result.stored += 1
+            result.by_status[draft.status] = result.by_status.get(draft.status, 0) + 1
+            if draft.blocked_rule:
+                result.blocked_by_rule[draft.blocked_rule] = (
+                    result.blocked_by_rule.get(draft.blocked_rule, 0) + 1
+                )
+            if draft.not_before:
+                result.held_for_night += 1
+    return result
+
+
+def _batched(items: Iterable[BulkRecipient], size: int) -> Iterator[list[BulkRecipient]]:
+    iterator = iter(items)
+    while batch := list(itertools.islice(iterator, size)):
+        yield batch
+
+
+def _messages_save_bulk(drafts: list[tuple[str, Draft]], *, by: User | None, now: dt.datetime) -> list[Draft]:
+    """Insert a batch of messages and their first events; the drafts stored now. If another process queued one
+    of the refs meanwhile, the batch falls back to one insert at a time, where that one stands."""
+    inserter = RowInserter(Message, now=timezone.now())
+    rows = [
+        inserter.complete(_message_values(draft, purpose_ref=ref, by=by, now=now)) for ref, draft in drafts
+    ]
+    try:
+        with transaction.atomic():
+            inserter.insert(rows)
+    except IntegrityError:
+        stored = []
+        for ref, draft in drafts:
+            if not Message.objects.filter(purpose_ref=ref).exists():
+                _message_save(draft, purpose_ref=ref, by=by, now=now)
+                stored.append(draft)
+        return stored
+    insert_first_events(
+        message_model=Message,
+        event_model=MessageEvent,
+        events=(
+            (row["uid"], now, row["status"], _queued_detail(draft))
+            for row, (_ref, draft) in zip(rows, drafts, strict=True)
+        ),
+    )
+    return [draft for _ref, draft in drafts]
 
 
 # ---------------------------------------------------------------- opt-out without login
@@ -327,7 +570,7 @@ ALL_MARKETING = "marketing_all"  # an opt-out link for every marketing purpose a
 
 
 def optout_purposes(purpose: str) -> list[str]:
-    return list(MARKETING_PURPOSES) if purpose == ALL_MARKETING else [purpose]
+    return list(ADVERTISING_PURPOSES) if purpose == ALL_MARKETING else [purpose]
 
 
 def optout_label(purpose: str) -> str:

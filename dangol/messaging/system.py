@@ -3,6 +3,7 @@ missing, marked system=True: a manager may edit their text but not switch them o
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 SYSTEM_TEMPLATES = [
@@ -36,12 +37,30 @@ SYSTEM_TEMPLATES = [
 ]
 
 
+# Templates the apps above messaging send with (VOC's "case received", a survey invitation), registered from their
+# AppConfig.ready(): messaging never imports them.
+_REGISTERED: list[dict[str, Any]] = []
+
+
+def system_templates_register(templates: Iterable[Mapping[str, Any]]) -> None:
+    """Add an app's templates to the system templates (made after migrate when missing, never switched off)."""
+    known = {values["code"] for values in (*SYSTEM_TEMPLATES, *_REGISTERED)}
+    for values in templates:
+        if values["code"] not in known:
+            _REGISTERED.append(dict(values))
+            known.add(values["code"])
+
+
+def system_templates() -> list[dict[str, Any]]:
+    return [*SYSTEM_TEMPLATES, *_REGISTERED]
+
+
 def system_templates_ensure(**_: Any) -> None:
     """post_migrate: create the system templates that do not exist yet (an edited one is left alone)."""
     from dangol.messaging.models import MessageTemplate
 
-    for values in SYSTEM_TEMPLATES:
+    for values in system_templates():
         MessageTemplate.objects.get_or_create(
             code=values["code"],
-            defaults={**values, "kind": "informational", "system": True, "active": True},
+            defaults={"kind": "informational", **values, "system": True, "active": True},
         )

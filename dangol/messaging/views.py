@@ -36,14 +36,18 @@ def _masked_recipient(message: Message) -> str:
     return mask_email(message.recipient) if "@" in message.recipient else mask_phone(message.recipient)
 
 
-def _masked_text(text: str, customer: Customer | None) -> str:
-    """The text with the customer's name, phone and e-mail hidden, for staff without the personal-data right."""
-    if customer is None:
-        return text
+def _masked_text(text: str, customer: Customer | None, *, contact_name: str = "", recipient: str = "") -> str:
+    """The text with the customer's (or the contact's) name, phone and e-mail hidden, for staff without the
+    personal-data right."""
+    if customer is not None:
+        name, phone, email = customer.name, customer.phone, customer.email
+    else:
+        name = contact_name
+        phone, email = ("", recipient) if "@" in recipient else (recipient, "")
     for value, masked in (
-        (customer.name, mask_name(customer.name)),
-        (customer.phone, mask_phone(customer.phone)),
-        (customer.email, mask_email(customer.email)),
+        (name, mask_name(name)),
+        (phone, mask_phone(phone)),
+        (email, mask_email(email)),
     ):
         if value:
             text = text.replace(value, masked)
@@ -53,9 +57,12 @@ def _masked_text(text: str, customer: Customer | None) -> str:
 def _shown(message: Message, *, unmasked: bool) -> dict[str, Any]:
     """A message as the recipient sees it (masked unless the viewer may see personal data)."""
     customer = message.customer
+    contact_name = str((message.provider_options or {}).get("contact_name", ""))
 
     def show(text: str) -> str:
-        return text if unmasked else _masked_text(text, customer)
+        if unmasked:
+            return text
+        return _masked_text(text, customer, contact_name=contact_name, recipient=message.recipient)
 
     return {
         "m": message,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from django.db.models import Max
 from django.utils.translation import gettext as _
@@ -112,9 +113,30 @@ def last_purchase_of_kind(customer: Customer, goods_kind: str) -> dt.datetime | 
     categories = _category_and_below(goods_kind)
     if not categories:
         return None
-    last = (
-        Order.objects.filter(customer=customer, lines__product__category_id__in=categories)
-        .exclude(status__in=[Order.Status.CANCELLED, Order.Status.REFUNDED])
-        .aggregate(last=Max("ordered_at"))["last"]
-    )
-    return last
+    return last_purchases_of_kind([customer.pk], goods_kind, categories=categories).get(customer.pk)
+
+
+def last_purchases_of_kind(
+    customer_ids: Sequence[int], goods_kind: str, *, categories: set[int] | None = None
+) -> dict[int, dt.datetime]:
+    """`last_purchase_of_kind` for many customers at once (a campaign's batch): one grouped query per 900
+    customers; customers without such a purchase are left out."""
+    if not goods_kind:
+        return {}
+    categories = _category_and_below(goods_kind) if categories is None else categories
+    if not categories:
+        return {}
+    ids = list(customer_ids)
+    found: dict[int, dt.datetime] = {}
+    for start in range(0, len(ids), 900):
+        rows = (
+            Order.objects.filter(
+                customer_id__in=ids[start : start + 900], lines__product__category_id__in=categories
+            )
+            .exclude(status__in=[Order.Status.CANCELLED, Order.Status.REFUNDED])
+            .values("customer_id")
+            .annotate(last=Max("ordered_at"))
+            .values_list("customer_id", "last")
+        )
+        found.update(dict(rows))
+    return found

@@ -169,6 +169,11 @@ class Invitation(models.Model):
     created_at = models.DateTimeField(db_index=True)
     expires_at = models.DateTimeField()
     sent_at = models.DateTimeField(null=True, blank=True)
+    # The message that carries the link (none for a QR code or a link handed over). A message a rule stopped
+    # (no consent for a promotional survey, no address) is "blocked": that invitation was never delivered.
+    message = models.ForeignKey(
+        "messaging.Message", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     reminded_at = models.DateTimeField(null=True, blank=True)
     reminders = models.PositiveSmallIntegerField(default=0)
     used_at = models.DateTimeField(null=True, blank=True)

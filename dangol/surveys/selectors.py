@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from dangol.customers.history import TimelineEntry, staff_label
 from dangol.customers.models import Customer
+from dangol.messaging.models import Message
 from dangol.surveys.models import Answer, Invitation, Response, Survey
 
 LOW_SCORE = Q(nps__lte=6) | Q(csat__lte=2)
@@ -39,12 +40,20 @@ def promoter_customer_ids(*, since: dt.datetime) -> set[int]:
     return {cid for cid, (_at, nps) in latest.items() if nps is not None and nps >= 9}
 
 
+BLOCKED = Message.Status.BLOCKED
+
+
 def surveys_overview() -> list[Survey]:
     """Every survey with its response and invitation counts. Counted per survey in two grouped queries: one
     query joining both tables would count responses × invitations (minutes on the demo data)."""
     surveys = list(Survey.objects.select_related("touchpoint", "owner_team").order_by("-created_at", "-id"))
     responses = dict(Response.objects.values_list("survey_id").annotate(n=Count("id")).order_by())
-    invited = dict(Invitation.objects.values_list("survey_id").annotate(n=Count("id")).order_by())
+    invited = dict(
+        Invitation.objects.exclude(message__status=BLOCKED)
+        .values_list("survey_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
     for survey in surveys:
         survey.n_responses = responses.get(survey.pk, 0)  # type: ignore[attr-defined]
         survey.n_invited = invited.get(survey.pk, 0)  # type: ignore[attr-defined]
@@ -59,13 +68,24 @@ def survey_for_page(pk: int) -> Survey:
 
 
 def response_rate(survey: Survey) -> dict[str, Any]:
-    invited = survey.invitations.count()
-    answered = survey.invitations.filter(used_at__isnull=False).count()
+    """Invited, answered and the rate, over the invitations that were delivered; those a messaging rule blocked
+    (no consent for a promotional survey, no address) are counted apart, by rule."""
+    delivered = survey.invitations.exclude(message__status=BLOCKED)
+    invited = delivered.count()
+    answered = delivered.filter(used_at__isnull=False).count()
+    blocked = dict(
+        survey.invitations.filter(message__status=BLOCKED)
+        .values_list("message__blocked_rule")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
     return {
         "invited": invited,
         "answered": answered,
         "rate": answered / invited if invited else None,
         "total": survey.responses.count(),
+        "blocked": sum(blocked.values()),
+        "blocked_rules": sorted(blocked.items()),
     }
 
 

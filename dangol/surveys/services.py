@@ -18,9 +18,10 @@ from django.db.models import Q
 from django.utils import timezone
 
 from dangol.accounts.models import Team
-from dangol.customers.models import Consent, Customer
+from dangol.customers.models import Customer
 from dangol.interactions.models import Interaction, Touchpoint
 from dangol.reading.text import mask_text
+from dangol.surveys.delivery import invitation_deliver
 from dangol.surveys.models import Answer, Aspect, Dimension, Invitation, Question, Response, Survey
 from dangol.voc.models import Case
 from dangol.voc.services import case_open
@@ -29,6 +30,7 @@ logger = logging.getLogger(__name__)
 
 TOKEN_SALT = "dangol.surveys.invitation"  # noqa: S105 (a signing salt, not a secret)
 CODE_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
+# The invitation channels that are messages to the customer (the others are a QR code or a link handed over).
 MARKETING_BY_CHANNEL = {"sms": "marketing_sms", "email": "marketing_email", "kakao": "marketing_kakao"}
 MAX_TEXT = 4000
 
@@ -182,13 +184,6 @@ def invitation_path(invitation: Invitation) -> str:
     return reverse("surveys:answer", args=[invitation_token(invitation)])
 
 
-def has_marketing_consent(customer: Customer, channel: str) -> bool:
-    purpose = MARKETING_BY_CHANNEL.get(channel)
-    if purpose is None:
-        return True  # QR at the counter, or a link handed over in person: no message is sent
-    return Consent.objects.filter(customer=customer, purpose=purpose, granted=True).exists()
-
-
 def invitation_fields(
     survey: Survey,
     *,
@@ -204,8 +199,6 @@ def invitation_fields(
         raise ValidationError({"survey": "진행 중인 설문에만 초대를 만들 수 있습니다."})
     if channel not in Invitation.Channel.values:
         raise ValidationError({"channel": f"알 수 없는 발송 채널입니다: {channel}"})
-    if survey.promotional and customer is not None and not has_marketing_consent(customer, channel):
-        raise ValidationError({"customer": "광고성 설문은 마케팅 수신 동의한 고객에게만 보낼 수 있습니다."})
     if team is None and staff is not None:
         profile = getattr(staff, "staff", None)
         team = profile.team if profile else None
@@ -221,7 +214,7 @@ def invitation_fields(
         "channel": channel,
         "created_at": now,
         "expires_at": now + dt.timedelta(days=survey.link_days),
-        "sent_at": now if channel in MARKETING_BY_CHANNEL else None,
+        "sent_at": None,  # set when its message is queued (dangol.surveys.delivery)
     }
 
 
@@ -266,7 +259,11 @@ def invitation_create(
     if survey.anonymous:
         order, case = None, None
     invitation = Invitation.objects.create(nonce=secrets.token_hex(16), order=order, case=case, **values)
-    return invitation, invitation_token(invitation)
+    token = invitation_token(invitation)
+    # By message in this transaction, on the customer's preferred consenting channel (messaging's rules decide; a
+    # promotional survey without consent is stored blocked, the invitation closed).
+    invitation_deliver(invitation, token=token, now=values["created_at"])
+    return invitation, token
 
 
 def invitation_from_token(token: str, *, now: dt.datetime | None = None) -> Invitation:

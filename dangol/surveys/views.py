@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dangol.accounts.services import staff_of
+from dangol.common.korean import particle
 from dangol.customers.models import Customer
 from dangol.privacy import throttle
 from dangol.surveys import selectors, sending, services
@@ -77,12 +78,14 @@ def form_rows(survey: Survey, data: Any = None) -> list[dict[str, Any]]:
             row["inputs"] = [
                 {
                     "name": f"{q.code}__functional",
-                    "label": (f"If it has: {text}" if en else f"‘{text}’이(가) 있다면?"),
+                    "label": (f"If it has: {text}" if en else f"‘{text}’{particle(text, '이/가')} 있다면?"),
                     "options": options,
                 },
                 {
                     "name": f"{q.code}__dysfunctional",
-                    "label": (f"If it does not have: {text}" if en else f"‘{text}’이(가) 없다면?"),
+                    "label": (
+                        f"If it does not have: {text}" if en else f"‘{text}’{particle(text, '이/가')} 없다면?"
+                    ),
                     "options": options,
                 },
             ]

@@ -613,7 +613,8 @@ def case_record_satisfaction(
             "manager": f"불만족 응답으로 재오픈되어 팀 매니저 {name}에게 배정되었습니다(팀장 미지정).",
             "assignee": f"불만족 응답으로 재오픈되었습니다. 팀장이 지정되지 않아 담당자가 그대로 맡습니다({name}).",
         }.get(owner_is, "불만족 응답으로 재오픈되었습니다. 팀장도 담당자도 없습니다: 팀장을 지정하세요.")
-        _event(case, "reopened", message, by=by, assignee=owner.pk if owner else None, owner=owner_is)
+        event = _event(case, "reopened", message, by=by, assignee=owner.pk if owner else None, owner=owner_is)
+        outreach.notify_assigned(case, assignee=owner, by=by, ref=f"reopened:{event.pk}")
     return case
 
 
@@ -719,6 +720,7 @@ def case_end_contact(*, case: Case, by: User, reason: str, handler: User) -> Cas
         f"전담자 지정: {name}. 상담 직원에게 휴식 30분과 상담 지원을 안내했습니다.",
         by=by,
     )
+    outreach.notify_assigned(case, assignee=handler, by=by, ref=f"handler:{handler.pk}:{case.version}")
     return case
 
 

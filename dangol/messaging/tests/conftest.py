@@ -34,9 +34,11 @@ def _messaging_settings(settings: Any) -> None:
 
 @pytest.fixture(autouse=True)
 def _no_last_purchase() -> Iterator[None]:
+    """Messaging's own tests start without the orders app's provider, and put it back afterwards."""
+    installed = providers._last_purchase, providers._last_purchases
     providers.register_last_purchase(None)
     yield
-    providers.register_last_purchase(None)
+    providers.register_last_purchase(installed[0], many=installed[1])
 
 
 @pytest.fixture

@@ -8,9 +8,7 @@ from typing import Any
 import pytest
 from dateutil.relativedelta import relativedelta
 from django.db import transaction
-from django.utils import timezone
 
-from dangol.customers.models import Consent
 from dangol.customers.services import consent_set, customers_merge
 from dangol.messaging import providers, services
 from dangol.messaging.models import Message
@@ -136,10 +134,7 @@ def test_an_email_advert_at_night_is_not_held(shop, templates) -> None:
 
 
 def test_night_consent_lets_the_advert_go_at_night(shop, templates) -> None:
-    # Customers has no "marketing_night" purpose yet; the rule reads the row once it exists.
-    Consent.objects.create(
-        customer=shop["hong"], purpose="marketing_night", granted=True, changed_at=timezone.now()
-    )
+    consent_set(customer=shop["hong"], purpose="marketing_night", granted=True, source="앱 설정")
     assert promo(shop, now=kst(2026, 12, 1, 23)).not_before is None
 
 

@@ -114,9 +114,14 @@ def test_promotional_survey_needs_marketing_consent(shop):
     sent, _ = services.invitation_create(
         survey=survey, customer=shop["hong"], channel="sms"
     )  # consented to SMS
-    assert sent.message.status == "queued" and sent.message.body.startswith("(광고)")
+    assert (
+        sent.message is not None
+        and sent.message.status == "queued"
+        and sent.message.body.startswith("(광고)")
+    )
     # Messaging's rules decide: kim's message is kept blocked with its rule, and her link is closed at once.
     blocked, token = services.invitation_create(survey=survey, customer=shop["kim"], channel="sms")
+    assert blocked.message is not None
     assert (blocked.message.status, blocked.message.blocked_rule) == ("blocked", "ad_no_consent")
     assert blocked.sent_at is None
     with pytest.raises(services.LinkError):

@@ -21,6 +21,11 @@ from dangol.surveys.tests.conftest import build_customer_survey
 pytestmark = pytest.mark.django_db
 
 
+def sent(invitation: Invitation) -> Message:
+    assert invitation.message is not None
+    return invitation.message
+
+
 @pytest.fixture(autouse=True)
 def _messaging(settings: Any) -> None:
     settings.DANGOL_SMS_SENDERS = ["1588-0000"]
@@ -30,7 +35,7 @@ def _messaging(settings: Any) -> None:
 def test_an_invitation_goes_by_the_channel_asked_for_with_its_one_time_link(shop) -> None:
     survey = build_customer_survey(shop)
     invitation, token = services.invitation_create(survey=survey, customer=shop["kim"], channel="sms")
-    message = invitation.message
+    message = sent(invitation)
     assert (message.customer, message.channel, message.recipient, message.kind) == (
         shop["kim"],
         "lms",
@@ -48,11 +53,11 @@ def test_a_promotional_survey_goes_by_the_customers_consenting_channel(shop) -> 
     consent_set(customer=shop["kim"], purpose="marketing_email", granted=True, source="매장")
     by_text, _ = services.invitation_create(survey=survey, customer=shop["hong"], channel="sms")
     by_mail, _ = services.invitation_create(survey=survey, customer=shop["kim"], channel="sms")
-    assert (by_text.message.channel, by_text.message.legal_basis) == ("lms", "consent")
-    assert by_text.message.body.startswith("(광고)")  # an advert: label, sender and a free opt-out
+    assert (sent(by_text).channel, sent(by_text).legal_basis) == ("lms", "consent")
+    assert sent(by_text).body.startswith("(광고)")  # an advert: label, sender and a free opt-out
     # kim consented to e-mail only: the text message asked for gives way to her consenting channel.
-    assert (by_mail.message.channel, by_mail.channel) == ("email", "email")
-    assert by_mail.message.subject.startswith("(광고)") and "/messages/optout/" in by_mail.message.body
+    assert (sent(by_mail).channel, by_mail.channel) == ("email", "email")
+    assert sent(by_mail).subject.startswith("(광고)") and "/messages/optout/" in sent(by_mail).body
 
 
 def test_a_promotional_survey_without_consent_is_blocked_with_its_rule_and_shown(
@@ -62,8 +67,8 @@ def test_a_promotional_survey_without_consent_is_blocked_with_its_rule_and_shown
     made, skipped = sending.invitations_for_customers(survey=survey, customers=[shop["hong"], shop["kim"]])
     assert [i.customer for i in made] == [shop["hong"]] and skipped == 1
     blocked = Invitation.objects.get(survey=survey, customer=shop["kim"])
-    assert (blocked.message.status, blocked.message.blocked_rule) == ("blocked", "ad_no_consent")
-    assert "마케팅 수신 동의가 없고" in blocked.message.blocked_reason
+    assert (sent(blocked).status, sent(blocked).blocked_rule) == ("blocked", "ad_no_consent")
+    assert "마케팅 수신 동의가 없고" in sent(blocked).blocked_reason
     assert blocked.sent_at is None and blocked.expires_at <= timezone.now()  # its link went nowhere
     rate = selectors.response_rate(survey)
     assert (rate["invited"], rate["blocked"], rate["blocked_rules"]) == (1, 1, [("ad_no_consent", 1)])

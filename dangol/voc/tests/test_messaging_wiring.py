@@ -176,6 +176,7 @@ def test_sla_warning_and_breach_reach_the_owner_and_escalation_the_lead(shop, vo
     case = complaint(shop, category=voc["late"])  # 물류팀: 30 min first response, 240 min resolution
     services.case_assign(case=case, assignee=shop["clerk"], by=shop["agent"])
     case.refresh_from_db()
+    assert case.first_response_due is not None and case.resolution_due is not None
     sla_check(now=case.first_response_due + dt.timedelta(minutes=1))
     [breach] = notices(shop["clerk"], "sla_breach")
     assert "첫 응답 기한" in breach.text
@@ -193,9 +194,7 @@ def test_sla_warning_and_breach_reach_the_owner_and_escalation_the_lead(shop, vo
 
 
 def _bearer(user: Any) -> dict[str, str]:
-    return {
-        "HTTP_AUTHORIZATION": f"Bearer {api_token_create(user=user, name='mail', scopes=['voc:write'])[1]}"
-    }
+    return {"Authorization": f"Bearer {api_token_create(user=user, name='mail', scopes=['voc:write'])[1]}"}
 
 
 def test_an_email_reply_threads_into_its_case_by_in_reply_to(client: Client, shop, smtp: SmtpInbox) -> None:  # noqa: F811
@@ -207,7 +206,7 @@ def test_an_email_reply_threads_into_its_case_by_in_reply_to(client: Client, sho
         "body": "언제 되나요",
     }
     opened = client.post(
-        "/api/voc/inbound-email", json.dumps(first), content_type="application/json", **headers
+        "/api/voc/inbound-email", json.dumps(first), content_type="application/json", headers=headers
     )
     assert opened.status_code == 201, opened.content
     case = Case.objects.get(pk=opened.json()["id"])
@@ -227,10 +226,10 @@ def test_an_email_reply_threads_into_its_case_by_in_reply_to(client: Client, sho
         "references": f"<q1@mail.example> {sent['Message-ID']}",
     }
     threaded = client.post(
-        "/api/voc/inbound-email", json.dumps(reply), content_type="application/json", **headers
+        "/api/voc/inbound-email", json.dumps(reply), content_type="application/json", headers=headers
     )
     again = client.post(
-        "/api/voc/inbound-email", json.dumps(reply), content_type="application/json", **headers
+        "/api/voc/inbound-email", json.dumps(reply), content_type="application/json", headers=headers
     )
     assert threaded.status_code == again.status_code == 200 and threaded.json()["id"] == case.pk
     assert Case.objects.count() == 1
@@ -249,7 +248,7 @@ def test_an_email_reply_threads_into_its_case_by_in_reply_to(client: Client, sho
     }
     assert (
         client.post(
-            "/api/voc/inbound-email", json.dumps(other), content_type="application/json", **headers
+            "/api/voc/inbound-email", json.dumps(other), content_type="application/json", headers=headers
         ).status_code
         == 201
     )
