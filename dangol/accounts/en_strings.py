@@ -65,3 +65,9 @@ EN.update(
         "로그인 만들기": "Create login",
     }
 )
+EN.update(
+    {
+        "포인트·멤버십 조회": "Read points and membership",
+        "포인트 적립/사용, 쿠폰 사용": "Earn/redeem points, redeem coupons",
+    }
+)

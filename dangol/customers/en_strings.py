@@ -141,3 +141,11 @@ EN.update(
         "항목과 내용을 모두 입력하세요.": "Enter both the item and its value.",
     }
 )
+# Template labels: blocktranslate doubles the percent sign in the msgid.
+EN.update(
+    {
+        "활동 확률(%%) 이상": "P(alive) %% from",
+        "활동 확률(%%) 이하": "P(alive) %% to",
+        "CLV": "CLV",
+    }
+)
