@@ -345,20 +345,25 @@ def points_release(
         at=now,
     )
     lost = lots_restore(taken_by_hold(hold), hold.points, entry=entry, hold=hold, now=now)
+    _expire_lost(hold, lost, reason="보류 중 유효기간이 지난 포인트 소멸", now=now)
+    debt_settle(hold.customer_id, by=by, now=now)
+    hold.status, hold.settled_at = PointHold.Status.RELEASED, now
+    return hold
+
+
+def _expire_lost(hold: PointHold, lost: int, *, reason: str, now: dt.datetime) -> None:
+    """Points that came back to lots which expired meanwhile expire at once, recorded against the hold."""
     if lost:
         entry_write(
             customer_id=hold.customer_id,
             kind=Kind.EXPIRE,
             source=hold.source,
             source_ref=f"hold:{hold.pk}",
-            reason="보류 중 유효기간이 지난 포인트 소멸",
+            reason=reason,
             available=-lost,
             hold=hold,
             at=now,
         )
-    debt_settle(hold.customer_id, by=by, now=now)
-    hold.status, hold.settled_at = PointHold.Status.RELEASED, now
-    return hold
 
 
 @transaction.atomic
@@ -388,17 +393,7 @@ def points_return_spent(
         at=now,
     )
     lost = lots_restore(taken_by_hold(hold), points, entry=entry, hold=hold, now=now)
-    if lost:
-        entry_write(
-            customer_id=hold.customer_id,
-            kind=Kind.EXPIRE,
-            source=hold.source,
-            source_ref=f"hold:{hold.pk}",
-            reason="환원 대상 포인트의 유효기간이 이미 지나 소멸",
-            available=-lost,
-            hold=hold,
-            at=now,
-        )
+    _expire_lost(hold, lost, reason="환원 대상 포인트의 유효기간이 이미 지나 소멸", now=now)
     debt_settle(hold.customer_id, by=by, now=now)
     return points - lost
 
