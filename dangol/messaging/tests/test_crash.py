@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from django.db import connection
@@ -20,6 +21,15 @@ from dangol.messaging.sending import message_send_due, messages_reconcile
 WORKER = (
     "import django; django.setup(); from dangol.messaging.sending import message_send_due; message_send_due()"
 )
+
+
+def _test_database_url() -> str:
+    """The URL of the database this test runs on (the test database, SQLite file or PostgreSQL), for a child."""
+    name = connection.settings_dict["NAME"]
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{Path(name).resolve()}"
+    configured = urlsplit(os.environ["DATABASE_URL"])
+    return urlunsplit(configured._replace(path=f"/{name}"))
 
 
 @pytest.mark.slow
@@ -34,11 +44,10 @@ def test_a_worker_killed_after_the_provider_accepted_is_reconciled_without_a_sec
         purpose_ref="visit:9",
     )
     solapi.mode = "hang"  # the provider takes the message, then never answers: the worker dies waiting
-    db_file = Path(connection.settings_dict["NAME"]).resolve()
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "dangol.settings",
-        "DATABASE_URL": f"sqlite:///{db_file}",
+        "DATABASE_URL": _test_database_url(),
         "DANGOL_MESSAGING_TEXT_VIA": "solapi",
         "DANGOL_SOLAPI_API_KEY": "NCSTESTKEY",
         "DANGOL_SOLAPI_API_SECRET": "TESTSECRET",
