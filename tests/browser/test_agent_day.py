@@ -19,7 +19,8 @@ WORDS = "토요일에 받기로 했는데 월요일에 왔어요. 아이 생일 
 
 
 def _fits_phone_width(page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    # clientWidth, not innerWidth: a mobile context zooms out and widens innerWidth to fit what spills over
+    return page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth + 1")
 
 
 @pytest.fixture

@@ -16,7 +16,8 @@ pytestmark = pytest.mark.browser
 
 
 def _fits_phone_width(page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    # clientWidth, not innerWidth: a mobile context zooms out and widens innerWidth to fit what spills over
+    return page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth + 1")
 
 
 def test_customer_answers_on_a_phone_and_the_detractor_gets_a_followup(
