@@ -71,3 +71,12 @@ EN.update(
         "포인트 적립/사용, 쿠폰 사용": "Earn/redeem points, redeem coupons",
     }
 )
+
+# Error messages raised to the user (services, views, commands).
+EN.update(
+    {
+        "로그인이 필요합니다.": "You need to log in.",
+        "알 수 없는 권한 범위입니다: %(scopes)s": "Unknown scope: %(scopes)s",
+        "알 수 없는 역할입니다: %(role)s": "Unknown role: %(role)s",
+    }
+)

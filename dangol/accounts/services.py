@@ -20,7 +20,7 @@ def staff_create(
     email: str = "",
 ) -> User:
     if role not in Role.values:
-        raise ValueError(f"알 수 없는 역할입니다: {role}")
+        raise ValueError(_("알 수 없는 역할입니다: %(role)s") % {"role": role})
     user = User.objects.create_user(
         username=username, password=password, email=email, is_staff=role == Role.ADMIN
     )
@@ -33,7 +33,7 @@ def staff_create(
 def staff_set_role(*, user: User, role: str) -> None:
     """The role decides the permissions (its group); only admins reach the Django admin site."""
     if role not in Role.values:
-        raise ValueError(f"알 수 없는 역할입니다: {role}")
+        raise ValueError(_("알 수 없는 역할입니다: %(role)s") % {"role": role})
     StaffProfile.objects.update_or_create(user=user, defaults={"role": role})
     user.groups.set([Group.objects.get(name=role)])
     if user.is_staff != (role == Role.ADMIN):
@@ -71,7 +71,7 @@ def api_token_create(*, user: User, name: str, scopes: list[str]) -> tuple[ApiTo
     """Create a token and return it with its secret, which is shown once and never stored."""
     unknown = set(scopes) - set(ApiToken.Scope.values)
     if unknown:
-        raise ValueError(f"알 수 없는 권한 범위입니다: {', '.join(sorted(unknown))}")
+        raise ValueError(_("알 수 없는 권한 범위입니다: %(scopes)s") % {"scopes": ", ".join(sorted(unknown))})
     key = ApiToken.new_key()
     token = ApiToken.objects.create(
         user=user, name=name, prefix=key[:12], key_hash=ApiToken.hash_key(key), scopes=sorted(set(scopes))
@@ -87,5 +87,5 @@ def staff_of(request: object) -> User:
     """The logged-in member of staff behind a request (pages and API both require one)."""
     user = getattr(request, "user", None)
     if not isinstance(user, User) or not user.is_authenticated:
-        raise PermissionError("로그인이 필요합니다.")
+        raise PermissionError(_("로그인이 필요합니다."))
     return user

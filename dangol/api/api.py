@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Query
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -88,7 +89,10 @@ def _require_role(request: HttpRequest, perm: str) -> None:
     """For an endpoint that does one particular thing within its scope (edit, not create): the role's permission."""
     if not request.user.has_perm(perm):
         raise ApiProblem(
-            403, "forbidden_scope", details={"required": perm}, message="이 작업을 할 권한(역할)이 없습니다."
+            403,
+            "forbidden_scope",
+            details={"required": perm},
+            message=_("이 작업을 할 권한(역할)이 없습니다."),
         )
 
 
@@ -129,9 +133,9 @@ def _decode_cursor(cursor: str | None) -> int | None:
     try:
         value = int(base64.urlsafe_b64decode(cursor.encode() + b"==").decode())
     except (ValueError, UnicodeDecodeError) as exc:
-        raise ApiProblem(400, "bad_request", message="cursor 값이 올바르지 않습니다.") from exc
+        raise ApiProblem(400, "bad_request", message=_("cursor 값이 올바르지 않습니다.")) from exc
     if value < 0 or value > 2**62:
-        raise ApiProblem(400, "bad_request", message="cursor 값이 올바르지 않습니다.")
+        raise ApiProblem(400, "bad_request", message=_("cursor 값이 올바르지 않습니다."))
     return value
 
 
@@ -216,7 +220,7 @@ def customers_update(request: HttpRequest, customer_id: int, payload: schemas.Cu
     except ConflictError as exc:
         raise ApiProblem(409, "conflict", message=str(exc)) from exc
     if customer.status == Customer.Status.MERGED:
-        raise ApiProblem(409, "conflict", message="병합된 고객입니다.")
+        raise ApiProblem(409, "conflict", message=_("병합된 고객입니다."))
     return _customer_out(customer, unmasked=_unmasked(request))
 
 
@@ -263,7 +267,11 @@ def interactions_create(request: HttpRequest, payload: schemas.InteractionIn) ->
     customer = _get_customer(payload.customer_id)
     touchpoint = Touchpoint.objects.filter(code=payload.touchpoint).first()
     if touchpoint is None:
-        raise ApiProblem(422, "invalid_input", message=f"알 수 없는 접점 코드입니다: {payload.touchpoint}")
+        raise ApiProblem(
+            422,
+            "invalid_input",
+            message=_("알 수 없는 접점 코드입니다: %(touchpoint)s") % {"touchpoint": payload.touchpoint},
+        )
     interaction = interaction_log(
         customer=customer,
         touchpoint=touchpoint,

@@ -10,6 +10,7 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
 from dangol.api.scopes import ApiProblem, require_scope
@@ -184,7 +185,7 @@ def _customer(customer_id: int) -> Customer:
     customer = Customer.objects.filter(pk=customer_id).first() if 1 <= customer_id <= 2**62 else None
     if customer is None:
         raise ApiProblem(
-            404, "not_found", message="고객을 찾을 수 없습니다.", message_en="Customer not found."
+            404, "not_found", message=_("고객을 찾을 수 없습니다."), message_en="Customer not found."
         )
     return survivor(customer)  # a merged record's points are the survivor's
 
@@ -195,7 +196,7 @@ def _hold(key: str) -> PointHold:
         raise ApiProblem(
             404,
             "not_found",
-            message="해당 요청 키의 포인트 사용이 없습니다.",
+            message=_("해당 요청 키의 포인트 사용이 없습니다."),
             message_en="No redemption with this key.",
         )
     return hold
@@ -296,7 +297,7 @@ def earn(request: HttpRequest, payload: EarnIn) -> Any:
         raise ApiProblem(
             404,
             "not_found",
-            message="주문을 찾을 수 없습니다. 주문을 먼저 등록하세요.",
+            message=_("주문을 찾을 수 없습니다. 주문을 먼저 등록하세요."),
             message_en="Order not found.",
         )
     try:
@@ -307,7 +308,7 @@ def earn(request: HttpRequest, payload: EarnIn) -> Any:
         raise ApiProblem(
             422,
             "invalid_input",
-            message="포인트 프로그램 시작 전의 주문은 적립하지 않습니다.",
+            message=_("포인트 프로그램 시작 전의 주문은 적립하지 않습니다."),
             message_en="Orders placed before the programme started earn no points.",
         )
     lot = record.lot

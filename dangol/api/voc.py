@@ -8,6 +8,7 @@ from typing import Any
 
 from django.http import Http404, HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
 from dangol.accounts.models import Team
@@ -23,7 +24,7 @@ from dangol.api.choices import (
     CaseStep,
 )
 from dangol.api.scopes import ApiProblem, require_scope
-from dangol.common.korean import josa
+from dangol.common.korean import particle
 from dangol.customers.models import Customer
 from dangol.interactions.models import Touchpoint
 from dangol.voc import outreach, services
@@ -191,7 +192,7 @@ def _writable(request: HttpRequest, case: Case) -> Any:
 
     require_scope(request, "voc:write")
     if not services.can_work_on(request.user, case):  # type: ignore[arg-type]
-        raise ApiProblem(403, "forbidden_scope", message="이 건을 처리할 권한이 없습니다.")
+        raise ApiProblem(403, "forbidden_scope", message=_("이 건을 처리할 권한이 없습니다."))
     return request.user
 
 
@@ -226,16 +227,25 @@ def _received_at(value: dt.datetime | None, *, field: str) -> dt.datetime | None
     if timezone.is_naive(value):
         raise _invalid(
             field,
-            f"{field}에 시간대(예: +09:00)를 포함하세요.",
+            _("%(field)s에 시간대(예: +09:00)를 포함하세요.") % {"field": field},
             f"{field} must include a UTC offset (e.g. +09:00).",
         )
     now = timezone.now()
+    # 이 or 가, whichever fits the field name; English drops it, so its msgids are not checked as python-format
+    subject_particle = particle(field, "이/가")
     if value > now + CLOCK_SKEW:
-        raise _invalid(field, f"{josa(field, '이/가')} 미래 시각입니다.", f"{field} is in the future.")
+        raise _invalid(
+            field,
+            # xgettext:no-python-format
+            _("%(field)s%(particle)s 미래 시각입니다.") % {"field": field, "particle": subject_particle},
+            f"{field} is in the future.",
+        )
     if value < now - OLDEST_RECEIVED_AT:
         raise _invalid(
             field,
-            f"{josa(field, '이/가')} 1년보다 이전입니다. 날짜를 확인하세요.",
+            # xgettext:no-python-format
+            _("%(field)s%(particle)s 1년보다 이전입니다. 날짜를 확인하세요.")
+            % {"field": field, "particle": subject_particle},
             f"{field} is more than a year ago; check the date.",
         )
     return min(value, now)
@@ -254,7 +264,7 @@ def _mail_date(raw: str | None) -> dt.datetime | None:
         except ValueError:
             raise _invalid(
                 "date",
-                "date를 읽을 수 없습니다. 메일의 Date: 헤더나 ISO 8601 시각을 보내 주세요.",
+                _("date를 읽을 수 없습니다. 메일의 Date: 헤더나 ISO 8601 시각을 보내 주세요."),
                 "date is not readable: send the message's Date: header or an ISO 8601 time.",
             ) from None
     return _received_at(value, field="date")

@@ -77,3 +77,10 @@ EN: dict[str, str | tuple[str, str]] = {
     # Error messages (the value-refresh command)
     "--end 날짜 형식이 올바르지 않습니다: %(value)s": "--end is not a valid date: %(value)s",
 }
+
+# Error messages raised to the user (services, views, commands).
+EN.update(
+    {
+        "분석 엔진이 실패했습니다(종료 코드 %(code)s).": "The analysis engine failed (exit code %(code)s).",
+    }
+)

@@ -15,6 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from dangol.customers.models import Customer
 from dangol.imports.fastsql import db_datetime
@@ -118,7 +119,7 @@ def value_refresh(*, end: dt.date | None = None, horizon_weeks: int = 52) -> Val
             ]
         )
         if code != 0:
-            raise RuntimeError(f"분석 엔진이 실패했습니다(종료 코드 {code}).")
+            raise RuntimeError(_("분석 엔진이 실패했습니다(종료 코드 %(code)s).") % {"code": code})
         report = json.loads((out_dir / "report.json").read_text(encoding="utf-8"))
         count = _write_back(out_dir / "customers.parquet", run)
     except Exception as exc:

@@ -115,3 +115,26 @@ EN: dict[str, str | tuple[str, str]] = {
     "%(purpose_label)s 수신거부가 처리되었습니다. 지금부터 광고를 보내지 않습니다.": "You have opted out of %(purpose_label)s. We will not send you adverts from now on.",
     "%(sender_name)s에서 %(masked_name)s님께 보내는 광고(%(purpose_label)s)를 더 이상 받지 않으시려면 아래 버튼을 눌러 주세요. 로그인은 필요 없고 비용도 들지 않습니다.": "To stop receiving adverts (%(purpose_label)s) from %(sender_name)s to %(masked_name)s, press the button below. No login is needed and it costs nothing.",
 }
+
+# Error messages raised to the user (services, views, commands).
+EN.update(
+    {
+        "%(what)s에 보낼 수 없는 문자 '%(char)s'(U+%(codepoint)s, %(position)s번째 글자)가 있습니다. 이모지 등 완성형 한글(EUC-KR) 밖의 문자는 문자 메시지로 보낼 수 없습니다.": "The %(what)s contains a character that cannot be sent, '%(char)s' (U+%(codepoint)s, character %(position)s). Characters outside EUC-KR, such as emoji, cannot be sent by text message.",
+        "'%(template)s' 템플릿에 채널이 없습니다.": "The template '%(template)s' has no channel.",
+        "'%(template)s' 템플릿은 %(channel)s(으)로 보낼 수 없습니다 (이 템플릿의 채널: %(allowed)s).": "The template '%(template)s' cannot be sent by %(channel)s (its channels: %(allowed)s).",
+        "'%(template)s' 템플릿은 사용 중지 상태입니다.": "The template '%(template)s' is disabled.",
+        "'%(template)s'은(는) 광고성 템플릿입니다. 광고는 수신 동의를 확인할 수 있는 고객에게만 보냅니다.": "'%(template)s' is an advertising template. Adverts go only to customers whose consent can be confirmed.",
+        "메시지 템플릿 '%(code)s'이(가) 없습니다.": "There is no message template '%(code)s'.",
+        "다른 사용자가 먼저 이 템플릿을 수정했습니다. 새로 고친 뒤 다시 시도하세요.": "Someone else changed this template first. Reload and try again.",
+        "등록되지 않은 발신번호입니다: %(sender)s. 사전 등록한 번호(%(numbers)s)로만 보낼 수 있습니다.": "Unregistered sender number: %(sender)s. Messages can be sent only from the pre-registered numbers (%(numbers)s).",
+        "등록된 발신번호가 없습니다. 사전 등록한 발신번호를 설정(DANGOL_SMS_SENDERS)에 넣으세요.": "No sender number is registered. Put the pre-registered sender numbers in the setting DANGOL_SMS_SENDERS.",
+        "문자 내용이 %(size)s바이트입니다. 장문 문자(LMS)는 %(limit)s바이트(한글 약 1,000자)까지 보낼 수 있습니다.": "The text is %(size)s bytes. A long text message (LMS) can hold up to %(limit)s bytes (about 1,000 Korean characters).",
+        "문자 메시지": "text message",
+        "문자 제목": "text message subject",
+        "수신거부 링크가 올바르지 않습니다. 받으신 메시지의 링크를 그대로 여시거나 고객센터로 연락해 주세요.": "The unsubscribe link is not valid. Open the link exactly as it appears in the message, or contact customer service.",
+        "시스템 템플릿은 사용 중지할 수 없습니다.": "A system template cannot be disabled.",
+        "알림톡은 %(limit)s자까지 보낼 수 있습니다(%(length)s자).": "An AlimTalk message can hold up to %(limit)s characters (this one has %(length)s).",
+        "이미 있는 코드입니다: %(code)s": "This code already exists: %(code)s",
+        "템플릿 변수 %(names)s의 값이 없습니다.": "No value for the template variables %(names)s.",
+    }
+)

@@ -28,6 +28,7 @@ from zoneinfo import ZoneInfo
 
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 SEOUL = ZoneInfo("Asia/Seoul")
 NIGHT_STARTS = dt.time(21, 0)
@@ -208,7 +209,9 @@ def render(text: str, variables: Mapping[str, object]) -> str:
     missing = [name for name in placeholders(text) if variables.get(name) in (None, "")]
     if missing:
         names = ", ".join(f"#{{{name}}}" for name in missing)
-        raise MessagingError(f"템플릿 변수 {names}의 값이 없습니다.", code="template_variable_missing")
+        raise MessagingError(
+            _("템플릿 변수 %(names)s의 값이 없습니다.") % {"names": names}, code="template_variable_missing"
+        )
     return _PLACEHOLDER.sub(lambda m: str(variables[m.group(1)]), text)
 
 
@@ -217,7 +220,7 @@ def cp949_bytes(text: str) -> int:
     return len(text.encode("cp949"))
 
 
-def cp949_check(text: str, *, what: str = "문자 메시지") -> None:
+def cp949_check(text: str, *, what: str = "") -> None:
     try:
         text.encode("cp949")
         return
@@ -228,8 +231,16 @@ def cp949_check(text: str, *, what: str = "문자 메시지") -> None:
             char.encode("cp949")
         except UnicodeEncodeError:
             raise MessagingError(
-                f"{what}에 보낼 수 없는 문자 '{char}'(U+{ord(char):04X}, {position}번째 글자)가 있습니다. "
-                "이모지 등 완성형 한글(EUC-KR) 밖의 문자는 문자 메시지로 보낼 수 없습니다.",
+                _(
+                    "%(what)s에 보낼 수 없는 문자 '%(char)s'(U+%(codepoint)s, %(position)s번째 글자)가 있습니다. "
+                    "이모지 등 완성형 한글(EUC-KR) 밖의 문자는 문자 메시지로 보낼 수 없습니다."
+                )
+                % {
+                    "what": what or _("문자 메시지"),
+                    "char": char,
+                    "codepoint": f"{ord(char):04X}",
+                    "position": position,
+                },
                 code="text_not_cp949",
             ) from None
 
@@ -240,8 +251,10 @@ def text_channel(body: str) -> str:
     size = cp949_bytes(body)
     if size > LMS_MAX_BYTES:
         raise MessagingError(
-            f"문자 내용이 {size:,}바이트입니다. 장문 문자(LMS)는 {LMS_MAX_BYTES:,}바이트(한글 약 1,000자)까지 "
-            "보낼 수 있습니다.",
+            _(
+                "문자 내용이 %(size)s바이트입니다. 장문 문자(LMS)는 %(limit)s바이트(한글 약 1,000자)까지 보낼 수 있습니다."
+            )
+            % {"size": f"{size:,}", "limit": f"{LMS_MAX_BYTES:,}"},
             code="text_too_long",
         )
     return "sms" if size <= SMS_MAX_BYTES else "lms"
@@ -249,7 +262,7 @@ def text_channel(body: str) -> str:
 
 def lms_subject(subject: str) -> str:
     """An LMS subject: cp949 only, cut to 40 bytes (a template's e-mail subject may be longer)."""
-    cp949_check(subject, what="문자 제목")
+    cp949_check(subject, what=_("문자 제목"))
     while cp949_bytes(subject) > LMS_SUBJECT_MAX_BYTES:
         subject = subject[:-1]
     return subject
@@ -258,7 +271,8 @@ def lms_subject(subject: str) -> str:
 def alimtalk_check(body: str, *, fallback: bool) -> None:
     if len(body) > ALIMTALK_MAX_CHARS:
         raise MessagingError(
-            f"알림톡은 {ALIMTALK_MAX_CHARS:,}자까지 보낼 수 있습니다({len(body):,}자).",
+            _("알림톡은 %(limit)s자까지 보낼 수 있습니다(%(length)s자).")
+            % {"limit": f"{ALIMTALK_MAX_CHARS:,}", "length": f"{len(body):,}"},
             code="alimtalk_too_long",
         )
     if fallback:  # the stand-in SMS/LMS must be sendable too
@@ -274,7 +288,7 @@ def sender_check(sender: str | None, registered: Iterable[str]) -> str:
     numbers = [number for number in registered if digits(number)]
     if not numbers:
         raise MessagingError(
-            "등록된 발신번호가 없습니다. 사전 등록한 발신번호를 설정(DANGOL_SMS_SENDERS)에 넣으세요.",
+            _("등록된 발신번호가 없습니다. 사전 등록한 발신번호를 설정(DANGOL_SMS_SENDERS)에 넣으세요."),
             code="sender_missing",
         )
     if not sender:
@@ -283,7 +297,8 @@ def sender_check(sender: str | None, registered: Iterable[str]) -> str:
         if digits(number) == digits(sender):
             return number
     raise MessagingError(
-        f"등록되지 않은 발신번호입니다: {sender}. 사전 등록한 번호({', '.join(numbers)})로만 보낼 수 있습니다.",
+        _("등록되지 않은 발신번호입니다: %(sender)s. 사전 등록한 번호(%(numbers)s)로만 보낼 수 있습니다.")
+        % {"sender": sender, "numbers": ", ".join(numbers)},
         code="sender_unregistered",
     )
 
@@ -325,7 +340,7 @@ def template_problems(
             )
     if "sms" in channels and "body" not in problems:
         try:
-            cp949_check(subject, what="문자 제목")
+            cp949_check(subject, what=_("문자 제목"))
             cp949_check(body)
         except MessagingError as exc:
             problems["body"] = exc.messages[0]

@@ -18,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from dangol.customers.models import ADVERTISING_PURPOSES, ConsentPurpose, Customer
 from dangol.customers.services import ConflictError, consent_set
@@ -194,7 +195,10 @@ def message_draft(
         customer = _survivor(customer)
     elif template.kind == Kind.ADVERTISING:
         raise MessagingError(
-            f"'{template.name}'은(는) 광고성 템플릿입니다. 광고는 수신 동의를 확인할 수 있는 고객에게만 보냅니다.",
+            _(
+                "'%(template)s'은(는) 광고성 템플릿입니다. 광고는 수신 동의를 확인할 수 있는 고객에게만 보냅니다."
+            )
+            % {"template": template.name},
             code="ad_needs_customer",
         )
     given = {k: v for k, v in variables.items() if v not in (None, "")}
@@ -287,8 +291,10 @@ def _choose_channel(
         if wanted not in template.channels:
             allowed = ", ".join(rules.channel_label(c) for c in template.channels)
             raise MessagingError(
-                f"'{template.name}' 템플릿은 {rules.channel_label(wanted)}(으)로 보낼 수 없습니다 "
-                f"(이 템플릿의 채널: {allowed}).",
+                _(
+                    "'%(template)s' 템플릿은 %(channel)s(으)로 보낼 수 없습니다 (이 템플릿의 채널: %(allowed)s)."
+                )
+                % {"template": template.name, "channel": rules.channel_label(wanted), "allowed": allowed},
                 code="channel_not_in_template",
             )
         candidates = [wanted]
@@ -299,7 +305,10 @@ def _choose_channel(
             candidates.remove(first)
             candidates.insert(0, first)
     if not candidates:
-        raise MessagingError(f"'{template.name}' 템플릿에 채널이 없습니다.", code="template_no_channel")
+        raise MessagingError(
+            _("'%(template)s' 템플릿에 채널이 없습니다.") % {"template": template.name},
+            code="template_no_channel",
+        )
     first_block: tuple[str, rules.Verdict, str] | None = None
     for candidate in candidates:
         address = _address(customer, contact, candidate)
@@ -366,9 +375,14 @@ def _template(template: MessageTemplate | None, code: str | None) -> MessageTemp
     if template is None:
         template = MessageTemplate.objects.filter(code=code or "").first()
         if template is None:
-            raise MessagingError(f"메시지 템플릿 '{code}'이(가) 없습니다.", code="template_missing")
+            raise MessagingError(
+                _("메시지 템플릿 '%(code)s'이(가) 없습니다.") % {"code": code}, code="template_missing"
+            )
     if not template.active:
-        raise MessagingError(f"'{template.name}' 템플릿은 사용 중지 상태입니다.", code="template_inactive")
+        raise MessagingError(
+            _("'%(template)s' 템플릿은 사용 중지 상태입니다.") % {"template": template.name},
+            code="template_inactive",
+        )
     return template
 
 
@@ -587,7 +601,9 @@ def optout_read(token: str) -> tuple[Customer, str]:
         purpose = ""
     if purpose not in (*rules.CONSENT_PURPOSE.values(), ALL_MARKETING):
         raise MessagingError(
-            "수신거부 링크가 올바르지 않습니다. 받으신 메시지의 링크를 그대로 여시거나 고객센터로 연락해 주세요.",
+            _(
+                "수신거부 링크가 올바르지 않습니다. 받으신 메시지의 링크를 그대로 여시거나 고객센터로 연락해 주세요."
+            ),
             code="optout_bad_link",
         )
     return _survivor(customer), purpose
@@ -671,12 +687,14 @@ def template_save(
         alimtalk_template_id=merged.get("alimtalk_template_id", ""),
     )
     if template is not None and template.system and not merged.get("active", True):
-        problems["active"] = "시스템 템플릿은 사용 중지할 수 없습니다."
+        problems["active"] = _("시스템 템플릿은 사용 중지할 수 없습니다.")
     if problems:
         raise ValidationError(problems)
     if template is None:
         if MessageTemplate.objects.filter(code=values.get("code", "")).exists():
-            raise ValidationError({"code": f"이미 있는 코드입니다: {values.get('code')}"})
+            raise ValidationError(
+                {"code": _("이미 있는 코드입니다: %(code)s") % {"code": values.get("code")}}
+            )
         return MessageTemplate.objects.create(**values, updated_by=by)
     version = template.version if expected_version is None else expected_version
     values.pop("code", None)  # the code is how callers name a template: it never changes
@@ -684,7 +702,7 @@ def template_save(
         **values, version=F("version") + 1, updated_by=by, updated_at=timezone.now()
     )
     if not updated:
-        raise ConflictError("다른 사용자가 먼저 이 템플릿을 수정했습니다. 새로 고친 뒤 다시 시도하세요.")
+        raise ConflictError(_("다른 사용자가 먼저 이 템플릿을 수정했습니다. 새로 고친 뒤 다시 시도하세요."))
     template.refresh_from_db()
     return template
 

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from dangol.orders.models import Order, Refund
 
@@ -28,14 +29,14 @@ def order_refund(
 ) -> Refund:
     """Refund part or all of an order. A conditional update, so two refunds cannot exceed the total."""
     if amount <= 0:
-        raise ValidationError({"amount": "환불 금액은 0보다 커야 합니다."})
+        raise ValidationError({"amount": _("환불 금액은 0보다 커야 합니다.")})
     if not (reason or "").strip():
-        raise ValidationError({"reason": "환불 사유를 입력하세요."})
+        raise ValidationError({"reason": _("환불 사유를 입력하세요.")})
     changed = Order.objects.filter(pk=order.pk, refunded_amount__lte=F("total_amount") - amount).update(
         refunded_amount=F("refunded_amount") + amount
     )
     if not changed:
-        raise ValidationError({"amount": "환불 금액이 남은 결제 금액보다 큽니다."})
+        raise ValidationError({"amount": _("환불 금액이 남은 결제 금액보다 큽니다.")})
     order.refresh_from_db()
     status = (
         Order.Status.REFUNDED

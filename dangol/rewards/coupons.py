@@ -11,6 +11,7 @@ from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from dangol.customers.models import Customer
 from dangol.rewards.ledger import RewardsError, check_key, survivor
@@ -21,7 +22,7 @@ CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 
 def _new_code() -> str:
-    return "CP" + "".join(secrets.choice(CODE_ALPHABET) for _ in range(10))
+    return "CP" + "".join(secrets.choice(CODE_ALPHABET) for _n in range(10))
 
 
 @transaction.atomic
@@ -36,7 +37,7 @@ def coupon_issue(
     """Issue a coupon to one customer. With `source_ref` ("birthday:2026:12") the same occasion issues once."""
     if not definition.active:
         raise RewardsError(
-            f"'{definition.name}' 쿠폰은 사용 중지 상태입니다.",
+            _("'%(definition)s' 쿠폰은 사용 중지 상태입니다.") % {"definition": definition.name},
             code="coupon_inactive",
             message_en="Coupon inactive.",
         )
@@ -91,13 +92,13 @@ def coupon_redeem(
     order_ref = (order_ref or "").strip()[:64]
     if not isinstance(order_amount, int) or order_amount < 0 or order_amount > 10**13:
         raise RewardsError(
-            "주문 금액이 올바르지 않습니다.", code="invalid_input", message_en="Invalid order amount."
+            _("주문 금액이 올바르지 않습니다."), code="invalid_input", message_en="Invalid order amount."
         )
     issue = CouponIssue.objects.filter(code=(code or "").strip().upper()).select_related("definition").first()
     customer = survivor(customer)
     if issue is None or survivor(issue.customer).pk != customer.pk:
         raise RewardsError(
-            "이 고객의 쿠폰을 찾을 수 없습니다.",
+            _("이 고객의 쿠폰을 찾을 수 없습니다."),
             code="coupon_not_found",
             message_en="No such coupon for this customer.",
         )
@@ -105,40 +106,42 @@ def coupon_redeem(
         if issue.order_amount == order_amount and issue.order_ref == order_ref:
             return issue
         raise RewardsError(
-            "이 요청 키는 이미 다른 내용의 쿠폰 사용에 쓰였습니다.",
+            _("이 요청 키는 이미 다른 내용의 쿠폰 사용에 쓰였습니다."),
             code="idempotency_key_reused",
             message_en="This idempotency key was already used with different details.",
         )
     if CouponIssue.objects.filter(redeem_key=key).exists():
         raise RewardsError(
-            "이 요청 키는 이미 다른 쿠폰에 쓰였습니다.",
+            _("이 요청 키는 이미 다른 쿠폰에 쓰였습니다."),
             code="idempotency_key_reused",
             message_en="This idempotency key was already used for another coupon.",
         )
     if issue.status == CouponIssue.Status.REDEEMED:
         raise RewardsError(
-            "이미 사용한 쿠폰입니다.", code="coupon_used", message_en="The coupon was already used."
+            _("이미 사용한 쿠폰입니다."), code="coupon_used", message_en="The coupon was already used."
         )
     if issue.status == CouponIssue.Status.CANCELLED or not issue.definition.active:
         raise RewardsError(
-            "사용할 수 없는 쿠폰입니다.", code="coupon_cancelled", message_en="The coupon is cancelled."
+            _("사용할 수 없는 쿠폰입니다."), code="coupon_cancelled", message_en="The coupon is cancelled."
         )
     if issue.valid_until <= now:
         raise RewardsError(
-            f"유효기간({timezone.localtime(issue.valid_until):%Y-%m-%d})이 지난 쿠폰입니다.",
+            _("유효기간(%(valid_until)s)이 지난 쿠폰입니다.")
+            % {"valid_until": f"{timezone.localtime(issue.valid_until):%Y-%m-%d}"},
             code="coupon_expired",
             message_en="The coupon has expired.",
         )
     if order_amount < issue.definition.min_spend_won:
         raise RewardsError(
-            f"주문 금액이 ₩{issue.definition.min_spend_won:,} 이상일 때 쓸 수 있는 쿠폰입니다.",
+            _("주문 금액이 ₩%(min_spend_won)s 이상일 때 쓸 수 있는 쿠폰입니다.")
+            % {"min_spend_won": f"{issue.definition.min_spend_won:,}"},
             code="below_min_spend",
             message_en=f"The order must be at least ₩{issue.definition.min_spend_won:,}.",
         )
     allowed = set(issue.definition.categories.values_list("code", flat=True))
     if allowed and not allowed & set(category_codes):
         raise RewardsError(
-            "이 쿠폰을 쓸 수 있는 상품 분류가 주문에 없습니다.",
+            _("이 쿠폰을 쓸 수 있는 상품 분류가 주문에 없습니다."),
             code="coupon_category",
             message_en="The order has no product of the coupon's categories.",
         )
@@ -160,7 +163,7 @@ def coupon_redeem(
         if issue.redeem_key == key:
             return issue
         raise RewardsError(
-            "이미 사용한 쿠폰입니다.", code="coupon_used", message_en="The coupon was already used."
+            _("이미 사용한 쿠폰입니다."), code="coupon_used", message_en="The coupon was already used."
         )
     return issue
 
@@ -184,20 +187,20 @@ def reward_redeem(
         hold = PointHold.objects.filter(idempotency_key=key).first()
         if done.customer_id != customer.pk or hold is None or hold.points != reward.points_cost:
             raise RewardsError(
-                "이 요청 키는 이미 다른 교환에 쓰였습니다.",
+                _("이 요청 키는 이미 다른 교환에 쓰였습니다."),
                 code="idempotency_key_reused",
                 message_en="This idempotency key was already used for another exchange.",
             )
         return done
     if not reward.active:
         raise RewardsError(
-            "교환할 수 없는 리워드입니다.", code="reward_inactive", message_en="Reward unavailable."
+            _("교환할 수 없는 리워드입니다."), code="reward_inactive", message_en="Reward unavailable."
         )
     if reward.stock is not None and not Reward.objects.filter(pk=reward.pk, stock__gte=1).update(
         stock=F("stock") - 1
     ):
         raise RewardsError(
-            "리워드 수량이 모두 소진되었습니다.", code="out_of_stock", message_en="Out of stock."
+            _("리워드 수량이 모두 소진되었습니다."), code="out_of_stock", message_en="Out of stock."
         )
     points_hold(
         customer=customer,

@@ -240,3 +240,43 @@ EN: dict[str, str | tuple[str, str]] = {
     "발급할 쿠폰을 고르세요.": "Choose a coupon to issue.",
     "쿠폰을 발급했습니다.": "Coupon issued.",
 }
+
+# Error messages raised to the user (services, views, commands).
+EN.update(
+    {
+        "'%(definition)s' 쿠폰은 사용 중지 상태입니다.": "The coupon '%(definition)s' is disabled.",
+        "VOC 건 참조가 필요합니다.": "A case reference is needed.",
+        "교환할 수 없는 리워드입니다.": "This reward cannot be redeemed.",
+        "리워드 수량이 모두 소진되었습니다.": "This reward is out of stock.",
+        "사용 가능한 포인트(%(available)sP)보다 많은 %(wanted)sP를 쓸 수 없습니다.": "Only %(available)s points are available; %(wanted)s were asked for.",
+        "사용 보류 시간이 지났습니다. 새로 보류하세요.": "The hold has expired. Place a new hold.",
+        "사용할 수 없는 쿠폰입니다.": "The coupon is cancelled.",
+        "알 수 없는 적립 출처입니다.": "Unknown source.",
+        "요청 키(idempotency key)는 1~100자여야 합니다.": "The idempotency key must be 1 to 100 characters long.",
+        "유효기간(%(valid_until)s)이 지난 쿠폰입니다.": "The coupon expired on %(valid_until)s.",
+        "이 고객의 쿠폰을 찾을 수 없습니다.": "This customer has no such coupon.",
+        "이 요청 키는 이미 다른 교환에 쓰였습니다.": "This request key was already used for another exchange.",
+        "이 요청 키는 이미 다른 내용의 쿠폰 사용에 쓰였습니다.": "This request key was already used for a different coupon redemption.",
+        "이 요청 키는 이미 다른 내용의 포인트 사용에 쓰였습니다. 새 요청이면 새 키를 쓰세요.": "This request key was already used for a different point redemption. Use a new key for a new request.",
+        "이 요청 키는 이미 다른 쿠폰에 쓰였습니다.": "This request key was already used for another coupon.",
+        "이 쿠폰을 쓸 수 있는 상품 분류가 주문에 없습니다.": "The order has no item in a category this coupon applies to.",
+        "이미 사용 처리된 포인트입니다. 주문을 환불하면 쓴 포인트가 돌아갑니다.": "These points have already been spent. Refunding the order returns them.",
+        "이미 사용한 쿠폰입니다.": "The coupon has already been used.",
+        "이미 처리된 요청입니다.": "This request has already been handled.",
+        "이미 추천인이 등록된 고객입니다.": "This customer already has a referrer.",
+        "이미 해제된 사용 보류입니다. 새로 보류하세요.": "The hold has already been released. Place a new hold.",
+        "자신이 요청한 조정은 승인할 수 없습니다.": "You cannot approve an adjustment you requested.",
+        "조정 사유를 입력하세요.": "Give a reason.",
+        "주문 금액의 %(max_redeem_percent)s%%(%(limit)sP)까지만 포인트로 낼 수 있습니다.": "Points may pay at most %(max_redeem_percent)s%% of the order (%(limit)s points).",
+        "주문 금액이 ₩%(min_spend_won)s 이상일 때 쓸 수 있는 쿠폰입니다.": "The order must be at least ₩%(min_spend_won)s.",
+        "주문 금액이 올바르지 않습니다.": "Invalid order amount.",
+        "주문 한 건에 %(max_redeem_points)sP까지 쓸 수 있습니다.": "At most %(max_redeem_points)s points per order.",
+        "추천 코드를 찾을 수 없습니다.": "Referral code not found.",
+        "포인트 원장과 잔액이 맞지 않는 고객이 있습니다.": "Some customers' point balances do not match the ledger.",
+        "포인트 조정을 승인할 권한이 없습니다.": "You are not allowed to approve point adjustments.",
+        "포인트는 1 이상 %(max_points)s 이하여야 합니다.": "Points must be between 1 and %(max_points)s.",
+        "포인트는 정수여야 합니다.": "Points must be a whole number.",
+        "포인트는 한 번에 %(min_redeem_points)sP 이상부터 쓸 수 있습니다.": "At least %(min_redeem_points)s points per redemption.",
+        "포인트를 조정할 권한이 없습니다.": "You are not allowed to adjust points.",
+    }
+)

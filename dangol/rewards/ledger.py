@@ -20,6 +20,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from dangol.customers.models import Customer
 from dangol.rewards.models import LotConsumption, PointBalance, PointEntry, PointHold, PointLot, Program
@@ -42,7 +43,8 @@ class RewardsError(ValidationError):
 class InsufficientPoints(RewardsError):
     def __init__(self, *, available: int, wanted: int) -> None:
         super().__init__(
-            f"사용 가능한 포인트({available:,}P)보다 많은 {wanted:,}P를 쓸 수 없습니다.",
+            _("사용 가능한 포인트(%(available)sP)보다 많은 %(wanted)sP를 쓸 수 없습니다.")
+            % {"available": f"{available:,}", "wanted": f"{wanted:,}"},
             code="insufficient_points",
             message_en=f"Only {available:,} points are available; {wanted:,} were asked for.",
             details={"available": available, "requested": wanted},
@@ -67,11 +69,11 @@ def add_months(at: dt.datetime, months: int) -> dt.datetime:
 def check_points(points: object, *, field: str = "points", allow_negative: bool = False) -> int:
     if not isinstance(points, int) or isinstance(points, bool):
         raise RewardsError(
-            "포인트는 정수여야 합니다.", code="invalid_points", message_en="Points must be an integer."
+            _("포인트는 정수여야 합니다."), code="invalid_points", message_en="Points must be an integer."
         )
     if points == 0 or abs(points) > MAX_POINTS or (points < 0 and not allow_negative):
         raise RewardsError(
-            f"포인트는 1 이상 {MAX_POINTS:,} 이하여야 합니다.",
+            _("포인트는 1 이상 %(max_points)s 이하여야 합니다.") % {"max_points": f"{MAX_POINTS:,}"},
             code="invalid_points",
             message_en=f"Points must be between 1 and {MAX_POINTS:,}.",
             details={"field": field},
@@ -83,7 +85,7 @@ def check_key(key: str) -> str:
     key = (key or "").strip()
     if not key or len(key) > 100:
         raise RewardsError(
-            "요청 키(idempotency key)는 1~100자여야 합니다.",
+            _("요청 키(idempotency key)는 1~100자여야 합니다."),
             code="invalid_idempotency_key",
             message_en="The idempotency key must be 1–100 characters.",
         )

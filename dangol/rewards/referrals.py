@@ -13,6 +13,7 @@ import secrets
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from dangol.customers.models import Customer
 from dangol.orders.models import Order
@@ -30,7 +31,7 @@ def referral_code_for(customer: Customer) -> ReferralCode:
     if existing is not None:
         return existing
     for _attempt in range(5):
-        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
+        code = "".join(secrets.choice(CODE_ALPHABET) for _n in range(8))
         try:
             with transaction.atomic():
                 return ReferralCode.objects.create(customer=customer, code=code)
@@ -69,12 +70,14 @@ def referral_register(
     found = ReferralCode.objects.filter(code=(code or "").strip().upper()).select_related("customer").first()
     if found is None:
         raise RewardsError(
-            "추천 코드를 찾을 수 없습니다.", code="unknown_referral_code", message_en="Unknown referral code."
+            _("추천 코드를 찾을 수 없습니다."),
+            code="unknown_referral_code",
+            message_en="Unknown referral code.",
         )
     referrer, referee = survivor(found.customer), survivor(referee)
     if Referral.objects.filter(referee=referee).exclude(status=Referral.Status.REJECTED).exists():
         raise RewardsError(
-            "이미 추천인이 등록된 고객입니다.",
+            _("이미 추천인이 등록된 고객입니다."),
             code="already_referred",
             message_en="This customer already has a referrer.",
         )
@@ -93,7 +96,7 @@ def referral_register(
             )
     except IntegrityError as exc:  # a concurrent registration for the same referee
         raise RewardsError(
-            "이미 추천인이 등록된 고객입니다.",
+            _("이미 추천인이 등록된 고객입니다."),
             code="already_referred",
             message_en="This customer already has a referrer.",
         ) from exc

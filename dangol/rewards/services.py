@@ -17,6 +17,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from dangol.customers.models import Customer
 from dangol.rewards.ledger import (
@@ -72,7 +73,9 @@ def points_earn(
     `dedupe_key` twice credits once and returns the first entry."""
     check_points(points)
     if source not in Source.values:
-        raise RewardsError("알 수 없는 적립 출처입니다.", code="invalid_source", message_en="Unknown source.")
+        raise RewardsError(
+            _("알 수 없는 적립 출처입니다."), code="invalid_source", message_en="Unknown source."
+        )
     now = now or timezone.now()
     customer = survivor(customer)
     balance_lock(customer.pk)
@@ -112,7 +115,7 @@ def points_compensate(*, customer: Customer, points: int, case_ref: str, by: Use
     """VOC compensation in points, spendable at once, with the case as its source. One credit per `case_ref`."""
     if not (case_ref or "").strip():
         raise RewardsError(
-            "VOC 건 참조가 필요합니다.", code="invalid_input", message_en="A case reference is needed."
+            _("VOC 건 참조가 필요합니다."), code="invalid_input", message_en="A case reference is needed."
         )
     return points_earn(
         customer=customer,
@@ -160,14 +163,16 @@ def points_confirm_due(*, now: dt.datetime | None = None, limit: int = 5000) -> 
 def _redeem_limits(*, program: Program, points: int, order_amount: int | None) -> None:
     if points < program.min_redeem_points:
         raise RewardsError(
-            f"포인트는 한 번에 {program.min_redeem_points:,}P 이상부터 쓸 수 있습니다.",
+            _("포인트는 한 번에 %(min_redeem_points)sP 이상부터 쓸 수 있습니다.")
+            % {"min_redeem_points": f"{program.min_redeem_points:,}"},
             code="below_minimum",
             message_en=f"At least {program.min_redeem_points:,} points per redemption.",
             details={"minimum": program.min_redeem_points},
         )
     if program.max_redeem_points and points > program.max_redeem_points:
         raise RewardsError(
-            f"주문 한 건에 {program.max_redeem_points:,}P까지 쓸 수 있습니다.",
+            _("주문 한 건에 %(max_redeem_points)sP까지 쓸 수 있습니다.")
+            % {"max_redeem_points": f"{program.max_redeem_points:,}"},
             code="above_maximum",
             message_en=f"At most {program.max_redeem_points:,} points per order.",
             details={"maximum": program.max_redeem_points},
@@ -176,7 +181,8 @@ def _redeem_limits(*, program: Program, points: int, order_amount: int | None) -
         limit = int(Decimal(order_amount) * program.max_redeem_percent / 100 / program.point_value_won)
         if points > limit:
             raise RewardsError(
-                f"주문 금액의 {program.max_redeem_percent}%({limit:,}P)까지만 포인트로 낼 수 있습니다.",
+                _("주문 금액의 %(max_redeem_percent)s%%(%(limit)sP)까지만 포인트로 낼 수 있습니다.")
+                % {"max_redeem_percent": program.max_redeem_percent, "limit": f"{limit:,}"},
                 code="above_order_share",
                 message_en=f"Points may pay at most {program.max_redeem_percent}% of the order ({limit:,} points).",
                 details={"maximum": limit},
@@ -187,7 +193,7 @@ def _replay(existing: PointHold, *, customer: Customer, points: int, order_ref: 
     if existing.customer_id == customer.pk and existing.points == points and existing.order_ref == order_ref:
         return existing
     raise RewardsError(
-        "이 요청 키는 이미 다른 내용의 포인트 사용에 쓰였습니다. 새 요청이면 새 키를 쓰세요.",
+        _("이 요청 키는 이미 다른 내용의 포인트 사용에 쓰였습니다. 새 요청이면 새 키를 쓰세요."),
         code="idempotency_key_reused",
         message_en="This idempotency key was already used for a different redemption; use a new key.",
         details={"points": existing.points, "order_ref": existing.order_ref},
@@ -214,7 +220,7 @@ def points_hold(
     order_ref = (order_ref or "").strip()[:64]
     if order_amount is not None and (order_amount < 0 or order_amount > 10**13):
         raise RewardsError(
-            "주문 금액이 올바르지 않습니다.", code="invalid_input", message_en="Invalid order amount."
+            _("주문 금액이 올바르지 않습니다."), code="invalid_input", message_en="Invalid order amount."
         )
     now = now or timezone.now()
     customer = survivor(customer)
@@ -298,13 +304,13 @@ def points_capture(*, hold: PointHold, by: User | None, now: dt.datetime | None 
         return hold
     if hold.status == PointHold.Status.RELEASED:
         raise RewardsError(
-            "이미 해제된 사용 보류입니다. 새로 보류하세요.",
+            _("이미 해제된 사용 보류입니다. 새로 보류하세요."),
             code="hold_released",
             message_en="This hold was released; place a new one.",
         )
     if hold.expires_at <= now:
         raise RewardsError(
-            "사용 보류 시간이 지났습니다. 새로 보류하세요.",
+            _("사용 보류 시간이 지났습니다. 새로 보류하세요."),
             code="hold_expired",
             message_en="The hold has lapsed; place a new one.",
         )
@@ -324,7 +330,7 @@ def points_release(
         return hold
     if hold.status == PointHold.Status.CAPTURED:
         raise RewardsError(
-            "이미 사용 처리된 포인트입니다. 주문을 환불하면 쓴 포인트가 돌아갑니다.",
+            _("이미 사용 처리된 포인트입니다. 주문을 환불하면 쓴 포인트가 돌아갑니다."),
             code="hold_captured",
             message_en="These points were already redeemed; refunding the order returns them.",
         )
@@ -469,11 +475,11 @@ def points_adjust(
 ) -> AdjustResult:
     """An agent's correction (±) with a reason. Above the program's limit it waits for a manager's approval."""
     if not by.has_perm("rewards.adjust_points"):
-        raise PermissionDenied("포인트를 조정할 권한이 없습니다.")
+        raise PermissionDenied(_("포인트를 조정할 권한이 없습니다."))
     check_points(points, allow_negative=True)
     reason = (reason or "").strip()
     if not reason:
-        raise RewardsError("조정 사유를 입력하세요.", code="reason_required", message_en="Give a reason.")
+        raise RewardsError(_("조정 사유를 입력하세요."), code="reason_required", message_en="Give a reason.")
     customer = survivor(customer)
     now = now or timezone.now()
     if abs(points) > Program.current().adjust_approval_limit and not by.has_perm(
@@ -491,15 +497,17 @@ def adjustment_decide(
     *, request: AdjustmentRequest, approve: bool, by: User, note: str = "", now: dt.datetime | None = None
 ) -> AdjustmentRequest:
     if not by.has_perm("rewards.approve_adjustment"):
-        raise PermissionDenied("포인트 조정을 승인할 권한이 없습니다.")
+        raise PermissionDenied(_("포인트 조정을 승인할 권한이 없습니다."))
     if request.requested_by_id == by.pk:
-        raise PermissionDenied("자신이 요청한 조정은 승인할 수 없습니다.")
+        raise PermissionDenied(_("자신이 요청한 조정은 승인할 수 없습니다."))
     now = now or timezone.now()
     status = AdjustmentRequest.Status.APPROVED if approve else AdjustmentRequest.Status.REJECTED
     if not AdjustmentRequest.objects.filter(pk=request.pk, status=AdjustmentRequest.Status.PENDING).update(
         status=status, decided_by=by, decided_at=now, decision_note=(note or "").strip()[:300]
     ):
-        raise RewardsError("이미 처리된 요청입니다.", code="already_decided", message_en="Already decided.")
+        raise RewardsError(
+            _("이미 처리된 요청입니다."), code="already_decided", message_en="Already decided."
+        )
     request.refresh_from_db()
     if approve:
         entry = _adjust_apply(

@@ -345,3 +345,45 @@ EN.update(
         ),
     }
 )
+
+# Error messages raised to the user (services, views, commands).
+EN.update(
+    {
+        "%(max_length)s자 이내로 입력해 주세요.": "Please keep it within %(max_length)s characters.",
+        "%(low)s~%(high)s 사이에서 골라 주세요.": "Please choose between %(low)s and %(high)s.",
+        "1~5 사이에서 골라 주세요.": "Please choose between 1 and 5.",
+        "QR 코드가 올바르지 않습니다. 매장에 비치된 QR 코드를 다시 찍어 주세요.": "The QR code is not valid. Please scan the QR code in the store again.",
+        "답을 골라 주세요.": "Please choose an answer.",
+        "두 질문에 모두 답해 주세요.": "Please answer both questions.",
+        "링크 수는 1~1000개입니다.": "The number of links must be between 1 and 1000.",
+        "링크 유효 기간은 1~365일이어야 합니다.": "Links must stay valid for 1 to 365 days.",
+        "명시적 중요도는 1~5입니다.": "Stated importance must be between 1 and 5.",
+        "목록에 있는 선택지만 고를 수 있습니다.": "Only the listed options can be chosen.",
+        "문항 코드는 영문 소문자, 숫자, -, _ 로 40자 이내여야 합니다.": "A question code is up to 40 lowercase letters, digits, - and _.",
+        "문항이 없는 설문은 시작할 수 없습니다.": "A survey without questions cannot be started.",
+        "선택지를 두 개 이상 입력하세요.": "Enter at least two options.",
+        "설문 링크가 올바르지 않습니다. 받으신 링크를 그대로 열어 주세요.": "The survey link is not valid. Please open the link exactly as you received it.",
+        "설문 응답 기간이 지났습니다. 관심 가져 주셔서 감사합니다.": "The survey has closed for responses. Thank you for your interest.",
+        "알 수 없는 구분입니다: %(aspect)s": "Unknown aspect: %(aspect)s",
+        "알 수 없는 문항 유형입니다: %(kind)s": "Unknown question type: %(kind)s",
+        "알 수 없는 발송 시점입니다: %(trigger)s": "Unknown trigger: %(trigger)s",
+        "알 수 없는 발송 채널입니다: %(channel)s": "Unknown channel: %(channel)s",
+        "알 수 없는 상태입니다: %(status)s": "Unknown status: %(status)s",
+        "알 수 없는 설문 종류입니다: %(kind)s": "Unknown survey kind: %(kind)s",
+        "알 수 없는 차원입니다: %(dimension)s": "Unknown dimension: %(dimension)s",
+        "응답이 있는 설문에는 문항을 추가할 수 없습니다. 새 설문을 만드세요.": "Questions cannot be added to a survey that has responses. Create a new survey.",
+        "의견을 입력해 주세요.": "Please enter your comment.",
+        "이 설문에 이미 있는 문항 코드입니다: %(code)s": "This survey already has a question with the code %(code)s",
+        "이미 쓰는 코드입니다: %(code)s": "This code is already in use: %(code)s",
+        "이미 응답하신 설문입니다. 참여해 주셔서 감사합니다.": "You have already answered this survey. Thank you for taking part.",
+        "제목을 입력하세요.": "Enter a title.",
+        "종료된 설문입니다. 관심 가져 주셔서 감사합니다.": "This survey has ended. Thank you for your interest.",
+        "직원 펄스 설문이 아닙니다.": "This is not an employee pulse survey.",
+        "진행 중인 설문에만 초대를 만들 수 있습니다.": "Invitations can be made only for a running survey.",
+        "질문을 입력하세요.": "Enter the question.",
+        "차수 이름을 20자 이내로 입력하세요.": "Enter a wave name of up to 20 characters.",
+        "코드는 영문 소문자, 숫자, -, _ 로 40자 이내여야 합니다.": "A code is up to 40 lowercase letters, digits, - and _.",
+        "하나 이상 골라 주세요.": "Please choose at least one.",
+        "하나만 골라 주세요.": "Please choose only one.",
+    }
+)

@@ -94,9 +94,9 @@ def invitations_for_segment(
 def pulse_invitations(*, survey: Survey, team: Team, count: int, now: dt.datetime | None = None) -> list[str]:
     """Anonymous links for one team's staff: only the team is stored, never who received which link."""
     if survey.kind != Survey.Kind.PULSE:
-        raise ValidationError({"survey": "직원 펄스 설문이 아닙니다."})
+        raise ValidationError({"survey": _("직원 펄스 설문이 아닙니다.")})
     if not 1 <= count <= 1000:
-        raise ValidationError({"count": "링크 수는 1~1000개입니다."})
+        raise ValidationError({"count": _("링크 수는 1~1000개입니다.")})
     now = now or timezone.now()
     values = invitation_fields(
         survey,
@@ -109,7 +109,7 @@ def pulse_invitations(*, survey: Survey, team: Team, count: int, now: dt.datetim
         now=now,
     )
     made = Invitation.objects.bulk_create(
-        [Invitation(nonce=secrets.token_hex(16), **values) for _ in range(count)]
+        [Invitation(nonce=secrets.token_hex(16), **values) for _n in range(count)]
     )
     if made and made[0].pk is None:  # backends that do not return ids
         made = list(Invitation.objects.filter(nonce__in=[i.nonce for i in made]))
@@ -161,16 +161,16 @@ def counter_target(*, token: str) -> tuple[Survey, Touchpoint]:
         survey_id, touchpoint_id = signing.loads(token, salt=COUNTER_SALT)
     except (signing.BadSignature, ValueError, TypeError) as exc:
         raise LinkError(
-            "QR 코드가 올바르지 않습니다. 매장에 비치된 QR 코드를 다시 찍어 주세요.", code="tampered"
+            _("QR 코드가 올바르지 않습니다. 매장에 비치된 QR 코드를 다시 찍어 주세요."), code="tampered"
         ) from exc
     survey = Survey.objects.filter(pk=survey_id).first()
     touchpoint = Touchpoint.objects.filter(pk=touchpoint_id).first()
     if survey is None or touchpoint is None:
         raise LinkError(
-            "QR 코드가 올바르지 않습니다. 매장에 비치된 QR 코드를 다시 찍어 주세요.", code="tampered"
+            _("QR 코드가 올바르지 않습니다. 매장에 비치된 QR 코드를 다시 찍어 주세요."), code="tampered"
         )
     if survey.status != Survey.Status.ACTIVE:
-        raise LinkError("종료된 설문입니다. 관심 가져 주셔서 감사합니다.", code="closed")
+        raise LinkError(_("종료된 설문입니다. 관심 가져 주셔서 감사합니다."), code="closed")
     return survey, touchpoint
 
 

@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from dangol.accounts.models import Team
 from dangol.customers.models import Customer
@@ -66,17 +67,17 @@ def survey_create(
     code = (code or "").strip().lower()
     title = (title or "").strip()
     if not CODE_RE.match(code):
-        errors["code"] = "코드는 영문 소문자, 숫자, -, _ 로 40자 이내여야 합니다."
+        errors["code"] = _("코드는 영문 소문자, 숫자, -, _ 로 40자 이내여야 합니다.")
     elif Survey.objects.filter(code=code).exists():
-        errors["code"] = f"이미 쓰는 코드입니다: {code}"
+        errors["code"] = _("이미 쓰는 코드입니다: %(code)s") % {"code": code}
     if not title:
-        errors["title"] = "제목을 입력하세요."
+        errors["title"] = _("제목을 입력하세요.")
     if kind not in Survey.Kind.values:
-        errors["kind"] = f"알 수 없는 설문 종류입니다: {kind}"
+        errors["kind"] = _("알 수 없는 설문 종류입니다: %(kind)s") % {"kind": kind}
     if trigger not in Survey.Trigger.values:
-        errors["trigger"] = f"알 수 없는 발송 시점입니다: {trigger}"
+        errors["trigger"] = _("알 수 없는 발송 시점입니다: %(trigger)s") % {"trigger": trigger}
     if not 1 <= link_days <= 365:
-        errors["link_days"] = "링크 유효 기간은 1~365일이어야 합니다."
+        errors["link_days"] = _("링크 유효 기간은 1~365일이어야 합니다.")
     if errors:
         raise ValidationError(errors)
     return Survey.objects.create(
@@ -112,26 +113,26 @@ def question_add(
     errors: dict[str, str] = {}
     text = (text or "").strip()
     if kind not in Question.Kind.values:
-        errors["kind"] = f"알 수 없는 문항 유형입니다: {kind}"
+        errors["kind"] = _("알 수 없는 문항 유형입니다: %(kind)s") % {"kind": kind}
     if not text:
-        errors["text"] = "질문을 입력하세요."
+        errors["text"] = _("질문을 입력하세요.")
     if aspect not in Aspect.values:
-        errors["aspect"] = f"알 수 없는 구분입니다: {aspect}"
+        errors["aspect"] = _("알 수 없는 구분입니다: %(aspect)s") % {"aspect": aspect}
     if dimension not in Dimension.values:
-        errors["dimension"] = f"알 수 없는 차원입니다: {dimension}"
+        errors["dimension"] = _("알 수 없는 차원입니다: %(dimension)s") % {"dimension": dimension}
     clean_choices = [c.strip()[:100] for c in (choices or []) if c and c.strip()]
     if kind in (Question.Kind.SINGLE, Question.Kind.MULTIPLE) and len(clean_choices) < 2:
-        errors["choices"] = "선택지를 두 개 이상 입력하세요."
+        errors["choices"] = _("선택지를 두 개 이상 입력하세요.")
     if stated_importance is not None and not 1 <= stated_importance <= 5:
-        errors["stated_importance"] = "명시적 중요도는 1~5입니다."
+        errors["stated_importance"] = _("명시적 중요도는 1~5입니다.")
     if survey.responses.exists():
-        errors["__all__"] = "응답이 있는 설문에는 문항을 추가할 수 없습니다. 새 설문을 만드세요."
+        errors["__all__"] = _("응답이 있는 설문에는 문항을 추가할 수 없습니다. 새 설문을 만드세요.")
     position = survey.questions.count() + 1
     code = (code or "").strip().lower() or f"q{position}"
     if not CODE_RE.match(code):
-        errors["code"] = "문항 코드는 영문 소문자, 숫자, -, _ 로 40자 이내여야 합니다."
+        errors["code"] = _("문항 코드는 영문 소문자, 숫자, -, _ 로 40자 이내여야 합니다.")
     elif survey.questions.filter(code=code).exists():
-        errors["code"] = f"이 설문에 이미 있는 문항 코드입니다: {code}"
+        errors["code"] = _("이 설문에 이미 있는 문항 코드입니다: %(code)s") % {"code": code}
     if errors:
         raise ValidationError(errors)
     return Question.objects.create(
@@ -152,9 +153,9 @@ def question_add(
 @transaction.atomic
 def survey_set_status(*, survey: Survey, status: str) -> Survey:
     if status not in Survey.Status.values:
-        raise ValidationError({"status": f"알 수 없는 상태입니다: {status}"})
+        raise ValidationError({"status": _("알 수 없는 상태입니다: %(status)s") % {"status": status}})
     if status == Survey.Status.ACTIVE and not survey.questions.exists():
-        raise ValidationError({"status": "문항이 없는 설문은 시작할 수 없습니다."})
+        raise ValidationError({"status": _("문항이 없는 설문은 시작할 수 없습니다.")})
     Survey.objects.filter(pk=survey.pk).update(status=status)
     survey.status = status
     return survey
@@ -165,7 +166,7 @@ def survey_start_wave(*, survey: Survey, wave: str) -> Survey:
     """A Kano study is repeated over time; answers from now on count towards the new wave."""
     wave = (wave or "").strip()
     if not wave or len(wave) > 20:
-        raise ValidationError({"wave": "차수 이름을 20자 이내로 입력하세요."})
+        raise ValidationError({"wave": _("차수 이름을 20자 이내로 입력하세요.")})
     Survey.objects.filter(pk=survey.pk).update(current_wave=wave)
     survey.current_wave = wave
     return survey
@@ -196,9 +197,11 @@ def invitation_fields(
     now: dt.datetime,
 ) -> dict[str, Any]:
     if survey.status != Survey.Status.ACTIVE:
-        raise ValidationError({"survey": "진행 중인 설문에만 초대를 만들 수 있습니다."})
+        raise ValidationError({"survey": _("진행 중인 설문에만 초대를 만들 수 있습니다.")})
     if channel not in Invitation.Channel.values:
-        raise ValidationError({"channel": f"알 수 없는 발송 채널입니다: {channel}"})
+        raise ValidationError(
+            {"channel": _("알 수 없는 발송 채널입니다: %(channel)s") % {"channel": channel}}
+        )
     if team is None and staff is not None:
         profile = getattr(staff, "staff", None)
         team = profile.team if profile else None
@@ -273,7 +276,7 @@ def invitation_from_token(token: str, *, now: dt.datetime | None = None) -> Invi
         invitation_id = int(invitation_id)
     except (signing.BadSignature, ValueError, TypeError) as exc:
         raise LinkError(
-            "설문 링크가 올바르지 않습니다. 받으신 링크를 그대로 열어 주세요.", code="tampered"
+            _("설문 링크가 올바르지 않습니다. 받으신 링크를 그대로 열어 주세요."), code="tampered"
         ) from exc
     invitation = (
         Invitation.objects.select_related("survey", "touchpoint", "customer")
@@ -281,13 +284,15 @@ def invitation_from_token(token: str, *, now: dt.datetime | None = None) -> Invi
         .first()
     )
     if invitation is None:
-        raise LinkError("설문 링크가 올바르지 않습니다. 받으신 링크를 그대로 열어 주세요.", code="tampered")
+        raise LinkError(
+            _("설문 링크가 올바르지 않습니다. 받으신 링크를 그대로 열어 주세요."), code="tampered"
+        )
     if invitation.used_at is not None:
-        raise LinkError("이미 응답하신 설문입니다. 참여해 주셔서 감사합니다.", code="used")
+        raise LinkError(_("이미 응답하신 설문입니다. 참여해 주셔서 감사합니다."), code="used")
     if (now or timezone.now()) >= invitation.expires_at:
-        raise LinkError("설문 응답 기간이 지났습니다. 관심 가져 주셔서 감사합니다.", code="expired")
+        raise LinkError(_("설문 응답 기간이 지났습니다. 관심 가져 주셔서 감사합니다."), code="expired")
     if invitation.survey.status != Survey.Status.ACTIVE:
-        raise LinkError("종료된 설문입니다. 관심 가져 주셔서 감사합니다.", code="closed")
+        raise LinkError(_("종료된 설문입니다. 관심 가져 주셔서 감사합니다."), code="closed")
     return invitation
 
 
@@ -353,11 +358,11 @@ def clean_answers(
                 given = _values(data, key)
                 if not given:
                     if q.required:
-                        errors[key] = "답을 골라 주세요."
+                        errors[key] = _("답을 골라 주세요.")
                     continue
                 score = _score(given[0], low, high)
                 if score is None:
-                    errors[key] = f"{low}~{high} 사이에서 골라 주세요."
+                    errors[key] = _("%(low)s~%(high)s 사이에서 골라 주세요.") % {"low": low, "high": high}
                     continue
                 setattr(answer, attr, score)
             if answer.value is not None or answer.expectation is not None:
@@ -378,11 +383,11 @@ def clean_answers(
                 given = _values(data, key)
                 if not given:
                     if q.required:
-                        errors[key] = "답을 골라 주세요."
+                        errors[key] = _("답을 골라 주세요.")
                     continue
                 score = _score(given[0], 1, 5)
                 if score is None:
-                    errors[key] = "1~5 사이에서 골라 주세요."
+                    errors[key] = _("1~5 사이에서 골라 주세요.")
                     continue
                 setattr(answer, attr, score)
             if answer.functional is not None and answer.dysfunctional is not None:
@@ -391,18 +396,18 @@ def clean_answers(
                 k in errors for k in (f"{q.code}__functional", f"{q.code}__dysfunctional")
             ):
                 missing = "dysfunctional" if answer.dysfunctional is None else "functional"
-                errors[f"{q.code}__{missing}"] = "두 질문에 모두 답해 주세요."
+                errors[f"{q.code}__{missing}"] = _("두 질문에 모두 답해 주세요.")
         elif q.kind in (Question.Kind.SINGLE, Question.Kind.MULTIPLE):
             given = _values(data, q.code)
             if not given:
                 if q.required:
-                    errors[q.code] = "하나 이상 골라 주세요."
+                    errors[q.code] = _("하나 이상 골라 주세요.")
                 continue
             unknown = [g for g in given if g not in q.choices]
             if unknown:
-                errors[q.code] = "목록에 있는 선택지만 고를 수 있습니다."
+                errors[q.code] = _("목록에 있는 선택지만 고를 수 있습니다.")
             elif q.kind == Question.Kind.SINGLE and len(given) > 1:
-                errors[q.code] = "하나만 골라 주세요."
+                errors[q.code] = _("하나만 골라 주세요.")
             else:
                 out.answers.append(CleanAnswer(q, selected=list(dict.fromkeys(given))))
         else:  # free text
@@ -410,15 +415,15 @@ def clean_answers(
             text = given[0] if given else ""
             if not text:
                 if q.required:
-                    errors[q.code] = "의견을 입력해 주세요."
+                    errors[q.code] = _("의견을 입력해 주세요.")
                 continue
             if len(text) > MAX_TEXT:
-                errors[q.code] = f"{MAX_TEXT}자 이내로 입력해 주세요."
+                errors[q.code] = _("%(max_length)s자 이내로 입력해 주세요.") % {"max_length": MAX_TEXT}
                 continue
             out.answers.append(CleanAnswer(q, text=mask_text(text)))
     comment = (_values(data, "comment") or [""])[0]
     if len(comment) > MAX_TEXT:
-        errors["comment"] = f"{MAX_TEXT}자 이내로 입력해 주세요."
+        errors["comment"] = _("%(max_length)s자 이내로 입력해 주세요.") % {"max_length": MAX_TEXT}
     out.comment = mask_text(comment)
     if errors:
         raise ValidationError(errors)
@@ -462,7 +467,7 @@ def response_submit(*, token: str, data: Mapping[str, Any], now: dt.datetime | N
     with transaction.atomic():
         spent = Invitation.objects.filter(pk=invitation.pk, used_at__isnull=True).update(used_at=now)
         if not spent:
-            raise LinkError("이미 응답하신 설문입니다. 참여해 주셔서 감사합니다.", code="used")
+            raise LinkError(_("이미 응답하신 설문입니다. 참여해 주셔서 감사합니다."), code="used")
         response = _write(
             survey,
             clean,
@@ -532,7 +537,7 @@ def response_record(
         customer, staff = None, None
     when = answered_at or timezone.now()
     if when > timezone.now() + dt.timedelta(minutes=5):
-        raise ValidationError({"answered_at": "응답일시가 미래입니다."})
+        raise ValidationError({"answered_at": _("응답일시가 미래입니다.")})
     try:
         with transaction.atomic():
             response = _write(

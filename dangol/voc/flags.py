@@ -11,6 +11,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from dangol.customers.models import Customer
 from dangol.reading.text import mask_text
@@ -34,7 +35,7 @@ def _history(flag: CustomerFlag, by: User | None, action: str, note: str = "") -
 
 def _move(flag: CustomerFlag, old: tuple[str, ...], **fields: Any) -> CustomerFlag:
     if not CustomerFlag.objects.filter(pk=flag.pk, status__in=old).update(**fields):
-        raise ValidationError("이미 다른 단계로 처리된 기록입니다.")
+        raise ValidationError(_("이미 다른 단계로 처리된 기록입니다."))
     flag.refresh_from_db()
     return flag
 
@@ -42,12 +43,12 @@ def _move(flag: CustomerFlag, old: tuple[str, ...], **fields: Any) -> CustomerFl
 @transaction.atomic
 def customer_flag(*, customer: Customer, type: str, evidence: str, by: User) -> CustomerFlag:
     if type not in BadCustomerType.values:
-        raise ValidationError({"type": "알 수 없는 불량고객 유형입니다."})
+        raise ValidationError({"type": _("알 수 없는 불량고객 유형입니다.")})
     evidence = mask_text((evidence or "").strip())
     if len(evidence) < 10:
-        raise ValidationError({"evidence": "근거를 구체적으로(10자 이상) 기록하세요."})
+        raise ValidationError({"evidence": _("근거를 구체적으로(10자 이상) 기록하세요.")})
     if CustomerFlag.objects.filter(customer=customer, status__in=ACTIVE).exists():
-        raise ValidationError("이미 진행 중인 기록이 있습니다.")
+        raise ValidationError(_("이미 진행 중인 기록이 있습니다."))
     flag = CustomerFlag.objects.create(
         customer=customer, type=type, evidence=evidence, flagged_by=by, flagged_at=timezone.now()
     )
@@ -61,7 +62,7 @@ def exit_propose(*, flag: CustomerFlag, by: User, handler: User, note: str) -> C
     """Propose an exit; a dedicated handler is assigned at once and the customer must be told the process."""
     note = mask_text((note or "").strip())
     if not note:
-        raise ValidationError({"note": "퇴출을 제안하는 이유를 기록하세요."})
+        raise ValidationError({"note": _("퇴출을 제안하는 이유를 기록하세요.")})
     return _move(
         flag,
         (CustomerFlag.Status.FLAGGED,),
@@ -81,11 +82,11 @@ def exit_notify_customer(*, flag: CustomerFlag, by: User, how: str = "", send: b
     (registered mail, a call). The managers who may decide then hear that the exit awaits their review."""
     how = mask_text((how or "").strip())
     if not send and not how:
-        raise ValidationError({"how": "어떻게 안내했는지 기록하세요(예: 등기우편, 전화)."})
+        raise ValidationError({"how": _("어떻게 안내했는지 기록하세요(예: 등기우편, 전화).")})
     evidence: dict[str, Any] = {}
     if send:
         if flag.status != CustomerFlag.Status.EXIT_PROPOSED:
-            raise ValidationError("이미 다른 단계로 처리된 기록입니다.")
+            raise ValidationError(_("이미 다른 단계로 처리된 기록입니다."))
         handler = flag.dedicated_handler
         message = outreach.exit_notice_queue(
             flag,
@@ -111,14 +112,14 @@ def exit_notify_customer(*, flag: CustomerFlag, by: User, how: str = "", send: b
 def exit_review(*, flag: CustomerFlag, by: User, approve: bool, note: str) -> CustomerFlag:
     """A manager decides. Approval needs the customer to have been told of the process in advance."""
     if not by.has_perm("voc.review_exit"):
-        raise ValidationError("퇴출 검토는 매니저만 할 수 있습니다.")
+        raise ValidationError(_("퇴출 검토는 매니저만 할 수 있습니다."))
     if flag.proposed_by_id == by.pk:
-        raise ValidationError("제안한 사람이 아닌 다른 매니저가 검토해야 합니다.")
+        raise ValidationError(_("제안한 사람이 아닌 다른 매니저가 검토해야 합니다."))
     note = mask_text((note or "").strip())
     if not note:
-        raise ValidationError({"note": "검토 의견을 기록하세요."})
+        raise ValidationError({"note": _("검토 의견을 기록하세요.")})
     if approve and flag.customer_notified_at is None:
-        raise ValidationError("고객에게 절차를 먼저 안내한 뒤 승인할 수 있습니다.")
+        raise ValidationError(_("고객에게 절차를 먼저 안내한 뒤 승인할 수 있습니다."))
     status = CustomerFlag.Status.EXIT_APPROVED if approve else CustomerFlag.Status.EXIT_REJECTED
     return _move(
         flag,
@@ -135,7 +136,7 @@ def exit_review(*, flag: CustomerFlag, by: User, approve: bool, note: str) -> Cu
 def flag_reverse(*, flag: CustomerFlag, by: User, reason: str) -> CustomerFlag:
     reason = mask_text((reason or "").strip())
     if not reason:
-        raise ValidationError({"reason": "해제 사유를 기록하세요."})
+        raise ValidationError({"reason": _("해제 사유를 기록하세요.")})
     return _move(
         flag,
         ACTIVE,

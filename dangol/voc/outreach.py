@@ -27,6 +27,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from dangol.customers.models import Customer
 from dangol.customers.phone import InvalidPhone, normalize_phone
@@ -160,11 +161,13 @@ def case_reply_queue(case: Case, *, ref: str, text: str, by: User) -> Message:
     a phone cannot show — so that the caller's transaction records nothing."""
     if not _reachable(case):
         raise ValidationError(
-            "이 건에는 고객 연락처가 없어 답변을 보낼 수 없습니다. 고객을 연결하거나 연락처를 입력하세요."
+            _("이 건에는 고객 연락처가 없어 답변을 보낼 수 없습니다. 고객을 연결하거나 연락처를 입력하세요.")
         )
     message = _queue(case, ref=ref, template=REPLY, variables={"답변": text}, by=by)
     if message.status == Message.Status.BLOCKED:
-        raise ValidationError(f"답변을 보낼 수 없습니다: {message.blocked_reason}")
+        raise ValidationError(
+            _("답변을 보낼 수 없습니다: %(blocked_reason)s") % {"blocked_reason": message.blocked_reason}
+        )
     return message
 
 
@@ -189,7 +192,9 @@ def exit_notice_queue(flag: CustomerFlag, *, by: User, handler_name: str, contac
         by=by,
     )
     if message.status == Message.Status.BLOCKED:
-        raise ValidationError(f"안내문을 보낼 수 없습니다: {message.blocked_reason}")
+        raise ValidationError(
+            _("안내문을 보낼 수 없습니다: %(blocked_reason)s") % {"blocked_reason": message.blocked_reason}
+        )
     return message
 
 

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.html import strip_tags
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from dangol.voc.models import Case, ReplyTemplate
@@ -114,15 +115,17 @@ def _validated(*, intent: str, emotion: str, text: str) -> tuple[str, str, str]:
     errors: dict[str, str] = {}
     intent, emotion, text = (intent or "").strip(), (emotion or "").strip(), (text or "").strip()
     if intent and intent not in INTENTS:
-        errors["intent"] = "의도를 목록에서 고르세요."
+        errors["intent"] = _("의도를 목록에서 고르세요.")
     if emotion and emotion not in EMOTIONS:
-        errors["emotion"] = "감정을 목록에서 고르세요."
+        errors["emotion"] = _("감정을 목록에서 고르세요.")
     if not text:
-        errors["text"] = "답변 문안을 입력하세요."
+        errors["text"] = _("답변 문안을 입력하세요.")
     elif len(text) > MAX_TEXT:
-        errors["text"] = f"답변 문안은 {MAX_TEXT:,}자 이내로 적어 주세요."
+        errors["text"] = _("답변 문안은 %(max_length)s자 이내로 적어 주세요.") % {
+            "max_length": f"{MAX_TEXT:,}"
+        }
     elif "{" in text.replace(ISSUE, "") or "}" in text.replace(ISSUE, ""):
-        errors["text"] = "중괄호는 {issue}(고객의 용건)에만 쓸 수 있습니다."
+        errors["text"] = _("중괄호는 {issue}(고객의 용건)에만 쓸 수 있습니다.")
     if errors:
         raise ValidationError(errors)
     return intent, emotion, text

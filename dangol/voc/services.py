@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from dangol.accounts.models import Team
 from dangol.common.korean import josa
@@ -55,7 +56,7 @@ def _save(case: Case, *, expected_version: int | None = None, **fields: Any) -> 
     version = case.version if expected_version is None else expected_version
     updated = Case.objects.filter(pk=case.pk, version=version).update(version=F("version") + 1, **fields)
     if not updated:
-        raise CaseConflict("다른 직원이 먼저 이 건을 수정했습니다. 새로 고친 뒤 다시 시도하세요.")
+        raise CaseConflict(_("다른 직원이 먼저 이 건을 수정했습니다. 새로 고친 뒤 다시 시도하세요."))
     case.refresh_from_db()
     return case
 
@@ -197,21 +198,23 @@ def _case_open(
     errors: dict[str, str] = {}
     title = (title or "").strip()
     if not title:
-        errors["title"] = "제목을 입력하세요."
+        errors["title"] = _("제목을 입력하세요.")
     if kind not in Case.Kind.values:
-        errors["kind"] = f"알 수 없는 VOC 유형입니다: {kind}"
+        errors["kind"] = _("알 수 없는 VOC 유형입니다: %(kind)s") % {"kind": kind}
     if priority not in Priority.values:
-        errors["priority"] = f"알 수 없는 우선순위입니다: {priority}"
+        errors["priority"] = _("알 수 없는 우선순위입니다: %(priority)s") % {"priority": priority}
     if channel not in Case.Channel.values:
-        errors["channel"] = f"알 수 없는 접수 채널입니다: {channel}"
+        errors["channel"] = _("알 수 없는 접수 채널입니다: %(channel)s") % {"channel": channel}
     if category is None and category_code:
         category = Category.objects.filter(code=category_code, is_active=True).first()
         if category is None:
-            errors["category"] = f"알 수 없는 분류입니다: {category_code}"
+            errors["category"] = _("알 수 없는 분류입니다: %(category_code)s") % {
+                "category_code": category_code
+            }
     if customer is None and not (contact_name or contact_info):
-        errors["customer"] = "고객을 선택하거나 연락처를 입력하세요."
+        errors["customer"] = _("고객을 선택하거나 연락처를 입력하세요.")
     if origin not in Case.Origin.values:
-        errors["origin"] = f"알 수 없는 접수 주체입니다: {origin}"
+        errors["origin"] = _("알 수 없는 접수 주체입니다: %(origin)s") % {"origin": origin}
     try:
         callback_phone = _callback_phone(callback_phone)
     except ValidationError as exc:
@@ -321,9 +324,9 @@ def case_handoff(
     """Hand the case to another team, with an internal service level in business hours."""
     reason = mask_text((reason or "").strip())
     if not reason:
-        raise ValidationError({"reason": "이관 사유를 입력하세요."})
+        raise ValidationError({"reason": _("이관 사유를 입력하세요.")})
     if case.team_id == to_team.pk:
-        raise ValidationError({"to_team": "이미 이 팀이 담당하고 있습니다."})
+        raise ValidationError({"to_team": _("이미 이 팀이 담당하고 있습니다.")})
     now = timezone.now()
     hours = case.category.internal_sla_hours if case.category else 8
     due = business_calendar().add(now, dt.timedelta(hours=hours))
@@ -366,26 +369,26 @@ def handoff_accept(*, handoff: Handoff, by: User) -> Handoff:
 def case_record_step(*, case: Case, step: str, by: User, note: str = "") -> CaseStep:
     """Record one handling step (apologise → listen → confirm → resolve → follow up), once, in order."""
     if step not in Step.values:
-        raise ValidationError({"step": f"알 수 없는 단계입니다: {step}"})
+        raise ValidationError({"step": _("알 수 없는 단계입니다: %(step)s") % {"step": step}})
     if not case.is_open and step != Step.FOLLOW_UP:
-        raise ValidationError("종결된 건입니다.")
+        raise ValidationError(_("종결된 건입니다."))
     note = mask_text((note or "").strip())
     if step == Step.LISTEN and not note:
-        raise ValidationError({"note": "고객이 한 말을 그대로 기록하세요."})
+        raise ValidationError({"note": _("고객이 한 말을 그대로 기록하세요.")})
     if step == Step.CONFIRM and not note:
-        raise ValidationError({"note": "고객에게 다시 말한 내용(요약)과 고객의 동의를 기록하세요."})
+        raise ValidationError({"note": _("고객에게 다시 말한 내용(요약)과 고객의 동의를 기록하세요.")})
     order = [s.value for s in Step]
     done = set(case.steps.values_list("step", flat=True))
     missing = [s for s in order[: order.index(step)] if s not in done and s != Step.RESOLVE]
     if missing and step in (Step.LISTEN, Step.CONFIRM):
         labels = ", ".join(str(Step(s).label) for s in missing)
-        raise ValidationError(f"앞 단계를 먼저 기록하세요: {labels}")
+        raise ValidationError(_("앞 단계를 먼저 기록하세요: %(labels)s") % {"labels": labels})
     now = timezone.now()
     try:
         with transaction.atomic():
             record = CaseStep.objects.create(case=case, step=step, note=note, done_at=now, by=by)
     except IntegrityError as exc:
-        raise ValidationError("이미 기록된 단계입니다.") from exc
+        raise ValidationError(_("이미 기록된 단계입니다.")) from exc
     case = _take_if_unassigned(case, by)
     fields: dict[str, Any] = {}
     if case.status == Case.Status.NEW:
@@ -422,13 +425,13 @@ def case_resolve(
     """Resolve without excuses. Apologise, listen and confirm must be done first — unless a manager overrides
     with a reason, which is recorded."""
     if resolution_type not in Case.Resolution.values:
-        raise ValidationError({"resolution_type": "해결 방법을 선택하세요."})
+        raise ValidationError({"resolution_type": _("해결 방법을 선택하세요.")})
     if reaction and reaction not in Case.Reaction.values:
-        raise ValidationError({"reaction": "고객 반응 값이 올바르지 않습니다."})
+        raise ValidationError({"reaction": _("고객 반응 값이 올바르지 않습니다.")})
     if cost < 0 or points < 0:
-        raise ValidationError({"cost": "보상 비용과 포인트는 0 이상이어야 합니다."})
+        raise ValidationError({"cost": _("보상 비용과 포인트는 0 이상이어야 합니다.")})
     if not case.is_open:
-        raise ValidationError("이미 해결되었거나 종결된 건입니다.")
+        raise ValidationError(_("이미 해결되었거나 종결된 건입니다."))
     note, root_cause_note = mask_text((note or "").strip()), mask_text((root_cause_note or "").strip())
     override_reason = mask_text((override_reason or "").strip())
     missing = missing_required_steps(case) if case.kind == Case.Kind.COMPLAINT else []
@@ -485,10 +488,13 @@ def _require_override(by: User, reason: str, missing: list[str]) -> None:
     labels = ", ".join(str(Step(s).label) for s in missing)
     if not by.has_perm("voc.override_case_step"):
         raise ValidationError(
-            f"필수 단계를 먼저 기록하세요: {labels}. 생략하려면 매니저의 승인이 필요합니다."
+            _("필수 단계를 먼저 기록하세요: %(labels)s. 생략하려면 매니저의 승인이 필요합니다.")
+            % {"labels": labels}
         )
     if not (reason or "").strip():
-        raise ValidationError({"override_reason": f"필수 단계({labels})를 생략하는 사유를 입력하세요."})
+        raise ValidationError(
+            {"override_reason": _("필수 단계(%(labels)s)를 생략하는 사유를 입력하세요.") % {"labels": labels}}
+        )
 
 
 @transaction.atomic
@@ -499,9 +505,9 @@ def case_close(
     closing first would leave step 5 undone for good. A manager may close without it (the customer cannot be
     reached), with a reason that goes on the timeline."""
     if case.status == Case.Status.CLOSED:
-        raise ValidationError("이미 종결된 건입니다.")
+        raise ValidationError(_("이미 종결된 건입니다."))
     if case.status != Case.Status.RESOLVED:
-        raise ValidationError("해결 처리한 뒤에 종결할 수 있습니다.")
+        raise ValidationError(_("해결 처리한 뒤에 종결할 수 있습니다."))
     skipped: list[str] = []
     if case.kind == Case.Kind.COMPLAINT:
         missing = missing_required_steps(case)
@@ -514,11 +520,13 @@ def case_close(
         follow_up_only = skipped == [Step.FOLLOW_UP.value]
         if follow_up_only and not by.has_perm("voc.override_case_step"):
             raise ValidationError(
-                "사후 확인(고객 만족도)을 기록한 뒤에 종결할 수 있습니다. 고객과 연락이 닿지 않으면 매니저가 "
-                "사유를 적고 종결합니다."
+                _(
+                    "사후 확인(고객 만족도)을 기록한 뒤에 종결할 수 있습니다. 고객과 연락이 닿지 않으면 매니저가 "
+                    "사유를 적고 종결합니다."
+                )
             )
         if follow_up_only and not override_reason:
-            raise ValidationError({"override_reason": "사후 확인 없이 종결하는 사유를 입력하세요."})
+            raise ValidationError({"override_reason": _("사후 확인 없이 종결하는 사유를 입력하세요.")})
         _require_override(by, override_reason, skipped)
         label = "사후 확인 없이 종결 승인" if follow_up_only else "필수 단계 생략 승인"
         _event(case, "override", f"{label}: {override_reason}", by=by, skipped=skipped)
@@ -550,17 +558,17 @@ def case_reopen(*, case: Case, by: User, reason: str, expected_version: int | No
     clock restarts as for a dissatisfied follow-up; the assignee stays."""
     reason = mask_text((reason or "").strip())
     if not reason:
-        raise ValidationError({"reason": "다시 여는 사유를 입력하세요."})
+        raise ValidationError({"reason": _("다시 여는 사유를 입력하세요.")})
     reopenable = (Case.Status.RESOLVED, Case.Status.CLOSED)
     if case.status not in reopenable:
-        raise ValidationError("해결되었거나 종결된 건만 다시 열 수 있습니다.")
+        raise ValidationError(_("해결되었거나 종결된 건만 다시 열 수 있습니다."))
     version = case.version if expected_version is None else expected_version
     now = timezone.now()
     updated = Case.objects.filter(pk=case.pk, version=version, status__in=reopenable).update(
         version=F("version") + 1, **_reopened(now=now)
     )
     if not updated:
-        raise CaseConflict("다른 직원이 먼저 이 건을 수정했습니다. 새로 고친 뒤 다시 시도하세요.")
+        raise CaseConflict(_("다른 직원이 먼저 이 건을 수정했습니다. 새로 고친 뒤 다시 시도하세요."))
     was = case.get_status_display()
     case.refresh_from_db()
     _event(
@@ -582,9 +590,9 @@ def case_record_satisfaction(
     """The closed-loop check after resolution. A dissatisfied answer reopens the case to the team lead (see
     `reopen_owner`)."""
     if not 1 <= score <= 5:
-        raise ValidationError({"score": "만족도는 1~5 사이여야 합니다."})
+        raise ValidationError({"score": _("만족도는 1~5 사이여야 합니다.")})
     if case.status not in (Case.Status.RESOLVED, Case.Status.CLOSED):
-        raise ValidationError("해결된 건에만 만족도를 기록할 수 있습니다.")
+        raise ValidationError(_("해결된 건에만 만족도를 기록할 수 있습니다."))
     comment = mask_text((comment or "").strip())
     dissatisfied = score <= 2 or would_continue is False
     fields: dict[str, Any] = {"satisfaction_score": score, "would_continue": would_continue}
@@ -648,7 +656,7 @@ def reopen_owner(case: Case) -> tuple[User | None, str]:
 def case_pause(*, case: Case, by: User) -> Case:
     """Waiting for the customer: the resolution clock stops."""
     if case.status not in (Case.Status.NEW, Case.Status.OPEN):
-        raise ValidationError("처리 중인 건만 대기로 바꿀 수 있습니다.")
+        raise ValidationError(_("처리 중인 건만 대기로 바꿀 수 있습니다."))
     case = _save(case, status=Case.Status.WAITING, paused_at=timezone.now())
     _event(case, "paused", "고객 응답 대기(기한 정지)", by=by)
     return case
@@ -657,7 +665,7 @@ def case_pause(*, case: Case, by: User) -> Case:
 @transaction.atomic
 def case_resume(*, case: Case, by: User) -> Case:
     if case.status != Case.Status.WAITING or case.paused_at is None:
-        raise ValidationError("대기 중인 건이 아닙니다.")
+        raise ValidationError(_("대기 중인 건이 아닙니다."))
     now = timezone.now()
     calendar = business_calendar()
     paused = calendar.between(case.paused_at, now)
@@ -670,7 +678,7 @@ def case_resume(*, case: Case, by: User) -> Case:
 @transaction.atomic
 def case_mark_difficult(*, case: Case, difficult_type: str, by: User) -> Case:
     if difficult_type not in DifficultType.values:
-        raise ValidationError({"difficult_type": "알 수 없는 유형입니다."})
+        raise ValidationError({"difficult_type": _("알 수 없는 유형입니다.")})
     case = _save(case, difficult_type=difficult_type)
     _event(
         case,
@@ -686,7 +694,7 @@ def case_mark_difficult(*, case: Case, difficult_type: str, by: User) -> Case:
 def case_polite_warning(*, case: Case, by: User, text: str) -> CaseEvent:
     text = mask_text((text or "").strip())
     if not text:
-        raise ValidationError({"text": "고객에게 한 경고 문구를 기록하세요."})
+        raise ValidationError({"text": _("고객에게 한 경고 문구를 기록하세요.")})
     count = case.events.filter(kind="warning").count() + 1
     Case.objects.filter(pk=case.pk).update(version=F("version") + 1)
     return _event(case, "warning", f"정중한 경고 {count}차: {text}", by=by, n=count)
@@ -700,9 +708,9 @@ def case_end_contact(*, case: Case, by: User, reason: str, handler: User) -> Cas
     """
     reason = mask_text((reason or "").strip())
     if not reason:
-        raise ValidationError({"reason": "상담을 종료한 이유를 기록하세요."})
+        raise ValidationError({"reason": _("상담을 종료한 이유를 기록하세요.")})
     if handler.pk == by.pk:
-        raise ValidationError({"handler": "다른 직원(전담자)에게 넘겨야 합니다."})
+        raise ValidationError({"handler": _("다른 직원(전담자)에게 넘겨야 합니다.")})
     case = _save(case, dedicated_handler=handler, assignee=handler)
     _event(
         case,
@@ -729,9 +737,9 @@ def case_update_details(*, case: Case, by: User, expected_version: int, **fields
     """Edit title, body, priority (used by the API); the version check stops lost updates."""
     allowed = {k: v for k, v in fields.items() if k in ("title", "body", "priority") and v is not None}
     if "priority" in allowed and allowed["priority"] not in Priority.values:
-        raise ValidationError({"priority": "알 수 없는 우선순위입니다."})
+        raise ValidationError({"priority": _("알 수 없는 우선순위입니다.")})
     if "title" in allowed and not str(allowed["title"]).strip():
-        raise ValidationError({"title": "제목을 입력하세요."})
+        raise ValidationError({"title": _("제목을 입력하세요.")})
     if "title" in allowed:
         allowed["title"] = mask_text(str(allowed["title"]).strip())[:200]
     if "body" in allowed:
@@ -759,16 +767,16 @@ def can_work_on(user: User, case: Case) -> bool:
 
 def require_work_on(user: User, case: Case) -> None:
     if not can_work_on(user, case):
-        raise PermissionDenied("이 건을 처리할 권한이 없습니다(다른 팀 담당).")
+        raise PermissionDenied(_("이 건을 처리할 권한이 없습니다(다른 팀 담당)."))
 
 
 @transaction.atomic
 def case_link_customer(*, case: Case, customer: Customer, by: User) -> Case:
     """An unknown contact turns out to be a known customer: link the case (and keep the contact details)."""
     if case.customer_id:
-        raise ValidationError("이미 고객과 연결된 건입니다.")
+        raise ValidationError(_("이미 고객과 연결된 건입니다."))
     if customer.status != Customer.Status.ACTIVE:
-        raise ValidationError("병합된 고객에게는 연결할 수 없습니다.")
+        raise ValidationError(_("병합된 고객에게는 연결할 수 없습니다."))
     case = _save(case, customer=customer)
     who = f"고객 {mask_name(customer.name)}"  # the timeline names people (masked), never by row number
     _event(case, "linked", f"{josa(who, '와/과')} 연결", by=by, customer=customer.pk)
@@ -792,7 +800,7 @@ def case_make_promise(*, case: Case, by: User, text: str, due_at: dt.datetime) -
     from dangol.promises.services import promise_make
 
     if case.customer is None:
-        raise ValidationError("고객과 연결된 건에서만 약속을 기록할 수 있습니다.")
+        raise ValidationError(_("고객과 연결된 건에서만 약속을 기록할 수 있습니다."))
     promise = promise_make(customer=case.customer, owner=by, text=text, due_at=due_at, by=by)
     Case.objects.filter(pk=case.pk).update(version=F("version") + 1)
     _event(
@@ -811,9 +819,9 @@ def case_record_reply(*, case: Case, by: User, text: str) -> CaseEvent:
     is the first response; whoever replies to an unassigned case owns it."""
     text = mask_text((text or "").strip())
     if not text:
-        raise ValidationError({"text": "고객에게 한 답변을 적으세요."})
+        raise ValidationError({"text": _("고객에게 한 답변을 적으세요.")})
     if not case.is_open:
-        raise ValidationError("종결되었거나 해결된 건입니다. 다시 연 뒤에 답변을 기록하세요.")
+        raise ValidationError(_("종결되었거나 해결된 건입니다. 다시 연 뒤에 답변을 기록하세요."))
     case = _take_if_unassigned(case, by)
     now = timezone.now()
     fields: dict[str, Any] = {}
@@ -885,7 +893,7 @@ def case_correct_reading(*, case: Case, intent: str, emotion: str, by: User) -> 
     from dangol.voc.models import TextLabel
 
     if intent not in INTENTS or emotion not in EMOTIONS:
-        raise ValidationError("의도와 감정을 목록에서 고르세요.")
+        raise ValidationError(_("의도와 감정을 목록에서 고르세요."))
     analysis = dict(case.text_analysis or {})
     analysis.update(intent=intent, emotion=emotion, corrected_by=by.get_username())
     TextLabel.objects.create(

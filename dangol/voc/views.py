@@ -377,7 +377,7 @@ def _dispatch(action: str, case: Case, user: User, p: Any, version: int | None) 
     def user_from(field: str) -> User:
         found = User.objects.filter(pk=p.get(field) or 0, is_active=True).first()
         if found is None:
-            raise ValidationError({field: "직원을 선택하세요."})
+            raise ValidationError({field: _("직원을 선택하세요.")})
         return found
 
     if action == "step":
@@ -416,7 +416,7 @@ def _dispatch(action: str, case: Case, user: User, p: Any, version: int | None) 
         except InvalidPhone as exc:
             raise ValidationError({"phone": str(exc)}) from exc
         if customer is None:
-            raise ValidationError({"phone": "그 전화번호의 고객이 없습니다."})
+            raise ValidationError({"phone": _("그 전화번호의 고객이 없습니다.")})
         services.case_link_customer(case=case, customer=customer, by=user)
         return _("고객과 연결했습니다.")
     if action == "promise":
@@ -424,7 +424,7 @@ def _dispatch(action: str, case: Case, user: User, p: Any, version: int | None) 
 
         due = parse_datetime(p.get("due_at") or "")
         if due is None:
-            raise ValidationError({"due_at": "기한을 입력하세요."})
+            raise ValidationError({"due_at": _("기한을 입력하세요.")})
         if timezone.is_naive(due):
             due = timezone.make_aware(due)
         services.case_make_promise(case=case, by=user, text=p.get("text", ""), due_at=due)
@@ -435,7 +435,7 @@ def _dispatch(action: str, case: Case, user: User, p: Any, version: int | None) 
     if action == "handoff":
         team = Team.objects.filter(pk=p.get("to_team") or 0).first()
         if team is None:
-            raise ValidationError({"to_team": "이관할 팀을 선택하세요."})
+            raise ValidationError({"to_team": _("이관할 팀을 선택하세요.")})
         services.case_handoff(
             case=case, to_team=team, reason=p.get("reason", ""), by=user, expected_version=version
         )
@@ -443,13 +443,13 @@ def _dispatch(action: str, case: Case, user: User, p: Any, version: int | None) 
     if action == "accept_handoff":
         handoff = case.handoffs.filter(pk=p.get("handoff") or 0, accepted_at__isnull=True).first()
         if handoff is None:
-            raise ValidationError("인수할 이관 기록이 없습니다.")
+            raise ValidationError(_("인수할 이관 기록이 없습니다."))
         services.handoff_accept(handoff=handoff, by=user)
         return _("이관을 인수했습니다.")
     if action == "category":
         category = Category.objects.filter(pk=p.get("category") or 0).first()
         if category is None:
-            raise ValidationError({"category": "분류를 선택하세요."})
+            raise ValidationError({"category": _("분류를 선택하세요.")})
         services.case_set_category(case=case, category=category, by=user, expected_version=version)
         return _("분류를 바꿨습니다.")
     if action == "difficult":
@@ -544,7 +544,7 @@ def flag_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         if action == "propose" and user.has_perm("voc.change_customerflag"):
             handler = User.objects.filter(pk=p.get("handler") or 0).first()
             if handler is None:
-                raise ValidationError("전담자를 선택하세요.")
+                raise ValidationError(_("전담자를 선택하세요."))
             flags.exit_propose(flag=flag, by=user, handler=handler, note=p.get("note", ""))
         elif action == "notify" and user.has_perm("voc.change_customerflag"):
             flags.exit_notify_customer(flag=flag, by=user, how=p.get("how", ""), send=p.get("send") == "1")

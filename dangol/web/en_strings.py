@@ -30,3 +30,11 @@ EN: dict[str, str | tuple[str, str]] = {
     "담당자별 진행 중": "Open cases by owner",
     "배정된 건이 없습니다.": "No assigned cases.",
 }
+
+# Error messages raised to the user (services, views, commands).
+EN.update(
+    {
+        "--customers는 1 이상이어야 합니다.": "--customers must be 1 or more.",
+        "데이터베이스에 이미 고객이 있습니다. 빈 데이터베이스에서 실행하세요.": "The database already has customers. Run this on an empty database.",
+    }
+)

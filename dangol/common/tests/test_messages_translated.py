@@ -16,8 +16,12 @@ from django.utils import timezone, translation
 from dangol.customers.phone import InvalidPhone, normalize_phone
 from dangol.customers.services import clean_customer_fields, customers_merge
 from dangol.imports.services import run_import
+from dangol.messaging.rules import MessagingError, sender_check, text_channel
 from dangol.promises.services import promise_make
+from dangol.rewards.ledger import InsufficientPoints
 from dangol.surveys.kano import KanoInputError, read_csv
+from dangol.voc.models import Case
+from dangol.voc.services import case_reopen
 
 
 def test_phone_validation_speaks_english() -> None:
@@ -78,4 +82,36 @@ def test_kano_file_errors_speak_english() -> None:
         read_csv("attribute,functional\nwifi,1\n")
     assert str(caught.value) == (
         "Required columns are missing: dysfunctional. The first line must be attribute,functional,dysfunctional."
+    )
+
+
+def test_reopening_a_case_without_a_reason_speaks_english(shop: dict[str, Any]) -> None:
+    with translation.override("en"), pytest.raises(ValidationError) as caught:
+        case_reopen(case=Case(), by=shop["agent"], reason=" ")
+    assert caught.value.message_dict == {"reason": ["Enter a reason for reopening."]}
+
+
+def test_redeeming_more_points_than_available_speaks_english() -> None:
+    with translation.override("en"):
+        refusal = InsufficientPoints(available=1200, wanted=5000)
+    assert refusal.messages == ["Only 1,200 points are available; 5,000 were asked for."]
+    with translation.override("ko"):
+        refusal = InsufficientPoints(available=1200, wanted=5000)
+    assert refusal.messages == ["사용 가능한 포인트(1,200P)보다 많은 5,000P를 쓸 수 없습니다."]
+
+
+def test_an_unregistered_sender_number_speaks_english() -> None:
+    with translation.override("en"), pytest.raises(MessagingError) as caught:
+        sender_check("010-9999-9999", ["02-123-4567"])
+    assert caught.value.messages == [
+        "Unregistered sender number: 010-9999-9999. "
+        "Messages can be sent only from the pre-registered numbers (02-123-4567)."
+    ]
+
+
+def test_a_character_outside_euc_kr_names_itself_in_english() -> None:
+    with translation.override("en"), pytest.raises(MessagingError) as caught:
+        text_channel("주문 확인 🙂")
+    assert caught.value.messages[0].startswith(
+        "The text message contains a character that cannot be sent, '🙂' (U+1F642, character 7)."
     )

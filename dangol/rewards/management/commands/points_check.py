@@ -1,6 +1,7 @@
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from dangol.customers.models import Customer
 from dangol.rewards.models import PointBalance, PointEntry
@@ -26,4 +27,4 @@ class Command(BaseCommand):
                     points_rebuild(customer)
         self.stdout.write(f"고객 {len(ids):,}명 검사, 불일치 {broken:,}명")
         if broken and not options["repair"]:
-            raise CommandError("포인트 원장과 잔액이 맞지 않는 고객이 있습니다.")
+            raise CommandError(_("포인트 원장과 잔액이 맞지 않는 고객이 있습니다."))

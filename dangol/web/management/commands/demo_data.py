@@ -3,6 +3,7 @@ import time
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from dangol.customers.models import Customer
 from dangol.demo.generate import DEMO_PASSWORD, generate
@@ -19,12 +20,12 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["customers"] < 1:
-            raise CommandError("--customers는 1 이상이어야 합니다.")
+            raise CommandError(_("--customers는 1 이상이어야 합니다."))
         if Customer.objects.exists():
             if options["if_empty"]:
                 self.stdout.write("데모 데이터가 이미 있습니다.")
                 return
-            raise CommandError("데이터베이스에 이미 고객이 있습니다. 빈 데이터베이스에서 실행하세요.")
+            raise CommandError(_("데이터베이스에 이미 고객이 있습니다. 빈 데이터베이스에서 실행하세요."))
         started = time.monotonic()
 
         def progress(msg: str) -> None:
