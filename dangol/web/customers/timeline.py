@@ -26,6 +26,7 @@ from dangol.orders.models import Order
 from dangol.orders.selectors import order_timeline_entries, refund_timeline_entries
 from dangol.promises.models import Promise
 from dangol.promises.selectors import promise_timeline_entries
+from dangol.rewards.selectors import points_timeline_entries
 from dangol.surveys.selectors import response_timeline_entries
 from dangol.voc.selectors import case_timeline_entries, flag_timeline_entries
 
@@ -82,6 +83,7 @@ TIMELINE_KINDS = (
     "flag",
     "value",
     "message",
+    "points",
 )
 TIMELINE_KIND_LABELS = {
     "interaction": gettext_lazy("상호작용"),
@@ -95,10 +97,15 @@ TIMELINE_KIND_LABELS = {
     "flag": gettext_lazy("불량고객"),
     "value": gettext_lazy("가치 변화"),
     "message": gettext_lazy("메시지"),
+    "points": gettext_lazy("포인트"),
 }
-WITHOUT_TOUCHPOINT = frozenset({"note", "promise", "consent", "flag", "value", "message"})
+WITHOUT_TOUCHPOINT = frozenset({"note", "promise", "consent", "flag", "value", "message", "points"})
 # The same checks the sources make; here only to leave out tabs that would always be empty.
-KIND_PERMISSIONS = {"case": "voc.view_case", "flag": "voc.view_customerflag"}
+KIND_PERMISSIONS = {
+    "case": "voc.view_case",
+    "flag": "voc.view_customerflag",
+    "points": "rewards.view_pointbalance",
+}
 
 
 # Messages are seen by role (managers all, agents those to customers), as messaging's own pages decide.
@@ -147,6 +154,11 @@ _SOURCES: dict[str, Callable[[Customer, _Window], list[TimelineEntry]]] = {
     "flag": lambda c, w: flag_timeline_entries(c, user=w.user, before=w.before, limit=w.limit),
     "value": lambda c, w: value_timeline_entries(c, before=w.before, limit=w.limit),
     "message": lambda c, w: message_timeline_entries(c, user=w.user, before=w.before, limit=w.limit),
+    "points": lambda c, w: (
+        points_timeline_entries(c, before=w.before, limit=w.limit)
+        if w.user.has_perm("rewards.view_pointbalance")
+        else []
+    ),
 }
 
 

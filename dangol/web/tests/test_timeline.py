@@ -341,7 +341,7 @@ def test_the_timeline_reads_a_fixed_number_of_queries_however_long_the_history(
         "value",
         "message",
     }
-    assert len(few) <= 21  # session, user, permissions, customer, touchpoints, one read per source
+    assert len(few) <= 22  # session, user, permissions, customer, touchpoints, one read per source
     for n in range(2, 8):
         _add_one_of_everything(shop, hong, survey, n)
     with django_assert_max_num_queries(len(few)):
@@ -377,3 +377,18 @@ def test_messages_to_the_customer_and_their_status(client: Client, shop, hong):
     login(client, shop["viewer"])  # a viewer sees no messages: no rows and no tab
     for html in timeline_html(client, hong) + timeline_html(client, hong, kind="message"):
         assert "message" not in set(KIND_ROW.findall(html) + KIND_TAB.findall(html))
+
+
+def test_points_movements_are_on_the_timeline(client: Client, shop, hong):
+    from dangol.rewards.services import points_earn
+
+    points_earn(
+        customer=hong,
+        points=1500,
+        source="campaign",
+        source_ref="campaign:welcome",
+        reason="가입 환영 포인트",
+        by=shop["manager"],
+    )
+    login(client, shop["agent"])
+    assert_on_timeline(client, hong, "points", "+1,500P", "가입 환영 포인트")
