@@ -8,19 +8,10 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats as sp
 
-Z95 = 1.959963984540054
+from dangol.common.stats import Z95
+from dangol.common.stats import wilson as wilson  # one Wilson interval for every app (re-exported)
+
 MIN_TRUSTED_N = 30  # below this, a group's figure is shown with a "too few answers" note
-
-
-def wilson(successes: int, n: int, z: float = Z95) -> tuple[float, float]:
-    """Wilson score interval for a proportion (Wilson 1927); (0, 0) for n = 0."""
-    if n <= 0:
-        return (0.0, 0.0)
-    p = successes / n
-    denominator = 1 + z * z / n
-    centre = (p + z * z / (2 * n)) / denominator
-    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denominator
-    return (max(0.0, centre - half), min(1.0, centre + half))
 
 
 @dataclass
