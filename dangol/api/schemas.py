@@ -14,6 +14,7 @@ from dangol.api.choices import (
     InteractionType,
     OrdersOnError,
 )
+from dangol.api.types import Instant
 
 
 class ErrorOut(Schema):
@@ -32,7 +33,7 @@ class CustomerIn(Schema):
     gender: CustomerGender = ""
     address: str = Field("", max_length=200)
     external_id: str | None = Field(None, max_length=64)
-    joined_at: dt.datetime | None = None
+    joined_at: Instant | None = None
     acquisition_channel: CustomerChannel = "other"
     tags: list[str] = Field(default_factory=list, max_length=50)
 
@@ -80,7 +81,7 @@ class InteractionIn(Schema):
     type: InteractionType
     summary: str = Field(..., min_length=1, max_length=200)
     body: str = Field("", max_length=20000)
-    occurred_at: dt.datetime | None = None
+    occurred_at: Instant | None = None
 
 
 class InteractionOut(Schema):
@@ -110,7 +111,7 @@ class OrderLineIn(Schema):
 class OrderIn(Schema):
     order_id: str = Field(..., min_length=1, max_length=64)
     customer_external_id: str = Field(..., min_length=1, max_length=64)
-    ordered_at: dt.datetime
+    ordered_at: Instant
     store: str = Field("", max_length=40)
     lines: list[OrderLineIn] = Field(..., min_length=1, max_length=500)
     refunded_amount: int = Field(0, ge=0, le=10**13)

@@ -24,6 +24,7 @@ from dangol.api.choices import (
     SurveyTrigger,
 )
 from dangol.api.scopes import ApiProblem, require_scope
+from dangol.api.types import Instant
 from dangol.customers.models import Customer
 from dangol.interactions.models import Interaction, Touchpoint
 from dangol.surveys import analysis, services
@@ -104,7 +105,7 @@ class ResponseIn(Schema):
         ..., description="문항 코드 → 답 (gap: 코드__expectation, kano: 코드__functional/…)"
     )
     comment: str = Field("", max_length=4000)
-    answered_at: dt.datetime | None = None
+    answered_at: Instant | None = None
     customer_id: int | None = ID
     touchpoint: str | None = Field(None, max_length=40)
     staff: str | None = Field(None, max_length=150)

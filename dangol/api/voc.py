@@ -24,6 +24,7 @@ from dangol.api.choices import (
     CaseStep,
 )
 from dangol.api.scopes import ApiProblem, require_scope
+from dangol.api.types import Instant
 from dangol.common.korean import particle
 from dangol.customers.models import Customer
 from dangol.interactions.models import Touchpoint
@@ -46,7 +47,7 @@ class CaseIn(Schema):
     contact_info: str = Field("", max_length=120)
     callback_phone: str = Field("", max_length=30, description="고객이 회신받기를 원하는 전화번호")
     source_ref: str = Field("", max_length=100, description="같은 값이면 한 건만 만들어집니다")
-    received_at: dt.datetime | None = Field(
+    received_at: Instant | None = Field(
         None,
         description="고객이 접수한 시각(ISO 8601, 시간대 포함). SLA 기한은 이 시각부터 셉니다. 생략하면 지금.",
     )
@@ -248,7 +249,7 @@ def _received_at(value: dt.datetime | None, *, field: str) -> dt.datetime | None
             % {"field": field, "particle": subject_particle},
             f"{field} is more than a year ago; check the date.",
         )
-    return min(value, now)
+    return min(value, now).astimezone(dt.UTC)
 
 
 def _mail_date(raw: str | None) -> dt.datetime | None:

@@ -1,3 +1,4 @@
+import datetime as dt
 import json
 
 import pytest
@@ -206,3 +207,26 @@ def test_nul_characters_are_refused_everywhere(client: Client, shop, agent_key):
 
     login(client, shop["agent"])
     assert client.get("/customers/?q=%00").status_code == 400
+
+
+def test_times_with_any_offset_are_stored_in_utc_and_absurd_years_are_a_422(client: Client, shop, agent_key):
+    """Schemathesis found "0857-10-15T11:32:27-19:21": PostgreSQL refuses offsets past ±15:59 (a 500)."""
+    payload = {
+        "customer_id": shop["hong"].pk,
+        "touchpoint": "call-center",
+        "type": "inquiry",
+        "summary": "문의",
+    }
+
+    def post(occurred_at: str):
+        body = json.dumps({**payload, "occurred_at": occurred_at})
+        return client.post("/api/interactions", body, content_type="application/json", **bearer(agent_key))
+
+    r = post("2026-10-15T11:32:27-19:21")
+    assert r.status_code == 201, r.content
+    stored = Interaction.objects.get(pk=r.json()["id"]).occurred_at
+    assert stored == dt.datetime(2026, 10, 16, 6, 53, 27, tzinfo=dt.UTC)
+    for absurd in ("0857-10-15T11:32:27-19:21", "0001-01-01T00:00:00+05:00", "3000-01-01T00:00:00"):
+        bad = post(absurd)
+        assert bad.status_code == 422 and bad.json()["code"] == "invalid_input", (absurd, bad.content)
+    assert Interaction.objects.count() == 1
