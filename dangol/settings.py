@@ -51,6 +51,10 @@ INSTALLED_APPS = [
     "dangol.voc",
     "dangol.surveys",
     "dangol.loyalty",
+    "dangol.knowledge",
+    "dangol.campaigns",
+    "dangol.lifecycle",
+    "dangol.portal",
     "dangol.web",
     "dangol.api",
 ]

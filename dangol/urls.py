@@ -30,5 +30,9 @@ urlpatterns = [
     path("rewards/", include("dangol.rewards.urls")),
     path("privacy/", include("dangol.privacy.urls")),
     path("messages/", include("dangol.messaging.urls")),
+    path("campaigns/", include("dangol.campaigns.urls")),
+    path("help/", include("dangol.knowledge.urls")),
+    path("my/", include("dangol.portal.urls")),
+    path("privacy/lifecycle/", include("dangol.lifecycle.urls")),
     path("", include("dangol.web.urls")),
 ]

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CampaignsConfig(AppConfig):
+    name = "dangol.campaigns"
+    label = "campaigns"
+    default_auto_field = "django.db.models.BigAutoField"
+    verbose_name = _("캠페인")

@@ -1,0 +1,1 @@
+EN: dict[str, str | tuple[str, str]] = {"캠페인": "Campaigns"}
