@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "dangol.loyalty",
     "dangol.knowledge",
     "dangol.campaigns",
+    "dangol.journeys",
     "dangol.lifecycle",
     "dangol.portal",
     "dangol.web",

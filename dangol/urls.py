@@ -31,6 +31,7 @@ urlpatterns = [
     path("privacy/", include("dangol.privacy.urls")),
     path("messages/", include("dangol.messaging.urls")),
     path("campaigns/", include("dangol.campaigns.urls")),
+    path("journeys/", include("dangol.journeys.urls")),
     path("help/", include("dangol.knowledge.urls")),
     path("my/", include("dangol.portal.urls")),
     path("privacy/lifecycle/", include("dangol.lifecycle.urls")),
