@@ -153,7 +153,9 @@ SECURE_SSL_REDIRECT = env_bool("DANGOL_SSL_REDIRECT", not DEBUG)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # load balancers probe over plain HTTP
 SECURE_HSTS_SECONDS = env_int("DANGOL_HSTS_SECONDS", 0 if DEBUG else 365 * 24 * 3600)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DANGOL_HSTS_INCLUDE_SUBDOMAINS", False)
-if env_bool("DANGOL_BEHIND_PROXY", False):
+# Behind a proxy the client is also the last X-Forwarded-For address (the one the proxy appended), not REMOTE_ADDR.
+DANGOL_BEHIND_PROXY = env_bool("DANGOL_BEHIND_PROXY", False)
+if DANGOL_BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # Content-Security-Policy (django-csp): scripts and styles only from our static files; the few inline chart
@@ -195,8 +197,6 @@ DANGOL_QR_SCANS_PER_IP_PER_MINUTE = env_int("DANGOL_QR_SCANS_PER_IP_PER_MINUTE",
 DANGOL_QR_SCANS_PER_IP_PER_HOUR = env_int("DANGOL_QR_SCANS_PER_IP_PER_HOUR", 60)
 # Follow-up cases that answers through links without a known customer (store QR codes) may open.
 DANGOL_SURVEY_FOLLOWUPS_PER_IP_PER_HOUR = env_int("DANGOL_SURVEY_FOLLOWUPS_PER_IP_PER_HOUR", 3)
-# Behind a proxy the client is the last X-Forwarded-For address (the one the proxy appended), not REMOTE_ADDR.
-DANGOL_BEHIND_PROXY = env_bool("DANGOL_BEHIND_PROXY", False)
 
 # Login lockout (django-axes).
 AXES_FAILURE_LIMIT = env_int("DANGOL_LOGIN_FAILURE_LIMIT", 5)
