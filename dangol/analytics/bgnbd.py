@@ -39,6 +39,12 @@ class BgNbdFit:
         return asdict(self)
 
 
+def wsum(w: np.ndarray, v: np.ndarray) -> float:
+    """Σ w·v without BLAS: `np.dot` on long vectors hands the work to OpenBLAS's thread pool, which on a busy
+    2-core machine made each likelihood evaluation 50× slower (113 ms instead of 2 ms for 65k rows)."""
+    return float(np.add.reduce(w * v))
+
+
 def by_x(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Distinct purchase counts and each row's index into them: the special functions of both models depend
     on x only, and x has a few hundred values where the rows are hundreds of thousands."""
@@ -102,8 +108,8 @@ def _neg_ll_and_grad(
         + (s2 + s3) * (psi_ab - psi_abx)
         + s3 * (psi_bx1 - special.digamma(b))
     )
-    grad = np.array([np.dot(w, d_r) * r, np.dot(w, d_alpha) * alpha, np.dot(w, d_a) * a, np.dot(w, d_b) * b])
-    return -float(np.dot(w, a1 + both)), -grad
+    grad = np.array([wsum(w, d_r) * r, wsum(w, d_alpha) * alpha, wsum(w, d_a) * a, wsum(w, d_b) * b])
+    return -wsum(w, a1 + both), -grad
 
 
 def compress(x: np.ndarray, t_x: np.ndarray, T: np.ndarray) -> tuple[np.ndarray, ...]:
@@ -187,7 +193,7 @@ def fit(
     ]
     r, alpha_scaled, a, b = np.exp(log_params)
     alpha = alpha_scaled * scale  # α is a time scale: rescale back to the data's unit
-    ll = float(np.dot(w, log_likelihood_per_row(np.log([r, alpha, a, b]), x, t_x, T)))
+    ll = wsum(w, log_likelihood_per_row(np.log([r, alpha, a, b]), x, t_x, T))
     if at_boundary:
         hint = " (almost nobody drops out: P(alive) ≈ 1)" if {"a", "b"} & set(at_boundary) else ""
         message = (
@@ -236,30 +242,42 @@ def expected_purchases(
 ) -> np.ndarray:
     """E[X(T, T+t) | x, t_x, T]  (FHL 2005, eq. 10), with the Gauss hypergeometric function 2F1.
 
-    `groups` (from `x_t_groups`) lets repeated calls evaluate 2F1 once per distinct (x, T)."""
+    It factors as N(t; x, T) · A(x, t_x, T): N carries 2F1 and depends on (x, T) only, A = P(alive) does
+    not depend on t. `groups` (from `x_t_groups`) lets repeated calls evaluate 2F1 once per distinct (x, T);
+    `pipeline.clv` sums N over the months first and multiplies by A once."""
     x = np.asarray(x, dtype=float)
     t_x = np.asarray(t_x, dtype=float)
     T = np.asarray(T, dtype=float)
-    r, alpha, a, b = fit_.r, fit_.alpha, fit_.a, fit_.b
-    no_dropout = (r + x) * t / (alpha + T)  # the limit a → 0: nobody drops out, the NBD expectation
-    if "a" in fit_.at_boundary or a < 1e-5:
-        return no_dropout
     first, inverse = groups if groups is not None else (np.arange(len(x)), np.arange(len(x)))
-    gx, gT = x[first], T[first]
-    z = t / (alpha + gT + t)
+    return expected_numerator(fit_, t, x[first], T[first])[inverse] * alive_factor(fit_, x, t_x, T)
+
+
+def no_dropout(fit_: BgNbdFit) -> bool:
+    """The limit a → 0 (nobody drops out): predictions are the NBD expectation, P(alive) = 1."""
+    return "a" in fit_.at_boundary or fit_.a < 1e-5
+
+
+def expected_numerator(fit_: BgNbdFit, t: float, x: np.ndarray, T: np.ndarray) -> np.ndarray:
+    """N(t; x, T): E[X(T, T+t)] of a customer surely alive. Where 2F1 overflows (extreme parameters,
+    b → ∞) it is the no-dropout limit (r + x) t / (α + T)."""
+    x = np.asarray(x, dtype=float)
+    T = np.asarray(T, dtype=float)
+    r, alpha, a, b = fit_.r, fit_.alpha, fit_.a, fit_.b
+    limit = (r + x) * t / (alpha + T)
+    if no_dropout(fit_):
+        return limit
+    z = t / (alpha + T + t)
     with np.errstate(all="ignore"):
-        hyp = special.hyp2f1(r + gx, b + gx, a + b + gx - 1, z)
-        numerator = ((a + b + gx - 1) / (a - 1) * (1 - ((alpha + gT) / (alpha + gT + t)) ** (r + gx) * hyp))[
-            inverse
-        ]
-        has = x > 0
-        odds = np.where(
-            has, a / np.where(has, b + x - 1, 1.0) * ((alpha + T) / (alpha + t_x)) ** (r + x), 0.0
-        )
-        value = numerator / (1 + odds)
-    # 2F1 can overflow for extreme parameters (b → ∞): fall back to the no-dropout limit weighted by P(alive)
+        hyp = special.hyp2f1(r + x, b + x, a + b + x - 1, z)
+        value = (a + b + x - 1) / (a - 1) * (1 - ((alpha + T) / (alpha + T + t)) ** (r + x) * hyp)
     bad = ~np.isfinite(value)
     if bad.any():
-        value = value.copy()
-        value[bad] = (no_dropout * probability_alive(fit_, x, t_x, T))[bad]
+        value = np.where(bad, limit, value)
     return value
+
+
+def alive_factor(fit_: BgNbdFit, x: np.ndarray, t_x: np.ndarray, T: np.ndarray) -> np.ndarray:
+    """A(x, t_x, T): P(alive), or 1 in the no-dropout limit."""
+    if no_dropout(fit_):
+        return np.ones(len(np.asarray(x)))
+    return probability_alive(fit_, x, t_x, T)

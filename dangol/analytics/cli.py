@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import sys
 from pathlib import Path
 from typing import NoReturn
@@ -50,7 +51,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--time-unit", choices=["day", "week"], default="week")
     p.add_argument("--horizon", type=float, default=52.0, help="CLV 기간 (time-unit 단위, 기본 52)")
     p.add_argument("--discount-rate", type=float, default=0.10, help="연 할인율 (기본 0.10)")
-    p.add_argument("--engine", choices=["duckdb", "pyspark"], default="duckdb")
+    p.add_argument(
+        "--engine",
+        choices=["duckdb", "pyspark"],
+        help="계산 엔진 (기본 duckdb; --spark-remote나 --spark-master를 주면 pyspark)",
+    )
+    p.add_argument(
+        "--spark-remote",
+        default=os.environ.get("DANGOL_SPARK_REMOTE") or None,
+        help="Spark Connect 주소 (sc://host:15002, 환경변수 DANGOL_SPARK_REMOTE): pyspark 엔진이 그 서버에서 계산",
+    )
+    p.add_argument(
+        "--spark-master",
+        default=os.environ.get("DANGOL_SPARK_MASTER") or None,
+        help="Spark 마스터 URL (spark://host:7077, yarn, k8s://…; 환경변수 DANGOL_SPARK_MASTER; 기본 local[2])",
+    )
     p.add_argument("--advocates", help="옹호자 후보 고객 ID 목록 파일 (추천 고객, NPS 추천자; 한 줄에 하나)")
     p.add_argument("--partners", help="동반자로 지정된 고객 ID 목록 파일 (한 줄에 하나)")
     p.add_argument("--super-share", type=float, default=0.05, help="초우량 비율 (CLV 상위, 기본 0.05)")
@@ -72,6 +87,13 @@ def _id_list(path: str | None) -> frozenset[str]:
     return frozenset(i for i in ids if i and i != "customer_id")
 
 
+def _from_environment(args: argparse.Namespace) -> bool:
+    """True when the Spark addresses came from DANGOL_SPARK_REMOTE / DANGOL_SPARK_MASTER, not the command
+    line: then `--engine duckdb` simply wins (the environment names a cluster for runs that want one)."""
+    remote, master = os.environ.get("DANGOL_SPARK_REMOTE"), os.environ.get("DANGOL_SPARK_MASTER")
+    return args.spark_remote in (None, remote) and args.spark_master in (None, master)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     shares = (args.super_share, args.superior_share, args.regular_share)
@@ -83,13 +105,30 @@ def main(argv: list[str] | None = None) -> int:
     except engine.InputError as exc:
         sys.stderr.write(f"입력 오류: {exc}\n")
         return 2
+    if args.spark_remote and args.spark_master:  # one from the environment gives way to the command line
+        if args.spark_master == os.environ.get("DANGOL_SPARK_MASTER"):
+            args.spark_master = None
+        elif args.spark_remote == os.environ.get("DANGOL_SPARK_REMOTE"):
+            args.spark_remote = None
+        else:
+            sys.stderr.write("입력 오류: --spark-remote와 --spark-master 중 하나만 지정하세요\n")
+            return 2
+    spark = bool(args.spark_remote or args.spark_master)
+    if args.engine == "duckdb" and spark and not _from_environment(args):
+        sys.stderr.write(
+            "입력 오류: --spark-remote와 --spark-master는 pyspark 엔진에만 씁니다 (--engine pyspark)\n"
+        )
+        return 2
+    engine_name = args.engine or ("pyspark" if spark else "duckdb")
     options = pipeline.Options(
         end=args.end,
         holdout_end=args.holdout_end,
         time_unit=args.time_unit,
         horizon=args.horizon,
         annual_discount_rate=args.discount_rate,
-        engine=args.engine,
+        engine=engine_name,
+        spark_remote=args.spark_remote if engine_name == "pyspark" else None,
+        spark_master=args.spark_master if engine_name == "pyspark" else None,
         cutoffs=segments.TierCutoffs(*shares),
         ladder=ladder,
     )

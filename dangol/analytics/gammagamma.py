@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 from scipy import optimize, special
 
-from dangol.analytics.bgnbd import by_x
+from dangol.analytics.bgnbd import by_x, wsum
 
 LOG_BOUNDS = (np.log(1e-6), np.log(1e8))
 
@@ -54,11 +54,11 @@ def _neg_ll_and_grad(
     ll = (
         float(np.sum((special.gammaln(pux + q) - special.gammaln(pux))[xi]))
         + len(x) * (q * np.log(g) - special.gammaln(q))
-        + float(np.dot(px, log_xm - log_denom))
+        + wsum(px, log_xm - log_denom)
         - float(log_m.sum())
         - q * float(log_denom.sum())
     )
-    d_p = float(np.dot(x, (psi - special.digamma(pux))[xi] + log_xm - log_denom))
+    d_p = wsum(x, (psi - special.digamma(pux))[xi] + log_xm - log_denom)
     d_q = float(np.sum(psi[xi])) + len(x) * (np.log(g) - special.digamma(q)) - float(log_denom.sum())
     d_g = len(x) * q / g - float(np.sum((px + q) / denom))
     grad = np.array([d_p * p, d_q * q, d_g * g])

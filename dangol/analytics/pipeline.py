@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections import Counter
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,6 +26,10 @@ class Options:
     horizon: float = 52.0  # in time units
     annual_discount_rate: float = 0.10
     engine: str = "duckdb"
+    spark_remote: str | None = None  # Spark Connect URL (sc://host:15002) for engine="pyspark"
+    spark_master: str | None = (
+        None  # classic master URL (spark://…, yarn, k8s://…, local[n]); default local[2]
+    )
     cutoffs: segments.TierCutoffs = field(default_factory=segments.TierCutoffs)
     ladder: segments.LadderRules = field(default_factory=segments.LadderRules)
 
@@ -42,18 +46,22 @@ def clv(
     annual_discount_rate: float,
 ) -> np.ndarray:
     """Discounted expected revenue over the horizon, month by month:
-    CLV = Σ_i (E[X(t_i)] − E[X(t_{i−1})]) · E[M] / (1 + d)^i with d the monthly rate."""
+    CLV = Σ_i (E[X(t_i)] − E[X(t_{i−1})]) · E[M] / (1 + d)^i with d the monthly rate.
+
+    E[X(t)] = N(t; x, T) · P(alive) (see `bgnbd.expected_purchases`): the sum over months runs on N, once per
+    distinct (x, T), and is multiplied by P(alive) once per row."""
     month = 30.4375 / unit_days
     steps = max(int(math.ceil(horizon / month)), 1)
     monthly_rate = (1 + annual_discount_rate) ** (1 / 12) - 1
-    total = np.zeros(len(x))
-    previous = np.zeros(len(x))
-    groups = bgnbd.x_t_groups(x, T)
+    first, inverse = bgnbd.x_t_groups(x, T)
+    gx, gT = np.asarray(x, dtype=float)[first], np.asarray(T, dtype=float)[first]
+    total = np.zeros(len(first))
+    previous = np.zeros(len(first))
     for i in range(1, steps + 1):
-        current = bgnbd.expected_purchases(fit_, min(i * month, horizon), x, t_x, T, groups=groups)
-        total += (current - previous) * spend / (1 + monthly_rate) ** i
+        current = bgnbd.expected_numerator(fit_, min(i * month, horizon), gx, gT)
+        total += (current - previous) / (1 + monthly_rate) ** i
         previous = current
-    return total
+    return total[inverse] * bgnbd.alive_factor(fit_, x, t_x, T) * spend
 
 
 def analyze(
@@ -69,23 +77,62 @@ def analyze(
     if options.holdout_end and options.holdout_end <= options.end:
         raise engine.InputError("--holdout-end는 --end보다 뒤여야 합니다")
     unit = UNIT_DAYS[options.time_unit]
-    con = engine.connect(options.engine)
+    con = engine.connect(options.engine, remote=options.spark_remote, master=options.spark_master)
     say("load")
     tx, n_tx = engine.load_counted(con, source, cols)
     say("summary")
     days = engine.customer_days(tx).cache()  # one pass over the transactions; every later step reads this
-    table = (
-        segments.rfm(engine.summary(days, end=options.end, unit_days=unit))
-        .order_by("customer_id")
-        .to_pyarrow()
-    )
+    table = engine.summary(days, end=options.end, unit_days=unit).order_by("customer_id").to_pyarrow()
     if table.num_rows == 0:
         raise engine.InputError(f"{options.end} 이전의 거래가 없습니다 (no transactions up to --end)")
-    ids = np.asarray(table["customer_id"].to_pylist(), dtype=object)
+    ids = table["customer_id"].combine_chunks()
     x = table["frequency"].to_numpy().astype(float)
     t_x = table["recency"].to_numpy().astype(float)
     T = table["T"].to_numpy().astype(float)
     m = table["monetary"].to_numpy().astype(float)
+    totals = table["total"].to_numpy().astype(float)
+    rfm = segments.rfm_scores(table["days_since_last"].to_numpy().astype(float), x, totals)
+    # The cohort and 3R queries need nothing from the models: the engine runs them (its own threads, without
+    # the GIL) while NumPy fits the models here.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="dangol-report") as pool:
+        monthly = pool.submit(_monthly, tx, days, cols, options)
+        scorecard, report, fit_ = _models(
+            table, ids, x, t_x, T, m, totals, rfm, options, unit, n_tx, say, monthly
+        )
+    if options.holdout_end:
+        say("holdout")
+        report["holdout"] = _holdout(tx, options, fit_, ids, x, t_x, T, unit)
+    return scorecard, report
+
+
+def _monthly(tx: Any, days: Any, cols: engine.Columns, options: Options) -> dict[str, Any]:
+    """Cohorts and 3R. Monthly figures stop at the last complete month: a month still running would look like
+    customers leaving (its few days against a whole month before it)."""
+    complete_through = retention.last_complete_day(options.end)
+    months = retention.customer_months(days.filter(days.day <= complete_through)).cache()
+    calibration = tx.filter(tx.day <= options.end)
+    categories = retention.customer_categories(calibration) if cols.category else None
+    cohorts = retention.cohorts(months, through=complete_through)
+    cohorts["complete_through"] = complete_through.isoformat()
+    return {"cohorts": cohorts, "three_r": retention.three_r(months, categories=categories)}
+
+
+def _models(
+    table: pa.Table,
+    ids: pa.Array,
+    x: np.ndarray,
+    t_x: np.ndarray,
+    T: np.ndarray,
+    m: np.ndarray,
+    totals: np.ndarray,
+    rfm: dict[str, np.ndarray],
+    options: Options,
+    unit: float,
+    n_tx: int,
+    say: Callable[[str], None],
+    monthly: Future[dict[str, Any]],
+) -> tuple[pa.Table, dict[str, Any], bgnbd.BgNbdFit]:
+    """BG/NBD and Gamma-Gamma fits, scores, tiers, stages and the report (cohorts and 3R from `monthly`)."""
     say("bgnbd")
     ux, ut, uT, counts_u, inverse = bgnbd.compress_index(x, t_x, T)  # customers alike in (x, t_x, T): one row
     fit_ = bgnbd.fit(ux, ut, uT, weights=counts_u)
@@ -94,7 +141,9 @@ def analyze(
     say("score")
     # predictions depend on (x, t_x, T) only: compute them once per distinct row and spread them back
     p_alive = bgnbd.probability_alive(fit_, ux, ut, uT)[inverse]
-    expected = bgnbd.expected_purchases(fit_, options.horizon, ux, ut, uT)[inverse]
+    expected = bgnbd.expected_purchases(fit_, options.horizon, ux, ut, uT, groups=bgnbd.x_t_groups(ux, uT))[
+        inverse
+    ]
     spend = gammagamma.expected_average_spend(gg, x, m) if gg.converged else np.where(x > 0, m, np.nan)
     spend = np.where(
         np.isfinite(spend), spend, np.nanmean(np.where(x > 0, m, np.nan)) if (x > 0).any() else 0.0
@@ -112,39 +161,38 @@ def analyze(
         )[inverse]
         * spend
     )
-    tiers = segments.value_tiers(values, options.cutoffs)
+    tier_codes = segments.value_tier_codes(values, options.cutoffs)
     rules = options.ladder
-    stages = segments.ladder_stages(
+    stage_codes = segments.ladder_stage_codes(
         {
             "purchases": x + 1,  # x counts repeat purchase days; the first day makes it a customer
             "days_since_last": table["days_since_last"].to_numpy().astype(float),
             "p_alive": p_alive,
-            "promoter": np.isin(ids, list(rules.advocates)),
-            "partner_flag": np.isin(ids, list(rules.partners)),
-            "tier": tiers,
+            "promoter": _member(ids, rules.advocates),
+            "partner_flag": _member(ids, rules.partners),
+            "tier": np.asarray(segments.TIERS, dtype=object)[tier_codes],
         },
         rules,
     )
     scorecard = pa.table(
         {
-            "customer_id": pa.array(ids.tolist(), pa.string()),
+            "customer_id": ids.cast(pa.string()),
             "frequency": pa.array(x.astype(np.int64)),
             "recency": pa.array(t_x),
             "T": pa.array(T),
             "monetary": pa.array(m),
-            "rfm_r": table["rfm_r"],
-            "rfm_f": table["rfm_f"],
-            "rfm_m": table["rfm_m"],
-            "rfm_segment": table["rfm_segment"],
+            "rfm_r": pa.array(rfm["rfm_r"]),
+            "rfm_f": pa.array(rfm["rfm_f"]),
+            "rfm_m": pa.array(rfm["rfm_m"]),
+            "rfm_segment": _labels(rfm["segment"], segments.SEGMENTS),
             "probability_alive": pa.array(p_alive),
             "expected_purchases": pa.array(expected),
             "clv": pa.array(np.round(values, 0)),
-            "value_tier": pa.array(tiers.tolist(), pa.string()),
-            "stage": pa.array(stages.tolist(), pa.string()),
+            "value_tier": _labels(tier_codes, segments.TIERS),
+            "stage": _labels(stage_codes, [*segments.STAGES, ""]),
         }
     )
     say("report")
-    totals = table["total"].to_numpy().astype(float)
     report: dict[str, Any] = {
         "n_customers": int(len(ids)),
         "n_transactions": int(n_tx),
@@ -159,46 +207,52 @@ def analyze(
         },
         "gamma_gamma": {k: _clean(v) for k, v in gg.as_dict().items()},
         "pareto": _pareto(totals, values),
-        "segments": _counts(table["rfm_segment"].to_pylist(), segments.SEGMENTS),
-        "rfm_grid": _rfm_grid(
-            table["rfm_r"].to_numpy(), table["rfm_f"].to_numpy(), table["rfm_m"].to_numpy()
-        ),
+        "segments": _code_counts(rfm["segment"], segments.SEGMENTS),
+        "rfm_grid": _rfm_grid(rfm["rfm_r"], rfm["rfm_f"], rfm["rfm_m"]),
         "segments_ko": segments.SEGMENTS_KO,
-        "stages": _counts(stages, segments.STAGES),
+        "stages": _code_counts(stage_codes, segments.STAGES),
         "ladder": segments.ladder_definitions(rules),
-        "tiers": _counts(tiers, segments.TIERS),
+        "tiers": _code_counts(tier_codes, segments.TIERS),
         "clv": {
             "total": round(float(values.sum()), 0),
             "mean": round(float(values.mean()), 2),
             "histogram": _histogram(values),
         },
     }
-    # Monthly figures stop at the last complete month: a month still running would look like customers
-    # leaving (its few days against a whole month before it).
-    complete_through = retention.last_complete_day(options.end)
-    months = retention.customer_months(days.filter(days.day <= complete_through)).cache()
-    calibration = tx.filter(tx.day <= options.end)
-    categories = retention.customer_categories(calibration) if cols.category else None
-    report["cohorts"] = retention.cohorts(months, through=complete_through)
-    report["cohorts"]["complete_through"] = complete_through.isoformat()
-    report["three_r"] = retention.three_r(months, categories=categories)
-    if options.holdout_end:
-        say("holdout")
-        report["holdout"] = _holdout(tx, options, fit_, ids, x, t_x, T, unit)
-    return scorecard, report
+    report.update(monthly.result())  # waits for the engine's cohort and 3R queries, if still running
+    return scorecard, report, fit_
+
+
+def _member(ids: pa.Array, wanted: frozenset[str]) -> np.ndarray:
+    """Which customers are in `wanted` (ids compared as text), without a Python string per customer."""
+    if not wanted:
+        return np.zeros(len(ids), dtype=bool)
+    import pyarrow.compute as pc
+
+    hit = pc.is_in(ids.cast(pa.string()), value_set=pa.array(sorted(wanted), pa.string()))
+    return np.asarray(hit.to_numpy(zero_copy_only=False), dtype=bool)
+
+
+def _labels(codes: np.ndarray, names: list[str]) -> pa.Array:
+    """Codes into `names` as a string column (built by Arrow, not one Python string per row)."""
+    return pa.DictionaryArray.from_arrays(pa.array(codes, pa.int32()), pa.array(names, pa.string())).cast(
+        pa.string()
+    )
+
+
+def _code_counts(codes: np.ndarray, names: list[str]) -> dict[str, int]:
+    """Customers per name, every name listed (0 when none); a code past the names (no stage) as ""."""
+    counts = np.bincount(np.asarray(codes, dtype=np.int64), minlength=len(names) + 1)
+    result = {name: int(k) for name, k in zip(names, counts, strict=False)}
+    if counts[len(names) :].any():
+        result[""] = int(counts[len(names) :].sum())
+    return result
 
 
 def _clean(value: Any) -> Any:
     if isinstance(value, float) and not math.isfinite(value):
         return None
     return value
-
-
-def _counts(values: Any, order: list[str]) -> dict[str, int]:
-    counts = dict.fromkeys(order, 0)
-    for label, k in Counter(values.tolist() if hasattr(values, "tolist") else values).items():
-        counts[str(label)] = counts.get(str(label), 0) + k
-    return counts
 
 
 def _rfm_grid(r: np.ndarray, f: np.ndarray, m: np.ndarray) -> dict[str, Any]:
@@ -236,7 +290,7 @@ def _holdout(
     tx: Any,
     options: Options,
     fit_: bgnbd.BgNbdFit,
-    ids: np.ndarray,
+    ids: pa.Array,
     x: np.ndarray,
     t_x: np.ndarray,
     T: np.ndarray,
@@ -246,14 +300,14 @@ def _holdout(
     assert options.holdout_end is not None
     length = (options.holdout_end - options.end).days / unit
     actual_table = engine.holdout_counts(tx, end=options.end, holdout_end=options.holdout_end).to_pyarrow()
-    actual_map = dict(
-        zip(
-            actual_table["customer_id"].to_pylist(),
-            actual_table["holdout_purchases"].to_pylist(),
-            strict=True,
-        )
-    )
-    actual = np.array([actual_map.get(c, 0) for c in ids], dtype=float)
+    import pyarrow.compute as pc
+
+    # each customer's row in the holdout counts (null: no purchase there)
+    where = pc.index_in(ids.cast(pa.string()), value_set=actual_table["customer_id"].cast(pa.string()))
+    found = np.asarray(where.is_valid().to_numpy(zero_copy_only=False), dtype=bool)
+    positions = where.fill_null(0).to_numpy(zero_copy_only=False)
+    purchases = actual_table["holdout_purchases"].to_numpy().astype(float)
+    actual = np.where(found, purchases[positions] if len(purchases) else 0.0, 0.0)
     predicted = bgnbd.expected_purchases(fit_, length, x, t_x, T)
     groups: list[dict[str, Any]] = []
     for k in range(8):

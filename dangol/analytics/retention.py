@@ -99,24 +99,17 @@ def three_r(
     result: dict[str, Any] = {"retention": retention, "related_sales": None, "referral": None}
     if categories is not None:
         c = categories
-        first = c.group_by("customer_id").aggregate(start=c.first_day.min())
-        with_start = c.join(first, "customer_id")
-        # the first category: bought on the customer's first day (alphabetically first when several)
-        first_cat = (
-            with_start.filter(with_start.first_day == with_start.start)
-            .group_by("customer_id")
-            .aggregate(first_category=_.category.min())
-        )
-        joined_c = c.join(first_cat, "customer_id")
-        per_customer = joined_c.group_by("customer_id").aggregate(
-            revenue=joined_c.revenue.sum(),
-            related=joined_c.revenue.sum(where=joined_c.category != joined_c.first_category),
-            n_cat=joined_c.count(),
+        # The first category: bought on the customer's first day (alphabetically first when several). One
+        # group-by, no joins: the (customer, category) rows are unique, so the row with the smallest
+        # "first day, category" key is the first category, and its revenue is the arg-min of the revenue.
+        key = c.first_day.cast("string").concat(" ", c.category)
+        per_customer = c.group_by("customer_id").aggregate(
+            revenue=c.revenue.sum(), first_revenue=c.revenue.argmin(key), n_cat=c.count()
         )
         stats = (
             per_customer.aggregate(
                 revenue=_.revenue.sum(),
-                related=_.related.sum(),
+                related=(_.revenue - _.first_revenue).sum(),
                 n=_.count(),
                 cross=(_.n_cat > 1).cast("int64").sum(),
             )

@@ -78,6 +78,33 @@ def rfm(summary: ir.Table) -> ir.Table:
     return scored.mutate(rfm_segment=segment)
 
 
+def percent_rank_scores(values: np.ndarray, *, descending: bool = False) -> np.ndarray:
+    """`_score` in NumPy, the same numbers: percent_rank = (rank − 1) / (n − 1) with tied values sharing the
+    lowest rank, score = min(floor(5 · percent_rank) + 1, 5)."""
+    v = np.asarray(values, dtype=float)
+    n = len(v)
+    if n == 0:
+        return np.zeros(0, dtype=np.int64)
+    key = -v if descending else v
+    before = np.searchsorted(np.sort(key), key, side="left")  # rows strictly ahead in the order
+    rank = before / (n - 1) if n > 1 else np.zeros(n)
+    return np.minimum(np.floor(rank * 5).astype(np.int64) + 1, 5)
+
+
+SEGMENT_CODES = np.array([[SEGMENTS.index(GRID[r][fm - 1]) for fm in range(1, 6)] for r in range(1, 6)])
+
+
+def rfm_scores(
+    days_since_last: np.ndarray, frequency: np.ndarray, total: np.ndarray
+) -> dict[str, np.ndarray]:
+    """`rfm` on arrays already in hand (the pipeline's summary): rfm_r, rfm_f, rfm_m and the segment as an
+    index into SEGMENTS. Engine-independent, so DuckDB and Spark runs score alike by construction."""
+    r = percent_rank_scores(days_since_last, descending=True)
+    f = percent_rank_scores(frequency)
+    m = percent_rank_scores(total)
+    return {"rfm_r": r, "rfm_f": f, "rfm_m": m, "segment": SEGMENT_CODES[r - 1, (f + m) // 2 - 1]}
+
+
 @dataclass(frozen=True)
 class TierCutoffs:
     """Shares of customers by predicted CLV, from the top: 초우량, 우량, 일반; the rest are 관리."""
@@ -91,15 +118,20 @@ TIERS = ["초우량", "우량", "일반", "관리"]
 
 
 def value_tiers(clv: np.ndarray, cutoffs: TierCutoffs = TierCutoffs()) -> np.ndarray:
+    return np.asarray(TIERS, dtype=object)[value_tier_codes(clv, cutoffs)]
+
+
+def value_tier_codes(clv: np.ndarray, cutoffs: TierCutoffs = TierCutoffs()) -> np.ndarray:
+    """`value_tiers` as indexes into TIERS."""
     n = len(clv)
-    order = np.argsort(-clv, kind="stable")
+    order = np.argsort(-np.asarray(clv, dtype=float), kind="stable")
     rank = np.empty(n, dtype=float)
     rank[order] = (np.arange(n) + 1) / max(n, 1)  # the share of customers at or above this one
     bounds = np.cumsum([cutoffs.super_superior, cutoffs.superior, cutoffs.regular]) + 1e-12
-    tier = np.full(n, TIERS[3], dtype=object)
-    tier[rank <= bounds[2]] = TIERS[2]
-    tier[rank <= bounds[1]] = TIERS[1]
-    tier[rank <= bounds[0]] = TIERS[0]
+    tier = np.full(n, 3, dtype=np.int64)
+    tier[rank <= bounds[2]] = 2
+    tier[rank <= bounds[1]] = 1
+    tier[rank <= bounds[0]] = 0
     return tier
 
 
@@ -202,7 +234,11 @@ FEATURE_DEFAULTS: dict[str, Any] = {
 
 
 def ladder_stages(features: Mapping[str, Any], rules: LadderRules = LadderRules()) -> np.ndarray:
-    """The stage of each customer: the first rule of `rules.definitions()` whose conditions all hold in
+    return np.asarray([*STAGES, ""], dtype=object)[ladder_stage_codes(features, rules)]
+
+
+def ladder_stage_codes(features: Mapping[str, Any], rules: LadderRules = LadderRules()) -> np.ndarray:
+    """The stage of each customer as an index into STAGES: the first rule of `rules.definitions()` whose conditions all hold in
     one of its alternatives. `features` maps each feature name of `Condition` to an array (one entry per
     customer); `purchases` is required, the others default to FEATURE_DEFAULTS (no P(alive), not a
     promoter, not a partner, no tier). Comparisons with a missing P(alive) (NaN) are false."""
@@ -216,7 +252,7 @@ def ladder_stages(features: Mapping[str, Any], rules: LadderRules = LadderRules(
     }
     columns["purchases"] = purchases
     columns["p_alive"] = columns["p_alive"].astype(float)
-    stage = np.full(n, "", dtype=object)
+    stage = np.full(n, len(STAGES), dtype=np.int64)  # no rule matched: "" (code len(STAGES))
     open_ = np.ones(n, dtype=bool)
     for rule in rules.definitions():
         hit = np.zeros(n, dtype=bool)
@@ -225,7 +261,7 @@ def ladder_stages(features: Mapping[str, Any], rules: LadderRules = LadderRules(
             for c in conditions:
                 both &= np.asarray(OPS[c.op](columns[c.feature], c.value), dtype=np.bool_)
             hit |= both
-        stage[open_ & hit] = rule.stage
+        stage[open_ & hit] = STAGES.index(rule.stage)
         open_ &= ~hit
     return stage
 

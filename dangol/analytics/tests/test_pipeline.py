@@ -217,7 +217,11 @@ def test_duckdb_and_pyspark_give_the_same_scorecard(small):
         pytest.skip("PySpark needs Java (openjdk) on PATH")
     cols = Columns("customer", "date", "amount", "category")
     duck, duck_report = analyze(small, cols, Options(end=dt.date(2024, 6, 30)))
-    spark, spark_report = analyze(small, cols, Options(end=dt.date(2024, 6, 30), engine="pyspark"))
+    spark, spark_report = analyze(
+        small, cols, Options(end=dt.date(2024, 6, 30), engine="pyspark", spark_master="local[1]")
+    )
+    # the classic master URL reaches the session (a cluster's spark://…, yarn or k8s://… the same way)
+    assert engine._spark_sessions[("master", "local[1]")].sparkContext.master == "local[1]"
     assert duck.column_names == spark.column_names
     for a, b in zip(duck.to_pylist(), spark.to_pylist(), strict=True):
         for key, value in a.items():
