@@ -368,6 +368,13 @@ def _date(when: dt.datetime) -> str:
 
 
 NO_ADDRESS_RULE = "no_address"
+SUSPENDED_RULE = "processing_suspended"
+
+
+def suspended_reason() -> str:
+    return _(
+        "광고성 메시지: 고객이 개인정보 처리정지를 요구해 광고를 보내지 않습니다(개인정보 보호법 제37조)."
+    )
 
 
 def no_address_reason(channel: str) -> str:
