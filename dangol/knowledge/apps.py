@@ -7,3 +7,8 @@ class KnowledgeConfig(AppConfig):
     label = "knowledge"
     default_auto_field = "django.db.models.BigAutoField"
     verbose_name = _("FAQ·가이드")
+
+    def ready(self) -> None:
+        from dangol.knowledge import merging
+
+        merging.register()

@@ -1,1 +1,106 @@
-EN: dict[str, str | tuple[str, str]] = {"FAQ·가이드": "Knowledge"}
+# English for the FAQ and guides UI strings (merged into the catalogue by scripts/fill_po.py).
+# Terms: 도움말 = help, 문서 = article, 게시 = publish, 예약 게시 = schedule, 문의 대신 해결 = deflection.
+EN: dict[str, str | tuple[str, str]] = {
+    "FAQ·가이드": "Knowledge",
+    "FAQ": "FAQ",
+    # Models
+    "FAQ로 해결한 문의": "Questions answered by the FAQ",
+    "배송": "Delivery",
+    "교환·반품·환불": "Exchanges, returns and refunds",
+    "포인트": "Points",
+    "멤버십": "Membership",
+    "개인정보": "Personal data",
+    "주문·계정": "Orders and account",
+    "기타": "Other",
+    "임시 저장": "Draft",
+    "게시": "Published",
+    "예약 게시": "Scheduled",
+    "분류": "Category",
+    "제목": "Title",
+    "문서 주소": "Article address (slug)",
+    "요약": "Summary",
+    "본문": "Body",
+    "상태": "Status",
+    "게시 시각": "Published at",
+    "수정": "Updated",
+    "FAQ 문서": "FAQ articles",
+    "검색어": "Search queries",
+    "문의 대신 해결": "Deflections",
+    # Validation and messages
+    "제목을 입력하세요.": "Enter a title.",
+    "제목은 200자 이내로 입력하세요.": "Keep the title within 200 characters.",
+    "분류를 고르세요.": "Choose a category.",
+    "상태를 고르세요.": "Choose a status.",
+    "문서 주소에는 글자, 숫자, -, _ 만 쓸 수 있습니다.": "The article address may contain only letters, digits, - and _.",
+    "본문이 없는 문서는 게시할 수 없습니다.": "An article without a body cannot be published.",
+    "예약 게시 시각은 지금보다 뒤여야 합니다.": "The scheduled time must be in the future.",
+    "문서를 찾을 수 없습니다.": "Article not found.",
+    "도움이 되었는지 골라 주세요.": "Choose whether it helped.",
+    "문서를 저장했습니다.": "Article saved.",
+    # Editor
+    "비워 두면 제목으로 만듭니다. 예: delivery-time": "Left empty, it is made from the title. E.g. delivery-time",
+    "검색 결과와 추천에 보입니다. 비워 두면 본문 앞부분을 씁니다.": (
+        "Shown in search results and suggestions. Left empty, the start of the body is used."
+    ),
+    "예약 게시 시각": "Scheduled time",
+    "예약 게시일 때만 씁니다.": "Used only when scheduled.",
+    "새 문서": "New article",
+    "문서 편집": "Edit article",
+    "읽음": "Read",
+    "도움 됨": "Helpful",
+    "안 됨": "Not helpful",
+    "읽고도 문의": "Read, then asked",
+    "본문에는 제목, 굵게, 목록, 링크, 표만 남고 스크립트와 그 밖의 태그는 저장할 때 지워집니다.": (
+        "The body keeps headings, bold, lists, links and tables; scripts and other tags are removed on save."
+    ),
+    "저장": "Save",
+    "저장하고 미리 보기": "Save and preview",
+    "미리 보기": "Preview",
+    "미리 보기: 고객에게 보이는 모습입니다.": "Preview: what customers will see.",
+    "편집으로 돌아가기": "Back to the editor",
+    "공개 페이지": "Public page",
+    # Managers' list and insights
+    "FAQ·가이드 관리": "Manage the FAQ",
+    "고객용 도움말 보기": "Open the customers' help centre",
+    "모든 상태": "All statuses",
+    "찾기": "Find",
+    "제목으로 찾기": "Find by title",
+    "도움 됨/안 됨": "Helpful / not",
+    "문서가 없습니다.": "No articles.",
+    "답을 못 찾은 검색어": "Searches with no answer",
+    "최근 30일, 결과가 없던 검색 (개인정보는 가려서 저장)": (
+        "Last 30 days, searches that found nothing (personal data masked)"
+    ),
+    "없음": "None",
+    "읽고도 문의한 문서": "Articles read before an inquiry anyway",
+    "최근 30일, 같은 방문에서 읽은 뒤 문의를 접수한 횟수": (
+        "Last 30 days, times read in a visit that then filed an inquiry"
+    ),
+    "문의 대신 해결한 문서": "Articles that answered instead of an inquiry",
+    "최근 30일, 문의 작성 중 이 문서로 해결한 횟수": (
+        "Last 30 days, times this article answered a customer writing an inquiry"
+    ),
+    # Public help centre
+    "고객센터 도움말": "Help centre",
+    "무엇을 도와드릴까요?": "How can we help?",
+    "검색": "Search",
+    "궁금한 내용을 입력하세요 (예: 배송 조회, 환불)": "What would you like to know? (e.g. tracking, refund)",
+    "도움말 검색": "Search the help centre",
+    "비슷한 말로도 찾았습니다:": "Also searched for similar words:",
+    "%(n)s개 문서를 찾았습니다.": ("%(n)s article found.", "%(n)s articles found."),
+    "찾는 내용이 없습니다. 다른 말로 검색해 보세요.": "Nothing found. Try other words.",
+    "아직 게시된 도움말이 없습니다.": "No help articles have been published yet.",
+    "전체 도움말 보기": "All help articles",
+    "관련 도움말": "Related articles",
+    "이 문서가 도움이 되었나요?": "Did this article help?",
+    "도움이 됐어요": "Yes, it helped",
+    "도움이 안 됐어요": "No, it didn't",
+    "이미 의견을 남기셨습니다.": "You have already given your feedback.",
+    "의견을 남겨 주셔서 감사합니다.": "Thank you for your feedback.",
+    # Agents' link picker
+    "FAQ 링크 넣기": "Insert an FAQ link",
+    "도움말 찾기 (예: 환불)": "Find an article (e.g. refund)",
+    "도움말 찾기": "Find an article",
+    "맞는 도움말이 없습니다.": "No matching article.",
+    "게시된 도움말이 없습니다.": "No published articles.",
+}
