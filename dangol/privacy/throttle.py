@@ -152,7 +152,8 @@ def public_body_limit(request: HttpRequest) -> int | None:
     is_public = view is not None and getattr(view, "login_required", True) is False
     has_session = settings.SESSION_COOKIE_NAME in request.COOKIES
     if is_public or not (has_session or request.path_info.startswith("/api/")):
-        return int(settings.DANGOL_PUBLIC_MAX_BODY_BYTES)
+        # A public form that takes files (the portal's photos) names its own, larger limit on the view.
+        return int(getattr(view, "public_max_body_bytes", 0) or settings.DANGOL_PUBLIC_MAX_BODY_BYTES)
     return None
 
 

@@ -13,6 +13,7 @@ import datetime as dt
 import difflib
 import re
 import secrets
+from collections.abc import Callable
 
 from django.conf import settings
 from django.db import transaction
@@ -119,3 +120,17 @@ def client_rules() -> list[Rule]:
 def decoy_case_number(now: dt.datetime | None = None) -> str:
     """A case number in the real format for a bot caught by the hidden field, which must not learn it was caught."""
     return f"VOC-{timezone.localtime(now or timezone.now()):%y%m%d}-{secrets.randbelow(900000) + 100000:06d}"
+
+
+# A link that shows the one case to whoever filed it without signing in. The self-service portal (above voc)
+# makes the signed link and registers the maker from its AppConfig.ready(); without it there is no link.
+_case_link_maker: list[Callable[[str], str]] = []
+
+
+def case_link_register(maker: Callable[[str], str]) -> None:
+    """`maker(case number) -> URL path` of the page that shows that one case."""
+    _case_link_maker[:] = [maker]
+
+
+def case_link(number: str) -> str:
+    return _case_link_maker[0](number) if _case_link_maker and number else ""

@@ -80,8 +80,10 @@ def test_after_sending_the_customer_sees_the_case_number_not_the_empty_form(clie
 
 
 def _without_number(page: str, number: str) -> str:
-    """The page with the case number and the CSRF tokens (masked anew on every response) blanked."""
+    """The page with the case number, the CSRF tokens (masked anew on every response) and the signed link to the
+    case (the portal's, which names the number) blanked."""
     page = re.sub(r'"X-CSRFToken": "[^"]+"', "TOKEN", page.replace(number, "VOC-NUMBER"))
+    page = re.sub(r'href="/my/c/[^"/]+/"', 'href="CASE-LINK"', page)
     return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "TOKEN", page)
 
 
