@@ -7,3 +7,8 @@ class CampaignsConfig(AppConfig):
     label = "campaigns"
     default_auto_field = "django.db.models.BigAutoField"
     verbose_name = _("캠페인")
+
+    def ready(self) -> None:
+        from dangol.campaigns import merging
+
+        merging.register()
