@@ -1,4 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from dangol.journeys import views
 
 app_name = "journeys"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.journey_list, name="list"),
+    path("<id:pk>/toggle/", views.journey_toggle, name="toggle"),
+    path("customers/<id:pk>/nba/", views.nba_panel, name="nba"),
+    path("customers/<id:pk>/nba/decide/", views.nba_decide, name="nba_decide"),
+]
