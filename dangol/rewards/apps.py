@@ -11,11 +11,12 @@ class RewardsConfig(AppConfig):
 
     def ready(self) -> None:
         from dangol.orders.services import order_refund_hook_register
-        from dangol.rewards import merging
+        from dangol.rewards import forgetting, merging
         from dangol.rewards.earning import order_refunded_hook
         from dangol.rewards.notify import templates_ensure
 
         merging.register()
+        forgetting.register()
         # orders sits below rewards and never imports it: its refund service calls what registers here.
         order_refund_hook_register(order_refunded_hook)
         post_migrate.connect(templates_ensure, sender=self, dispatch_uid="rewards-message-templates")

@@ -22,6 +22,7 @@ from dangol.rewards import referrals
 from dangol.rewards.ledger import balance_lock, entry_exists, lot_clawback, survivor
 from dangol.rewards.models import EarnRule, OrderPoints, PointHold, Program, Source, Tier
 from dangol.rewards.services import points_earn, points_return_spent
+from dangol.rewards.tiers import membership_upgrade_now
 
 logger = logging.getLogger(__name__)
 DEFAULT_EARN_PERCENT = Decimal("1")
@@ -129,6 +130,7 @@ def points_earn_for_order(
         OrderPoints.objects.filter(pk=record.pk).update(lot=entry.lot)
         record.lot = entry.lot
     referrals.referral_order_placed(order=order, customer=customer, available_at=available_at, now=now)
+    membership_upgrade_now(customer_id=customer.pk, now=max(now, order.ordered_at))
     return record
 
 

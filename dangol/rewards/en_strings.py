@@ -280,3 +280,34 @@ EN.update(
         "포인트를 조정할 권한이 없습니다.": "You are not allowed to adjust points.",
     }
 )
+
+# Issue 15, finishing: rule editing, recovery coupons from a case, the 3R referral figures, demo history.
+EN.update(
+    {
+        "1포인트의 가치는 0원보다 커야 합니다.": "A point must be worth more than ₩0.",
+        "주문당 최대 사용 포인트는 한 번에 쓸 수 있는 최소 포인트 이상이어야 합니다.": (
+            "The maximum points per order must be at least the minimum per redemption."
+        ),
+        "소멸 안내는 유효기간보다 먼저일 수 없습니다.": "The expiry notice cannot come before the points are earned.",
+        "%(low)s 이상 %(high)s 이하로 입력하세요.": "Enter a value from %(low)s to %(high)s.",
+        "포인트 프로그램 규칙을 저장했습니다.": "The programme rules were saved.",
+        "규칙 수정": "Edit rules",
+        "규칙 저장": "Save rules",
+        "이미 포인트 내역이 있어 데모 이력을 만들 수 없습니다.": (
+            "The programme already has a points history; demo history cannot be added."
+        ),
+        "고객이 연결된 건에만 쿠폰을 보낼 수 있습니다.": "Coupons can be sent only on a case linked to a customer.",
+        "사용 중인 불만 회복 쿠폰이 없습니다. 포인트 프로그램 관리에서 먼저 만드세요.": (
+            "There is no active recovery coupon. Create one in the programme settings first."
+        ),
+        "이 건으로 이미 회복 쿠폰을 보냈습니다(쿠폰 번호 %(code)s).": (
+            "A recovery coupon was already sent for this case (coupon %(code)s)."
+        ),
+        "회복 쿠폰을 발급했습니다(쿠폰 번호 %(code)s).": "Recovery coupon issued (coupon %(code)s).",
+        "불만 회복 쿠폰 보내기": "Send a recovery coupon",
+        "추천 %(n)s건(지난 1년, 첫 구매로 이어진 추천), 추천해 준 고객 %(r)s명": (
+            "%(n)s referrals (last 12 months, that led to a first purchase) from %(r)s referrers"
+        ),
+        "추천으로 온 고객의 매출": "Revenue from referred customers",
+    }
+)

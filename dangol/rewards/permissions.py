@@ -11,6 +11,7 @@ ROLE_PERMISSIONS = {
         "rewards.approve_adjustment",
         "rewards.add_couponissue",
         "rewards.view_program",
+        "rewards.change_program",  # the rules, on the program page
     ],
     "analyst": [*_SEE, "rewards.view_program"],
     "viewer": ["rewards.view_pointbalance"],

@@ -48,7 +48,7 @@ def _words(value: str) -> str:
     return re.sub(r"\s+", "", value or "").lower()
 
 
-def _self_referral(referrer: Customer, referee: Customer) -> str:
+def self_referral_reason(referrer: Customer, referee: Customer) -> str:
     if referrer.pk == referee.pk:
         return "본인을 추천할 수 없습니다."
     if referrer.phone and _digits(referrer.phone)[-10:] == _digits(referee.phone)[-10:]:
@@ -81,7 +81,7 @@ def referral_register(
             code="already_referred",
             message_en="This customer already has a referrer.",
         )
-    reason = _self_referral(referrer, referee)
+    reason = self_referral_reason(referrer, referee)
     if not reason and Order.objects.filter(customer=referee, ordered_at__lt=now).exists():
         reason = "이미 구매한 적이 있는 고객은 추천 대상이 아닙니다."
     try:

@@ -8,13 +8,14 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import Count, Min, Q, Sum
+from django.db.models import Count, Min, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dangol.customers.history import TimelineEntry, staff_label
 from dangol.customers.models import Customer
+from dangol.orders.models import Order
 from dangol.rewards.ledger import add_months
 from dangol.rewards.models import (
     AdjustmentRequest,
@@ -328,3 +329,40 @@ def points_timeline_entries(
             )
         )
     return entries
+
+
+def tier_choices() -> list[tuple[str, str]]:
+    """(code, name) of the membership tiers, lowest first: for a filter."""
+    return list(Tier.objects.order_by("rank").values_list("code", "name"))
+
+
+def customers_in_tier(qs: QuerySet[Customer], code: str) -> QuerySet[Customer]:
+    """The customers of `qs` whose current membership tier has this code."""
+    return qs.filter(pk__in=Membership.objects.filter(tier__code=code).values("customer_id"))
+
+
+def referral_measure(*, since: dt.datetime, until: dt.datetime) -> dict[str, int]:
+    """The 3R referral figures for the analytics (loyalty reads them): referrals rewarded in the period (the
+    referee's first qualifying purchase), the referrers behind them, and the net revenue of those referred
+    customers up to `until`."""
+    rewarded = Referral.objects.filter(
+        status=Referral.Status.REWARDED, rewarded_at__gte=since, rewarded_at__lte=until
+    )
+    referees = rewarded.values("referee_id")
+    revenue = Order.objects.filter(customer_id__in=referees, ordered_at__lte=until).aggregate(
+        total=Sum("total_amount"), refunded=Sum("refunded_amount")
+    )
+    return {
+        "count": rewarded.count(),
+        "referrers": rewarded.values("referrer_id").distinct().count(),
+        "revenue": int((revenue["total"] or 0) - (revenue["refunded"] or 0)),
+    }
+
+
+def referrer_ids(*, since: dt.datetime, until: dt.datetime) -> set[int]:
+    """Customers who brought a new customer (a rewarded referral) in the period: advocates on the ladder."""
+    return set(
+        Referral.objects.filter(
+            status=Referral.Status.REWARDED, rewarded_at__gte=since, rewarded_at__lte=until
+        ).values_list("referrer_id", flat=True)
+    )

@@ -191,6 +191,7 @@ def _redeem_limits(*, program: Program, points: int, order_amount: int | None) -
 
 def _replay(existing: PointHold, *, customer: Customer, points: int, order_ref: str) -> PointHold:
     if existing.customer_id == customer.pk and existing.points == points and existing.order_ref == order_ref:
+        existing.replayed = True  # type: ignore[attr-defined]  # the API answers 200, not 201
         return existing
     raise RewardsError(
         _("이 요청 키는 이미 다른 내용의 포인트 사용에 쓰였습니다. 새 요청이면 새 키를 쓰세요."),
@@ -213,8 +214,9 @@ def points_hold(
     capture: bool = False,
     now: dt.datetime | None = None,
 ) -> PointHold:
-    """Reserve points for a checkout (or, with capture=True, redeem them at once). The same key twice returns
-    the first result; the same key with a different amount, customer or order is refused."""
+    """Reserve points for a checkout (or, with capture=True, redeem them at once: one REDEEM entry, the hold
+    captured as it is made). The same key twice returns the first result (with `replayed` set); the same key
+    with a different amount, customer or order is refused. A new one carries `available_after`."""
     check_points(points)
     key = check_key(idempotency_key)
     order_ref = (order_ref or "").strip()[:64]
@@ -239,8 +241,10 @@ def points_hold(
                 order_ref=order_ref,
                 order_amount=order_amount,
                 source=source,
+                status=PointHold.Status.CAPTURED if capture else PointHold.Status.HELD,
                 expires_at=now + dt.timedelta(minutes=program.hold_minutes),
                 created_at=now,
+                settled_at=now if capture else None,
                 by=by if by is not None and by.is_authenticated else None,
             )
     except IntegrityError:
@@ -252,21 +256,21 @@ def points_hold(
         balance.refresh_from_db()
     if balance.available < points:
         raise InsufficientPoints(available=balance.available, wanted=points)
+    # A direct redemption is one entry (the hold is born captured): three statements fewer than hold + capture.
     entry = entry_write(
         customer_id=customer.pk,
-        kind=Kind.HOLD,
+        kind=Kind.REDEEM if capture else Kind.HOLD,
         source=source,
         source_ref=order_ref or key,
-        reason="포인트 사용 보류",
+        reason="포인트 사용" if capture else "포인트 사용 보류",
         available=-points,
-        held=points,
+        held=0 if capture else points,
         hold=hold,
         by=by,
         at=now,
     )
     lots_consume(customer_id=customer.pk, points=points, entry=entry, hold=hold)
-    if capture:
-        _capture(hold, by=by, now=now)
+    hold.available_after = balance.available - points  # type: ignore[attr-defined]
     return hold
 
 

@@ -141,6 +141,28 @@ def membership_evaluate(
     return TierChange.Kind.DOWNGRADE
 
 
+def membership_upgrade_now(*, customer_id: int, now: dt.datetime) -> str:
+    """Between the monthly runs: an order that takes the customer over a higher tier's threshold upgrades them at
+    once (with the upgrade coupon); a customer below their tier is left to the monthly run and its grace.
+    Returns "upgrade", "initial" or ""."""
+    tiers = list(Tier.objects.select_related("upgrade_coupon").order_by("rank"))
+    if not tiers:
+        return ""
+    program = Program.current()
+    standing = window_standings(now=now, months=program.tier_window_months, customer_ids=[customer_id]).get(
+        customer_id
+    )
+    if standing is None:
+        return ""
+    target = qualifying_tier(tiers, standing)
+    current = Membership.objects.filter(customer_id=customer_id).select_related("tier").first()
+    if target.rank <= (current.tier.rank if current else tiers[0].rank):
+        return ""
+    return membership_evaluate(
+        customer_id=customer_id, tiers=tiers, standing=standing, program=program, now=now
+    )
+
+
 def tiers_evaluate(
     *, now: dt.datetime | None = None, customer_ids: list[int] | None = None, by: User | None = None
 ) -> dict[str, int]:

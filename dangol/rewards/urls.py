@@ -5,6 +5,7 @@ from dangol.rewards import views
 app_name = "rewards"
 urlpatterns = [
     path("", views.program_page, name="program"),
+    path("rules/", views.program_rules, name="rules"),
     path("customers/<id:pk>/", views.customer_page, name="customer"),
     path("customers/<id:pk>/adjust/", views.adjust, name="adjust"),
     path("customers/<id:pk>/coupons/", views.coupon_issue, name="coupon_issue"),

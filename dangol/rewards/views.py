@@ -5,8 +5,10 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -15,14 +17,21 @@ from dangol.common.params import parse_int
 from dangol.customers.models import Customer
 from dangol.privacy.masking import mask_name
 from dangol.rewards import coupons, referrals, selectors, services
+from dangol.rewards.forms import ProgramRulesForm
 from dangol.rewards.ledger import MAX_POINTS
-from dangol.rewards.models import AdjustmentRequest, CouponDefinition
+from dangol.rewards.models import AdjustmentRequest, CouponDefinition, Program
 
 
 @require_GET
 @permission_required("rewards.view_program", raise_exception=True)
 def program_page(request: HttpRequest) -> HttpResponse:
+    return _program_render(request)
+
+
+def _program_render(request: HttpRequest, rules_form: ProgramRulesForm | None = None) -> HttpResponse:
     page = selectors.program_page()
+    if rules_form is None and request.user.has_perm("rewards.change_program"):
+        rules_form = ProgramRulesForm(instance=Program.current())
     months = page["liability"]["months"]
     funnel = page["funnel"]
     return render(
@@ -31,6 +40,7 @@ def program_page(request: HttpRequest) -> HttpResponse:
         {
             "nav": "rewards",
             **page,
+            "rules_form": rules_form,
             "chart": {
                 "months": [m["month"] for m in months],
                 "earned": [m["earned"] for m in months],
@@ -48,6 +58,25 @@ def program_page(request: HttpRequest) -> HttpResponse:
             },
         },
     )
+
+
+@require_POST
+@permission_required("rewards.change_program", raise_exception=True)
+def program_rules(request: HttpRequest) -> HttpResponse:
+    """A manager edits the program's rules on the program page; a refused value is explained in Korean and
+    nothing is saved."""
+    with transaction.atomic():
+        program = Program.objects.select_for_update().get(pk=Program.current().pk)
+        form = ProgramRulesForm(request.POST, instance=program)
+        if form.is_valid():
+            saved = form.save(commit=False)
+            saved.updated_by = staff_of(request)
+            saved.save()
+            messages.success(request, _("포인트 프로그램 규칙을 저장했습니다."))
+            return redirect(reverse("rewards:program") + "#rules")
+    response = _program_render(request, rules_form=form)
+    response.status_code = 422
+    return response
 
 
 def _customer(pk: int) -> Customer:

@@ -20,8 +20,11 @@ def test_the_same_key_twice_is_one_redemption(shop, program):
         customer=hong, points=1000, idempotency_key="pos-9-1", order_ref="A1", by=None, now=NOW
     )
     assert again.pk == first.pk and again.status == "captured"
-    assert PointHold.objects.count() == 1 and PointEntry.objects.filter(kind="hold").count() == 1
-    assert available(hong) == 2000
+    assert PointHold.objects.count() == 1 and PointEntry.objects.filter(kind="redeem").count() == 1
+    assert not PointEntry.objects.filter(
+        kind__in=["hold", "capture"]
+    ).exists()  # a direct redemption: one entry
+    assert available(hong) == 2000 and services.points_check(hong) == []
 
 
 def test_the_same_key_with_another_amount_is_refused_and_changes_nothing(shop, program):

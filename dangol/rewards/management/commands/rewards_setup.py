@@ -1,9 +1,10 @@
 import json
 from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from dangol.rewards.demo import program_setup, program_simulate
+from dangol.rewards.ledger import RewardsError
 
 
 class Command(BaseCommand):
@@ -16,5 +17,8 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         result: dict[str, Any] = {"setup": program_setup()}
         if options["demo"]:
-            result["demo"] = program_simulate(seed=options["seed"])
+            try:
+                result["demo"] = program_simulate(seed=options["seed"])
+            except RewardsError as exc:
+                raise CommandError(exc.message_ko) from exc
         self.stdout.write(json.dumps(result, ensure_ascii=False))
