@@ -237,6 +237,13 @@ DANGOL_IMPORT_MAX_COLUMNS = env_int("DANGOL_IMPORT_MAX_COLUMNS", 500)
 DANGOL_IMPORT_MAX_CELLS = env_int("DANGOL_IMPORT_MAX_CELLS", 5_000_000)
 # Seconds between runs of each scheduled job (the worker's scheduler).
 DANGOL_SCHEDULE_SECONDS = env_int("DANGOL_SCHEDULE_SECONDS", 300)
+# The engine of the daily customer-value job: duckdb (in-process, default) or pyspark — on a Spark Connect
+# server (DANGOL_SPARK_REMOTE, sc://host:15002), a cluster master (DANGOL_SPARK_MASTER), else local[2].
+DANGOL_ANALYTICS_ENGINE = env_str("DANGOL_ANALYTICS_ENGINE", "duckdb")
+if DANGOL_ANALYTICS_ENGINE not in ("duckdb", "pyspark"):
+    raise EnvError(f"DANGOL_ANALYTICS_ENGINE must be duckdb or pyspark, not {DANGOL_ANALYTICS_ENGINE!r}")
+DANGOL_SPARK_REMOTE = env_str("DANGOL_SPARK_REMOTE", "")
+DANGOL_SPARK_MASTER = env_str("DANGOL_SPARK_MASTER", "")
 
 LOGGING = {
     "version": 1,
@@ -304,6 +311,9 @@ DANGOL_MESSAGING_RATES = parse_rates(
     env_str("DANGOL_MESSAGING_RATES", ""), default=env_int("DANGOL_MESSAGING_RATE", 20)
 )
 DANGOL_MESSAGING_SEND_BATCH = env_int("DANGOL_MESSAGING_SEND_BATCH", 1000)
+# Campaigns: at most this many advertising messages per customer within this many days, across all campaigns.
+DANGOL_CAMPAIGN_CAP_MESSAGES = env_int("DANGOL_CAMPAIGN_CAP_MESSAGES", 2)
+DANGOL_CAMPAIGN_CAP_DAYS = env_int("DANGOL_CAMPAIGN_CAP_DAYS", 7)
 DANGOL_MESSAGING_SEND_MAX_SECONDS = env_int("DANGOL_MESSAGING_SEND_MAX_SECONDS", 10)
 DANGOL_MESSAGING_MAX_ATTEMPTS = env_int("DANGOL_MESSAGING_MAX_ATTEMPTS", 5)
 DANGOL_MESSAGING_RETRY_BASE_SECONDS = env_int("DANGOL_MESSAGING_RETRY_BASE_SECONDS", 60)

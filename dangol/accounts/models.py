@@ -73,6 +73,7 @@ class ApiToken(models.Model):
         SURVEYS_WRITE = "surveys:write", _("설문 등록/응답")
         REWARDS_READ = "rewards:read", _("포인트·멤버십 조회")
         REWARDS_WRITE = "rewards:write", _("포인트 적립/사용, 쿠폰 사용")
+        SEGMENTS_READ = "segments:read", _("세그먼트 조회(고객 수)")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(_("이름"), max_length=100)

@@ -66,6 +66,10 @@ _PROJECT_APPS = [
     "surveys",
     "loyalty",
     "rewards",
+    "knowledge",
+    "lifecycle",
+    "campaigns",
+    "journeys",
 ]
 
 

@@ -16,6 +16,7 @@ from dangol.accounts.models import ApiToken
 from dangol.accounts.services import staff_of
 from dangol.api import schemas
 from dangol.api.auth import TokenAuth
+from dangol.api.campaigns import router as segments_router
 from dangol.api.errors import error_body
 from dangol.api.rewards import router as rewards_router
 from dangol.api.scopes import ApiProblem, _require
@@ -326,3 +327,4 @@ def orders_bulk(request: HttpRequest, payload: schemas.OrdersBulkIn) -> Any:
 api.add_router("/voc", voc_router)
 api.add_router("/surveys", surveys_router)
 api.add_router("/rewards", rewards_router)
+api.add_router("/segments", segments_router)

@@ -30,6 +30,7 @@ SCOPE_PERMISSIONS: dict[str, tuple[str, ...]] = {
     Scope.REWARDS_READ: ("rewards.view_pointbalance",),
     # Earning and redeeming at a till or in the online shop (the agent role: store staff).
     Scope.REWARDS_WRITE: ("rewards.redeem_points",),
+    Scope.SEGMENTS_READ: ("campaigns.view_segment",),
 }
 
 

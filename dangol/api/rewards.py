@@ -216,7 +216,11 @@ def _coupon_out(c: CouponIssue) -> dict[str, Any]:
 
 
 def _redemption_out(hold: PointHold) -> dict[str, Any]:
-    available = PointBalance.objects.filter(pk=hold.customer_id).values_list("available", flat=True).first()
+    available = getattr(hold, "available_after", None)  # a new redemption knows it
+    if available is None:
+        available = (
+            PointBalance.objects.filter(pk=hold.customer_id).values_list("available", flat=True).first()
+        )
     return {
         "idempotency_key": hold.idempotency_key,
         "customer_id": hold.customer_id,
@@ -326,7 +330,6 @@ def redeem(request: HttpRequest, payload: RedeemIn) -> Any:
     """포인트 사용 보류(capture=false) 또는 바로 사용(capture=true). 같은 키는 한 번만 처리됩니다."""
     require_scope(request, WRITE)
     customer = _customer(payload.customer_id)
-    replay = PointHold.objects.filter(idempotency_key=payload.idempotency_key.strip()).exists()
     try:
         hold = services.points_hold(
             customer=customer,
@@ -339,7 +342,7 @@ def redeem(request: HttpRequest, payload: RedeemIn) -> Any:
         )
     except RewardsError as exc:
         raise _problem(exc) from exc
-    return (200 if replay else 201), _redemption_out(hold)
+    return (200 if getattr(hold, "replayed", False) else 201), _redemption_out(hold)
 
 
 @router.get("/redemptions/{key}", response=RedemptionOut)

@@ -18,6 +18,20 @@ def _every_relation_has_a_merge_rule(**_: Any) -> list[checks.CheckMessage]:
     ]
 
 
+def _every_relation_has_a_forget_rule(**_: Any) -> list[checks.CheckMessage]:
+    from dangol.customers.forgetting import relations_without_forget_rule
+
+    return [
+        checks.Error(
+            f"{key} points at Customer but has no forgetting rule",
+            hint="Register a ForgetRule (deleted, pseudonymised, or keeps with a reason) from the app's "
+            "AppConfig.ready() (dangol/customers/forgetting.py).",
+            id="customers.E002",
+        )
+        for key in relations_without_forget_rule()
+    ]
+
+
 class CustomersConfig(AppConfig):
     name = "dangol.customers"
     label = "customers"
@@ -25,7 +39,10 @@ class CustomersConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from dangol.customers.forgetting import register_customer_forget_rules
         from dangol.customers.merging import register_customer_rules
 
         register_customer_rules()
+        register_customer_forget_rules()
         checks.register(_every_relation_has_a_merge_rule)
+        checks.register(_every_relation_has_a_forget_rule)

@@ -35,6 +35,7 @@ class Customer(models.Model):
     class Status(models.TextChoices):
         ACTIVE = "active", _("활성")
         MERGED = "merged", _("병합됨")
+        FORGOTTEN = "forgotten", _("파기됨")
 
     class Channel(models.TextChoices):
         STORE = "store", _("매장")
@@ -72,6 +73,10 @@ class Customer(models.Model):
     )
     status = models.CharField(_("상태"), max_length=10, choices=Status.choices, default=Status.ACTIVE)
     merged_into = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    # 처리정지 (개인정보 보호법 제37조): while set, no advertising and no analytics snapshot (dangol.lifecycle).
+    processing_suspended_at = models.DateTimeField(_("처리정지 일시"), null=True, blank=True)
+    # Set when the person was removed (deletion request or retention): the row stays as a pseudonym.
+    forgotten_at = models.DateTimeField(_("파기 일시"), null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -104,6 +104,9 @@ class DemoContext:
 DEMO_EXTENSIONS = [
     "dangol.voc.demo.generate_cases",
     "dangol.surveys.demo.generate_surveys",
+    "dangol.knowledge.demo.generate_articles",
+    "dangol.rewards.demo.generate_program",
+    "dangol.lifecycle.demo.generate_requests",
 ]
 
 

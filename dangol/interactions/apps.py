@@ -10,6 +10,8 @@ class InteractionsConfig(AppConfig):
 
     def ready(self) -> None:
         from dangol.customers.merging import fk_rule, merge_rule_register
+        from dangol.interactions import forgetting
         from dangol.interactions.models import Interaction
 
         merge_rule_register(fk_rule(Interaction))
+        forgetting.register()

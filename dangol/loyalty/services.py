@@ -8,7 +8,10 @@ order tables for this: they read CustomerValue rows and the stored report (STYLE
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import hmac
 import json
+import secrets
 from pathlib import Path
 from typing import Any
 
@@ -21,12 +24,24 @@ from dangol.customers.models import Customer
 from dangol.imports.fastsql import db_datetime
 from dangol.loyalty.models import ENGINE_TIERS, CustomerValue, LadderStage, ValueRun, ValueTier
 from dangol.orders.models import OrderLine
+from dangol.rewards.selectors import referral_measure, referrer_ids
 
 SNAPSHOT_COLUMNS = ("customer_id", "ordered_at", "amount", "category")
 
 
-def snapshot_orders(path: Path, *, batch: int = 200_000) -> int:
-    """Write one row per order line (customer, Seoul time, net amount in ₩, product category) as Parquet."""
+def analytics_pseudonym(customer_id: int, key: bytes) -> int:
+    """The id a customer has in one analytics run (가명처리, 개인정보 보호법 제28조의2): a keyed hash that fits
+    int64. The key is made per run and never written down, so the snapshot cannot be joined back to a person
+    by anyone without the run's memory, nor two runs' snapshots to each other."""
+    digest = hmac.new(key, str(customer_id).encode(), hashlib.sha256).digest()
+    return int.from_bytes(digest[:8], "big") >> 1
+
+
+def snapshot_orders(path: Path, *, batch: int = 200_000, key: bytes | None = None) -> int:
+    """Write one row per order line (pseudonymous customer id, Seoul time, net amount in ₩, product category) as
+    Parquet: no names, phones or e-mails, and no customer whose processing is suspended (처리정지, 제37조).
+    Without `key` the ids are pseudonymised with a fresh random key (nothing can map them back)."""
+    key = key or secrets.token_bytes(32)
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -39,7 +54,10 @@ def snapshot_orders(path: Path, *, batch: int = 200_000) -> int:
         ]
     )
     rows = (
-        OrderLine.objects.filter(order__status__in=["paid", "partially_refunded"])
+        OrderLine.objects.filter(
+            order__status__in=["paid", "partially_refunded"],
+            order__customer__processing_suspended_at__isnull=True,
+        )
         .values_list(
             "order__customer_id",
             "order__ordered_at",
@@ -57,7 +75,7 @@ def snapshot_orders(path: Path, *, batch: int = 200_000) -> int:
         buf: dict[str, list[Any]] = {c: [] for c in SNAPSHOT_COLUMNS}
         for customer_id, ordered_at, amount, total, refunded, category in rows.iterator(chunk_size=20_000):
             net = amount if not refunded or not total else round(amount * (total - refunded) / total)
-            buf["customer_id"].append(customer_id)
+            buf["customer_id"].append(analytics_pseudonym(customer_id, key))
             buf["ordered_at"].append(ordered_at.astimezone(tz).replace(tzinfo=None))
             buf["amount"].append(max(int(net), 0))
             buf["category"].append(category or "미분류")
@@ -78,7 +96,8 @@ def value_refresh(*, end: dt.date | None = None, horizon_weeks: int = 52) -> Val
     out_dir = Path(settings.VAR_DIR) / "analytics" / f"run-{run.pk}"
     try:
         snapshot = out_dir / "orders.parquet"
-        n = snapshot_orders(snapshot)
+        key = secrets.token_bytes(32)
+        n = snapshot_orders(snapshot, key=key)
         if n == 0:
             ValueRun.objects.filter(pk=run.pk).update(
                 status=ValueRun.Status.DONE,
@@ -90,10 +109,11 @@ def value_refresh(*, end: dt.date | None = None, horizon_weeks: int = 52) -> Val
         from dangol.analytics.cli import main as analyze
 
         extra = []
-        advocates = _advocate_ids(end_date)
+        advocates = _advocate_ids(end_date) | _referrer_ids(end_date)
         if advocates:  # promoters (NPS 9–10) climb from regular to advocate (001: the relationship ladder)
             (out_dir / "advocates.txt").write_text(
-                "\n".join(str(i) for i in sorted(advocates)), encoding="utf-8"
+                "\n".join(str(i) for i in sorted(analytics_pseudonym(a, key) for a in advocates)),
+                encoding="utf-8",
             )
             extra = ["--advocates", str(out_dir / "advocates.txt")]
         code = analyze(
@@ -115,13 +135,16 @@ def value_refresh(*, end: dt.date | None = None, horizon_weeks: int = 52) -> Val
                 str(horizon_weeks),
                 "--out",
                 str(out_dir),
+                "--no-progress",
+                *engine_args(),
                 *extra,
             ]
         )
         if code != 0:
             raise RuntimeError(_("분석 엔진이 실패했습니다(종료 코드 %(code)s).") % {"code": code})
         report = json.loads((out_dir / "report.json").read_text(encoding="utf-8"))
-        count = _write_back(out_dir / "customers.parquet", run)
+        _add_referrals(report, end_date)
+        count = _write_back(out_dir / "customers.parquet", run, key=key)
     except Exception as exc:
         ValueRun.objects.filter(pk=run.pk).update(
             status=ValueRun.Status.FAILED,
@@ -140,6 +163,44 @@ def value_refresh(*, end: dt.date | None = None, horizon_weeks: int = 52) -> Val
     )
     run.refresh_from_db()
     return run
+
+
+def engine_args() -> list[str]:
+    """The engine the settings choose (DANGOL_ANALYTICS_ENGINE, DANGOL_SPARK_REMOTE, DANGOL_SPARK_MASTER) as
+    `dangol analyze` options. On Spark the snapshot (pseudonymous customer key, order time, net amount,
+    category) is read by the Spark cluster: nothing else leaves the app."""
+    if settings.DANGOL_ANALYTICS_ENGINE != "pyspark":
+        return ["--engine", "duckdb"]
+    args = ["--engine", "pyspark"]
+    if settings.DANGOL_SPARK_REMOTE:
+        args += ["--spark-remote", settings.DANGOL_SPARK_REMOTE]
+    elif settings.DANGOL_SPARK_MASTER:
+        args += ["--spark-master", settings.DANGOL_SPARK_MASTER]
+    return args
+
+
+def _year_before(end_date: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    tz = timezone.get_current_timezone()
+    return (
+        dt.datetime.combine(end_date - dt.timedelta(days=365), dt.time.min, tzinfo=tz),
+        dt.datetime.combine(end_date, dt.time.max, tzinfo=tz),
+    )
+
+
+def _referrer_ids(end_date: dt.date) -> set[int]:
+    """Customers who brought a new customer in the year before `end_date` (the loyalty program's referrals):
+    advocates on the ladder, beside the NPS promoters (001: 단골고객이 다른 고객을 추천)."""
+    since, until = _year_before(end_date)
+    return referrer_ids(since=since, until=until)
+
+
+def _add_referrals(report: dict[str, Any], end_date: dt.date) -> None:
+    """The 3R referral measure from the loyalty program (the engine has no referral data of its own)."""
+    three_r = report.setdefault("three_r", {})
+    if not three_r.get("referral"):
+        since, until = _year_before(end_date)
+        measure = referral_measure(since=since, until=until)
+        three_r["referral"] = measure if measure["count"] else None
 
 
 def _advocate_ids(end_date: dt.date) -> set[int]:
@@ -187,15 +248,20 @@ def _num(value: Any, default: float = 0.0) -> float:
 
 
 @transaction.atomic
-def _write_back(path: Path, run: ValueRun) -> int:
+def _write_back(path: Path, run: ValueRun, *, key: bytes | None = None) -> int:
+    """Upsert each customer's value from the engine's output. With `key`, the output's ids are the run's
+    pseudonyms and are mapped back here, in memory. Customers whose processing is suspended are left out."""
     import pyarrow.parquet as pq
 
     table = pq.read_table(path).to_pylist()
     now = db_datetime(timezone.now())
-    valid_ids = set(Customer.objects.values_list("id", flat=True))
+    valid_ids = set(
+        Customer.objects.filter(processing_suspended_at__isnull=True).values_list("id", flat=True)
+    )
+    real = {analytics_pseudonym(pk, key): pk for pk in valid_ids} if key is not None else None
     rows: list[tuple[Any, ...]] = []
     for r in table:
-        cid = int(r["customer_id"])
+        cid = int(r["customer_id"]) if real is None else real.get(int(r["customer_id"]), -1)
         if cid not in valid_ids:
             continue
         rows.append(

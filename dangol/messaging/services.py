@@ -341,6 +341,10 @@ def advertising_verdict(
 ) -> rules.Verdict:
     if kind != Kind.ADVERTISING:
         return rules.Verdict(True)
+    if (
+        customer.processing_suspended_at is not None
+    ):  # 처리정지 (개인정보 보호법 제37조), set by dangol.lifecycle
+        return rules.Verdict(False, rules.SUSPENDED_RULE, rules.suspended_reason())
     facts = facts or Facts()
     consent = facts.consent(customer, rules.CONSENT_PURPOSE[channel])
     last = None if consent.granted is not None else facts.last_purchase(customer, goods_kind)

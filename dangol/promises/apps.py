@@ -10,6 +10,8 @@ class PromisesConfig(AppConfig):
 
     def ready(self) -> None:
         from dangol.customers.merging import fk_rule, merge_rule_register
+        from dangol.promises import forgetting
         from dangol.promises.models import Promise
 
         merge_rule_register(fk_rule(Promise))
+        forgetting.register()

@@ -10,7 +10,8 @@ class VocConfig(AppConfig):
 
     def ready(self) -> None:
         from dangol.messaging.system import system_templates_register
-        from dangol.voc import merging, outreach
+        from dangol.voc import forgetting, merging, outreach
 
         merging.register()
+        forgetting.register()
         system_templates_register(outreach.TEMPLATES)

@@ -21,6 +21,9 @@ from dangol.customers.phone import InvalidPhone, normalize_phone
 from dangol.interactions.models import Interaction, Touchpoint
 from dangol.privacy.masking import mask_email, mask_name, mask_phone
 from dangol.reading.text import mask_text, read_text
+from dangol.rewards.coupons import coupon_issue
+from dangol.rewards.models import CouponDefinition, CouponIssue
+from dangol.rewards.selectors import customer_priority_service
 from dangol.rewards.services import points_compensate
 from dangol.voc import outreach
 from dangol.voc.models import (
@@ -41,6 +44,14 @@ from dangol.voc.sla import business_calendar, due_times
 
 class CaseConflict(Exception):
     """The case changed since the caller read it."""
+
+
+# One step up for a customer whose membership tier carries priority service (case_open).
+PRIORITY_RAISED: dict[str, str] = {
+    Priority.LOW: Priority.NORMAL,
+    Priority.NORMAL: Priority.HIGH,
+    Priority.HIGH: Priority.URGENT,
+}
 
 
 def _event(
@@ -223,6 +234,10 @@ def _case_open(
         raise ValidationError(errors)
     title, body = mask_text(title), mask_text((body or "").strip())
     now = opened_at or timezone.now()
+    # A member whose tier carries priority service (rewards) gets one step up, with the reason on the timeline.
+    asked_priority = priority
+    if customer is not None and customer_priority_service(customer.pk):
+        priority = PRIORITY_RAISED.get(priority, priority)
     first_due, resolution_due = due_times(opened_at=now, priority=priority, category=category, kind=kind)
     team = (category.owner() if category else None) or team
     try:
@@ -271,6 +286,17 @@ def _case_open(
         first_response_due=first_due.isoformat() if first_due else None,
         resolution_due=resolution_due.isoformat() if resolution_due else None,
     )
+    if priority != asked_priority:
+        _event(
+            case,
+            "priority_raised",
+            f"우선 상담 멤버십 고객: 우선순위 {Priority(asked_priority).label} → {Priority(priority).label}",
+            by=by,
+            at=now,
+            reason="membership_priority_service",
+            from_priority=asked_priority,
+            to_priority=priority,
+        )
     return case
 
 
@@ -482,6 +508,37 @@ def case_resolve(
             customer=case.customer, points=points, case_ref=f"{case.number}#{resolved.pk}", by=by
         )
     return case
+
+
+@transaction.atomic
+def case_recovery_coupon(*, case: Case, by: User) -> tuple[CouponIssue, bool]:
+    """A recovery gesture (불만 회복): the program's recovery coupon to the case's customer, once per case, on the
+    timeline. Returns the coupon and whether it was issued now (False: this case had already sent it)."""
+    if case.customer is None:
+        raise ValidationError(_("고객이 연결된 건에만 쿠폰을 보낼 수 있습니다."))
+    source_ref = f"recovery:{case.number}"
+    done = CouponIssue.objects.filter(source_ref=source_ref).first()
+    if done is not None:
+        return done, False
+    definition = (
+        CouponDefinition.objects.filter(trigger=CouponDefinition.Trigger.RECOVERY, active=True)
+        .order_by("value", "id")
+        .first()
+    )
+    if definition is None:
+        raise ValidationError(
+            _("사용 중인 불만 회복 쿠폰이 없습니다. 포인트 프로그램 관리에서 먼저 만드세요.")
+        )
+    issue = coupon_issue(definition=definition, customer=case.customer, by=by, source_ref=source_ref)
+    _event(
+        case,
+        "recovery_coupon",
+        f"불만 회복 쿠폰 발급: {definition.name} (쿠폰 번호 {issue.code}, {issue.valid_until:%Y-%m-%d}까지)",
+        by=by,
+        coupon=issue.code,
+    )
+    Case.objects.filter(pk=case.pk).update(version=F("version") + 1)
+    return issue, True
 
 
 def _require_override(by: User, reason: str, missing: list[str]) -> None:
@@ -902,4 +959,84 @@ def case_correct_reading(*, case: Case, intent: str, emotion: str, by: User) -> 
     Case.objects.filter(pk=case.pk).update(text_analysis=analysis, version=F("version") + 1)
     case.refresh_from_db()
     _event(case, "reading_corrected", f"의도/감정 수정: {intent}/{emotion}", by=by)
+    return case
+
+
+# ---------------------------------------------------------------- the customer's own actions (the self-service portal)
+
+CUSTOMER_REOPEN_DAYS = 14  # a customer may reopen their case for this long after it was resolved
+
+
+@transaction.atomic
+def case_customer_message(
+    *,
+    case: Case,
+    text: str,
+    photos: int = 0,
+    photo_links: list[str] | None = None,
+    notify: bool = True,
+    at: dt.datetime | None = None,
+) -> CaseEvent:
+    """A message the customer wrote on their case in the self-service portal (text and/or photos): on the
+    timeline (masked), the clock running again if we were waiting for them, and a notice to whoever has it.
+    `photo_links` are the staff pages of the photos (the portal serves them; the case page links them)."""
+    text = mask_text((text or "").strip())
+    if not text and not photos:
+        raise ValidationError({"text": _("내용을 입력하거나 사진을 첨부해 주세요.")})
+    if case.status == Case.Status.CLOSED:
+        raise ValidationError(_("종결된 건입니다. 다시 열기를 누른 뒤에 내용을 보내 주세요."))
+    said = text or "(사진)"
+    extra = f" [사진 {photos}장]" if photos else ""
+    event = _event(
+        case,
+        "portal_message",
+        f"고객 메시지(셀프서비스): {said}{extra}",
+        at=at,
+        photos=photos,
+        photo_links=list(photo_links or []),
+    )
+    if case.status == Case.Status.WAITING and case.paused_at is not None:
+        now = timezone.now()
+        calendar = business_calendar()
+        due = (
+            calendar.add(case.resolution_due, calendar.between(case.paused_at, now))
+            if case.resolution_due
+            else None
+        )
+        case = _save(case, status=Case.Status.OPEN, paused_at=None, resolution_due=due)
+        _event(case, "resumed", "고객 응답으로 처리 재개", at=now)
+    else:
+        Case.objects.filter(pk=case.pk).update(version=F("version") + 1)
+    if notify:
+        outreach.notify_customer_replied(case, ref=f"portal:{event.pk}")
+    return event
+
+
+@transaction.atomic
+def case_customer_reopen(*, case: Case, reason: str, now: dt.datetime | None = None) -> Case:
+    """The customer reopens their resolved or closed case within CUSTOMER_REOPEN_DAYS of its resolution (the
+    same fresh resolution clock as a staff reopen); the owner hears of it."""
+    now = now or timezone.now()
+    reason = mask_text((reason or "").strip())
+    if not reason:
+        raise ValidationError({"reason": _("다시 여는 이유를 적어 주세요.")})
+    reopenable = (Case.Status.RESOLVED, Case.Status.CLOSED)
+    if case.status not in reopenable:
+        raise ValidationError(_("해결되었거나 종결된 건만 다시 열 수 있습니다."))
+    resolved = case.resolved_at or case.closed_at
+    if resolved is None or now - resolved > dt.timedelta(days=CUSTOMER_REOPEN_DAYS):
+        raise ValidationError(
+            _("해결된 지 %(days)s일이 지나 다시 열 수 없습니다. 새 문의로 접수해 주세요.")
+            % {"days": CUSTOMER_REOPEN_DAYS}
+        )
+    updated = Case.objects.filter(pk=case.pk, version=case.version, status__in=reopenable).update(
+        version=F("version") + 1, **_reopened(now=now)
+    )
+    if not updated:
+        raise CaseConflict(_("이 건의 상태가 방금 바뀌었습니다. 새로 고친 뒤 다시 시도해 주세요."))
+    case.refresh_from_db()
+    event = _event(
+        case, "reopened", f"고객이 다시 엶(셀프서비스): {reason}", at=now, reason=reason[:300], customer=True
+    )
+    outreach.notify_customer_replied(case, ref=f"portal-reopen:{event.pk}")
     return case

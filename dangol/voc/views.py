@@ -348,6 +348,7 @@ ACTIONS = (
     "callback_phone",
     "reply",
     "reply_send",
+    "recovery_coupon",
 )
 
 
@@ -383,6 +384,11 @@ def _dispatch(action: str, case: Case, user: User, p: Any, version: int | None) 
     if action == "step":
         services.case_record_step(case=case, step=p.get("step", ""), by=user, note=p.get("note", ""))
         return _("단계를 기록했습니다.")
+    if action == "recovery_coupon":
+        issue, new = services.case_recovery_coupon(case=case, by=user)
+        if not new:
+            return _("이 건으로 이미 회복 쿠폰을 보냈습니다(쿠폰 번호 %(code)s).") % {"code": issue.code}
+        return _("회복 쿠폰을 발급했습니다(쿠폰 번호 %(code)s).") % {"code": issue.code}
     if action == "reply":
         services.case_record_reply(case=case, by=user, text=p.get("text", ""))
         return _("답변을 기록했습니다.")
@@ -586,7 +592,8 @@ def intake(request: HttpRequest) -> HttpResponse:
                     )
                     number = case.number
                 # The confirmation is the same page for a person and for a bot caught by the hidden field.
-                return render(request, "voc/intake.html", {"form": None, "number": number})
+                link = public_intake.case_link(number or "")
+                return render(request, "voc/intake.html", {"form": None, "number": number, "link": link})
         except throttle.RateLimited as limited:
             return throttle.too_many_requests(request, limited)
     return render(request, "voc/intake.html", {"form": form, "number": number})

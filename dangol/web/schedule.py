@@ -32,6 +32,8 @@ SCHEDULE: list[tuple[str, int | None]] = [
     ("dangol.rewards.tasks.expire_points", 3600),
     ("dangol.rewards.tasks.evaluate_tiers", 86400),
     ("dangol.rewards.tasks.issue_birthday_coupons", 3600),
+    ("dangol.lifecycle.tasks.destroy_expired_personal_data", 86400),
+    ("dangol.journeys.tasks.run_journeys", 3600),
 ]
 
 

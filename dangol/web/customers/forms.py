@@ -10,6 +10,7 @@ from dangol.customers.models import ConsentPurpose, ConsentStage, Customer
 from dangol.customers.selectors import MOVEMENTS, NPS_BANDS, SORT_KEYS
 from dangol.interactions.models import Interaction, Touchpoint
 from dangol.loyalty.models import RFM_SEGMENTS_KO, LadderStage, ValueTier
+from dangol.rewards.selectors import tier_choices
 from dangol.web.customers.timeline import TIMELINE_KINDS
 
 MOVEMENT_LABELS = {
@@ -101,12 +102,18 @@ class CustomerFilterForm(forms.Form):
         choices=[("", _("전체"))] + [(key, NPS_LABELS[key]) for key in NPS_BANDS],
     )
     sort = forms.ChoiceField(required=False, label=_("정렬"), choices=SORT_CHOICES)
+    # The membership tier (rewards: earned, public), beside the value tier above; choices set per form.
+    membership = forms.ChoiceField(required=False, label=_("멤버십 등급"), choices=[("", _("전체"))])
 
     # The filters a customer list link or a saved segment can carry, in the order they are shown.
     FILTER_FIELDS = (
-        "q", "tag", "consent_stage", "store", "tier", "stage", "rfm", "movement",
+        "q", "tag", "consent_stage", "store", "tier", "membership", "stage", "rfm", "movement",
         "alive_min", "alive_max", "clv_min", "clv_max", "nps", "joined_from", "joined_to", "sort",
     )  # fmt: skip
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["membership"].choices = [("", _("전체")), *tier_choices()]  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
         super().clean()

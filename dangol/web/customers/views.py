@@ -42,7 +42,7 @@ from dangol.privacy.services import access_log_write, can_see_personal_data
 from dangol.promises import services as promises
 from dangol.promises.models import Promise
 from dangol.promises.services import promise_make
-from dangol.rewards.selectors import customer_rewards_summary
+from dangol.rewards.selectors import customer_rewards_summary, customers_in_tier
 from dangol.voc.selectors import customer_voc
 from dangol.web.customers import timeline
 from dangol.web.customers.forms import (
@@ -133,10 +133,11 @@ def _percent(value: float | None) -> str:
 @permission_required("customers.view_customer", raise_exception=True)
 def customer_list(request: HttpRequest) -> HttpResponse:
     form, filters = _filters(request.GET)
-    qs = selectors.customer_search(filters)
+    qs = _with_membership_filter(form, selectors.customer_search(filters))
     total, more = selectors.customer_count(qs, cap=COUNT_CAP)
     page_number = parse_int(request.GET.get("page"), default=1, minimum=1, maximum=100_000)
-    rows = list(selectors.with_last_nps(qs)[(page_number - 1) * PAGE_SIZE : page_number * PAGE_SIZE + 1])
+    page_qs = selectors.with_last_nps(qs).select_related("membership__tier")
+    rows = list(page_qs[(page_number - 1) * PAGE_SIZE : page_number * PAGE_SIZE + 1])
     has_next = len(rows) > PAGE_SIZE
     rows = rows[:PAGE_SIZE]
     context: dict[str, Any] = {
@@ -164,6 +165,19 @@ def customer_list(request: HttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
+def _with_membership_filter(form: CustomerFilterForm, qs: Any) -> Any:
+    """The membership tier filter (rewards) on top of the customers app's own filters."""
+    code = form.cleaned_data.get("membership") if form.is_bound and hasattr(form, "cleaned_data") else ""
+    return customers_in_tier(qs, code) if code else qs
+
+
+def _membership_of(customer: Customer) -> Any:
+    try:
+        return customer.membership.tier  # type: ignore[attr-defined]
+    except ObjectDoesNotExist:
+        return None
+
+
 def _value_of(customer: Customer) -> Any:
     """The customer's computed value (tier, stage, CLV, P(alive), RFM), or None before the first run."""
     try:
@@ -184,6 +198,7 @@ def _list_row(c: Customer) -> dict[str, Any]:
         "phone": mask_phone(c.phone),
         "email": mask_email(c.email),
         "value": value,
+        "membership": _membership_of(c),
         "rfm": _rfm_label(value.rfm_segment) if value else "",
         "alive": _percent(value.probability_alive_shown) if value else "",
     }
