@@ -11,7 +11,7 @@ class SurveysConfig(AppConfig):
     def ready(self) -> None:
         from dangol.customers.merging import fk_rule, merge_rule_register
         from dangol.messaging.system import system_templates_register
-        from dangol.surveys import delivery
+        from dangol.surveys import delivery, forgetting
         from dangol.surveys.models import Invitation, Response
         from dangol.surveys.selectors import low_score_customers
         from dangol.voc.selectors import DissatisfactionSource, dissatisfaction_source_register
@@ -20,4 +20,19 @@ class SurveysConfig(AppConfig):
         # An invitation and its response follow the person; an unused invitation's link keeps working.
         merge_rule_register(fk_rule(Invitation))
         merge_rule_register(fk_rule(Response))
+        forgetting.register()
         system_templates_register(delivery.TEMPLATES)
+        # The answer page keeps a survey's questions and rendered form per process (services.survey_questions);
+        # a change made in this process clears them at once.
+        from django.db.models.signals import post_delete, post_save
+
+        from dangol.surveys.models import Question, Survey
+        from dangol.surveys.services import survey_caches_clear
+
+        for model in (Survey, Question):
+            post_save.connect(
+                survey_caches_clear, sender=model, dispatch_uid=f"surveys-cache-{model.__name__}"
+            )
+            post_delete.connect(
+                survey_caches_clear, sender=model, dispatch_uid=f"surveys-cache-del-{model.__name__}"
+            )

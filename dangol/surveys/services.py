@@ -6,6 +6,7 @@ import datetime as dt
 import logging
 import re
 import secrets
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,6 +25,7 @@ from dangol.interactions.models import Interaction, Touchpoint
 from dangol.reading.text import mask_text
 from dangol.surveys.delivery import invitation_deliver
 from dangol.surveys.models import Answer, Aspect, Dimension, Invitation, Question, Response, Survey
+from dangol.surveys.tasks import open_followup
 from dangol.voc.models import Case
 from dangol.voc.services import case_open
 
@@ -278,11 +280,11 @@ def invitation_from_token(token: str, *, now: dt.datetime | None = None) -> Invi
         raise LinkError(
             _("설문 링크가 올바르지 않습니다. 받으신 링크를 그대로 열어 주세요."), code="tampered"
         ) from exc
-    invitation = (
-        Invitation.objects.select_related("survey", "touchpoint", "customer")
-        .filter(pk=invitation_id, nonce=nonce)
-        .first()
+    # One indexed row and its survey; no ordering (`.first()` would add one). The view only needs ids.
+    found = list(
+        Invitation.objects.select_related("survey").filter(pk=invitation_id, nonce=nonce).order_by()[:1]
     )
+    invitation = found[0] if found else None
     if invitation is None:
         raise LinkError(
             _("설문 링크가 올바르지 않습니다. 받으신 링크를 그대로 열어 주세요."), code="tampered"
@@ -297,6 +299,40 @@ def invitation_from_token(token: str, *, now: dt.datetime | None = None) -> Invi
 
 
 # ---------------------------------------------------------------- answers
+
+# A survey's questions, kept in each process for a short while: the answer page and its POST need them on every
+# request, and they are fixed once a survey has answers (`question_add` refuses then). Saving or deleting a survey
+# or a question clears this process's copy at once (signals, see apps.py); other processes see it within the TTL.
+QUESTIONS_TTL = 30.0
+_questions: dict[int, tuple[float, list[Question]]] = {}
+
+
+def survey_questions(survey: Survey) -> list[Question]:
+    now = time.monotonic()
+    hit = _questions.get(survey.pk)
+    if hit is not None and now - hit[0] < QUESTIONS_TTL:
+        return hit[1]
+    questions = list(survey.questions.all())
+    if len(_questions) > 1000:
+        _questions.clear()
+    _questions[survey.pk] = (now, questions)
+    return questions
+
+
+def survey_caches_clear(**_: Any) -> None:
+    """Forget this process's copies of survey questions (and what hangs on them, see `cache_clear_register`)."""
+    _questions.clear()
+    for clear in _clearers:
+        clear()
+
+
+_clearers: list[Any] = []
+
+
+def cache_clear_register(clear: Any) -> None:
+    """A cache above (the answer page's rendered form) that must be forgotten with the questions."""
+    if clear not in _clearers:
+        _clearers.append(clear)
 
 
 @dataclass
@@ -344,7 +380,7 @@ def clean_answers(
     """Validate answers keyed by question code (`<code>`; gap items `<code>` = perception and
     `<code>__expectation`; Kano `<code>__functional` and `<code>__dysfunctional`; `comment`).
     Raises ValidationError {code: Korean message}."""
-    questions = questions if questions is not None else list(survey.questions.all())
+    questions = questions if questions is not None else survey_questions(survey)
     errors: dict[str, str] = {}
     out = CleanResponse()
     for q in questions:
@@ -452,60 +488,125 @@ def _write(survey: Survey, clean: CleanResponse, **fields: Any) -> Response:
     return response
 
 
-def response_submit(*, token: str, data: Mapping[str, Any], now: dt.datetime | None = None) -> Response:
-    """Answer through a one-time link. The link is spent by a conditional UPDATE, so a double submit (two
-    taps, two tabs) stores one response and opens at most one follow-up case; the loser gets LinkError.
+ANSWER_INSERT = (
+    'INSERT INTO "surveys_answer" ("response_id", "question_id", "value", "expectation", "functional", '
+    '"dysfunctional", "selected", "text") VALUES (%s, %s, %s, %s, %s, %s, %s, %s)'
+)
 
-    Checking the link and the answers only reads, so it happens before the write transaction; the
-    transaction holds just the UPDATE and the inserts (SQLite has one writer at a time). The follow-up
-    case is opened right after commit; should that fail, `open_missing_followups` (a job every minute)
-    opens it, once, since cases are keyed to their response."""
+
+def _write_fast(survey: Survey, clean: CleanResponse, **fields: Any) -> Response:
+    """`_write` for the answer page's hot path: the same rows, the answers as one `executemany` instead of
+    ten model instances (the ORM's bulk_create costs more than the rest of the write)."""
+    response = Response.objects.create(
+        survey=survey, csat=clean.csat, nps=clean.nps, ces=clean.ces, comment=clean.comment, **fields
+    )
+    connection = transaction.get_connection()
+    selected = Answer._meta.get_field("selected")
+    rows = [
+        (
+            response.pk,
+            a.question.pk,
+            a.value,
+            a.expectation,
+            a.functional,
+            a.dysfunctional,
+            selected.get_db_prep_save(a.selected, connection),
+            a.text,
+        )
+        for a in clean.answers
+    ]
+    if rows:
+        with connection.cursor() as cursor:
+            cursor.executemany(ANSWER_INSERT, rows)
+    return response
+
+
+def answer_clean(invitation: Invitation, data: Mapping[str, Any]) -> CleanResponse:
+    """The answers to an invitation's survey, validated (ValidationError {code: Korean message}); only reads."""
+    return clean_answers(invitation.survey, data, survey_questions(invitation.survey))
+
+
+def followup_due(survey: Survey, clean: CleanResponse) -> bool:
+    """Whether these validated answers open a follow-up case (a customer survey's detractor or unhappy customer)."""
+    return survey.kind == Survey.Kind.CUSTOMER and Response(nps=clean.nps, csat=clean.csat).needs_followup
+
+
+def response_submit(
+    *,
+    token: str,
+    data: Mapping[str, Any],
+    now: dt.datetime | None = None,
+    invitation: Invitation | None = None,
+    clean: CleanResponse | None = None,
+) -> Response:
+    """Answer through a one-time link. The link is spent by a conditional UPDATE, so a double submit (two
+    taps, two tabs, a retry after a lost reply) stores one response and opens at most one follow-up case; the
+    loser gets LinkError.
+
+    Checking the link and the answers only reads, so it happens before the write transaction (the view passes
+    the `invitation` and `clean` answers it already has). The transaction holds the UPDATE, the inserts and, for
+    a detractor, the job row that opens the follow-up case: one short write (SQLite has one writer at a time).
+    The job worker opens the case (`tasks.open_followup`: reading the text, routing, SLA), so a kill -9 after the
+    commit loses nothing; should the job itself be lost, `open_missing_followups` (every minute) opens the case,
+    once, since cases are keyed to their response."""
     now = now or timezone.now()
-    invitation = invitation_from_token(token, now=now)
+    invitation = invitation or invitation_from_token(token, now=now)
     survey = invitation.survey
-    clean = clean_answers(survey, data)
+    clean = clean or answer_clean(invitation, data)
     with transaction.atomic():
         spent = Invitation.objects.filter(pk=invitation.pk, used_at__isnull=True).update(used_at=now)
         if not spent:
             raise LinkError(_("이미 응답하신 설문입니다. 참여해 주셔서 감사합니다."), code="used")
-        response = _write(
+        response = _write_fast(
             survey,
             clean,
             invitation=invitation,
-            customer=invitation.customer,
-            touchpoint=invitation.touchpoint,
-            staff=invitation.staff,
-            team=invitation.team,
-            interaction=invitation.interaction,
+            customer_id=invitation.customer_id,
+            touchpoint_id=invitation.touchpoint_id,
+            staff_id=invitation.staff_id,
+            team_id=invitation.team_id,
+            interaction_id=invitation.interaction_id,
             answered_at=now,
             source=Response.Source.WEB,
             wave=survey.current_wave if survey.kind == Survey.Kind.KANO else "",
         )
-    _followup_or_later(response)
+        if followup_due(survey, clean):
+            open_followup.enqueue(response.pk)  # the job row commits with the answer, or neither does
     return response
 
 
-def _followup_or_later(response: Response) -> None:
-    if transaction.get_connection().in_atomic_block:  # inside a caller's transaction: stay in it
-        followup_open(response=response)
-        return
-    try:
-        followup_open(response=response)
-    except Exception:  # the answer is stored; the job opens the case on its next run
-        logger.exception("follow-up case for survey response %s deferred", response.pk)
-
-
 def followups_missing(*, since: dt.datetime) -> int:
-    """Open the follow-up cases that an answer's own request could not (idempotent). Returns how many."""
+    """Open the follow-up cases whose job was lost (idempotent). Returns how many."""
     opened = 0
     pending = Response.objects.filter(
-        answered_at__gte=since, followup_case__isnull=True, survey__kind=Survey.Kind.CUSTOMER
+        answered_at__gte=since,
+        followup_case__isnull=True,
+        survey__kind=Survey.Kind.CUSTOMER,
+        source=Response.Source.WEB,  # API and imported answers open theirs in their own transaction
     ).filter(Q(nps__lte=6) | Q(csat__lte=2))
     for response in pending.select_related("survey", "customer", "touchpoint", "team", "interaction")[:500]:
-        with transaction.atomic():
-            if followup_open(response=response) is not None:
-                opened += 1
+        try:
+            with transaction.atomic():
+                if followup_open(response=response) is not None:
+                    opened += 1
+        except Exception:  # one bad row must not hold back the others; the next run retries it
+            logger.exception("follow-up case for survey response %s failed", response.pk)
     return opened
+
+
+def followup_for_response(response_id: int) -> Case | None:
+    """The job behind `tasks.open_followup`: the response's follow-up case, opened once (idempotent)."""
+    response = (
+        Response.objects.select_related("survey", "customer", "touchpoint", "team", "interaction")
+        .filter(pk=response_id)
+        .first()
+    )
+    if response is None:  # deleted since (customer erased): nothing to follow up
+        return None
+    if response.followup_case_id is not None:
+        return response.followup_case
+    with transaction.atomic():
+        return followup_open(response=response)
 
 
 @transaction.atomic
@@ -576,9 +677,9 @@ def answers_need_followup(*, survey: Survey, data: Mapping[str, Any]) -> bool:
 
 
 def followup_open(*, response: Response) -> Any:
-    """A detractor (NPS 0–6) or a dissatisfied customer (CSAT ≤ 2) gets a follow-up case for the owning team,
-    at once and in the same transaction. VOC's `case_open` is idempotent on the response, so a retry never
-    opens a second case."""
+    """A detractor (NPS 0–6) or a dissatisfied customer (CSAT ≤ 2) gets a follow-up case for the owning team
+    (for a web answer, the job worker calls this; an API or imported answer, at once). VOC's `case_open` is
+    idempotent on the response, so a retry never opens a second case."""
     if not response.needs_followup or response.survey.kind != Survey.Kind.CUSTOMER:
         return None
     survey = response.survey

@@ -41,3 +41,14 @@ def open_missing_followups() -> int:
     from dangol.surveys.services import followups_missing
 
     return followups_missing(since=timezone.now() - dt.timedelta(days=1))
+
+
+# before the timed jobs: a long recomputation must not hold an unhappy customer's case back
+@task(priority=10)
+def open_followup(response_id: int) -> int | None:
+    """A detractor's follow-up case, opened by the worker after the answer is stored (the answer's transaction
+    wrote this job). Idempotent: a second run returns the same case."""
+    from dangol.surveys.services import followup_for_response
+
+    case = followup_for_response(response_id)
+    return case.pk if case is not None else None

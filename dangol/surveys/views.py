@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from django.conf import settings
@@ -10,7 +11,9 @@ from django.contrib.auth.decorators import login_not_required, permission_requir
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -47,7 +50,7 @@ def form_rows(survey: Survey, data: Any = None) -> list[dict[str, Any]]:
     """What the answer page draws for each question, in the respondent's language."""
     en = _english()
     rows = []
-    for q in survey.questions.all():
+    for q in services.survey_questions(survey):
         text = q.text_en if en and q.text_en else q.text
         row: dict[str, Any] = {"q": q, "text": text, "inputs": []}
         if q.kind in Question.RANGES:
@@ -110,9 +113,51 @@ def form_rows(survey: Survey, data: Any = None) -> list[dict[str, Any]]:
     return rows
 
 
+# The answer form as rendered for (survey, language), with a placeholder where each respondent's CSRF token goes:
+# only that token differs between respondents, and drawing ~80 radio buttons costs more than the rest of the
+# request. Kept briefly per process and cleared with the survey's questions (services.survey_caches_clear).
+FORM_TTL = 30.0
+CSRF_SLOT = "__dangol_csrf_slot__"
+_forms: dict[tuple[int, str], tuple[float, str]] = {}
+
+
+def _forms_clear() -> None:
+    _forms.clear()
+
+
+services.cache_clear_register(_forms_clear)
+
+
+def _blank_form(request: HttpRequest, survey: Survey) -> HttpResponse:
+    key = (survey.pk, get_language() or "ko")
+    now = time.monotonic()
+    hit = _forms.get(key)
+    if hit is None or now - hit[0] >= FORM_TTL:
+        en = _english()
+        html = render_to_string(
+            "surveys/answer.html",
+            {
+                "survey": survey,
+                "rows": form_rows(survey),
+                "errors": {},
+                "title": survey.title_en if en and survey.title_en else survey.title,
+                "intro": survey.intro_en if en and survey.intro_en else survey.intro,
+                "comment": "",
+                "csrf_token": CSRF_SLOT,
+            },
+        )
+        if len(_forms) > 1000:
+            _forms.clear()
+        _forms[key] = hit = (now, html)
+    return HttpResponse(hit[1].replace(CSRF_SLOT, get_token(request), 1))
+
+
 @login_not_required
 def answer(request: HttpRequest, token: str) -> HttpResponse:
-    """The respondent's page: one-time link, no login, phone first. Errors are Korean sentences, never a 500."""
+    """The respondent's page: one-time link, no login, phone first. Errors are Korean sentences, never a 500.
+
+    The POST stays short: it validates without a transaction, then spends the link and stores the answer in one
+    write (services.response_submit); the follow-up case of an unhappy customer is opened by the job worker."""
     try:
         invitation = services.invitation_from_token(token)
     except services.LinkError as exc:
@@ -121,44 +166,45 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
             request, "surveys/answer_closed.html", {"message": str(exc), "code": exc.code}, status=status
         )
     survey = invitation.survey
+    if request.method != "POST":
+        return _blank_form(request, survey)
     errors: dict[str, list[str]] = {}
-    if request.method == "POST":
-        data = {k: request.POST.getlist(k) for k in request.POST}
-        try:
-            if invitation.customer_id is None and services.answers_need_followup(survey=survey, data=data):
-                # Links anyone can get (store QR codes): a script must not open case after case.
-                throttle.hit("survey-followup-ip", throttle.client_key(request), _followup_rules())
-            response = services.response_submit(token=token, data=data)
-        except throttle.RateLimited as limited:
-            return throttle.too_many_requests(request, limited)
-        except services.LinkError as exc:
-            return render(
-                request, "surveys/answer_closed.html", {"message": str(exc), "code": exc.code}, status=410
-            )
-        except ValidationError as exc:
-            errors = exc.message_dict
-        else:
-            return render(
-                request,
-                "surveys/answer_thanks.html",
-                {
-                    "survey": survey,
-                    "followup": response.followup_case is not None and response.customer_id is not None,
-                },
-            )
+    data = {k: request.POST.getlist(k) for k in request.POST}
+    try:
+        clean = services.answer_clean(invitation, data)
+        followup = services.followup_due(survey, clean)
+        if followup and invitation.customer_id is None:
+            # Links anyone can get (store QR codes): a script must not open case after case.
+            throttle.hit("survey-followup-ip", throttle.client_key(request), _followup_rules())
+        services.response_submit(token=token, data=data, invitation=invitation, clean=clean)
+    except throttle.RateLimited as limited:
+        return throttle.too_many_requests(request, limited)
+    except services.LinkError as exc:
+        return render(
+            request, "surveys/answer_closed.html", {"message": str(exc), "code": exc.code}, status=410
+        )
+    except ValidationError as exc:
+        errors = exc.message_dict
+    else:
+        return render(
+            request,
+            "surveys/answer_thanks.html",
+            # the case is opened by the worker in a moment; the customer is told someone will call
+            {"survey": survey, "followup": followup and invitation.customer_id is not None},
+        )
     en = _english()
     return render(
         request,
         "surveys/answer.html",
         {
             "survey": survey,
-            "rows": form_rows(survey, request.POST if request.method == "POST" else None),
+            "rows": form_rows(survey, request.POST),
             "errors": errors,
             "title": survey.title_en if en and survey.title_en else survey.title,
             "intro": survey.intro_en if en and survey.intro_en else survey.intro,
-            "comment": request.POST.get("comment", "") if request.method == "POST" else "",
+            "comment": request.POST.get("comment", ""),
         },
-        status=400 if errors else 200,
+        status=400,
     )
 
 

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from dangol.surveys import services
 from dangol.surveys.models import Response
-from dangol.surveys.tests.conftest import build_customer_survey
+from dangol.surveys.tests.conftest import build_customer_survey, run_worker
 from dangol.voc.models import Case
 from tests.browser.conftest import log_in, screenshot
 
@@ -50,6 +50,8 @@ def test_customer_answers_on_a_phone_and_the_detractor_gets_a_followup(
 
     response = Response.objects.get()
     assert (response.csat, response.nps, response.customer_id) == (2, 2, shop["hong"].pk)
+    assert Case.objects.count() == 0  # the answer is stored; the job worker opens the follow-up case
+    run_worker()
     case = Case.objects.get()
     assert case.source_ref == f"survey-response:{response.pk}" and case.team == shop["ops"]
 

@@ -68,3 +68,10 @@ GOOD = {
     "wait__expectation": "5",
 }
 BAD = {"overall": "1", "recommend": "2", "kindness": "1", "price": "3", "why": "직원이 불친절했어요"}
+
+
+def run_worker() -> None:
+    """Run what the job worker has queued (the follow-up cases of web answers), as `dangol worker` does."""
+    from django.core.management import call_command
+
+    call_command("worker", "--batch", verbosity=0)

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from types import SimpleNamespace
 
 import pytest
 from django.core import signing
@@ -9,7 +10,7 @@ from django.utils import timezone
 
 from dangol.surveys import sending, services
 from dangol.surveys.models import Answer, Response
-from dangol.surveys.tests.conftest import BAD, GOOD, build_customer_survey
+from dangol.surveys.tests.conftest import BAD, GOOD, build_customer_survey, run_worker
 from dangol.voc.models import Case
 
 
@@ -71,20 +72,34 @@ def test_missing_and_out_of_range_answers_give_korean_errors_and_spend_nothing(s
     assert invitation.used_at is None and Response.objects.count() == 0
 
 
+@pytest.mark.django_db(transaction=True)  # the worker closes its connection when done
 def test_a_detractor_opens_one_followup_case_for_the_owning_team(shop, survey):
+    from django_tasks_db.models import DBTaskResult
+
     _, token = services.invitation_create(survey=survey, customer=shop["hong"], staff=shop["clerk"])
     response = services.response_submit(token=token, data=BAD)
+    # the answer's own write stores the job, not the case: the worker opens it
+    assert Case.objects.count() == 0
+    job = DBTaskResult.objects.get(task_path="dangol.surveys.tasks.open_followup")
+    assert job.args_kwargs == {"args": [response.pk], "kwargs": {}}
+    run_worker()
+    response.refresh_from_db()
     case = response.followup_case
     assert case is not None and case.customer == shop["hong"] and case.channel == "survey"
     assert case.team == shop["ops"] and case.source_ref == f"survey-response:{response.pk}"
     assert "불친절" in case.body
-    # the same answer submitted again: refused, and still one case
+    assert DBTaskResult.objects.get(pk=job.pk).status == "SUCCESSFUL"
+    # the same answer submitted again: refused, no second job, and still one case
     with pytest.raises(services.LinkError):
         services.response_submit(token=token, data=BAD)
+    assert DBTaskResult.objects.filter(task_path="dangol.surveys.tasks.open_followup").count() == 1
+    # the job run again (a retry after a worker crash) returns the same case
+    assert services.followup_for_response(response.pk).pk == case.pk
     assert services.followup_open(response=response).pk == case.pk
     assert Case.objects.count() == 1
 
 
+@pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize(
     ("csat", "nps", "opens"),
     [("2", "7", True), ("3", "6", True), ("3", "7", False), ("1", "10", True), ("5", "0", True)],
@@ -92,9 +107,13 @@ def test_a_detractor_opens_one_followup_case_for_the_owning_team(shop, survey):
 def test_followup_thresholds_are_nps_0_to_6_or_csat_2_or_less(shop, survey, csat, nps, opens):
     _, token = services.invitation_create(survey=survey, customer=shop["hong"])
     response = services.response_submit(token=token, data={**GOOD, "overall": csat, "recommend": nps})
+    run_worker()
+    response.refresh_from_db()
     assert (response.followup_case is not None) is opens
+    assert Case.objects.count() == (1 if opens else 0)
 
 
+@pytest.mark.django_db(transaction=True)  # the worker closes its connection when done
 def test_anonymous_survey_stores_no_customer_link(shop):
     survey = build_customer_survey(shop, code="anon", anonymous=True)
     invitation, token = services.invitation_create(
@@ -104,6 +123,8 @@ def test_anonymous_survey_stores_no_customer_link(shop):
     response = services.response_submit(token=token, data=BAD)
     assert response.customer_id is None and response.staff_id is None and response.interaction_id is None
     assert response.team == shop["ops"]  # where it happened is kept, for the team's figures
+    run_worker()
+    response.refresh_from_db()
     assert response.followup_case.customer_id is None
     recorded, _ = services.response_record(survey=survey, data=GOOD, customer=shop["kim"])
     assert recorded.customer_id is None
@@ -186,6 +207,55 @@ def test_choices_and_kano_answers_are_validated(shop):
     )
     assert [a.selected for a in clean.answers[:2]] == [["매장"], ["빵", "커피"]]
     assert (clean.answers[2].functional, clean.answers[2].dysfunctional) == (1, 5)
+    # stored through a link (the answer page's write), read back through the ORM on either database
+    _, token = services.invitation_create(survey=survey)
+    response = services.response_submit(
+        token=token,
+        data={
+            "where": "매장",
+            "what": ["빵", "커피"],
+            "parking__functional": "1",
+            "parking__dysfunctional": "5",
+        },
+    )
+    stored = {a.question.code: a for a in Answer.objects.filter(response=response).select_related("question")}
+    assert stored["where"].selected == ["매장"] and stored["what"].selected == ["빵", "커피"]
+    assert (stored["parking"].functional, stored["parking"].dysfunctional) == (1, 5)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_simultaneous_submits_of_one_link_store_one_answer_and_one_job(shop):
+    """Two taps racing (or a retry while the first POST is still running): the conditional UPDATE lets one win."""
+    import threading
+
+    from django.db import connection
+    from django_tasks_db.models import DBTaskResult
+
+    survey = build_customer_survey(shop)
+    _, token = services.invitation_create(survey=survey, customer=shop["hong"])
+    barrier = threading.Barrier(4)
+    outcomes: list[str] = []
+
+    def submit() -> None:
+        barrier.wait()
+        try:
+            services.response_submit(token=token, data=BAD)
+            outcomes.append("stored")
+        except services.LinkError as exc:
+            outcomes.append(exc.code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=submit) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(outcomes) == ["stored", "used", "used", "used"]
+    assert Response.objects.count() == 1 and Answer.objects.count() == 5
+    assert DBTaskResult.objects.filter(task_path="dangol.surveys.tasks.open_followup").count() == 1
+    run_worker()
+    assert Case.objects.count() == 1
 
 
 def test_absurd_values_are_validation_errors_not_crashes(shop, survey):
@@ -197,7 +267,9 @@ def test_absurd_values_are_validation_errors_not_crashes(shop, survey):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_answer_is_kept_when_the_follow_up_fails_and_the_job_opens_it_once(shop, monkeypatch):
+def test_answer_is_kept_when_the_follow_up_job_fails_and_the_sweeper_opens_it_once(shop, monkeypatch):
+    from django_tasks_db.models import DBTaskResult
+
     from dangol.surveys import services as survey_services
 
     survey = build_customer_survey(shop)
@@ -206,8 +278,10 @@ def test_answer_is_kept_when_the_follow_up_fails_and_the_job_opens_it_once(shop,
     def broken(*, response):
         raise RuntimeError("VOC is down")
 
-    monkeypatch.setattr(survey_services, "followup_open", broken)
     response = survey_services.response_submit(token=token, data=BAD)  # no error for the customer
+    monkeypatch.setattr(survey_services, "followup_open", broken)
+    run_worker()
+    assert DBTaskResult.objects.get(task_path="dangol.surveys.tasks.open_followup").status == "FAILED"
     assert Response.objects.filter(pk=response.pk, followup_case__isnull=True).exists()
     monkeypatch.undo()
     since = timezone.now() - dt.timedelta(days=1)
@@ -215,3 +289,40 @@ def test_answer_is_kept_when_the_follow_up_fails_and_the_job_opens_it_once(shop,
     assert survey_services.followups_missing(since=since) == 0
     case = Case.objects.get(source_ref=f"survey-response:{response.pk}")
     assert Response.objects.get(pk=response.pk).followup_case == case
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_answer_and_its_followup_job_commit_together_or_not_at_all(shop, monkeypatch):
+    """A failure after the job row is written rolls the answer back too: no answer without its job, no job
+    without its answer, and the link is still unspent so the respondent can submit again."""
+    from django_tasks_db.models import DBTaskResult
+
+    from dangol.surveys import services as survey_services
+
+    survey = build_customer_survey(shop)
+    invitation, token = survey_services.invitation_create(survey=survey, customer=shop["kim"])
+    real_enqueue = survey_services.open_followup.enqueue
+
+    def enqueue_then_crash(*args, **kwargs):
+        real_enqueue(*args, **kwargs)
+        raise RuntimeError("power cut")
+
+    monkeypatch.setattr(survey_services, "open_followup", SimpleNamespace(enqueue=enqueue_then_crash))
+    with pytest.raises(RuntimeError):
+        survey_services.response_submit(token=token, data=BAD)
+    assert Response.objects.count() == 0 and DBTaskResult.objects.count() == 0
+    invitation.refresh_from_db()
+    assert invitation.used_at is None
+    monkeypatch.undo()
+    response = survey_services.response_submit(token=token, data=BAD)  # the retry is stored once
+    run_worker()
+    assert Response.objects.count() == 1
+    assert Case.objects.get().source_ref == f"survey-response:{response.pk}"
+
+
+def test_a_happy_answer_writes_no_followup_job(shop, survey):
+    from django_tasks_db.models import DBTaskResult
+
+    _, token = services.invitation_create(survey=survey, customer=shop["hong"])
+    services.response_submit(token=token, data=GOOD)
+    assert not DBTaskResult.objects.filter(task_path="dangol.surveys.tasks.open_followup").exists()

@@ -1,11 +1,12 @@
 from __future__ import annotations
 
+import pytest
 from django.urls import reverse
 
 from conftest import login
 from dangol.surveys import sending, services
 from dangol.surveys.models import Response, Survey
-from dangol.surveys.tests.conftest import BAD, GOOD
+from dangol.surveys.tests.conftest import BAD, GOOD, run_worker
 from dangol.voc.models import Case
 
 
@@ -41,13 +42,18 @@ def test_bad_links_give_a_korean_page_not_a_500(client, shop, survey):
     assert Response.objects.count() == 1
 
 
+@pytest.mark.django_db(transaction=True)  # the worker closes its connection when done
 def test_double_submit_through_the_page_opens_one_case(client, shop, survey):
     _, token = services.invitation_create(survey=survey, customer=shop["hong"])
     url = reverse("surveys:answer", args=[token])
     first = client.post(url, BAD)
     assert "곧 연락드리겠습니다" in first.content.decode()
-    client.post(url, BAD)
+    again = client.post(url, BAD)  # a second tap, or the browser retrying a POST whose reply was lost
+    assert again.status_code == 410 and "이미 응답하신" in again.content.decode()
+    run_worker()
+    run_worker()
     assert Case.objects.count() == 1 and Response.objects.count() == 1
+    assert Response.objects.get().followup_case == Case.objects.get()
 
 
 def test_viewer_cannot_create_surveys(client, shop):
@@ -109,9 +115,12 @@ def test_bad_form_input_is_a_korean_error_not_a_500(client, shop, survey):
     assert client.get(reverse("surveys:detail", args=[999999])).status_code == 404
 
 
+@pytest.mark.django_db(transaction=True)  # the worker closes its connection when done
 def test_response_page_shows_the_followup_case_beside_the_answer(client, shop, survey):
     _, token = services.invitation_create(survey=survey, customer=shop["hong"])
     response = services.response_submit(token=token, data=BAD)
+    run_worker()
+    response.refresh_from_db()
     login(client, shop["agent"])
     page = client.get(reverse("surveys:response", args=[response.pk])).content.decode()
     assert response.followup_case.number in page and "접수" in page

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -12,7 +13,7 @@ from conftest import login
 from dangol.accounts.services import api_token_create
 from dangol.surveys import services
 from dangol.surveys.models import Answer, Response
-from dangol.surveys.tests.conftest import BAD, GOOD
+from dangol.surveys.tests.conftest import BAD, GOOD, run_worker
 from dangol.voc.models import Case
 
 PII = "010-1234-5678 로 전화 주세요. 주민번호 900101-1234567"
@@ -29,10 +30,12 @@ def assert_response_masked(response: Response) -> None:
     assert_masked(Answer.objects.get(response=response, question__code="why").text)
 
 
+@pytest.mark.django_db(transaction=True)  # the worker closes its connection when done
 def test_the_answer_page_stores_free_text_masked(client, shop, survey):
     _, token = services.invitation_create(survey=survey, customer=shop["hong"])
     page = client.post(reverse("surveys:answer", args=[token]), {**BAD, "why": PII, "comment": PII})
     assert page.status_code == 200, page.content.decode()
+    run_worker()  # the job worker opens the follow-up case
     response = Response.objects.get()
     assert_response_masked(response)
     case = Case.objects.get(pk=response.followup_case_id)  # the follow-up case quotes the masked text

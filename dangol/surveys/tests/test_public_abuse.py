@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from dangol.surveys import sending, services
 from dangol.surveys.models import Invitation, Response
-from dangol.surveys.tests.conftest import BAD, GOOD
+from dangol.surveys.tests.conftest import BAD, GOOD, run_worker
 from dangol.voc.models import Case
 
 DETRACTOR = {**BAD, "recommend": "0"}  # NPS 0: each answer opens a follow-up case
@@ -58,6 +58,7 @@ def test_a_person_scanning_again_past_the_pace_gets_their_own_link_back(shop, su
     assert person.get(url, REMOTE_ADDR="203.0.113.8").status_code == 429
 
 
+@pytest.mark.django_db(transaction=True)  # the worker closes its connection when done
 def test_scripted_detractor_answers_beyond_the_limit_open_no_more_cases(client: Client, shop, survey):
     # links minted over time, or from many addresses: the answers all come from one
     links = [
@@ -74,6 +75,7 @@ def test_scripted_detractor_answers_beyond_the_limit_open_no_more_cases(client: 
     ]
 
     assert [a.status_code for a in answers] == [200] * 3 + [429] * 7
+    run_worker()  # the job worker opens the follow-up cases
     assert Case.objects.count() == 3 and Response.objects.count() == 3
     assert "요청이 너무 많습니다" in answers[-1].content.decode() and answers[-1]["Retry-After"]
     # the refused links stay unanswered, so a real respondent can answer later; a content one is not held back
@@ -81,10 +83,12 @@ def test_scripted_detractor_answers_beyond_the_limit_open_no_more_cases(client: 
         client.post(reverse("surveys:answer", args=[links[4]]), GOOD, REMOTE_ADDR="203.0.113.9").status_code
         == 200
     )
+    run_worker()
     assert Case.objects.count() == 3
     # a link sent to a known customer is theirs alone: their complaint always opens a case
     _, own = services.invitation_create(survey=survey, customer=shop["hong"])
     mine = client.post(reverse("surveys:answer", args=[own]), DETRACTOR, REMOTE_ADDR="203.0.113.9")
+    run_worker()
     assert mine.status_code == 200 and Case.objects.count() == 4
 
 
