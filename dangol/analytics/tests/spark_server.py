@@ -38,6 +38,12 @@ def connect_server(work: Path, *, start_timeout: float = 150.0) -> Iterator[str]
     home = Path(pyspark.__file__).parent
     if not list((home / "jars").glob("spark-connect_*.jar")):
         pytest.fail(f"the pyspark wheel has no spark-connect jar in {home / 'jars'}")
+    # pyspark refuses a Connect session while a classic one lives in the process (SESSION_ALREADY_EXIST): stop
+    # the local sessions earlier tests in this process started (the suite runs the local parity tests first)
+    for target, session in list(engine._spark_sessions.items()):
+        if target[0] == "master":
+            session.stop()
+            del engine._spark_sessions[target]
     port = _free_port()
     before = set(os.environ)
     log_path = work / "server.log"
