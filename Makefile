@@ -25,6 +25,7 @@ demo: $(STAMP)
 	$(BIN)/dangol migrate --no-input -v0
 	$(BIN)/dangol demo-data --customers 5000 --seed 2026 --if-empty
 	$(BIN)/dangol value-refresh
+	$(BIN)/dangol campaigns-demo
 	@echo ""
 	@echo "  Dangol: http://127.0.0.1:8000/   로그인 admin / dangol-demo-2026  (상담원 agent / dangol-demo-2026)"
 	@echo ""

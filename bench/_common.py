@@ -11,6 +11,7 @@ The harnesses are run as scripts (`python bench/<area>/run.py`), so they import 
 from __future__ import annotations
 
 import contextlib
+import http.client
 import json
 import os
 import platform
@@ -237,3 +238,19 @@ def measure(
         "timed_out": timed_out.is_set(),
         "log": str(log),
     }
+
+
+def wait_healthz(port: int, server: subprocess.Popen, *, name: str, timeout: float = 120) -> None:
+    """Wait until `dangol serve` on 127.0.0.1:`port` answers /healthz; stop the bench if it exits or never does."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if server.poll() is not None:
+            raise SystemExit(f"bench/{name}: server exited ({server.returncode}); see server.log")
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            conn.request("GET", "/healthz")
+            if conn.getresponse().status == 200:
+                return
+        except OSError:
+            time.sleep(0.3)
+    raise SystemExit(f"bench/{name}: server did not come up")

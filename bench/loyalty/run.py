@@ -40,7 +40,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # bench/: the helpers all harnesses share
-from _common import cpu_seconds, descendants, django_env, logger, machine_facts
+from _common import cpu_seconds, descendants, django_env, logger, machine_facts, wait_healthz
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
@@ -199,21 +199,6 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _wait_up(port: int, server: subprocess.Popen[bytes]) -> None:
-    deadline = time.time() + 120
-    while time.time() < deadline:
-        if server.poll() is not None:
-            raise SystemExit("the server stopped while starting; see server.log")
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            conn.request("GET", "/healthz")
-            if conn.getresponse().status == 200:
-                return
-        except OSError:
-            time.sleep(0.3)
-    raise SystemExit("the server did not come up")
-
-
 def _ledger_problems() -> list[str]:
     """services.points_check for every customer at once, as four grouped queries: the ledger's sums are the
     balance, spendable lots hold what is available, pending lots what is pending, open holds what is held, and
@@ -350,7 +335,7 @@ def phase_run(cfg: dict[str, Any]) -> dict[str, Any]:
     )
     out: dict[str, Any] = {"backend": backend}
     try:
-        _wait_up(port, server)
+        wait_healthz(port, server, name="loyalty")
         out["worker_startup_seconds"] = _wait_worker_idle()
         log(f"{backend}: the job worker's start-up jobs done after {out['worker_startup_seconds']:.0f} s")
         d = Driver(port, seed["key"])

@@ -47,7 +47,16 @@ from typing import Any
 from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # bench/: the helpers all harnesses share
-from _common import cpu_seconds, descendants, django_env, logger, machine_facts, run_phase, version
+from _common import (
+    cpu_seconds,
+    descendants,
+    django_env,
+    logger,
+    machine_facts,
+    run_phase,
+    version,
+    wait_healthz,
+)
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
@@ -898,7 +907,7 @@ def _start_server(port: int, var_dir: Path, url: str, log_name: str) -> tuple[su
         stderr=subprocess.STDOUT,
         start_new_session=True,  # its own process group: the kill -9 check kills gunicorn and the worker at once
     )
-    _wait_up(port, server)
+    wait_healthz(port, server, name="surveys", timeout=90)
     return server, server_log
 
 
@@ -1187,21 +1196,6 @@ def pg_load(cfg: dict[str, Any]) -> dict[str, Any]:
     load["build"] = build
     load["server_version"] = version_row
     return load
-
-
-def _wait_up(port: int, server: subprocess.Popen[Any]) -> None:
-    deadline = time.time() + 90
-    while time.time() < deadline:
-        if server.poll() is not None:
-            raise SystemExit(f"bench/surveys: server exited ({server.returncode}); see server.log")
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            conn.request("GET", "/healthz")
-            if conn.getresponse().status == 200:
-                return
-        except OSError:
-            time.sleep(0.3)
-    raise SystemExit("bench/surveys: server did not come up")
 
 
 # --------------------------------------------------------------------------------------------

@@ -161,6 +161,14 @@ def _pages(shop: dict[str, Any], business: dict[str, Any]) -> list[str]:
         f"/rewards/customers/{hong}/",
         "/staff/",
         f"/staff/{shop['agent'].pk}/",
+        "/campaigns/",
+        "/campaigns/segments/new/",
+        "/campaigns/new/",
+        "/journeys/",
+        "/help/manage/",
+        "/help/manage/new/",
+        "/privacy/lifecycle/",
+        "/privacy/lifecycle/retention/",
     ]
 
 
@@ -220,6 +228,8 @@ def test_every_role_walks_every_page_on_a_phone(live_server, browser, shop, busi
     public = Walker(browser, base, "public", problems)
     public.visit("/voc/intake/")
     public.visit(f"/surveys/a/{business['answer_token']}/")
+    public.visit("/help/")
+    public.visit("/my/login/")
     public.close()
 
     # the admin's walk shows the seeded business, so the pages are measured with rows in them, not empty
