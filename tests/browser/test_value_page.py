@@ -67,7 +67,9 @@ def test_analyst_reads_customer_value_on_desktop_and_phone(live_server, desktop_
         assert page.locator("#cohort-table tbody th").last.inner_text() == "2026-10"
         # every stage counted, and its rule printed beside the chart
         stages = page.evaluate("Chart.getChart(document.getElementById('stage-chart')).data.datasets[0].data")
-        assert sum(stages) == Customer.objects.count()
+        # every customer is counted, except those whose processing is suspended (처리정지: the demo has one)
+        assert sum(stages) == Customer.objects.filter(processing_suspended_at__isnull=True).count()
+        assert Customer.objects.filter(processing_suspended_at__isnull=False).exists()
         assert page.locator("#ladder-rules tbody tr").count() == 7
         assert "거래 중단" in page.inner_text("#ladder-rules")
         screenshot(page, name, full_page=True)
