@@ -141,7 +141,7 @@ def keep_rule(model: type[models.Model], *, field: str = "customer", reason: str
 # The person themself.
 
 
-def _chain(customer: Customer) -> list[int]:
+def merged_chain(customer: Customer) -> list[int]:
     """The customer and every record merged into it (they hold the same person's data)."""
     ids = [customer.pk]
     frontier = [customer.pk]
@@ -174,7 +174,7 @@ def customer_forget(customer: Customer, *, now: dt.datetime | None = None) -> Fo
     if missing:
         raise ImproperlyConfigured(f"no forgetting rule for: {', '.join(missing)}")
     now = now or timezone.now()
-    ids = _chain(customer)
+    ids = merged_chain(customer)
     result = ForgetResult(customers=ids)
     for rule in _RULES.values():
         if rule.forget is None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
@@ -133,37 +134,28 @@ def unanswered_searches(*, days: int = 30, limit: int = 20) -> list[dict[str, ob
     return [dict(row) for row in rows]
 
 
-def read_before_inquiry(*, days: int = 30, limit: int = 20) -> list[dict[str, object]]:
-    """Articles most often read in a session that went on to file an inquiry anyway, with their read counts."""
-    since = timezone.now() - dt.timedelta(days=days)
-    rows = (
-        ArticleRead.objects.filter(read_at__gte=since, inquiry_filed_at__isnull=False)
-        .values("article_id")
-        .annotate(count=Count("id"))
-        .order_by("-count")[:limit]
-    )
+def _most_counted(rows_of_articles: QuerySet[Any], limit: int) -> list[dict[str, object]]:
+    """The articles with the most rows in this queryset (reads, deflections), most first, with their counts."""
+    rows = rows_of_articles.values("article_id").annotate(count=Count("id")).order_by("-count")[:limit]
     articles = Article.objects.in_bulk([r["article_id"] for r in rows])
     return [
         {"article": articles[r["article_id"]], "count": r["count"]}
         for r in rows
         if r["article_id"] in articles
     ]
+
+
+def read_before_inquiry(*, days: int = 30, limit: int = 20) -> list[dict[str, object]]:
+    """Articles most often read in a session that went on to file an inquiry anyway, with their read counts."""
+    since = timezone.now() - dt.timedelta(days=days)
+    return _most_counted(
+        ArticleRead.objects.filter(read_at__gte=since, inquiry_filed_at__isnull=False), limit
+    )
 
 
 def deflection_counts(*, days: int = 30, limit: int = 20) -> list[dict[str, object]]:
     since = timezone.now() - dt.timedelta(days=days)
-    rows = (
-        Deflection.objects.filter(created_at__gte=since)
-        .values("article_id")
-        .annotate(count=Count("id"))
-        .order_by("-count")[:limit]
-    )
-    articles = Article.objects.in_bulk([r["article_id"] for r in rows])
-    return [
-        {"article": articles[r["article_id"]], "count": r["count"]}
-        for r in rows
-        if r["article_id"] in articles
-    ]
+    return _most_counted(Deflection.objects.filter(created_at__gte=since), limit)
 
 
 def article_stats(article: Article) -> dict[str, object]:

@@ -15,6 +15,7 @@ from typing import Any
 
 from django.db import models
 
+from dangol.customers.forgetting import merged_chain
 from dangol.customers.merging import relations_to_customer
 from dangol.customers.models import Customer
 
@@ -50,19 +51,10 @@ def row_dict(obj: models.Model) -> dict[str, Any]:
     return out
 
 
-def _chain(customer: Customer) -> list[int]:
-    ids = [customer.pk]
-    frontier = [customer.pk]
-    while frontier:
-        frontier = list(Customer.objects.filter(merged_into__in=frontier).values_list("pk", flat=True))
-        ids += [pk for pk in frontier if pk not in ids]
-    return ids
-
-
 def customer_data_export(customer: Customer) -> dict[str, Any]:
     """{"customer": {...}, "apps": {app_label: {model_name: [rows]}}} for the customer and the records merged
     into it. Rows are in primary-key order."""
-    ids = _chain(customer)
+    ids = merged_chain(customer)
     apps: dict[str, dict[str, list[dict[str, Any]]]] = {}
     for model, field in relations_to_customer():
         if model is Customer:
