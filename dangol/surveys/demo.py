@@ -15,6 +15,7 @@ import numpy as np
 from dangol.imports.fastsql import db_datetime, insert_rows
 from dangol.surveys.models import Answer, Invitation, Question, Response, Survey
 from dangol.surveys.services import question_add, survey_create, survey_set_status
+from dangol.voc.selectors import NO_WORDS
 
 CUSTOMER_ITEMS = [
     # code, kind, text, aspect, dimension, stated importance
@@ -352,7 +353,7 @@ def _recent_followups(
                 touchpoint_id=r["touchpoint_id"],
                 team_id=r["team_id"],
                 title=f"설문 불만족 응답 후속 조치: {survey.title} (NPS {r['nps']}, 만족도 {r['csat']}/5)",
-                body="(의견 없음)",
+                body=NO_WORDS,
                 source_ref=f"survey-response:{pk}",
                 created_at=at,
                 first_response_due=first_due,

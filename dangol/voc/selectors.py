@@ -300,7 +300,8 @@ def voc_board(*, now: dt.datetime | None = None) -> Board:
 
 
 # What a case the system opened says when the customer wrote nothing (dangol.surveys.services.followup_open).
-NO_CUSTOMER_WORDS = frozenset({"", "(의견 없음)"})
+NO_WORDS = "(의견 없음)"
+NO_CUSTOMER_WORDS = frozenset({"", NO_WORDS})
 
 
 def customer_words(*, origin: str, title: str, body: str) -> str:

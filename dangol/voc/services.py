@@ -148,59 +148,12 @@ def case_open(
     origin: str = Case.Origin.CUSTOMER,
     callback_phone: str = "",
 ) -> Case:
-    """Open a case (see `_case_open`). The text is read first, outside the write transaction: the reading
-    model can take a moment and SQLite has one writer at a time."""
-    reading = read_text(f"{mask_text(title)}\n{mask_text((body or '').strip())}")
-    return _case_open(
-        customer=customer,
-        kind=kind,
-        title=title,
-        body=body,
-        channel=channel,
-        touchpoint=touchpoint,
-        category_code=category_code,
-        category=category,
-        priority=priority,
-        by=by,
-        source_ref=source_ref,
-        interaction=interaction,
-        contact_name=contact_name,
-        contact_info=contact_info,
-        opened_at=opened_at,
-        team=team,
-        origin=origin,
-        callback_phone=callback_phone,
-        reading=reading,
-    )
-
-
-@transaction.atomic
-def _case_open(
-    *,
-    customer: Customer | None,
-    kind: str,
-    title: str,
-    body: str = "",
-    channel: str = "web",
-    touchpoint: Touchpoint | None = None,
-    category_code: str | None = None,
-    category: Category | None = None,
-    priority: str = "normal",
-    by: User | None = None,
-    source_ref: str = "",
-    interaction: Interaction | None = None,
-    contact_name: str = "",
-    contact_info: str = "",
-    opened_at: dt.datetime | None = None,
-    team: Team | None = None,
-    origin: str = Case.Origin.CUSTOMER,
-    callback_phone: str = "",
-    reading: dict[str, Any] | None = None,
-) -> Case:
     """Open a case and route it to the team that owns the category's process (else to `team`, e.g. the
     team that ran the survey).
 
     Idempotent on a non-empty `source_ref` (a survey answer, an e-mail id): the second call returns the first case.
+    The input is checked and the text read before the write transaction: the reading model can take a moment and
+    SQLite has one writer at a time.
     """
     if source_ref:
         existing = Case.objects.filter(source_ref=source_ref).first()
@@ -233,71 +186,73 @@ def _case_open(
     if errors:
         raise ValidationError(errors)
     title, body = mask_text(title), mask_text((body or "").strip())
-    now = opened_at or timezone.now()
-    # A member whose tier carries priority service (rewards) gets one step up, with the reason on the timeline.
-    asked_priority = priority
-    if customer is not None and customer_priority_service(customer.pk):
-        priority = PRIORITY_RAISED.get(priority, priority)
-    first_due, resolution_due = due_times(opened_at=now, priority=priority, category=category, kind=kind)
-    team = (category.owner() if category else None) or team
-    try:
-        with transaction.atomic():
-            case = Case.objects.create(
-                number=f"TMP-{uuid.uuid4().hex[:12]}",
-                kind=kind,
-                priority=priority,
-                channel=channel,
-                origin=origin,
-                customer=customer,
-                contact_name=contact_name[:60],
-                contact_info=contact_info[:120],
-                callback_phone=callback_phone,
-                touchpoint=touchpoint,
-                interaction=interaction,
-                category=category,
-                team=team,
-                title=title[:200],
-                body=body,
-                text_analysis=reading,
-                source_ref=source_ref or None,
-                created_at=now,
-                created_by=by,
-                first_response_due=first_due,
-                resolution_due=resolution_due,
-            )
-    except IntegrityError:
-        if source_ref:  # a concurrent call with the same source won the race
-            return Case.objects.get(source_ref=source_ref)
-        raise
-    Case.objects.filter(pk=case.pk).update(number=f"VOC-{timezone.localtime(now):%y%m%d}-{case.pk:06d}")
-    case.refresh_from_db()
-    route = f" → {team.name}" if team else ""
-    system = " (시스템 자동 접수)" if origin == Case.Origin.SYSTEM else ""
-    # The customer hears that we have it, with its number (queued in this transaction: the outbox).
-    received = outreach.case_received_queue(case, by=by)
-    _event(
-        case,
-        "opened",
-        f"{josa(str(case.get_channel_display()), '로/으로')} 접수{system}{route}",
-        by=by,
-        at=now,
-        origin=origin,
-        received_message=received.pk if received else None,
-        first_response_due=first_due.isoformat() if first_due else None,
-        resolution_due=resolution_due.isoformat() if resolution_due else None,
-    )
-    if priority != asked_priority:
+    reading = read_text(f"{title}\n{body}")
+    with transaction.atomic():
+        now = opened_at or timezone.now()
+        # A member whose tier carries priority service (rewards) gets one step up, with the reason on the timeline.
+        asked_priority = priority
+        if customer is not None and customer_priority_service(customer.pk):
+            priority = PRIORITY_RAISED.get(priority, priority)
+        first_due, resolution_due = due_times(opened_at=now, priority=priority, category=category, kind=kind)
+        team = (category.owner() if category else None) or team
+        try:
+            with transaction.atomic():
+                case = Case.objects.create(
+                    number=f"TMP-{uuid.uuid4().hex[:12]}",
+                    kind=kind,
+                    priority=priority,
+                    channel=channel,
+                    origin=origin,
+                    customer=customer,
+                    contact_name=contact_name[:60],
+                    contact_info=contact_info[:120],
+                    callback_phone=callback_phone,
+                    touchpoint=touchpoint,
+                    interaction=interaction,
+                    category=category,
+                    team=team,
+                    title=title[:200],
+                    body=body,
+                    text_analysis=reading,
+                    source_ref=source_ref or None,
+                    created_at=now,
+                    created_by=by,
+                    first_response_due=first_due,
+                    resolution_due=resolution_due,
+                )
+        except IntegrityError:
+            if source_ref:  # a concurrent call with the same source won the race
+                return Case.objects.get(source_ref=source_ref)
+            raise
+        Case.objects.filter(pk=case.pk).update(number=f"VOC-{timezone.localtime(now):%y%m%d}-{case.pk:06d}")
+        case.refresh_from_db()
+        route = f" → {team.name}" if team else ""
+        system = " (시스템 자동 접수)" if origin == Case.Origin.SYSTEM else ""
+        # The customer hears that we have it, with its number (queued in this transaction: the outbox).
+        received = outreach.case_received_queue(case, by=by)
         _event(
             case,
-            "priority_raised",
-            f"우선 상담 멤버십 고객: 우선순위 {Priority(asked_priority).label} → {Priority(priority).label}",
+            "opened",
+            f"{josa(str(case.get_channel_display()), '로/으로')} 접수{system}{route}",
             by=by,
             at=now,
-            reason="membership_priority_service",
-            from_priority=asked_priority,
-            to_priority=priority,
+            origin=origin,
+            received_message=received.pk if received else None,
+            first_response_due=first_due.isoformat() if first_due else None,
+            resolution_due=resolution_due.isoformat() if resolution_due else None,
         )
-    return case
+        if priority != asked_priority:
+            _event(
+                case,
+                "priority_raised",
+                f"우선 상담 멤버십 고객: 우선순위 {Priority(asked_priority).label} → {Priority(priority).label}",
+                by=by,
+                at=now,
+                reason="membership_priority_service",
+                from_priority=asked_priority,
+                to_priority=priority,
+            )
+        return case
 
 
 @transaction.atomic
