@@ -30,7 +30,7 @@ def test_serve_runs_web_and_worker_and_the_cli_imports(tmp_path: Path) -> None:
     }
     env.pop("DANGOL_SECRET_KEY", None)  # the server makes its own key under DANGOL_VAR_DIR
     env.pop("DJANGO_SETTINGS_MODULE", None)
-    subprocess.run([sys.executable, "-m", "dangol", "migrate", "-v0"], env=env, check=True, timeout=120)
+    subprocess.run([sys.executable, "-m", "dangol", "migrate", "-v0"], env=env, check=True, timeout=600)
     csv = tmp_path / "c.csv"
     csv.write_text("external_id,name,phone\nS1,서버고객,010-1111-0000\n", encoding="utf-8")
     out = subprocess.run(
@@ -38,7 +38,7 @@ def test_serve_runs_web_and_worker_and_the_cli_imports(tmp_path: Path) -> None:
         env=env,
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=600,
     )
     assert out.returncode == 0 and "새로 추가 1" in out.stdout
     bad = subprocess.run(
@@ -46,7 +46,7 @@ def test_serve_runs_web_and_worker_and_the_cli_imports(tmp_path: Path) -> None:
         env=env,
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=600,
     )
     assert bad.returncode != 0 and "파일이 없습니다" in bad.stderr
 
