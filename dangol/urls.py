@@ -34,6 +34,7 @@ urlpatterns = [
     path("journeys/", include("dangol.journeys.urls")),
     path("help/", include("dangol.knowledge.urls")),
     path("my/", include("dangol.portal.urls")),
+    path("r/", include("dangol.portal.referral_urls")),
     path("privacy/lifecycle/", include("dangol.lifecycle.urls")),
     path("", include("dangol.web.urls")),
 ]

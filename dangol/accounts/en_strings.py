@@ -78,5 +78,8 @@ EN.update(
         "로그인이 필요합니다.": "You need to log in.",
         "알 수 없는 권한 범위입니다: %(scopes)s": "Unknown scope: %(scopes)s",
         "알 수 없는 역할입니다: %(role)s": "Unknown role: %(role)s",
+        "정보주체 요구 조회": "Read data-subject requests",
+        "정보주체 요구 접수/처리": "Open and handle data-subject requests",
+        "개인정보 보호책임자": "Privacy officer",
     }
 )

@@ -14,6 +14,9 @@ class Role(models.TextChoices):
     AGENT = "agent", _("상담원")
     ANALYST = "analyst", _("분석가")
     VIEWER = "viewer", _("조회자")
+    # 개인정보 보호책임자: acts on data-subject requests and sees the destruction log, no marketing rights
+    # (its permissions: dangol/lifecycle/permissions.py).
+    PRIVACY_OFFICER = "privacy_officer", _("개인정보 보호책임자")
 
 
 class Team(models.Model):
@@ -74,6 +77,8 @@ class ApiToken(models.Model):
         REWARDS_READ = "rewards:read", _("포인트·멤버십 조회")
         REWARDS_WRITE = "rewards:write", _("포인트 적립/사용, 쿠폰 사용")
         SEGMENTS_READ = "segments:read", _("세그먼트 조회(고객 수)")
+        PRIVACY_READ = "privacy:read", _("정보주체 요구 조회")
+        PRIVACY_WRITE = "privacy:write", _("정보주체 요구 접수/처리")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(_("이름"), max_length=100)

@@ -18,6 +18,7 @@ from dangol.api import schemas
 from dangol.api.auth import TokenAuth
 from dangol.api.campaigns import router as segments_router
 from dangol.api.errors import error_body
+from dangol.api.privacy import router as privacy_router
 from dangol.api.rewards import router as rewards_router
 from dangol.api.scopes import ApiProblem, _require
 from dangol.api.surveys import router as surveys_router
@@ -328,3 +329,4 @@ api.add_router("/voc", voc_router)
 api.add_router("/surveys", surveys_router)
 api.add_router("/rewards", rewards_router)
 api.add_router("/segments", segments_router)
+api.add_router("/privacy", privacy_router)

@@ -209,4 +209,53 @@ EN: dict[str, str | tuple[str, str]] = {
         "You can follow its progress at the link below. The link shows only this case; do not share it."
     ),
     "처리 상황 보기": "See progress",
+    # Photos re-encoded with Pillow (images.py)
+    "사진의 크기(가로×세로)가 너무 큽니다. 가로×세로 %(pixels)s 화소 이하의 사진을 올려 주세요.": (
+        "The photo's dimensions are too large. Please upload a photo of at most %(pixels)s pixels (width × height)."
+    ),
+    # The referral landing page /r/<code>/ (referrals.py, referral_landing.html, referral_thanks.html)
+    "이름을 입력해 주세요.": "Please enter your name.",
+    "이름은 %(n)s자까지 입력할 수 있습니다.": "A name may be at most %(n)s characters.",
+    "이용약관과 개인정보 수집·이용(필수)에 동의해 주셔야 신청할 수 있습니다.": (
+        "To sign up, please agree to the terms of use and to the collection and use of personal data (required)."
+    ),
+    "추천 링크가 올바르지 않습니다.": "The referral link is not valid.",
+    "친구 초대": "Invitation from a friend",
+    "%(who)s님이 초대했어요": "%(who)s invited you",
+    "가입하고 %(won)s원 이상 첫 구매를 하시면 %(p)s포인트를 드립니다.": (
+        "Sign up, and your first purchase of ₩%(won)s or more earns you %(p)s points."
+    ),
+    "포인트는 반품 기간이 지나면 쓸 수 있게 됩니다. 첫 구매를 환불하면 보상도 취소됩니다.": (
+        "The points can be used once the return period has passed. Refunding the first purchase cancels the reward."
+    ),
+    "이용약관에 동의합니다. (필수)": "I agree to the terms of use. (required)",
+    "개인정보 수집·이용에 동의합니다. (필수)": "I agree to the collection and use of my personal data. (required)",
+    "수집 항목: 이름, 휴대전화 번호 · 목적: 회원 관리와 추천 보상 지급 · 보유 기간: 탈퇴하시거나 3년 동안 이용이 없을 때까지. 동의하지 않으실 수 있으나, 그 경우 가입과 추천 보상이 불가합니다.": (
+        "Collected: name, mobile number · Purpose: membership and paying the referral reward · Kept: until you "
+        "leave or for 3 years without use. You may refuse, but then you cannot sign up or receive the reward."
+    ),
+    "할인·이벤트 소식을 문자로 받겠습니다. (선택)": "Send me discounts and event news by text message. (optional)",
+    "선택 항목은 동의하지 않아도 가입과 추천 보상에 영향이 없으며, 언제든 철회할 수 있습니다.": (
+        "Optional consents do not affect signing up or the reward, and you can withdraw them at any time."
+    ),
+    "가입하고 혜택 받기": "Sign up and get the benefit",
+    "추천 링크가 올바르지 않거나 더 이상 쓸 수 없습니다. 링크를 보낸 분께 다시 확인해 주세요.": (
+        "The referral link is not valid or no longer in use. Please check with the person who sent it."
+    ),
+    "신청을 받았습니다": "Thank you for signing up",
+    "처음 가입하신 분이면 %(won)s원 이상 첫 구매 때 %(p)s포인트가 적립됩니다. 이미 회원이신 분은 추천 혜택 대상이 아닐 수 있습니다.": (
+        "If you are new, your first purchase of ₩%(won)s or more earns %(p)s points. Existing members may not "
+        "qualify for the referral benefit."
+    ),
+    # My benefits: the referral link and its copy button (benefits.html)
+    "내 추천 링크": "My referral link",
+    "링크를 복사했습니다.": "Link copied.",
+    "복사하지 못했습니다. 링크를 길게 눌러 복사해 주세요.": "Could not copy. Press and hold the link to copy it.",
+    "링크 복사": "Copy link",
+    "친구가 이 링크로 가입해 첫 구매를 하면 %(p)s포인트를 드립니다. 추천 보상 %(a)s명 · 첫 구매 기다리는 중 %(b)s명": (
+        "When a friend signs up with this link and makes a first purchase, you get %(p)s points. Rewarded: %(a)s · "
+        "waiting for a first purchase: %(b)s"
+    ),
+    "아직 추천 링크가 없습니다.": "You have no referral link yet.",
+    "내 추천 링크 만들기": "Make my referral link",
 }

@@ -1,24 +1,33 @@
-"""Photos from customers: checked by content, not by name or declared type, and stripped of metadata.
+"""Photos from customers: checked by content, not by name or declared type, then decoded and re-encoded.
 
-Pillow is not installed, so nothing is decoded: the file's structure is walked instead. JPEG (segments),
-PNG (chunks with CRCs) and WebP (RIFF chunks) are the only formats accepted; anything else, or a file whose
-structure does not hold together (a text file renamed .jpg, a truncated upload), is refused. Metadata that
-can carry a location or a name is dropped: JPEG APP1..APP15 (EXIF, XMP, IPTC) and comments, PNG eXIf and the
-text chunks, WebP EXIF and XMP. The pixels are kept as they are.
+Two gates. First the file's structure is walked without decoding (JPEG segments, PNG chunks with CRCs, WebP RIFF
+chunks): anything else, or a file whose structure does not hold together (a text file renamed .jpg, a truncated
+upload), is refused. Then Pillow decodes the pixels, after checking the declared dimensions against
+MAX_PIXELS (a decompression bomb is refused before a single row is decoded), applies the EXIF orientation so a
+phone photo stays upright, and encodes a new file of the same format from the pixels alone: no EXIF, XMP,
+IPTC, comments, text chunks or colour profile survive, and nothing after the image's end (a JPEG+ZIP or
+JPEG+HTML polyglot comes out as a plain image). Animated images keep their first frame.
 """
 
 from __future__ import annotations
 
+import io
 import struct
+import warnings
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
 from django.utils.translation import gettext as _
+from PIL import Image, ImageOps
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_PHOTOS = 3
+# 40 million pixels (e.g. 8000×5000) covers every phone camera's saved photo; decoded as RGB that is ~120 MB
+# of memory, the most one upload may cost. Pillow's own guard (Image.MAX_IMAGE_PIXELS, ~89 MP) stays behind it.
+MAX_PIXELS = 40_000_000
+JPEG_QUALITY = 90
 
 
 class BadImage(ValueError):
@@ -45,16 +54,82 @@ def clean_image(data: bytes) -> CleanImage:
         )
     if not data:
         raise BadImage(_("빈 파일입니다."))
-    try:
+    try:  # first gate: the structure, without decoding anything
         if data.startswith(b"\xff\xd8\xff"):
-            return CleanImage("image/jpeg", "jpg", _jpeg_strip(data))
+            _jpeg_strip(data)
+            return CleanImage("image/jpeg", "jpg", _reencode(data, "JPEG"))
         if data.startswith(b"\x89PNG\r\n\x1a\n"):
-            return CleanImage("image/png", "png", _png_strip(data))
+            _png_strip(data)
+            return CleanImage("image/png", "png", _reencode(data, "PNG"))
         if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-            return CleanImage("image/webp", "webp", _webp_strip(data))
+            _webp_strip(data)
+            return CleanImage("image/webp", "webp", _reencode(data, "WEBP"))
+    except BadImage:
+        raise
     except (struct.error, IndexError, ValueError) as exc:
         raise BadImage(_("사진 파일이 손상되었거나 완전하지 않습니다.")) from exc
     raise BadImage(_("JPEG, PNG, WebP 사진만 올릴 수 있습니다. 파일 이름이 아니라 내용으로 확인합니다."))
+
+
+def _too_large() -> BadImage:
+    return BadImage(
+        _("사진의 크기(가로×세로)가 너무 큽니다. 가로×세로 %(pixels)s 화소 이하의 사진을 올려 주세요.")
+        % {"pixels": f"{MAX_PIXELS:,}"}
+    )
+
+
+def _reencode(data: bytes, image_format: str) -> bytes:
+    """Second gate: decode with Pillow (only the format the structure named) and encode the pixels afresh."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)  # "Corrupt EXIF data": the EXIF is dropped anyway
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data), formats=[image_format]) as opened:
+                width, height = opened.size
+                if width < 1 or height < 1 or width * height > MAX_PIXELS:
+                    raise _too_large()
+                opened.seek(0)
+                opened.load()
+                upright = _upright(opened)
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise _too_large() from exc
+    except BadImage:
+        raise
+    except (OSError, SyntaxError, ValueError, EOFError, struct.error, MemoryError) as exc:
+        raise BadImage(_("사진 파일이 손상되었거나 완전하지 않습니다.")) from exc
+    pixels = _plain_pixels(upright, image_format)
+    out = io.BytesIO()
+    if image_format == "JPEG":
+        pixels.save(out, "JPEG", quality=JPEG_QUALITY, optimize=True)
+    elif image_format == "PNG":
+        pixels.save(out, "PNG", optimize=False)
+    else:
+        pixels.save(out, "WEBP", quality=JPEG_QUALITY, method=4)
+    return out.getvalue()
+
+
+def _upright(image: Image.Image) -> Image.Image:
+    """The orientation a phone wrote into the EXIF applied to the pixels, before the EXIF is dropped; an EXIF
+    block too broken to read leaves the pixels as they are."""
+    try:
+        return ImageOps.exif_transpose(image)
+    except (SyntaxError, ValueError, KeyError, TypeError, struct.error, OSError):
+        return image.copy()
+
+
+def _plain_pixels(image: Image.Image, image_format: str) -> Image.Image:
+    """A copy carrying nothing but pixels: the info dict (ICC profile, comment, EXIF, text) is emptied, so
+    the encoder has no metadata to write back."""
+    has_alpha = image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info
+    if image_format == "JPEG":
+        target = "L" if image.mode in ("1", "L") else "RGB"
+    elif image.mode in ("1", "L", "RGB", "RGBA", "LA") and "transparency" not in image.info:
+        target = image.mode
+    else:
+        target = "RGBA" if has_alpha else "RGB"
+    plain = image.convert(target) if image.mode != target else image.copy()
+    plain.info = {}
+    return plain
 
 
 # ---------------------------------------------------------------- JPEG

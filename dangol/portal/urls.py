@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dangol.portal import views
+from dangol.portal import referral_views, views
 
 app_name = "portal"
 urlpatterns = [
@@ -19,6 +19,7 @@ urlpatterns = [
     path("faq/suggest/", views.faq_suggest, name="faq_suggest"),
     path("faq/answered/", views.faq_deflect, name="faq_deflect"),
     path("benefits/", views.benefits, name="benefits"),
+    path("benefits/referral-code/", referral_views.my_referral_code, name="referral_code"),
     path("consents/", views.consents, name="consents"),
     path("data/", views.my_data, name="data"),
     path("data/<id:pk>/download/", views.data_download, name="data_download"),

@@ -11,12 +11,13 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required, permission_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -40,6 +41,7 @@ from dangol.privacy import throttle
 from dangol.privacy.models import AccessLog
 from dangol.privacy.services import access_log_write
 from dangol.privacy.throttle import Rule
+from dangol.rewards.models import Program
 from dangol.rewards.selectors import customer_rewards_summary
 from dangol.voc.models import Case
 from dangol.voc.services import CUSTOMER_REOPEN_DAYS, CaseConflict
@@ -393,7 +395,18 @@ def faq_deflect(request: HttpRequest) -> HttpResponse:
 def benefits(request: HttpRequest) -> HttpResponse:
     me = _me(request)
     summary = customer_rewards_summary(me)
-    return render(request, "portal/benefits.html", {"summary": summary, "tab": "benefits"})
+    link = ""
+    if summary.referral_code:
+        # the public address, as in messages: the link is shared outside this session's host
+        path = reverse("referral:landing", args=[summary.referral_code])
+        link = f"{settings.DANGOL_PUBLIC_URL.rstrip('/')}{path}"
+    context = {
+        "summary": summary,
+        "tab": "benefits",
+        "referral_link": link,
+        "referrer_points": Program.current().referral_referrer_points,
+    }
+    return render(request, "portal/benefits.html", context)
 
 
 @customer_page

@@ -83,6 +83,8 @@ def home(request: HttpRequest) -> HttpResponse:
     if request.GET.get("view") != "overview":
         if role == Role.ANALYST and user.has_perm("loyalty.view_customervalue"):
             return redirect("loyalty:value")
+        if role == Role.PRIVACY_OFFICER and user.has_perm("lifecycle.view_subjectrequest"):
+            return redirect("lifecycle:queue")
         if role == Role.AGENT:
             return render(request, "web/home_agent.html", {"nav": "home", **_my_work(user)})
         if role == Role.MANAGER:

@@ -47,6 +47,9 @@ MUST_SUCCEED = {
     "GET /api/surveys/{survey_id}/responses",
     "POST /api/surveys/{survey_id}/responses",
     "GET /api/surveys/{survey_id}/kano",
+    "GET /api/privacy/requests",
+    "POST /api/privacy/requests",
+    "GET /api/privacy/requests/{request_id}",
 }
 
 
@@ -70,6 +73,7 @@ def world(shop) -> dict[str, Any]:
     from dangol.accounts.models import ApiToken
     from dangol.accounts.services import api_token_create
     from dangol.interactions.services import interaction_log
+    from dangol.lifecycle.services import subject_request_open
     from dangol.surveys import services as surveys
     from dangol.voc import services as voc
     from dangol.voc.models import Category, RootCause
@@ -103,6 +107,9 @@ def world(shop) -> dict[str, Any]:
         "survey": survey,
         "kano": kano,
         "interaction": interaction,
+        "subject_request": subject_request_open(
+            customer=shop["kim"], kind="access", channel="phone", detail="", by=admin
+        ),
     }
 
 
@@ -123,6 +130,8 @@ def _point_at_real_rows(case: Any, operation: str, world: dict[str, Any]) -> Non
     if "case_id" in params:
         target = {"close": "resolved", "reopen": "closed"}.get(operation.rsplit("/", 1)[1], "case")
         params["case_id"] = world[target].pk
+    if "request_id" in params:
+        params["request_id"] = world["subject_request"].pk
     if "survey_id" in params:
         params["survey_id"] = world["kano" if operation.endswith("/kano") else "survey"].pk
     body = case.body

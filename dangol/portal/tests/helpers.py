@@ -1,12 +1,14 @@
-"""Images built byte by byte (Pillow is not installed) and a signed-in client."""
+"""Real images (PNG built byte by byte, JPEG and WebP by Pillow) and a signed-in client."""
 
 from __future__ import annotations
 
+import io
 import struct
 import zlib
 from typing import Any
 
 from django.test import Client
+from PIL import Image
 
 from dangol.portal import auth
 
@@ -39,33 +41,40 @@ def _segment(marker: int, body: bytes) -> bytes:
     return bytes([0xFF, marker]) + struct.pack(">H", len(body) + 2) + body
 
 
-def jpeg(*, exif: bool = False) -> bytes:
-    """A JPEG's structure (SOI, JFIF, tables, frame, scan, EOI); with `exif`, an APP1 Exif segment with GPS,
-    an XMP segment and a comment."""
-    parts = [b"\xff\xd8", _segment(0xE0, b"JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00")]
-    if exif:
-        parts.append(_segment(0xE1, b"Exif\x00\x00MM\x00*" + GPS_MARK))
-        parts.append(
-            _segment(0xE1, b"http://ns.adobe.com/xap/1.0/\x00<x:xmpmeta>" + GPS_MARK + b"</x:xmpmeta>")
-        )
-        parts.append(_segment(0xFE, b"taken at " + GPS_MARK))
-    parts.append(_segment(0xDB, b"\x00" + bytes(range(1, 65))))
-    parts.append(_segment(0xC0, b"\x08\x00\x01\x00\x01\x01\x01\x11\x00"))
-    parts.append(_segment(0xDA, b"\x01\x01\x00\x00\x3f\x00") + b"\x12\x34\x56")
-    parts.append(b"\xff\xd9")
-    return b"".join(parts)
+def gps_exif(orientation: int | None = None) -> Image.Exif:
+    """EXIF with a GPS block (Seoul City Hall), the marker in the description, and optionally an orientation."""
+    exif = Image.Exif()
+    exif[0x010E] = GPS_MARK.decode()  # ImageDescription
+    if orientation:
+        exif[0x0112] = orientation
+    gps = exif.get_ifd(0x8825)
+    gps.update({1: "N", 2: (37.0, 33.0, 59.4), 3: "E", 4: (126.0, 58.0, 40.8)})
+    return exif
+
+
+def jpeg(*, exif: bool = False, size: tuple[int, int] = (16, 16)) -> bytes:
+    """A real JPEG encoded by Pillow; with `exif`, an APP1 Exif segment with GPS, an XMP segment and a comment."""
+    out = io.BytesIO()
+    Image.new("RGB", size, (200, 40, 40)).save(
+        out, "JPEG", quality=95, **({"exif": gps_exif()} if exif else {})
+    )
+    data = out.getvalue()
+    if not exif:
+        return data
+    extra = _segment(
+        0xE1, b"http://ns.adobe.com/xap/1.0/\x00<x:xmpmeta>" + GPS_MARK + b"</x:xmpmeta>"
+    ) + _segment(0xFE, b"taken at " + GPS_MARK)
+    return data[:2] + extra + data[2:]
 
 
 def webp(*, exif: bool = False) -> bytes:
-    def chunk(kind: bytes, body: bytes) -> bytes:
-        return kind + struct.pack("<I", len(body)) + body + (b"\x00" if len(body) % 2 else b"")
-
-    flags = 0x08 if exif else 0
-    body = chunk(b"VP8X", bytes([flags, 0, 0, 0]) + b"\x00\x00\x00\x00\x00\x00")
-    body += chunk(b"VP8L", b"\x2f\x00\x00\x00\x00")
+    """A real WebP encoded by Pillow; with `exif`, EXIF (GPS) and XMP chunks carrying a location."""
+    out = io.BytesIO()
+    options: dict[str, Any] = {"lossless": True}
     if exif:
-        body += chunk(b"EXIF", b"MM\x00*" + GPS_MARK)
-    return b"RIFF" + struct.pack("<I", 4 + len(body)) + b"WEBP" + body
+        options |= {"exif": gps_exif(), "xmp": b"<x:xmpmeta>" + GPS_MARK + b"</x:xmpmeta>"}
+    Image.new("RGB", (8, 8), (40, 40, 200)).save(out, "WEBP", **options)
+    return out.getvalue()
 
 
 def signed_in(client: Client, customer: Any) -> Client:

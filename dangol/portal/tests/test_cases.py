@@ -104,17 +104,6 @@ def test_reply_with_text_and_a_photo_joins_the_case_without_its_metadata(client,
     assert "포장 상태 사진입니다" in page and f"/my/photos/{photo.uid}/" in page
 
 
-def test_exif_and_text_metadata_are_removed_from_png_and_webp(shop):
-    from dangol.portal.images import clean_image
-
-    for data in (png(exif=True), webp(exif=True)):
-        assert GPS_MARK in data
-        clean = clean_image(data)
-        assert GPS_MARK not in clean.data
-    assert clean_image(png(exif=True)).data == png()  # only the metadata chunks went
-    assert clean_image(webp(exif=True)).data[20] & 0x08 == 0  # the VP8X EXIF flag is cleared
-
-
 def test_a_text_file_renamed_jpg_is_refused(client, shop):
     case = _case(shop["hong"])
     me = signed_in(client, shop["hong"])
