@@ -22,7 +22,8 @@ from dangol.customers.models import (
 )
 from dangol.customers.phone import InvalidPhone, normalize_phone, phone_last4
 from dangol.customers.services import _consent_stage
-from dangol.imports.fastsql import db_date, db_datetime, ids_by_key, insert_rows
+from dangol.imports import columnar as colcheck
+from dangol.imports.fastsql import converters, db_datetime, ids_by_key, insert_rows, key_in
 from dangol.imports.readers import parse_date, parse_datetime
 from dangol.interactions.models import Touchpoint
 
@@ -248,16 +249,172 @@ class CustomerRowValidator:
             raise RowErrors(errors)
         if ext:
             self.seen[ext] = line
-        tags = None
-        if "tags" in raw:
-            tags = sorted(
-                {
-                    t.strip()[:40]
-                    for t in raw["tags"].replace("|", ";").replace(",", ";").split(";")
-                    if t.strip()
-                }
-            )
+        tags = _split_tags(raw["tags"]) if "tags" in raw else None
         return CleanCustomer(line, ext, out, tags, consents)
+
+
+_STAGES: dict[tuple[tuple[str, bool], ...], str] = {}
+
+
+def _stage_of(consents: dict[str, bool]) -> str:
+    """The consent stage of a customer with only these consents (a file holds few distinct combinations)."""
+    key = tuple(consents.items())
+    stage = _STAGES.get(key)
+    if stage is None:
+        stage = _STAGES[key] = str(_consent_stage(dict(consents)))
+    return stage
+
+
+def _split_tags(text: str) -> list[str]:
+    return sorted({t.strip()[:40] for t in text.replace("|", ";").replace(",", ";").split(";") if t.strip()})
+
+
+def clean_columns(
+    cols: colcheck.Columns, validator: CustomerRowValidator
+) -> tuple[list[CleanCustomer], list[tuple[int, list[tuple[str, str]]]]]:
+    """Validate a whole file given as columns: (clean rows in line order, [(line, [(column, message)])]).
+
+    Cells are checked column-wise; a row whose every cell is in a form checked here is cleaned from the
+    columns, any other row goes through `validator.clean`, which writes the Korean messages (rows with an
+    external id that occurs twice always go there, so its "also on line N" message stays exact).
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    n = cols.rows
+    ok = colcheck.true_mask(n)
+    lists: dict[str, list[Any]] = {}
+
+    def both(mask: Any) -> None:
+        nonlocal ok
+        ok = pc.and_(ok, mask)
+
+    ext = cols.cells["external_id"]
+    both(pc.and_(pc.greater(pc.utf8_length(ext), 0), colcheck.length_at_most(ext, 64)))
+    counts = pc.value_counts(ext)
+    repeated = counts.field("values").filter(pc.greater(counts.field("counts"), 1))
+    if len(repeated):
+        both(pc.invert(pc.is_in(ext, value_set=repeated)))
+    name = cols.cells["name"]
+    both(pc.and_(pc.greater(pc.utf8_length(name), 0), colcheck.length_at_most(name, 60)))
+    for key, limit in (("preferred_name", 60), ("address", 200)):
+        col = cols.get(key)
+        if col is not None:
+            both(colcheck.length_at_most(col, limit))
+            lists[key] = col.to_pylist()
+    if (col := cols.get("phone")) is not None:
+        good, canonical = colcheck.mobile_phones(col)
+        both(good)
+        lists["phone"] = canonical.to_pylist()
+    if (col := cols.get("email")) is not None:
+        both(
+            pc.or_(
+                colcheck.is_empty(col),
+                colcheck.matches(col, r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$"),
+            )
+        )
+        lists["email"] = pc.utf8_lower(col).to_pylist()
+    if (col := cols.get("birth_date")) is not None:
+        good, dates = colcheck.iso_dates(col, today=validator.now.date())
+        both(good)
+        lists["birth_date"] = pc.if_else(
+            colcheck.is_empty(col), pa.scalar(None, pa.date32()), dates
+        ).to_pylist()
+    if (col := cols.get("gender")) is not None:
+        lower = pc.utf8_lower(col)
+        both(pc.or_(colcheck.is_empty(col), pc.is_in(lower, value_set=pa.array(list(_GENDER)))))
+        lists["gender"] = [_GENDER.get(g, "") for g in lower.to_pylist()]
+    if (col := cols.get("joined_at")) is not None:
+        good, stamps = colcheck.seoul_datetimes(col, latest=validator.now + dt.timedelta(days=1))
+        both(good)
+        lists["joined_at"] = pc.if_else(
+            colcheck.is_empty(col), pa.scalar(None, stamps.type), stamps
+        ).to_pylist()
+    if (col := cols.get("acquisition_channel")) is not None:
+        known: dict[str, str] = {}
+        for value in pc.unique(col).to_pylist():
+            if not value:
+                known[value] = str(Customer.Channel.OTHER)
+            elif value.lower() in Customer.Channel.values:
+                known[value] = value.lower()
+            elif value in _CHANNEL_ALIASES:
+                known[value] = _CHANNEL_ALIASES[value]
+        both(pc.is_in(col, value_set=pa.array(list(known), pa.string())))
+        lists["acquisition_channel"] = [known.get(v, "") for v in col.to_pylist()]
+    if (col := cols.get("home_store")) is not None:
+        stores: dict[str, int | None] = {}
+        for value in pc.unique(col).to_pylist():
+            store_id = validator.stores.get(value) or validator.store_names.get(value) if value else None
+            if not value or store_id is not None:
+                stores[value] = store_id
+        both(pc.is_in(col, value_set=pa.array(list(stores), pa.string())))
+        lists["home_store_id"] = [stores.get(v) for v in col.to_pylist()]
+    consent_cols: list[tuple[str, list[Any]]] = []
+    for key in CONSENT_KEYS:
+        if (col := cols.get(key)) is not None:
+            lower = pc.utf8_lower(col)
+            both(pc.is_in(lower, value_set=pa.array(sorted(_YES | _NO))))
+            consent_cols.append((key, pc.is_in(lower, value_set=pa.array(sorted(_YES))).to_pylist()))
+    tag_list: list[Any] | None = None
+    if (col := cols.get("tags")) is not None:
+        cache: dict[str, list[str]] = {}
+        tag_list = []
+        for text in col.to_pylist():
+            tags = cache.get(text)
+            if tags is None:
+                tags = cache[text] = _split_tags(text)
+            tag_list.append(list(tags))
+    fast = ok.to_pylist()
+    exts = ext.to_pylist()
+    names = name.to_pylist()
+    empty = [""] * n
+    none = [None] * n
+    field_lists = {
+        "preferred_name": lists.get("preferred_name", empty),
+        "phone": lists.get("phone", empty),
+        "email": lists.get("email", empty),
+        "birth_date": lists.get("birth_date", none),
+        "gender": lists.get("gender", empty),
+        "address": lists.get("address", empty),
+        "joined_at": lists.get("joined_at", none),
+        "acquisition_channel": lists.get("acquisition_channel", [str(Customer.Channel.OTHER)] * n),
+        "home_store_id": lists.get("home_store_id", none),
+    }
+    (pref, phones, emails, births, genders, addresses, joins, channels, homes) = field_lists.values()
+    raw_lists: dict[str, list[Any]] | None = None
+    clean: list[CleanCustomer] = []
+    errors: list[tuple[int, list[tuple[str, str]]]] = []
+    for i in range(n):
+        line = i + 2
+        if fast[i]:
+            clean.append(
+                CleanCustomer(
+                    line,
+                    exts[i],
+                    {
+                        "name": names[i],
+                        "preferred_name": pref[i],
+                        "phone": phones[i],
+                        "email": emails[i],
+                        "birth_date": births[i],
+                        "gender": genders[i],
+                        "address": addresses[i],
+                        "joined_at": joins[i],
+                        "acquisition_channel": channels[i],
+                        "home_store_id": homes[i],
+                    },
+                    None if tag_list is None else tag_list[i],
+                    {key: values[i] for key, values in consent_cols},
+                )
+            )
+            continue
+        if raw_lists is None:
+            raw_lists = {k: v.to_pylist() for k, v in cols.cells.items()}
+        try:
+            clean.append(validator.clean(line, {k: v[i] for k, v in raw_lists.items()}))
+        except RowErrors as exc:
+            errors.append((line, exc.messages))
+    return clean, errors
 
 
 def write_customers(
@@ -272,7 +429,7 @@ def write_customers(
     now = timezone.now()
     existing = {
         c["external_id"]: c
-        for c in Customer.objects.filter(external_id__in=[r.external_id for r in batch]).values(
+        for c in key_in(Customer.objects.all(), "external_id", [r.external_id for r in batch]).values(
             "id", "external_id", "consent_stage", *PROFILE_FIELDS
         )
     }
@@ -280,7 +437,8 @@ def write_customers(
         tuple[Any, ...]
     ] = []  # INSERT tuples: building Customer objects just to read them back is costly
     new_stages: dict[str, str] = {}
-    stamp = db_datetime(now)
+    to_db, to_db_date = converters()
+    stamp = to_db(now)
     to_update: list[Customer] = []
     touched: list[tuple[CleanCustomer, int | None]] = []
     for row in batch:
@@ -289,7 +447,7 @@ def write_customers(
         old = existing.get(row.external_id)
         if old is None:
             # a new customer has no consent history: its stage follows from this row alone
-            stage = str(_consent_stage(dict(row.consents))) if row.consents else "none"
+            stage = _stage_of(row.consents) if row.consents else "none"
             new_stages[row.external_id] = stage
             f = fields
             to_create.append(
@@ -299,11 +457,11 @@ def write_customers(
                     f["phone"],
                     f["phone_last4"],
                     f["email"],
-                    db_date(f["birth_date"]),
+                    to_db_date(f["birth_date"]),
                     f["gender"],
                     f["address"],
                     row.external_id,
-                    db_datetime(f["joined_at"] or now),
+                    to_db(f["joined_at"] or now),
                     f["acquisition_channel"],
                     f["home_store_id"],
                     stage,
@@ -355,7 +513,7 @@ def _write_tags(rows: list[tuple[CleanCustomer, int]], tag_cache: dict[str, int]
     through = Customer.tags.through
     ids = [pk for _, pk in with_tags]
     current: dict[int, set[int]] = {}
-    for cid, tid in through.objects.filter(customer_id__in=ids).values_list("customer_id", "tag_id"):
+    for cid, tid in key_in(through.objects.all(), "customer_id", ids).values_list("customer_id", "tag_id"):
         current.setdefault(cid, set()).add(tid)
     remove: list[int] = []
     add: list[tuple[int, int]] = []
@@ -388,7 +546,7 @@ def _write_consents(
     current: dict[int, dict[str, bool]] = {}
     check = [pk for _, pk in with_consents if pk in existing_ids]
     if check:
-        for cid, purpose, granted in Consent.objects.filter(customer_id__in=check).values_list(
+        for cid, purpose, granted in key_in(Consent.objects.all(), "customer_id", check).values_list(
             "customer_id", "purpose", "granted"
         ):
             current.setdefault(cid, {})[purpose] = granted

@@ -10,8 +10,9 @@ from typing import Any
 from django.utils import timezone
 
 from dangol.customers.models import Customer
+from dangol.imports import columnar as colcheck
 from dangol.imports.customers import RowErrors
-from dangol.imports.fastsql import db_datetime, ids_by_key, insert_rows
+from dangol.imports.fastsql import converters, ids_by_key, insert_rows, key_in
 from dangol.imports.readers import parse_amount, parse_datetime
 from dangol.interactions.models import Touchpoint
 from dangol.orders.models import Order, OrderLine, Product, ProductCategory
@@ -163,6 +164,133 @@ class OrderRowValidator:
         return order
 
 
+def clean_columns(
+    cols: colcheck.Columns, validator: OrderRowValidator
+) -> tuple[list[CleanOrder], list[tuple[int, str, list[tuple[str, str]]]]]:
+    """Validate a whole file given as columns: (orders in order of their first line,
+    [(line, order id, [(column, message)])]).
+
+    Cells are checked column-wise; an order whose every line is in a form checked here (and agrees on
+    customer and time) is built from the columns, every line of any other order goes through
+    `validator.clean` in file order, which writes the Korean messages exactly as for a row-read file.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    n = cols.rows
+    empty_col = pa.array([""] * n, pa.string())
+
+    def column(key: str) -> pa.Array:
+        col = cols.get(key)
+        return empty_col if col is None else col
+
+    ok = colcheck.true_mask(n)
+
+    def both(mask: Any) -> None:
+        nonlocal ok
+        ok = pc.and_(ok, mask)
+
+    order_ids = column("order_id")
+    both(pc.greater(pc.utf8_length(order_ids), 0))
+    customer_col = column("customer_id")
+    validator.prefetch_customers(set(pc.unique(customer_col).to_pylist()) - {""})
+    both(pc.is_in(customer_col, value_set=pa.array(list(validator.customers), pa.string())))
+    ordered_col = column("ordered_at")
+    good, stamps = colcheck.seoul_datetimes(ordered_col, latest=validator.now + dt.timedelta(days=1))
+    both(pc.and_(good, pc.greater(pc.utf8_length(ordered_col), 0)))
+    store_col = column("store")
+    stores = {v: validator.stores.get(v) for v in pc.unique(store_col).to_pylist()}
+    known = [v for v, pk in stores.items() if pk is not None or not v]
+    both(pc.is_in(store_col, value_set=pa.array(known, pa.string())))
+    quantity_col = column("quantity")
+    q_ok, quantity = colcheck.plain_amounts(quantity_col)
+    q_empty = colcheck.is_empty(quantity_col)
+    both(pc.or_(q_empty, pc.and_(q_ok, pc.greater(quantity, 0))))
+    quantity = pc.if_else(q_empty, 1, quantity)
+    a_ok, amount = colcheck.plain_amounts(column("amount"))
+    both(a_ok)
+    price_col = column("unit_price")
+    p_ok, price = colcheck.plain_amounts(price_col)
+    p_empty = colcheck.is_empty(price_col)
+    both(pc.or_(p_empty, p_ok))
+    safe_quantity = pc.if_else(pc.greater(quantity, 0), quantity, 1)
+    price = pc.if_else(p_empty, pc.divide(amount, pc.cast(safe_quantity, pa.int64())), price)
+    refund_col = column("refunded_amount")
+    r_ok, refunded = colcheck.plain_amounts(refund_col)
+    r_empty = colcheck.is_empty(refund_col)
+    both(pc.or_(r_empty, r_ok))
+    refunded = pc.if_else(r_empty, 0, refunded)
+    sku_col, name_col, category_col = column("sku"), column("product_name"), column("category")
+    both(colcheck.length_at_most(sku_col, 40))
+    both(colcheck.length_at_most(name_col, 200))
+    both(colcheck.length_at_most(category_col, 100))
+    both(pc.or_(pc.greater(pc.utf8_length(name_col), 0), pc.greater(pc.utf8_length(sku_col), 0)))
+    # An order is built from the columns only if all its lines pass and agree on customer and time.
+    table = pa.table({"order": order_ids, "ok": ok, "customer": customer_col, "at": stamps})
+    grouped = table.group_by("order").aggregate(
+        [("ok", "all"), ("customer", "count_distinct"), ("at", "count_distinct")]
+    )
+    bad = grouped.filter(
+        pc.or_(
+            pc.invert(grouped.column("ok_all")),
+            pc.or_(
+                pc.greater(grouped.column("customer_count_distinct"), 1),
+                pc.greater(grouped.column("at_count_distinct"), 1),
+            ),
+        )
+    ).column("order")
+    fast = (
+        pc.and_(ok, pc.invert(pc.is_in(order_ids, value_set=bad))).to_pylist() if len(bad) else ok.to_pylist()
+    )
+    ids = order_ids.to_pylist()
+    customer_pks: list[Any] = [validator.customers.get(c) for c in customer_col.to_pylist()]
+    times: list[Any] = stamps.to_pylist()
+    touchpoints = [stores.get(s) for s in store_col.to_pylist()]
+    quantities = quantity.to_pylist()
+    prices = price.to_pylist()
+    amounts = amount.to_pylist()
+    refunds = refunded.to_pylist()
+    skus = sku_col.to_pylist()
+    names = name_col.to_pylist()
+    categories = category_col.to_pylist()
+    raw_lists: dict[str, list[Any]] | None = None
+    orders: dict[str, CleanOrder] = {}
+    out: list[CleanOrder] = []
+    errors: list[tuple[int, str, list[tuple[str, str]]]] = []
+    for i in range(n):
+        line = i + 2
+        if fast[i]:
+            clean_line = CleanLine(
+                line, skus[i], names[i] or skus[i], categories[i], quantities[i], prices[i], amounts[i]
+            )
+            order = orders.get(ids[i])
+            if order is None:
+                order = orders[ids[i]] = CleanOrder(
+                    line,
+                    ids[i],
+                    customer_pks[i],
+                    touchpoints[i],
+                    times[i],
+                    refunds[i],
+                    [clean_line],
+                )
+                out.append(order)
+            else:
+                order.lines.append(clean_line)
+                order.refunded_amount += refunds[i]
+            continue
+        if raw_lists is None:
+            raw_lists = {k: v.to_pylist() for k, v in cols.cells.items()}
+        raw = {k: v[i] for k, v in raw_lists.items()}
+        try:
+            slow = validator.clean(line, raw)
+            if slow is not None:
+                out.append(slow)
+        except RowErrors as exc:
+            errors.append((line, raw.get("order_id", ""), exc.messages))
+    return out, errors
+
+
 def _status(total: int, refunded: int) -> str:
     if refunded <= 0:
         return Order.Status.PAID
@@ -202,7 +330,7 @@ def write_orders(
 ) -> None:
     existing = {
         o["external_id"]: o
-        for o in Order.objects.filter(external_id__in=[o.external_id for o in batch]).values(
+        for o in key_in(Order.objects.all(), "external_id", [o.external_id for o in batch]).values(
             "id",
             "external_id",
             "customer_id",
@@ -215,7 +343,7 @@ def write_orders(
     old_lines: dict[int, list[tuple[Any, ...]]] = {}
     if existing:
         for row in (
-            OrderLine.objects.filter(order_id__in=[o["id"] for o in existing.values()])
+            key_in(OrderLine.objects.all(), "order_id", [o["id"] for o in existing.values()])
             .values_list("order_id", "product_name", "quantity", "unit_price", "amount")
             .order_by("order_id", "line_no")
         ):
@@ -223,11 +351,11 @@ def write_orders(
     create: list[CleanOrder] = []
     replace: list[Order] = []
     for order in batch:
-        refunded = min(order.refunded_amount, order.total)
         old: dict[str, Any] | None = existing.get(order.external_id)  # type: ignore[assignment]
         if old is None:
             create.append(order)
             continue
+        refunded = min(order.refunded_amount, order.total)
         fields = {
             "customer_id": order.customer_id,
             "touchpoint_id": order.touchpoint_id,
@@ -250,6 +378,7 @@ def write_orders(
                 )
             )
     ids: dict[str, int] = {}
+    to_db = converters()[0]
     if create:
         insert_rows(
             Order,
@@ -262,18 +391,19 @@ def write_orders(
                 "total_amount",
                 "refunded_amount",
             ),
-            (
+            [
                 (
                     o.external_id,
                     o.customer_id,
                     o.touchpoint_id,
-                    db_datetime(o.ordered_at),
-                    _status(o.total, min(o.refunded_amount, o.total)),
-                    o.total,
-                    min(o.refunded_amount, o.total),
+                    to_db(o.ordered_at),
+                    _status(total, min(o.refunded_amount, total)),
+                    total,
+                    min(o.refunded_amount, total),
                 )
                 for o in create
-            ),
+                for total in (o.total,)
+            ],
         )
         counts["created"] += len(create)
         ids.update(ids_by_key(Order, "external_id", [o.external_id for o in create]))

@@ -1,0 +1,252 @@
+"""The column-wise path (pyarrow) must clean and reject exactly as the row-by-row validators do."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+
+from dangol.customers.models import Customer
+from dangol.imports import customers as customer_rows
+from dangol.imports import orders as order_rows
+from dangol.imports.columnar import read_columns
+from dangol.imports.readers import iter_records, read_table
+from dangol.imports.services import run_import
+
+PHONES = [
+    "010-1234-5678",
+    "01012345678",
+    "010 1234 5678",
+    "+82 10 5555 6666",
+    "02-123-4567",
+    "010-12-34",
+    "1012345678",
+    "",
+    " 010-9999-0000 ",
+    "010-1234 5678",
+    "031-123-4567",
+    "０１０-1234-5678",
+]
+EMAILS = [
+    "a@example.com",
+    "",
+    "A.B@Example.COM",
+    "",
+    "not-an-email",
+    "x@y",
+    "홍@example.com",
+    "a+b@ex-ample.co.kr",
+]
+BIRTHS = [
+    "1990-03-05",
+    "1990.03.05",
+    "1990/03/05",
+    "",
+    "1990-13-45",
+    "1899-12-31",
+    "2999-01-01",
+    "19900305",
+    "1990-3-5",
+]
+GENDERS = ["F", "m", "여", "남성", "", "x", "Female", "기타"]
+JOINED = [
+    "2024-01-10 10:00",
+    "2024-01-10",
+    "2024-01-10 10:00:59",
+    "2024/03/15 09:30",
+    "",
+    "어제",
+    "1987-07-01 12:00",
+    "2999-01-01",
+    "2024-01-10T10:00",
+    "2024-02-30",
+]
+CHANNELS = ["", "store", "STORE", "온라인", "매장", "nowhere", "app"]
+STORES = ["", "store-gangnam", "강남점", "nope"]
+YES_NO = ["Y", "n", "동의", "", "maybe", "TRUE", "거부"]
+TAGS = ["", "VIP;리뷰어", "a|b,c", " ; ", "x" * 50]
+
+
+def pick(rng: random.Random, values: list[str]) -> str:
+    """Mostly the first (well-formed) value, sometimes any: enough rows pass for both paths to matter."""
+    return values[0] if rng.random() < 0.8 else rng.choice(values)
+
+
+def _customers_csv(rng: random.Random, n: int) -> str:
+    header = "external_id,name,preferred_name,phone,email,birth_date,gender,address,joined_at,acquisition_channel,home_store,tags,consent_terms,marketing_sms"
+    rows = [header]
+    for i in range(n):
+        ext = pick(rng, [f"R{i:04d}", f"R{rng.randrange(n):04d}", "", "y" * 70])
+        name = pick(rng, ["김민지", "이준호", "", "가" * 61, "박 서연"])
+        cells = [
+            ext,
+            name,
+            pick(rng, ["", "민지님", "호" * 70]),
+            pick(rng, PHONES),
+            pick(rng, EMAILS),
+            pick(rng, BIRTHS),
+            pick(rng, GENDERS),
+            pick(rng, ["", "서울시 강남구", "주" * 210]),
+            pick(rng, JOINED),
+            pick(rng, CHANNELS),
+            pick(rng, STORES),
+            pick(rng, TAGS),
+            pick(rng, YES_NO),
+            pick(rng, YES_NO),
+        ]
+        rows.append(",".join(f'"{c}"' if "," in c else c for c in cells))
+    return "\n".join(rows) + "\n"
+
+
+def _row_path(path: Path, columns: dict[str, str], clean) -> tuple[list, list]:
+    table = read_table(path)
+    good, bad = [], []
+    for line, raw in iter_records(table, columns):
+        try:
+            out = clean(line, raw)
+            if out is not None:
+                good.append(out)
+        except customer_rows.RowErrors as exc:
+            bad.append((line, exc.messages))
+    return good, bad
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_customer_columns_clean_and_reject_like_the_row_validator(shop, tmp_path, seed):
+    path = tmp_path / "c.csv"
+    path.write_text(_customers_csv(random.Random(seed), 400), encoding="utf-8")
+    cols = read_columns(path, filename=None, columns=customer_rows.COLUMNS)
+    assert cols is not None and cols.rows == 400
+    fast_good, fast_bad = customer_rows.clean_columns(cols, customer_rows.CustomerRowValidator())
+    slow_good, slow_bad = _row_path(path, customer_rows.COLUMNS, customer_rows.CustomerRowValidator().clean)
+    assert fast_bad == slow_bad
+    assert len(fast_bad) > 50 and len(fast_good) > 50  # the data exercises both outcomes
+    assert [(c.line, c.external_id, c.fields, c.tags, c.consents) for c in fast_good] == [
+        (c.line, c.external_id, c.fields, c.tags, c.consents) for c in slow_good
+    ]
+
+
+def _orders_csv(rng: random.Random, n: int) -> str:
+    rows = [
+        "order_id,customer_id,ordered_at,store,sku,product_name,category,quantity,unit_price,amount,refunded_amount"
+    ]
+    for _ in range(n):
+        order = f"A-{rng.randrange(n // 2)}" if rng.random() < 0.97 else ""
+        cells = [
+            order,
+            pick(rng, ["K001", "K002", "K003", "K001", "NOPE", ""]),
+            pick(
+                rng,
+                [
+                    "2024-06-01 12:00",
+                    "2024-06-01",
+                    "2024-06-02 09:00:00",
+                    "2024-99-01",
+                    "",
+                    "2024.06.01 12:00",
+                ],
+            ),
+            pick(rng, ["", "store-gangnam", "web", "강남점", "nope"]),
+            pick(rng, ["P1", "", "P2", "s" * 45]),
+            pick(rng, ["감귤", "", "햇반", "n" * 210]),
+            pick(rng, ["", "신선식품", "c" * 110]),
+            pick(rng, ["", "1", "2", "0", "-1", "x", "1.5"]),
+            pick(rng, ["", "18900", "1,000", "1.5", "abc"]),
+            pick(rng, ["37800", '"50,000"', "-100", "", "₩1,000", "100원", "12.0", "1,00"]),
+            pick(rng, ["", "", "", "100", "0", "x"]),
+        ]
+        rows.append(",".join(f'"{c}"' if "," in c and not c.startswith('"') else c for c in cells))
+    return "\n".join(rows) + "\n"
+
+
+GOOD = """external_id,name,phone,home_store
+K001,김민지,010-1111-2222,store-gangnam
+K002,이준호,01033334444,
+K003,박서연,,강남점
+"""
+
+
+def _orders_key(orders):
+    return [
+        (
+            o.line,
+            o.external_id,
+            o.customer_id,
+            o.touchpoint_id,
+            o.ordered_at,
+            o.refunded_amount,
+            [
+                (ln.line, ln.sku, ln.product_name, ln.category, ln.quantity, ln.unit_price, ln.amount)
+                for ln in o.lines
+            ],
+        )
+        for o in orders
+    ]
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_order_columns_clean_and_reject_like_the_row_validator(shop, tmp_path, seed):
+    (tmp_path / "c.csv").write_text(GOOD, encoding="utf-8")
+    assert run_import(kind="customers", path=tmp_path / "c.csv").created == 3
+    path = tmp_path / "o.csv"
+    path.write_text(_orders_csv(random.Random(seed), 400), encoding="utf-8")
+    cols = read_columns(path, filename=None, columns=order_rows.COLUMNS)
+    assert cols is not None
+    fast_good, fast_bad = order_rows.clean_columns(cols, order_rows.OrderRowValidator())
+    slow_validator = order_rows.OrderRowValidator()
+    slow_validator.prefetch_customers({"K001", "K002", "K003", "NOPE"})
+    slow_good, slow_bad = _row_path(path, order_rows.COLUMNS, slow_validator.clean)
+    assert [(line, messages) for line, _order, messages in fast_bad] == slow_bad
+    assert len(fast_bad) > 50 and len(fast_good) > 5
+    assert _orders_key(fast_good) == _orders_key(slow_good)
+
+
+def test_files_the_column_reader_leaves_to_the_row_reader(tmp_path):
+    cases = {
+        "blank.csv": "external_id,name\nA,김\n\nB,이\n",
+        "empty-row.csv": "external_id,name\nA,김\n,\nB,이\n",
+        "multiline.csv": 'external_id,name\nA,"김\n민지"\nB,이\n',
+        "ragged.csv": "external_id,name\nA,김,extra\nB\n",
+        "nul.csv": "external_id,name\nA,김\x00\n",
+        "cp949.csv": None,
+    }
+    for name, text in cases.items():
+        path = tmp_path / name
+        if text is None:
+            path.write_bytes("external_id,name\nA,김민지\n".encode("cp949"))
+        else:
+            path.write_text(text, encoding="utf-8")
+        assert read_columns(path, filename=None, columns=customer_rows.COLUMNS) is None, name
+    crlf = tmp_path / "crlf.csv"
+    crlf.write_bytes("\ufeffexternal_id,name\r\nA, 김민지 \r\nB,이\r\n".encode())
+    cols = read_columns(crlf, filename=None, columns=customer_rows.COLUMNS)
+    assert cols is not None and cols.cells["name"].to_pylist() == ["김민지", "이"]
+
+
+def test_fast_path_writes_what_the_row_path_writes(shop, tmp_path):
+    """The same customers file, once read by columns (.csv) and once by rows (.txt via CP949), stores the same."""
+    text = _customers_csv(random.Random(7), 300)
+    before = Customer.objects.count()
+    fast = tmp_path / "fast.csv"
+    fast.write_text(text, encoding="utf-8")
+    first = run_import(kind="customers", path=fast, on_error="skip")
+    assert first.written and first.created > 50
+    fields = [f for f in customer_rows.PROFILE_FIELDS if f != "joined_at"]  # empty → the time of the import
+    stored = {
+        c["external_id"]: c
+        for c in Customer.objects.values(*fields, "external_id", "phone_last4", "consent_stage")
+    }
+    Customer.objects.filter(external_id__startswith="R").delete()
+    slow = tmp_path / "slow.csv"
+    slow.write_bytes(text.encode("cp949", errors="replace"))
+    second = run_import(kind="customers", path=slow, on_error="skip")
+    assert (second.created, [e.as_dict() for e in second.errors]) == (
+        first.created,
+        [e.as_dict() for e in first.errors],
+    )
+    again = {
+        c["external_id"]: c
+        for c in Customer.objects.values(*fields, "external_id", "phone_last4", "consent_stage")
+    }
+    assert again == stored and len(stored) == first.created + before
