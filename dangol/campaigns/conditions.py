@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -28,6 +29,7 @@ from dangol.customers.models import ConsentPurpose, Customer
 from dangol.loyalty.audiences import customer_ids_by_value, customer_ids_overdue
 from dangol.loyalty.models import RFM_SEGMENTS_KO, LadderStage, ValueTier
 from dangol.orders.audiences import customer_ids_bought, customer_ids_last_purchase
+from dangol.orders.models import ProductCategory
 from dangol.rewards.audiences import customer_ids_in_tiers
 from dangol.surveys.audiences import customer_ids_by_last_score
 from dangol.voc.audiences import customer_ids_flagged, customer_ids_recovered, customer_ids_with_open_case
@@ -52,6 +54,7 @@ FIELDS: dict[str, Field] = {
     "last_purchase": Field(gettext_lazy("마지막 구매일"), ("before", "after")),
     "overdue": Field(gettext_lazy("다음 구매 예상 시점 지남"), ("factor",)),
     "bought": Field(gettext_lazy("구매한 카테고리"), ("values",)),
+    "likely_to_buy": Field(gettext_lazy("구매 가능성이 높은 카테고리(교차 판매)"), ("values",)),
     "nps": Field(gettext_lazy("최근 NPS"), ("min", "max")),
     "csat": Field(gettext_lazy("최근 CSAT"), ("min", "max")),
     "voc_open": Field(gettext_lazy("처리 중인 VOC"), ()),
@@ -208,6 +211,7 @@ def _ids(condition: dict[str, Any], now: dt.datetime) -> QuerySet[Any]:
             after=_start_of(condition["after"]) if "after" in condition else None,
         ),
         "bought": lambda: customer_ids_bought(values or []),
+        "likely_to_buy": lambda: customer_ids_likely_to_buy(values or []),
         "nps": lambda: customer_ids_by_last_score(score="nps", low=low, high=high),
         "csat": lambda: customer_ids_by_last_score(score="csat", low=low, high=high),
         "voc_open": customer_ids_with_open_case,
@@ -215,6 +219,14 @@ def _ids(condition: dict[str, Any], now: dt.datetime) -> QuerySet[Any]:
         "flagged": customer_ids_flagged,
     }
     return handlers[name]()
+
+
+def customer_ids_likely_to_buy(category_codes: list[str]) -> QuerySet[Any]:
+    """`customer_id` of customers whose stored cross-sell picks (dangol.campaigns.crosssell, rebuilt after each
+    value run) include one of these categories (by code; the picks hold the category name)."""
+    pick = apps.get_model("campaigns", "CrossSellPick")  # models.py imports this module: no import cycle
+    names = ProductCategory.objects.filter(code__in=category_codes).values("name")
+    return pick.objects.filter(category__in=names).values("customer_id")
 
 
 def eligible_customers() -> QuerySet[Customer]:
@@ -237,7 +249,9 @@ def customers_matching(
 def describe(definition: list[dict[str, Any]]) -> list[str]:
     """Each condition in Korean, for the segment page."""
     consent_labels = dict(ConsentPurpose.choices)
-    value_labels = {**dict(ValueTier.choices), **dict(LadderStage.choices), **RFM_SEGMENTS_KO}
+    value_labels: dict[str, Any] = {**dict(ValueTier.choices), **dict(LadderStage.choices), **RFM_SEGMENTS_KO}
+    if any(c["field"] in ("bought", "likely_to_buy") for c in definition):
+        value_labels.update(ProductCategory.objects.values_list("code", "name"))
     lines = []
     for c in definition:
         label = str(FIELDS[c["field"]].label)

@@ -182,4 +182,11 @@ EN: dict[str, str | tuple[str, str]] = {
     "발송을 시작했습니다. 진행 상황이 이 화면에 표시됩니다.": "Launched. Progress shows on this page.",
     "데모 데이터가 없습니다. 먼저 dangol demo-data를 실행하세요.": "No demo data: run dangol demo-data first.",
     "캠페인이 이미 있습니다.": "Campaigns already exist.",
+    # Cross-sell segment condition
+    "구매 가능성이 높은 카테고리(교차 판매)": "Likely to buy category (cross-sell)",
+    "교차 판매 추천": "Cross-sell picks",
+    "카테고리": "Category",
+    "순위": "Rank",
+    "점수": "Score",
+    "함께 구매되는 카테고리 규칙(향상도 1 초과)으로 고른, 아직 사지 않은 상위 3개 카테고리입니다. 고객 가치 계산 뒤에 다시 계산됩니다.": "The top 3 categories the customer has not bought yet, from the rules of categories bought together (lift above 1). Recomputed after each customer-value run.",
 }

@@ -67,6 +67,9 @@ class SegmentBuilderForm(forms.Form):
     never_bought = forms.MultipleChoiceField(
         label=_("구매한 적 없는 카테고리"), required=False, widget=forms.CheckboxSelectMultiple
     )
+    likely_to_buy = forms.MultipleChoiceField(
+        label=_("구매 가능성이 높은 카테고리(교차 판매)"), required=False, widget=forms.CheckboxSelectMultiple
+    )
     nps_min = forms.IntegerField(label=_("최근 NPS 이상"), required=False, min_value=0, max_value=10)
     nps_max = forms.IntegerField(label=_("최근 NPS 이하"), required=False, min_value=0, max_value=10)
     csat_min = forms.IntegerField(label=_("최근 CSAT 이상"), required=False, min_value=1, max_value=5)
@@ -84,6 +87,7 @@ class SegmentBuilderForm(forms.Form):
             ("membership_tiers", tier_choices()),
             ("bought", categories),
             ("never_bought", categories),
+            ("likely_to_buy", categories),
         ):
             cast(forms.ChoiceField, self.fields[name]).choices = choices
 
@@ -97,6 +101,7 @@ class SegmentBuilderForm(forms.Form):
             ("stages", "stage"),
             ("rfm_segments", "rfm_segment"),
             ("bought", "bought"),
+            ("likely_to_buy", "likely_to_buy"),
         ):
             if d.get(key):
                 out.append({"field": field, "values": list(d[key])})

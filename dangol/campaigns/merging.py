@@ -10,9 +10,9 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.utils.translation import gettext_lazy as _
 
-from dangol.campaigns.models import CampaignMember
-from dangol.customers.forgetting import forget_rule_register, keep_rule
-from dangol.customers.merging import MergeRule, merge_rule_register, rows_return
+from dangol.campaigns.models import CampaignMember, CrossSellPick
+from dangol.customers.forgetting import delete_rule, forget_rule_register, keep_rule
+from dangol.customers.merging import MergeRule, merge_rule_register, rows_return, stays_rule
 from dangol.customers.models import Customer
 
 
@@ -42,3 +42,11 @@ def register() -> None:
             reason="arm and stratum only (no personal data); linked to the pseudonymised customer",
         )
     )
+    merge_rule_register(
+        stays_rule(
+            CrossSellPick,
+            field="customer",
+            reason="derived picks; the merged record is never in a segment, the next refresh picks for the survivor",
+        )
+    )
+    forget_rule_register(delete_rule(CrossSellPick))

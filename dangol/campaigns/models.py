@@ -153,3 +153,26 @@ class CampaignMember(models.Model):
 
     def __str__(self) -> str:
         return f"{self.campaign_id}:{self.customer_id} {self.arm}"
+
+
+class CrossSellPick(models.Model):
+    """A category this customer is likely to buy next and has never bought ("customers who buy X also buy Y"),
+    stored by the cross-sell job (dangol.campaigns.crosssell.picks_refresh) for the segment condition
+    `likely_to_buy`. Rebuilt whole on every run; derived data, deleted when the person is forgotten."""
+
+    customer = models.ForeignKey("customers.Customer", on_delete=models.CASCADE, related_name="+")
+    category = models.CharField(
+        _("카테고리"), max_length=100
+    )  # the category's name, as mined from the snapshot
+    rank = models.PositiveSmallIntegerField(_("순위"))  # 1 = the best pick
+    score = models.FloatField(_("점수"))  # the sum of the confidences of the rules pointing at it
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["customer", "category"], name="crosssellpick_once")]
+        indexes = [models.Index(fields=["category", "customer"], name="crosssellpick_category")]
+        verbose_name = _("교차 판매 추천")
+        verbose_name_plural = _("교차 판매 추천")
+
+    def __str__(self) -> str:
+        return f"{self.customer_id}:{self.rank}:{self.category}"

@@ -1,57 +1,26 @@
 """Category associations for the next best action, mined with DuckDB from loyalty's order snapshot (the
-Parquet file the last value run wrote), never from the live tables; cached per snapshot file."""
+Parquet file the last value run wrote), never from the live tables; cached per snapshot file. The mining is
+campaigns' (dangol.campaigns.crosssell), which also stores every customer's picks for the segment condition."""
 
 from __future__ import annotations
 
 import logging
 import threading
-from pathlib import Path
 from typing import Any
 
 from django.db.models import Q
 
-from dangol.analytics.associations import item_pairs
-from dangol.loyalty.models import ValueRun
+from dangol.campaigns.crosssell import latest_snapshot, mine_snapshot
 from dangol.orders.models import OrderLine
 
 logger = logging.getLogger(__name__)
 
-MIN_SUPPORT = 0.005
 _cache: dict[str, list[dict[str, Any]]] = {}
 _lock = threading.Lock()
 
 
-def _snapshot() -> Path | None:
-    run = (
-        ValueRun.objects.filter(status=ValueRun.Status.DONE)
-        .exclude(output_dir="")
-        .order_by("-pk")
-        .values_list("output_dir", flat=True)
-        .first()
-    )
-    path = Path(run) / "orders.parquet" if run else None
-    return path if path is not None and path.exists() else None
-
-
-def mine_snapshot(path: Path, *, min_support: float = MIN_SUPPORT) -> list[dict[str, Any]]:
-    """Category rules X → Y (lift > 1) from a snapshot: one basket per customer and order time."""
-    import ibis
-
-    con = ibis.duckdb.connect()
-    raw = con.read_parquet(str(path))
-    lines = raw.select(
-        basket_id=raw.customer_id.cast("string").concat(":", raw.ordered_at.cast("string")),
-        customer_id=raw.customer_id,
-        day=raw.ordered_at.date(),
-        item=raw.category,
-    )
-    rules = item_pairs(lines, min_support=min_support)
-    rules = rules.filter(rules.lift > 1).order_by([ibis.desc("confidence"), ibis.desc("lift")])
-    return list(rules.to_pyarrow().to_pylist())
-
-
 def category_rules() -> list[dict[str, Any]]:
-    path = _snapshot()
+    path = latest_snapshot()
     if path is None:
         return []
     key = f"{path}:{path.stat().st_mtime_ns}"

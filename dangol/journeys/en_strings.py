@@ -112,4 +112,12 @@ EN: dict[str, str | tuple[str, str]] = {
     "아직 결정이 없습니다.": "No decisions yet.",
     "%(d)s일 안 구매": "purchase within %(d)s days",
     "--now 시각을 읽을 수 없습니다: %(value)s (예: 2026-12-01T10:00+09:00)": "Cannot read the --now time: %(value)s (e.g. 2026-12-01T10:00+09:00)",
+    # Offers issued (journeys and accepted actions)
+    "혜택 지급": "Offers issued",
+    "여정 혜택: %(name)s": "Journey offer: %(name)s",
+    "상담 중 제안한 혜택: %(title)s": "Offer made in conversation: %(title)s",
+    "(%(offer)s 지급)": "(%(offer)s issued)",
+    "수락하면 지급: %(offer)s": "Accepting issues: %(offer)s",
+    "메시지가 막힌 고객과 대조군에게는 지급하지 않음": "Not issued to the control group or to customers whose message a rule stopped",
+    "전환: 참여 후 %(n)s일 안의 주문(취소·전액 환불 제외), 매출은 그 주문의 순매출입니다. 모든 참여는 배정된 집단으로 셉니다(의도 기준 분석). 혜택 비용은 사용된 쿠폰의 할인액과 지급 포인트의 가치입니다.": "Conversion: an order within %(n)s days of enrolment (cancelled and fully refunded orders excluded); revenue is those orders' net revenue. Every enrolment counts in the group it was assigned to (intention to treat). The offer cost is the discount of the coupons used plus the value of the points credited.",
 }

@@ -71,6 +71,8 @@ class Enrolment(models.Model):
     stratum = models.CharField(_("층(가치 등급)"), max_length=12, blank=True)
     status = models.CharField(_("상태"), max_length=10, choices=Status.choices)
     offer_amount = models.PositiveIntegerField(default=0)
+    # the offer was issued through rewards (treated, the message not stopped by a rule); its ref = purpose_ref
+    offer_issued = models.BooleanField(_("혜택 지급"), default=False)
     purpose_ref = models.CharField(max_length=120, blank=True)
     detail = models.CharField(max_length=300, blank=True)
 
@@ -103,6 +105,10 @@ class ActionDecision(models.Model):
     reason = models.CharField(_("제안 이유"), max_length=300, blank=True)
     expected_value = models.FloatField(default=0)
     marketing = models.BooleanField(default=False)
+    # an accepted action with an offer (the journey's offer for that action) issues it once under offer_ref
+    offer = models.CharField(max_length=10, blank=True)
+    offer_amount = models.PositiveIntegerField(default=0)
+    offer_ref = models.CharField(max_length=120, blank=True)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     at = models.DateTimeField(db_index=True)
 

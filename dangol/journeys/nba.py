@@ -23,7 +23,9 @@ from dangol.voc.models import Case
 
 from . import crosssell
 from .models import ActionDecision, Journey
+from .offers import nba_ref_prefix, offer_issue
 from .selectors import campaign_uplift, measured_uplift
+from .services import offer_amount
 
 # Prior uplift of conversion when no journey has measured one (absolute, e.g. 0.05 = +5 percentage points).
 # Stated on the panel; conservative figures from the retention literature, to be replaced by measurement.
@@ -51,6 +53,8 @@ MEASURED_BY = {
     "second_purchase": Journey.Kind.SECOND_PURCHASE,
     "referral_ask": Journey.Kind.REFERRAL,
 }
+# Actions whose acceptance issues the offer of the journey that measures them (sized as that journey sizes it).
+OFFER_ACTIONS = {"winback_offer", "recovery_thanks", "second_purchase"}
 MARKETING = {"winback_offer", "recovery_thanks", "second_purchase", "referral_ask", "cross_sell"}
 SNOOZE = dt.timedelta(days=7)  # an action decided on is not suggested again for a week
 AT_RISK_P_ALIVE = 0.5
@@ -67,6 +71,16 @@ class Action:
     uplift: float
     uplift_measured: bool
     expected_value: float
+    offer: str = Journey.Offer.NONE  # what accepting issues: the offer of the journey measuring this action
+    offer_amount: int = 0
+
+    @property
+    def offer_text(self) -> str:
+        if self.offer == Journey.Offer.POINTS:
+            return _("%(n)s 포인트") % {"n": f"{self.offer_amount:,}"}
+        if self.offer == Journey.Offer.COUPON:
+            return _("%(n)s원 할인 쿠폰") % {"n": f"{self.offer_amount:,}"}
+        return ""
 
 
 def has_marketing_consent(customer: Customer) -> bool:
@@ -191,6 +205,7 @@ def next_best_actions(
             "action", flat=True
         )
     )
+    journeys = {j.kind: j for j in Journey.objects.filter(kind__in=[MEASURED_BY[c] for c in OFFER_ACTIONS])}
     actions = []
     for code, title, reason in proposals:
         marketing = code in MARKETING
@@ -200,6 +215,11 @@ def next_best_actions(
         if measured is None and code in CAMPAIGN_GOALS:
             measured = campaign_uplift(CAMPAIGN_GOALS[code], now=now)
         uplift = measured if measured is not None and measured > 0 else PRIORS[code]
+        offer: str = Journey.Offer.NONE
+        amount = 0
+        if code in OFFER_ACTIONS and (journey := journeys.get(MEASURED_BY[code])) is not None:
+            amount = offer_amount(journey, value.clv if value else None)
+            offer = journey.offer if amount else Journey.Offer.NONE
         actions.append(
             Action(
                 code=code,
@@ -209,6 +229,8 @@ def next_best_actions(
                 uplift=uplift,
                 uplift_measured=measured is not None and measured > 0,
                 expected_value=round(clv * uplift),
+                offer=offer,
+                offer_amount=amount,
             )
         )
     actions.sort(key=lambda a: (-a.expected_value, a.code))
@@ -219,16 +241,43 @@ def next_best_actions(
 def action_decide(
     *, customer: Customer, action: Action, decision: str, by: User, now: dt.datetime | None = None
 ) -> ActionDecision:
-    """Record the agent's decision on one suggested action (the count feeds the journeys page)."""
+    """Record the agent's decision on one suggested action (the count feeds the journeys page). Accepting an
+    action with an offer issues it through rewards under a ref of the customer, action and day, so a double
+    click (or two agents at once) records one decision and issues once. The offer is given by the agent in the
+    conversation, not by a message, so no messaging rule stands between; a marketing action is only ever
+    suggested (and so only accepted) with a marketing consent held now."""
     if decision not in ActionDecision.Decision.values:
         raise ValueError(decision)
-    return ActionDecision.objects.create(
+    now = now or timezone.now()
+    Customer.objects.select_for_update().filter(pk=customer.pk).first()  # serialise decisions per customer
+    earlier = ActionDecision.objects.filter(
+        customer=customer, action=action.code, at__gte=now - SNOOZE
+    ).first()
+    if earlier is not None:  # decided already (a double click): nothing more
+        return earlier
+    offered = decision == ActionDecision.Decision.ACCEPTED and action.offer_amount > 0
+    ref = f"{nba_ref_prefix(action.code)}{customer.pk}:{timezone.localdate(now):%Y%m%d}" if offered else ""
+    made = ActionDecision.objects.create(
         customer=customer,
         action=action.code,
         decision=decision,
         reason=action.reason[:300],
         expected_value=action.expected_value,
         marketing=action.marketing,
+        offer=action.offer if offered else "",
+        offer_amount=action.offer_amount if offered else 0,
+        offer_ref=ref,
         by=by,
-        at=now or timezone.now(),
+        at=now,
     )
+    if offered:
+        offer_issue(
+            offer=action.offer,
+            amount=action.offer_amount,
+            customer=customer,
+            ref=ref,
+            reason=_("상담 중 제안한 혜택: %(title)s") % {"title": action.title},
+            by=by,
+            now=now,
+        )
+    return made

@@ -18,8 +18,10 @@ from dangol.loyalty.models import CustomerValue
 from dangol.messaging.models import Message
 from dangol.messaging.rules import MessagingError
 from dangol.messaging.services import message_queue
+from dangol.rewards.ledger import RewardsError
 
 from .models import Enrolment, Journey
+from .offers import offer_issue
 from .triggers import TRIGGERS, Candidate
 
 logger = logging.getLogger(__name__)
@@ -288,10 +290,25 @@ def _enrol(
         enrolment.status = Enrolment.Status.ERROR
         enrolment.detail = "; ".join(exc.messages)[:300]
     else:
-        if message.status == Message.Status.BLOCKED:
+        if message.status in (Message.Status.BLOCKED, Message.Status.CANCELLED):
             enrolment.status = Enrolment.Status.BLOCKED
             enrolment.detail = (message.blocked_rule or "")[:300]
-    enrolment.save(update_fields=["status", "detail"])
+        elif amount:
+            # the offer rides on the message: only a reached treated customer gets it (as in campaigns)
+            try:
+                with transaction.atomic():
+                    enrolment.offer_issued = offer_issue(
+                        offer=journey.offer,
+                        amount=amount,
+                        customer=customer,
+                        ref=purpose_ref,
+                        reason=_("여정 혜택: %(name)s") % {"name": journey.name},
+                        by=None,
+                        now=now,
+                    )
+            except RewardsError as exc:
+                enrolment.detail = ("; ".join(exc.messages))[:300]
+    enrolment.save(update_fields=["status", "detail", "offer_issued"])
     return enrolment.status
 
 

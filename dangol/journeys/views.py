@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from dangol.customers.models import Customer
+from dangol.rewards.ledger import RewardsError
 
 from . import nba, selectors, services
 from .models import ActionDecision, Journey
@@ -37,6 +38,30 @@ def journey_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_GET
+@permission_required("journeys.view_journey", raise_exception=True)
+def journey_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    journey = get_object_or_404(Journey, pk=pk)
+    effect = selectors.journey_effect(journey, with_revenue=True)
+    lift = effect.lift
+    return render(
+        request,
+        "journeys/detail.html",
+        {
+            "nav": "journeys",
+            "journey": journey,
+            "effect": effect,
+            "statuses": selectors.enrolment_statuses(journey),
+            "chart": {
+                "labels": [journey.name],
+                "treated": [round((lift.treated_rate or 0) * 100, 1)],
+                "control": [round((lift.control_rate or 0) * 100, 1)],
+                "text": {"treated": _("발송군 전환율"), "control": _("대조군 전환율")},
+            },
+        },
+    )
+
+
 @require_POST
 @permission_required("journeys.manage_journey", raise_exception=True)
 def journey_toggle(request: HttpRequest, pk: int) -> HttpResponse:
@@ -53,6 +78,8 @@ def journey_toggle(request: HttpRequest, pk: int) -> HttpResponse:
             )
             % {"name": journey.name},
         )
+    if request.POST.get("next") == "detail":
+        return redirect("journeys:detail", pk=journey.pk)
     return redirect("journeys:list")
 
 
@@ -87,6 +114,12 @@ def nba_decide(request: HttpRequest, pk: int) -> HttpResponse:
     if action is None:
         return _panel(request, customer, _("이 제안은 더 이상 유효하지 않습니다. 목록을 새로 고쳤습니다."))
     assert request.user.is_authenticated
-    nba.action_decide(customer=customer, action=action, decision=decision, by=request.user)
+    try:
+        made = nba.action_decide(customer=customer, action=action, decision=decision, by=request.user)
+    except RewardsError as exc:  # rewards refused the offer (a stopped coupon): nothing was recorded
+        return _panel(request, customer, " ".join(exc.messages))
     done = _("수락했습니다: %(title)s") if decision == "accepted" else _("보류했습니다: %(title)s")
-    return _panel(request, customer, done % {"title": action.title})
+    flash = done % {"title": action.title}
+    if made.offer_ref:
+        flash += " " + _("(%(offer)s 지급)") % {"offer": action.offer_text}
+    return _panel(request, customer, flash)

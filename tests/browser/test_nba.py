@@ -31,6 +31,7 @@ def at_risk(transactional_db, shop):
 
 def test_agent_sees_and_accepts_a_suggestion_on_a_phone(live_server, phone_page, at_risk):
     from dangol.journeys.models import ActionDecision
+    from dangol.rewards.models import CouponIssue
 
     page, base, hong = phone_page, live_server.url, at_risk["hong"]
     log_in(page, base, "agent", "pw-agent-123")
@@ -42,8 +43,10 @@ def test_agent_sees_and_accepts_a_suggestion_on_a_phone(live_server, phone_page,
     width = page.evaluate("document.getElementById('nba').getBoundingClientRect().right")
     assert width <= 390
     screenshot(page, "nba-phone")
+    expect(action.locator(".nba-offer")).to_have_text("수락하면 지급: 20,000원 할인 쿠폰")
     action.get_by_role("button", name="수락").click()
-    expect(page.locator("#nba-flash")).to_have_text("수락했습니다: 윈백 혜택")
+    # accepting issues the win-back journey's offer, sized by the CLV (5% of ₩500,000, capped at ₩20,000)
+    expect(page.locator("#nba-flash")).to_have_text("수락했습니다: 윈백 혜택 (20,000원 할인 쿠폰 지급)")
     expect(page.locator("#nba .nba-action[data-action='winback_offer']")).to_have_count(0)
     decision = ActionDecision.objects.get()
     assert (decision.customer_id, decision.action, decision.decision) == (
@@ -52,3 +55,4 @@ def test_agent_sees_and_accepts_a_suggestion_on_a_phone(live_server, phone_page,
         "accepted",
     )
     assert decision.by == at_risk["agent"]
+    assert CouponIssue.objects.get().source_ref == decision.offer_ref
