@@ -13,11 +13,25 @@ on weighted rows: customers with the same (x, t_x, T) are one row with a count.
 
 from __future__ import annotations
 
+import importlib
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import numpy as np
-from scipy import optimize, special
+
+
+class _Lazy:
+    """A module imported on first attribute access. SciPy's special functions take 0.3–1 s to import; the
+    pipeline imports them in a background thread while the engine reads the data (`pipeline.warm_imports`)."""
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+
+    def __getattr__(self, attr: str) -> Any:
+        return getattr(importlib.import_module(self._name), attr)
+
+
+special = _Lazy("scipy.special")
 
 PARAMS = ("r", "alpha", "a", "b")
 LOG_BOUNDS = (np.log(1e-6), np.log(1e6))
@@ -173,6 +187,8 @@ def fit(
     scale = max(float(np.max(T)), 1e-9) / 10.0  # fit on a rescaled time axis for conditioning, then undo
     start = np.log(np.array([initial[0], initial[1], initial[2], initial[3]]))
     xs = by_x(x)
+    from scipy import optimize  # imported on first use (≈ 0.3–1 s): see pipeline.warm_imports
+
     result = optimize.minimize(
         _neg_ll_and_grad,
         start,

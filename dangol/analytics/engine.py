@@ -19,6 +19,8 @@ from typing import Any
 import ibis
 import ibis.expr.types as ir
 
+from dangol.analytics.retention import bit_or, month_bit
+
 _spark_sessions: dict[tuple[str, str], Any] = {}
 LOCAL_MASTER = "local[2]"
 DUCKDB_MEMORY_LIMIT = "400MB"
@@ -262,7 +264,10 @@ def summary(days: ir.Table, *, end: dt.date, unit_days: float) -> ir.Table:
     `days` is `customer_days(tx)` (or the transactions themselves). Purchase days up to `end`:
     frequency = days − 1; recency = (last − first) / unit; T = (end − first) / unit;
     monetary = mean of the day totals after the first day (0 when there is none).
+    `month_bits`: the months of the purchase days as the bits of one integer (`retention.month_bit`), from
+    which the pipeline counts cohorts and retention without another pass.
     """
+
     if "day_amount" not in days.columns:
         days = customer_days(days)
     end_lit = ibis.literal(end)
@@ -273,6 +278,7 @@ def summary(days: ir.Table, *, end: dt.date, unit_days: float) -> ir.Table:
         n_days=cal.count(),
         total=cal.day_amount.sum(),
         first_amount=cal.day_amount.argmin(cal.day),
+        month_bits=bit_or(month_bit(cal.day, end)),
     )
     return per.mutate(
         customer_id=per.customer_id.cast("string"),

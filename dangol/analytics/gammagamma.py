@@ -13,9 +13,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 
 import numpy as np
-from scipy import optimize, special
 
-from dangol.analytics.bgnbd import by_x, wsum
+from dangol.analytics.bgnbd import by_x, special, wsum
 
 LOG_BOUNDS = (np.log(1e-6), np.log(1e8))
 
@@ -83,6 +82,8 @@ def fit(frequency: np.ndarray, monetary: np.ndarray) -> GammaGammaFit:
         )
     scale = float(np.mean(m))  # spend in units of the mean, for conditioning; γ is rescaled back
     pre = _prepare(x, m / scale)
+    from scipy import optimize  # imported on first use (≈ 0.3–1 s): see pipeline.warm_imports
+
     result = optimize.minimize(
         _neg_ll_and_grad,
         np.log([1.0, 1.0, 1.0]),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -64,6 +65,20 @@ def clv(
     return total[inverse] * bgnbd.alive_factor(fit_, x, t_x, T) * spend
 
 
+def warm_imports() -> threading.Thread:
+    """Import SciPy's optimiser and special functions in a background thread: the model fits need it only after the engine has loaded
+    and summarised the data, and the engine's queries run without the GIL, so the import overlaps with them
+    instead of adding to the wall time."""
+
+    def work() -> None:
+        import scipy.optimize
+        import scipy.special  # noqa: F401
+
+    thread = threading.Thread(target=work, name="dangol-imports", daemon=True)
+    thread.start()
+    return thread
+
+
 def analyze(
     source: str | Path | Any,
     cols: engine.Columns,
@@ -77,6 +92,7 @@ def analyze(
     if options.holdout_end and options.holdout_end <= options.end:
         raise engine.InputError("--holdout-end는 --end보다 뒤여야 합니다")
     unit = UNIT_DAYS[options.time_unit]
+    warm_imports()
     con = engine.connect(options.engine, remote=options.spark_remote, master=options.spark_master)
     say("load")
     tx, n_tx = engine.load_counted(con, source, cols)
@@ -92,10 +108,15 @@ def analyze(
     m = table["monetary"].to_numpy().astype(float)
     totals = table["total"].to_numpy().astype(float)
     rfm = segments.rfm_scores(table["days_since_last"].to_numpy().astype(float), x, totals)
-    # The cohort and 3R queries need nothing from the models: the engine runs them (its own threads, without
-    # the GIL) while NumPy fits the models here.
+    first_days = table["first_day"]
+    masks = (
+        table["month_bits"].to_numpy() if retention.masks_fit(_earliest(first_days), options.end) else None
+    )
+    # The remaining engine queries (related sales; cohorts and retention too when the month masks cannot hold
+    # every month) need nothing from the models: the engine runs them (its own threads, without the GIL) while
+    # NumPy fits the models here.
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="dangol-report") as pool:
-        monthly = pool.submit(_monthly, tx, days, cols, options)
+        monthly = pool.submit(_monthly, tx, days, cols, options, masks)
         scorecard, report, fit_ = _models(
             table, ids, x, t_x, T, m, totals, rfm, options, unit, n_tx, say, monthly
         )
@@ -105,10 +126,31 @@ def analyze(
     return scorecard, report
 
 
-def _monthly(tx: Any, days: Any, cols: engine.Columns, options: Options) -> dict[str, Any]:
+def _earliest(first_days: pa.ChunkedArray) -> dt.date | None:
+    import pyarrow.compute as pc
+
+    return pc.min(first_days).as_py()  # type: ignore[no-any-return]
+
+
+def _monthly(
+    tx: Any, days: Any, cols: engine.Columns, options: Options, masks: np.ndarray | None = None
+) -> dict[str, Any]:
     """Cohorts and 3R. Monthly figures stop at the last complete month: a month still running would look like
-    customers leaving (its few days against a whole month before it)."""
+    customers leaving (its few days against a whole month before it). With the summary's month masks, cohorts
+    and retention are counted from them in NumPy; only related sales (categories) go to the engine."""
     complete_through = retention.last_complete_day(options.end)
+    if masks is not None:
+        cohorts, rates = retention.monthly_from_masks(masks, end=options.end, through=complete_through)
+        cohorts["complete_through"] = complete_through.isoformat()
+        related = (
+            retention.related_sales(retention.customer_categories(tx.filter(tx.day <= options.end)))
+            if cols.category
+            else None
+        )
+        return {
+            "cohorts": cohorts,
+            "three_r": {"retention": rates, "related_sales": related, "referral": None},
+        }
     months = retention.customer_months(days.filter(days.day <= complete_through)).cache()
     calibration = tx.filter(tx.day <= options.end)
     categories = retention.customer_categories(calibration) if cols.category else None

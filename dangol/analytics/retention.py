@@ -5,8 +5,40 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import ibis
+import ibis.expr.datatypes as dt_
 import ibis.expr.types as ir
+import numpy as np
 from ibis import _
+
+
+def related_sales(categories: ir.Table) -> dict[str, Any]:
+    """Revenue from categories other than each customer's first one, and the share of customers buying in more
+    than one category. `categories` is `customer_categories(...)` (calibration period).
+
+    The first category: bought on the customer's first day (alphabetically first when several). One group-by,
+    no joins: the (customer, category) rows are unique, so the row with the smallest (first day, category) key
+    is the first category, and its revenue is the arg-min of the revenue. The key is a struct (compared field
+    by field on DuckDB and Spark), not a string built per row."""
+    c = categories
+    key = ibis.struct({"first_day": c.first_day, "category": c.category})
+    per_customer = c.group_by("customer_id").aggregate(
+        revenue=c.revenue.sum(), first_revenue=c.revenue.argmin(key), n_cat=c.count()
+    )
+    stats = (
+        per_customer.aggregate(
+            revenue=_.revenue.sum(),
+            related=(_.revenue - _.first_revenue).sum(),
+            n=_.count(),
+            cross=(_.n_cat > 1).cast("int64").sum(),
+        )
+        .to_pyarrow()
+        .to_pylist()[0]
+    )
+    return {
+        "revenue_share": round((stats["related"] or 0) / stats["revenue"], 4) if stats["revenue"] else None,
+        "cross_category_buyer_share": round(stats["cross"] / stats["n"], 4) if stats["n"] else None,
+    }
 
 
 def _month_index(day: ir.DateValue) -> ir.IntegerValue:
@@ -98,30 +130,7 @@ def three_r(
     ]
     result: dict[str, Any] = {"retention": retention, "related_sales": None, "referral": None}
     if categories is not None:
-        c = categories
-        # The first category: bought on the customer's first day (alphabetically first when several). One
-        # group-by, no joins: the (customer, category) rows are unique, so the row with the smallest
-        # "first day, category" key is the first category, and its revenue is the arg-min of the revenue.
-        key = c.first_day.cast("string").concat(" ", c.category)
-        per_customer = c.group_by("customer_id").aggregate(
-            revenue=c.revenue.sum(), first_revenue=c.revenue.argmin(key), n_cat=c.count()
-        )
-        stats = (
-            per_customer.aggregate(
-                revenue=_.revenue.sum(),
-                related=(_.revenue - _.first_revenue).sum(),
-                n=_.count(),
-                cross=(_.n_cat > 1).cast("int64").sum(),
-            )
-            .to_pyarrow()
-            .to_pylist()[0]
-        )
-        result["related_sales"] = {
-            "revenue_share": round((stats["related"] or 0) / stats["revenue"], 4)
-            if stats["revenue"]
-            else None,
-            "cross_category_buyer_share": round(stats["cross"] / stats["n"], 4) if stats["n"] else None,
-        }
+        result["related_sales"] = related_sales(categories)
     if referrals is not None:
         ref = (
             referrals.aggregate(n=referrals.count(), revenue=referrals.revenue.sum())
@@ -130,3 +139,98 @@ def three_r(
         )
         result["referral"] = {"count": ref["n"], "revenue": ref["revenue"]}
     return result
+
+
+# ------------------------------------------------------------------------------------- from month masks
+# The summary carries, per customer, the months they bought in as the bits of one int64 (`month_bit`: bit j is
+# the month j months before the end date's month). Cohorts and retention then need no pass of their own over
+# the purchase days: they are counted in NumPy from one integer per customer (`monthly_from_masks`). Customers
+# who bought more than MASK_MONTHS months before the end date do not fit; the pipeline then falls back to the
+# engine queries above (`cohorts`, `three_r`).
+
+MASK_MONTHS = 62  # bits 0 … 62 of a signed int64
+
+
+def month_bit(day: ir.DateValue, end: dt.date) -> ir.IntegerValue:
+    """1 << (months from `day`'s month to `end`'s month), 0 for months further back than MASK_MONTHS (and for
+    days after `end`, which the summary filters out anyway)."""
+    back = (end.year * 12 + end.month - 1) - _month_index(day)
+    # 2 ** back as a double is exact up to 2 ** 62, and casts to BIGINT exactly on both engines (a shift of
+    # the literal 1 would be a 32-bit INT shift on Spark)
+    return ibis.ifelse(
+        (back >= 0) & (back <= MASK_MONTHS),
+        (ibis.literal(2.0) ** back.cast("float64")).cast("int64"),
+        ibis.literal(0, "int64"),
+    )
+
+
+@ibis.udf.agg.builtin(name="bit_or")
+def bit_or(value: dt_.int64) -> dt_.int64:  # type: ignore[empty-body]
+    """BIT_OR: DuckDB and Spark SQL both have it (Ibis's own `bit_or` does not compile for PySpark)."""
+
+
+def masks_fit(first_day: dt.date | None, end: dt.date) -> bool:
+    """True when every month from the earliest purchase (`first_day`) to `end` has a bit."""
+    if first_day is None:
+        return True
+    return (end.year * 12 + end.month) - (first_day.year * 12 + first_day.month) <= MASK_MONTHS
+
+
+def _highest_bit(v: np.ndarray) -> np.ndarray:
+    """floor(log2 v) of positive uint64 values, exactly (float rounding may round up to the next power of 2)."""
+    e = np.frexp(v.astype(np.float64))[1].astype(np.int64) - 1
+    too_high = np.right_shift(v, e.astype(np.uint64)) == 0
+    return e - too_high
+
+
+def monthly_from_masks(
+    masks: np.ndarray, *, end: dt.date, through: dt.date, max_months: int = 12
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """`cohorts(...)` and the retention list of `three_r(...)` from the summary's month masks (see `month_bit`):
+    the same numbers, counted in NumPy. `through` is `last_complete_day(end)`: months after it are dropped."""
+    last = through.year * 12 + through.month - 1
+    shift = (end.year * 12 + end.month - 1) - last  # months of `end` not complete yet (0 or 1)
+    v = np.right_shift(np.asarray(masks, dtype=np.int64).view(np.uint64), np.uint64(shift))
+    v = v[v != 0]  # customers with no purchase in a complete month
+    if len(v) == 0:
+        return {"months": [], "sizes": [], "retention": []}, []
+    top = _highest_bit(v)  # each customer's first month, as months before `last`
+    span = int(top.max()) + 1
+    counts = np.zeros((max_months + 1, span), dtype=np.int64)  # counts[k, e]: cohort `last − e`, k months on
+    for k in range(max_months + 1):
+        pos = top - k
+        ok = pos >= 0
+        hit = ok & (np.right_shift(v, np.where(ok, pos, 0).astype(np.uint64)) & np.uint64(1)).astype(bool)
+        counts[k] = np.bincount(top[hit], minlength=span)
+    labels, sizes, matrix = [], [], []
+    for e in range(span - 1, -1, -1):  # oldest cohort first
+        size = int(counts[0, e])
+        if not size:
+            continue
+        labels.append(_label(last - e))
+        sizes.append(size)
+        matrix.append(
+            [
+                (round(int(counts[k, e]) / size, 4) if counts[k, e] else 0.0) if e - k >= 0 else None
+                for k in range(max_months + 1)
+            ]
+        )
+    active = np.zeros(span, dtype=np.int64)
+    retained = np.zeros(span, dtype=np.int64)
+    for b in range(span):
+        bit = (np.right_shift(v, np.uint64(b)) & np.uint64(1)).astype(bool)
+        active[b] = np.count_nonzero(bit)
+        if b:
+            retained[b] = np.count_nonzero(
+                bit & (np.right_shift(v, np.uint64(b - 1)) & np.uint64(1)).astype(bool)
+            )
+    present = [b for b in range(span - 1, -1, -1) if active[b]][:-1]  # the last month has no next month yet
+    retention = [
+        {
+            "month": _label(last - b),
+            "next_month": _label(last - b + 1),
+            "rate": round(int(retained[b]) / int(active[b]), 4),
+        }
+        for b in present
+    ]
+    return {"months": labels, "sizes": sizes, "retention": matrix}, retention

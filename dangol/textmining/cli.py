@@ -88,8 +88,6 @@ def _batches(rows: list[tuple[int, dict[str, Any]]]) -> Iterator[list[tuple[int,
 
 
 def cmd_classify(args: argparse.Namespace) -> int:
-    from dataclasses import asdict
-
     from dangol.textmining.analysis import analyze_many
 
     rows = read_rows(args.file)
@@ -97,7 +95,7 @@ def cmd_classify(args: argparse.Namespace) -> int:
     for batch in _batches(rows):
         results = analyze_many([obj["text"] for _, obj in batch])
         for (_, obj), result in zip(batch, results, strict=True):
-            data = asdict(result)
+            data = result.as_dict()
             record: dict[str, Any] = {"id": obj["id"]} if "id" in obj else {}
             record.update({k: data[k] for k in OUTPUT_FIELDS})
             out.write(json.dumps(record, ensure_ascii=False) + "\n")

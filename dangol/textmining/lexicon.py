@@ -122,3 +122,12 @@ def intensity_signals(text: str) -> dict[str, int]:
         "crying": len(CRYING.findall(text)),
         "laughing": len(LAUGHING.findall(text)),
     }
+
+
+LexiconReading = tuple[dict[str, int], dict[str, int]]
+
+
+def read(text: str) -> LexiconReading:
+    """(`emotion_hits`, `intensity_signals`) of one text: the classifier's lexicon features and the intensity
+    rule read the same figures, so a batch reads them once per message."""
+    return emotion_hits(text), intensity_signals(text)

@@ -13,9 +13,11 @@ import contextlib
 import hashlib
 import json
 import os
+import re
 import tempfile
 import threading
 import time
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -44,10 +46,9 @@ def identity(tokens: list[str]) -> list[str]:
     return tokens
 
 
-def lexicon_tokens(text: str) -> list[str]:
-    hits = lexicon.emotion_hits(text)
+def lexicon_tokens(text: str, lex: lexicon.LexiconReading | None = None) -> list[str]:
+    hits, signals = lex if lex is not None else lexicon.read(text)
     out = [f"LEX_{emotion}" for emotion, n in hits.items() for _ in range(min(n, 3))]
-    signals = lexicon.intensity_signals(text)
     if signals["crying"]:
         out.append("SIG_crying")
     if signals["laughing"]:
@@ -63,8 +64,10 @@ def normalise(text: str) -> str:
     return text.lower()
 
 
-def doc_features(text: str, tokens: Sequence[tuple[str, str, int, int]]) -> list[str]:
-    return morph.morph_features(tokens) + lexicon_tokens(text)
+def doc_features(
+    text: str, tokens: Sequence[tuple[str, str, int, int]], lex: lexicon.LexiconReading | None = None
+) -> list[str]:
+    return morph.morph_features(tokens) + lexicon_tokens(text, lex)
 
 
 def read_jsonl(path: Path) -> list[dict[str, Any]]:
@@ -91,19 +94,38 @@ class TextModel:
     emotion_clf: Any
     meta: dict[str, Any] = field(default_factory=dict)
 
-    def matrix(self, texts: Sequence[str], tokens: Sequence[Sequence[tuple[str, str, int, int]]]) -> Any:
+    def matrix(
+        self,
+        texts: Sequence[str],
+        tokens: Sequence[Sequence[tuple[str, str, int, int]]],
+        lex: Sequence[lexicon.LexiconReading] | None = None,
+    ) -> Any:
+        """Both feature blocks side by side. `lex`: `lexicon.read` of each text, when the caller has it."""
         from scipy.sparse import hstack
 
-        docs = [doc_features(t, toks) for t, toks in zip(texts, tokens, strict=True)]
+        readings: Sequence[lexicon.LexiconReading | None] = lex if lex is not None else [None] * len(texts)
+        docs = [doc_features(t, toks, r) for t, toks, r in zip(texts, tokens, readings, strict=True)]
+        if _fast_ok(self.morph_vec, "callable") and _fast_ok(self.char_vec, "char_wb"):
+            chars = [normalise(t) for t in texts]
+            return hstack(
+                [
+                    _tfidf(self.morph_vec, [_lookup(self.morph_vec.vocabulary_, d) for d in docs]),
+                    _tfidf(self.char_vec, [_char_wb_indices(self.char_vec.vocabulary_, t) for t in chars]),
+                ],
+                format="csr",
+            )
         return hstack(
             [self.morph_vec.transform(docs), self.char_vec.transform([normalise(t) for t in texts])],
             format="csr",
         )
 
     def predict_proba(
-        self, texts: Sequence[str], tokens: Sequence[Sequence[tuple[str, str, int, int]]]
+        self,
+        texts: Sequence[str],
+        tokens: Sequence[Sequence[tuple[str, str, int, int]]],
+        lex: Sequence[lexicon.LexiconReading] | None = None,
     ) -> tuple[Any, Any]:
-        x = self.matrix(texts, tokens)
+        x = self.matrix(texts, tokens, lex)
         return self.intent_clf.predict_proba(x), self.emotion_clf.predict_proba(x)
 
     def predict(
@@ -113,6 +135,71 @@ class TextModel:
         pi, pe = self.predict_proba(texts, toks)
         ci, ce = self.intent_clf.classes_, self.emotion_clf.classes_
         return [str(ci[i]) for i in pi.argmax(axis=1)], [str(ce[i]) for i in pe.argmax(axis=1)]
+
+
+# ---- TfidfVectorizer.transform for the two vectorisers above, without scikit-learn's per-document machinery
+# (decode → preprocess → analyse → count into a dict → array extends: a third of the reading outside Kiwi).
+# The same numbers: counts of the features in the vocabulary, 1 + ln(count), × idf, each row scaled to unit
+# length (tested equal to `transform`). Any other vectoriser configuration goes through `transform`.
+
+_WHITE_SPACES = re.compile(r"\s\s+")  # scikit-learn's char_wb normalisation
+
+
+def _fast_ok(vec: Any, analyzer: str) -> bool:
+    kind = "callable" if callable(vec.analyzer) else vec.analyzer
+    return bool(
+        kind == analyzer
+        and (analyzer != "char_wb" or (tuple(vec.ngram_range) == (1, 3) and vec.lowercase))
+        and vec.preprocessor is None
+        and vec.strip_accents is None
+        and not vec.binary
+        and vec.sublinear_tf
+        and vec.use_idf
+        and vec.norm == "l2"
+        and vec.input == "content"
+    )
+
+
+def _lookup(vocabulary: dict[str, int], features: Sequence[str]) -> list[int | None]:
+    get = vocabulary.get
+    return [get(f) for f in features]
+
+
+def _char_wb_indices(vocabulary: dict[str, int], text: str) -> list[int | None]:
+    """Vocabulary indexes of the 1–3-character n-grams inside each space-padded word (scikit-learn's
+    `char_wb`: a padded word has at least 3 characters, so every n-gram length applies to every word)."""
+    get = vocabulary.get
+    out: list[int | None] = []
+    for word in _WHITE_SPACES.sub(" ", text.lower()).split():
+        w = f" {word} "
+        n = len(w)
+        out += [get(w[i : i + k]) for k in (1, 2, 3) for i in range(n - k + 1)]
+    return out
+
+
+def _tfidf(vec: Any, rows: Sequence[Sequence[int | None]]) -> Any:
+    import numpy as np
+    from scipy.sparse import csr_matrix
+    from sklearn.preprocessing import normalize
+
+    indptr = [0]
+    indices: list[int] = []
+    values: list[int] = []
+    for row in rows:
+        counts = Counter(row)
+        counts.pop(None, None)
+        indices += counts.keys()  # type: ignore[arg-type]
+        values += counts.values()
+        indptr.append(len(indices))
+    x = csr_matrix(
+        (np.asarray(values, dtype=vec.dtype), np.asarray(indices, dtype=np.int32), np.asarray(indptr)),
+        shape=(len(rows), len(vec.vocabulary_)),
+    )
+    x.sort_indices()
+    np.log(x.data, x.data)
+    x.data += 1.0
+    x.data *= vec.idf_[x.indices]
+    return normalize(x, norm="l2", copy=False)
 
 
 def fit(

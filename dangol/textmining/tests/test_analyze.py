@@ -73,3 +73,39 @@ def test_macro_f1_on_the_independent_holdout_set():
 def test_holdout_never_in_training():
     base = {r["text"] for r in read_jsonl(HOLDOUT.parent / "base.jsonl")}
     assert not base & {r["text"] for r in read_jsonl(HOLDOUT)}
+
+
+def test_the_batch_feature_matrix_equals_scikit_learns_transform():
+    """`TextModel.matrix` counts the vocabulary itself (no per-document scikit-learn pipeline): the matrix is
+    the one `TfidfVectorizer.transform` gives, value for value, on the holdout set and awkward inputs."""
+    from scipy.sparse import hstack
+
+    from dangol.textmining import model, morph
+
+    texts = [r["text"] for r in read_jsonl(HOLDOUT)] + [
+        "",
+        "   ",
+        "ㅋ",
+        "배송   \t 늦어요!!\n왜요??",
+        "ÀÉ Straße ǅ OK",
+        "a b",
+    ]
+    m = model.get_model()
+    tokens = morph.tokenize(texts)
+    fast = m.matrix(texts, tokens)
+    docs = [model.doc_features(t, k) for t, k in zip(texts, tokens, strict=True)]
+    reference = hstack(
+        [m.morph_vec.transform(docs), m.char_vec.transform([model.normalise(t) for t in texts])], format="csr"
+    )
+    assert fast.shape == reference.shape and fast.dtype == reference.dtype
+    assert fast.nnz == reference.nnz > 0
+    assert (fast != reference).nnz == 0
+
+
+def test_as_dict_is_dataclasses_asdict_and_independent_of_the_result():
+    result = analyze("씨발 환불 안 해주면 고소합니다!! 010-1234-5678")
+    data = result.as_dict()
+    assert data == dataclasses.asdict(result) and data["difficult_cues"]
+    data["difficult_cues"][0]["phrase"] = "changed"
+    data["keywords"].append("changed")
+    assert result.difficult_cues[0]["phrase"] != "changed" and "changed" not in result.keywords
