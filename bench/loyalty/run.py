@@ -326,7 +326,15 @@ def phase_run(cfg: dict[str, Any]) -> dict[str, Any]:
     var_dir = Path(os.environ["DANGOL_VAR_DIR"])
     server_log = (var_dir / f"server-{backend}.log").open("w")
     server = subprocess.Popen(
-        [str(ROOT / ".venv" / "bin" / "dangol"), "serve", "--bind", f"127.0.0.1:{port}", "--no-migrate"],
+        [
+            str(ROOT / ".venv" / "bin" / "dangol"),
+            "serve",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--no-migrate",
+            *(["--workers", str(cfg["workers"])] if cfg.get("workers") else []),
+            *(["--threads", str(cfg["threads"])] if cfg.get("threads") else []),
+        ],
         cwd=ROOT,
         env={**os.environ, "DANGOL_SSL_REDIRECT": "false"},  # plain HTTP on loopback, as `make demo`
         stdout=server_log,
@@ -341,7 +349,24 @@ def phase_run(cfg: dict[str, Any]) -> dict[str, Any]:
         d = Driver(port, seed["key"])
         healthz = lambda: ("GET", "/healthz", None)  # noqa: E731
         d.run(2.0, CONCURRENCY, healthz)  # warm the workers
-        out["healthz"] = d.run(seconds, CONCURRENCY, healthz)
+        procs = descendants(server.pid)
+        web = [pid for pid, command in procs.items() if "gunicorn" in command]
+        jobs = [pid for pid in procs if pid not in web]
+
+        def measured(make: Callable[[], tuple[str, str, Any] | None]) -> dict[str, Any]:
+            """A window, with the CPU the web workers (gunicorn) and the job worker used during it."""
+            web0, jobs0, t0 = sum(map(cpu_seconds, web)), sum(map(cpu_seconds, jobs)), time.perf_counter()
+            result = d.run(seconds, CONCURRENCY, make)
+            wall = time.perf_counter() - t0
+            web_s, jobs_s = sum(map(cpu_seconds, web)) - web0, sum(map(cpu_seconds, jobs)) - jobs0
+            result["cpu"] = {
+                "web_cores": web_s / wall,
+                "jobs_cores": jobs_s / wall,
+                "web_ms_per_request": web_s * 1000 / max(1, sum(result["codes"].values())),
+            }
+            return result
+
+        out["healthz"] = measured(healthz)
         log(f"{backend}: /healthz {out['healthz']['per_s']:.0f}/s")
 
         from dangol.orders.models import Order
@@ -355,9 +380,7 @@ def phase_run(cfg: dict[str, Any]) -> dict[str, Any]:
             ext = next(orders, None)
             return None if ext is None else ("POST", "/api/rewards/earn", {"order_id": ext})
 
-        pids = descendants(server.pid)
-        cpu0, wall0 = sum(cpu_seconds(p) for p in pids), time.perf_counter()
-        out["earn"] = d.run(seconds, CONCURRENCY, earn)
+        out["earn"] = measured(earn)
         log(f"{backend}: earn {out['earn']['per_s']:.0f}/s {out['earn']['codes']}")
 
         customers = seed["customers"]
@@ -380,12 +403,7 @@ def phase_run(cfg: dict[str, Any]) -> dict[str, Any]:
             return ("POST", "/api/rewards/redemptions", body)
 
         warm = d.run(2.0, CONCURRENCY, redeem)  # warm-up; its redemptions are checked too
-        cpu1, wall1 = sum(cpu_seconds(p) for p in pids), time.perf_counter()
-        out["redeem"] = d.run(seconds, CONCURRENCY, redeem)
-        out["server_cpu_cores"] = {
-            "earn": (cpu1 - cpu0) / (wall1 - wall0),
-            "redeem": (sum(cpu_seconds(p) for p in pids) - cpu1) / (time.perf_counter() - wall1),
-        }
+        out["redeem"] = measured(redeem)
         log(f"{backend}: redeem {out['redeem']['per_s']:.0f}/s {out['redeem']['codes']}")
 
         burst_items = iter(range(BURST))
@@ -460,7 +478,7 @@ def _row(name: str, r: dict[str, Any], goal: str = "—") -> str:
     return f"| {name} | {r['per_s']:.0f} | {lat['median']:.1f} | {lat['p95']:.1f} | {r['codes']} | {goal} |"
 
 
-def _report(results: list[dict[str, Any]], argv: list[str]) -> str:
+def _report(results: list[dict[str, Any]], argv: list[str], cfg: dict[str, Any]) -> str:
     facts = machine_facts()
     lines = [
         "# Loyalty: earn and redeem through the real server",
@@ -469,13 +487,15 @@ def _report(results: list[dict[str, Any]], argv: list[str]) -> str:
         f"{facts['ram']}, Python {facts['python']}, commit {facts['commit']}, load average {os.getloadavg()[0]:.1f} "
         "(other sessions share the machine).",
         "",
-        f"`dangol serve` (gunicorn 2 workers x 4 threads + job worker), {CONCURRENCY} client threads over keep-alive "
+        f"`dangol serve` (gunicorn {cfg.get('workers') or 2} workers x {cfg.get('threads') or 4} threads + job worker), "
+        f"{CONCURRENCY} client threads over keep-alive "
         f"connections from a second process on the same machine; {CUSTOMERS:,} customers. A redemption is "
         f"POST /api/rewards/redemptions with capture=true ({REDEEM_POINTS:,}P, a fresh idempotency key; every 10th "
         "request is a retry of an earlier key). Earn is POST /api/rewards/earn of a new order.",
         "",
-        "| database | requests | req/s | median ms | p95 ms | answers | goal ≥ 300/s, p95 < 50 ms |",
-        "|---|---|---:|---:|---:|---|---|",
+        "| database | requests | req/s | median ms | p95 ms | answers | web CPU ms/request (× /healthz) "
+        "| cores: web / job worker | goal ≥ 300/s, p95 < 50 ms |",
+        "|---|---|---:|---:|---:|---|---:|---|---|",
     ]
     for r in results:
         db = "PostgreSQL" if r["backend"] == "postgresql" else "SQLite"
@@ -486,8 +506,14 @@ def _report(results: list[dict[str, Any]], argv: list[str]) -> str:
             if key == "redeem":
                 met = res["per_s"] >= GOAL_PER_S and lat["p95"] < GOAL_P95_MS
                 goal = "met" if met else "**missed**"
+            cpu, floor = res.get("cpu") or {}, (r["healthz"].get("cpu") or {}).get("web_ms_per_request")
+            ms = cpu.get("web_ms_per_request")
+            ratio = f" ({ms / floor:.1f}×)" if ms and floor and key != "healthz" else ""
+            cpu_cell = f"{ms:.2f}{ratio}" if ms else "—"
+            cores = f"{cpu['web_cores']:.2f} / {cpu['jobs_cores']:.2f}" if cpu else "—"
             lines.append(
-                f"| {db} | {name} | {res['per_s']:.0f} | {lat['median']:.1f} | {lat['p95']:.1f} | {res['codes']} | {goal} |"
+                f"| {db} | {name} | {res['per_s']:.0f} | {lat['median']:.1f} | {lat['p95']:.1f} | {res['codes']} "
+                f"| {cpu_cell} | {cores} | {goal} |"
             )
     lines += [
         "",
@@ -539,6 +565,8 @@ def main() -> int:
     parser.add_argument("--small", action="store_true")
     parser.add_argument("--seconds", type=float)
     parser.add_argument("--backends", default="postgres,sqlite")
+    parser.add_argument("--workers", type=int, help="gunicorn workers (default: dangol serve's)")
+    parser.add_argument("--threads", type=int, help="threads per gunicorn worker (default: dangol serve's)")
     parser.add_argument("--pg-port", type=int, default=int(os.environ.get("DANGOL_BENCH_PG_PORT", "54331")))
     args = parser.parse_args()
     if args.phase == "run":
@@ -546,9 +574,14 @@ def main() -> int:
         Path(args.out).write_text(json.dumps(result), encoding="utf-8")
         return 0
     seconds = args.seconds or (8.0 if args.small else 20.0)
-    cfg = {"seconds": seconds, "orders": int(seconds * 1500) + 5000}
+    cfg = {
+        "seconds": seconds,
+        "orders": int(seconds * 1500) + 5000,
+        "workers": args.workers,
+        "threads": args.threads,
+    }
     results = [_child(b.strip(), cfg, args.pg_port) for b in args.backends.split(",") if b.strip()]
-    report = _report(results, ["bench/loyalty/run.py", *sys.argv[1:]])
+    report = _report(results, ["bench/loyalty/run.py", *sys.argv[1:]], cfg)
     print(report)
     extra = RESULTS.read_text(encoding="utf-8").split("<!-- notes -->", 1) if RESULTS.exists() else []
     RESULTS.write_text(report + ("\n<!-- notes -->" + extra[1] if len(extra) == 2 else ""), encoding="utf-8")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.db import connection
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
@@ -190,6 +191,24 @@ def _customer(customer_id: int) -> Customer:
     return survivor(customer)  # a merged record's points are the survivor's
 
 
+def _customer_ref(customer_id: int) -> Customer:
+    """`_customer` for the redemption path: one hand-written query for what the points services read (the id,
+    and the status and merge target that `survivor` follows); any other field loads when first read."""
+    row = None
+    if 1 <= customer_id <= 2**62:
+        with connection.cursor() as cursor:
+            cursor.execute(_CUSTOMER_REF_SQL, [customer_id])
+            row = cursor.fetchone()
+    if row is None:
+        raise ApiProblem(
+            404, "not_found", message=_("고객을 찾을 수 없습니다."), message_en="Customer not found."
+        )
+    return survivor(Customer.from_db(connection.alias, ["id", "status", "merged_into_id"], row))
+
+
+_CUSTOMER_REF_SQL = "SELECT id, status, merged_into_id FROM customers_customer WHERE id = %s"
+
+
 def _hold(key: str) -> PointHold:
     hold = PointHold.objects.filter(idempotency_key=key).first()
     if hold is None:
@@ -329,7 +348,7 @@ def earn(request: HttpRequest, payload: EarnIn) -> Any:
 def redeem(request: HttpRequest, payload: RedeemIn) -> Any:
     """포인트 사용 보류(capture=false) 또는 바로 사용(capture=true). 같은 키는 한 번만 처리됩니다."""
     require_scope(request, WRITE)
-    customer = _customer(payload.customer_id)
+    customer = _customer_ref(payload.customer_id)
     try:
         hold = services.points_hold(
             customer=customer,

@@ -14,7 +14,7 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -216,7 +216,11 @@ def points_hold(
 ) -> PointHold:
     """Reserve points for a checkout (or, with capture=True, redeem them at once: one REDEEM entry, the hold
     captured as it is made). The same key twice returns the first result (with `replayed` set); the same key
-    with a different amount, customer or order is refused. A new one carries `available_after`."""
+    with a different amount, customer or order is refused. A new one carries `available_after`.
+
+    The usual case runs as a few hand-written statements (`_hold_fast`: no ORM query compiled per request);
+    what it does not handle (a customer's first balance row, lots that are due to expire, too few points)
+    continues with the ORM building blocks in the same transaction, so the answers and errors are the same."""
     check_points(points)
     key = check_key(idempotency_key)
     order_ref = (order_ref or "").strip()[:64]
@@ -226,31 +230,186 @@ def points_hold(
         )
     now = now or timezone.now()
     customer = survivor(customer)
-    existing = PointHold.objects.filter(idempotency_key=key).first()
-    if existing is not None:
-        return _replay(existing, customer=customer, points=points, order_ref=order_ref)
-    program = Program.current()
-    if source == Source.ORDER:
-        _redeem_limits(program=program, points=points, order_amount=order_amount)
-    try:
-        with transaction.atomic():  # claim the key first: a concurrent retry waits for this transaction
-            hold = PointHold.objects.create(
-                customer=customer,
-                idempotency_key=key,
-                points=points,
-                order_ref=order_ref,
-                order_amount=order_amount,
-                source=source,
-                status=PointHold.Status.CAPTURED if capture else PointHold.Status.HELD,
-                expires_at=now + dt.timedelta(minutes=program.hold_minutes),
-                created_at=now,
-                settled_at=now if capture else None,
-                by=by if by is not None and by.is_authenticated else None,
-            )
-    except IntegrityError:
+    return _hold_fast(
+        customer=customer,
+        points=points,
+        key=key,
+        by=by,
+        order_ref=order_ref,
+        order_amount=order_amount,
+        source=source,
+        capture=capture,
+        now=now,
+    )
+
+
+# The redemption path by hand (the same SQL on SQLite and PostgreSQL). Each runs inside points_hold's
+# transaction; the balance UPDATE is the lock every writer for the customer takes first (ledger.balance_lock).
+_PROGRAM_SQL = (
+    "SELECT min_redeem_points, max_redeem_points, max_redeem_percent, point_value_won, hold_minutes "
+    "FROM rewards_program WHERE id = 1"
+)
+# Claims the key: a concurrent request with the same key waits for this transaction, then finds it taken.
+_HOLD_SQL = (
+    "INSERT INTO rewards_pointhold (customer_id, idempotency_key, points, order_ref, order_amount, source, "
+    "status, returned_points, created_at, expires_at, settled_at, by_id) "
+    "VALUES (%s, %s, %s, %s, %s, %s, %s, 0, %s, %s, %s, %s) "
+    "ON CONFLICT (idempotency_key) DO NOTHING RETURNING id"
+)
+# Lock and take in one statement; no row: no balance yet or too few points (the ORM path tells which).
+_BALANCE_TAKE_SQL = (
+    "UPDATE rewards_pointbalance SET version = version + 1, available = available - %s, held = held + %s "
+    "WHERE customer_id = %s AND available >= %s RETURNING available"
+)
+_BALANCE_GIVE_BACK_SQL = (
+    "UPDATE rewards_pointbalance SET available = available + %s, held = held - %s WHERE customer_id = %s"
+)
+# The spendable lots, the ones expiring first first (FIFO, as ledger.lots_consume); `due` flags a lot whose
+# date has passed (it sorts first), which the ORM path expires before anything is taken.
+_LOTS_SQL = (
+    "SELECT id, remaining, CASE WHEN expires_at <= %s THEN 1 ELSE 0 END FROM rewards_pointlot "
+    "WHERE customer_id = %s AND status = 'active' AND remaining > 0 ORDER BY expires_at, earned_at, id LIMIT 50"
+)
+_ENTRY_SQL = (
+    "INSERT INTO rewards_pointentry (customer_id, kind, source, source_ref, reason, available_delta, "
+    "pending_delta, held_delta, debt_delta, order_id, hold_id, dedupe_key, by_id, at) "
+    "VALUES (%s, %s, %s, %s, %s, %s, 0, %s, 0, NULL, %s, NULL, %s, %s) RETURNING id"
+)
+_LOT_TAKE_SQL = "UPDATE rewards_pointlot SET remaining = remaining - %s WHERE id = %s AND remaining >= %s"
+_CONSUMPTION_SQL = (
+    "INSERT INTO rewards_lotconsumption (lot_id, entry_id, hold_id, points) VALUES (%s, %s, %s, %s)"
+)
+
+
+def _program_limits() -> Program:
+    with connection.cursor() as cursor:
+        cursor.execute(_PROGRAM_SQL)
+        row = cursor.fetchone()
+    if row is None:
+        return Program.current()
+    return Program(
+        pk=1,
+        min_redeem_points=row[0],
+        max_redeem_points=row[1],
+        max_redeem_percent=row[2],
+        point_value_won=Decimal(str(row[3])),
+        hold_minutes=row[4],
+    )
+
+
+def _hold_fast(
+    *,
+    customer: Customer,
+    points: int,
+    key: str,
+    by: User | None,
+    order_ref: str,
+    order_amount: int | None,
+    source: str,
+    capture: bool,
+    now: dt.datetime,
+) -> PointHold:
+    program = _program_limits()
+    status = PointHold.Status.CAPTURED if capture else PointHold.Status.HELD
+    by_id = by.pk if by is not None and by.is_authenticated else None
+    adapt = connection.ops.adapt_datetimefield_value
+    expires_at = now + dt.timedelta(minutes=program.hold_minutes)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _HOLD_SQL,
+            [
+                customer.pk,
+                key,
+                points,
+                order_ref,
+                order_amount,
+                source,
+                status,
+                adapt(now),
+                adapt(expires_at),
+                adapt(now) if capture else None,
+                by_id,
+            ],
+        )
+        row = cursor.fetchone()
+    if row is None:  # the key was used before (or by a concurrent request that has committed since)
         return _replay(
             PointHold.objects.get(idempotency_key=key), customer=customer, points=points, order_ref=order_ref
         )
+    hold = PointHold(
+        pk=row[0],
+        customer=customer,
+        idempotency_key=key,
+        points=points,
+        order_ref=order_ref,
+        order_amount=order_amount,
+        source=source,
+        status=status,
+        returned_points=0,
+        created_at=now,
+        expires_at=expires_at,
+        settled_at=now if capture else None,
+        by_id=by_id,
+    )
+    hold._state.adding, hold._state.db = False, connection.alias
+    if source == Source.ORDER:
+        _redeem_limits(program=program, points=points, order_amount=order_amount)  # refused: all rolls back
+    held = 0 if capture else points
+    with connection.cursor() as cursor:
+        cursor.execute(_BALANCE_TAKE_SQL, [points, held, customer.pk, points])
+        taken = cursor.fetchone()
+        lots: list[tuple[int, int, int]] = []
+        if taken is not None:
+            cursor.execute(_LOTS_SQL, [adapt(now), customer.pk])
+            lots = cursor.fetchall()
+            if (
+                lots and lots[0][2]
+            ):  # lots due to expire first: give the points back, the ORM path expires them
+                cursor.execute(_BALANCE_GIVE_BACK_SQL, [points, held, customer.pk])
+                taken = None
+    if taken is None:
+        return _hold_rest(hold, customer=customer, points=points, capture=capture, by=by, now=now)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _ENTRY_SQL,
+            [
+                customer.pk,
+                Kind.REDEEM if capture else Kind.HOLD,
+                source,
+                (order_ref or key)[:120],
+                "포인트 사용" if capture else "포인트 사용 보류",
+                -points,
+                held,
+                hold.pk,
+                by_id,
+                adapt(now),
+            ],
+        )
+        entry_id = cursor.fetchone()[0]
+        left = points
+        for lot_id, remaining, _due in lots:
+            take = min(left, remaining)
+            cursor.execute(_LOT_TAKE_SQL, [take, lot_id, take])
+            if cursor.rowcount != 1:
+                raise RuntimeError(f"lot {lot_id} has fewer than {take} points left")  # the lock prevents it
+            cursor.execute(_CONSUMPTION_SQL, [lot_id, entry_id, hold.pk, take])
+            left -= take
+            if not left:
+                break
+    if left:  # more than 50 lots: the rest as ledger.lots_consume does it
+        entry = PointEntry(pk=entry_id, customer_id=customer.pk)
+        left -= lots_consume(customer_id=customer.pk, points=left, entry=entry, hold=hold)
+    if left:  # the active lots hold less than the balance says: refuse (rolls back) rather than overdraw
+        raise RuntimeError(f"customer {customer.pk}: lots short of the balance by {left} points")
+    hold.available_after = taken[0]  # type: ignore[attr-defined]
+    return hold
+
+
+def _hold_rest(
+    hold: PointHold, *, customer: Customer, points: int, capture: bool, by: User | None, now: dt.datetime
+) -> PointHold:
+    """The ORM path after the key is claimed: creates a missing balance row, expires lots that are due,
+    refuses too few points, then the entry and the lots."""
     balance = balance_lock(customer.pk)
     if lots_expire_due(customer.pk, now=now):
         balance.refresh_from_db()
@@ -260,8 +419,8 @@ def points_hold(
     entry = entry_write(
         customer_id=customer.pk,
         kind=Kind.REDEEM if capture else Kind.HOLD,
-        source=source,
-        source_ref=order_ref or key,
+        source=hold.source,
+        source_ref=hold.order_ref or hold.idempotency_key,
         reason="포인트 사용" if capture else "포인트 사용 보류",
         available=-points,
         held=0 if capture else points,
