@@ -24,15 +24,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from dangol.customers.audiences import customer_ids_consenting
 from dangol.customers.models import ConsentPurpose, Customer
-from dangol.loyalty.audiences import customer_ids_by_value, customer_ids_overdue
+from dangol.customers.selectors import customer_ids_consenting
 from dangol.loyalty.models import RFM_SEGMENTS_KO, LadderStage, ValueTier
-from dangol.orders.audiences import customer_ids_bought, customer_ids_last_purchase
+from dangol.loyalty.selectors import customer_ids_by_value, customer_ids_overdue
 from dangol.orders.models import ProductCategory
-from dangol.rewards.audiences import customer_ids_in_tiers
-from dangol.surveys.audiences import customer_ids_by_last_score
-from dangol.voc.audiences import customer_ids_flagged, customer_ids_recovered, customer_ids_with_open_case
+from dangol.orders.selectors import customer_ids_bought, customer_ids_last_purchase
+from dangol.rewards.selectors import customer_ids_in_tiers
+from dangol.surveys.selectors import customer_ids_by_last_score
+from dangol.voc.selectors import customer_ids_flagged, customer_ids_recovered, customer_ids_with_open_case
 
 MAX_CONDITIONS = 30
 

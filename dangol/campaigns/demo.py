@@ -20,11 +20,11 @@ from django.utils import timezone
 from dangol.campaigns.conditions import customers_matching
 from dangol.campaigns.models import Campaign, CampaignMember, Segment
 from dangol.campaigns.services import campaign_create, campaign_run, segment_create
-from dangol.messaging.audiences import statuses_of
 from dangol.messaging.models import Message, MessageTemplate
+from dangol.messaging.selectors import statuses_of
 from dangol.messaging.services import template_save
-from dangol.orders.audiences import STANDING
 from dangol.orders.models import Order, OrderLine
+from dangol.orders.selectors import STANDING
 from dangol.rewards.models import CouponDefinition, CouponIssue
 
 SEOUL = dt.timezone(dt.timedelta(hours=9))

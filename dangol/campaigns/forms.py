@@ -11,9 +11,9 @@ from dangol.campaigns.models import Campaign, Segment
 from dangol.customers.models import ConsentPurpose
 from dangol.loyalty.models import RFM_SEGMENTS_KO, LadderStage, ValueTier
 from dangol.messaging.models import MessageTemplate
-from dangol.orders.audiences import category_choices
-from dangol.rewards.audiences import tier_choices
+from dangol.orders.selectors import category_choices
 from dangol.rewards.models import CouponDefinition
+from dangol.rewards.selectors import tier_choices
 
 ANY, ONLY, EXCLUDE = "", "only", "exclude"
 PRESENCE = [(ANY, _("상관없음")), (ONLY, _("있는 고객만")), (EXCLUDE, _("없는 고객만"))]

@@ -14,10 +14,10 @@ from dangol.analytics.uplift import Lift, RevenueLift, lift, revenue_uplift
 from dangol.campaigns.models import Campaign, CampaignMember, Segment
 from dangol.campaigns.services import segment_member_ids
 from dangol.customers.models import Customer
-from dangol.loyalty.audiences import value_tiers_of
-from dangol.orders.audiences import orders_in_window
+from dangol.loyalty.selectors import value_tiers_of
+from dangol.orders.selectors import orders_in_window
 from dangol.privacy.masking import mask_name, mask_phone
-from dangol.rewards.audiences import offer_costs
+from dangol.rewards.selectors import offer_costs
 
 SAMPLE = 20
 COUNT_CAP = 10_000_000

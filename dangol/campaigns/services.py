@@ -23,9 +23,9 @@ from dangol.analytics.uplift import assign_holdout
 from dangol.campaigns.conditions import customers_matching, eligible_customers, validate
 from dangol.campaigns.models import Campaign, CampaignMember, Segment
 from dangol.customers.models import Customer
-from dangol.loyalty.audiences import value_tiers_of
-from dangol.messaging.audiences import advertising_counts_since, outcomes, statuses_of
+from dangol.loyalty.selectors import value_tiers_of
 from dangol.messaging.models import Kind, Message, MessageTemplate
+from dangol.messaging.selectors import advertising_counts_since, outcomes, statuses_of
 from dangol.messaging.services import BulkRecipient, messages_queue_bulk
 from dangol.rewards.coupons import coupon_issue
 from dangol.rewards.ledger import RewardsError

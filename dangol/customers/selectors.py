@@ -404,3 +404,11 @@ def advertising_consents_held(customer: Customer) -> list[tuple[str, dt.datetime
 def advertising_consents_held_by_all() -> QuerySet[Consent]:
     """Every advertising consent held now, of every customer (the two-yearly reminder groups them)."""
     return Consent.objects.filter(purpose__in=ADVERTISING_PURPOSES, granted=True)
+
+
+# Reads for dangol.campaigns: customers by a consent's current state.
+
+
+def customer_ids_consenting(purpose: str) -> QuerySet[Any, Any]:
+    """`customer_id` of customers whose consent to `purpose` currently stands (granted)."""
+    return Consent.objects.filter(purpose=purpose, granted=True).values("customer_id")

@@ -9,9 +9,9 @@ from django.contrib.auth.models import User
 from django.db import transaction
 
 from dangol.customers.models import Customer
-from dangol.rewards.audiences import offer_costs
 from dangol.rewards.coupons import coupon_issue
 from dangol.rewards.models import CouponDefinition, Source
+from dangol.rewards.selectors import offer_costs
 from dangol.rewards.services import points_earn
 
 from .models import Journey
