@@ -4,15 +4,26 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0001_initial'),
+        ("accounts", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='staffprofile',
-            name='role',
-            field=models.CharField(choices=[('admin', '관리자'), ('manager', '매니저'), ('agent', '상담원'), ('analyst', '분석가'), ('viewer', '조회자'), ('privacy_officer', '개인정보 보호책임자')], default='viewer', max_length=20, verbose_name='역할'),
+            model_name="staffprofile",
+            name="role",
+            field=models.CharField(
+                choices=[
+                    ("admin", "관리자"),
+                    ("manager", "매니저"),
+                    ("agent", "상담원"),
+                    ("analyst", "분석가"),
+                    ("viewer", "조회자"),
+                    ("privacy_officer", "개인정보 보호책임자"),
+                ],
+                default="viewer",
+                max_length=20,
+                verbose_name="역할",
+            ),
         ),
     ]
