@@ -6,6 +6,7 @@ import base64
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Query
@@ -77,6 +78,18 @@ def _unauthorized(request: HttpRequest, exc: AuthenticationError) -> HttpRespons
 @api.exception_handler(Http404)
 def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     return api.create_response(request, error_body("not_found"), status=404)
+
+
+@api.exception_handler(OperationalError)
+def _busy(request: HttpRequest, exc: OperationalError) -> HttpResponse:
+    """SQLite's one writer at a time: a request that waited the whole busy timeout for the write lock (a long job
+    held it) gets a 503 to retry, not a 500; nothing was written (its transaction rolled back). Other database
+    errors stay errors."""
+    if "database is locked" not in str(exc):
+        raise exc
+    response = api.create_response(request, error_body("busy"), status=503)
+    response["Retry-After"] = "1"
+    return response
 
 
 @api.exception_handler(HttpError)

@@ -19,6 +19,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Conflicting change; re-read and retry.",
     ),
     "rate_limited": ("요청이 너무 많습니다.", "Too many requests."),
+    "busy": (
+        "지금 다른 작업이 데이터를 쓰고 있습니다. 잠시 후 같은 요청을 다시 보내 주세요(멱등 키가 있으면 그대로).",
+        "Another write holds the database; retry the same request shortly (with the same idempotency key).",
+    ),
     "bad_request": ("요청을 처리할 수 없습니다.", "The request cannot be processed."),
 }
 

@@ -63,3 +63,34 @@ def test_a_role_changed_behind_the_caches_back_counts_on_the_next_request(client
     assert not Customer.objects.filter(name="둘째").exists()
     membership.update(group=Group.objects.get(name=Role.MANAGER))
     assert _create(client, key, "셋째").status_code == 201
+
+
+def test_a_request_that_waited_out_the_sqlite_write_lock_gets_a_503_to_retry(
+    client: Client, shop, monkeypatch
+):
+    from django.db import OperationalError
+
+    from dangol.rewards import services as rewards_services
+
+    def locked(**_kwargs: object) -> None:
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr(rewards_services, "points_hold", locked)
+    _token, key = api_token_create(user=shop["agent"], name="pos", scopes=["rewards:write"])
+    body = {"customer_id": shop["kim"].pk, "points": 100, "idempotency_key": "busy-1", "capture": True}
+    r = client.post(
+        "/api/rewards/redemptions", body, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {key}"
+    )
+    assert r.status_code == 503 and r["Retry-After"] == "1"
+    assert r.json()["code"] == "busy" and "다시" in r.json()["message"]
+
+    def broken(**_kwargs: object) -> None:
+        raise OperationalError("no such table: rewards_pointhold")
+
+    monkeypatch.setattr(rewards_services, "points_hold", broken)
+    client.raise_request_exception = False
+    body["idempotency_key"] = "busy-2"
+    r = client.post(
+        "/api/rewards/redemptions", body, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {key}"
+    )
+    assert r.status_code == 500  # any other database error is not dressed up as "busy"
