@@ -109,7 +109,10 @@ DATABASES = {"default": dj_database_url.parse(env_str("DATABASE_URL", _DEFAULT_D
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL + busy timeout + BEGIN IMMEDIATE: concurrent writers wait instead of failing
     # with "database is locked" (see shared/notes/reliability.md).
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Connections are kept per thread (as on PostgreSQL): opening one costs ~2-3 ms of CPU (the schema is parsed
+    # again, the pragmas and Django's SQL functions set up), more than a whole survey answer (issue 18). Between
+    # requests a kept connection holds no transaction and so no lock.
+    DATABASES["default"]["CONN_MAX_AGE"] = env_int("DANGOL_SQLITE_CONN_MAX_AGE", 600)
     DATABASES["default"]["OPTIONS"] = {
         "timeout": 20,
         "transaction_mode": "IMMEDIATE",

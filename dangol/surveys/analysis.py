@@ -1,14 +1,18 @@
 """Analysis for the survey pages: trends with intervals, groups, gaps, drivers, importance–performance,
-satisfaction → loyalty, Kano over waves, employee pulse. Database aggregates feed `stats`; results live in the
-shared cache. The worker recomputes the pages' default views every five minutes (`refresh_snapshots`, like the
-VOC board), so with millions of answers no page view waits for a scan; other filters are computed on first
-view and kept for five minutes."""
+satisfaction → loyalty, Kano over waves, employee pulse. Aggregates feed `stats`; results live in the shared
+cache for five minutes.
+
+Trends, groups, gaps and Kano read the score roll-ups (`rollups`: a few rows per survey and day instead of
+millions of answers; exact, with the not-yet-counted answers read live), so any filter is quick even cold.
+Drivers and loyalty need each response's answers / orders: the worker computes them for every survey filter
+every five minutes (`refresh_snapshots`), so no page view waits for them. The `*_scan` functions are the
+computations from the answers as before the roll-ups (for `dangol survey-rollups --check`, tests, bench)."""
 
 from __future__ import annotations
 
 import contextvars
 import datetime as dt
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -19,7 +23,7 @@ from django.db.models import Avg, Count, Exists, F, OuterRef, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from dangol.surveys import kano, stats
+from dangol.surveys import kano, rollups, stats
 from dangol.surveys.models import Answer, Aspect, Dimension, Question, Response, Survey
 
 SEOUL = ZoneInfo("Asia/Seoul")
@@ -61,15 +65,18 @@ def refresh_snapshots() -> int:
         for group in GROUPS:
             by_group(group=group, survey_id=None, months=12)
         gaps(survey_id=None)
-        if customer:
-            drivers(survey_id=customer[0])
+        # drivers and loyalty read answers / orders per response (no roll-up can hold them): kept for every
+        # survey filter, so a page view never computes them (the other figures come from the roll-ups)
+        for pk in customer:
+            drivers(survey_id=pk)
+            loyalty(survey_id=pk)
         loyalty(survey_id=None)
         response_rates()
         studies = list(Survey.objects.filter(kind=Survey.Kind.KANO).values_list("pk", flat=True))
         for pk in studies:
             kano_study(survey_id=pk)
         pulse_by_team()
-        return 5 + len(GROUPS) + len(studies) + (1 if customer else 0)
+        return 5 + len(GROUPS) + len(studies) + 2 * len(customer)
     finally:
         _refreshing.reset(token)
 
@@ -88,6 +95,20 @@ SCORE_AGGREGATES = {
     "csat_sq": Sum(F("csat") * F("csat")),
     "satisfied": Count("id", filter=Q(csat__gte=4)),
 }
+
+
+def _score_row(histogram: rollups.Histogram) -> dict[str, Any]:
+    """The SCORE_AGGREGATES of a headline histogram (metric → score → answers)."""
+    nps, csat = histogram.get("nps", Counter()), histogram.get("csat", Counter())
+    return {
+        "nps_n": sum(nps.values()),
+        "promoters": sum(n for v, n in nps.items() if v >= 9),
+        "detractors": sum(n for v, n in nps.items() if v <= 6),
+        "csat_n": sum(csat.values()),
+        "csat_sum": sum(v * n for v, n in csat.items()),
+        "csat_sq": sum(v * v * n for v, n in csat.items()),
+        "satisfied": sum(n for v, n in csat.items() if v >= 4),
+    }
 
 
 def _figures(row: dict[str, Any]) -> dict[str, Any]:
@@ -112,68 +133,150 @@ def _figures(row: dict[str, Any]) -> dict[str, Any]:
 
 
 def trend(*, survey_id: int | None = None, months: int = 12) -> list[dict[str, Any]]:
-    """NPS and CSAT per month (Seoul), with 95% intervals."""
+    """NPS and CSAT per month (Seoul), with 95% intervals, from the roll-ups (`rollups.headline`)."""
 
     def compute() -> list[dict[str, Any]]:
         since = timezone.now() - dt.timedelta(days=31 * months)
-        rows = (
-            _base(survey_id, since)
-            .annotate(month=TruncMonth("answered_at", tzinfo=SEOUL))
-            .values("month")
-            .annotate(**SCORE_AGGREGATES)
-            .order_by("month")
-        )
-        return [{"month": r["month"].strftime("%Y-%m"), **_figures(r)} for r in rows]
+        per_month: dict[str, rollups.Histogram] = defaultdict(lambda: defaultdict(Counter))
+        for day, histogram in rollups.headline(survey_id=survey_id, since=since, by="day").items():
+            month = per_month[day.strftime("%Y-%m")]
+            for metric, counts in histogram.items():
+                month[metric].update(counts)
+        return [{"month": m, **_figures(_score_row(per_month[m]))} for m in sorted(per_month)]
 
     return list(_cached(f"trend:{survey_id}:{months}", compute))
 
 
+def trend_scan(*, survey_id: int | None = None, months: int = 12) -> list[dict[str, Any]]:
+    """`trend` computed from the responses (the computation before the roll-ups; `--check`, tests, bench)."""
+    since = timezone.now() - dt.timedelta(days=31 * months)
+    rows = (
+        _base(survey_id, since)
+        .annotate(month=TruncMonth("answered_at", tzinfo=SEOUL))
+        .values("month")
+        .annotate(**SCORE_AGGREGATES)
+        .order_by("month")
+    )
+    return [{"month": r["month"].strftime("%Y-%m"), **_figures(r)} for r in rows]
+
+
+def _group_names(group: str, ids: list[int]) -> dict[int, str | None]:
+    from django.contrib.auth.models import User
+
+    from dangol.accounts.models import Team
+    from dangol.interactions.models import Touchpoint
+
+    if group == "touchpoint":
+        return dict(Touchpoint.objects.filter(pk__in=ids).values_list("pk", "name"))
+    if group == "team":
+        return dict(Team.objects.filter(pk__in=ids).values_list("pk", "name"))
+    if group == "staff":
+        return dict(User.objects.filter(pk__in=ids).values_list("pk", "staff__display_name"))
+    return dict(Survey.objects.filter(pk__in=ids).values_list("pk", "title"))
+
+
 def by_group(*, group: str, survey_id: int | None = None, months: int = 12) -> list[dict[str, Any]]:
-    """NPS and CSAT per touchpoint, team, staff member or survey, with the 'too few answers' note."""
-    key, label = GROUPS.get(group, GROUPS["touchpoint"])
+    """NPS and CSAT per touchpoint, team, staff member or survey, with the 'too few answers' note (roll-ups)."""
+    group = group if group in GROUPS else "touchpoint"
 
     def compute() -> list[dict[str, Any]]:
         since = timezone.now() - dt.timedelta(days=31 * months)
-        rows = _base(survey_id, since).values(key, label).annotate(**SCORE_AGGREGATES).order_by(label)
-        out = [{"id": r[key], "name": r[label] or "–", **_figures(r)} for r in rows]
+        found = rollups.headline(survey_id=survey_id, since=since, by=group)
+        names = _group_names(group, [k for k in found if k is not None])
+        merged: dict[int | None, rollups.Histogram] = defaultdict(lambda: defaultdict(Counter))
+        for key, histogram in found.items():
+            key = key if key in names else None  # a staff account deleted since: its answers lost their staff
+            for metric, counts in histogram.items():
+                merged[key][metric].update(counts)
+        out = [
+            {"id": key, "name": names.get(key) or "–", **_figures(_score_row(histogram))}  # type: ignore[arg-type]
+            for key, histogram in merged.items()
+        ]
+        out.sort(key=lambda r: (r["name"], r["id"] or 0))
         out.sort(key=lambda r: (r["few"], -(r["csat_mean"] or 0)))
         return out
 
     return list(_cached(f"group:{group}:{survey_id}:{months}", compute))
 
 
+def by_group_scan(*, group: str, survey_id: int | None = None, months: int = 12) -> list[dict[str, Any]]:
+    """`by_group` computed from the responses (the computation before the roll-ups)."""
+    key, label = GROUPS.get(group, GROUPS["touchpoint"])
+    since = timezone.now() - dt.timedelta(days=31 * months)
+    rows = _base(survey_id, since).values(key, label).annotate(**SCORE_AGGREGATES).order_by(label)
+    out = [{"id": r[key], "name": r[label] or "–", **_figures(r)} for r in rows]
+    out.sort(key=lambda r: (r["few"], -(r["csat_mean"] or 0)))
+    return out
+
+
+def _gap_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    labels = dict(Dimension.choices)
+    out = [
+        {
+            "item": r["question__text"],
+            "dimension": str(labels.get(r["question__dimension"], "")),
+            "aspect": r["question__aspect"],
+            "n": r["n"],
+            "expectation": round(r["expectation"], 2),
+            "perception": round(r["perception"], 2),
+            "gap": round(r["perception"] - r["expectation"], 2),
+            "few": r["n"] < stats.MIN_TRUSTED_N,
+        }
+        for r in rows
+    ]
+    out.sort(key=lambda r: r["gap"])
+    return out
+
+
 def gaps(*, survey_id: int | None = None) -> list[dict[str, Any]]:
-    """Expectation vs perception per item (SERVQUAL gap = perception − expectation)."""
+    """Expectation vs perception per item (SERVQUAL gap = perception − expectation), from the roll-ups."""
 
     def compute() -> list[dict[str, Any]]:
-        qs = Answer.objects.filter(
-            question__kind=Question.Kind.GAP, value__isnull=False, expectation__isnull=False
+        sums: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])  # answers, Σ expectation, Σ perception
+        for (question, perception, expectation), n in rollups.answer_counts(
+            metric="gap", survey_id=survey_id
+        ).items():
+            if perception < 0 or expectation < 0:
+                continue
+            total = sums[question]
+            total[0] += n
+            total[1] += expectation * n
+            total[2] += perception * n
+        questions = Question.objects.filter(pk__in=list(sums), kind=Question.Kind.GAP).order_by(
+            "position", "pk"
         )
-        if survey_id:
-            qs = qs.filter(question__survey_id=survey_id)
-        rows = (
-            qs.values("question_id", "question__text", "question__dimension", "question__aspect")
-            .annotate(n=Count("id"), expectation=Avg("expectation"), perception=Avg("value"))
-            .order_by("question__position")
-        )
-        labels = dict(Dimension.choices)
-        out = [
+        rows = [
             {
-                "item": r["question__text"],
-                "dimension": str(labels.get(r["question__dimension"], "")),
-                "aspect": r["question__aspect"],
-                "n": r["n"],
-                "expectation": round(r["expectation"], 2),
-                "perception": round(r["perception"], 2),
-                "gap": round(r["perception"] - r["expectation"], 2),
-                "few": r["n"] < stats.MIN_TRUSTED_N,
+                "question__text": q.text,
+                "question__dimension": q.dimension,
+                "question__aspect": q.aspect,
+                "n": sums[q.pk][0],
+                "expectation": sums[q.pk][1] / sums[q.pk][0],
+                "perception": sums[q.pk][2] / sums[q.pk][0],
             }
-            for r in rows
+            for q in questions
+            if sums[q.pk][0]
         ]
-        out.sort(key=lambda r: r["gap"])
-        return out
+        return _gap_rows(rows)
 
     return list(_cached(f"gaps:{survey_id}", compute))
+
+
+def gaps_scan(*, survey_id: int | None = None) -> list[dict[str, Any]]:
+    """`gaps` computed from the answers (the computation before the roll-ups)."""
+    qs = Answer.objects.filter(
+        question__kind=Question.Kind.GAP, value__isnull=False, expectation__isnull=False
+    )
+    if survey_id:
+        qs = qs.filter(question__survey_id=survey_id)
+    rows = (
+        qs.values("question_id", "question__text", "question__dimension", "question__aspect")
+        .annotate(n=Count("id"), expectation=Avg("expectation"), perception=Avg("value"))
+        .order_by("question__position")
+    )
+    return _gap_rows(
+        [{**r, "expectation": float(r["expectation"]), "perception": float(r["perception"])} for r in rows]
+    )
 
 
 @dataclass
@@ -219,7 +322,12 @@ def drivers(*, survey_id: int) -> dict[str, Any]:
         matrix = np.full((len(response_ids), len(items)), np.nan)
         for rid, qid, value in (
             Answer.objects.filter(
-                response_id__in=list(index), question_id__in=list(column), value__isnull=False
+                # ids grow with time: the lower bound lets the (response, question) index read only the
+                # sampled responses' answers instead of every answer to these questions
+                response_id__gte=min(index),
+                response_id__in=list(index),
+                question_id__in=list(column),
+                value__isnull=False,
             )
             .values_list("response_id", "question_id", "value")
             .iterator(chunk_size=5000)
@@ -303,11 +411,16 @@ def loyalty(*, survey_id: int | None = None, window_days: int = 90) -> dict[str,
         ).exclude(status="cancelled")
         qs = qs.annotate(bought=Exists(repurchase))
 
+        # one pass over the responses for both bands (the EXISTS on orders is the cost)
+        grouped = list(qs.values_list("csat", "nps", "bought").annotate(n=Count("id")).order_by())
+
         def bands(field: str, band_of: Any, order: list[str]) -> list[dict[str, Any]]:
             counts: dict[str, list[int]] = {b: [0, 0] for b in order}
-            for value, bought, n in (
-                qs.filter(**{f"{field}__isnull": False}).values_list(field, "bought").annotate(n=Count("id"))
-            ):
+            position = 0 if field == "csat" else 1
+            for row in grouped:
+                value, bought, n = row[position], row[2], row[3]
+                if value is None:
+                    continue
                 band = band_of(value)
                 counts[band][0] += n
                 counts[band][1] += n if bought else 0
@@ -367,30 +480,46 @@ def response_rates() -> list[dict[str, Any]]:
     return list(_cached("rates", compute))
 
 
+def _kano_result(questions: list[Question], records: list[kano.KanoRow]) -> dict[str, Any]:
+    order = {q.text: i for i, q in enumerate(questions)}
+    records.sort(key=lambda r: (order.get(r.attribute, 0), r.wave))
+    result = kano.analyse(records)
+    waves = sorted({r.wave for r in records if r.wave})
+    return {"attributes": result, "waves": waves}
+
+
 def kano_study(*, survey_id: int) -> dict[str, Any]:
-    """Kano classification of every attribute of a study, overall and per wave, with the drift."""
+    """Kano classification of every attribute of a study, overall and per wave, with the drift (roll-ups)."""
 
     def compute() -> dict[str, Any]:
         questions = list(
             Question.objects.filter(survey_id=survey_id, kind=Question.Kind.KANO).order_by("position")
         )
-        rows = (
-            Answer.objects.filter(
-                question__in=questions, functional__isnull=False, dysfunctional__isnull=False
-            )
-            .values_list("question__text", "response__wave", "functional", "dysfunctional")
-            .annotate(n=Count("id"))
-        )
+        text = {q.pk: q.text for q in questions}
+        counts = rollups.answer_counts(metric="kano", survey_id=survey_id, questions=list(text), by_wave=True)
         records = []
-        for text, wave, functional, dysfunctional, n in rows:
-            records.extend([kano.KanoRow(text, functional, dysfunctional, wave=wave or "")] * n)
-        order = {q.text: i for i, q in enumerate(questions)}
-        records.sort(key=lambda r: (order.get(r.attribute, 0), r.wave))
-        result = kano.analyse(records)
-        waves = sorted({r.wave for r in records if r.wave})
-        return {"attributes": result, "waves": waves}
+        for (question, wave, functional, dysfunctional), n in sorted(counts.items()):
+            if functional >= 0 and dysfunctional >= 0:
+                records.extend([kano.KanoRow(text[question], functional, dysfunctional, wave=wave or "")] * n)
+        return _kano_result(questions, records)
 
     return dict(_cached(f"kano:{survey_id}", compute))
+
+
+def kano_study_scan(*, survey_id: int) -> dict[str, Any]:
+    """`kano_study` computed from the answers (the computation before the roll-ups)."""
+    questions = list(
+        Question.objects.filter(survey_id=survey_id, kind=Question.Kind.KANO).order_by("position")
+    )
+    rows = (
+        Answer.objects.filter(question__in=questions, functional__isnull=False, dysfunctional__isnull=False)
+        .values_list("question__text", "response__wave", "functional", "dysfunctional")
+        .annotate(n=Count("id"))
+    )
+    records = []
+    for text, wave, functional, dysfunctional, n in rows:
+        records.extend([kano.KanoRow(text, functional, dysfunctional, wave=wave or "")] * n)
+    return _kano_result(questions, records)
 
 
 def pulse_by_team(*, months: int = 12, pulse_days: int = 92) -> list[dict[str, Any]]:

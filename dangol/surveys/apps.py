@@ -22,8 +22,8 @@ class SurveysConfig(AppConfig):
         merge_rule_register(fk_rule(Response))
         forgetting.register()
         system_templates_register(delivery.TEMPLATES)
-        # The answer page keeps a survey's questions and rendered form per process (services.survey_questions);
-        # a change made in this process clears them at once.
+        # The answer page keeps a survey's questions and drawn form per process (answering.kit); saving a survey
+        # or question renews its stamp in the shared cache, so every process draws it again on its next request.
         from django.db.models.signals import post_delete, post_save
 
         from dangol.surveys.models import Question, Survey

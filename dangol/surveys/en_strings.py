@@ -387,3 +387,18 @@ EN.update(
         "하나만 골라 주세요.": "Please choose only one.",
     }
 )
+
+# survey-rollups command (issue 18)
+EN.update(
+    {
+        "집계를 지웠습니다(응답 %(n)s건을 다시 셉니다).": "Roll-ups cleared (%(n)s responses to count again).",
+        "응답 %(n)s건을 집계했습니다.": "Counted %(n)s responses into the roll-ups.",
+        "집계": "Counting",
+        "검사": "Checking",
+        "다름: %(key)s 집계 %(table)s, 재집계 %(recount)s": "Differs: %(key)s roll-up %(table)s, recount %(recount)s",
+        "응답 %(responses)s건, 집계 행 %(rows)s개, 아직 집계되지 않은 응답 %(pending)s건, 차이 %(diff)s개": (
+            "%(responses)s responses, %(rows)s roll-up rows, %(pending)s responses not counted yet, "
+            "%(diff)s differences"
+        ),
+    }
+)

@@ -232,6 +232,8 @@ class Response(models.Model):
         related_name="+",
         verbose_name=_("후속 VOC"),
     )
+    # The roll-up batch that counted this response into ScoreRollup (`rollups`); NULL = not counted yet.
+    rollup_batch = models.BigIntegerField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-answered_at", "-id"]
@@ -239,6 +241,10 @@ class Response(models.Model):
             models.Index(fields=["survey", "answered_at"], name="response_survey_time"),
             models.Index(fields=["customer", "answered_at"], name="response_customer_time"),
             models.Index(fields=["team", "answered_at"], name="response_team_time"),
+            # the few responses the roll-ups have not counted yet (read live by the analysis page)
+            models.Index(
+                fields=["id"], condition=models.Q(rollup_batch__isnull=True), name="response_rollup_pending"
+            ),
         ]
         verbose_name = _("설문 응답")
         verbose_name_plural = _("설문 응답")
@@ -267,3 +273,58 @@ class Answer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.response_id}:{self.question_id}"
+
+
+class ScoreRollup(models.Model):
+    """How many answers had each score, per survey × day (Seoul) × touchpoint × team × staff × wave, kept up to
+    date by `rollups` so the analysis pages read these rows instead of millions of answers.
+
+    `metric`: "resp" (one per response), "nps"/"csat"/"ces" (the response's headline score in `value`), "q" (a
+    scored question's answer: `question_key`, `value`), "gap" (`value` = perception, `second` = expectation),
+    "kano" (`value` = functional, `second` = dysfunctional). Question rows carry no touchpoint/team/staff (the
+    pages never group answers by them). Missing ids and scores are 0 and −1 (a unique key cannot hold NULLs)."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    metric = models.CharField(max_length=4)
+    question_key = models.BigIntegerField(default=0)
+    touchpoint_key = models.BigIntegerField(default=0)
+    team_key = models.BigIntegerField(default=0)
+    staff_key = models.BigIntegerField(default=0)
+    wave = models.CharField(max_length=20, default="", blank=True)
+    value = models.SmallIntegerField(default=-1)
+    second = models.SmallIntegerField(default=-1)
+    n = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=[
+                    "survey",
+                    "day",
+                    "metric",
+                    "question_key",
+                    "touchpoint_key",
+                    "team_key",
+                    "staff_key",
+                    "wave",
+                    "value",
+                    "second",
+                ],
+                name="score_rollup_key",
+            )
+        ]
+        indexes = [models.Index(fields=["metric", "day"], name="score_rollup_metric_day")]
+
+    def __str__(self) -> str:
+        return f"{self.survey_id}:{self.day}:{self.metric}:{self.value}"
+
+
+class RollupState(models.Model):
+    """One row: bumped by every transaction that changes ScoreRollup, so a reader can tell that its reads of the
+    roll-ups and of the not-yet-counted responses saw the same state (`rollups.consistent`)."""
+
+    version = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return str(self.version)

@@ -6,7 +6,6 @@ import datetime as dt
 import logging
 import re
 import secrets
-import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -23,27 +22,20 @@ from dangol.accounts.models import Team
 from dangol.customers.models import Customer
 from dangol.interactions.models import Interaction, Touchpoint
 from dangol.reading.text import mask_text
+from dangol.surveys import answering
+from dangol.surveys.answering import TOKEN_SALT, LinkError
 from dangol.surveys.delivery import invitation_deliver
 from dangol.surveys.models import Answer, Aspect, Dimension, Invitation, Question, Response, Survey
-from dangol.surveys.tasks import open_followup
 from dangol.voc.models import Case
+from dangol.voc.selectors import NO_WORDS
 from dangol.voc.services import case_open
 
 logger = logging.getLogger(__name__)
 
-TOKEN_SALT = "dangol.surveys.invitation"  # noqa: S105 (a signing salt, not a secret)
 CODE_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
 # The invitation channels that are messages to the customer (the others are a QR code or a link handed over).
 MARKETING_BY_CHANNEL = {"sms": "marketing_sms", "email": "marketing_email", "kakao": "marketing_kakao"}
 MAX_TEXT = 4000
-
-
-class LinkError(Exception):
-    """A survey link that cannot be answered; the message is shown to the respondent as is."""
-
-    def __init__(self, message: str, *, code: str):
-        super().__init__(message)
-        self.code = code
 
 
 # ---------------------------------------------------------------- building surveys
@@ -300,39 +292,18 @@ def invitation_from_token(token: str, *, now: dt.datetime | None = None) -> Invi
 
 # ---------------------------------------------------------------- answers
 
-# A survey's questions, kept in each process for a short while: the answer page and its POST need them on every
-# request, and they are fixed once a survey has answers (`question_add` refuses then). Saving or deleting a survey
-# or a question clears this process's copy at once (signals, see apps.py); other processes see it within the TTL.
-QUESTIONS_TTL = 30.0
-_questions: dict[int, tuple[float, list[Question]]] = {}
-
 
 def survey_questions(survey: Survey) -> list[Question]:
-    now = time.monotonic()
-    hit = _questions.get(survey.pk)
-    if hit is not None and now - hit[0] < QUESTIONS_TTL:
-        return hit[1]
-    questions = list(survey.questions.all())
-    if len(_questions) > 1000:
-        _questions.clear()
-    _questions[survey.pk] = (now, questions)
-    return questions
+    """A survey's questions, kept per process until the survey or a question changes (`answering.kit`)."""
+    return answering.kit(survey.pk).questions
 
 
-def survey_caches_clear(**_: Any) -> None:
-    """Forget this process's copies of survey questions (and what hangs on them, see `cache_clear_register`)."""
-    _questions.clear()
-    for clear in _clearers:
-        clear()
-
-
-_clearers: list[Any] = []
-
-
-def cache_clear_register(clear: Any) -> None:
-    """A cache above (the answer page's rendered form) that must be forgotten with the questions."""
-    if clear not in _clearers:
-        _clearers.append(clear)
+def survey_caches_clear(*, sender: Any = None, instance: Any = None, **_: Any) -> None:
+    """Signal receiver (apps.py): a saved or deleted survey or question gives its survey a new stamp, so every
+    process draws the answer form again (`answering.survey_changed`)."""
+    survey_id = instance.pk if isinstance(instance, Survey) else getattr(instance, "survey_id", None)
+    if survey_id is not None:
+        answering.survey_changed(survey_id)
 
 
 @dataclass
@@ -488,39 +459,6 @@ def _write(survey: Survey, clean: CleanResponse, **fields: Any) -> Response:
     return response
 
 
-ANSWER_INSERT = (
-    'INSERT INTO "surveys_answer" ("response_id", "question_id", "value", "expectation", "functional", '
-    '"dysfunctional", "selected", "text") VALUES (%s, %s, %s, %s, %s, %s, %s, %s)'
-)
-
-
-def _write_fast(survey: Survey, clean: CleanResponse, **fields: Any) -> Response:
-    """`_write` for the answer page's hot path: the same rows, the answers as one `executemany` instead of
-    ten model instances (the ORM's bulk_create costs more than the rest of the write)."""
-    response = Response.objects.create(
-        survey=survey, csat=clean.csat, nps=clean.nps, ces=clean.ces, comment=clean.comment, **fields
-    )
-    connection = transaction.get_connection()
-    selected = Answer._meta.get_field("selected")
-    rows = [
-        (
-            response.pk,
-            a.question.pk,
-            a.value,
-            a.expectation,
-            a.functional,
-            a.dysfunctional,
-            selected.get_db_prep_save(a.selected, connection),
-            a.text,
-        )
-        for a in clean.answers
-    ]
-    if rows:
-        with connection.cursor() as cursor:
-            cursor.executemany(ANSWER_INSERT, rows)
-    return response
-
-
 def answer_clean(invitation: Invitation, data: Mapping[str, Any]) -> CleanResponse:
     """The answers to an invitation's survey, validated (ValidationError {code: Korean message}); only reads."""
     return clean_answers(invitation.survey, data, survey_questions(invitation.survey))
@@ -528,51 +466,29 @@ def answer_clean(invitation: Invitation, data: Mapping[str, Any]) -> CleanRespon
 
 def followup_due(survey: Survey, clean: CleanResponse) -> bool:
     """Whether these validated answers open a follow-up case (a customer survey's detractor or unhappy customer)."""
-    return survey.kind == Survey.Kind.CUSTOMER and Response(nps=clean.nps, csat=clean.csat).needs_followup
+    return survey.kind == Survey.Kind.CUSTOMER and (
+        (clean.nps is not None and clean.nps <= 6) or (clean.csat is not None and clean.csat <= 2)
+    )
 
 
-def response_submit(
-    *,
-    token: str,
-    data: Mapping[str, Any],
-    now: dt.datetime | None = None,
-    invitation: Invitation | None = None,
-    clean: CleanResponse | None = None,
-) -> Response:
+def response_submit(*, token: str, data: Mapping[str, Any], now: dt.datetime | None = None) -> Response:
     """Answer through a one-time link. The link is spent by a conditional UPDATE, so a double submit (two
     taps, two tabs, a retry after a lost reply) stores one response and opens at most one follow-up case; the
     loser gets LinkError.
 
-    Checking the link and the answers only reads, so it happens before the write transaction (the view passes
-    the `invitation` and `clean` answers it already has). The transaction holds the UPDATE, the inserts and, for
-    a detractor, the job row that opens the follow-up case: one short write (SQLite has one writer at a time).
-    The job worker opens the case (`tasks.open_followup`: reading the text, routing, SLA), so a kill -9 after the
-    commit loses nothing; should the job itself be lost, `open_missing_followups` (every minute) opens the case,
-    once, since cases are keyed to their response."""
+    Checking the link and the answers only reads, so it happens before the write transaction. The transaction
+    holds the UPDATE, the inserts and, for a detractor, the job row that opens the follow-up case: one short write
+    (SQLite has one writer at a time). The job worker opens the case (`tasks.open_followup`: reading the text,
+    routing, SLA), so a kill -9 after the commit loses nothing; should the job itself be lost,
+    `open_missing_followups` (every minute) opens the case, once, since cases are keyed to their response."""
     now = now or timezone.now()
-    invitation = invitation or invitation_from_token(token, now=now)
-    survey = invitation.survey
-    clean = clean or answer_clean(invitation, data)
-    with transaction.atomic():
-        spent = Invitation.objects.filter(pk=invitation.pk, used_at__isnull=True).update(used_at=now)
-        if not spent:
-            raise LinkError(_("이미 응답하신 설문입니다. 참여해 주셔서 감사합니다."), code="used")
-        response = _write_fast(
-            survey,
-            clean,
-            invitation=invitation,
-            customer_id=invitation.customer_id,
-            touchpoint_id=invitation.touchpoint_id,
-            staff_id=invitation.staff_id,
-            team_id=invitation.team_id,
-            interaction_id=invitation.interaction_id,
-            answered_at=now,
-            source=Response.Source.WEB,
-            wave=survey.current_wave if survey.kind == Survey.Kind.KANO else "",
-        )
-        if followup_due(survey, clean):
-            open_followup.enqueue(response.pk)  # the job row commits with the answer, or neither does
-    return response
+    link = answering.link_from_token(token, now=now)
+    made = answering.kit(link.survey_id)
+    clean = clean_answers(made.survey, data, made.questions)
+    response_id = answering.answer_store(
+        link=link, survey=made.survey, clean=clean, now=now, followup=followup_due(made.survey, clean)
+    )
+    return Response.objects.get(pk=response_id)
 
 
 def followups_missing(*, since: dt.datetime) -> int:
@@ -689,7 +605,7 @@ def followup_open(*, response: Response) -> Any:
     if response.csat is not None:
         scores.append(f"만족도 {response.csat}/5")
     texts = [a.text for a in response.answers.all() if a.text]
-    body = "\n".join(filter(None, [response.comment, *texts])) or "(의견 없음)"
+    body = "\n".join(filter(None, [response.comment, *texts])) or NO_WORDS
     case = case_open(
         customer=response.customer,
         kind="complaint",

@@ -48,7 +48,19 @@ def open_missing_followups() -> int:
 def open_followup(response_id: int) -> int | None:
     """A detractor's follow-up case, opened by the worker after the answer is stored (the answer's transaction
     wrote this job). Idempotent: a second run returns the same case."""
+    from dangol.surveys.rollups import rollup_responses
     from dangol.surveys.services import followup_for_response
 
     case = followup_for_response(response_id)
+    # its scores into the analysis roll-ups: counted once, however often the job is retried
+    rollup_responses([response_id])
     return case.pk if case is not None else None
+
+
+@task()
+def rollup_answers() -> int:
+    """Thin job for the scheduler: count the answers not counted yet into the analysis roll-ups (idempotent;
+    see rollups.catch_up). Returns how many responses were counted."""
+    from dangol.surveys.rollups import catch_up
+
+    return catch_up()

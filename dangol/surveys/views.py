@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 from django.conf import settings
@@ -11,18 +10,19 @@ from django.contrib.auth.decorators import login_not_required, permission_requir
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from dangol.accounts.services import staff_of
 from dangol.common.korean import particle
 from dangol.customers.models import Customer
 from dangol.privacy import throttle
-from dangol.surveys import selectors, sending, services
+from dangol.surveys import answering, selectors, sending, services
 from dangol.surveys.forms import InvitationForm, PulseLinksForm, QuestionForm, SegmentForm, SurveyForm
 from dangol.surveys.kano import ANSWERS as KANO_ANSWERS
 from dangol.surveys.models import Question, Survey
@@ -113,84 +113,68 @@ def form_rows(survey: Survey, data: Any = None) -> list[dict[str, Any]]:
     return rows
 
 
-# The answer form as rendered for (survey, language), with a placeholder where each respondent's CSRF token goes:
-# only that token differs between respondents, and drawing ~80 radio buttons costs more than the rest of the
-# request. Kept briefly per process and cleared with the survey's questions (services.survey_caches_clear).
-FORM_TTL = 30.0
-CSRF_SLOT = "__dangol_csrf_slot__"
-_forms: dict[tuple[int, str], tuple[float, str]] = {}
+def _form_html(survey: Survey) -> str:
+    """The blank answer form of a survey in the active language (kept with the survey, see `answering.kit`)."""
+    en = _english()
+    return render_to_string(
+        "surveys/answer.html",
+        {
+            "survey": survey,
+            "rows": form_rows(survey),
+            "errors": {},
+            "title": survey.title_en if en and survey.title_en else survey.title,
+            "intro": survey.intro_en if en and survey.intro_en else survey.intro,
+            "comment": "",
+        },
+    )
 
 
-def _forms_clear() -> None:
-    _forms.clear()
+def _closed(request: HttpRequest, exc: answering.LinkError, status: int) -> HttpResponse:
+    return render(
+        request, "surveys/answer_closed.html", {"message": str(exc), "code": exc.code}, status=status
+    )
 
 
-services.cache_clear_register(_forms_clear)
-
-
-def _blank_form(request: HttpRequest, survey: Survey) -> HttpResponse:
-    key = (survey.pk, get_language() or "ko")
-    now = time.monotonic()
-    hit = _forms.get(key)
-    if hit is None or now - hit[0] >= FORM_TTL:
-        en = _english()
-        html = render_to_string(
-            "surveys/answer.html",
-            {
-                "survey": survey,
-                "rows": form_rows(survey),
-                "errors": {},
-                "title": survey.title_en if en and survey.title_en else survey.title,
-                "intro": survey.intro_en if en and survey.intro_en else survey.intro,
-                "comment": "",
-                "csrf_token": CSRF_SLOT,
-            },
-        )
-        if len(_forms) > 1000:
-            _forms.clear()
-        _forms[key] = hit = (now, html)
-    return HttpResponse(hit[1].replace(CSRF_SLOT, get_token(request), 1))
-
-
+# No CSRF token: the page acts on no cookie (no login, no session); the unguessable one-time link in the URL is
+# the only authority, and whoever has it can post without a browser, so a forged cross-site post gains nothing.
+# Leaving the token out lets every respondent get the same kept page, with no cookie to set or check.
+@csrf_exempt
 @login_not_required
 def answer(request: HttpRequest, token: str) -> HttpResponse:
     """The respondent's page: one-time link, no login, phone first. Errors are Korean sentences, never a 500.
 
-    The POST stays short: it validates without a transaction, then spends the link and stores the answer in one
-    write (services.response_submit); the follow-up case of an unhappy customer is opened by the job worker."""
+    Both requests stay short (issue 18): one indexed read of the link, the survey's questions and pages kept per
+    process (`answering.kit`, renewed in every process when the survey changes); the POST validates without a
+    transaction, then spends the link and stores the answer in one write (`answering.answer_store`); the
+    follow-up case of an unhappy customer is opened by the job worker."""
     try:
-        invitation = services.invitation_from_token(token)
-    except services.LinkError as exc:
-        status = 410 if exc.code in ("used", "expired", "closed") else 400
-        return render(
-            request, "surveys/answer_closed.html", {"message": str(exc), "code": exc.code}, status=status
-        )
-    survey = invitation.survey
+        link = answering.link_from_token(token)
+    except answering.LinkError as exc:
+        return _closed(request, exc, 410 if exc.code in ("used", "expired", "closed") else 400)
+    made = answering.kit(link.survey_id)
+    survey = made.survey
+    language = get_language() or "ko"
     if request.method != "POST":
-        return _blank_form(request, survey)
+        return HttpResponse(answering.page(made, "form", language, lambda: _form_html(survey)))
     errors: dict[str, list[str]] = {}
     data = {k: request.POST.getlist(k) for k in request.POST}
     try:
-        clean = services.answer_clean(invitation, data)
+        clean = services.clean_answers(survey, data, made.questions)
         followup = services.followup_due(survey, clean)
-        if followup and invitation.customer_id is None:
+        if followup and link.customer_id is None:
             # Links anyone can get (store QR codes): a script must not open case after case.
             throttle.hit("survey-followup-ip", throttle.client_key(request), _followup_rules())
-        services.response_submit(token=token, data=data, invitation=invitation, clean=clean)
+        answering.answer_store(link=link, survey=survey, clean=clean, now=timezone.now(), followup=followup)
     except throttle.RateLimited as limited:
         return throttle.too_many_requests(request, limited)
-    except services.LinkError as exc:
-        return render(
-            request, "surveys/answer_closed.html", {"message": str(exc), "code": exc.code}, status=410
-        )
+    except answering.LinkError as exc:
+        return _closed(request, exc, 410)
     except ValidationError as exc:
         errors = exc.message_dict
     else:
-        return render(
-            request,
-            "surveys/answer_thanks.html",
-            # the case is opened by the worker in a moment; the customer is told someone will call
-            {"survey": survey, "followup": followup and invitation.customer_id is not None},
+        # the case is opened by the worker in a moment; the customer is told someone will call
+        return HttpResponse(
+            answering.thanks_html(made, language, followup=followup and link.customer_id is not None)
         )
     en = _english()
     return render(

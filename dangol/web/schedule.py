@@ -22,6 +22,7 @@ SCHEDULE: list[tuple[str, int | None]] = [
     ("dangol.loyalty.tasks.refresh_customer_value", 86400),
     ("dangol.surveys.tasks.invite_after_events", 3600),
     ("dangol.surveys.tasks.refresh_analysis", 300),
+    ("dangol.surveys.tasks.rollup_answers", 15),
     ("dangol.surveys.tasks.open_missing_followups", 60),
     ("dangol.messaging.tasks.send_due_messages", 15),
     ("dangol.messaging.tasks.reconcile_messages", 300),
@@ -34,6 +35,7 @@ SCHEDULE: list[tuple[str, int | None]] = [
     ("dangol.rewards.tasks.issue_birthday_coupons", 3600),
     ("dangol.lifecycle.tasks.destroy_expired_personal_data", 86400),
     ("dangol.journeys.tasks.run_journeys", 3600),
+    ("dangol.campaigns.tasks.refresh_crosssell_picks", 86400),
 ]
 
 

@@ -297,17 +297,18 @@ def test_the_answer_and_its_followup_job_commit_together_or_not_at_all(shop, mon
     without its answer, and the link is still unspent so the respondent can submit again."""
     from django_tasks_db.models import DBTaskResult
 
+    from dangol.surveys import answering
     from dangol.surveys import services as survey_services
 
     survey = build_customer_survey(shop)
     invitation, token = survey_services.invitation_create(survey=survey, customer=shop["kim"])
-    real_enqueue = survey_services.open_followup.enqueue
+    real_enqueue = answering.open_followup.enqueue
 
     def enqueue_then_crash(*args, **kwargs):
         real_enqueue(*args, **kwargs)
         raise RuntimeError("power cut")
 
-    monkeypatch.setattr(survey_services, "open_followup", SimpleNamespace(enqueue=enqueue_then_crash))
+    monkeypatch.setattr(answering, "open_followup", SimpleNamespace(enqueue=enqueue_then_crash))
     with pytest.raises(RuntimeError):
         survey_services.response_submit(token=token, data=BAD)
     assert Response.objects.count() == 0 and DBTaskResult.objects.count() == 0

@@ -1,0 +1,250 @@
+"""The public answer path (issue 18: ≥ 300 answers/s): read a one-time link, draw the form, store the answer.
+
+Every respondent's GET and POST goes through here, so each request does only what differs between respondents:
+
+- the link: one indexed read of the invitation joined to its survey, as a plain row (no model instances);
+- the survey (its questions, the rendered form and thank-you pages) is kept per process under a *stamp* held in
+  the shared cache (`settings.CACHES`, shared by every gunicorn worker and the job worker). A change to a survey
+  or a question writes a new stamp when it commits, so the next request in any process draws the new form; a
+  stamp that went missing (cache cleared or culled) is replaced by a new one, so a lost stamp only costs a
+  re-render, never a stale form;
+- the write: one short transaction (spend the link, the response, its answers, the follow-up job), done by
+  `services.response_submit` → `answer_store`; the job worker opens the follow-up case.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+from django.core import signing
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from dangol.surveys.models import Answer, Question, Survey
+from dangol.surveys.tasks import open_followup
+
+TOKEN_SALT = "dangol.surveys.invitation"  # noqa: S105 (a signing salt, not a secret; services uses the same)
+STAMP_KEY = "surveys:answer-form:{}"
+MAX_SURVEYS = 1000  # surveys kept per process (a new stamp replaces the old entry of that survey)
+
+
+class LinkError(Exception):
+    """A survey link that cannot be answered; the message is shown to the respondent as is."""
+
+    def __init__(self, message: str, *, code: str):
+        super().__init__(message)
+        self.code = code
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """What the answer path needs of an invitation (one row, no model instance)."""
+
+    invitation_id: int
+    survey_id: int
+    customer_id: int | None
+    touchpoint_id: int | None
+    staff_id: int | None
+    team_id: int | None
+    interaction_id: int | None
+    wave: str  # the survey's current wave (a Kano study's answers count towards it), read live
+
+
+def tampered() -> LinkError:
+    return LinkError(_("설문 링크가 올바르지 않습니다. 받으신 링크를 그대로 열어 주세요."), code="tampered")
+
+
+def used() -> LinkError:
+    return LinkError(_("이미 응답하신 설문입니다. 참여해 주셔서 감사합니다."), code="used")
+
+
+def token_read(token: str) -> tuple[int, str]:
+    """(invitation id, nonce) of a signed link, or LinkError "tampered"."""
+    try:
+        invitation_id, nonce = signing.loads(token, salt=TOKEN_SALT)
+        return int(invitation_id), str(nonce)
+    except (signing.BadSignature, ValueError, TypeError) as exc:
+        raise tampered() from exc
+
+
+LINK_SQL = (
+    'SELECT i."survey_id", i."customer_id", i."touchpoint_id", i."staff_id", i."team_id", i."interaction_id", '
+    'i."used_at" IS NULL, i."expires_at" > %s, s."status", s."current_wave" '
+    'FROM "surveys_invitation" i INNER JOIN "surveys_survey" s ON s."id" = i."survey_id" '
+    'WHERE i."id" = %s AND i."nonce" = %s'
+)
+
+
+def link_from_token(token: str, *, now: dt.datetime | None = None) -> Link:
+    """The invitation a link stands for, or LinkError with a message for the respondent (one indexed read)."""
+    invitation_id, nonce = token_read(token)
+    when = connection.ops.adapt_datetimefield_value(now or timezone.now())
+    with connection.cursor() as cursor:
+        cursor.execute(LINK_SQL, [when, invitation_id, nonce])
+        row = cursor.fetchone()
+    if row is None:
+        raise tampered()
+    survey_id, customer_id, touchpoint_id, staff_id, team_id, interaction_id, unused, valid, status, wave = (
+        row
+    )
+    if not unused:
+        raise used()
+    if not valid:
+        raise LinkError(_("설문 응답 기간이 지났습니다. 관심 가져 주셔서 감사합니다."), code="expired")
+    if status != Survey.Status.ACTIVE:
+        raise LinkError(_("종료된 설문입니다. 관심 가져 주셔서 감사합니다."), code="closed")
+    return Link(invitation_id, survey_id, customer_id, touchpoint_id, staff_id, team_id, interaction_id, wave)
+
+
+# ---------------------------------------------------------------- the survey, kept per process under a stamp
+
+
+@dataclass
+class SurveyKit:
+    """A survey as the answer page uses it: its row, its questions and the pages drawn from them."""
+
+    stamp: str
+    survey: Survey
+    questions: list[Question]
+    pages: dict[tuple[str, str], str]  # (page, language) → HTML
+
+
+_kits: dict[int, SurveyKit] = {}
+_kits_lock = threading.Lock()
+
+
+def stamp_of(survey_id: int) -> str:
+    """The survey's current stamp in the shared cache; a missing one is replaced by a new one (first writer
+    wins), so every process then re-reads the survey."""
+    key = STAMP_KEY.format(survey_id)
+    stamp = cache.get(key)
+    if stamp is None:
+        cache.add(key, secrets.token_hex(8), timeout=None)
+        stamp = cache.get(key) or ""
+    return str(stamp)
+
+
+def stamp_renew(survey_id: int) -> None:
+    """A new stamp for the survey: every process draws its form again on its next request."""
+    cache.set(STAMP_KEY.format(survey_id), secrets.token_hex(8), timeout=None)
+
+
+def survey_changed(survey_id: int) -> None:
+    """Call after changing a survey or its questions: a new stamp now, and another once the transaction commits
+    (a process that read the old rows under the first one must not keep them)."""
+    _kits.pop(survey_id, None)
+    stamp_renew(survey_id)
+    transaction.on_commit(lambda: stamp_renew(survey_id))
+
+
+def kit(survey_id: int) -> SurveyKit:
+    """The survey with its questions, read again only when its stamp changed."""
+    stamp = stamp_of(survey_id)
+    found = _kits.get(survey_id)
+    if found is not None and found.stamp == stamp:
+        return found
+    survey = Survey.objects.get(pk=survey_id)
+    questions = list(Question.objects.filter(survey_id=survey_id).order_by("position", "id"))
+    for q in questions:
+        q.survey = survey  # the kept questions point at the kept survey: no lazy read later
+    made = SurveyKit(stamp=stamp, survey=survey, questions=questions, pages={})
+    with _kits_lock:
+        if len(_kits) >= MAX_SURVEYS:
+            _kits.clear()
+        _kits[survey_id] = made
+    return made
+
+
+def page(made: SurveyKit, name: str, language: str, render: Any) -> str:
+    """One rendered page of the kit (`render()` → HTML), kept with it."""
+    key = (name, language)
+    html = made.pages.get(key)
+    if html is None:
+        html = made.pages[key] = render()
+    return html
+
+
+def thanks_html(made: SurveyKit, language: str, *, followup: bool) -> str:
+    return page(
+        made,
+        "thanks-followup" if followup else "thanks",
+        language,
+        lambda: render_to_string("surveys/answer_thanks.html", {"survey": made.survey, "followup": followup}),
+    )
+
+
+# ---------------------------------------------------------------- the write
+
+ANSWER_INSERT = (
+    'INSERT INTO "surveys_answer" ("response_id", "question_id", "value", "expectation", "functional", '
+    '"dysfunctional", "selected", "text") VALUES (%s, %s, %s, %s, %s, %s, %s, %s)'
+)
+RESPONSE_INSERT = (
+    'INSERT INTO "surveys_response" ("survey_id", "invitation_id", "customer_id", "touchpoint_id", "staff_id", '
+    '"team_id", "interaction_id", "answered_at", "source", "source_ref", "wave", "csat", "nps", "ces", "comment", '
+    '"followup_case_id") VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, NULL, %s, %s, %s, %s, %s, NULL) '
+    'RETURNING "id"'
+)
+SPEND = 'UPDATE "surveys_invitation" SET "used_at" = %s WHERE "id" = %s AND "used_at" IS NULL'
+
+
+def answer_store(*, link: Link, survey: Survey, clean: Any, now: dt.datetime, followup: bool) -> int:
+    """Spend the link and store the answer (and, for a detractor, the job that opens the follow-up case) in one
+    short transaction; returns the response id. LinkError "used" when the link was spent meanwhile (a double
+    submit stores one response).
+
+    Plain statements: the ORM's compilation of these four costs more than the write itself. On SQLite the
+    transaction begins IMMEDIATE (settings), so the write lock is held for these statements only."""
+    when = connection.ops.adapt_datetimefield_value(now)
+    selected = Answer._meta.get_field("selected")
+    wave = link.wave if survey.kind == Survey.Kind.KANO else ""
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute(SPEND, [when, link.invitation_id])
+            if cursor.rowcount != 1:
+                raise used()
+            cursor.execute(
+                RESPONSE_INSERT,
+                [
+                    survey.pk,
+                    link.invitation_id,
+                    link.customer_id,
+                    link.touchpoint_id,
+                    link.staff_id,
+                    link.team_id,
+                    link.interaction_id,
+                    when,
+                    "web",
+                    wave,
+                    clean.csat,
+                    clean.nps,
+                    clean.ces,
+                    clean.comment,
+                ],
+            )
+            response_id = int(cursor.fetchone()[0])
+            rows = [
+                (
+                    response_id,
+                    a.question.pk,
+                    a.value,
+                    a.expectation,
+                    a.functional,
+                    a.dysfunctional,
+                    selected.get_db_prep_save(a.selected, connection),
+                    a.text,
+                )
+                for a in clean.answers
+            ]
+            if rows:
+                cursor.executemany(ANSWER_INSERT, rows)
+        if followup:
+            open_followup.enqueue(response_id)  # the job row commits with the answer, or neither does
+    return response_id

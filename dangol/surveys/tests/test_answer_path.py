@@ -1,0 +1,204 @@
+"""The public answer path under load (issue 18): the kept form follows edits in every process, no CSRF cookie,
+one short write."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from dangol.surveys import answering, services
+from dangol.surveys.models import Answer, Question, Response
+from dangol.surveys.tests.conftest import build_customer_survey
+
+GOOD = {"overall": "5", "recommend": "9", "kindness": "5", "price": "4"}
+BAD = {"overall": "1", "recommend": "2", "kindness": "2", "price": "2", "why": "너무 오래 기다렸어요"}
+
+# Another web worker: its own process, its own kept forms, the same database and shared cache as this test.
+OTHER_WORKER = """
+import json, sys
+import django
+django.setup()
+from django.test.utils import setup_test_environment
+setup_test_environment()
+from django.test import Client
+client = Client()
+for line in sys.stdin:
+    r = client.get(line.strip(), HTTP_ACCEPT_LANGUAGE="ko")
+    print(json.dumps({"status": r.status_code, "html": r.content.decode()}), flush=True)
+"""
+
+
+def _test_database_url() -> str:
+    """The URL of the database this test runs on (SQLite file or PostgreSQL), for a child process."""
+    name = connection.settings_dict["NAME"]
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{Path(name).resolve()}"
+    configured = urlsplit(os.environ["DATABASE_URL"])
+    return urlunsplit(configured._replace(path=f"/{name}"))
+
+
+class OtherWorker:
+    def __init__(self) -> None:
+        env = {
+            **os.environ,
+            "DATABASE_URL": _test_database_url(),
+            "DJANGO_SETTINGS_MODULE": "dangol.settings",
+            "DANGOL_SSL_REDIRECT": "false",
+            "DANGOL_DEBUG": "false",
+        }
+        self.proc = subprocess.Popen(
+            [sys.executable, "-c", OTHER_WORKER],
+            env=env,
+            cwd=Path(__file__).parents[3],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+
+    def get(self, path: str) -> dict[str, Any]:
+        assert self.proc.stdin is not None and self.proc.stdout is not None
+        self.proc.stdin.write(path + "\n")
+        self.proc.stdin.flush()
+        line = self.proc.stdout.readline()
+        assert line, "the other worker died"
+        return json.loads(line)
+
+    def close(self) -> None:
+        if self.proc.stdin is not None:
+            self.proc.stdin.close()
+        try:
+            self.proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+
+
+def _path(token: str) -> str:
+    return f"/surveys/a/{token}/"
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_an_edited_survey_shows_its_new_form_in_another_process_at_once(shop):
+    survey = build_customer_survey(shop)
+    _, first = services.invitation_create(survey=survey, customer=shop["kim"])
+    _, second = services.invitation_create(survey=survey, customer=shop["hong"])
+    other = OtherWorker()
+    try:
+        page = other.get(_path(first))
+        assert page["status"] == 200 and "대기 시간" in page["html"] and "매장 방문 만족도" in page["html"]
+
+        # The other process keeps what it drew: a change that bypasses the models' save (a raw UPDATE) is not
+        # seen there ...
+        Question.objects.filter(survey=survey, code="wait").update(text="주문 후 기다린 시간")
+        assert "대기 시간" in other.get(_path(second))["html"]
+
+        # ... but saving the question or the survey (what every edit path does) is, on the very next request.
+        question = survey.questions.get(code="wait")
+        question.text = "주문 후 기다린 시간"
+        question.save()
+        page = other.get(_path(second))
+        assert page["status"] == 200
+        assert "주문 후 기다린 시간" in page["html"] and "대기 시간" not in page["html"]
+
+        survey.title = "매장 방문 만족도 (개정)"
+        survey.save()
+        assert "매장 방문 만족도 (개정)" in other.get(_path(first))["html"]
+
+    finally:
+        other.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_question_added_in_a_transaction_is_drawn_once_it_commits(shop):
+    """The stamp is renewed again on commit: a process that read the survey between the save and the commit
+    (and so kept the old questions under the new stamp) draws the form again."""
+    from django.db import transaction
+
+    survey = build_customer_survey(shop)
+    _, token = services.invitation_create(survey=survey, customer=shop["kim"])
+    with transaction.atomic():
+        services.question_add(
+            survey=survey, kind="csat", code="clean", text="매장이 깨끗했나요?", required=False
+        )
+        # another process reading now sees the old rows (SQLite/PostgreSQL isolation) under the new stamp
+        stale = answering.SurveyKit(
+            stamp=answering.stamp_of(survey.pk),
+            survey=survey,
+            questions=[q for q in survey.questions.all() if q.code != "clean"],
+            pages={},
+        )
+        answering._kits[survey.pk] = stale
+    assert "매장이 깨끗했나요?" in Client().get(_path(token)).content.decode()
+
+
+@pytest.mark.django_db
+def test_a_lost_stamp_costs_a_fresh_read_never_a_stale_form(shop, survey):
+    kept = answering.kit(survey.pk)
+    assert answering.kit(survey.pk) is kept  # kept while the stamp stands
+    cache.clear()  # the shared cache lost the stamp (cleared, culled)
+    assert answering.kit(survey.pk) is not kept
+
+
+@pytest.mark.django_db
+def test_the_answer_page_sets_no_cookie_and_takes_a_post_without_a_csrf_token(shop, survey):
+    """The one-time link is the only authority on this page (no login, no session): the form carries no CSRF
+    token, the page sets no cookie, and a browser without cookies can answer."""
+    _, token = services.invitation_create(survey=survey, customer=shop["kim"])
+    client = Client(enforce_csrf_checks=True)
+    page = client.get(_path(token))
+    assert page.status_code == 200
+    assert "csrfmiddlewaretoken" not in page.content.decode()
+    assert not page.cookies
+    done = client.post(_path(token), GOOD)
+    assert done.status_code == 200 and 'id="answer-thanks"' in done.content.decode()
+    assert not done.cookies
+    assert Response.objects.get().csat == 5
+    again = client.post(_path(token), GOOD)  # the link is spent: a second post stores nothing
+    assert again.status_code == 410 and "이미 응답하신 설문입니다" in again.content.decode()
+    assert Response.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_the_answer_path_reads_the_link_once_and_writes_in_one_short_transaction(shop, survey):
+    _, token = services.invitation_create(survey=survey, customer=shop["kim"])
+    client = Client()
+    client.get(_path(token))  # the survey is drawn and kept
+    with CaptureQueriesContext(connection) as get_queries:
+        assert client.get(_path(token)).status_code == 200
+    assert len(get_queries) == 1  # the link joined to its survey
+    with CaptureQueriesContext(connection) as post_queries:
+        assert client.post(_path(token), BAD).status_code == 200
+    sql = [q["sql"] for q in post_queries]
+    # read the link; then spend it, the response, its answers (one executemany) and the follow-up job
+    assert sql[0].startswith("SELECT")
+    assert sum("UPDATE " in s for s in sql) == 1 and sum("INSERT INTO" in s for s in sql) == 3
+    response = Response.objects.get()
+    assert response.customer == shop["kim"] and response.csat == 1 and response.nps == 2
+    assert Answer.objects.filter(response=response).count() == 5  # the four scores and the masked text
+    from django_tasks_db.models import DBTaskResult
+
+    assert DBTaskResult.objects.filter(task_path="dangol.surveys.tasks.open_followup").count() == 1
+
+
+@pytest.mark.django_db
+def test_a_kano_answer_counts_towards_the_wave_started_after_the_form_was_kept(shop):
+    survey = services.survey_create(code="kano-w", title="기능 조사", kind="kano", by=shop["manager"])
+    services.question_add(survey=survey, kind="kano", code="delivery", text="당일 배송")
+    services.survey_set_status(survey=survey, status="active")
+    _, token = services.invitation_create(survey=survey)
+    Client().get(_path(token))  # kept with wave "1"
+    services.survey_start_wave(survey=survey, wave="2027-봄")
+    done = Client().post(_path(token), {"delivery__functional": "1", "delivery__dysfunctional": "5"})
+    assert done.status_code == 200
+    assert Response.objects.get().wave == "2027-봄"
