@@ -9,6 +9,7 @@ class CampaignsConfig(AppConfig):
     verbose_name = _("캠페인")
 
     def ready(self) -> None:
-        from dangol.campaigns import merging
+        from dangol.campaigns import merging, services
 
         merging.register()
+        services.register_audiences()

@@ -189,4 +189,5 @@ EN: dict[str, str | tuple[str, str]] = {
     "순위": "Rank",
     "점수": "Score",
     "함께 구매되는 카테고리 규칙(향상도 1 초과)으로 고른, 아직 사지 않은 상위 3개 카테고리입니다. 고객 가치 계산 뒤에 다시 계산됩니다.": "The top 3 categories the customer has not bought yet, from the rules of categories bought together (lift above 1). Recomputed after each customer-value run.",
+    "세그먼트 빌더의 세그먼트": "Segments from the segment builder",
 }

@@ -18,11 +18,13 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from dangol.analytics.uplift import assign_holdout
 from dangol.campaigns.conditions import customers_matching, eligible_customers, validate
 from dangol.campaigns.models import Campaign, CampaignMember, Segment
 from dangol.customers.models import Customer
+from dangol.customers.segments import AudienceKind, audience_kind_register
 from dangol.loyalty.selectors import value_tiers_of
 from dangol.messaging.models import Kind, Message, MessageTemplate
 from dangol.messaging.selectors import advertising_counts_since, outcomes, statuses_of
@@ -53,6 +55,25 @@ def segment_member_ids(segment: Segment, *, now: dt.datetime | None = None) -> Q
     else:
         qs = customers_matching(segment.definition, now=now)
     return qs.order_by("pk").values_list("pk", flat=True)
+
+
+def _segment_audience(pk: int) -> tuple[str, QuerySet[Customer]]:
+    segment = Segment.objects.filter(pk=pk).first()
+    if segment is None:
+        raise LookupError(pk)
+    return segment.name, Customer.objects.filter(pk__in=segment_member_ids(segment))
+
+
+def register_audiences() -> None:
+    """The builder's segments are audiences other apps can send to (surveys: dangol.customers.segments)."""
+    audience_kind_register(
+        AudienceKind(
+            code="segment",
+            label=gettext_lazy("세그먼트 빌더의 세그먼트"),
+            choices=lambda: list(Segment.objects.order_by("name").values_list("pk", "name")),
+            resolve=_segment_audience,
+        )
+    )
 
 
 @transaction.atomic

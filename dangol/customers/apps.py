@@ -41,8 +41,10 @@ class CustomersConfig(AppConfig):
     def ready(self) -> None:
         from dangol.customers.forgetting import register_customer_forget_rules
         from dangol.customers.merging import register_customer_rules
+        from dangol.customers.segments import register_saved_filters
 
         register_customer_rules()
+        register_saved_filters()
         register_customer_forget_rules()
         checks.register(_every_relation_has_a_merge_rule)
         checks.register(_every_relation_has_a_forget_rule)

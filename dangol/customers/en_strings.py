@@ -147,5 +147,6 @@ EN.update(
         "활동 확률(%%) 이상": "P(alive) %% from",
         "활동 확률(%%) 이하": "P(alive) %% to",
         "CLV": "CLV",
+        "고객 목록에서 저장한 필터": "Filters saved on the customer list",
     }
 )

@@ -239,9 +239,11 @@ EN: dict[str, str | tuple[str, str]] = {
 # Sending to a saved customer-list filter (segment)
 EN.update(
     {
-        "고객 목록에서 저장한 필터입니다. 보내는 시점의 고객에게 보냅니다.": (
-            "A filter saved on the customer list. It goes to the customers who match when you send."
+        "고객 목록에서 저장한 필터 또는 세그먼트 빌더의 세그먼트입니다. 보내는 시점의 고객에게 보냅니다.": (
+            "A filter saved on the customer list or a segment from the segment builder. It goes to the customers"
+            " it holds when you send."
         ),
+        "선택한 세그먼트가 없어졌습니다. 다시 고르세요.": "The chosen segment no longer exists. Choose again.",
         "‘%(name)s’ 세그먼트에 해당하는 고객이 없습니다.": "No customers match the segment ‘%(name)s’.",
         "세그먼트 고객이 %(limit)s명을 넘습니다. 필터를 좁혀 주세요.": (
             "The segment has more than %(limit)s customers. Narrow the filter."

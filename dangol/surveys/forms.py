@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from dangol.accounts.models import Team
-from dangol.customers.models import CustomerSegment
+from dangol.customers.segments import audience_choices
 from dangol.interactions.models import Touchpoint
 from dangol.surveys.models import Aspect, Dimension, Invitation, Question, Survey
 
@@ -47,15 +49,19 @@ class InvitationForm(forms.Form):
 
 
 class SegmentForm(forms.Form):
-    segment = forms.ModelChoiceField(
+    segment = forms.ChoiceField(
         label=_("고객 세그먼트"),
-        queryset=CustomerSegment.objects.order_by("name"),
-        empty_label=None,
-        help_text=_("고객 목록에서 저장한 필터입니다. 보내는 시점의 고객에게 보냅니다."),
+        help_text=_(
+            "고객 목록에서 저장한 필터 또는 세그먼트 빌더의 세그먼트입니다. 보내는 시점의 고객에게 보냅니다."
+        ),
     )
     channel = forms.ChoiceField(
         label=_("발송 채널"), choices=[("sms", _("문자")), ("email", _("이메일")), ("kakao", _("카카오톡"))]
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["segment"].choices = audience_choices()  # type: ignore[attr-defined]
 
 
 class PulseLinksForm(forms.Form):

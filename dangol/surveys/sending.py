@@ -11,13 +11,12 @@ from typing import Any
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dangol.accounts.models import Team
-from dangol.customers.models import Customer, CustomerSegment
-from dangol.customers.selectors import segment_customers
+from dangol.customers.models import Customer
 from dangol.interactions.models import Interaction, Touchpoint
 from dangol.messaging.models import Message
 from dangol.surveys import delivery
@@ -75,11 +74,12 @@ SEGMENT_SEND_LIMIT = 20_000
 
 
 def invitations_for_segment(
-    *, survey: Survey, segment: CustomerSegment, channel: str = Invitation.Channel.SMS
+    *, survey: Survey, customers: QuerySet[Customer], channel: str = Invitation.Channel.SMS
 ) -> tuple[list[Invitation], int]:
-    """Invite the customers a saved customer-list filter holds now (promotional surveys: only those
-    with marketing consent on the channel). Returns (invitations, skipped)."""
-    customers = segment_customers(segment).order_by("pk")
+    """Invite the customers a saved audience holds now (`dangol.customers.segments`: a customer-list filter or a
+    builder segment; promotional surveys: only those with marketing consent on the channel).
+    Returns (invitations, skipped)."""
+    customers = customers.order_by("pk")
     if customers[: SEGMENT_SEND_LIMIT + 1].count() > SEGMENT_SEND_LIMIT:
         raise ValidationError(
             {

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from dangol.accounts.services import staff_of
 from dangol.common.korean import particle
 from dangol.customers.models import Customer
+from dangol.customers.segments import audience_customers
 from dangol.privacy import throttle
 from dangol.surveys import answering, selectors, sending, services
 from dangol.surveys.forms import InvitationForm, PulseLinksForm, QuestionForm, SegmentForm, SurveyForm
@@ -398,23 +399,26 @@ def invite(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @permission_required("surveys.change_survey", raise_exception=True)
 def segment_send(request: HttpRequest, pk: int) -> HttpResponse:
-    """Invite the customers of a saved customer-list filter (promotional surveys: only those with marketing
-    consent)."""
+    """Invite the customers of a saved audience — a customer-list filter or a builder segment (promotional
+    surveys: only those with marketing consent)."""
     survey = selectors.survey_for_page(pk)
     form = SegmentForm(request.POST)
     if not form.is_valid():
         _form_errors(request, form)
         return redirect("surveys:detail", pk)
-    segment = form.cleaned_data["segment"]
     try:
+        name, customers = audience_customers(form.cleaned_data["segment"])
         made, skipped = sending.invitations_for_segment(
-            survey=survey, segment=segment, channel=form.cleaned_data["channel"]
+            survey=survey, customers=customers, channel=form.cleaned_data["channel"]
         )
+    except LookupError:
+        messages.error(request, _("선택한 세그먼트가 없어졌습니다. 다시 고르세요."))
+        return redirect("surveys:detail", pk)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("surveys:detail", pk)
     if not made and not skipped:
-        messages.error(request, _("‘%(name)s’ 세그먼트에 해당하는 고객이 없습니다.") % {"name": segment.name})
+        messages.error(request, _("‘%(name)s’ 세그먼트에 해당하는 고객이 없습니다.") % {"name": name})
     else:
         messages.success(
             request,

@@ -179,9 +179,11 @@ def test_segment_send_to_a_saved_list_filter_respects_marketing_consent(client, 
     everyone = CustomerSegment.objects.create(name="전체 고객", query="", filters={})
     login(client, shop["manager"])
     detail = client.get(reverse("surveys:detail", args=[survey.pk])).content.decode()
-    assert f'<option value="{everyone.pk}">전체 고객</option>' in detail
+    assert f'<option value="list:{everyone.pk}">전체 고객</option>' in detail
     page = client.post(
-        reverse("surveys:segment", args=[survey.pk]), {"segment": everyone.pk, "channel": "sms"}, follow=True
+        reverse("surveys:segment", args=[survey.pk]),
+        {"segment": f"list:{everyone.pk}", "channel": "sms"},
+        follow=True,
     )
     # kim has no marketing consent: messaging blocks the promotional survey's message to her, and the page says so.
     body = page.content.decode()
@@ -194,7 +196,9 @@ def test_segment_send_to_a_saved_list_filter_respects_marketing_consent(client, 
         name="없는 태그", query="tag=없는태그", filters={"tag": "없는태그"}
     )
     none = client.post(
-        reverse("surveys:segment", args=[survey.pk]), {"segment": nobody.pk, "channel": "sms"}, follow=True
+        reverse("surveys:segment", args=[survey.pk]),
+        {"segment": f"list:{nobody.pk}", "channel": "sms"},
+        follow=True,
     )
     assert "‘없는 태그’ 세그먼트에 해당하는 고객이 없습니다" in none.content.decode()
     assert "tag" not in client.get(reverse("surveys:detail", args=[survey.pk])).context["segment_form"].fields

@@ -26,7 +26,9 @@ def test_the_send_goes_to_whoever_matches_the_saved_filter_at_send_time(client, 
     segment = CustomerSegment.objects.get(name="관리 등급")
     CustomerValue.objects.create(customer=shop["kim"], value_tier="care", computed_at=timezone.now())
     login(client, shop["manager"])
-    client.post(reverse("surveys:segment", args=[survey.pk]), {"segment": segment.pk, "channel": "sms"})
+    client.post(
+        reverse("surveys:segment", args=[survey.pk]), {"segment": f"list:{segment.pk}", "channel": "sms"}
+    )
     assert list(Invitation.objects.values_list("customer", flat=True)) == [shop["kim"].pk]
 
 
@@ -45,7 +47,9 @@ def test_a_segment_larger_than_the_limit_is_refused_not_cut_short(client, shop, 
     everyone = CustomerSegment.objects.create(name="전체", filters={})
     login(client, shop["manager"])
     page = client.post(
-        reverse("surveys:segment", args=[survey.pk]), {"segment": everyone.pk, "channel": "sms"}, follow=True
+        reverse("surveys:segment", args=[survey.pk]),
+        {"segment": f"list:{everyone.pk}", "channel": "sms"},
+        follow=True,
     )
     assert "세그먼트 고객이 1명을 넘습니다" in page.content.decode()
     assert not Invitation.objects.exists()
@@ -56,6 +60,6 @@ def test_agents_cannot_send_to_a_segment(client, shop):
     everyone = CustomerSegment.objects.create(name="전체", filters={})
     login(client, shop["agent"])
     response = client.post(
-        reverse("surveys:segment", args=[survey.pk]), {"segment": everyone.pk, "channel": "sms"}
+        reverse("surveys:segment", args=[survey.pk]), {"segment": f"list:{everyone.pk}", "channel": "sms"}
     )
     assert response.status_code == 403 and not Invitation.objects.exists()
