@@ -65,6 +65,14 @@ def used() -> LinkError:
     return LinkError(_("이미 응답하신 설문입니다. 참여해 주셔서 감사합니다."), code="used")
 
 
+def expired() -> LinkError:
+    return LinkError(_("설문 응답 기간이 지났습니다. 관심 가져 주셔서 감사합니다."), code="expired")
+
+
+def closed() -> LinkError:
+    return LinkError(_("종료된 설문입니다. 관심 가져 주셔서 감사합니다."), code="closed")
+
+
 def token_read(token: str) -> tuple[int, str]:
     """(invitation id, nonce) of a signed link, or LinkError "tampered"."""
     try:
@@ -97,9 +105,9 @@ def link_from_token(token: str, *, now: dt.datetime | None = None) -> Link:
     if not unused:
         raise used()
     if not valid:
-        raise LinkError(_("설문 응답 기간이 지났습니다. 관심 가져 주셔서 감사합니다."), code="expired")
+        raise expired()
     if status != Survey.Status.ACTIVE:
-        raise LinkError(_("종료된 설문입니다. 관심 가져 주셔서 감사합니다."), code="closed")
+        raise closed()
     return Link(invitation_id, survey_id, customer_id, touchpoint_id, staff_id, team_id, interaction_id, wave)
 
 

@@ -23,7 +23,10 @@ from dangol.customers.models import Customer
 from dangol.interactions.models import Interaction, Touchpoint
 from dangol.reading.text import mask_text
 from dangol.surveys import answering
-from dangol.surveys.answering import TOKEN_SALT, LinkError
+from dangol.surveys.answering import TOKEN_SALT
+from dangol.surveys.answering import (
+    LinkError as LinkError,  # re-exported: views, sending and tests catch it here
+)
 from dangol.surveys.delivery import invitation_deliver
 from dangol.surveys.models import Answer, Aspect, Dimension, Invitation, Question, Response, Survey
 from dangol.voc.models import Case
@@ -264,29 +267,22 @@ def invitation_create(
 
 
 def invitation_from_token(token: str, *, now: dt.datetime | None = None) -> Invitation:
-    """The invitation a link stands for, or LinkError with a message for the respondent."""
-    try:
-        invitation_id, nonce = signing.loads(token, salt=TOKEN_SALT)
-        invitation_id = int(invitation_id)
-    except (signing.BadSignature, ValueError, TypeError) as exc:
-        raise LinkError(
-            _("설문 링크가 올바르지 않습니다. 받으신 링크를 그대로 열어 주세요."), code="tampered"
-        ) from exc
+    """The invitation a link stands for, or LinkError with a message for the respondent (the same checks and
+    words as the answer page's `answering.link_from_token`, as a model instance for the QR and API paths)."""
+    invitation_id, nonce = answering.token_read(token)
     # One indexed row and its survey; no ordering (`.first()` would add one). The view only needs ids.
     found = list(
         Invitation.objects.select_related("survey").filter(pk=invitation_id, nonce=nonce).order_by()[:1]
     )
     invitation = found[0] if found else None
     if invitation is None:
-        raise LinkError(
-            _("설문 링크가 올바르지 않습니다. 받으신 링크를 그대로 열어 주세요."), code="tampered"
-        )
+        raise answering.tampered()
     if invitation.used_at is not None:
-        raise LinkError(_("이미 응답하신 설문입니다. 참여해 주셔서 감사합니다."), code="used")
+        raise answering.used()
     if (now or timezone.now()) >= invitation.expires_at:
-        raise LinkError(_("설문 응답 기간이 지났습니다. 관심 가져 주셔서 감사합니다."), code="expired")
+        raise answering.expired()
     if invitation.survey.status != Survey.Status.ACTIVE:
-        raise LinkError(_("종료된 설문입니다. 관심 가져 주셔서 감사합니다."), code="closed")
+        raise answering.closed()
     return invitation
 
 
