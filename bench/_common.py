@@ -233,6 +233,8 @@ def measure(
     return {
         "wall": wall,
         "rss_mb": usage.ru_maxrss / 1024,
+        # user + system CPU seconds of the child (and of its waited-for children)
+        "cpu": usage.ru_utime + usage.ru_stime,
         "tree_rss_mb": peak_tree / 2**20,
         "returncode": proc.returncode,
         "timed_out": timed_out.is_set(),

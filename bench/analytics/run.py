@@ -307,33 +307,39 @@ def child_peer(file: str, out: str, end: str, horizon_weeks: float, discount: fl
 
 def child_steps(file: str, out_dir: str, end: str, category: bool) -> None:
     """dangol's pipeline in-process, with the time of each step (the CLI's progress steps, plus write)."""
-    t_start = time.perf_counter()
+    t_start, c_start = time.perf_counter(), time.process_time()
     sys.path.insert(0, str(ROOT))
     import pyarrow.parquet as pq
 
     from dangol.analytics import engine, pipeline
     from dangol.analytics.report import render_html
 
-    t_import = time.perf_counter() - t_start
-    marks: list[tuple[str, float]] = []
+    t_import, c_import = time.perf_counter() - t_start, time.process_time() - c_start
+    marks: list[tuple[str, float, float]] = []
     cols = engine.Columns(
         customer="customer_id", date="date", amount="amount", category="category" if category else None
     )
     options = pipeline.Options(end=dt.date.fromisoformat(end), time_unit="week", horizon=52.0)
     scorecard, report = pipeline.analyze(
-        file, cols, options, progress=lambda s: marks.append((s, time.perf_counter()))
+        file, cols, options, progress=lambda s: marks.append((s, time.perf_counter(), time.process_time()))
     )
-    t_done = time.perf_counter()
+    t_done, c_done = time.perf_counter(), time.process_time()
     target = Path(out_dir)
     target.mkdir(parents=True, exist_ok=True)
     pq.write_table(scorecard, target / "customers.parquet")
     (target / "report.json").write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
     (target / "report.html").write_text(render_html(report), encoding="utf-8")
-    t_write = time.perf_counter()
-    steps = {"import": t_import, "setup": marks[0][1] - t_start - t_import}
-    for (name, start), (_next, stop) in zip(marks, marks[1:] + [("end", t_done)], strict=True):
-        steps[name] = stop - start
-    steps["write"] = t_write - t_done
+    t_write, c_write = time.perf_counter(), time.process_time()
+    # wall and CPU seconds (time.process_time: every thread of the process, DuckDB's included) of each step
+    steps = {
+        "import": [t_import, c_import],
+        "setup": [marks[0][1] - t_start - t_import, marks[0][2] - c_start - c_import],
+    }
+    for (name, start, cstart), (_next, stop, cstop) in zip(
+        marks, marks[1:] + [("end", t_done, c_done)], strict=True
+    ):
+        steps[name] = [stop - start, cstop - cstart]
+    steps["write"] = [t_write - t_done, c_write - c_done]
     (target / "steps.json").write_text(json.dumps(steps), encoding="utf-8")
 
 
@@ -489,12 +495,15 @@ def run_bench(args: argparse.Namespace) -> int:
             "path": args.before,
             "walls": [r["wall"] for r in befores],
             "wall": statistics.median(r["wall"] for r in befores),
+            "cpu": statistics.median(r["cpu"] for r in befores),
             "rss_mb": max(r["rss_mb"] for r in befores),
         }
     else:
         results["before"] = None
     dangol["walls"] = [r["wall"] for r in runs]
     dangol["wall"] = statistics.median(dangol["walls"])
+    dangol["cpus"] = [r["cpu"] for r in runs]
+    dangol["cpu"] = statistics.median(dangol["cpus"])
     dangol["rss_mb"] = max(r["rss_mb"] for r in runs)
     dangol["tree_rss_mb"] = max(r["tree_rss_mb"] for r in runs)
     results["dangol"] = dangol
@@ -510,8 +519,8 @@ def run_bench(args: argparse.Namespace) -> int:
     steps = {}
     if steps_res["returncode"] == 0:
         steps = json.loads((work / "dangol-steps" / "steps.json").read_text(encoding="utf-8"))
-        steps["process total (wall)"] = steps_res["wall"]
-        say("  " + ", ".join(f"{k} {v:.2f}" for k, v in steps.items()))
+        steps["process total (wall)"] = [steps_res["wall"], steps_res["cpu"]]
+        say("  " + ", ".join(f"{k} {v[0]:.2f}/{v[1]:.2f}" for k, v in steps.items()))
     else:
         say(tail(steps_res["log"]))
     results["steps"] = steps
@@ -591,7 +600,15 @@ def before_tree(before: str) -> Path:
     (git archive, read-only) unpacked under var/bench/analytics/."""
     if Path(before).is_dir():
         return Path(before).resolve()
-    target = VAR / f"before-{re.sub(r'[^A-Za-z0-9._-]', '_', before)}"
+    # named by the commit, not by `before`: `HEAD` moves, and a folder named after it would keep old code
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", f"{before}^{{commit}}"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    target = VAR / f"before-{re.sub(r'[^A-Za-z0-9._-]', '_', commit)}"
     if not (target / "dangol" / "analytics" / "cli.py").exists():
         target.mkdir(parents=True, exist_ok=True)
         archive = subprocess.run(
@@ -613,7 +630,13 @@ def growth(
     for rows in sorted({int(float(v)) for v in args.growth.split(",") if v.strip()}):
         if rows == data["rows"]:
             points.append(
-                {"rows": rows, "customers": data["customers"], "wall": main["wall"], "rss_mb": main["rss_mb"]}
+                {
+                    "rows": rows,
+                    "customers": data["customers"],
+                    "wall": main["wall"],
+                    "cpu": main["cpu"],
+                    "rss_mb": main["rss_mb"],
+                }
             )
             continue
         path, facts = ensure_data(rows, rows // 10, args.seed)
@@ -626,7 +649,13 @@ def growth(
         say(f"  {res['wall']:.1f} s, {res['rss_mb']:.0f} MB, exit {res['returncode']}")
         if res["returncode"] == 0:
             points.append(
-                {"rows": rows, "customers": facts["customers"], "wall": res["wall"], "rss_mb": res["rss_mb"]}
+                {
+                    "rows": rows,
+                    "customers": facts["customers"],
+                    "wall": res["wall"],
+                    "cpu": res["cpu"],
+                    "rss_mb": res["rss_mb"],
+                }
             )
         else:
             points.append({"rows": rows, "customers": facts["customers"], "error": tail(res["log"], 3)})
@@ -705,11 +734,12 @@ def render(
         f"{', '.join(str(v) for v in TRUE_BGNBD.values())}), Gamma-Gamma line amounts in ₩, 10 categories."
     )
     out.append("")
-    out.append("| tool | wall s | peak RSS MB | peer ÷ dangol | dangol ÷ floor | notes |")
-    out.append("|---|---:|---:|---:|---:|---|")
+    out.append("| tool | wall s | CPU s | peak RSS MB | peer ÷ dangol | dangol ÷ floor | notes |")
+    out.append("|---|---:|---:|---:|---:|---:|---|")
     walls = ", ".join(f"{w:.1f}" for w in dangol["walls"])
     out.append(
-        f"| **dangol analyze** (DuckDB, CLI subprocess) | {dangol['wall']:.1f} | {dangol['rss_mb']:,.0f} | "
+        f"| **dangol analyze** (DuckDB, CLI subprocess) | {dangol['wall']:.1f} | {dangol['cpu']:.1f} | "
+        f"{dangol['rss_mb']:,.0f} | "
         f"{fmt(ratio_peer)}× | {over_floor:.1f}× | median of {len(dangol['walls'])} runs ({walls} s); "
         "includes RFM, tiers, stages, cohorts, 3R with categories, report.html |"
     )
@@ -718,7 +748,7 @@ def render(
         walls_b = ", ".join(f"{w:.1f}" for w in before["walls"])
         out.append(
             f"| dangol analyze, before this round (`{before['path']}`) | {before['wall']:.1f} | "
-            f"{before['rss_mb']:,.0f} | {fmt(peer['wall'] / before['wall']) + '×' if peer_ok else '—'} | "
+            f"{before['cpu']:.1f} | {before['rss_mb']:,.0f} | {fmt(peer['wall'] / before['wall']) + '×' if peer_ok else '—'} | "
             f"{before['wall'] / floor['wall']:.1f}× | median of {len(before['walls'])} runs ({walls_b} s), run "
             f"right after each current run; current is {before['wall'] / dangol['wall']:.1f}× faster |"
         )
@@ -737,25 +767,28 @@ def render(
                 f"{err.get('type', 'exit ' + str(peer['returncode']))}: {err.get('message', '')[:200]}"
             )
         out.append(
-            f"| pandas + lifetimes (peer) | {peer['wall']:.1f} | {peer['rss_mb']:,.0f} | "
+            f"| pandas + lifetimes (peer) | {peer['wall']:.1f} | {peer['cpu']:.1f} | {peer['rss_mb']:,.0f} | "
             f"{fmt(ratio_peer) + '×' if peer_ok else '≥ ' + fmt(peer['wall'] / dangol['wall']) + '×'} | "
             f"{peer['wall'] / floor['wall']:.1f}× | {note.replace('|', '/')} |"
         )
     out.append(
-        f"| DuckDB `GROUP BY customer_id` (floor) | {floor['wall']:.2f} | {floor['rss_mb']:,.0f} | — | 1.0× | "
+        f"| DuckDB `GROUP BY customer_id` (floor) | {floor['wall']:.2f} | {floor['cpu']:.1f} | "
+        f"{floor['rss_mb']:,.0f} | — | 1.0× | "
         f"median of 3; query alone {floor['query_s']:.2f} s, {floor['groups']:,} groups to Arrow |"
     )
     if spark:
         ok = spark["returncode"] == 0
         out.append(
-            f"| dangol analyze (PySpark local[2]) | {spark['wall']:.1f} | {spark['rss_mb']:,.0f} | — | "
+            f"| dangol analyze (PySpark local[2]) | {spark['wall']:.1f} | {spark['cpu']:.1f} | "
+            f"{spark['rss_mb']:,.0f} | — | "
             f"{spark['wall'] / floor['wall']:.1f}× | information only; {'ok' if ok else 'exit ' + str(spark['returncode'])}"
             f"; peak RSS summed over Python + JVM {spark['tree_rss_mb']:,.0f} MB |"
         )
     out.append("")
     out.append(
-        "Wall = the subprocess from start to exit (interpreter start and imports included). Peak RSS = "
-        "`ru_maxrss` of the child from `wait4` (largest single process)."
+        "Wall = the subprocess from start to exit (interpreter start and imports included). CPU = user + "
+        "system seconds of the child from `wait4` (all its threads; on a loaded machine the steadier figure). "
+        "Peak RSS = `ru_maxrss` of the child from `wait4` (largest single process)."
     )
     out.append("")
     goal = GOAL_RATIO_SMALL if args.small else GOAL_RATIO
@@ -767,6 +800,11 @@ def render(
         f"- ≥ {goal:.0f}× faster than the peer: **{'yes' if met_ratio else 'NO'}** "
         f"({fmt(ratio_peer) if peer_ok else ('≥ ' + fmt(peer['wall'] / dangol['wall']) if peer else '—')}×)"
     )
+    if peer_ok:
+        out.append(
+            f"- (information) CPU seconds, peer ÷ dangol: {peer['cpu'] / dangol['cpu']:.1f}× "
+            f"({peer['cpu']:.1f} ÷ {dangol['cpu']:.1f} s; the peer is single-threaded, dangol uses both cores)"
+        )
     if args.small:
         out.append(
             f"- under {GOAL_WALL:.0f} s wall on {facts['nproc']} cores: not applicable at this size (the goal is "
@@ -786,31 +824,43 @@ def render(
     if points:
         out.append("### Cost growth (`dangol analyze`, 10 order lines per customer)")
         out.append("")
-        out.append("| order lines | customers | wall s | lines/s | peak RSS MB |")
-        out.append("|---:|---:|---:|---:|---:|")
+        out.append("| order lines | customers | wall s | lines/s | CPU s | lines per CPU s | peak RSS MB |")
+        out.append("|---:|---:|---:|---:|---:|---:|---:|")
         for pt in points:
             if "error" in pt:
-                out.append(f"| {pt['rows']:,} | {pt['customers']:,} | failed | — | — |")
+                out.append(f"| {pt['rows']:,} | {pt['customers']:,} | failed | — | — | — | — |")
             else:
                 out.append(
                     f"| {pt['rows']:,} | {pt['customers']:,} | {pt['wall']:.1f} | "
-                    f"{pt['rows'] / pt['wall']:,.0f} | {pt['rss_mb']:,.0f} |"
+                    f"{pt['rows'] / pt['wall']:,.0f} | {pt['cpu']:.1f} | {pt['rows'] / pt['cpu']:,.0f} | "
+                    f"{pt['rss_mb']:,.0f} |"
                 )
         out.append("")
     steps = results["steps"]
     if steps:
-        total = steps.get("process total (wall)", 0.0)
+        total, total_cpu = steps.get("process total (wall)", [0.0, 0.0])
         out.append("### Where dangol's time goes (one in-process run, seconds)")
         out.append("")
-        out.append("| step | s | share |")
-        out.append("|---|---:|---:|")
-        for name, seconds in steps.items():
+        out.append(
+            "CPU = `time.process_time()` (all threads of the process, DuckDB's included); the process total's "
+            "CPU is user + system from `wait4`."
+        )
+        out.append("")
+        out.append("| step | wall s | share | CPU s | CPU share |")
+        out.append("|---|---:|---:|---:|---:|")
+        for name, (seconds, cpu) in steps.items():
             if name == "process total (wall)":
                 continue
-            out.append(f"| {name} | {seconds:.2f} | {seconds / total:.0%} |")
-        rest = total - sum(v for k, v in steps.items() if k != "process total (wall)")
-        out.append(f"| interpreter start/exit (rest) | {rest:.2f} | {rest / total:.0%} |")
-        out.append(f"| **process total** | {total:.2f} | 100% |")
+            out.append(
+                f"| {name} | {seconds:.2f} | {seconds / total:.0%} | {cpu:.2f} | {cpu / total_cpu:.0%} |"
+            )
+        rest = total - sum(v[0] for k, v in steps.items() if k != "process total (wall)")
+        rest_cpu = total_cpu - sum(v[1] for k, v in steps.items() if k != "process total (wall)")
+        out.append(
+            f"| interpreter start/exit (rest) | {rest:.2f} | {rest / total:.0%} | {rest_cpu:.2f} | "
+            f"{rest_cpu / total_cpu:.0%} |"
+        )
+        out.append(f"| **process total** | {total:.2f} | 100% | {total_cpu:.2f} | 100% |")
         out.append("")
     if status.get("steps"):
         out.append("### The peer's steps (seconds)")

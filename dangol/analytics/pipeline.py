@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
-from dangol.analytics import bgnbd, engine, gammagamma, retention, segments
+from dangol.analytics import bgnbd, duckpath, engine, gammagamma, retention, segments
 
 UNIT_DAYS = {"day": 1.0, "week": 7.0}
 
@@ -97,8 +97,13 @@ def analyze(
     say("load")
     tx, n_tx = engine.load_counted(con, source, cols)
     say("summary")
-    days = engine.customer_days(tx).cache()  # one pass over the transactions; every later step reads this
-    table = engine.summary(days, end=options.end, unit_days=unit).order_by("customer_id").to_pyarrow()
+    fast = duckpath.available(con)
+    if fast:  # the same summary as one DuckDB statement (see duckpath)
+        days = None
+        table = duckpath.summary(con, tx, end=options.end, unit_days=unit)
+    else:
+        days = engine.customer_days(tx).cache()  # one pass over the transactions; later steps read this
+        table = engine.summary(days, end=options.end, unit_days=unit).order_by("customer_id").to_pyarrow()
     if table.num_rows == 0:
         raise engine.InputError(f"{options.end} 이전의 거래가 없습니다 (no transactions up to --end)")
     ids = table["customer_id"].combine_chunks()
@@ -116,7 +121,7 @@ def analyze(
     # every month) need nothing from the models: the engine runs them (its own threads, without the GIL) while
     # NumPy fits the models here.
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="dangol-report") as pool:
-        monthly = pool.submit(_monthly, tx, days, cols, options, masks)
+        monthly = pool.submit(_monthly, tx, days, cols, options, masks, con if fast else None)
         scorecard, report, fit_ = _models(
             table, ids, x, t_x, T, m, totals, rfm, options, unit, n_tx, say, monthly
         )
@@ -133,24 +138,32 @@ def _earliest(first_days: pa.ChunkedArray) -> dt.date | None:
 
 
 def _monthly(
-    tx: Any, days: Any, cols: engine.Columns, options: Options, masks: np.ndarray | None = None
+    tx: Any,
+    days: Any,
+    cols: engine.Columns,
+    options: Options,
+    masks: np.ndarray | None = None,
+    duck: Any = None,
 ) -> dict[str, Any]:
     """Cohorts and 3R. Monthly figures stop at the last complete month: a month still running would look like
     customers leaving (its few days against a whole month before it). With the summary's month masks, cohorts
-    and retention are counted from them in NumPy; only related sales (categories) go to the engine."""
+    and retention are counted from them in NumPy; only related sales (categories) go to the engine. `duck`: the
+    DuckDB connection when the fast path (`duckpath`) applies; `days` may then be None (computed on need)."""
     complete_through = retention.last_complete_day(options.end)
     if masks is not None:
         cohorts, rates = retention.monthly_from_masks(masks, end=options.end, through=complete_through)
         cohorts["complete_through"] = complete_through.isoformat()
-        related = (
-            retention.related_sales(retention.customer_categories(tx.filter(tx.day <= options.end)))
-            if cols.category
-            else None
-        )
+        related = None
+        if cols.category and duck is not None:
+            related = duckpath.related_sales(duck, tx, end=options.end)
+        elif cols.category:
+            related = retention.related_sales(retention.customer_categories(tx.filter(tx.day <= options.end)))
         return {
             "cohorts": cohorts,
             "three_r": {"retention": rates, "related_sales": related, "referral": None},
         }
+    if days is None:
+        days = engine.customer_days(tx)
     months = retention.customer_months(days.filter(days.day <= complete_through)).cache()
     calibration = tx.filter(tx.day <= options.end)
     categories = retention.customer_categories(calibration) if cols.category else None
