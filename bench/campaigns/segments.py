@@ -205,6 +205,7 @@ def build(n: int, seed: int) -> dict[str, Any]:
             {
                 "id": ids,
                 "name": [f"고객{i}" for i in ids],
+                "phone": [f"010{i:08d}" for i in ids],  # an address, so a campaign's messages can be queued
                 "phone_last4": [f"{i % 10000:04d}" for i in ids],
                 "joined_at": joined,
                 "created_at": joined,

@@ -13,8 +13,10 @@ active customers, through each app's audience selectors (one SQL query, nothing 
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from django.apps import apps
@@ -24,12 +26,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from dangol.campaigns.snapshot import snapshot_info
 from dangol.customers.models import ConsentPurpose, Customer
 from dangol.customers.selectors import customer_ids_consenting
-from dangol.loyalty.models import RFM_SEGMENTS_KO, LadderStage, ValueTier
+from dangol.loyalty.models import P_ALIVE_MIN_PURCHASES, RFM_SEGMENTS_KO, LadderStage, ValueTier
 from dangol.loyalty.selectors import customer_ids_by_value, customer_ids_overdue
 from dangol.orders.models import ProductCategory
-from dangol.orders.selectors import customer_ids_bought, customer_ids_last_purchase
+from dangol.orders.selectors import category_ids_and_below, customer_ids_bought, customer_ids_last_purchase
 from dangol.rewards.selectors import customer_ids_in_tiers
 from dangol.surveys.selectors import customer_ids_by_last_score
 from dangol.voc.selectors import customer_ids_flagged, customer_ids_recovered, customer_ids_with_open_case
@@ -221,6 +224,97 @@ def _ids(condition: dict[str, Any], now: dt.datetime) -> QuerySet[Any]:
     return handlers[name]()
 
 
+def _in(column: str, values: list[Any]) -> tuple[str, list[Any]]:
+    if not values:
+        return "FALSE", []
+    return f"{column} IN ({', '.join('?' * len(values))})", list(values)
+
+
+def _range(column: str, low: Any, high: Any) -> tuple[str, list[Any]]:
+    parts, params = [f"{column} IS NOT NULL"], []
+    if low is not None:
+        parts.append(f"{column} >= ?")
+        params.append(low)
+    if high is not None:
+        parts.append(f"{column} <= ?")
+        params.append(high)
+    return " AND ".join(parts), params
+
+
+def _any_of(column: str, values: list[Any]) -> tuple[str, list[Any]]:
+    """The list column holds one of the values: list_contains per value (measured 2-3x cheaper than
+    list_has_any over a million rows)."""
+    if not values:
+        return "FALSE", []
+    return " OR ".join([f"list_contains({column}, ?)"] * len(values)), list(values)
+
+
+def _naive_utc(value: dt.datetime) -> dt.datetime:
+    return value.astimezone(dt.UTC).replace(tzinfo=None)
+
+
+def _sql(condition: dict[str, Any], now: dt.datetime) -> tuple[str, list[Any]]:
+    """The condition as a DuckDB predicate over the segment snapshot (dangol.campaigns.snapshot), the same meaning
+    as `_ids` over the live tables: each branch names the selector it mirrors."""
+    name = condition["field"]
+    values = condition.get("values") or []
+    low, high = condition.get("min"), condition.get("max")
+    if name == "consent":  # customers.selectors.customer_ids_consenting
+        return f'"consent_{condition["purpose"]}"', []
+    if name in ("membership_tier", "value_tier", "stage", "rfm_segment"):
+        return _in(name, values)
+    if name == "clv":  # loyalty.selectors.customer_ids_by_value
+        return _range("clv", low, high)
+    if name == "p_alive":  # only with enough history for P(alive) to mean something
+        sql, params = _range("p_alive", low, high)
+        return f"frequency >= {P_ALIVE_MIN_PURCHASES - 1} AND {sql}", params
+    if name == "overdue":  # loyalty.selectors.customer_ids_overdue
+        return "frequency >= 1 AND recency > 0 AND (age - recency) * frequency > recency * ?", [
+            float(condition["factor"])
+        ]
+    if name == "last_purchase":  # orders.selectors.customer_ids_last_purchase
+        parts, params = ["last_purchase_at IS NOT NULL"], []
+        if "before" in condition:
+            parts.append("last_purchase_at < ?")
+            params.append(_naive_utc(_start_of(condition["before"])))
+        if "after" in condition:
+            parts.append("last_purchase_at >= ?")
+            params.append(_naive_utc(_start_of(condition["after"])))
+        return " AND ".join(parts), params
+    if name == "bought":  # orders.selectors.customer_ids_bought (the category or any below it)
+        return _any_of("categories", sorted(category_ids_and_below(values)))
+    if name == "likely_to_buy":  # customer_ids_likely_to_buy: the picks hold the category's name
+        return _any_of(
+            "likely_to_buy",
+            sorted(ProductCategory.objects.filter(code__in=values).values_list("name", flat=True)),
+        )
+    if name in ("nps", "csat"):  # surveys.selectors.customer_ids_by_last_score
+        return _range(f"{name}_last", low, high)
+    if name == "voc_open":  # voc.selectors.customer_ids_with_open_case
+        return "voc_open", []
+    if name == "voc_recovered":  # voc.selectors.customer_ids_recovered
+        return "voc_recovered_at >= ?", [_naive_utc(now - dt.timedelta(days=condition["days"]))]
+    if name == "flagged":  # voc.selectors.customer_ids_flagged
+        return "flagged", []
+    raise ValueError(f"no snapshot column for {name!r}")
+
+
+def snapshot_where(
+    definition: list[dict[str, Any]], *, now: dt.datetime | None = None
+) -> tuple[str, list[Any]]:
+    """A (validated) definition as one DuckDB WHERE clause over the segment snapshot, with its parameters. A
+    missing value (no value row, never answered) meets no condition, so its exclusion holds the customer, as
+    `exclude(pk__in=…)` does on the live tables. A met condition stays a bare predicate (NULL filters the row
+    out as FALSE does), so DuckDB can push it into the Parquet scan."""
+    now = now or timezone.now()
+    parts, params = [], []
+    for condition in validate(definition):
+        sql, more = _sql(condition, now)
+        parts.append(f"NOT COALESCE(({sql}), FALSE)" if condition.get("exclude") else f"({sql})")
+        params += more
+    return (" AND ".join(parts) or "TRUE"), params
+
+
 def customer_ids_likely_to_buy(category_codes: list[str]) -> QuerySet[Any]:
     """`customer_id` of customers whose stored cross-sell picks (dangol.campaigns.crosssell, rebuilt after each
     value run) include one of these categories (by code; the picks hold the category name)."""
@@ -275,3 +369,48 @@ def describe(definition: list[dict[str, Any]]) -> list[str]:
         text = label + (": " + " · ".join(parts) if parts else "")
         lines.append(_("제외 — %(text)s") % {"text": text} if c.get("exclude") else text)
     return lines
+
+
+# ---------------------------------------------------------------- on the segment snapshot
+
+
+_duckdb = threading.local()
+
+
+def _snapshot_select(
+    select: str, definition: list[dict[str, Any]], path: Path, now: dt.datetime | None
+) -> Any:
+    """The rows of the snapshot meeting the definition, as an Arrow table of the `select` columns."""
+    import duckdb
+
+    where, params = snapshot_where(definition, now=now)
+    source = "read_parquet('" + str(path).replace("'", "''") + "')"
+    con = getattr(_duckdb, "con", None)
+    if con is None:  # one in-memory DuckDB per thread: opening one costs more than a count over the file
+        con = _duckdb.con = duckdb.connect()
+    # the columns and the file are ours; every value of the definition is a parameter
+    return con.sql(f"SELECT {select} FROM {source} WHERE {where}", params=params).to_arrow_table()  # noqa: S608
+
+
+def snapshot_count(definition: list[dict[str, Any]], *, path: Path, now: dt.datetime | None = None) -> int:
+    """How many of the snapshot's customers meet the definition (one DuckDB scan)."""
+    return int(_snapshot_select("count(*) AS n", definition, path, now).column("n")[0].as_py())
+
+
+def snapshot_members(
+    definition: list[dict[str, Any]], *, path: Path, now: dt.datetime | None = None
+) -> tuple[list[int], list[str | None]]:
+    """The snapshot's customers meeting the definition, in id order, with the value tier of each."""
+    table = _snapshot_select("customer_id, value_tier", definition, path, now).sort_by("customer_id")
+    return table.column("customer_id").to_pylist(), table.column("value_tier").to_pylist()
+
+
+def count_now(
+    definition: list[dict[str, Any]], *, now: dt.datetime | None = None
+) -> tuple[int, dt.datetime | None]:
+    """The builder's live count: on the segment snapshot when a usable one exists (with the time it was taken),
+    on the live tables otherwise (None)."""
+    info = snapshot_info()
+    if info is not None:
+        return snapshot_count(definition, path=info["path"], now=now), info["built_at"]
+    return customers_matching(definition, now=now).count(), None

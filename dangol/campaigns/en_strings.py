@@ -190,4 +190,10 @@ EN: dict[str, str | tuple[str, str]] = {
     "점수": "Score",
     "함께 구매되는 카테고리 규칙(향상도 1 초과)으로 고른, 아직 사지 않은 상위 3개 카테고리입니다. 고객 가치 계산 뒤에 다시 계산됩니다.": "The top 3 categories the customer has not bought yet, from the rules of categories bought together (lift above 1). Recomputed after each customer-value run.",
     "세그먼트 빌더의 세그먼트": "Segments from the segment builder",
+    # The segment snapshot (the builder's count over a million customers)
+    "n월 j일 H:i": "M j, H:i",
+    "기준: %(at)s": "As of %(at)s",
+    "실시간 집계": "Counted live",
+    "단계": "steps",
+    "고객 %(rows)s명의 스냅숏을 %(seconds)s초에 만들었습니다.": "Wrote the snapshot of %(rows)s customers in %(seconds)s s.",
 }

@@ -21,10 +21,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from dangol.analytics.uplift import assign_holdout
-from dangol.campaigns.conditions import customers_matching, eligible_customers, validate
+from dangol.campaigns.conditions import customers_matching, eligible_customers, snapshot_members, validate
 from dangol.campaigns.models import Campaign, CampaignMember, Segment
+from dangol.campaigns.snapshot import snapshot_info
 from dangol.customers.models import Customer
 from dangol.customers.segments import AudienceKind, audience_kind_register
+from dangol.imports.fastsql import insert_rows
 from dangol.loyalty.selectors import value_tiers_of
 from dangol.messaging.models import Kind, Message, MessageTemplate
 from dangol.messaging.selectors import advertising_counts_since, outcomes, statuses_of
@@ -36,7 +38,8 @@ from dangol.rewards.services import points_earn
 
 logger = logging.getLogger(__name__)
 
-BATCH = 500
+BATCH = 2000  # treated members queued per transaction (messaging's bulk queue takes them at once)
+ID_CHUNK = 50_000
 NO_STRATUM = "none"
 
 
@@ -210,36 +213,67 @@ def _capped(ids: list[int], *, now: dt.datetime) -> set[int]:
     return {pk for pk, n in counts.items() if n >= cap}
 
 
+def _still_eligible(ids: list[int]) -> list[int]:
+    """The ids (in order) that are still active customer records: a snapshot's ids re-checked live, one range
+    query per chunk (merged away or forgotten since the snapshot: left out)."""
+    kept: list[int] = []
+    for start in range(0, len(ids), ID_CHUNK):
+        chunk = ids[start : start + ID_CHUNK]
+        alive = set(
+            eligible_customers().filter(pk__gte=chunk[0], pk__lte=chunk[-1]).values_list("pk", flat=True)
+        )
+        kept += [pk for pk in chunk if pk in alive]
+    return kept
+
+
+def _members_now(segment: Segment, *, now: dt.datetime) -> tuple[list[int], dict[int, str] | None, str]:
+    """The segment's customer ids at launch, the value tier of each when the source knew it, and the source: a
+    dynamic segment is read from the segment snapshot when a usable one exists (one DuckDB scan, then each id
+    re-checked live), the live tables otherwise. A dynamic segment is evaluated at send, so a launch reads a
+    snapshot only while it is younger than DANGOL_SEGMENT_SNAPSHOT_LAUNCH_MAX_AGE_MINUTES (a win-back must not
+    reach someone who bought since; the builder's count may use an older one, it shows its time). Consent and
+    suspension are never taken from the snapshot: messaging checks them for every message."""
+    fresh = dt.timedelta(minutes=settings.DANGOL_SEGMENT_SNAPSHOT_LAUNCH_MAX_AGE_MINUTES)
+    info = snapshot_info(max_age=fresh) if segment.kind == Segment.Kind.DYNAMIC else None
+    if info is None:
+        return list(segment_member_ids(segment, now=now)), None, "live"
+    ids, tiers = snapshot_members(segment.definition, path=info["path"], now=now)
+    known = dict(zip(ids, tiers, strict=True))
+    kept = _still_eligible(ids)
+    return kept, {pk: known[pk] or "" for pk in kept}, "snapshot"
+
+
 @transaction.atomic
 def _assign(campaign: Campaign, *, now: dt.datetime) -> None:
-    """Evaluate the segment and record every member with its arm (once: a rerun finds the members there)."""
+    """Evaluate the segment and record every member with its arm (once: a rerun finds the members there).
+    Set-based: one multi-row INSERT per chunk of members, a conflict (a rerun) leaves the row as it was."""
     locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
     if locked.sent_at is not None:
         return
-    ids = list(segment_member_ids(campaign.segment, now=now))
+    ids, tiers, source = _members_now(campaign.segment, now=now)
     capped = _capped(ids, now=now) if campaign.template.kind == Kind.ADVERTISING else set()
-    ids = [pk for pk in ids if pk not in capped]
-    tiers = value_tiers_of(ids)
+    if capped:
+        ids = [pk for pk in ids if pk not in capped]
+    if tiers is None:
+        tiers = value_tiers_of(ids)
     strata = [tiers.get(pk) or NO_STRATUM for pk in ids]
     held = assign_holdout(ids, strata, share=float(campaign.control_share), seed=campaign.seed)
-    CampaignMember.objects.bulk_create(
-        [
-            CampaignMember(
-                campaign=campaign,
-                customer_id=pk,
-                arm=CampaignMember.Arm.CONTROL if pk in held else CampaignMember.Arm.TREATED,
-                stratum=stratum,
-            )
+    treated, control = CampaignMember.Arm.TREATED.value, CampaignMember.Arm.CONTROL.value
+    insert_rows(
+        CampaignMember,
+        ("campaign_id", "customer_id", "arm", "stratum", "queued"),
+        (
+            (campaign.pk, pk, control if pk in held else treated, stratum, False)
             for pk, stratum in zip(ids, strata, strict=True)
-        ],
-        batch_size=2000,
-        ignore_conflicts=True,
+        ),
+        conflict=("campaign_id", "customer_id"),
     )
     results = {
         "segment": len(ids) + len(capped),
         "capped": len(capped),
         "treated": len(ids) - len(held),
         "control": len(held),
+        "source": source,
         "errors": 0,
         "error_examples": [],
         "offers": 0,
@@ -275,12 +309,13 @@ def _offer_text(campaign: Campaign) -> str:
     return ""
 
 
-def _batch_send(campaign: Campaign, *, now: dt.datetime) -> int:
-    """Queue one batch of treated members not yet handled; how many were handled (0: none left)."""
+def _batch_send(campaign: Campaign, *, now: dt.datetime, after: int = 0) -> int:
+    """Queue one batch of treated members not yet handled, those with a member id above `after` (the caller's
+    position, so a batch never re-reads the rows handled before it); the last member id handled (0: none left)."""
     with transaction.atomic():
         members = list(
             CampaignMember.objects.select_for_update(skip_locked=True, of=("self",))
-            .filter(campaign=campaign, arm=CampaignMember.Arm.TREATED, queued=False)
+            .filter(campaign=campaign, arm=CampaignMember.Arm.TREATED, queued=False, pk__gt=after)
             .select_related("customer")
             .order_by("pk")[:BATCH]
         )
@@ -299,10 +334,11 @@ def _batch_send(campaign: Campaign, *, now: dt.datetime) -> int:
             channel=campaign.channel or None,
             by=campaign.launched_by,
             now=now,
+            batch_size=BATCH,
         )
-        statuses = statuses_of(list(refs.values()))
         offers = offer_errors = 0
         if campaign.offer != Campaign.Offer.NONE:
+            statuses = statuses_of(list(refs.values()))
             for m in members:
                 if statuses.get(refs[m.pk]) in (None, Message.Status.BLOCKED, Message.Status.CANCELLED):
                     continue  # the customer is not told: no offer (and no cost) for a message that does not go
@@ -325,7 +361,7 @@ def _batch_send(campaign: Campaign, *, now: dt.datetime) -> int:
         Campaign.objects.filter(pk=campaign.pk).update(
             results=results, progress_done=F("progress_done") + len(members)
         )
-    return len(members)
+    return members[-1].pk
 
 
 def campaign_run(campaign_id: int, *, now: dt.datetime | None = None) -> Campaign:
@@ -342,7 +378,8 @@ def campaign_run(campaign_id: int, *, now: dt.datetime | None = None) -> Campaig
     try:
         _assign(campaign, now=now)
         campaign.refresh_from_db()
-        while _batch_send(campaign, now=now):
+        after = 0
+        while after := _batch_send(campaign, now=now, after=after):
             pass
     except Exception as exc:
         logger.exception("campaign %s failed", campaign.pk)

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from dangol.accounts.services import staff_of
 from dangol.campaigns import selectors, services
-from dangol.campaigns.conditions import customers_matching, describe
+from dangol.campaigns.conditions import count_now, describe
 from dangol.campaigns.forms import CampaignForm, SegmentBuilderForm
 from dangol.campaigns.models import Campaign, Segment
 from dangol.common.csv import safe_writer
@@ -73,12 +73,13 @@ def segment_count(request: HttpRequest) -> HttpResponse:
     """The builder's live count (htmx): how many customers the conditions on the form hold now."""
     form = SegmentBuilderForm(request.POST)
     count: int | None = None
+    as_of = None
     errors: list[str] = []
     lines: list[str] = []
     if form.is_valid():
         try:
             definition = form.definition()
-            count = customers_matching(definition).count()
+            count, as_of = count_now(definition)
             lines = describe(definition)
         except ValidationError as exc:
             errors = exc.messages
@@ -87,7 +88,16 @@ def segment_count(request: HttpRequest) -> HttpResponse:
             f"{form.fields[k].label if k in form.fields else ''}: {' '.join(str(e) for e in v)}"
             for k, v in form.errors.items()
         ]
-    return render(request, "campaigns/_count.html", {"count": count, "errors": errors, "lines": lines})
+    return render(
+        request,
+        "campaigns/_count.html",
+        {
+            "count": count,
+            "errors": errors,
+            "lines": lines,
+            "as_of": timezone.localtime(as_of) if as_of else None,
+        },
+    )
 
 
 @require_GET

@@ -104,6 +104,14 @@ def _category_and_below(goods_kind: str) -> set[int]:
     return chosen
 
 
+def category_ids_and_below(codes: Sequence[str]) -> set[int]:
+    """The ids of these product categories (by code or name) and of every category below them."""
+    found: set[int] = set()
+    for code in codes:
+        found |= _category_and_below(code)
+    return found
+
+
 def last_purchase_of_kind(customer: Customer, goods_kind: str) -> dt.datetime | None:
     """When the customer last bought goods of this kind — a product category, by code or name, with the
     categories under it — in an order that still stands (not cancelled or wholly refunded). Messaging asks it for

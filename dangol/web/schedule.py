@@ -36,6 +36,7 @@ SCHEDULE: list[tuple[str, int | None]] = [
     ("dangol.lifecycle.tasks.destroy_expired_personal_data", 86400),
     ("dangol.journeys.tasks.run_journeys", 3600),
     ("dangol.campaigns.tasks.refresh_crosssell_picks", 86400),
+    ("dangol.campaigns.tasks.refresh_segment_snapshot", 3600),
 ]
 
 
