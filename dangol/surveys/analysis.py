@@ -4,9 +4,9 @@ cache for five minutes.
 
 Trends, groups, gaps and Kano read the score roll-ups (`rollups`: a few rows per survey and day instead of
 millions of answers; exact, with the not-yet-counted answers read live), so any filter is quick even cold.
-Drivers and loyalty need each response's answers / orders: the worker computes them for every survey filter
-every five minutes (`refresh_snapshots`), so no page view waits for them. The `*_scan` functions are the
-computations from the answers as before the roll-ups (for `dangol survey-rollups --check`, tests, bench)."""
+Drivers read the driver moments (`rollups.moments`: Σ x·y per pair of items per survey and day) and loyalty the
+loyalty roll-up (`repurchase`), exact in the same way. The `*_scan` functions are the computations from the
+responses and answers, per response, as before the roll-ups (tests, bench)."""
 
 from __future__ import annotations
 
@@ -19,17 +19,16 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 from django.core.cache import cache
-from django.db.models import Avg, Count, Exists, F, OuterRef, Q, Sum
+from django.db.models import Avg, Count, F, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from dangol.surveys import kano, rollups, stats
+from dangol.surveys import kano, repurchase, rollups, stats
 from dangol.surveys.models import Answer, Aspect, Dimension, Question, Response, Survey
 
 SEOUL = ZoneInfo("Asia/Seoul")
 CACHE_SECONDS = 300
 PULSE_MIN_N = 5  # employee results per team are shown only from five answers (anonymity)
-DRIVER_SAMPLE = 20000
 GROUPS = {
     "touchpoint": ("touchpoint_id", "touchpoint__name"),
     "team": ("team_id", "team__name"),
@@ -65,8 +64,8 @@ def refresh_snapshots() -> int:
         for group in GROUPS:
             by_group(group=group, survey_id=None, months=12)
         gaps(survey_id=None)
-        # drivers and loyalty read answers / orders per response (no roll-up can hold them): kept for every
-        # survey filter, so a page view never computes them (the other figures come from the roll-ups)
+        # every figure comes from the roll-ups now (a page view computes any filter cold in well under 2 s);
+        # keeping the default ones warm still spares the first viewer that
         for pk in customer:
             drivers(survey_id=pk)
             loyalty(survey_id=pk)
@@ -295,161 +294,224 @@ class DriverItem:
     quadrant_label: str = ""
 
 
-def drivers(*, survey_id: int) -> dict[str, Any]:
+def _driver_items(survey_id: int) -> list[Question] | dict[str, Any]:
+    if not Survey.objects.filter(pk=survey_id).exists():
+        return {"error": "설문을 찾을 수 없습니다."}
+    items = list(
+        Question.objects.filter(
+            survey_id=survey_id, kind__in=["csat", "ces", "gap"], aspect__in=[Aspect.PEOPLE, Aspect.PHYSICAL]
+        ).order_by("position", "pk")
+    )
+    if not items:
+        return {"error": "사람/물리적 항목으로 구분된 점수 문항이 없어 동인 분석을 할 수 없습니다."}
+    return items
+
+
+def _drivers_result(
+    items: list[Question], responses: int, complete: list[list[int]], per_item: list[tuple[int, int]]
+) -> dict[str, Any]:
+    """The drivers figures from integer sufficient statistics of the raw scores: `complete[i][j]` = Σ v_i·v_j
+    over the responses that answered every item, v = (overall CSAT, 1, item_1 … item_k); `per_item[j]` =
+    (responses that answered item j, Σ of its scores) over the `responses` with an overall CSAT."""
+    if not responses:
+        return {"error": "전반 만족도(CSAT) 응답이 없습니다."}
+    k = len(items)
+    # effort (CES): lower is better; flip (8 − x) so every item reads "higher = better", exactly: v' = A·v
+    transform = [[int(i == j) for j in range(k + 2)] for i in range(k + 2)]
+    for j, q in enumerate(items):
+        if q.kind == "ces":
+            transform[j + 2][j + 2], transform[j + 2][1] = -1, 8
+    moments = [
+        [
+            sum(
+                transform[i][p] * complete[p][q] * transform[j][q]
+                for p in range(k + 2)
+                for q in range(k + 2)
+                if transform[i][p] and transform[j][q]
+            )
+            for j in range(k + 2)
+        ]
+        for i in range(k + 2)
+    ]
+    result = stats.drivers_from_moments([q.code for q in items], moments)
+    if result is None:
+        return {
+            "error": f"완전한 응답이 {complete[1][1]}건뿐이라 회귀를 계산할 수 없습니다.",
+            "n": complete[1][1],
+        }
+    total = sum(result.relative_weight) or 1.0
+    out: list[DriverItem] = []
+    for j, q in enumerate(items):
+        low, high = Question.RANGES[q.kind]  # type: ignore[index]
+        n, score_sum = per_item[j]
+        if q.kind == "ces":
+            low, high = 1, 7
+            score_sum = 8 * n - score_sum
+        mean = score_sum / n if n else 0.0
+        out.append(
+            DriverItem(
+                code=q.code,
+                text=q.text,
+                aspect=q.aspect,
+                n=n,
+                performance=round(100 * (mean - low) / (high - low), 1),
+                beta=result.beta[j],
+                p_value=result.p_values[j],
+                relative_weight=result.relative_weight[j],
+                share=round(result.relative_weight[j] / total, 4),
+                stated_importance=q.stated_importance,
+            )
+        )
+    importance_cut = float(np.mean([d.share for d in out]))
+    performance_cut = float(np.mean([d.performance for d in out]))
+    for d in out:
+        d.quadrant = stats.ipa_quadrant(d.share, d.performance, importance_cut, performance_cut)
+        d.quadrant_label = stats.QUADRANT_LABELS[d.quadrant]
+    by_aspect: dict[str, float] = defaultdict(float)
+    for d in out:
+        by_aspect[d.aspect] += d.share
+    return {
+        "n": result.n,
+        "r_squared": result.r_squared,
+        "warning": result.warning,
+        "items": [asdict(d) for d in sorted(out, key=lambda d: -d.share)],
+        "people_share": round(by_aspect.get(Aspect.PEOPLE, 0.0), 4),
+        "physical_share": round(by_aspect.get(Aspect.PHYSICAL, 0.0), 4),
+        "importance_cut": importance_cut,
+        "performance_cut": performance_cut,
+    }
+
+
+def drivers(*, survey_id: int, months: int = 12) -> dict[str, Any]:
     """Which items explain overall satisfaction (OLS on standardized scores + Johnson's relative weights), the
-    share of people vs physical items, and the importance–performance quadrants."""
+    share of people vs physical items, and the importance–performance quadrants, over the responses of the
+    last `months` with an overall CSAT. From the driver moments (`rollups.moments`): exact, any period."""
 
     def compute() -> dict[str, Any]:
-        survey = Survey.objects.filter(pk=survey_id).first()
-        if survey is None:
-            return {"error": "설문을 찾을 수 없습니다."}
-        items = list(
-            survey.questions.filter(
-                kind__in=["csat", "ces", "gap"], aspect__in=[Aspect.PEOPLE, Aspect.PHYSICAL]
-            ).order_by("position")
-        )
-        if not items:
-            return {"error": "사람/물리적 항목으로 구분된 점수 문항이 없어 동인 분석을 할 수 없습니다."}
-        response_ids = list(
-            survey.responses.filter(csat__isnull=False)
-            .order_by("-id")
-            .values_list("id", "csat")[:DRIVER_SAMPLE]
-        )
-        if not response_ids:
-            return {"error": "전반 만족도(CSAT) 응답이 없습니다."}
-        index = {rid: i for i, (rid, _) in enumerate(response_ids)}
-        column = {q.pk: j for j, q in enumerate(items)}
-        matrix = np.full((len(response_ids), len(items)), np.nan)
-        for rid, qid, value in (
-            Answer.objects.filter(
-                # ids grow with time: the lower bound lets the (response, question) index read only the
-                # sampled responses' answers instead of every answer to these questions
-                response_id__gte=min(index),
-                response_id__in=list(index),
-                question_id__in=list(column),
-                value__isnull=False,
-            )
-            .values_list("response_id", "question_id", "value")
-            .iterator(chunk_size=5000)
-        ):
-            matrix[index[rid], column[qid]] = value
-        y = np.array([c for _, c in response_ids], dtype=float)
-        for j, q in enumerate(items):
-            if q.kind == "ces":  # effort: lower is better; flip so every item reads "higher = better"
-                matrix[:, j] = 8 - matrix[:, j]
-        complete = ~np.isnan(matrix).any(axis=1)
-        x, y = matrix[complete], y[complete]
-        result = stats.drivers([q.code for q in items], x, y)
-        if result is None:
-            return {
-                "error": f"완전한 응답이 {int(complete.sum())}건뿐이라 회귀를 계산할 수 없습니다.",
-                "n": int(complete.sum()),
-            }
-        total = sum(result.relative_weight) or 1.0
-        out: list[DriverItem] = []
-        for j, q in enumerate(items):
-            low, high = Question.RANGES[q.kind]  # type: ignore[index]
-            mean = float(np.nanmean(matrix[:, j])) if not np.isnan(matrix[:, j]).all() else 0.0
-            if q.kind == "ces":
-                low, high = 1, 7
+        items = _driver_items(survey_id)
+        if isinstance(items, dict):
+            return items
+        since = timezone.now() - dt.timedelta(days=31 * months)
+        ids = [q.pk for q in items]
+        variables = [rollups.OVERALL, rollups.ONE, *ids]
+        found = rollups.moments(survey_id=survey_id, since=since, variables=variables)
+        wanted = set(ids)
+        complete = [[0] * len(variables) for _ in variables]
+        per_item = [[0, 0] for _ in ids]
+        responses = 0
+        for items_key, sums in found.items():
+            responses += sums.get((rollups.ONE, rollups.ONE), 0)
+            answered = {int(q) for q in items_key.split(",") if q}
+            if wanted <= answered:
+                for i, a in enumerate(variables):
+                    for j, b in enumerate(variables):
+                        complete[i][j] += sums.get((min(a, b), max(a, b)), 0)
+            for j, q in enumerate(ids):
+                if q in answered:
+                    per_item[j][0] += sums.get((rollups.ONE, rollups.ONE), 0)
+                    per_item[j][1] += sums.get((rollups.ONE, q), 0)
+        return _drivers_result(items, responses, complete, [(n, t) for n, t in per_item])
+
+    return dict(_cached(f"drivers:{survey_id}:{months}", compute))
+
+
+def drivers_scan(*, survey_id: int, months: int = 12) -> dict[str, Any]:
+    """`drivers` computed from the responses and their answers (the per-response computation; tests, bench)."""
+    items = _driver_items(survey_id)
+    if isinstance(items, dict):
+        return items
+    since = timezone.now() - dt.timedelta(days=31 * months)
+    overall = dict(
+        Response.objects.filter(survey_id=survey_id, answered_at__gte=since, csat__isnull=False)
+        .order_by()
+        .values_list("id", "csat")
+    )
+    column = {q.pk: j for j, q in enumerate(items)}
+    scores: dict[int, dict[int, int]] = defaultdict(dict)
+    ids = list(overall)
+    for start in range(0, len(ids), 1000):
+        for rid, qid, value in Answer.objects.filter(
+            response_id__in=ids[start : start + 1000], question_id__in=list(column), value__isnull=False
+        ).values_list("response_id", "question_id", "value"):
+            scores[rid][column[qid]] = int(value)  # type: ignore[arg-type]
+    k = len(items)
+    complete = [[0] * (k + 2) for _ in range(k + 2)]
+    per_item = [[0, 0] for _ in items]
+    for rid, csat in overall.items():
+        answered = scores.get(rid, {})
+        for j, value in answered.items():
+            per_item[j][0] += 1
+            per_item[j][1] += value
+        if len(answered) == k:
+            v = [int(csat), 1, *(answered[j] for j in range(k))]  # type: ignore[arg-type]
+            for i in range(k + 2):
+                for j in range(k + 2):
+                    complete[i][j] += v[i] * v[j]
+    return _drivers_result(items, len(overall), complete, [(n, t) for n, t in per_item])
+
+
+def _loyalty_bands(grouped: Counter[repurchase.Band]) -> dict[str, list[dict[str, Any]]]:
+    def bands(position: int, band_of: Any, order: list[str]) -> list[dict[str, Any]]:
+        counts: dict[str, list[int]] = {b: [0, 0] for b in order}
+        for key, n in grouped.items():
+            value, bought = key[position], key[2]
+            if value < 0 or not n:
+                continue
+            band = band_of(value)
+            counts[band][0] += n
+            counts[band][1] += n if bought else 0
+        out = []
+        for band in order:
+            n, yes = counts[band]
+            low, high = stats.wilson(yes, n)
             out.append(
-                DriverItem(
-                    code=q.code,
-                    text=q.text,
-                    aspect=q.aspect,
-                    n=int((~np.isnan(matrix[:, j])).sum()),
-                    performance=round(100 * (mean - low) / (high - low), 1),
-                    beta=result.beta[j],
-                    p_value=result.p_values[j],
-                    relative_weight=result.relative_weight[j],
-                    share=round(result.relative_weight[j] / total, 4),
-                    stated_importance=q.stated_importance,
-                )
+                {
+                    "band": band,
+                    "n": n,
+                    "rate": yes / n if n else None,
+                    "low": low,
+                    "high": high,
+                    "few": n < stats.MIN_TRUSTED_N,
+                }
             )
-        importance_cut = float(np.mean([d.share for d in out]))
-        performance_cut = float(np.mean([d.performance for d in out]))
-        for d in out:
-            d.quadrant = stats.ipa_quadrant(d.share, d.performance, importance_cut, performance_cut)
-            d.quadrant_label = stats.QUADRANT_LABELS[d.quadrant]
-        by_aspect: dict[str, float] = defaultdict(float)
-        for d in out:
-            by_aspect[d.aspect] += d.share
-        return {
-            "n": result.n,
-            "r_squared": result.r_squared,
-            "warning": result.warning,
-            "items": [asdict(d) for d in sorted(out, key=lambda d: -d.share)],
-            "people_share": round(by_aspect.get(Aspect.PEOPLE, 0.0), 4),
-            "physical_share": round(by_aspect.get(Aspect.PHYSICAL, 0.0), 4),
-            "importance_cut": importance_cut,
-            "performance_cut": performance_cut,
-        }
+        return out
 
-    return dict(_cached(f"drivers:{survey_id}", compute))
+    return {
+        "csat": bands(0, lambda v: f"{v}점", [f"{v}점" for v in range(1, 6)]),
+        "nps": bands(
+            1,
+            lambda v: "비추천(0–6)" if v <= 6 else ("중립(7–8)" if v <= 8 else "추천(9–10)"),
+            ["비추천(0–6)", "중립(7–8)", "추천(9–10)"],
+        ),
+    }
 
 
-def loyalty(*, survey_id: int | None = None, window_days: int = 90) -> dict[str, list[dict[str, Any]]]:
-    """Repurchase within `window_days` after the answer, by CSAT score and NPS group (001: satisfaction →
-    loyalty). Only answers old enough to have a full window count."""
+def _loyalty_surveys(survey_id: int | None) -> set[int]:
+    surveys = set(Survey.objects.filter(kind=Survey.Kind.CUSTOMER).values_list("pk", flat=True))
+    return surveys & {survey_id} if survey_id else surveys
+
+
+def loyalty(*, survey_id: int | None = None) -> dict[str, list[dict[str, Any]]]:
+    """Repurchase within 90 days after the answer, by CSAT score and NPS group (001: satisfaction → loyalty),
+    over the answers of the last two years whose 90 days have passed. From the loyalty roll-up
+    (`repurchase.counts`): exact, equal to `loyalty_scan`."""
 
     def compute() -> dict[str, list[dict[str, Any]]]:
-        from dangol.orders.models import Order
+        return _loyalty_bands(repurchase.counts(survey_ids=_loyalty_surveys(survey_id)))
 
-        now = timezone.now()
-        qs = Response.objects.filter(
-            customer__isnull=False,
-            answered_at__lte=now - dt.timedelta(days=window_days),
-            answered_at__gte=now - dt.timedelta(days=730),
-            survey__kind=Survey.Kind.CUSTOMER,
-        )
-        if survey_id:
-            qs = qs.filter(survey_id=survey_id)
-        repurchase = Order.objects.filter(
-            customer_id=OuterRef("customer_id"),
-            ordered_at__gt=OuterRef("answered_at"),
-            ordered_at__lte=OuterRef("answered_at") + dt.timedelta(days=window_days),
-        ).exclude(status="cancelled")
-        qs = qs.annotate(bought=Exists(repurchase))
+    return dict(_cached(f"loyalty:{survey_id}", compute))
 
-        # one pass over the responses for both bands (the EXISTS on orders is the cost)
-        grouped = list(qs.values_list("csat", "nps", "bought").annotate(n=Count("id")).order_by())
 
-        def bands(field: str, band_of: Any, order: list[str]) -> list[dict[str, Any]]:
-            counts: dict[str, list[int]] = {b: [0, 0] for b in order}
-            position = 0 if field == "csat" else 1
-            for row in grouped:
-                value, bought, n = row[position], row[2], row[3]
-                if value is None:
-                    continue
-                band = band_of(value)
-                counts[band][0] += n
-                counts[band][1] += n if bought else 0
-            out = []
-            for band in order:
-                n, yes = counts[band]
-                low, high = stats.wilson(yes, n)
-                out.append(
-                    {
-                        "band": band,
-                        "n": n,
-                        "rate": yes / n if n else None,
-                        "low": low,
-                        "high": high,
-                        "few": n < stats.MIN_TRUSTED_N,
-                    }
-                )
-            return out
-
-        return {
-            "csat": bands("csat", lambda v: f"{v}점", [f"{v}점" for v in range(1, 6)]),
-            "nps": bands(
-                "nps",
-                lambda v: "비추천(0–6)" if v <= 6 else ("중립(7–8)" if v <= 8 else "추천(9–10)"),
-                ["비추천(0–6)", "중립(7–8)", "추천(9–10)"],
-            ),
-        }
-
-    return dict(_cached(f"loyalty:{survey_id}:{window_days}", compute))
+def loyalty_scan(*, survey_id: int | None = None) -> dict[str, list[dict[str, Any]]]:
+    """`loyalty` computed per response (an EXISTS on the customer's orders for each; tests, bench)."""
+    now = timezone.now()
+    qs = Response.objects.filter(
+        customer__isnull=False,
+        answered_at__lte=now - dt.timedelta(days=repurchase.WINDOW_DAYS),
+        answered_at__gte=now - dt.timedelta(days=repurchase.HISTORY_DAYS),
+        survey_id__in=_loyalty_surveys(survey_id),
+    )
+    return _loyalty_bands(repurchase.bands(repurchase.with_bought(qs)))
 
 
 def response_rates() -> list[dict[str, Any]]:

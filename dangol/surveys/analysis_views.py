@@ -33,7 +33,9 @@ def overview(request: HttpRequest) -> HttpResponse:
     trend = analysis.trend(survey_id=survey_id, months=months)
     driver_survey = survey_id or (surveys[0].pk if surveys else None)
     drivers: dict[str, Any] = (
-        analysis.drivers(survey_id=driver_survey) if driver_survey else {"error": "설문이 없습니다."}
+        analysis.drivers(survey_id=driver_survey, months=months)
+        if driver_survey
+        else {"error": "설문이 없습니다."}
     )
     loyalty = analysis.loyalty(survey_id=survey_id)
     return render(

@@ -11,15 +11,16 @@ class SurveysConfig(AppConfig):
     def ready(self) -> None:
         from dangol.customers.merging import fk_rule, merge_rule_register
         from dangol.messaging.system import system_templates_register
-        from dangol.surveys import delivery, forgetting
-        from dangol.surveys.models import Invitation, Response
+        from dangol.surveys import delivery, forgetting, repurchase
+        from dangol.surveys.models import Invitation
         from dangol.surveys.selectors import low_score_customers
         from dangol.voc.selectors import DissatisfactionSource, dissatisfaction_source_register
 
         dissatisfaction_source_register(DissatisfactionSource("낮은 만족도 응답", low_score_customers))
         # An invitation and its response follow the person; an unused invitation's link keeps working.
         merge_rule_register(fk_rule(Invitation))
-        merge_rule_register(fk_rule(Response))
+        # a response also leaves the loyalty roll-up of both customers (their orders move too)
+        merge_rule_register(repurchase.response_merge_rule())
         forgetting.register()
         system_templates_register(delivery.TEMPLATES)
         # The answer page keeps a survey's questions and drawn form per process (answering.kit); saving a survey

@@ -402,5 +402,18 @@ EN.update(
             "%(responses)s responses, %(rows)s roll-up rows, %(pending)s responses not counted yet, "
             "%(diff)s differences"
         ),
+        "재구매 집계": "Repurchase roll-up",
+        "재구매 기간(90일)이 끝난 고객 응답 %(n)s건을 집계했습니다.": (
+            "Counted %(n)s customer answers whose 90-day repurchase window has closed."
+        ),
+    }
+)
+
+# The public answer page (issue 18)
+EN.update(
+    {
+        "허용되지 않는 문자(NUL)가 들어 있습니다. 지우고 다시 보내 주세요.": (
+            "The text contains a character that is not allowed (NUL). Remove it and send again."
+        ),
     }
 )

@@ -234,6 +234,9 @@ class Response(models.Model):
     )
     # The roll-up batch that counted this response into ScoreRollup (`rollups`); NULL = not counted yet.
     rollup_batch = models.BigIntegerField(null=True, blank=True, editable=False)
+    # Counted into LoyaltyRollup once its 90-day repurchase window closed (`repurchase`): 1 = the customer
+    # bought again within 90 days, 0 = did not; NULL = not counted (window open, no customer, or not yet).
+    loyalty_bought = models.SmallIntegerField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-answered_at", "-id"]
@@ -244,6 +247,12 @@ class Response(models.Model):
             # the few responses the roll-ups have not counted yet (read live by the analysis page)
             models.Index(
                 fields=["id"], condition=models.Q(rollup_batch__isnull=True), name="response_rollup_pending"
+            ),
+            # a customer's responses the loyalty roll-up has not counted (read live by the analysis page)
+            models.Index(
+                fields=["answered_at"],
+                condition=models.Q(loyalty_bought__isnull=True, customer__isnull=False),
+                name="response_loyalty_pending",
             ),
         ]
         verbose_name = _("설문 응답")
@@ -320,11 +329,61 @@ class ScoreRollup(models.Model):
         return f"{self.survey_id}:{self.day}:{self.metric}:{self.value}"
 
 
+class DriverMoment(models.Model):
+    """Sufficient statistics for key-driver analysis (`analysis.drivers`), kept by `rollups` like ScoreRollup.
+
+    Per survey × day (Seoul) × `items` (the ids of the scored questions — CSAT, CES, gap perception — a
+    response answered, sorted and comma-joined) and per pair of variables a ≤ b: `total` = Σ x_a·x_b over the
+    responses with an overall CSAT. Variable −1 is the overall CSAT (Response.csat), 0 the constant 1 (so
+    (0, 0) counts responses and (0, q) sums q's scores), any other number a question id. Raw scores, integers:
+    the regression on any item set is exact from these rows (responses whose `items` cover the set)."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    items = models.CharField(max_length=1000)
+    a = models.BigIntegerField()
+    b = models.BigIntegerField()
+    total = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["survey", "day", "items", "a", "b"], name="driver_moment_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.survey_id}:{self.day}:{self.items}:{self.a}x{self.b}"
+
+
+class LoyaltyRollup(models.Model):
+    """Customers' responses per survey × day (Seoul) × overall CSAT × NPS (−1 = none) × whether the customer
+    bought again within 90 days after answering, counted once the window closed (`repurchase`)."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    csat = models.SmallIntegerField(default=-1)
+    nps = models.SmallIntegerField(default=-1)
+    bought = models.SmallIntegerField(default=0)
+    n = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["survey", "day", "csat", "nps", "bought"], name="loyalty_rollup_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.survey_id}:{self.day}:{self.csat}:{self.nps}:{self.bought}"
+
+
 class RollupState(models.Model):
     """One row: bumped by every transaction that changes ScoreRollup, so a reader can tell that its reads of the
     roll-ups and of the not-yet-counted responses saw the same state (`rollups.consistent`)."""
 
     version = models.BigIntegerField(default=0)
+    # LoyaltyRollup: every counted response whose customer has no order above this id is up to date with that
+    # customer's orders; the customers of newer orders are read live until the worker re-evaluated them.
+    orders_seen = models.BigIntegerField(default=0)
 
     def __str__(self) -> str:
         return str(self.version)

@@ -1,5 +1,8 @@
 """Score roll-ups (issue 18): how many answers had each score, per survey × day (Seoul) × touchpoint × team ×
-staff × wave (`ScoreRollup`), so the analysis pages read a few thousand rows instead of millions of answers.
+staff × wave (`ScoreRollup`), so the analysis pages read a few thousand rows instead of millions of answers;
+and, counted in the same transaction, the key-driver moments (`DriverMoment`: Σ x_a·x_b of the overall CSAT
+and the CSAT / CES / gap scores per survey × day × set of answered items), from which the driver regression
+of any item set and period is exact. (The loyalty roll-up, which depends on orders too, is `repurchase`.)
 
 Writing. A response is counted once: `rollup_responses` claims it by setting `Response.rollup_batch` (a
 conditional UPDATE: `… WHERE rollup_batch IS NULL`) and adds its counts with `INSERT … ON CONFLICT DO UPDATE
@@ -31,7 +34,15 @@ from zoneinfo import ZoneInfo
 from django.db import connection, transaction
 from django.db.models import F, Sum
 
-from dangol.surveys.models import Answer, Question, Response, RollupState, ScoreRollup, Survey
+from dangol.surveys.models import (
+    Answer,
+    DriverMoment,
+    Question,
+    Response,
+    RollupState,
+    ScoreRollup,
+    Survey,
+)
 
 SEOUL = ZoneInfo("Asia/Seoul")
 BATCH = 1000
@@ -67,10 +78,21 @@ RESPONSE_FIELDS = (
     "csat",
     "ces",
 )
+MOMENT_UPSERT = (  # survey, day, items, a, b, total
+    'INSERT INTO "surveys_drivermoment" ("survey_id", "day", "items", "a", "b", "total") VALUES (%s, %s, %s, '
+    '%s, %s, %s) ON CONFLICT ("survey_id", "day", "items", "a", "b") DO UPDATE SET "total" = '
+    '"surveys_drivermoment"."total" + excluded."total"'
+)
+# the question kinds whose scores are driver items (`analysis.drivers`; the aspect is read at analysis time)
+DRIVER_KINDS = {Question.Kind.CSAT, Question.Kind.CES, Question.Kind.GAP}
+OVERALL = -1  # DriverMoment variable: the response's overall CSAT
+ONE = 0  # DriverMoment variable: the constant 1
 ANSWER_FIELDS = ("response_id", "question_id", "value", "expectation", "functional", "dysfunctional")
 
 # (survey, day, metric, question, touchpoint, team, staff, wave, value, second)
 Key = tuple[int, dt.date, str, int, int, int, int, str, int, int]
+# (survey, day, items, a, b)
+MomentKey = tuple[int, dt.date, str, int, int]
 T = TypeVar("T")
 
 
@@ -124,11 +146,28 @@ def _question_kinds() -> dict[int, str]:
     )
 
 
-def count_responses(rows: list[tuple[Any, ...]], kinds: dict[int, str] | None = None) -> Counter[Key]:
-    """Roll-up counts of these response rows (RESPONSE_FIELDS) and their answers, computed from scratch."""
+def response_moments(
+    moments: Counter[MomentKey], survey: int, day: dt.date, csat: int, scores: dict[int, int]
+) -> None:
+    """Add one response's Σ x_a·x_b (overall CSAT, 1, its driver-kind scores by question id) to `moments`."""
+    items = ",".join(str(q) for q in sorted(scores))
+    variables = [(OVERALL, int(csat)), (ONE, 1), *sorted(scores.items())]
+    for i, (a, x) in enumerate(variables):
+        for b, y in variables[i:]:
+            moments[(survey, day, items, a, b)] += x * y
+
+
+def count_responses(
+    rows: list[tuple[Any, ...]],
+    kinds: dict[int, str] | None = None,
+    moments: Counter[MomentKey] | None = None,
+) -> Counter[Key]:
+    """Roll-up counts of these response rows (RESPONSE_FIELDS) and their answers, computed from scratch; with
+    `moments`, also their driver moments (responses with an overall CSAT only) added to it."""
     kinds = _question_kinds() if kinds is None else kinds
     counts: Counter[Key] = Counter()
     meta: dict[int, tuple[int, dt.date, str]] = {}
+    scores: dict[int, dict[int, int]] = defaultdict(dict)
     for row in rows:
         counts.update(response_keys(row))
         meta[row[0]] = (row[1], seoul_day(row[2]), row[6] or "")
@@ -144,6 +183,13 @@ def count_responses(rows: list[tuple[Any, ...]], kinds: dict[int, str] | None = 
             key = answer_key(survey, day, wave, kind, answer)
             if key is not None:
                 counts[key] += 1
+            if moments is not None and kind in DRIVER_KINDS and answer[2] is not None:
+                scores[answer[0]][answer[1]] = int(answer[2])
+    if moments is not None:
+        for row in rows:
+            if row[8] is not None:  # the overall CSAT (RESPONSE_FIELDS)
+                survey, day, _wave = meta[row[0]]
+                response_moments(moments, survey, day, row[8], scores.get(row[0], {}))
     return counts
 
 
@@ -171,7 +217,8 @@ def rollup_responses(ids: Iterable[int], *, kinds: dict[int, str] | None = None)
     )
     if not rows:
         return 0
-    counts = count_responses(rows, kinds)
+    moments: Counter[MomentKey] = Counter()
+    counts = count_responses(rows, kinds, moments)
     batch = secrets.randbits(62) + 1
     with transaction.atomic():
         claimed = Response.objects.filter(pk__in=[r[0] for r in rows], rollup_batch__isnull=True).update(
@@ -182,11 +229,13 @@ def rollup_responses(ids: Iterable[int], *, kinds: dict[int, str] | None = None)
         if claimed != len(rows):
             mine = Response.objects.filter(pk__in=[r[0] for r in rows], rollup_batch=batch)
             rows = list(mine.values_list(*RESPONSE_FIELDS))
-            counts = count_responses(rows, kinds)
+            moments = Counter()
+            counts = count_responses(rows, kinds, moments)
         adapt = connection.ops.adapt_datefield_value
         params = [(k[0], adapt(k[1]), *k[2:], n) for k, n in counts.items()]
         with connection.cursor() as cursor:
             cursor.executemany(UPSERT, params)
+            cursor.executemany(MOMENT_UPSERT, [(k[0], adapt(k[1]), *k[2:], t) for k, t in moments.items()])
         _bump()
     return claimed
 
@@ -221,6 +270,7 @@ def reset() -> int:
     transaction; until the catch-up has run, the pages read the responses live: exact, only slower."""
     with transaction.atomic():
         ScoreRollup.objects.all().delete()
+        DriverMoment.objects.all().delete()
         cleared = Response.objects.filter(rollup_batch__isnull=False).update(rollup_batch=None)
         _bump()
     return cleared
@@ -231,7 +281,8 @@ class CheckResult:
     responses: int = 0
     rows: int = 0
     pending: int = 0
-    differences: list[tuple[Key, int, int]] = field(default_factory=list)  # key, in the table, recounted
+    # key (a ScoreRollup key, or a DriverMoment key prefixed with "moment"), in the table, recounted
+    differences: list[tuple[Any, int, int]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -247,6 +298,7 @@ def check(*, progress: Callable[[int], None] | None = None) -> CheckResult:
 def _check(progress: Callable[[int], None] | None) -> CheckResult:
     kinds = _question_kinds()
     recount: Counter[Key] = Counter()
+    moments: Counter[MomentKey] = Counter()
     result = CheckResult()
     last = 0
     while True:
@@ -258,7 +310,7 @@ def _check(progress: Callable[[int], None] | None) -> CheckResult:
         if not rows:
             break
         last = rows[-1][0]
-        recount.update(count_responses(rows, kinds))
+        recount.update(count_responses(rows, kinds, moments))
         result.responses += len(rows)
         if progress is not None:
             progress(len(rows))
@@ -270,6 +322,15 @@ def _check(progress: Callable[[int], None] | None) -> CheckResult:
     for key in set(recount) | set(table):
         if recount.get(key, 0) != table.get(key, 0):
             result.differences.append((key, table.get(key, 0), recount.get(key, 0)))
+    stored: Counter[MomentKey] = Counter()
+    for survey, day, items, a, b, total in DriverMoment.objects.values_list(
+        "survey_id", "day", "items", "a", "b", "total"
+    ).iterator(chunk_size=10000):
+        stored[(survey, day, items, a, b)] += total
+        result.rows += 1
+    for mkey in set(moments) | set(stored):
+        if moments.get(mkey, 0) != stored.get(mkey, 0):
+            result.differences.append((("moment", *mkey), stored.get(mkey, 0), moments.get(mkey, 0)))
     result.differences.sort(key=lambda d: str(d[0]))
     result.pending = pending_count()
     return result
@@ -362,5 +423,42 @@ def answer_counts(
                 if key[2] == metric and (questions is None or key[3] in questions):
                     out[(key[3], *((key[7],) if by_wave else ()), key[8], key[9])] += n
         return dict(out)
+
+    return consistent(read)
+
+
+Moments = dict[str, Counter[tuple[int, int]]]  # items → (a, b) → Σ x_a·x_b
+
+
+def moments(*, survey_id: int, since: dt.datetime, variables: list[int]) -> Moments:
+    """The driver moments (`DriverMoment`) of a survey's responses answered since `since`, per answered-item
+    set, for the pairs of `variables` only: the roll-ups from the day after `since` plus, live, that first
+    (partial) day and the responses not counted yet."""
+    first_day = seoul_day(since)
+    next_start = day_start(first_day + dt.timedelta(days=1))
+    wanted = set(variables)
+
+    def read() -> Moments:
+        out: Moments = defaultdict(Counter)
+        rolled = DriverMoment.objects.filter(
+            survey_id=survey_id, day__gt=first_day, a__in=variables, b__in=variables
+        )
+        for items, a, b, total in rolled.values_list("items", "a", "b").annotate(t=Sum("total")).order_by():
+            out[items][(a, b)] += total
+        first = Response.objects.filter(
+            survey_id=survey_id, answered_at__gte=since, answered_at__lt=next_start
+        ).order_by()
+        pending = Response.objects.filter(rollup_batch__isnull=True).order_by().values_list(*RESPONSE_FIELDS)
+        rows = [
+            *first.values_list(*RESPONSE_FIELDS),
+            *(r for r in pending if r[1] == survey_id and r[2] >= next_start),
+        ]
+        if rows:
+            live: Counter[MomentKey] = Counter()
+            count_responses(rows, moments=live)
+            for (_s, _d, items, a, b), total in live.items():
+                if a in wanted and b in wanted:
+                    out[items][(a, b)] += total
+        return out
 
     return consistent(read)

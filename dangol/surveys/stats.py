@@ -86,6 +86,11 @@ def relative_weights(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     """
     rxx = np.corrcoef(x, rowvar=False)
     rxy = np.array([np.corrcoef(x[:, j], y)[0, 1] for j in range(x.shape[1])])
+    return relative_weights_from(np.atleast_2d(rxx), rxy)
+
+
+def relative_weights_from(rxx: np.ndarray, rxy: np.ndarray) -> np.ndarray:
+    """`relative_weights` from the correlations alone (items × items, items × outcome)."""
     eigenvalues, eigenvectors = np.linalg.eigh(rxx)
     eigenvalues = np.clip(eigenvalues, 1e-12, None)
     lam = eigenvectors @ np.diag(np.sqrt(eigenvalues)) @ eigenvectors.T
@@ -130,6 +135,52 @@ def drivers(names: list[str], x: np.ndarray, y: np.ndarray) -> DriverResult | No
         round(r2, 4),
         [round(float(b), 4) for b in coef[1:]],
         [float(v) for v in p[1:]],
+        [round(float(w), 4) for w in weights],
+        warning,
+    )
+
+
+def drivers_from_moments(names: list[str], moments: list[list[int]]) -> DriverResult | None:
+    """`drivers` from sufficient statistics instead of the rows: `moments[i][j]` = Σ v_i·v_j over the complete
+    rows, for the variables v = (overall, 1, item_1 … item_k) (so [1][1] = n, [1][i] = Σ v_i). Integer sums,
+    exact; the same figures as `drivers` on those rows (standardized OLS = R_xx⁻¹ r_xy; ZᵀZ = (n−1)·R_xx, so
+    the coefficient variances are σ²·[R_xx⁻¹]_jj / (n−1); relative weights from R_xx and r_xy)."""
+    k = len(names)
+    n = int(moments[1][1])
+    if n < k + 2 or k == 0:
+        return None
+    order = [0, *range(2, k + 2)]
+    sums = [int(moments[1][i]) for i in range(k + 2)]
+    # n·Σ v_i v_j − Σ v_i Σ v_j = n² × covariance (exact integers before the one conversion to float)
+    centred = np.array(
+        [[n * int(moments[i][j]) - sums[i] * sums[j] for j in order] for i in order], dtype=float
+    )
+    diagonal = np.diag(centred)
+    if diagonal[0] <= 0 or np.any(diagonal[1:] <= 0):
+        return None
+    scale = np.sqrt(diagonal)
+    r = centred / np.outer(scale, scale)
+    rxx, rxy = r[1:, 1:], r[1:, 0]
+    inverse = np.linalg.pinv(rxx)
+    beta = inverse @ rxy
+    ss_tot = float(n - 1)
+    ss_res = max(ss_tot * float(1 - 2 * beta @ rxy + beta @ rxx @ beta), 0.0)
+    r2 = 1 - ss_res / ss_tot
+    dof = n - k - 1
+    sigma2 = ss_res / dof
+    se = np.sqrt(np.clip(sigma2 * np.diag(inverse) / (n - 1), 0, None))
+    t = np.divide(beta, se, out=np.zeros_like(beta), where=se > 0)
+    p = 2 * sp.t.sf(np.abs(t), dof)
+    weights = relative_weights_from(rxx, rxy)
+    warning = ""
+    if n < max(MIN_TRUSTED_N, 10 * k):
+        warning = f"응답이 {n}건뿐이라 (항목 {k}개에 최소 {max(MIN_TRUSTED_N, 10 * k)}건 권장) 결과를 믿기 어렵습니다."
+    return DriverResult(
+        names,
+        n,
+        round(r2, 4),
+        [round(float(b), 4) for b in beta],
+        [float(v) for v in p],
         [round(float(w), 4) for w in weights],
         warning,
     )

@@ -61,6 +61,9 @@ def open_followup(response_id: int) -> int | None:
 def rollup_answers() -> int:
     """Thin job for the scheduler: count the answers not counted yet into the analysis roll-ups (idempotent;
     see rollups.catch_up). Returns how many responses were counted."""
+    from dangol.surveys import repurchase
     from dangol.surveys.rollups import catch_up
 
-    return catch_up()
+    counted = catch_up()
+    repurchase.catch_up()  # and the customers' answers whose 90-day repurchase window closed
+    return counted

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from conftest import login
 from dangol.surveys import analysis, rollups, services
-from dangol.surveys.models import Response, ScoreRollup, Survey
+from dangol.surveys.models import DriverMoment, Response, ScoreRollup, Survey
 from dangol.surveys.tasks import open_followup, rollup_answers
 from dangol.surveys.tests.conftest import BAD, GOOD, build_customer_survey, run_worker
 
@@ -44,6 +44,10 @@ def data(shop: dict[str, Any]) -> dict[str, Any]:
     one answered without touchpoint, staff and team, and a Kano study over two waves."""
     survey = build_customer_survey(shop)
     other = build_customer_survey(shop, code="after-call")
+    # an effort item (CES: lower is better, flipped by the driver analysis), answered by most
+    services.question_add(
+        survey=other, kind="ces", code="effort", text="쉬웠나요?", aspect="people", required=False
+    )
     now = timezone.now()
     scores = [(5, 10), (4, 9), (3, 7), (2, 5), (1, 0), (5, 8), (4, 6), (3, 9)]
     for i in range(40):
@@ -59,8 +63,9 @@ def data(shop: dict[str, Any]) -> dict[str, Any]:
                 "overall": csat,
                 "recommend": nps,
                 "kindness": max(1, csat - i % 2),
-                "price": 1 + i % 5,
+                "price": 1 + (i + i // 5) % 5,
                 **({"wait": 1 + i % 7, "wait__expectation": 7 - i % 3} if i % 4 else {}),
+                **({"effort": 1 + i % 6} if not i % 5 and i else {}),
             },
         )
     services.response_record(
@@ -106,6 +111,11 @@ def _figures(data: dict[str, Any]) -> dict[str, Any]:
                 }
         out["rollup"][("gaps", survey_id)] = analysis.gaps(survey_id=survey_id)
         out["scan"][("gaps", survey_id)] = analysis.gaps_scan(survey_id=survey_id)
+        if survey_id:
+            for months in (1, 3, 12, 36):
+                key = ("drivers", survey_id, months)
+                out["rollup"][key] = analysis.drivers(survey_id=survey_id, months=months)
+                out["scan"][key] = analysis.drivers_scan(survey_id=survey_id, months=months)
     out["rollup"]["kano"] = analysis.kano_study(survey_id=data["kano"].pk)
     out["scan"]["kano"] = analysis.kano_study_scan(survey_id=data["kano"].pk)
     return out
@@ -152,6 +162,18 @@ def test_rollup_rows_equal_a_count_by_hand(shop):
         (survey.pk, day, "gap", questions["wait"], 0, 0, 0, "", 2, 6): 3,
     }
     assert _table() == expected
+    moments = {
+        (a, b): total
+        for a, b, total in DriverMoment.objects.filter(
+            survey=survey,
+            day=day,
+            items=",".join(str(questions[c]) for c in sorted(("overall", "kindness", "price", "wait"), key=questions.get)),
+        ).values_list("a", "b", "total")
+    }  # fmt: skip
+    assert DriverMoment.objects.count() == len(moments) == 21  # 6 variables: 6·7/2 pairs
+    assert moments[(-1, -1)] == 25 + 25 + 4 and moments[(-1, 0)] == 12 and moments[(0, 0)] == 3
+    assert moments[(0, questions["kindness"])] == 12 and moments[(-1, questions["wait"])] == 24
+    assert moments[tuple(sorted((questions["kindness"], questions["wait"])))] == 3 * 4 * 2
     assert rollups.check().ok
     # counting again changes nothing: every response is claimed
     assert rollups.catch_up() == 0 and _table() == expected
@@ -176,6 +198,21 @@ def test_analysis_figures_equal_the_computation_from_answers_before_during_and_a
     assert after["rollup"] == after["scan"] == before["scan"]
     (gap,) = after["rollup"][("gaps", data["survey"].pk)]
     assert gap["n"] == 24
+    # drivers over 36 months: 24 responses answered all three items (wait is optional); kindness by all 32
+    drivers = after["rollup"][("drivers", data["survey"].pk, 36)]
+    assert drivers["n"] == 24 and {d["code"]: d["n"] for d in drivers["items"]} == {
+        "kindness": 32,
+        "price": 32,
+        "wait": 24,
+    }
+    assert after["rollup"][("drivers", data["survey"].pk, 1)]["error"]  # too few answers in a month
+    effort = after["rollup"][("drivers", data["other"].pk, 36)]
+    assert effort["n"] == 6 and {d["code"] for d in effort["items"]} == {
+        "kindness",
+        "price",
+        "wait",
+        "effort",
+    }
     assert [w["wave"] for w in after["rollup"]["kano"]["attributes"][0]["waves"]] == ["1", "2"]
 
 
@@ -244,10 +281,17 @@ def test_check_finds_a_wrong_count_and_the_command_fails(data):
     assert not result.ok and len(result.differences) == 1
     key, table, recount = result.differences[0]
     assert key[2] == "nps" and table == recount + 1
+    moment = DriverMoment.objects.order_by("pk").first()
+    DriverMoment.objects.filter(pk=moment.pk).update(total=moment.total - 1)
+    result = rollups.check()
+    assert len(result.differences) == 2
+    assert ("moment", moment.survey_id, moment.day, moment.items, moment.a, moment.b) in {
+        d[0] for d in result.differences
+    }
     out = io.StringIO()
     with pytest.raises(SystemExit) as exit_:
         call_command("survey_rollups", "--check", "--no-progress", stdout=out)
-    assert exit_.value.code == 1 and "차이 1개" in out.getvalue()
+    assert exit_.value.code == 1 and "차이 2개" in out.getvalue()
     call_command("survey_rollups", "--rebuild", "--no-progress", stdout=io.StringIO())
     out = io.StringIO()
     call_command("survey_rollups", "--check", "--no-progress", stdout=out)

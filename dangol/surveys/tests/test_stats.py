@@ -3,7 +3,15 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from dangol.surveys.stats import drivers, ipa_quadrant, mean_interval, nps, nps_from_scores, wilson
+from dangol.surveys.stats import (
+    drivers,
+    drivers_from_moments,
+    ipa_quadrant,
+    mean_interval,
+    nps,
+    nps_from_scores,
+    wilson,
+)
 
 
 def test_nps_arithmetic():
@@ -55,6 +63,29 @@ def test_driver_analysis_warns_on_small_samples_and_refuses_impossible_fits():
     assert result is not None and "믿기 어렵습니다" in result.warning
     assert drivers(["a", "b"], x[:3], x[:3, 0]) is None
     assert drivers(["a"], np.ones((10, 1)), np.arange(10.0)) is None
+
+
+def _moments(x: np.ndarray, y: np.ndarray) -> list[list[int]]:
+    v = np.column_stack([y, np.ones(len(y)), x]).astype(int)
+    return [[int(v[:, i] @ v[:, j]) for j in range(v.shape[1])] for i in range(v.shape[1])]
+
+
+def test_drivers_from_sufficient_statistics_equal_the_regression_on_the_rows():
+    rng = np.random.default_rng(3)
+    items = rng.integers(1, 6, size=(500, 3))
+    overall = np.clip(np.rint(0.6 * items[:, 0] + 0.3 * items[:, 2] + rng.normal(size=500)), 1, 5).astype(int)
+    rows = drivers(["a", "b", "c"], items.astype(float), overall.astype(float))
+    summed = drivers_from_moments(["a", "b", "c"], _moments(items, overall))
+    assert rows is not None and summed is not None
+    assert summed.n == rows.n == 500 and summed.r_squared == pytest.approx(rows.r_squared, abs=1e-9)
+    assert summed.beta == pytest.approx(rows.beta, abs=1e-9)
+    assert summed.relative_weight == pytest.approx(rows.relative_weight, abs=1e-9)
+    assert summed.p_values == pytest.approx(rows.p_values, rel=1e-6, abs=1e-12)
+    assert summed.beta[0] > summed.beta[2] > abs(summed.beta[1])
+    # a constant item or too few rows: no fit, as from the rows
+    constant = np.column_stack([items[:, :2], np.full(500, 3)])
+    assert drivers_from_moments(["a", "b", "c"], _moments(constant, overall)) is None
+    assert drivers_from_moments(["a", "b", "c"], _moments(items[:4], overall[:4])) is None
 
 
 def test_ipa_quadrants():
