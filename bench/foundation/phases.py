@@ -78,6 +78,19 @@ def _instrument(timer: PhaseTimer) -> None:
     )
     customer_rows._write_tags = timer.wrap("write: tags", customer_rows._write_tags)
     customer_rows._write_consents = timer.wrap("write: consents + events", customer_rows._write_consents)
+    if hasattr(customer_rows, "write_customer_columns"):  # the column writer (absent in older importers)
+        from dangol.imports import fastsql
+
+        upsert = "write: upsert logic (temp key table, join lookups, UPDATEs, column lists)"
+        customer_rows.write_customer_columns = timer.wrap(upsert, customer_rows.write_customer_columns)
+        order_rows.write_order_columns = timer.wrap(upsert, order_rows.write_order_columns)
+        fastsql.insert_columns = timer.wrap(
+            "write: INSERT executemany (incl. row tuples)", fastsql.insert_columns
+        )
+        customer_rows._write_tag_columns = timer.wrap("write: tags", customer_rows._write_tag_columns)
+        customer_rows._write_consent_columns = timer.wrap(
+            "write: consents + events", customer_rows._write_consent_columns
+        )
 
     class TimedAtomic:
         def __init__(self, inner: Any) -> None:

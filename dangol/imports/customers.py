@@ -10,6 +10,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.db import connection
 from django.utils import timezone
 
 from dangol.customers.models import (
@@ -23,6 +24,7 @@ from dangol.customers.models import (
 from dangol.customers.phone import InvalidPhone, normalize_phone, phone_last4
 from dangol.customers.services import _consent_stage
 from dangol.imports import columnar as colcheck
+from dangol.imports import fastsql
 from dangol.imports.fastsql import converters, db_datetime, ids_by_key, insert_rows, key_in
 from dangol.imports.readers import parse_date, parse_datetime
 from dangol.interactions.models import Touchpoint
@@ -133,6 +135,7 @@ PROFILE_FIELDS = (
     "home_store_id",
 )
 CONSENT_KEYS = (*REQUIRED_PURPOSES, *MARKETING_PURPOSES)
+_ROW_LISTS = ("line", "external_id", "name", "phone_last4", "birth_text", "joined_text")
 
 
 @dataclass
@@ -269,10 +272,61 @@ def _split_tags(text: str) -> list[str]:
     return sorted({t.strip()[:40] for t in text.replace("|", ";").replace(",", ";").split(";") if t.strip()})
 
 
-def clean_columns(
+@dataclass
+class CustomerColumns:
+    """Accepted customer rows as one list per field (the clean values CleanCustomer.fields holds)."""
+
+    line: list[int]
+    external_id: list[str]
+    name: list[str]
+    preferred_name: list[str]
+    phone: list[str]
+    email: list[str]
+    birth_date: list[dt.date | None]
+    gender: list[str]
+    address: list[str]
+    joined_at: list[dt.datetime | None]
+    acquisition_channel: list[str]
+    home_store_id: list[int | None]
+    tags: list[list[str]] | None
+    consents: dict[str, list[bool]]
+    # derived: phone_last4, and birth_date / joined_at as SQLite stores them (computed column-wise)
+    phone_last4: list[str]
+    birth_text: list[str | None]
+    joined_text: list[str | None]
+
+    def only(self, keep: list[int]) -> CustomerColumns:
+        def pick(values: list[Any]) -> list[Any]:
+            return [values[i] for i in keep]
+
+        return CustomerColumns(
+            **{f: pick(getattr(self, f)) for f in (*_ROW_LISTS, *PROFILE_FIELDS[1:])},
+            tags=None if self.tags is None else pick(self.tags),
+            consents={k: pick(v) for k, v in self.consents.items()},
+        )
+
+    def append(self, row: CleanCustomer) -> None:
+        self.line.append(row.line)
+        self.external_id.append(row.external_id)
+        for f in ("name", *PROFILE_FIELDS[1:]):
+            getattr(self, f).append(row.fields[f])
+        phone, birth, joined = row.fields["phone"], row.fields["birth_date"], row.fields["joined_at"]
+        self.phone_last4.append(phone_last4(phone) if phone else "")
+        self.birth_text.append(None if birth is None else birth.isoformat())
+        self.joined_text.append(
+            None if joined is None else str(joined.astimezone(dt.UTC).replace(tzinfo=None))
+        )
+        if self.tags is not None:
+            self.tags.append(row.tags or [])
+        for key, values in self.consents.items():
+            values.append(row.consents[key])
+
+
+def check_columns(
     cols: colcheck.Columns, validator: CustomerRowValidator
-) -> tuple[list[CleanCustomer], list[tuple[int, list[tuple[str, str]]]]]:
-    """Validate a whole file given as columns: (clean rows in line order, [(line, [(column, message)])]).
+) -> tuple[CustomerColumns, list[CleanCustomer], list[tuple[int, list[tuple[str, str]]]]]:
+    """Validate a whole file given as columns: (the rows that passed the column checks, as columns; the
+    other rows the row validator accepted; [(line, [(column, message)])]).
 
     Cells are checked column-wise; a row whose every cell is in a form checked here is cleaned from the
     columns, any other row goes through `validator.clean`, which writes the Korean messages (rows with an
@@ -306,6 +360,7 @@ def clean_columns(
         good, canonical = colcheck.mobile_phones(col)
         both(good)
         lists["phone"] = canonical.to_pylist()
+        lists["phone_last4"] = pc.utf8_slice_codeunits(canonical, -4).to_pylist()
     if (col := cols.get("email")) is not None:
         both(
             pc.or_(
@@ -317,9 +372,9 @@ def clean_columns(
     if (col := cols.get("birth_date")) is not None:
         good, dates = colcheck.iso_dates(col, today=validator.now.date())
         both(good)
-        lists["birth_date"] = pc.if_else(
-            colcheck.is_empty(col), pa.scalar(None, pa.date32()), dates
-        ).to_pylist()
+        births = pc.if_else(colcheck.is_empty(col), pa.scalar(None, pa.date32()), dates)
+        lists["birth_date"] = births.to_pylist()
+        lists["birth_text"] = pc.cast(births, pa.string()).to_pylist()
     if (col := cols.get("gender")) is not None:
         lower = pc.utf8_lower(col)
         both(pc.or_(colcheck.is_empty(col), pc.is_in(lower, value_set=pa.array(list(_GENDER)))))
@@ -327,9 +382,9 @@ def clean_columns(
     if (col := cols.get("joined_at")) is not None:
         good, stamps = colcheck.seoul_datetimes(col, latest=validator.now + dt.timedelta(days=1))
         both(good)
-        lists["joined_at"] = pc.if_else(
-            colcheck.is_empty(col), pa.scalar(None, stamps.type), stamps
-        ).to_pylist()
+        joined = pc.if_else(colcheck.is_empty(col), pa.scalar(None, stamps.type), stamps)
+        lists["joined_at"] = joined.to_pylist()
+        lists["joined_text"] = colcheck.utc_text(joined)
     if (col := cols.get("acquisition_channel")) is not None:
         known: dict[str, str] = {}
         for value in pc.unique(col).to_pylist():
@@ -365,56 +420,58 @@ def clean_columns(
                 tags = cache[text] = _split_tags(text)
             tag_list.append(list(tags))
     fast = ok.to_pylist()
-    exts = ext.to_pylist()
-    names = name.to_pylist()
     empty = [""] * n
     none = [None] * n
-    field_lists = {
-        "preferred_name": lists.get("preferred_name", empty),
-        "phone": lists.get("phone", empty),
-        "email": lists.get("email", empty),
-        "birth_date": lists.get("birth_date", none),
-        "gender": lists.get("gender", empty),
-        "address": lists.get("address", empty),
-        "joined_at": lists.get("joined_at", none),
-        "acquisition_channel": lists.get("acquisition_channel", [str(Customer.Channel.OTHER)] * n),
-        "home_store_id": lists.get("home_store_id", none),
-    }
-    (pref, phones, emails, births, genders, addresses, joins, channels, homes) = field_lists.values()
-    raw_lists: dict[str, list[Any]] | None = None
-    clean: list[CleanCustomer] = []
+    rows = CustomerColumns(
+        line=list(range(2, n + 2)),
+        external_id=ext.to_pylist(),
+        name=name.to_pylist(),
+        preferred_name=lists.get("preferred_name", empty),
+        phone=lists.get("phone", empty),
+        email=lists.get("email", empty),
+        birth_date=lists.get("birth_date", none),
+        gender=lists.get("gender", empty),
+        address=lists.get("address", empty),
+        joined_at=lists.get("joined_at", none),
+        acquisition_channel=lists.get("acquisition_channel", [str(Customer.Channel.OTHER)] * n),
+        home_store_id=lists.get("home_store_id", none),
+        tags=tag_list,
+        consents=dict(consent_cols),
+        phone_last4=lists.get("phone_last4", empty),
+        birth_text=lists.get("birth_text", none),
+        joined_text=lists.get("joined_text", none),
+    )
+    slow_rows = [i for i, good in enumerate(fast) if not good]
+    if slow_rows:
+        rows = rows.only([i for i, good in enumerate(fast) if good])
+    raw_lists = {k: v.to_pylist() for k, v in cols.cells.items()} if slow_rows else {}
+    slow: list[CleanCustomer] = []
     errors: list[tuple[int, list[tuple[str, str]]]] = []
-    for i in range(n):
+    for i in slow_rows:
         line = i + 2
-        if fast[i]:
-            clean.append(
-                CleanCustomer(
-                    line,
-                    exts[i],
-                    {
-                        "name": names[i],
-                        "preferred_name": pref[i],
-                        "phone": phones[i],
-                        "email": emails[i],
-                        "birth_date": births[i],
-                        "gender": genders[i],
-                        "address": addresses[i],
-                        "joined_at": joins[i],
-                        "acquisition_channel": channels[i],
-                        "home_store_id": homes[i],
-                    },
-                    None if tag_list is None else tag_list[i],
-                    {key: values[i] for key, values in consent_cols},
-                )
-            )
-            continue
-        if raw_lists is None:
-            raw_lists = {k: v.to_pylist() for k, v in cols.cells.items()}
         try:
-            clean.append(validator.clean(line, {k: v[i] for k, v in raw_lists.items()}))
+            slow.append(validator.clean(line, {k: v[i] for k, v in raw_lists.items()}))
         except RowErrors as exc:
             errors.append((line, exc.messages))
-    return clean, errors
+    return rows, slow, errors
+
+
+def clean_columns(
+    cols: colcheck.Columns, validator: CustomerRowValidator
+) -> tuple[list[CleanCustomer], list[tuple[int, list[tuple[str, str]]]]]:
+    """check_columns with every accepted row as a CleanCustomer, in line order (for comparing both paths)."""
+    rows, slow, errors = check_columns(cols, validator)
+    clean = [
+        CleanCustomer(
+            rows.line[i],
+            rows.external_id[i],
+            {f: getattr(rows, f)[i] for f in ("name", *PROFILE_FIELDS[1:])},
+            None if rows.tags is None else rows.tags[i],
+            {key: values[i] for key, values in rows.consents.items()},
+        )
+        for i in range(len(rows.line))
+    ]
+    return sorted([*clean, *slow], key=lambda c: c.line), errors
 
 
 def write_customers(
@@ -584,3 +641,206 @@ def _write_consents(
     for stage, pks in by_stage.items():
         for start in range(0, len(pks), 900):
             Customer.objects.filter(pk__in=pks[start : start + 900]).update(consent_stage=stage)
+
+
+def write_customer_columns(
+    rows: CustomerColumns,
+    *,
+    source: str,
+    counts: dict[str, int],
+    tag_cache: dict[str, int],
+) -> None:
+    """Upsert all accepted rows at once, straight from their columns: one key lookup by a join against a
+    temporary table, INSERT parameters zipped from the columns, consents and their history written by
+    INSERT … SELECT from that table. Same outcome as write_customers; runs inside the caller's transaction."""
+    sqlite = connection.vendor == "sqlite"
+    now = timezone.now()
+    to_db = converters()[0]
+    stamp = to_db(now)
+    n = len(rows.external_id)
+    phones = rows.phone
+    last4 = rows.phone_last4
+    births = rows.birth_text if sqlite else rows.birth_date
+    joined_param = rows.joined_text if sqlite else rows.joined_at
+    keys = list(rows.consents)
+    flags = [rows.consents[k] for k in keys]
+    stage_memo: dict[tuple[bool, ...], str] = {}
+
+    def stage(values: tuple[bool, ...]) -> str:
+        found = stage_memo.get(values)
+        if found is None:
+            found = stage_memo[values] = _stage_of(dict(zip(keys, values, strict=True)))
+        return found
+
+    stages = [stage(v) for v in zip(*flags, strict=True)] if keys else ["none"] * n
+    table = connection.ops.quote_name(Customer._meta.db_table)
+    spec = [
+        ("pos", "INTEGER PRIMARY KEY"),
+        ("ext", "TEXT"),
+        ("customer_id", "INTEGER"),
+        ("is_new", "BOOLEAN"),
+    ]
+    spec += [(f"c_{k}", "BOOLEAN") for k in keys]
+    with fastsql.temp_table(
+        "dangol_import_customers",
+        spec,
+        zip(range(n), rows.external_id, [None] * n, [True] * n, *flags, strict=True),
+    ) as temp:
+        existing = fastsql.fetch(
+            f"SELECT t.pos, c.id, {', '.join(f'c.{f}' for f in PROFILE_FIELDS)} "  # noqa: S608
+            f"FROM {temp} t JOIN {table} c ON c.external_id = t.ext"
+        )
+        changed: list[tuple[Any, ...]] = []
+        if existing:
+            joined_cmp = (
+                [None if j is None else j.astimezone(dt.UTC).replace(tzinfo=None) for j in rows.joined_at]
+                if sqlite
+                else rows.joined_at
+            )
+            columns = [getattr(rows, f) for f in PROFILE_FIELDS]
+            for pos, pk, *old in existing:
+                new = [col[pos] for col in columns]
+                joined_index = PROFILE_FIELDS.index("joined_at")
+                if new[joined_index] is None:
+                    new[joined_index] = old[joined_index]
+                    param = old[joined_index] if not sqlite else to_db_naive(old[joined_index])
+                else:
+                    new[joined_index] = joined_cmp[pos]
+                    param = joined_param[pos]
+                if new != old:
+                    values = [col[pos] for col in columns]
+                    values[PROFILE_FIELDS.index("birth_date")] = births[pos]
+                    values[joined_index] = param
+                    changed.append((*values, last4[pos], pk))
+            counts["updated"] += len(changed)
+            counts["unchanged"] += len(existing) - len(changed)
+            fastsql.execute_many(
+                f"UPDATE {temp} SET is_new = %s WHERE pos = %s",  # noqa: S608
+                [(False, e[0]) for e in existing],
+            )
+        known = {e[0] for e in existing}
+        created = [p for p in range(n) if p not in known] if known else range(n)
+        if created:
+            insert_values: tuple[list[Any], ...] = (
+                rows.name,
+                rows.preferred_name,
+                phones,
+                last4,
+                rows.email,
+                births,
+                rows.gender,
+                rows.address,
+                rows.external_id,
+                [stamp if j is None else j for j in joined_param],
+                rows.acquisition_channel,
+                rows.home_store_id,
+                stages,
+            )
+            picked = [[col[p] for p in created] for col in insert_values] if known else list(insert_values)
+            m = len(created)
+            fastsql.insert_columns(
+                Customer, _INSERT_COLUMNS, [*picked, ["active"] * m, [1] * m, [stamp] * m, [stamp] * m]
+            )
+            counts["created"] += m
+        if changed:
+            sets = ", ".join(f"{f} = %s" for f in (*PROFILE_FIELDS, "phone_last4"))
+            fastsql.execute_many(f"UPDATE {table} SET {sets} WHERE id = %s", changed)  # noqa: S608
+        fastsql.execute(
+            f"UPDATE {temp} SET customer_id = (SELECT c.id FROM {table} c WHERE c.external_id = {temp}.ext)"  # noqa: S608
+        )
+        if rows.tags is not None:
+            _write_tag_columns(temp, rows.tags, known, tag_cache)
+        if keys:
+            _write_consent_columns(temp, keys, source=source[:60], stamp=stamp)
+
+
+def _write_tag_columns(temp: str, tags: list[list[str]], known: set[int], tag_cache: dict[str, int]) -> None:
+    """Give each row's customer exactly the row's tags (rows of new customers without tags: nothing to do)."""
+    rows = [(pos, wanted) for pos, wanted in enumerate(tags) if wanted or pos in known]
+    if not rows:
+        return
+    names = {t for _pos, wanted in rows for t in wanted} - tag_cache.keys()
+    if names:
+        Tag.objects.bulk_create([Tag(name=n) for n in names], ignore_conflicts=True)
+        tag_cache.update(dict(Tag.objects.filter(name__in=names).values_list("name", "id")))
+    through = Customer.tags.through
+    ids = dict(fastsql.fetch(f"SELECT pos, customer_id FROM {temp}"))  # noqa: S608
+    current: dict[int, set[int]] = {}
+    if known:
+        for cid, tid in fastsql.fetch(
+            f"SELECT ct.customer_id, ct.tag_id FROM {temp} t "  # noqa: S608
+            f"JOIN {through._meta.db_table} ct ON ct.customer_id = t.customer_id"
+        ):
+            current.setdefault(cid, set()).add(tid)
+    remove: list[int] = []
+    add: list[tuple[int, int]] = []
+    for pos, wanted_names in rows:
+        pk = ids[pos]
+        wanted = {tag_cache[t] for t in wanted_names}
+        have = current.get(pk, set())
+        if wanted != have:
+            if have:
+                remove.append(pk)
+            add.extend((pk, t) for t in wanted)
+    for start in range(0, len(remove), 900):
+        through.objects.filter(customer_id__in=remove[start : start + 900]).delete()
+    if add:
+        insert_rows(through, ("customer_id", "tag_id"), add)
+
+
+def to_db_naive(value: dt.datetime | None) -> Any:
+    """A naive UTC datetime read back from SQLite, as the column stores it."""
+    return None if value is None else str(value)
+
+
+def _write_consent_columns(temp: str, keys: list[str], *, source: str, stamp: Any) -> None:
+    """Consents that differ from what is stored (or are new), their history, and the consent stage of the
+    customers that already existed, as set operations on the import's temporary table."""
+    consent = connection.ops.quote_name(Consent._meta.db_table)
+    event = connection.ops.quote_name(ConsentEvent._meta.db_table)
+    customer = connection.ops.quote_name(Customer._meta.db_table)
+    with fastsql.temp_table(
+        "dangol_import_consents",
+        (
+            ("customer_id", "INTEGER"),
+            ("seq", "INTEGER"),
+            ("purpose", "TEXT"),
+            ("granted", "BOOLEAN"),
+            ("is_new", "BOOLEAN"),
+        ),
+        [],
+    ) as changes:
+        with connection.cursor() as cursor:
+            for seq, key in enumerate(keys):
+                col = connection.ops.quote_name(f"c_{key}")
+                cursor.execute(
+                    f"INSERT INTO {changes} SELECT t.customer_id, %s, %s, t.{col}, t.is_new FROM {temp} t "  # noqa: S608
+                    f"LEFT JOIN {consent} k ON k.customer_id = t.customer_id AND k.purpose = %s "
+                    f"WHERE k.id IS NULL OR k.granted <> t.{col}",
+                    [seq, key, key],
+                )
+            cursor.execute(
+                f"INSERT INTO {consent} (customer_id, purpose, granted, changed_at, source, version) "  # noqa: S608
+                f"SELECT customer_id, purpose, granted, %s, %s, '' FROM {changes} WHERE true "
+                "ORDER BY customer_id, seq "
+                "ON CONFLICT (customer_id, purpose) DO UPDATE SET granted = EXCLUDED.granted, "
+                "changed_at = EXCLUDED.changed_at, source = EXCLUDED.source",
+                [stamp, source],
+            )
+            cursor.execute(
+                f"INSERT INTO {event} (customer_id, purpose, granted, occurred_at, source, version) "  # noqa: S608
+                f"SELECT customer_id, purpose, granted, %s, %s, '' FROM {changes} ORDER BY customer_id, seq",
+                [stamp, source],
+            )
+            cursor.execute(
+                f"SELECT k.customer_id, k.purpose, k.granted FROM {consent} k "  # noqa: S608
+                f"WHERE k.customer_id IN (SELECT customer_id FROM {changes} WHERE NOT is_new)"
+            )
+            states: dict[int, dict[str, bool]] = {}
+            for pk, purpose, granted in cursor.fetchall():
+                states.setdefault(pk, {})[purpose] = bool(granted)
+        if states:
+            fastsql.execute_many(
+                f"UPDATE {customer} SET consent_stage = %s WHERE id = %s",  # noqa: S608
+                [(str(_consent_stage(state)), pk) for pk, state in states.items()],
+            )

@@ -106,6 +106,10 @@ def insert_rows(
             sql += f" ON CONFLICT ({target}) DO UPDATE SET {sets}"
         else:
             sql += f" ON CONFLICT ({target}) DO NOTHING"
+    if isinstance(rows, Sequence):
+        with connection.cursor() as cursor:
+            cursor.executemany(sql, rows)
+        return len(rows)
     count = 0
     batch: list[Sequence[Any]] = []
     with connection.cursor() as cursor:
@@ -119,6 +123,18 @@ def insert_rows(
             cursor.executemany(sql, batch)
             count += len(batch)
     return count
+
+
+def insert_columns(model: type[models.Model], columns: Sequence[str], values: Sequence[Sequence[Any]]) -> int:
+    """INSERT one row per position of the equally long lists in `values` (one list per column): the
+    parameter tuples are zipped in C, with no Python loop per row."""
+    table = connection.ops.quote_name(model._meta.db_table)
+    cols = ", ".join(connection.ops.quote_name(c) for c in columns)
+    marks = ", ".join(["%s"] * len(columns))
+    with connection.cursor() as cursor:
+        rows = zip(*values, strict=True)  # an iterator: both drivers take one (the stubs say Sequence)
+        cursor.executemany(f"INSERT INTO {table} ({cols}) VALUES ({marks})", rows)  # type: ignore[arg-type]  # noqa: S608
+    return len(values[0]) if values else 0
 
 
 def ids_by_key(
@@ -136,3 +152,37 @@ def ids_by_key(
             cursor.execute(f"SELECT {column}, {pk} FROM {table} WHERE {column} IN ({marks})", part)  # noqa: S608
             found.update(cursor.fetchall())
     return found
+
+
+@contextlib.contextmanager
+def temp_table(name: str, columns: Sequence[tuple[str, str]], rows: Iterable[Sequence[Any]]) -> Iterator[str]:
+    """A temporary table `name` (columns as (name, SQL type)) holding `rows`, for set-based writes and key
+    lookups by a join; dropped after (on PostgreSQL also at the end of the transaction). Must run inside
+    the import's transaction, so that a failure leaves nothing behind."""
+    quoted = connection.ops.quote_name(name)
+    spec = ", ".join(f"{connection.ops.quote_name(c)} {kind}" for c, kind in columns)
+    drop = " ON COMMIT DROP" if connection.vendor == "postgresql" else ""
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {quoted}")
+        cursor.execute(f"CREATE TEMPORARY TABLE {quoted} ({spec}){drop}")
+        marks = ", ".join(["%s"] * len(columns))
+        cursor.executemany(f"INSERT INTO {quoted} VALUES ({marks})", rows)  # type: ignore[arg-type]  # noqa: S608
+    yield quoted  # on an error the transaction's rollback removes the table (SQLite and PostgreSQL)
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE {quoted}")
+
+
+def fetch(sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def execute(sql: str, params: Sequence[Any] = ()) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+def execute_many(sql: str, rows: Iterable[Sequence[Any]]) -> None:
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)  # type: ignore[arg-type]

@@ -7,7 +7,9 @@ external id / order number, so importing the same file twice changes nothing the
 
 A plain UTF-8 CSV is read and checked column-wise (dangol.imports.columnar, pyarrow); any row the
 column checks cannot vouch for, and any other file, goes through the row-by-row validators, which
-give the same clean values and the same Korean messages with line numbers.
+give the same clean values and the same Korean messages with line numbers. Such a file is then written
+straight from its columns (write_customer_columns / write_order_columns: a temporary key table, joins,
+INSERT … SELECT for consents); files read row by row keep the batch writers.
 """
 
 from __future__ import annotations
@@ -118,11 +120,18 @@ def run_import(
             )
         else:
             validator = order_rows.OrderRowValidator()
-            orders, errors = order_rows.clean_columns(cols, validator)
+            fast, orders, errors = order_rows.check_columns(cols, validator)
             for line, _order_id, messages in errors:
                 result.errors.extend(RowError(line, col, msg) for col, msg in messages)
+            if progress:
+                progress("validate", cols.rows, cols.rows)
             _write_order_records(
-                orders, {order_id.strip() for _line, order_id, _m in errors}, result, on_error, progress
+                orders,
+                {order_id.strip() for _line, order_id, _m in errors},
+                result,
+                on_error,
+                progress,
+                fast=fast,
             )
         return result
     table = read_table_or_report(path, filename=filename, result=result)
@@ -188,12 +197,21 @@ def _import_customers(
 def _import_customer_columns(
     cols: Columns, result: ImportResult, on_error: str, progress: Progress | None, *, source: str
 ) -> None:
-    clean, errors = customer_rows.clean_columns(cols, customer_rows.CustomerRowValidator())
+    rows, slow, errors = customer_rows.check_columns(cols, customer_rows.CustomerRowValidator())
     for line, messages in errors:
         result.errors.extend(RowError(line, col, msg) for col, msg in messages)
     if progress:
         progress("validate", cols.rows, cols.rows)
-    _write_customer_records(clean, result, on_error, progress, source=source)
+    if not _finish_validation(result, on_error):
+        return
+    for row in slow:
+        rows.append(row)
+    counts = {"created": 0, "updated": 0, "unchanged": 0}
+    with transaction.atomic(), fastsql.bulk_session():
+        customer_rows.write_customer_columns(rows, source=source, counts=counts, tag_cache={})
+        if progress:
+            progress("write", len(rows.line), len(rows.line))
+    _record(result, counts)
 
 
 def _write_customer_records(
@@ -250,7 +268,11 @@ def _write_order_records(
     result: ImportResult,
     on_error: str,
     progress: Progress | None,
+    *,
+    fast: order_rows.FastLines | None = None,
 ) -> None:
+    """Write validated orders; `fast` holds the lines that passed the column checks (written straight
+    from their columns), `orders` the ones the row validator accepted."""
     if not _finish_validation(result, on_error):
         return
     # In skip mode an order with any bad line is skipped whole: half an order is a wrong order.
@@ -269,6 +291,13 @@ def _write_order_records(
     catalogue = order_rows.Catalogue()
     done = 0
     lines_total = sum(len(o.lines) for o in orders)
+    if fast is not None:
+        with transaction.atomic(), fastsql.bulk_session():
+            order_rows.write_order_columns(fast, orders, counts=counts, catalogue=catalogue)
+            if progress:
+                progress("write", lines_total + len(fast.lines), lines_total + len(fast.lines))
+        _record(result, counts)
+        return
     with transaction.atomic(), fastsql.bulk_session():
         for start in range(0, len(orders), BATCH):
             batch = orders[start : start + BATCH]

@@ -250,3 +250,139 @@ def test_fast_path_writes_what_the_row_path_writes(shop, tmp_path):
         for c in Customer.objects.values(*fields, "external_id", "phone_last4", "consent_stage")
     }
     assert again == stored and len(stored) == first.created + before
+
+
+def _customer_state() -> dict:
+    from dangol.customers.models import Consent, ConsentEvent
+
+    mine = {"customer__external_id__startswith": "R"}
+    fields = [f for f in customer_rows.PROFILE_FIELDS if f != "joined_at"]
+    return {
+        "customers": {
+            c["external_id"]: c
+            for c in Customer.objects.filter(external_id__startswith="R").values(
+                *fields, "external_id", "phone_last4", "consent_stage", "status", "version"
+            )
+        },
+        "consents": sorted(
+            Consent.objects.filter(**mine).values_list(
+                "customer__external_id", "purpose", "granted", "source"
+            )
+        ),
+        "events": sorted(
+            ConsentEvent.objects.filter(**mine).values_list(
+                "customer__external_id", "purpose", "granted", "source"
+            )
+        ),
+        "tags": sorted(
+            Customer.tags.through.objects.filter(**mine).values_list("customer__external_id", "tag__name")
+        ),
+    }
+
+
+def test_column_writer_upserts_like_the_row_writer(shop, tmp_path):
+    """Import a messy file, then a second one that changes profiles, consents and tags of the same external
+    ids and adds new ones: once through the column path (UTF-8) and once through the row path (CP949).
+    Counts, errors and everything stored (profiles, consent stage, consents, their history, tags) agree."""
+    texts = [_customers_csv(random.Random(seed), 300) for seed in (7, 8)]
+    outcomes = {}
+    for label, encoding in (("fast", "utf-8"), ("slow", "cp949")):
+        Customer.objects.filter(external_id__startswith="R").delete()
+        results = []
+        for n, text in enumerate(texts):
+            folder = tmp_path / f"{label}{n}"
+            folder.mkdir()
+            path = folder / "customers.csv"  # the same name: it is the consents' source
+            path.write_bytes(text.encode(encoding, errors="replace"))
+            result = run_import(kind="customers", path=path, on_error="skip")
+            results.append(
+                (result.created, result.updated, result.unchanged, [e.as_dict() for e in result.errors])
+            )
+        outcomes[label] = (results, _customer_state())
+    fast, slow = outcomes["fast"], outcomes["slow"]
+    assert fast[0] == slow[0]
+    assert fast[1] == slow[1]
+    (_c1, updated, _u1, _e1) = fast[0][1]
+    assert updated > 20 and fast[0][1][0] > 0  # the second file updates some and adds some
+    assert len(fast[1]["events"]) > len(fast[1]["consents"])  # consents changed: history grew
+
+
+def _order_state() -> dict:
+    from dangol.orders.models import Order, OrderLine
+
+    return {
+        "orders": sorted(
+            Order.objects.values_list(
+                "external_id",
+                "customer__external_id",
+                "touchpoint_id",
+                "ordered_at",
+                "status",
+                "total_amount",
+                "refunded_amount",
+            )
+        ),
+        "lines": sorted(
+            OrderLine.objects.values_list(
+                "order__external_id",
+                "line_no",
+                "product__sku",
+                "product_name",
+                "quantity",
+                "unit_price",
+                "amount",
+            )
+        ),
+    }
+
+
+def test_order_column_writer_upserts_like_the_row_writer(shop, tmp_path):
+    from dangol.orders.models import Order
+
+    (tmp_path / "c.csv").write_text(GOOD, encoding="utf-8")
+    assert run_import(kind="customers", path=tmp_path / "c.csv").created == 3
+    texts = [_orders_csv(random.Random(seed), 400) for seed in (4, 5)]
+    outcomes = {}
+    for label, tail in (("fast", ""), ("slow", "\n")):
+        Order.objects.all().delete()
+        results = []
+        for n, text in enumerate(texts):
+            path = tmp_path / f"{label}{n}.csv"
+            path.write_text(text + tail, encoding="utf-8")  # a blank last line: read by the row reader
+            assert (read_columns(path, filename=None, columns=order_rows.COLUMNS) is None) == bool(tail)
+            result = run_import(kind="orders", path=path, on_error="skip")
+            results.append(
+                (result.created, result.updated, result.unchanged, [e.as_dict() for e in result.errors])
+            )
+        again = run_import(kind="orders", path=path, on_error="skip")
+        results.append((again.created, again.updated, again.unchanged))
+        outcomes[label] = (results, _order_state())
+    assert outcomes["fast"] == outcomes["slow"]
+    results = outcomes["fast"][0]
+    assert results[1][1] > 5 and results[0][0] > 5  # the second file changes orders of the first
+    assert results[2][:2] == (0, 0)  # importing the same file again changes nothing
+
+
+def test_files_whose_every_row_needs_the_row_validator(shop, tmp_path):
+    """No row passes the column checks (international phone numbers, amounts with 원): the column writer
+    gets only row-validated rows and still writes them all."""
+    customers = tmp_path / "c.csv"
+    customers.write_text(
+        "external_id,name,phone,consent_terms\nV1,김,+82 10 1111 2222,Y\nV2,이,+82 10 3333 4444,N\n",
+        encoding="utf-8",
+    )
+    result = run_import(kind="customers", path=customers)
+    assert result.written and result.created == 2, result.errors
+    assert Customer.objects.get(external_id="V1").phone == "010-1111-2222"
+    orders = tmp_path / "o.csv"
+    orders.write_text(
+        "order_id,customer_id,ordered_at,sku,amount\nV-1,V1,2024-06-01,P1,1000원\nV-1,V1,2024-06-01,P2,500원\n",
+        encoding="utf-8",
+    )
+    result = run_import(kind="orders", path=orders)
+    assert result.written and result.created == 1, result.errors
+    from dangol.orders.models import Order
+
+    order = Order.objects.get(external_id="V-1")
+    assert order.total_amount == 1500 and order.lines.count() == 2
+    assert run_import(kind="orders", path=orders).unchanged == 1

@@ -9,6 +9,7 @@ from openpyxl import Workbook
 
 from dangol.customers.models import Consent, Customer
 from dangol.imports import customers as customer_rows
+from dangol.imports import orders as order_rows
 from dangol.imports.services import run_import
 from dangol.orders.models import Order, OrderLine, Product
 
@@ -123,6 +124,7 @@ def test_wrong_header_or_file_type_gets_a_clear_message(shop, tmp_path):
 
 
 def test_an_interrupted_import_writes_nothing(shop, tmp_path, monkeypatch):
+    """The row path (a CP949 file) fails on its second batch of customers."""
     rows = "external_id,name\n" + "".join(f"Z{i:05d},고객{i}\n" for i in range(5000))
     original = customer_rows.write_customers
     calls = {"n": 0}
@@ -135,9 +137,38 @@ def test_an_interrupted_import_writes_nothing(shop, tmp_path, monkeypatch):
 
     monkeypatch.setattr(customer_rows, "write_customers", fail_on_second_batch)
     with pytest.raises(DatabaseError):
-        run_import(kind="customers", path=write(tmp_path, "big.csv", rows))
+        run_import(kind="customers", path=write(tmp_path, "big.csv", rows, encoding="cp949"))
     assert calls["n"] == 2
     assert not Customer.objects.filter(external_id__startswith="Z").exists()
+
+
+def test_an_interrupted_column_import_writes_nothing(shop, tmp_path, monkeypatch):
+    """The column path fails after customers and tags are in, while writing consents; then orders fail
+    after the orders are in, while writing their lines. Nothing of either stays, and no temporary table."""
+    rows = "external_id,name,tags,consent_terms\n" + "".join(f"Z{i:05d},고객{i},VIP,Y\n" for i in range(5000))
+    path = write(tmp_path, "big.csv", rows)
+
+    def fail(*args, **kwargs):
+        raise DatabaseError("disk full")
+
+    tags_before = Customer.tags.through.objects.count()
+    monkeypatch.setattr(customer_rows, "_write_consent_columns", fail)
+    with pytest.raises(DatabaseError):
+        run_import(kind="customers", path=path)
+    assert not Customer.objects.filter(external_id__startswith="Z").exists()
+    assert Customer.tags.through.objects.count() == tags_before
+    monkeypatch.undo()
+    assert run_import(kind="customers", path=path).created == 5000  # the temporary table is gone
+    orders = "order_id,customer_id,ordered_at,amount,sku\n" + "".join(
+        f"Q{i},Z{i:05d},2024-06-01 12:00,1000,P9\n" for i in range(3000)
+    )
+    monkeypatch.setattr(order_rows, "_product_ids", fail)
+    with pytest.raises(DatabaseError):
+        run_import(kind="orders", path=write(tmp_path, "orders.csv", orders))
+    assert not Order.objects.filter(external_id__startswith="Q").exists()
+    monkeypatch.undo()
+    assert run_import(kind="orders", path=write(tmp_path, "orders.csv", orders)).created == 3000
+    assert OrderLine.objects.filter(order__external_id__startswith="Q").count() == 3000
 
 
 ORDERS = """order_id,customer_id,ordered_at,store,sku,product_name,category,quantity,unit_price,amount,refunded_amount
