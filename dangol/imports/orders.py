@@ -18,6 +18,7 @@ from dangol.imports.fastsql import converters, ids_by_key, insert_rows, key_in
 from dangol.imports.readers import parse_amount, parse_datetime
 from dangol.interactions.models import Touchpoint
 from dangol.orders.models import Order, OrderLine, Product, ProductCategory
+from dangol.orders.services import orders_rewritten
 
 COLUMNS = {
     "order_id": "order_id",
@@ -392,6 +393,7 @@ def write_orders(
             old_lines.setdefault(row[0], []).append(row[1:])
     create: list[CleanOrder] = []
     replace: list[Order] = []
+    rewritten: set[int] = set()  # owners, before and after, of existing orders this batch rewrites
     for order in batch:
         old: dict[str, Any] | None = existing.get(order.external_id)  # type: ignore[assignment]
         if old is None:
@@ -411,6 +413,7 @@ def write_orders(
         if same_lines and all(old[k] == v for k, v in fields.items()):
             counts["unchanged"] += 1
         else:
+            rewritten.update((old["customer_id"], order.customer_id))
             replace.append(
                 Order(
                     id=old["id"],
@@ -457,6 +460,7 @@ def write_orders(
         )
         OrderLine.objects.filter(order_id__in=[o.id for o in replace]).delete()
         counts["updated"] += len(replace)
+        orders_rewritten(customer_ids=rewritten)
         ids.update({o.external_id: o.id for o in replace})
     if ids:
         by_ext = {o.external_id: o for o in batch}
@@ -557,6 +561,7 @@ def write_order_columns(
         )
         write = [True] * len(exts)  # orders whose lines are (re)written: new and changed ones
         changed: list[tuple[int, int]] = []  # (pos, order id)
+        rewritten: set[int] = set()  # their owners, before and after
         if existing:
             at_cmp = pc.cast(at, pa.timestamp("s")).to_pylist() if sqlite else at.to_pylist()
             at_cmp += [
@@ -575,6 +580,7 @@ def write_order_columns(
                     counts["unchanged"] += 1
                 else:
                     changed.append((pos, oid))
+                    rewritten.update((old[0], customer[pos]))
         known = {pos for pos, *_rest in existing}
         created = [pos for pos in range(len(exts)) if pos not in known]
         if created:
@@ -601,6 +607,7 @@ def write_order_columns(
             for start in range(0, len(ids), 900):
                 OrderLine.objects.filter(order_id__in=ids[start : start + 900]).delete()
             counts["updated"] += len(changed)
+            orders_rewritten(customer_ids=rewritten)
         order_pk = dict(
             fastsql.fetch(
                 f"SELECT t.pos, o.id FROM {keys} t JOIN {Order._meta.db_table} o ON o.external_id = t.ext"  # noqa: S608

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.contrib.auth.models import User
@@ -16,6 +16,23 @@ from dangol.orders.models import Order, Refund
 # What apps above orders do when an order is refunded (rewards claws back points), registered from their
 # AppConfig.ready(): orders never imports them. Each hook runs in the refund's transaction.
 _REFUND_HOOKS: list[Callable[..., Any]] = []
+# The same for orders rewritten in place (an import's upsert may move an existing order to another customer,
+# re-date or re-price it): apps that keep figures over past orders (surveys' repurchase roll-up) register here.
+_REWRITE_HOOKS: list[Callable[..., Any]] = []
+
+
+def orders_rewritten_hook_register(hook: Callable[..., Any]) -> None:
+    if hook not in _REWRITE_HOOKS:
+        _REWRITE_HOOKS.append(hook)
+
+
+def orders_rewritten(*, customer_ids: Iterable[int]) -> None:
+    """Tell the registered apps that existing orders of these customers (their owners before and after) were
+    rewritten. Runs in the caller's transaction, so a rolled-back import tells nobody."""
+    ids = sorted({pk for pk in customer_ids if pk is not None})
+    if ids:
+        for hook in _REWRITE_HOOKS:
+            hook(customer_ids=ids)
 
 
 def order_refund_hook_register(hook: Callable[..., Any]) -> None:

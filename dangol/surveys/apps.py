@@ -11,6 +11,7 @@ class SurveysConfig(AppConfig):
     def ready(self) -> None:
         from dangol.customers.merging import fk_rule, merge_rule_register
         from dangol.messaging.system import system_templates_register
+        from dangol.orders.services import orders_rewritten_hook_register
         from dangol.surveys import delivery, forgetting, repurchase
         from dangol.surveys.models import Invitation
         from dangol.surveys.selectors import low_score_customers
@@ -21,6 +22,7 @@ class SurveysConfig(AppConfig):
         merge_rule_register(fk_rule(Invitation))
         # a response also leaves the loyalty roll-up of both customers (their orders move too)
         merge_rule_register(repurchase.response_merge_rule())
+        orders_rewritten_hook_register(repurchase.orders_rewritten)
         forgetting.register()
         system_templates_register(delivery.TEMPLATES)
         # The answer page keeps a survey's questions and drawn form per process (answering.kit); saving a survey

@@ -15,8 +15,10 @@ never count a response twice. A closed window only changes when the customer's o
   conditional claim) and advanced `orders_seen`;
 - a merge moves responses and orders between customers: the surveys merge rule un-counts both customers'
   responses in the merge's transaction (`uncount_customers`), so they are read live and counted again.
-The application never cancels, re-dates or deletes an order after the fact (refunds keep the purchase); an
-edit by hand in the database is found by `dangol survey-rollups --check` and repaired by `--rebuild`.
+- an import that rewrites an existing order (another customer, another date) calls orders' `orders_rewritten`
+  hook: both owners' responses are un-counted the same way, in the import's transaction.
+Nothing else changes an order's date, owner or cancellation after the fact (refunds keep the purchase); an edit
+by hand in the database is found by `dangol survey-rollups --check` and repaired by `--rebuild`.
 
 Reading (`counts`): the roll-ups of the full Seoul days inside the period, plus, live, the two partial days at
 its ends, the responses not counted yet and the dirty customers' responses (their stored answer subtracted,
@@ -205,6 +207,12 @@ def uncount_customers(customers: Iterable[int]) -> int:
         _apply(deltas)
         rollups._bump()
     return -sum(deltas.values())
+
+
+def orders_rewritten(*, customer_ids: Iterable[int]) -> None:
+    """Hook for orders' `orders_rewritten` (an import moved, re-dated or re-priced existing orders): those
+    customers' answers are read live and counted again, like after a merge. In the import's transaction."""
+    uncount_customers(customer_ids)
 
 
 def catch_up(*, progress: Callable[[int], None] | None = None) -> int:

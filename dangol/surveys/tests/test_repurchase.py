@@ -14,6 +14,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from dangol.customers.services import customer_create, customers_merge
+from dangol.imports.services import run_import
 from dangol.orders.models import Order
 from dangol.surveys import analysis, repurchase, services
 from dangol.surveys.models import LoyaltyRollup, Response
@@ -151,3 +152,40 @@ def test_check_finds_a_wrong_loyalty_count_and_rebuild_repairs_it(data):
     figures = _both(data)
     assert figures["rollup"] == figures["scan"]
     assert all(not b["rate"] for b in figures["scan"][None]["csat"])
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "cp949"])  # the column path and the row path of the importer
+def test_an_import_that_re_dates_or_moves_an_existing_order_counts_its_customers_answers_again(
+    data, shop, tmp_path, encoding
+):
+    def import_order(customer_ext: str, when: dt.datetime) -> None:
+        path = tmp_path / f"orders-{encoding}.csv"
+        at = timezone.localtime(when).strftime("%Y-%m-%d %H:%M")
+        path.write_bytes(
+            f"주문번호,고객번호,주문일시,상품명,수량,단가,금액\nR-1,{customer_ext},{at},감귤,1,1000,1000\n".encode(
+                encoding
+            )
+        )
+        result = run_import(kind="orders", path=path)
+        assert not result.errors, result.errors
+
+    import_order("C0001", data["now"] - dt.timedelta(days=1000))  # hong, long before any answer
+    rollup_answers.call()
+    assert repurchase.pending_count() == 0
+    counted = _both(data)
+    assert counted["rollup"] == counted["scan"]
+    # re-imported with a date 41 days after hong's answers of 91 days ago: those now count as "bought"
+    import_order("C0001", data["now"] - dt.timedelta(days=50))
+    assert Order.objects.get(external_id="R-1").customer_id == shop["hong"].pk
+    redated = _both(data)
+    assert redated["rollup"] == redated["scan"] != counted["scan"]
+    # and moved to kim (whose own order was cancelled): hong loses it, kim gains it
+    kim_ext = "C0002"
+    type(shop["kim"]).objects.filter(pk=shop["kim"].pk).update(external_id=kim_ext)
+    import_order(kim_ext, data["now"] - dt.timedelta(days=50))  # 70 days after kim's answers of 120 days ago
+    moved = _both(data)
+    assert moved["rollup"] == moved["scan"] != redated["scan"]
+    rollup_answers.call()
+    again = _both(data)
+    assert again["rollup"] == again["scan"] == moved["scan"]
+    assert repurchase.check().differences == []
