@@ -1,8 +1,17 @@
 """CPU per request in-process (issue 15's benchmark goal): a redemption and an earn through the whole Django stack
-(middleware, django-ninja, token auth, the service) against GET /healthz, one thread, `time.process_time`.
+(middleware, django-ninja, token auth, the service) against peers that split the cost, one thread,
+`time.process_time`:
+
+- `GET /healthz`: Django, the middleware and a plain view (the floor);
+- a bare django-ninja endpoint that returns {} with no auth, and the same under the API's token auth
+  (mounted by this script only, at /api/bench/): ninja's own cost and the auth's;
+- the redemption (POST /api/rewards/redemptions, capture=true) and the earn (POST /api/rewards/earn).
+
+On PostgreSQL it also reads the CPU the connection's backend process used (/proc/<pg_backend_pid>/stat), so the
+database's share of a request is counted too.
 
     .venv/bin/python bench/loyalty/cpu.py                       # SQLite file under var/bench/loyalty/cpu
-    .venv/bin/python bench/loyalty/cpu.py --profile 25         # + the 25 most expensive functions (cProfile)
+    .venv/bin/python bench/loyalty/cpu.py --profile 25         # + the 25 most expensive functions (CPU time)
     bash scripts/with-postgres.sh 55601 .venv/bin/python bench/loyalty/cpu.py   # PostgreSQL (DATABASE_URL set)
 
 CPU time is what decides throughput on a 2-core machine: 2 cores / (ms per redemption) is the ceiling of the
@@ -18,6 +27,7 @@ import os
 import pstats
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -26,11 +36,37 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(HERE.parent))
 
 
+def _mount_bare_endpoints() -> None:
+    """/api/bench/bare (no auth) and /api/bench/auth (the API's TokenAuth): django-ninja returning {}."""
+    from django.urls import clear_url_caches, path
+    from ninja import NinjaAPI
+
+    import dangol.urls
+    from dangol.api.auth import TokenAuth
+
+    bench_api = NinjaAPI(urls_namespace="bench-api", docs_url=None, openapi_url=None)
+
+    @bench_api.get("/bare", auth=None)
+    def bare(request):  # type: ignore[no-untyped-def]
+        return {}
+
+    @bench_api.post("/auth", auth=TokenAuth())
+    def authed(request):  # type: ignore[no-untyped-def]
+        return {}
+
+    dangol.urls.urlpatterns.insert(0, path("api/bench/", bench_api.urls))
+    clear_url_caches()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("-n", type=int, default=300, help="requests of each kind")
     parser.add_argument("--profile", type=int, default=0, help="print the N most expensive functions")
     parser.add_argument("--what", choices=["redeem", "earn"], default="redeem", help="the request to profile")
+    parser.add_argument("--no-earn", action="store_true", help="skip the earn (the slow one)")
+    parser.add_argument(
+        "--pg-option", action="append", default=[], help="KEY=VALUE: a psycopg OPTIONS entry to try"
+    )
     args = parser.parse_args()
     if "DATABASE_URL" not in os.environ:
         var = ROOT / "var" / "bench" / "loyalty" / "cpu"
@@ -47,10 +83,19 @@ def main() -> int:
     import django
 
     django.setup()
+    from django.db import connections
+
+    for option in args.pg_option:
+        key, _, value = option.partition("=")
+        connections["default"].settings_dict.setdefault("OPTIONS", {})[key] = (
+            int(value) if value.isdigit() else value == "true" if value in ("true", "false") else value
+        )
     import run  # bench/loyalty/run.py: the same seed as the server benchmark
+    from _common import cpu_seconds
     from django.db import connection
     from django.test import Client
 
+    _mount_bare_endpoints()
     seed = run._seed(orders=args.n + 50 + (100 if args.what == "earn" else 0))
     client = Client(HTTP_AUTHORIZATION=f"Bearer {seed['key']}", SERVER_NAME="127.0.0.1")
     customers = seed["customers"]
@@ -78,36 +123,59 @@ def main() -> int:
     def healthz() -> int:
         return client.get("/healthz").status_code
 
-    def measure(fn, n: int) -> tuple[float, set[int]]:  # type: ignore[no-untyped-def]
+    def bare() -> int:
+        return client.get("/api/bench/bare").status_code
+
+    def authed() -> int:
+        return client.post("/api/bench/auth", {}, content_type="application/json").status_code
+
+    backend_pid = None
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            backend_pid = cursor.fetchone()[0]
+
+    def measure(fn: Callable[[], int], n: int) -> tuple[float, float, set[int]]:
         for _ in range(10):
             fn()  # warm caches (compiled templates, the token cache, the first connection)
         codes = set()
+        db0 = cpu_seconds(backend_pid) if backend_pid else 0.0
         t = time.process_time()
         for _ in range(n):
             codes.add(fn())
-        return (time.process_time() - t) / n * 1000, codes
+        ms = (time.process_time() - t) / n * 1000
+        db_ms = ((cpu_seconds(backend_pid) - db0) / n * 1000) if backend_pid else 0.0
+        return ms, db_ms, codes
 
     print(f"database: {connection.vendor}, {args.n} requests each, load average {os.getloadavg()[0]:.1f}")
-    rows = {}
-    for name, fn in (("healthz", healthz), ("redeem", redeem), ("earn", earn)):
-        ms, codes = measure(fn, args.n)
+    rows: dict[str, float] = {}
+    peers: list[tuple[str, Callable[[], int]]] = [
+        ("healthz", healthz),
+        ("ninja {}", bare),
+        ("ninja+auth", authed),
+        ("redeem", redeem),
+    ]
+    if not args.no_earn:
+        peers.append(("earn", earn))
+    for name, fn in peers:
+        ms, db_ms, codes = measure(fn, args.n)
         rows[name] = ms
-        print(f"{name:8s} {ms:6.2f} ms CPU/request  answers {sorted(codes)}")
-    print(
-        f"redeem / healthz = {rows['redeem'] / rows['healthz']:.1f}x, earn / healthz = {rows['earn'] / rows['healthz']:.1f}x"
-    )
-    print(
-        f"ceiling on 2 idle cores: {2000 / rows['redeem']:.0f} redemptions/s, {2000 / rows['earn']:.0f} earns/s"
-    )
+        db = f"  database backend {db_ms:5.2f} ms" if backend_pid else ""
+        print(
+            f"{name:10s} {ms:6.2f} ms CPU/request ({ms / rows['healthz']:4.1f}x /healthz){db}  answers {sorted(codes)}"
+        )
+    print(f"ceiling on 2 idle cores (web CPU only): {2000 / rows['redeem']:.0f} redemptions/s")
     if args.profile:
-        prof = cProfile.Profile()
+        prof = cProfile.Profile(time.process_time)  # CPU time, not wall time spent waiting for the database
         prof.enable()
         fn = redeem if args.what == "redeem" else earn
-        for _ in range(min(100, args.n // 2)):
+        for _ in range(min(200, args.n)):
             fn()
         prof.disable()
         out = io.StringIO()
-        pstats.Stats(prof, stream=out).sort_stats("cumulative").print_stats(args.profile)
+        stats = pstats.Stats(prof, stream=out)
+        stats.sort_stats("cumulative").print_stats(args.profile)
+        stats.sort_stats("tottime").print_stats(args.profile)
         print(out.getvalue())
     return 0
 

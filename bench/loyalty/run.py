@@ -8,11 +8,14 @@ For each database, in a child process (PostgreSQL: a throw-away server from scri
 1. `migrate`, the default program (tiers, coupons), an agent with an API token (rewards:read + rewards:write),
    N customers who each hold spendable points (one earned lot each) and M paid orders not yet earned.
 2. The real server (`dangol serve`: gunicorn 2 workers x 4 threads + the job worker) on loopback; this
-   process drives it from 16 threads over keep-alive connections for a fixed time:
+   process drives it from 16 threads over keep-alive connections (raw sockets, request heads built once: the
+   client's own CPU per request is measured and shown) for a fixed time, and reads the CPU that the web
+   workers, the job worker and PostgreSQL's processes used in each window:
    - peer: GET /healthz (the floor of the stack, same server, same concurrency, same run);
    - earn: POST /api/rewards/earn, one order each;
    - redeem: POST /api/rewards/redemptions with capture=true, a fresh idempotency key each, spread over the
      customers; every 10th request re-sends an earlier key (a POS retry) and must get the first result back;
+   - the redemption again with 4 and 8 clients (`--sweep`), the headline staying at 16;
    - 20 concurrent redemptions against one balance that covers 7 of them.
 3. Ledger checks after the run: for every customer the ledger sums to the balance and the lots agree
    (`services.points_check`), no bucket is negative, each key redeemed once (holds = distinct keys that got 201,
@@ -25,7 +28,7 @@ Goal: >= 300 redemptions/s with p95 < 50 ms on PostgreSQL. Writes bench/loyalty/
 from __future__ import annotations
 
 import argparse
-import http.client
+import contextlib
 import json
 import os
 import signal
@@ -46,7 +49,8 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 BENCH_VAR = ROOT / "var" / "bench" / "loyalty"
 RESULTS = HERE / "RESULTS.md"
-CONCURRENCY = 16
+CONCURRENCY = 16  # the headline; --sweep adds redemption windows at other concurrencies
+SWEEP = (4, 8)
 GOAL_PER_S = 300.0
 GOAL_P95_MS = 50.0
 CUSTOMERS = 2000
@@ -119,14 +123,105 @@ def _seed(orders: int) -> dict[str, Any]:
     return {"key": key, "customers": ids[:CUSTOMERS], "burst_customer": ids[CUSTOMERS]}
 
 
+class RawConnection:
+    """One keep-alive HTTP/1.1 connection over a plain socket: the request's head is built once per path, the
+    answer's head is split by hand (http.client parses headers with the email package, which cost the client
+    more CPU per request than this whole class)."""
+
+    def __init__(self, port: int, token: str):
+        self.port = port
+        self.sock: socket.socket | None = None
+        self.buf = b""
+        self.heads: dict[tuple[str, str], bytes] = {}
+        self.auth = f"Authorization: Bearer {token}\r\n".encode()
+
+    def _connect(self) -> socket.socket:
+        sock = socket.create_connection(("127.0.0.1", self.port), timeout=60)
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        self.buf = b""
+        return sock
+
+    def close(self) -> None:
+        if self.sock is not None:
+            self.sock.close()
+        self.sock = None
+
+    def request(self, method: str, path: str, body: bytes | None) -> tuple[int, bytes, bytes]:
+        """(status, content type, body) of the answer; OSError when the connection fails."""
+        head = self.heads.get((method, path))
+        if head is None:
+            head = f"{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{self.port}\r\n".encode() + self.auth
+            self.heads[(method, path)] = head
+        if body is not None:
+            data = head + b"Content-Type: application/json\r\nContent-Length: %d\r\n\r\n" % len(body) + body
+        else:
+            data = head + b"\r\n"
+        if self.sock is None:
+            self.sock = self._connect()
+        self.sock.sendall(data)
+        while b"\r\n\r\n" not in self.buf:
+            self._read()
+        head_end = self.buf.index(b"\r\n\r\n")
+        lines = self.buf[:head_end].split(b"\r\n")
+        self.buf = self.buf[head_end + 4 :]
+        status = int(lines[0].split(b" ", 2)[1])
+        length, content_type, chunked, close = None, b"", False, False
+        for line in lines[1:]:
+            name, _, value = line.partition(b":")
+            name = name.strip().lower()
+            if name == b"content-length":
+                length = int(value)
+            elif name == b"content-type":
+                content_type = value.strip()
+            elif name == b"transfer-encoding":
+                chunked = b"chunked" in value.lower()
+            elif name == b"connection":
+                close = value.strip().lower() == b"close"
+        if chunked:
+            payload = self._chunked()
+        elif length is not None:
+            while len(self.buf) < length:
+                self._read()
+            payload, self.buf = self.buf[:length], self.buf[length:]
+        else:  # until the server closes
+            with contextlib.suppress(ConnectionError):
+                while True:
+                    self._read()
+            payload, self.buf = self.buf, b""
+            close = True
+        if close:
+            self.close()
+        return status, content_type, payload
+
+    def _read(self) -> None:
+        assert self.sock is not None
+        chunk = self.sock.recv(65536)
+        if not chunk:
+            raise ConnectionError("the server closed the connection")
+        self.buf += chunk
+
+    def _chunked(self) -> bytes:
+        out = b""
+        while True:
+            while b"\r\n" not in self.buf:
+                self._read()
+            size_line, _, self.buf = self.buf.partition(b"\r\n")
+            size = int(size_line.split(b";")[0], 16)
+            while len(self.buf) < size + 2:
+                self._read()
+            out, self.buf = out + self.buf[:size], self.buf[size + 2 :]
+            if size == 0:
+                return out
+
+
 class Driver:
     def __init__(self, port: int, token: str):
         self.port = port
-        self.headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+        self.token = token
         self.lock = threading.Lock()
 
-    def conn(self) -> http.client.HTTPConnection:
-        return http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+    def conn(self) -> RawConnection:
+        return RawConnection(self.port, self.token)
 
     def run(
         self, seconds: float, concurrency: int, make: Callable[[], tuple[str, str, Any] | None]
@@ -147,29 +242,24 @@ class Driver:
                 if item is None:
                     break
                 method, path, body = item
+                payload = json.dumps(body).encode() if body is not None else None
                 t = time.perf_counter()
                 try:
-                    payload = json.dumps(body) if body is not None else None
-                    conn.request(method, path, body=payload, headers=self.headers)
-                    r = conn.getresponse()
-                    data = r.read()
-                except (OSError, http.client.HTTPException) as exc:
+                    status, content_type, data = conn.request(method, path, payload)
+                except (OSError, ValueError, IndexError) as exc:
                     with self.lock:
                         errors.append(repr(exc)[:200])
                     conn.close()
                     conn = self.conn()
                     continue
                 took = time.perf_counter() - t
-                if 200 <= r.status < 300:
+                if 200 <= status < 300:
                     mine.append(took)
-                parsed = (
-                    json.loads(data)
-                    if data and r.headers.get("Content-Type", "").startswith("application/json")
-                    else None
-                )
+                parsed = json.loads(data) if data and content_type.startswith(b"application/json") else None
                 with self.lock:
-                    codes[r.status] = codes.get(r.status, 0) + 1
-                    answers.append((body, r.status, parsed))
+                    codes[status] = codes.get(status, 0) + 1
+                    answers.append((body, status, parsed))
+            conn.close()
             with self.lock:
                 lat.extend(mine)
 
@@ -191,6 +281,22 @@ class Driver:
             "latency": _ms(lat) if lat else None,
             "answers": answers,
         }
+
+
+def _postgres_pids() -> list[int]:
+    """The PostgreSQL server's processes (the postmaster and every backend under it), for their CPU."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW data_directory")
+        data = Path(cursor.fetchone()[0])
+    try:
+        postmaster = int((data / "postmaster.pid").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return []
+    return [postmaster, *descendants(postmaster, with_commands=False)]
 
 
 def _free_port() -> int:
@@ -353,16 +459,34 @@ def phase_run(cfg: dict[str, Any]) -> dict[str, Any]:
         web = [pid for pid, command in procs.items() if "gunicorn" in command]
         jobs = [pid for pid in procs if pid not in web]
 
-        def measured(make: Callable[[], tuple[str, str, Any] | None]) -> dict[str, Any]:
-            """A window, with the CPU the web workers (gunicorn) and the job worker used during it."""
-            web0, jobs0, t0 = sum(map(cpu_seconds, web)), sum(map(cpu_seconds, jobs)), time.perf_counter()
-            result = d.run(seconds, CONCURRENCY, make)
+        def measured(
+            make: Callable[[], tuple[str, str, Any] | None], concurrency: int = CONCURRENCY
+        ) -> dict[str, Any]:
+            """A window, with the CPU the web workers (gunicorn), the job worker, PostgreSQL's processes and
+            this client process used during it."""
+            db = _postgres_pids()  # backends come and go: read the tree at the start of each window
+            connections.close_all()
+            web0, jobs0, db0 = (
+                sum(map(cpu_seconds, web)),
+                sum(map(cpu_seconds, jobs)),
+                sum(map(cpu_seconds, db)),
+            )
+            client0, t0 = time.process_time(), time.perf_counter()
+            result = d.run(seconds, concurrency, make)
             wall = time.perf_counter() - t0
+            client_s = time.process_time() - client0
             web_s, jobs_s = sum(map(cpu_seconds, web)) - web0, sum(map(cpu_seconds, jobs)) - jobs0
+            db_s = sum(map(cpu_seconds, db)) - db0
+            n = max(1, sum(result["codes"].values()))
+            result["concurrency"] = concurrency
             result["cpu"] = {
                 "web_cores": web_s / wall,
                 "jobs_cores": jobs_s / wall,
-                "web_ms_per_request": web_s * 1000 / max(1, sum(result["codes"].values())),
+                "db_cores": db_s / wall,
+                "client_cores": client_s / wall,
+                "web_ms_per_request": web_s * 1000 / n,
+                "db_ms_per_request": db_s * 1000 / n if db else None,
+                "client_ms_per_request": client_s * 1000 / n,
             }
             return result
 
@@ -405,6 +529,11 @@ def phase_run(cfg: dict[str, Any]) -> dict[str, Any]:
         warm = d.run(2.0, CONCURRENCY, redeem)  # warm-up; its redemptions are checked too
         out["redeem"] = measured(redeem)
         log(f"{backend}: redeem {out['redeem']['per_s']:.0f}/s {out['redeem']['codes']}")
+        out["redeem_sweep"] = []
+        for concurrency in cfg.get("sweep", []):
+            r = measured(redeem, concurrency)
+            out["redeem_sweep"].append(r)
+            log(f"{backend}: redeem with {concurrency} clients {r['per_s']:.0f}/s {r['codes']}")
 
         burst_items = iter(range(BURST))
 
@@ -434,7 +563,10 @@ def phase_run(cfg: dict[str, Any]) -> dict[str, Any]:
             server.wait()
         server_log.close()
     # every redemption sent, the warm-up's included
-    checks = _checks(seed, {"answers": warm["answers"] + out["redeem"]["answers"]}, out["burst"])
+    sent_all = warm["answers"] + out["redeem"]["answers"]
+    for r in out["redeem_sweep"]:
+        sent_all += r.pop("answers")
+    checks = _checks(seed, {"answers": sent_all}, out["burst"])
     out["checks"] = checks
     log(f"{backend}: checks {'passed' if checks['passed'] else 'FAILED'} {checks}")
     for key in ("healthz", "earn", "redeem", "burst"):
@@ -488,32 +620,45 @@ def _report(results: list[dict[str, Any]], argv: list[str], cfg: dict[str, Any])
         "(other sessions share the machine).",
         "",
         f"`dangol serve` (gunicorn {cfg.get('workers') or 2} workers x {cfg.get('threads') or 4} threads + job worker), "
-        f"{CONCURRENCY} client threads over keep-alive "
-        f"connections from a second process on the same machine; {CUSTOMERS:,} customers. A redemption is "
+        f"{CONCURRENCY} client threads (the headline; the sweep: {', '.join(map(str, cfg.get('sweep') or []))}) over "
+        f"keep-alive connections from a second process on the same machine; {CUSTOMERS:,} customers. A redemption is "
         f"POST /api/rewards/redemptions with capture=true ({REDEEM_POINTS:,}P, a fresh idempotency key; every 10th "
         "request is a retry of an earlier key). Earn is POST /api/rewards/earn of a new order.",
         "",
-        "| database | requests | req/s | median ms | p95 ms | answers | web CPU ms/request (× /healthz) "
-        "| cores: web / job worker | goal ≥ 300/s, p95 < 50 ms |",
-        "|---|---|---:|---:|---:|---|---:|---|---|",
+        "| database | requests | clients | req/s | median ms | p95 ms | answers "
+        "| CPU ms/request: web (× /healthz) | PostgreSQL | client "
+        "| cores: web / PostgreSQL / client / job worker | goal ≥ 300/s, p95 < 50 ms |",
+        "|---|---|---:|---:|---:|---:|---|---:|---:|---:|---|---|",
     ]
     for r in results:
         db = "PostgreSQL" if r["backend"] == "postgresql" else "SQLite"
-        for name, key in (("`GET /healthz` (peer)", "healthz"), ("earn", "earn"), ("redeem", "redeem")):
-            res = r[key]
+        windows = [("`GET /healthz` (peer)", "healthz", r["healthz"]), ("earn", "earn", r["earn"])]
+        windows.append(("**redeem**", "redeem", r["redeem"]))
+        windows += [("redeem", "redeem", res) for res in r.get("redeem_sweep", [])]
+        floor = (r["healthz"].get("cpu") or {}).get("web_ms_per_request")
+        for name, key, res in windows:
             lat = res["latency"] or {"median": 0.0, "p95": 0.0}
             goal = "—"
             if key == "redeem":
                 met = res["per_s"] >= GOAL_PER_S and lat["p95"] < GOAL_P95_MS
                 goal = "met" if met else "**missed**"
-            cpu, floor = res.get("cpu") or {}, (r["healthz"].get("cpu") or {}).get("web_ms_per_request")
+            cpu = res.get("cpu") or {}
             ms = cpu.get("web_ms_per_request")
             ratio = f" ({ms / floor:.1f}×)" if ms and floor and key != "healthz" else ""
-            cpu_cell = f"{ms:.2f}{ratio}" if ms else "—"
-            cores = f"{cpu['web_cores']:.2f} / {cpu['jobs_cores']:.2f}" if cpu else "—"
+            web_cell = f"{ms:.2f}{ratio}" if ms else "—"
+            db_ms, client_ms = cpu.get("db_ms_per_request"), cpu.get("client_ms_per_request")
+            db_cell = f"{db_ms:.2f}" if db_ms is not None else "—"
+            client_cell = f"{client_ms:.2f}" if client_ms is not None else "—"
+            cores = (
+                f"{cpu['web_cores']:.2f} / {cpu.get('db_cores', 0):.2f} / {cpu.get('client_cores', 0):.2f} "
+                f"/ {cpu['jobs_cores']:.2f}"
+                if cpu
+                else "—"
+            )
             lines.append(
-                f"| {db} | {name} | {res['per_s']:.0f} | {lat['median']:.1f} | {lat['p95']:.1f} | {res['codes']} "
-                f"| {cpu_cell} | {cores} | {goal} |"
+                f"| {db} | {name} | {res.get('concurrency', CONCURRENCY)} | {res['per_s']:.0f} "
+                f"| {lat['median']:.1f} | {lat['p95']:.1f} | {res['codes']} "
+                f"| {web_cell} | {db_cell} | {client_cell} | {cores} | {goal} |"
             )
     lines += [
         "",
@@ -567,6 +712,11 @@ def main() -> int:
     parser.add_argument("--backends", default="postgres,sqlite")
     parser.add_argument("--workers", type=int, help="gunicorn workers (default: dangol serve's)")
     parser.add_argument("--threads", type=int, help="threads per gunicorn worker (default: dangol serve's)")
+    parser.add_argument(
+        "--sweep",
+        default=",".join(map(str, SWEEP)),
+        help="redemption windows at these client counts besides the 16 of the headline ('' for none)",
+    )
     parser.add_argument("--pg-port", type=int, default=int(os.environ.get("DANGOL_BENCH_PG_PORT", "54331")))
     args = parser.parse_args()
     if args.phase == "run":
@@ -579,6 +729,7 @@ def main() -> int:
         "orders": int(seconds * 1500) + 5000,
         "workers": args.workers,
         "threads": args.threads,
+        "sweep": [int(c) for c in args.sweep.split(",") if c.strip()] if args.sweep else [],
     }
     results = [_child(b.strip(), cfg, args.pg_port) for b in args.backends.split(",") if b.strip()]
     report = _report(results, ["bench/loyalty/run.py", *sys.argv[1:]], cfg)

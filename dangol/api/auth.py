@@ -15,6 +15,7 @@ from django.utils import timezone
 from ninja.security import HttpBearer
 
 from dangol.accounts.models import ApiToken
+from dangol.common import sql
 
 Scope = ApiToken.Scope
 
@@ -124,7 +125,7 @@ class TokenAuth(HttpBearer):
         key_hash = ApiToken.hash_key(token)
         now = timezone.now()
         stale_before = connection.ops.adapt_datetimefield_value(now - dt.timedelta(seconds=TOUCH_SECONDS))
-        with connection.cursor() as cursor:
+        with sql.cursor() as cursor:  # prepared once per connection on PostgreSQL
             cursor.execute(FINGERPRINT_SQL[connection.vendor], [stale_before, key_hash])
             row = cursor.fetchone()
         if row is None or not row[3]:  # unknown or revoked token, or an inactive user

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
 from dangol.api.scopes import ApiProblem, require_scope
+from dangol.common import sql
 from dangol.customers.models import Customer
 from dangol.orders.models import Order
 from dangol.rewards import coupons, earning, referrals, selectors, services
@@ -196,7 +197,7 @@ def _customer_ref(customer_id: int) -> Customer:
     and the status and merge target that `survivor` follows); any other field loads when first read."""
     row = None
     if 1 <= customer_id <= 2**62:
-        with connection.cursor() as cursor:
+        with sql.cursor() as cursor:  # prepared once per connection on PostgreSQL
             cursor.execute(_CUSTOMER_REF_SQL, [customer_id])
             row = cursor.fetchone()
     if row is None:

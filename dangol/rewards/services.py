@@ -19,6 +19,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from dangol.common import sql
 from dangol.customers.models import Customer
 from dangol.rewards.ledger import (
     InsufficientPoints,
@@ -282,7 +283,7 @@ _CONSUMPTION_SQL = (
 
 
 def _program_limits() -> Program:
-    with connection.cursor() as cursor:
+    with sql.cursor() as cursor:  # prepared once per connection on PostgreSQL
         cursor.execute(_PROGRAM_SQL)
         row = cursor.fetchone()
     if row is None:
@@ -314,7 +315,7 @@ def _hold_fast(
     by_id = by.pk if by is not None and by.is_authenticated else None
     adapt = connection.ops.adapt_datetimefield_value
     expires_at = now + dt.timedelta(minutes=program.hold_minutes)
-    with connection.cursor() as cursor:
+    with sql.cursor() as cursor:
         cursor.execute(
             _HOLD_SQL,
             [
@@ -355,7 +356,7 @@ def _hold_fast(
     if source == Source.ORDER:
         _redeem_limits(program=program, points=points, order_amount=order_amount)  # refused: all rolls back
     held = 0 if capture else points
-    with connection.cursor() as cursor:
+    with sql.cursor() as cursor:
         cursor.execute(_BALANCE_TAKE_SQL, [points, held, customer.pk, points])
         taken = cursor.fetchone()
         lots: list[tuple[int, int, int]] = []
@@ -369,7 +370,7 @@ def _hold_fast(
                 taken = None
     if taken is None:
         return _hold_rest(hold, customer=customer, points=points, capture=capture, by=by, now=now)
-    with connection.cursor() as cursor:
+    with sql.cursor() as cursor:
         cursor.execute(
             _ENTRY_SQL,
             [

@@ -9,7 +9,7 @@ from django.test import Client
 
 from dangol.accounts.services import api_token_create
 from dangol.rewards import services
-from dangol.rewards.ledger import InsufficientPoints
+from dangol.rewards.ledger import InsufficientPoints, RewardsError
 from dangol.rewards.models import LotConsumption, PointBalance, PointEntry, PointHold, PointLot
 from dangol.rewards.tests.conftest import NOW, at, available, give
 
@@ -83,3 +83,38 @@ def test_a_merged_customers_redemption_spends_the_survivors_points(client: Clien
         HTTP_AUTHORIZATION=f"Bearer {key}",
     )
     assert missing.status_code == 404 and missing.json()["code"] == "not_found"
+
+
+def test_a_key_used_before_answers_as_that_key_even_when_the_limits_would_now_refuse(shop, program):
+    """The key is claimed before the limits are checked: a retry is still a retry and a reused key still a
+    reused key after the program's limits changed; a new key over the limit keeps nothing."""
+    hong = shop["hong"]
+    give(hong, 5000, when=at(-10))
+    first = services.points_redeem(customer=hong, points=800, idempotency_key="lim-1", by=None, now=NOW)
+    program.max_redeem_points = 500
+    program.save()
+    again = services.points_redeem(customer=hong, points=800, idempotency_key="lim-1", by=None, now=NOW)
+    assert again.pk == first.pk and again.replayed
+    with pytest.raises(RewardsError) as reused:
+        services.points_redeem(customer=hong, points=900, idempotency_key="lim-1", by=None, now=NOW)
+    assert reused.value.error_code == "idempotency_key_reused"
+    with pytest.raises(RewardsError) as above:
+        services.points_redeem(customer=hong, points=800, idempotency_key="lim-2", by=None, now=NOW)
+    assert above.value.error_code == "above_maximum"
+    assert not PointHold.objects.filter(idempotency_key="lim-2").exists()
+    assert available(hong) == 4200 and services.points_check(hong) == []
+
+
+def test_a_hold_across_three_lots_takes_each_oldest_first_in_one_entry(shop, program):
+    hong = shop["hong"]
+    lots = [give(hong, points, when=at(day)).lot for points, day in ((300, -30), (400, -20), (500, -10))]
+    hold = services.points_hold(customer=hong, points=1000, idempotency_key="three-1", by=None, now=NOW)
+    taken = list(LotConsumption.objects.filter(hold=hold).order_by("lot_id").values_list("lot_id", "points"))
+    assert taken == [(lots[0].pk, 300), (lots[1].pk, 400), (lots[2].pk, 300)]
+    entry = PointEntry.objects.get(hold=hold)
+    assert entry.kind == "hold" and entry.available_delta == -1000 and entry.held_delta == 1000
+    assert set(LotConsumption.objects.filter(hold=hold).values_list("entry_id", flat=True)) == {entry.pk}
+    assert [PointLot.objects.get(pk=lot.pk).remaining for lot in lots] == [0, 0, 200]
+    balance = PointBalance.objects.get(pk=hong.pk)
+    assert (balance.available, balance.held) == (200, 1000) == (hold.available_after, hold.points)
+    assert services.points_check(hong) == []
