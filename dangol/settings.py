@@ -65,6 +65,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "dangol.privacy.throttle.PublicBodyLimit",  # before anything reads the body
     "dangol.web.middleware.RejectNulBytes",
+    # the public survey answer page: past the checks above, straight to its view (see the module)
+    "dangol.surveys.middleware.AnswerPageShortcut",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -124,6 +126,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         # one file per test process, so two test runs on one checkout never share (and break) a database
         "NAME": env_str("DANGOL_TEST_SQLITE", str(VAR_DIR / f"test-dangol-{os.getpid()}.sqlite3"))
     }
+
+# PostgreSQL: the hot path's hand-written statements (API token check, redemption) are prepared once per
+# connection (dangol.common.sql); false behind a transaction-mode pooler without prepared-statement support.
+DANGOL_PG_PREPARED_STATEMENTS = env_bool("DANGOL_PG_PREPARED_STATEMENTS", True)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -317,6 +323,10 @@ DANGOL_MESSAGING_SEND_BATCH = env_int("DANGOL_MESSAGING_SEND_BATCH", 1000)
 # Campaigns: at most this many advertising messages per customer within this many days, across all campaigns.
 DANGOL_CAMPAIGN_CAP_MESSAGES = env_int("DANGOL_CAMPAIGN_CAP_MESSAGES", 2)
 DANGOL_CAMPAIGN_CAP_DAYS = env_int("DANGOL_CAMPAIGN_CAP_DAYS", 7)
+# Segment counts and launches read the segment snapshot (dangol.campaigns.snapshot) until it is this old.
+DANGOL_SEGMENT_SNAPSHOT_MAX_AGE_HOURS = env_int("DANGOL_SEGMENT_SNAPSHOT_MAX_AGE_HOURS", 48)
+# A launch (a dynamic segment evaluated at send) reads the snapshot only while it is this young; else live tables.
+DANGOL_SEGMENT_SNAPSHOT_LAUNCH_MAX_AGE_MINUTES = env_int("DANGOL_SEGMENT_SNAPSHOT_LAUNCH_MAX_AGE_MINUTES", 60)
 DANGOL_MESSAGING_SEND_MAX_SECONDS = env_int("DANGOL_MESSAGING_SEND_MAX_SECONDS", 10)
 DANGOL_MESSAGING_MAX_ATTEMPTS = env_int("DANGOL_MESSAGING_MAX_ATTEMPTS", 5)
 DANGOL_MESSAGING_RETRY_BASE_SECONDS = env_int("DANGOL_MESSAGING_RETRY_BASE_SECONDS", 60)

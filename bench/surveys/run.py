@@ -3,7 +3,7 @@ PostgreSQL, nothing lost on kill -9, and the analysis page with many answers.
 
     .venv/bin/python bench/surveys/run.py            # 5,000,000 answers (500,000 responses); 30 s load
     .venv/bin/python bench/surveys/run.py --small    # 200,000 answers (20,000 responses); 10 s load
-    options: --no-postgres (SQLite only), --load-only (keep the last analysis figures), --report-only
+    options: --no-postgres (SQLite only), --load-only (the answer page only), --report-only
 
 1. Database: `migrate` + the demo business (2,000 customers, its surveys), then the customer survey
    `visit-csat` gets N answers (10 per response, demo-like scores) by raw `executemany` in time order, its
@@ -32,7 +32,7 @@ import hashlib
 import http.client
 import json
 import os
-import re
+import selectors
 import shutil
 import signal
 import socket
@@ -85,49 +85,97 @@ FINDINGS = """## Findings and suggestions for dangol/surveys
 The figures move from run to run on a shared machine (other sessions' test suites ran during this one: compare the
 ratios to /healthz, measured in the same run, rather than the absolute numbers).
 
-### Answer page (issue 18): what changed in this round, and what remains
+### Answer page (issue 18): round 3 — what changed, what was measured, what remains
 
-**Goal ≥ 300 answers/s: NOT met in this run.** The machine's load average was about 20 on 2 cores during
-the measurements (other sessions' test suites and benchmarks), so the server got a fraction of a core
-(see "CPU cores busy"): absolute rates here say little; the CPU per answer and the ratios to /healthz do.
-This run was `run.py --load-only --reuse-db` (2026-12-01 21:35–22:13 UTC; the 5M database built at 21:20 and
-migrated on its copy; the report re-rendered with `--report-only`). On PostgreSQL (connections already kept)
-gunicorn spent **6.7 ms CPU per answer** against 1.6 ms per /healthz request (4.3 /healthz requests per answer;
-the two-request floor is 3.2 ms).
+**Goal ≥ 300 answers/s: NOT met in this run**, which ran at a load average of 16–18 on 2 cores (the other
+sessions' test suites and benchmarks): the server got a fraction of the machine, so the absolute rates say little;
+the CPU per answer, the ratios to /healthz and the A/B pairs below (both sides measured in the same minutes) do.
+This run: `run.py --small --load-only --reuse-db` (2026-12-02 00:45–01:12 UTC, 200,000-answer SQLite copy;
+PostgreSQL with the demo business). gunicorn got 0.24 of a core in the measured windows, so the whole-run CPU per
+answer (SQLite 7.34 ms against 1.40 per /healthz, PostgreSQL 7.35 against 1.21) moved within this machine's noise
+compared with round 2's loaded runs (SQLite 9.2 ms at load 19.7; PostgreSQL 6.7 ms at load 18): the A/B pairs
+below, each measured side by side, are the evidence for each change.
 
-1. **Round 2 of the answer path** (`dangol/surveys/answering.py`):
-   - the link is one plain indexed read (invitation joined to its survey, no model instance);
-   - the survey, its questions, the drawn form and the thank-you pages are kept per process under a
-     *stamp* in the shared cache: a save of a survey or question writes a new stamp (and again on commit),
-     so every gunicorn worker draws the new form on its next request (was: up to 30 s stale in other
-     processes); a lost stamp is replaced, costing a re-read, never a stale page;
-   - no CSRF token or cookie on the public answer page (the one-time link is the only authority), so the
-     kept page is sent as is; the POST is validated against the kept questions and written as four plain
-     statements in one short transaction (spend, response `RETURNING id`, answers `executemany`, the
-     django-tasks job row for a detractor); BEGIN IMMEDIATE (settings) holds SQLite's lock only for those;
-   - `dangol serve` starts the job worker at nice 10 (respondents first; follow-up cases wait a moment).
-2. **SQLite connections are now kept per thread** (`CONN_MAX_AGE` 600, was 0; `DANGOL_SQLITE_CONN_MAX_AGE`):
-   opening one costs 2–3.5 ms of CPU (schema parse, pragmas, Django's SQL functions), i.e. more than the rest
-   of an answer, and the answer path opened two per answer. The SQLite column of the table above was measured
-   *before* this change (the 5M database); a second run the same evening (`--small --load-only --reuse-db
-   --no-postgres`, 200,000 answers, load average 19.7, after the change) measured: /healthz 287 req/s,
-   **41.7 answers/s (÷ /healthz 0.146; first run of this round 0.118, round 1 0.049)**, gunicorn CPU
-   **9.2 ms per answer** against 1.44 ms per /healthz request (an answer = 6.4 /healthz requests; the floor of
-   two requests is 2.9 ms), kill -9 check passed (123 thank-you pages, 42 detractors, 0 problems).
-3. **In-process CPU of the pair** (GET + POST, django.test.Client, same loaded machine, measured side by side
-   on a 200,000-answer copy, the test client keeps its connection): 13.5 ms before this round → 6.9 ms after,
-   both with the test client's multipart POST; 5.3 ms with a urlencoded POST as browsers send it; /healthz
-   0.6–0.9 ms in the same runs.
-4. **Nothing lost on kill -9**: unchanged design (the answer and its job commit together or not at all), and
-   the check passes on both databases (table above).
-5. **What remains between us and 300 answers/s on 2 cores** (≈ 6.7 ms CPU per answer on 2 cores at most,
-   ≲ 3 ms to leave room for the worker and the client): the gunicorn + Django floor is ~1.4 ms per request
-   here, so two requests are ~2.9 ms before any view code; the view adds ~6 ms under this load. Next steps:
-   measure on an idle machine (round 1's /healthz was 3–9x faster than this evening's); measure, then skip, the
-   middleware the public path does not need (sessions, messages, auth, axes; not measured separately here); write the job row with a plain INSERT (the ORM `enqueue` is ~0.5 ms of a detractor's POST);
-   drop the access log line per request under load.
+1. **The answer URL skips the middleware a respondent never uses** (`dangol/surveys/middleware.py`,
+   `AnswerPageShortcut`, one line in `settings.MIDDLEWARE` right after `RejectNulBytes`). Security headers and the
+   HTTPS redirect, the Content-Security-Policy, the public body limit and the NUL check still run first on the
+   answer page; then, for `/surveys/a/<token>/` only, the middleware does what the skipped ones would do that
+   matters to this page, each by Django's own code (LocaleMiddleware's language and `Content-Language`/`Vary`,
+   CommonMiddleware's Host check and `Content-Length`, XFrameOptionsMiddleware's `DENY`) and calls the view:
+   no session, CSRF, authentication, login-required, messages, axes or static-file middleware, no URL resolver.
+   Every other path (staff pages, /api/, the QR counter) goes through the whole stack as before. Tests in
+   `dangol/surveys/tests/test_answer_path.py`: the headers on GET and POST, no `Vary: Cookie` and no cookie,
+   the language, a foreign Host (400) and NUL bytes (400) refused before anything is spent, a logged-in staff
+   member answering, other survey URLs still behind the login, an unexpected error (a 500 page with the same
+   headers).
+   - In-process A/B (one process, requests alternating between a handler with and one without it, 480 answers
+     each, 200,000-answer SQLite copy): GET 0.97 → 0.76 ms CPU, POST 2.63 → 2.38 ms, **GET + POST 3.60 →
+     3.14 ms (−13%)**; /healthz 0.65 ms on both.
+   - Through gunicorn (2 workers x 4 threads, SQLite, runs alternating before/after/before/after, load average
+     16–20): **gunicorn CPU per answer 7.77 / 6.73 ms before → 4.89 / 5.18 ms after** (÷ the CPU of a /healthz
+     request in the same run: 3.5 / 4.0 → 3.0 / 2.8). Python-heavy middleware costs more under 4 threads
+     fighting for the GIL than in the single-threaded A/B.
+2. **The load client is about 3x cheaper** (`Driver` in this script): one thread drives the 16 keep-alive
+   connections through a selector, each request pre-built as bytes, only the status line, Content-Length and a
+   marker read from each reply. Client CPU per answer: **1.07 ms** (round 2's 16 http.client threads; the run
+   of 2026-12-02 00:20 UTC before this change: 0.06 cores at 56 answers/s) → **0.33 ms** in this run (SQLite);
+   per /healthz request 0.04–0.09 ms. The figure is in the table ("load client CPU ms per answer").
+3. **A NUL character in a multipart answer** (which passes `RejectNulBytes`: it leaves multipart bodies to the
+   importers) is refused with a Korean message on the form (`services.clean_answers`); before, SQLite stored it
+   and PostgreSQL answered 500.
+4. `RESULTS.md` is rewritten with `bench/surveys/analysis.py`'s section kept (between its markers).
+5. **Nothing lost on kill -9**: the write path is unchanged (the answer and its follow-up job commit together
+   or not at all); the check passes on both databases in this run (tables above).
+
+Measured and not kept (or left to others):
+- **Single middleware left out**, one process per variant, in-process: each changes the pair by less than the
+  run-to-run noise (±0.3 ms); only all of session, auth, login, messages and axes together show (−0.4 ms, the
+  A/B above). The CSP header is built for every response (~0.1 ms): kept, the page's policy must not drift.
+- **Redundant indexes on the write path** (not changed: h3 is writing a surveys migration in this session and two
+  would collide; for the lead): `surveys_answer` has single-column indexes on `response_id` and `question_id`,
+  both covered by `answer_once (response_id, question_id)` and `answer_question_value (question_id, value)`, and
+  `surveys_response` on `survey_id`, `team_id`, `customer_id`, covered by `response_survey_time`,
+  `response_team_time`, `response_customer_time`. Each answer writes 10 answer rows, so each of those indexes is
+  10 B-tree inserts per POST. Dropped on a copy: POST CPU 2.63 / 2.58 → 2.31 / 2.18 ms in-process (about −0.35 ms,
+  −13% of the POST). `db_index=False` on `Answer.response`, `Answer.question`, `Response.survey`, `.team`,
+  `.customer` and one migration would do it on SQLite and PostgreSQL.
+- **The follow-up job row by a plain INSERT**: not done. django-tasks-db fills `run_after` in a `pre_save` signal
+  handler and sends `task_enqueued`; a plain INSERT would copy library internals for about 0.5 ms of a
+  detractor's POST (≈ 0.2 ms per answer at 38% detractors).
+- **gunicorn** (owned by h1 this session; `dangol/web/management/commands/serve.py` unchanged when this was
+  written): a trivial WSGI app under the same gunicorn costs 0.30–0.32 ms CPU per request, Django's /healthz
+  0.8–1.2 ms (load 9–17). The access log line: one pair of runs, /healthz 1.00 → 0.90 ms and an answer 5.81 →
+  5.27 ms CPU without `--access-logfile -`. Workers x threads (8 s windows, load 13–17): 2x4 5.3–5.8 ms per
+  answer, 4x2 6.8, 2x8 6.1, 4x4 7.3 — within the noise of this machine, no reason to move from 2x4 here.
+
+What remains between us and 300 answers/s on 2 cores (6.7 ms of CPU per answer for everything): round 2's
+quiet-machine run (commit f7b1301, below) spent 7.66 ms of gunicorn CPU per answer on SQLite and 6.43 ms on
+PostgreSQL, plus ~1 ms for the client, and its job worker used 0.24–0.27 cores (1.6–2.0 ms per answer). With the
+shortcut (−25% in the gunicorn A/B) and the client at 0.33 ms, CPU alone allows about 2,000 ms ÷ (4.8 + 0.35 +
+1.6) ≈ 295 answers/s on PostgreSQL and 2,000 ÷ (5.75 + 0.33 + 2.0) ≈ 250 on SQLite, where the single writer
+also serialises the POSTs: a prediction, not a measurement — the quiet-machine run decides.
+The next steps, by size: the redundant indexes above (SQLite's write lock is held for every B-tree insert), the
+access log line, then a leaner HTTP server than gunicorn's threaded worker (0.3 ms per request before any
+Django code; a new dependency — for the lead to decide).
+
+**Quiet-machine run for the lead**: `.venv/bin/python bench/surveys/run.py --small --load-only --reuse-db`
+(rewrites this file, keeping section 2b; add `--no-write` to only print). This run took 27 min at load 16–18
+(SQLite 12 min, PostgreSQL 15 min including the demo business build). The A/B pairs above came from scratch
+scripts outside the repository (an in-process handler A/B and gunicorn started directly with and without the
+shortcut in a settings override); they are not part of this script.
+
+Round 2 (2026-12-01; kept for the record): the link is one plain indexed read; the survey, its questions and the
+drawn pages are kept per process under a stamp in the shared cache; no CSRF token or cookie on the answer page;
+the POST is validated outside any transaction and written as four plain statements (spend, response
+`RETURNING id`, answers `executemany`, the job row for a detractor) under BEGIN IMMEDIATE; SQLite connections
+kept per thread (`CONN_MAX_AGE` 600); the job worker at nice 10. Quiet machine (lead, commit f7b1301,
+`run.py --small --load-only --reuse-db --no-write`): SQLite 133.8 answers/s (÷ /healthz 1,166 req/s: 0.115),
+PostgreSQL 154.0/s (0.129 × 1,195); gunicorn CPU per answer 7.66 / 6.43 ms against 1.30 / 1.26 ms per /healthz;
+kill -9: 740 / 570 thank-you pages, 0 problems.
 
 ### Analysis page: goal p95 < 200 ms met only when cached
+
+(Round 2, before the roll-ups; section 2b has the current state.)
 
 - Warm (within the 5-minute cache) the page takes ~20 ms: goal met. Cold, with 5,000,000 answers, it takes
   ~23–31 s in-process and about as long through gunicorn: goal missed by more than 100x. Every 5 minutes the first
@@ -694,53 +742,178 @@ def _free_port() -> int:
 
 
 class Driver:
-    """Threads, each one keep-alive HTTP connection; no cookies carried from one respondent to the next."""
+    """The load client: ONE thread driving `concurrency` keep-alive connections through a selector, with every
+    request built as raw bytes before it is sent and only the status line, Content-Length and a marker read from
+    each reply; no cookies carried from one respondent to the next. It shares the 2 cores with the server, so it
+    is kept cheap (its CPU per answer is in the report): round 2's 16 http.client threads spent about 1 ms of CPU
+    per answer, this about a third of it."""
 
-    CSRF_RE = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+    TIMEOUT = 60.0  # a reply slower than this counts as none
 
     def __init__(self, port: int):
         self.port = port
-        self.lock = threading.Lock()
+        self.host = f"127.0.0.1:{port}".encode()
 
-    def _conn(self) -> http.client.HTTPConnection:
-        return http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+    def _get(self, path: str) -> bytes:
+        return b"GET %s HTTP/1.1\r\nHost: %s\r\nAccept-Language: ko\r\n\r\n" % (path.encode(), self.host)
+
+    def _post(self, path: str, fields: dict[str, str]) -> bytes:
+        body = urlencode(fields).encode()
+        return (
+            b"POST %s HTTP/1.1\r\nHost: %s\r\nAccept-Language: ko\r\n"
+            b"Content-Type: application/x-www-form-urlencoded\r\nContent-Length: %d\r\n\r\n%s"
+            % (path.encode(), self.host, len(body), body)
+        )
+
+    def _drive(
+        self,
+        next_exchange: Any,
+        seconds: float,
+        concurrency: int,
+        on_reply: Any,
+        on_failure: Any,
+        stop: threading.Event | None = None,
+    ) -> float:
+        """Run exchanges (a list of (request bytes, marker) sent one after the other on one connection) until
+        `seconds` pass, `next_exchange()` returns None or `stop` is set. `on_reply(tag, step, status, ok,
+        seconds)` gets every reply; `on_failure(tag, step)` a connection lost before a reply (step = index of
+        the request that got none). Returns when the run started (perf_counter)."""
+        sel = selectors.DefaultSelector()
+        start = time.perf_counter()
+        stop_at = start + seconds
+        slots: list[dict[str, Any]] = []
+
+        def connect(slot: dict[str, Any]) -> bool:
+            try:
+                sock = socket.create_connection(("127.0.0.1", self.port), timeout=5)
+            except OSError:
+                return False
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            sock.setblocking(False)
+            slot["sock"] = sock
+            sel.register(sock, selectors.EVENT_READ, slot)
+            return True
+
+        def drop(slot: dict[str, Any]) -> None:
+            sock = slot.pop("sock", None)
+            if sock is not None:
+                sel.unregister(sock)
+                sock.close()
+
+        def send(slot: dict[str, Any]) -> None:
+            slot["buf"], slot["need"], slot["t"] = b"", -1, time.perf_counter()
+            request = slot["steps"][slot["step"]][0]
+            try:
+                slot["sock"].setblocking(True)
+                slot["sock"].sendall(request)
+                slot["sock"].setblocking(False)
+            except OSError:
+                fail(slot)
+
+        def begin(slot: dict[str, Any]) -> None:
+            """The next exchange on this slot, or retire it."""
+            while True:
+                if time.perf_counter() >= stop_at or (stop is not None and stop.is_set()):
+                    drop(slot)
+                    slot["done"] = True
+                    return
+                item = next_exchange()
+                if item is None:
+                    drop(slot)
+                    slot["done"] = True
+                    return
+                slot["tag"], slot["steps"], slot["step"] = item[0], item[1], 0
+                if "sock" not in slot and not connect(slot):
+                    on_failure(slot["tag"], -1)  # nothing sent: the server is not there
+                    time.sleep(0.02)
+                    continue
+                send(slot)
+                return
+
+        def fail(slot: dict[str, Any]) -> None:
+            drop(slot)
+            on_failure(slot["tag"], slot["step"])
+            begin(slot)
+
+        for _ in range(concurrency):
+            slot: dict[str, Any] = {"done": False}
+            slots.append(slot)
+            begin(slot)
+        while not all(s["done"] for s in slots):
+            events = sel.select(timeout=0.5)
+            now = time.perf_counter()
+            for key, _ in events:
+                slot = key.data
+                try:
+                    data = slot["sock"].recv(262144)
+                except BlockingIOError:
+                    continue
+                except OSError:
+                    data = b""
+                if not data:
+                    fail(slot)
+                    continue
+                slot["buf"] += data
+                buf = slot["buf"]
+                if slot["need"] < 0:
+                    end = buf.find(b"\r\n\r\n")
+                    if end < 0:
+                        continue
+                    head = buf[:end].lower()
+                    slot["status"] = int(head[9:12])
+                    slot["close"] = b"\r\nconnection: close" in head
+                    at = head.find(b"\r\ncontent-length:")
+                    if at >= 0:
+                        eol = head.find(b"\r\n", at + 2)
+                        slot["need"] = end + 4 + int(head[at + 17 : eol if eol > 0 else len(head)])
+                    elif b"\r\ntransfer-encoding: chunked" in head:
+                        slot["need"] = 0  # up to the last chunk
+                    else:
+                        slot["need"] = -2  # up to the close
+                if slot["need"] == 0:
+                    if not buf.endswith(b"\r\n0\r\n\r\n"):
+                        continue
+                elif slot["need"] == -2 or len(buf) < slot["need"]:
+                    continue
+                seconds_taken = now - slot["t"]
+                request, marker = slot["steps"][slot["step"]]
+                ok = slot["status"] == 200 and marker in buf
+                if slot["close"]:
+                    drop(slot)
+                more = on_reply(slot["tag"], slot["step"], slot["status"], ok, seconds_taken)
+                slot["step"] += 1
+                if ok and more and slot["step"] < len(slot["steps"]):
+                    if "sock" not in slot and not connect(slot):
+                        fail(slot)
+                        continue
+                    send(slot)
+                else:
+                    begin(slot)
+            for slot in slots:  # a connection with no reply for too long
+                if not slot["done"] and "sock" in slot and now - slot["t"] > self.TIMEOUT:
+                    fail(slot)
+        sel.close()
+        return start
 
     def run_healthz(self, seconds: float, concurrency: int) -> dict[str, Any]:
-        stop_at = time.perf_counter() + seconds
-        counts = {"ok": 0, "errors": 0}
+        request = self._get("/healthz")
         lat: list[float] = []
+        counts = {"ok": 0, "errors": 0}
+        exchange = ("healthz", [(request, b'"ok"')])
 
-        def work() -> None:
-            conn = self._conn()
-            ok = err = 0
-            mine = []
-            while time.perf_counter() < stop_at:
-                t = time.perf_counter()
-                try:
-                    conn.request("GET", "/healthz")
-                    r = conn.getresponse()
-                    r.read()
-                    if r.status == 200:
-                        ok += 1
-                        mine.append(time.perf_counter() - t)
-                    else:
-                        err += 1
-                except (OSError, http.client.HTTPException):
-                    err += 1
-                    conn.close()
-                    conn = self._conn()
-            with self.lock:
-                counts["ok"] += ok
-                counts["errors"] += err
-                lat.extend(mine)
+        def on_reply(tag: str, step: int, status: int, ok: bool, took: float) -> bool:
+            if ok:
+                counts["ok"] += 1
+                lat.append(took)
+            else:
+                counts["errors"] += 1
+            return True
 
-        t0 = time.perf_counter()
-        threads = [threading.Thread(target=work) for _ in range(concurrency)]
-        for th in threads:
-            th.start()
-        for th in threads:
-            th.join()
-        wall = time.perf_counter() - t0
+        def on_failure(tag: str, step: int) -> None:
+            counts["errors"] += 1
+
+        start = self._drive(lambda: exchange, seconds, concurrency, on_reply, on_failure)
+        wall = time.perf_counter() - start
         return {
             "per_s": counts["ok"] / wall,
             "ok": counts["ok"],
@@ -759,13 +932,11 @@ class Driver:
         outcomes: dict[str, str] | None = None,
         stop: threading.Event | None = None,
     ) -> dict[str, Any]:
-        """`outcomes` (token → "thanks" | "refused" | "no reply" | "error"), when given, gets every respondent's
-        result; `stop` ends the run early (the kill -9 check)."""
-        start = time.perf_counter()
-        measure_from = start + warmup
-        stop_at = measure_from + seconds
+        """GET of the form, then POST of the answer, per respondent. `outcomes` (token → "thanks" | "refused" |
+        "no reply" | "error"), when given, gets every respondent's result; `stop` ends the run early (the
+        kill -9 check)."""
         first: list[float] = []
-        stats = {
+        stats: dict[str, Any] = {
             "done": 0,
             "done_measured": 0,
             "errors": 0,
@@ -774,83 +945,61 @@ class Driver:
             "post": [],
             "last_error": "",
         }
+        got: dict[str, float] = {}
+        window: dict[str, float] = {}
 
-        def next_item() -> tuple[str, dict[str, str]] | None:
-            with self.lock:
-                return next(items, None)
+        def next_exchange() -> tuple[str, list[tuple[bytes, bytes]]] | None:
+            item = next(items, None)
+            if item is None:
+                return None
+            token, form = item
+            path = f"/surveys/a/{token}/"
+            return token, [
+                (self._get(path), b'id="answer-submit"'),
+                (self._post(path, form), b'id="answer-thanks"'),
+            ]
 
-        def work() -> None:
-            conn = self._conn()
-            while time.perf_counter() < stop_at and not (stop is not None and stop.is_set()):
-                item = next_item()
-                if item is None:
-                    break
-                token, form = item
-                url = f"/surveys/a/{token}/"
-                posted = False
-                try:
-                    t = time.perf_counter()
-                    conn.request("GET", url, headers={"Accept-Language": "ko"})
-                    r = conn.getresponse()
-                    page = r.read().decode("utf-8", "replace")
-                    t_get = time.perf_counter() - t
-                    if r.status != 200 or 'id="answer-submit"' not in page:
-                        raise RuntimeError(f"GET {r.status}")
-                    # The answer page carries no CSRF token (the one-time link is the only authority); should
-                    # one come back, send it as a browser would.
-                    match = self.CSRF_RE.search(page)
-                    headers = {
-                        "Content-Type": "application/x-www-form-urlencoded",
-                        "Accept-Language": "ko",
-                        "Referer": f"http://127.0.0.1:{self.port}{url}",
-                    }
-                    fields = dict(form)
-                    if match:
-                        fields["csrfmiddlewaretoken"] = match.group(1)
-                        for header in r.headers.get_all("Set-Cookie") or []:
-                            if header.startswith("csrftoken="):
-                                headers["Cookie"] = header.split(";", 1)[0]
-                    body = urlencode(fields)
-                    t = time.perf_counter()
-                    posted = True
-                    conn.request("POST", url, body=body, headers=headers)
-                    r = conn.getresponse()
-                    reply = r.read()
-                    t_post = time.perf_counter() - t
-                    done_at = time.perf_counter()
-                    thanks = r.status == 200 and b'id="answer-thanks"' in reply
-                    with self.lock:
-                        if outcomes is not None:
-                            outcomes[token] = "thanks" if thanks else "refused"
-                        stats["codes"][r.status] = stats["codes"].get(r.status, 0) + 1
-                        if thanks:
-                            stats["done"] += 1
-                            if not first:
-                                first.append(done_at)
-                            if measure_from <= done_at <= stop_at:
-                                stats["done_measured"] += 1
-                                stats["get"].append(t_get)
-                                stats["post"].append(t_post)
-                        else:
-                            stats["errors"] += 1
-                            stats["last_error"] = f"POST {r.status}"
-                except (OSError, http.client.HTTPException, RuntimeError) as exc:
-                    with self.lock:
-                        if outcomes is not None:  # a POST sent without a reply may or may not be stored
-                            outcomes[token] = "no reply" if posted else "error"
-                        stats["errors"] += 1
-                        stats["last_error"] = repr(exc)[:200]
-                    conn.close()
-                    conn = self._conn()
+        def on_reply(token: str, step: int, status: int, ok: bool, took: float) -> bool:
+            if step == 0:
+                if not ok:
+                    stats["errors"] += 1
+                    stats["last_error"] = f"GET {status}"
+                    if outcomes is not None:
+                        outcomes[token] = "error"
+                    return False
+                got[token] = took
+                return True
+            done_at = time.perf_counter()
+            t_get = got.pop(token, 0.0)
+            if outcomes is not None:
+                outcomes[token] = "thanks" if ok else "refused"
+            stats["codes"][status] = stats["codes"].get(status, 0) + 1
+            if ok:
+                stats["done"] += 1
+                if not first:
+                    first.append(done_at)
+                if window["from"] <= done_at <= window["to"]:
+                    stats["done_measured"] += 1
+                    stats["get"].append(t_get)
+                    stats["post"].append(took)
+            else:
+                stats["errors"] += 1
+                stats["last_error"] = f"POST {status}"
+            return False
+
+        def on_failure(token: str, step: int) -> None:
+            got.pop(token, None)
+            stats["errors"] += 1
+            stats["last_error"] = "connection lost" if step >= 0 else "connection refused"
+            if outcomes is not None:  # a POST sent without a reply may or may not be stored
+                outcomes[token] = "no reply" if step == 1 else "error"
 
         cpu0 = time.process_time()
-        threads = [threading.Thread(target=work) for _ in range(concurrency)]
-        for th in threads:
-            th.start()
-        for th in threads:
-            th.join()
+        begun = time.perf_counter()
+        window["from"], window["to"] = begun + warmup, begun + warmup + seconds
+        start = self._drive(next_exchange, warmup + seconds, concurrency, on_reply, on_failure, stop)
         end = time.perf_counter()
-        measured = min(end, stop_at) - measure_from
+        measured = min(end, window["to"]) - window["from"]
         return {
             "answers_per_s": stats["done_measured"] / measured if measured > 0 else 0.0,
             "answers_total": stats["done"],
@@ -862,6 +1011,7 @@ class Driver:
             "get": _ms(stats["get"]) if stats["get"] else None,
             "post": _ms(stats["post"]) if stats["post"] else None,
             "client_cpu_share": (time.process_time() - cpu0) / max(end - start, 1e-9),
+            "client_cpu_ms_per_answer": (time.process_time() - cpu0) / max(1, stats["done"]) * 1000,
             "first_seconds": first[0] - start if first else None,
         }
 
@@ -1118,7 +1268,7 @@ def load_test(size: dict[str, Any], url: str, var_dir: Path, backend: str) -> di
         sweep = {}
         for threads in SWEEP:
             sweep[str(threads)] = driver.run_answers(items, SWEEP_SECONDS, 0.0, threads)
-            log(f"  {threads} client thread(s): {sweep[str(threads)]['answers_per_s']:.1f} answers/s")
+            log(f"  {threads} respondent(s) at once: {sweep[str(threads)]['answers_per_s']:.1f} answers/s")
         log(
             f"  [{backend}] {answers['answers_per_s']:.0f} answers/s, errors {answers['errors']} {answers['last_error']}"
         )
@@ -1276,7 +1426,8 @@ def report(
         "## 1. Public answer page under load (`dangol serve`: gunicorn 2 workers x 4 threads + job worker at "
         "nice 10, loopback)",
         "",
-        f"{CONCURRENCY} client threads in a second process (this script; http.client, keep-alive, no cookies: the "
+        f"{CONCURRENCY} respondents at once from a second process (this script: one thread drives {CONCURRENCY} "
+        "keep-alive connections through a selector, requests pre-built as raw bytes; no cookies: the "
         "answer page sets none), one GET of the form + one POST per answer, demo-like scores (about "
         f"{100 * load['prep']['detractor_share']:.0f}% detractors: NPS ≤ 6 or CSAT ≤ 2). The POST validates "
         "outside any transaction, then spends the link and stores the answer (and, for a detractor, the job row "
@@ -1357,7 +1508,7 @@ def report(
     )
     for threads in SWEEP:
         row(
-            f"{threads} client thread(s), {SWEEP_SECONDS:.0f} s: answers/s (POST median ms)",
+            f"{threads} respondent(s) at once, {SWEEP_SECONDS:.0f} s: answers/s (POST median ms)",
             lambda x, t=threads: (
                 f"{x['sweep'][str(t)]['answers_per_s']:.1f} ({x['sweep'][str(t)]['post']['median']:.0f})"
             ),
@@ -1376,6 +1527,10 @@ def report(
             f"{x['cpu']['gunicorn workers'] / x['answers']['answers_per_s'] * 1000:.2f} / "
             f"{x['cpu']['gunicorn workers'] / x['answers']['answers_per_s'] * 1000 / x['healthz']['gunicorn_cpu_ms']:.1f}"
         ),
+    )
+    row(
+        "load client CPU ms per answer (GET + POST), measured window",
+        lambda x: f"{x['answers']['client_cpu_ms_per_answer']:.2f}",
     )
     row(
         "gunicorn CPU ms per answer (GET + POST), measured window",
@@ -1452,9 +1607,8 @@ def report(
         lines += [
             "## 2. Analysis pages",
             "",
-            "Not measured in this run (`--load-only`); the last full measurement (2026-11-27, before issue 18) had "
-            "/surveys/analysis/ cold p95 24,059 ms and warm p95 22.3 ms at 5,026,010 answers. Incremental roll-ups "
-            "(issue 18, p95 < 2 s cold) are not built yet.",
+            "Not measured in this run (`--load-only`): the analysis pages, now read from the roll-ups, are measured "
+            "by `bench/surveys/analysis.py` (section 2b below).",
             "",
             "## Database build",
             "",
@@ -1465,8 +1619,7 @@ def report(
             f"Counts: {build['counts']}. Built once and cached under var/bench/surveys/.",
             "",
         ]
-        if mode == "full":
-            lines += [FINDINGS]
+        lines += [FINDINGS]
         return "\n".join(lines) + "\n"
     lines += [
         "## 2. Analysis pages (server time, django.test.Client in-process, DEBUG off, as a manager)",
@@ -1523,9 +1676,20 @@ def report(
     lines += ["", "## Database build", "", "| step | s |", "|---|---:|"]
     lines += [f"| {k} | {v:.1f} |" for k, v in build["timings"].items()]
     lines += ["", f"Counts: {build['counts']}. Built once and cached under var/bench/surveys/.", ""]
-    if mode == "full":
-        lines += [FINDINGS]
+    lines += [FINDINGS]
     return "\n".join(lines) + "\n"
+
+
+def _write_results(text: str) -> None:
+    """RESULTS.md: this script's report, keeping bench/surveys/analysis.py's section (between its markers)."""
+    begin_mark, end_mark = "<!-- analysis.py -->", "<!-- /analysis.py -->"
+    kept = ""
+    if RESULTS.exists():
+        old = RESULTS.read_text(encoding="utf-8")
+        begin, end = old.find(begin_mark), old.find(end_mark)
+        if 0 <= begin < end:
+            kept = "\n" + old[begin : end + len(end_mark)] + "\n"
+    RESULTS.write_text(text.rstrip("\n") + "\n" + kept, encoding="utf-8")
 
 
 def main() -> None:
@@ -1540,7 +1704,7 @@ def main() -> None:
     parser.add_argument("--report-only", action="store_true", help="re-render the last run's raw.json")
     parser.add_argument("--no-postgres", action="store_true", help="load test on SQLite only")
     parser.add_argument(
-        "--load-only", action="store_true", help="reuse the last run's analysis figures; run the load tests"
+        "--load-only", action="store_true", help="the answer-page load tests only (no section 2)"
     )
     parser.add_argument(
         "--reuse-db",
@@ -1574,7 +1738,7 @@ def main() -> None:
         text = report(raw["mode"], raw["size"], raw["build"], raw["load"], raw["ana"], raw.get("pg"))
         print(text)
         if not args.no_write:
-            RESULTS.write_text(text, encoding="utf-8")
+            _write_results(text)
         return
     size = SIZES[mode]
     key = f"{size['answers']}-{_migration_hash()}"
@@ -1608,8 +1772,8 @@ def main() -> None:
     ana_db = run_dir / "analysis.sqlite3"
     previous: dict[str, Any] | None = None
     last = BENCH_VAR / f"last-{mode}-analysis.json"
-    if args.load_only:  # the analysis figures of the last run are kept (none: section 2 is left out)
-        previous = json.loads(last.read_text(encoding="utf-8")) if last.exists() else {}
+    if args.load_only:  # section 2 is left out (the pages before the roll-ups: see bench/surveys/analysis.py)
+        previous = {}
     if previous is not None:
         ana = previous
     else:
@@ -1646,7 +1810,7 @@ def main() -> None:
     text = report(mode, size, build, raw["load"], ana, raw["pg"])
     print(text)
     if not args.no_write:
-        RESULTS.write_text(text, encoding="utf-8")
+        _write_results(text)
 
 
 if __name__ == "__main__":

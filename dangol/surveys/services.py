@@ -322,6 +322,10 @@ class CleanResponse:
     ces: int | None = None
 
 
+def _nul_message() -> str:
+    return _("허용되지 않는 문자(NUL)가 들어 있습니다. 지우고 다시 보내 주세요.")
+
+
 def _values(data: Mapping[str, Any], key: str) -> list[str]:
     raw = data.get(key)
     if raw is None:
@@ -423,10 +427,15 @@ def clean_answers(
             if len(text) > MAX_TEXT:
                 errors[q.code] = _("%(max_length)s자 이내로 입력해 주세요.") % {"max_length": MAX_TEXT}
                 continue
+            if "\x00" in text:  # a multipart post passes RejectNulBytes; PostgreSQL cannot store NUL
+                errors[q.code] = _nul_message()
+                continue
             out.answers.append(CleanAnswer(q, text=mask_text(text)))
     comment = (_values(data, "comment") or [""])[0]
     if len(comment) > MAX_TEXT:
         errors["comment"] = _("%(max_length)s자 이내로 입력해 주세요.") % {"max_length": MAX_TEXT}
+    elif "\x00" in comment:
+        errors["comment"] = _nul_message()
     out.comment = mask_text(comment)
     if errors:
         raise ValidationError(errors)

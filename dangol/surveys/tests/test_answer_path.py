@@ -202,3 +202,84 @@ def test_a_kano_answer_counts_towards_the_wave_started_after_the_form_was_kept(s
     done = Client().post(_path(token), {"delivery__functional": "1", "delivery__dysfunctional": "5"})
     assert done.status_code == 200
     assert Response.objects.get().wave == "2027-봄"
+
+
+# ---------------------------------------------------------------- the middleware shortcut (AnswerPageShortcut)
+
+
+@pytest.mark.django_db
+def test_the_answer_page_keeps_its_security_headers_through_the_middleware_shortcut(shop, survey):
+    """The answer URL skips the session, CSRF, login and messages middleware, not the headers that protect it."""
+    _, token = services.invitation_create(survey=survey, customer=shop["kim"])
+    client = Client()
+    for response in (client.get(_path(token)), client.post(_path(token), GOOD)):
+        assert response.status_code == 200
+        policy = response["Content-Security-Policy"]
+        assert "default-src 'self'" in policy and "frame-ancestors 'none'" in policy
+        assert response["X-Frame-Options"] == "DENY"
+        assert response["X-Content-Type-Options"] == "nosniff"
+        assert response["Referrer-Policy"] == "same-origin"
+        assert response["Cross-Origin-Opener-Policy"] == "same-origin"
+        assert response["Content-Language"] == "ko"
+        assert response["Content-Length"] == str(len(response.content))
+        # the page depends on the language, never on a cookie: the session was not even looked at
+        vary = [v.strip() for v in response["Vary"].split(",")]
+        assert "Accept-Language" in vary and "Cookie" not in vary
+        assert not response.cookies
+    assert "Cookie" in Client().get("/surveys/")["Vary"]  # a staff page still goes through the session
+
+
+@pytest.mark.django_db
+def test_the_answer_page_follows_the_respondents_language_through_the_shortcut(shop, survey):
+    _, token = services.invitation_create(survey=survey, customer=shop["kim"])
+    page = Client().get(_path(token), HTTP_ACCEPT_LANGUAGE="en")
+    assert page.status_code == 200 and page["Content-Language"] == "en"
+    assert 'lang="en"' in page.content.decode() and "Submit" in page.content.decode()
+    korean = Client().get(_path(token), HTTP_ACCEPT_LANGUAGE="ko-KR,ko;q=0.9")
+    assert korean["Content-Language"] == "ko" and "제출" in korean.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_shortcut_still_refuses_a_foreign_host_and_nul_bytes_and_spends_nothing(shop, survey):
+    invitation, token = services.invitation_create(survey=survey, customer=shop["kim"])
+    foreign = Client(HTTP_HOST="evil.example", raise_request_exception=False).post(_path(token), GOOD)
+    assert foreign.status_code == 400
+    urlencoded = "&".join(f"{k}={v}" for k, v in GOOD.items()) + "&why=%00"
+    nul = Client().post(_path(token), urlencoded, content_type="application/x-www-form-urlencoded")
+    assert nul.status_code == 400 and "NUL" in nul.content.decode()  # RejectNulBytes, before the shortcut
+    # a multipart post passes that check (files are checked by the importer): the form refuses it in Korean
+    multipart = Client().post(_path(token), {**GOOD, "why": "잘\x00못", "comment": "또\x00"})
+    assert multipart.status_code == 400
+    assert multipart.content.decode().count("허용되지 않는 문자(NUL)가 들어 있습니다") == 2
+    invitation.refresh_from_db()
+    assert invitation.used_at is None and Response.objects.count() == 0
+    assert Client().post(_path(token), GOOD).status_code == 200  # the link still works
+
+
+@pytest.mark.django_db
+def test_a_logged_in_staff_member_can_answer_and_other_survey_urls_keep_the_whole_stack(client, shop, survey):
+    _, token = services.invitation_create(survey=survey, customer=shop["kim"])
+    client.force_login(shop["manager"])
+    done = client.post(_path(token), GOOD)
+    assert done.status_code == 200 and 'id="answer-thanks"' in done.content.decode()
+    assert "sessionid" not in done.cookies  # the staff member's session is left as it was
+    assert client.get("/surveys/").status_code == 200  # staff pages: session + login as before
+    assert Client().get("/surveys/").status_code == 302  # ... and the login redirect without one
+    no_slash = Client().get(_path(token).rstrip("/"))  # not the answer URL: CommonMiddleware adds the slash
+    assert no_slash.status_code == 301 and no_slash["Location"].endswith(_path(token))
+
+
+@pytest.mark.django_db
+def test_an_unexpected_error_on_the_answer_page_is_a_500_page_with_the_same_headers(
+    shop, survey, monkeypatch
+):
+    _, token = services.invitation_create(survey=survey, customer=shop["kim"])
+
+    def broken(token: str) -> None:
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(answering, "link_from_token", broken)
+    page = Client(raise_request_exception=False).get(_path(token))
+    assert page.status_code == 500
+    assert page["X-Frame-Options"] == "DENY" and "default-src 'self'" in page["Content-Security-Policy"]
+    assert page["Content-Language"] == "ko" and not page.cookies
