@@ -4,6 +4,9 @@
     .venv/bin/python bench/pages/run.py --quick    # 100k / 1M / 100k / 100k  (--small is the same)
     .venv/bin/python bench/pages/run.py --sqlite-only   # or --postgres-only; --pg-quick: PostgreSQL at 100k
     .venv/bin/python bench/pages/run.py --quick --report-only   # rewrite RESULTS from the last figures
+    .venv/bin/python bench/pages/run.py --dir /tmp/h6-big --build-only     # build (and load PostgreSQL) only
+    .venv/bin/python bench/pages/run.py --dir /tmp/h6-big --reuse          # measure on the databases kept there
+    (--pg-port N: the bench server's port; --rounds 1 --light: one round with the quick run's request counts)
 
 Each size is compared with a 10k-customer reference database (10k / 100k / 10k / 10k) measured in the same
 run, in alternating rounds. Requests go through `django.test.Client` in a child process (DEBUG off, an agent
@@ -42,10 +45,11 @@ from _common import loadavg, logger, machine_facts, run_phase, version, write_se
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 FOUNDATION = ROOT / "bench" / "foundation"
-BENCH_VAR = ROOT / "var" / "bench" / "pages"
+BENCH_VAR = Path(os.environ.get("DANGOL_BENCH_PAGES_DIR") or ROOT / "var" / "bench" / "pages")
 RESULTS = HERE / "RESULTS.md"
 SEED = 2026
-PG_PORT = 55605
+PG_PORT = int(os.environ.get("DANGOL_BENCH_PAGES_PG_PORT") or 55605)
+REUSE = False  # --reuse: take the database of this size that is there, whatever code built it
 ROUNDS = 2
 
 SIZES: dict[str, tuple[int, int, int, int]] = {  # customers, interactions, orders, VOC cases
@@ -111,8 +115,10 @@ def sqlite_db(sizes: tuple[int, ...]) -> tuple[Path, dict[str, float]]:
     BENCH_VAR.mkdir(parents=True, exist_ok=True)
     stem = _stem(sizes)
     final = BENCH_VAR / f"{stem}-{_key('bigdb.py')}.sqlite3"
+    if not final.exists() and REUSE:
+        final = next(iter(sorted(BENCH_VAR.glob(f"{stem}-*.sqlite3"))), final)
     if final.exists():
-        log(f"reusing {final.relative_to(ROOT)}")
+        log(f"reusing {final}")
         return final, {}
     c, i, o, _v = sizes
     base = BENCH_VAR / f"base-{c}-{i}-{o}-{_key()}.sqlite3"
@@ -203,6 +209,12 @@ class Postgres:
 def pg_db(pg: Postgres, sizes: tuple[int, ...], sqlite_path: Path) -> tuple[str, dict[str, float]]:
     """The database of this size in the bench server, loaded from the SQLite file when missing."""
     name = f"pages_{_stem(sizes).replace('-', '_')}_{_key('bigdb.py', 'pgload.py')}"
+    if REUSE:
+        stem = name.rsplit("_", 1)[0]
+        for old in pg.psql(f"SELECT datname FROM pg_database WHERE datname LIKE '{stem}_%'").split():
+            if pg.psql("SELECT to_regclass('bench_pages_loaded') IS NOT NULL", db=old) == "t":
+                name = old
+                break
     done = pg.psql(f"SELECT 1 FROM pg_database WHERE datname = '{name}'")
     if done and pg.psql("SELECT to_regclass('bench_pages_loaded') IS NOT NULL", db=name) == "t":
         log(f"reusing PostgreSQL database {name}")
@@ -232,7 +244,9 @@ def _run_pg_phase(phase: str, cfg: dict[str, Any], work: Path, url: str) -> dict
 # Timing rounds
 
 
-def bench_backend(backend: str, dbs: dict[str, Any], mode: str, rounds_n: int = ROUNDS) -> dict[str, Any]:
+def bench_backend(
+    backend: str, dbs: dict[str, Any], mode: str, rounds_n: int = ROUNDS, samples: str | None = None
+) -> dict[str, Any]:
     """ROUNDS rounds alternating the 10k and the big database. Each database keeps one DANGOL_VAR_DIR for the
     run, so the VOC board snapshot (the scheduled job's result, cached ten minutes) is computed once, in the
     first round's warm-up, as the job would have done before staff open the page."""
@@ -244,7 +258,7 @@ def bench_backend(backend: str, dbs: dict[str, Any], mode: str, rounds_n: int = 
         for n in range(rounds_n):
             for label in ("10k", "big"):
                 cfg = {
-                    **SAMPLES[mode],
+                    **SAMPLES[samples or mode],
                     "seed": SEED + n,
                     "plans": label == "big" and n == 0,
                     "backend": backend,
@@ -412,6 +426,7 @@ def write_results(mode: str, body: list[str]) -> None:
 
 
 def main() -> None:
+    global BENCH_VAR, PG_PORT, REUSE
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
@@ -425,6 +440,22 @@ def main() -> None:
     parser.add_argument(
         "--report-only", action="store_true", help="rewrite the results from both backends' last figures"
     )
+    parser.add_argument(
+        "--dir",
+        type=Path,
+        help="where the databases are kept (default var/bench/pages; $DANGOL_BENCH_PAGES_DIR)",
+    )
+    parser.add_argument("--pg-port", type=int, help=f"the bench PostgreSQL's port (default {PG_PORT})")
+    parser.add_argument(
+        "--reuse", action="store_true",
+        help="use the databases already built in --dir even if the generators changed since (measure only)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--light",
+        action="store_true",
+        help="the quick run's request counts (40 360 pages, 12 per search or queue)",
+    )
+    parser.add_argument("--build-only", action="store_true", help="build (or load) the databases, then stop")
     parser.add_argument("--phase")
     parser.add_argument("--config", type=Path)
     parser.add_argument("--out", type=Path)
@@ -435,7 +466,13 @@ def main() -> None:
             os.environ["DATABASE_URL"] = cfg["database_url"]
         _run_phase_here(args.phase, args.config, args.out)
         return
+    if args.dir:
+        BENCH_VAR = args.dir.resolve()
+    if args.pg_port:
+        PG_PORT = args.pg_port
+    REUSE = args.reuse
     mode = "quick" if args.quick else "full"
+    samples = "quick" if args.light else None
     sizes = SIZES[mode]
     argv = list(sys.argv[1:])
     t0 = time.perf_counter()
@@ -450,8 +487,10 @@ def main() -> None:
         if timings:
             builds.append(f"SQLite {label}: " + ", ".join(f"{k} {v:.0f} s" for k, v in timings.items()))
     data: dict[str, Any] = {}
+    if args.build_only:
+        args.postgres_only = True  # no timing of SQLite; PostgreSQL is loaded below unless --sqlite-only
     if not args.postgres_only:
-        data["sqlite"] = bench_backend("sqlite", files, mode, args.rounds)
+        data["sqlite"] = bench_backend("sqlite", files, mode, args.rounds, samples)
     if not args.sqlite_only:
         pg = Postgres()
         pg.start()
@@ -473,9 +512,17 @@ def main() -> None:
                     builds.append(
                         f"PostgreSQL {label}: " + ", ".join(f"{k} {v:.0f} s" for k, v in timings.items())
                     )
-            data["postgresql"] = bench_backend("postgresql", urls, mode, args.rounds)
+            if not args.build_only:
+                data["postgresql"] = bench_backend("postgresql", urls, mode, args.rounds, samples)
         finally:
             pg.stop()
+    if args.build_only:
+        log(
+            "built: "
+            + ("; ".join(builds) or "nothing (all reused)")
+            + f" in {time.perf_counter() - t0:.0f} s"
+        )
+        return
     for backend in ("sqlite", "postgresql"):  # a run of one backend keeps the other's last figures
         saved = BENCH_VAR / f"last-{mode}-{backend}.json"
         if backend in data:

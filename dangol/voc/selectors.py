@@ -7,7 +7,8 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.contrib.auth.models import User
-from django.db.models import Avg, Count, Q, QuerySet, Sum
+from django.db.models import Avg, BooleanField, Count, Q, QuerySet, Sum
+from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -40,6 +41,14 @@ QUEUES = ("mine", "team", "unassigned", "breaching", "overdue", "all")
 DUE_SOON = dt.timedelta(hours=2)
 
 
+def _open_literal() -> RawSQL:
+    """`status IN ('new', 'open', 'waiting')` with the values written into the SQL: SQLite uses a partial index
+    (case_open_due, case_open_team_due, case_open_assignee_due) only when the query's terms match the index's
+    condition literally, and a bound parameter never does. The values are this module's constants."""
+    values = ", ".join(f"'{s}'" for s in OPEN_STATUSES)
+    return RawSQL(f'"voc_case"."status" IN ({values})', [], output_field=BooleanField())  # noqa: S611
+
+
 @dataclass(frozen=True)
 class QueueFilters:
     queue: str = "mine"
@@ -56,7 +65,7 @@ def case_queue(user: User, filters: QueueFilters) -> QuerySet[Case]:
     if filters.status:
         qs = qs.filter(status=filters.status)
     elif filters.queue != "all":
-        qs = qs.filter(status__in=OPEN_STATUSES)
+        qs = qs.filter(_open_literal())
     if filters.queue == "mine":
         qs = qs.filter(Q(assignee=user) | Q(dedicated_handler=user))
     elif filters.queue == "team":
@@ -83,6 +92,17 @@ def case_queue(user: User, filters: QueueFilters) -> QuerySet[Case]:
             else qs.order_by("-created_at", "-id")
         )
     return qs
+
+
+def case_queue_page(user: User, filters: QueueFilters, *, offset: int, limit: int) -> list[Case]:
+    """`limit` cases of `case_queue` from `offset`: the page's ids first (one query without the joins, which reads
+    and sorts index entries only where an index covers it: the overdue queue sorts every open overdue case), then
+    those rows with the customer, category, team and assignee the list shows, in the same order."""
+    ids = list(case_queue(user, filters).values_list("pk", flat=True)[offset : offset + limit])
+    by_id = Case.objects.select_related("customer", "category__parent", "team", "assignee__staff").in_bulk(
+        ids
+    )
+    return [by_id[pk] for pk in ids if pk in by_id]
 
 
 CategoryGroups = list[tuple[str, list[tuple[int, str]]]]

@@ -104,7 +104,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             q=d["q"] or "",
         )
     page = parse_int(request.GET.get("page"), default=1, minimum=1, maximum=100_000)
-    rows = list(selectors.case_queue(user, filters)[(page - 1) * 30 : page * 30 + 1])
+    rows = selectors.case_queue_page(user, filters, offset=(page - 1) * 30, limit=31)
     context = {
         "nav": "voc",
         "form": form,

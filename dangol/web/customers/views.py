@@ -58,8 +58,9 @@ from dangol.web.customers.forms import (
 )
 
 PAGE_SIZE = 25
-# The list counts at most this many matches: past it "100,000명 이상" says enough and costs less.
-COUNT_CAP = 100_000
+# The list counts at most this many matches, exactly below it: past it "10,000명 이상" says enough, and the
+# count of an unfiltered list (or of a common surname) stays an index walk of 10,001 entries at any size.
+COUNT_CAP = 10_000
 
 
 def _filters(data: QueryDict) -> tuple[CustomerFilterForm, selectors.CustomerFilters]:
