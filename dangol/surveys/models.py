@@ -197,12 +197,19 @@ class Response(models.Model):
         IMPORT = "import", _("가져오기")
         DEMO = "demo", _("데모")
 
-    survey = models.ForeignKey(Survey, on_delete=models.PROTECT, related_name="responses")
+    # survey, customer and team are indexed through the composites in Meta (and Answer's response and question
+    # through answer_once and answer_question_value): a single-column index would only cost each answer's write
+    survey = models.ForeignKey(Survey, on_delete=models.PROTECT, related_name="responses", db_index=False)
     invitation = models.OneToOneField(
         Invitation, on_delete=models.SET_NULL, null=True, blank=True, related_name="response"
     )
     customer = models.ForeignKey(
-        "customers.Customer", on_delete=models.PROTECT, null=True, blank=True, related_name="survey_responses"
+        "customers.Customer",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="survey_responses",
+        db_index=False,
     )
     touchpoint = models.ForeignKey(
         "interactions.Touchpoint", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -211,7 +218,7 @@ class Response(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     team = models.ForeignKey(
-        "accounts.Team", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "accounts.Team", on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False
     )
     interaction = models.ForeignKey(
         "interactions.Interaction", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -267,8 +274,8 @@ class Response(models.Model):
 
 
 class Answer(models.Model):
-    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
-    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers", db_index=False)
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers", db_index=False)
     value = models.SmallIntegerField(null=True, blank=True)  # the score, or the perception of a gap item
     expectation = models.SmallIntegerField(null=True, blank=True)
     functional = models.PositiveSmallIntegerField(null=True, blank=True)
