@@ -563,24 +563,38 @@ def _write_tags(rows: list[tuple[CleanCustomer, int]], tag_cache: dict[str, int]
     with_tags = [(r, pk) for r, pk in rows if r.tags is not None]
     if not with_tags:
         return
-    names = {t for r, _ in with_tags for t in (r.tags or [])} - tag_cache.keys()
-    if names:
-        Tag.objects.bulk_create([Tag(name=n) for n in names], ignore_conflicts=True)
-        tag_cache.update(dict(Tag.objects.filter(name__in=names).values_list("name", "id")))
+    _known_tags({t for r, _ in with_tags for t in (r.tags or [])}, tag_cache)
     through = Customer.tags.through
     ids = [pk for _, pk in with_tags]
     current: dict[int, set[int]] = {}
     for cid, tid in key_in(through.objects.all(), "customer_id", ids).values_list("customer_id", "tag_id"):
         current.setdefault(cid, set()).add(tid)
+    _replace_tags([(pk, row.tags or []) for row, pk in with_tags], current, tag_cache)
+
+
+def _known_tags(names: set[str], tag_cache: dict[str, int]) -> None:
+    """Create the tags not seen yet and put every name's id into `tag_cache`."""
+    missing = names - tag_cache.keys()
+    if missing:
+        Tag.objects.bulk_create([Tag(name=n) for n in missing], ignore_conflicts=True)
+        tag_cache.update(dict(Tag.objects.filter(name__in=missing).values_list("name", "id")))
+
+
+def _replace_tags(
+    wanted: list[tuple[int, list[str]]], current: dict[int, set[int]], tag_cache: dict[str, int]
+) -> None:
+    """Give each customer exactly its wanted tags: a customer whose tags differ from `current` loses them all
+    and gets the wanted ones (set-based: deletes by chunks of ids, one multi-row insert)."""
+    through = Customer.tags.through
     remove: list[int] = []
     add: list[tuple[int, int]] = []
-    for row, pk in with_tags:
-        wanted = {tag_cache[t] for t in row.tags or []}
+    for pk, names in wanted:
+        tag_ids = {tag_cache[t] for t in names}
         have = current.get(pk, set())
-        if wanted != have:
+        if tag_ids != have:
             if have:
                 remove.append(pk)
-            add.extend((pk, t) for t in wanted)
+            add.extend((pk, t) for t in tag_ids)
     for start in range(0, len(remove), 900):
         through.objects.filter(customer_id__in=remove[start : start + 900]).delete()
     if add:
@@ -759,10 +773,7 @@ def _write_tag_columns(temp: str, tags: list[list[str]], known: set[int], tag_ca
     rows = [(pos, wanted) for pos, wanted in enumerate(tags) if wanted or pos in known]
     if not rows:
         return
-    names = {t for _pos, wanted in rows for t in wanted} - tag_cache.keys()
-    if names:
-        Tag.objects.bulk_create([Tag(name=n) for n in names], ignore_conflicts=True)
-        tag_cache.update(dict(Tag.objects.filter(name__in=names).values_list("name", "id")))
+    _known_tags({t for _pos, wanted in rows for t in wanted}, tag_cache)
     through = Customer.tags.through
     ids = dict(fastsql.fetch(f"SELECT pos, customer_id FROM {temp}"))  # noqa: S608
     current: dict[int, set[int]] = {}
@@ -772,20 +783,7 @@ def _write_tag_columns(temp: str, tags: list[list[str]], known: set[int], tag_ca
             f"JOIN {through._meta.db_table} ct ON ct.customer_id = t.customer_id"
         ):
             current.setdefault(cid, set()).add(tid)
-    remove: list[int] = []
-    add: list[tuple[int, int]] = []
-    for pos, wanted_names in rows:
-        pk = ids[pos]
-        wanted = {tag_cache[t] for t in wanted_names}
-        have = current.get(pk, set())
-        if wanted != have:
-            if have:
-                remove.append(pk)
-            add.extend((pk, t) for t in wanted)
-    for start in range(0, len(remove), 900):
-        through.objects.filter(customer_id__in=remove[start : start + 900]).delete()
-    if add:
-        insert_rows(through, ("customer_id", "tag_id"), add)
+    _replace_tags([(ids[pos], wanted) for pos, wanted in rows], current, tag_cache)
 
 
 def to_db_naive(value: dt.datetime | None) -> Any:

@@ -123,21 +123,7 @@ def drivers(names: list[str], x: np.ndarray, y: np.ndarray) -> DriverResult | No
     sigma2 = ss_res / dof
     covariance = sigma2 * np.linalg.pinv(design.T @ design)
     se = np.sqrt(np.clip(np.diag(covariance), 0, None))
-    t = np.divide(coef, se, out=np.zeros_like(coef), where=se > 0)
-    p = 2 * sp.t.sf(np.abs(t), dof)
-    weights = relative_weights(x, y)
-    warning = ""
-    if n < max(MIN_TRUSTED_N, 10 * k):
-        warning = f"응답이 {n}건뿐이라 (항목 {k}개에 최소 {max(MIN_TRUSTED_N, 10 * k)}건 권장) 결과를 믿기 어렵습니다."
-    return DriverResult(
-        names,
-        n,
-        round(r2, 4),
-        [round(float(b), 4) for b in coef[1:]],
-        [float(v) for v in p[1:]],
-        [round(float(w), 4) for w in weights],
-        warning,
-    )
+    return _driver_result(names, n, r2, coef[1:], se[1:], relative_weights(x, y))
 
 
 def drivers_from_moments(names: list[str], moments: list[list[int]]) -> DriverResult | None:
@@ -169,9 +155,17 @@ def drivers_from_moments(names: list[str], moments: list[list[int]]) -> DriverRe
     dof = n - k - 1
     sigma2 = ss_res / dof
     se = np.sqrt(np.clip(sigma2 * np.diag(inverse) / (n - 1), 0, None))
+    return _driver_result(names, n, r2, beta, se, relative_weights_from(rxx, rxy))
+
+
+def _driver_result(
+    names: list[str], n: int, r2: float, beta: np.ndarray, se: np.ndarray, weights: np.ndarray
+) -> DriverResult:
+    """The result both ways of fitting share: two-sided t-test p-values on n − k − 1 degrees of freedom and a
+    warning when there are too few answers for k items."""
+    k = len(names)
     t = np.divide(beta, se, out=np.zeros_like(beta), where=se > 0)
-    p = 2 * sp.t.sf(np.abs(t), dof)
-    weights = relative_weights_from(rxx, rxy)
+    p = 2 * sp.t.sf(np.abs(t), n - k - 1)
     warning = ""
     if n < max(MIN_TRUSTED_N, 10 * k):
         warning = f"응답이 {n}건뿐이라 (항목 {k}개에 최소 {max(MIN_TRUSTED_N, 10 * k)}건 권장) 결과를 믿기 어렵습니다."
