@@ -14,12 +14,15 @@ import tempfile
 import weakref
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-import ibis
-import ibis.expr.types as ir
+from typing import TYPE_CHECKING, Any
 
 from dangol.analytics.retention import bit_or, month_bit
+
+if TYPE_CHECKING:
+    import ibis.expr.types as ir
+
+# Ibis is imported inside the functions that use it: `InputError` and `Columns` are needed by the DuckDB path of
+# `dangol analyze` (`duckpath.load_counted`), which runs without importing Ibis (≈ 1 s of start-up).
 
 _spark_sessions: dict[tuple[str, str], Any] = {}
 LOCAL_MASTER = "local[2]"
@@ -35,6 +38,8 @@ def connect(engine: str = "duckdb", *, remote: str | None = None, master: str | 
     """An Ibis connection. DuckDB runs in-process. PySpark runs on a Spark Connect server (`remote`,
     sc://host:15002), on a classic cluster manager (`master`: spark://…, yarn, k8s://…) or, by default, in
     local mode on this machine (local[2])."""
+    import ibis
+
     if engine == "duckdb":
         if remote or master:
             raise InputError("--spark-remote와 --spark-master는 pyspark 엔진에만 씁니다 (--engine pyspark)")
@@ -109,7 +114,7 @@ def load(con: Any, source: str | Path | ir.Table, cols: Columns) -> ir.Table:
 
 def load_counted(con: Any, source: str | Path | ir.Table, cols: Columns) -> tuple[ir.Table, int]:
     """`load`, and the number of transactions (counted by the validation pass anyway)."""
-    if isinstance(source, ir.Table):
+    if not isinstance(source, (str, os.PathLike)):  # an Ibis table
         return _validated(source, cols)
     path = Path(source)
     if not path.exists():
@@ -143,6 +148,8 @@ def _read_csv(con: Any, path: Path) -> ir.Table:
 
 def _validated(raw: ir.Table, cols: Columns) -> tuple[ir.Table, int]:
     """(customer_id, day, amount[, category]) and the row count; InputError naming the first bad row."""
+    import ibis
+
     missing = [
         c for c in (cols.customer, cols.date, cols.amount, cols.category) if c and c not in raw.columns
     ]
@@ -196,6 +203,8 @@ def _validated(raw: ir.Table, cols: Columns) -> tuple[ir.Table, int]:
 def _one_row(expr: ir.Table) -> dict[str, Any]:
     """The single row of an aggregate as a dict. On DuckDB through its own connection: Ibis's `to_pyarrow`
     imports pandas (≈ 0.3 CPU s at start-up) for a row of integers."""
+    import ibis
+
     try:
         backend = expr._find_backend()
     except Exception:  # an expression Ibis cannot place: let it execute as usual
@@ -280,6 +289,8 @@ def summary(days: ir.Table, *, end: dt.date, unit_days: float) -> ir.Table:
     which the pipeline counts cohorts and retention without another pass.
     """
 
+    import ibis
+
     if "day_amount" not in days.columns:
         days = customer_days(days)
     end_lit = ibis.literal(end)
@@ -304,6 +315,8 @@ def summary(days: ir.Table, *, end: dt.date, unit_days: float) -> ir.Table:
 
 def holdout_counts(tx: ir.Table, *, end: dt.date, holdout_end: dt.date) -> ir.Table:
     """Purchase days per customer in (end, holdout_end]."""
+    import ibis
+
     window = tx.filter((tx.day > ibis.literal(end)) & (tx.day <= ibis.literal(holdout_end)))
     days = window.select("customer_id", "day").distinct()
     counts = days.group_by("customer_id").aggregate(holdout_purchases=days.count())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import os
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -93,9 +94,19 @@ def analyze(
         raise engine.InputError("--holdout-end는 --end보다 뒤여야 합니다")
     unit = UNIT_DAYS[options.time_unit]
     warm_imports()
-    con = engine.connect(options.engine, remote=options.spark_remote, master=options.spark_master)
-    say("load")
-    tx, n_tx = engine.load_counted(con, source, cols)
+    con: Any
+    tx: Any
+    # on DuckDB with a Spark address, engine.connect refuses with a message
+    spark = options.spark_remote or options.spark_master
+    if options.engine == "duckdb" and isinstance(source, (str, os.PathLike)) and not spark:
+        # a file on DuckDB: read, validated and summarised in DuckDB SQL, without importing Ibis (see duckpath)
+        con = duckpath.connect()
+        say("load")
+        tx, n_tx = duckpath.load_counted(con, source, cols)
+    else:
+        con = engine.connect(options.engine, remote=options.spark_remote, master=options.spark_master)
+        say("load")
+        tx, n_tx = engine.load_counted(con, source, cols)
     say("summary")
     fast = duckpath.available(con)
     if fast:  # the same summary as one DuckDB statement (see duckpath)
@@ -127,8 +138,13 @@ def analyze(
         )
     if options.holdout_end:
         say("holdout")
-        report["holdout"] = _holdout(tx, options, fit_, ids, x, t_x, T, unit)
+        report["holdout"] = _holdout(_ibis(tx), options, fit_, ids, x, t_x, T, unit)
     return scorecard, report
+
+
+def _ibis(tx: Any) -> Any:
+    """The transactions as an Ibis table, for the steps that have no DuckDB SQL of their own."""
+    return tx.table() if isinstance(tx, duckpath.Lines) else tx
 
 
 def _earliest(first_days: pa.ChunkedArray) -> dt.date | None:
@@ -162,6 +178,7 @@ def _monthly(
             "cohorts": cohorts,
             "three_r": {"retention": rates, "related_sales": related, "referral": None},
         }
+    tx = _ibis(tx)
     if days is None:
         days = engine.customer_days(tx)
     months = retention.customer_months(days.filter(days.day <= complete_through)).cache()

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
-import ibis
-import ibis.expr.datatypes as dt_
-import ibis.expr.types as ir
 import numpy as np
-from ibis import _
+
+if TYPE_CHECKING:
+    import ibis.expr.types as ir
+
+# Ibis is imported inside the functions that build expressions: the DuckDB path of `dangol analyze` needs only
+# the NumPy functions of this module (`monthly_from_masks`, …) and runs without importing Ibis (≈ 1 s of start-up).
 
 
 def related_sales(categories: ir.Table) -> dict[str, Any]:
@@ -20,6 +23,9 @@ def related_sales(categories: ir.Table) -> dict[str, Any]:
     no joins: the (customer, category) rows are unique, so the row with the smallest (first day, category) key
     is the first category, and its revenue is the arg-min of the revenue. The key is a struct (compared field
     by field on DuckDB and Spark), not a string built per row."""
+    import ibis
+    from ibis import _
+
     c = categories
     key = ibis.struct({"first_day": c.first_day, "category": c.category})
     per_customer = c.group_by("customer_id").aggregate(
@@ -68,6 +74,8 @@ def cohorts(months: ir.Table, *, max_months: int = 12, through: dt.date | None =
     """Retention matrix: for each first-purchase month, the share of its customers buying k months later.
     `months` is `customer_months(...)` (or transactions with a `day`), already cut at the last complete month
     (`last_complete_day`); `through` is that day, so observed months with no buyer show 0 (later ones blank)."""
+    from ibis import _
+
     if "m" not in months.columns:
         months = customer_months(months)
     first = months.group_by("customer_id").aggregate(cohort=months.m.min())
@@ -113,6 +121,8 @@ def three_r(
     `months` is `customer_months(...)` cut at the last complete month (`last_complete_day`): the last month
     in it has no next month yet and gets no rate. `categories` is `customer_categories(...)` (calibration
     period)."""
+    from ibis import _
+
     if "m" not in months.columns:
         months = customer_months(months)
     nxt = months.mutate(m_next=months.m - 1, cid_next=months.customer_id).select("cid_next", "m_next")
@@ -154,6 +164,8 @@ MASK_MONTHS = 62  # bits 0 … 62 of a signed int64
 def month_bit(day: ir.DateValue, end: dt.date) -> ir.IntegerValue:
     """1 << (months from `day`'s month to `end`'s month), 0 for months further back than MASK_MONTHS (and for
     days after `end`, which the summary filters out anyway)."""
+    import ibis
+
     back = (end.year * 12 + end.month - 1) - _month_index(day)
     # 2 ** back as a double is exact up to 2 ** 62, and casts to BIGINT exactly on both engines (a shift of
     # the literal 1 would be a 32-bit INT shift on Spark)
@@ -164,9 +176,22 @@ def month_bit(day: ir.DateValue, end: dt.date) -> ir.IntegerValue:
     )
 
 
-@ibis.udf.agg.builtin(name="bit_or")
-def bit_or(value: dt_.int64) -> dt_.int64:  # type: ignore[empty-body]
+def bit_or(value: ir.IntegerValue) -> ir.IntegerScalar:
     """BIT_OR: DuckDB and Spark SQL both have it (Ibis's own `bit_or` does not compile for PySpark)."""
+    return _bit_or_udf()(value)  # type: ignore[no-any-return]
+
+
+@cache
+def _bit_or_udf() -> Any:
+    import ibis
+    import ibis.expr.datatypes as dt_
+
+    def bit_or(value):  # type: ignore[no-untyped-def]
+        """BIT_OR, compiled as the engine's own function."""
+
+    # the types as objects: this module's string annotations (`from __future__`) cannot see a local import
+    bit_or.__annotations__ = {"value": dt_.int64, "return": dt_.int64}
+    return ibis.udf.agg.builtin(name="bit_or")(bit_or)
 
 
 def masks_fit(first_day: dt.date | None, end: dt.date) -> bool:

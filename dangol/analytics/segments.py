@@ -12,11 +12,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import ibis
-import ibis.expr.types as ir
 import numpy as np
+
+if TYPE_CHECKING:
+    import ibis.expr.types as ir
+
+# Ibis is imported inside the two functions that build expressions (`_score`, `rfm`): the DuckDB path of
+# `dangol analyze` uses only the NumPy functions here and runs without importing Ibis.
 
 SEGMENTS = [
     "Champions",
@@ -55,6 +59,8 @@ GRID = {
 
 
 def _score(value: ir.NumericColumn, *, descending: bool = False) -> ir.IntegerValue:
+    import ibis
+
     order = ibis.desc(value) if descending else value
     rank = ibis.percent_rank().over(order_by=order)
     return ibis.least((rank * 5).floor().cast("int64") + 1, 5)
@@ -67,6 +73,8 @@ def rfm(summary: ir.Table) -> ir.Table:
         rfm_f=_score(summary.frequency),
         rfm_m=_score(summary.total),
     )
+    import ibis
+
     fm = ((scored.rfm_f + scored.rfm_m) / 2).floor().cast("int64")
     r = scored.rfm_r
     branches = [

@@ -77,3 +77,129 @@ def test_first_category_ties_go_to_the_smallest_name_in_binary_order(tmp_path):
     tx, _n = engine.load_counted(con, path, engine.Columns("customer", "date", "amount", "category"))
     related = duckpath.related_sales(con, tx, end=END)
     assert related == {"revenue_share": round(400 / 550, 4), "cross_category_buyer_share": 0.5}
+
+
+# --- loading without Ibis: `duckpath.load_counted` against `engine.load_counted` ---------------------------
+
+_CSV_CASES = {
+    # ISO dates, whole-number amounts, a missing category, a customer id column named like an output column
+    "iso": (
+        "customer_id,date,amount,category\n7,2024-01-02,1200,식품\n8,2024-01-03,300,\n7,2024-02-01,50,가전\n",
+        engine.Columns("customer_id", "date", "amount", "category"),
+    ),
+    # yyyymmdd integers, decimal amounts, the date column named `day` and the amount column `amount`
+    "yyyymmdd": (
+        "cid,day,amount\nA,20240102,10.5\nB,20240103,3\nA,20240301,7.25\n",
+        engine.Columns("cid", "day", "amount"),
+    ),
+    # timestamps and amounts written as text (one with a thousands comma would be text, kept simple here)
+    "timestamps": (
+        "who,at,won,kind\n1,2024-01-02 10:00:00,100,a\n2,2024-01-02 23:59:59,200,b\n",
+        engine.Columns("who", "at", "won", "kind"),
+    ),
+}
+
+_BAD_CSV = {
+    "bad date": "c,d,a\n1,2024-01-02,10\n2,not a date,10\n",
+    "bad amount": "c,d,a\n1,2024-01-02,10\n2,2024-01-03,ten\n",
+    "negative": "c,d,a\n1,2024-01-02,10\n2,2024-01-03,-5\n3,2024-01-04,1\n",
+    "no customer": "c,d,a\n1,2024-01-02,10\n,2024-01-03,5\n",
+    "header only": "c,d,a\n",
+}
+
+
+def _rows(table: pa.Table) -> list[tuple]:
+    return sorted(tuple(row.values()) for row in table.to_pylist())
+
+
+@pytest.mark.parametrize("case", sorted(_CSV_CASES))
+def test_loader_without_ibis_equals_the_engine_loader(tmp_path, case):
+    text, cols = _CSV_CASES[case]
+    path = tmp_path / f"{case}.csv"
+    path.write_text(text, encoding="utf-8")
+    raw = duckpath.connect()
+    lines, n = duckpath.load_counted(raw, path, cols)
+    con = engine.connect("duckdb")
+    tx, n_ibis = engine.load_counted(con, path, cols)
+    expected = tx.to_pyarrow()
+    got = raw.con.sql(lines.sql).to_arrow_table()
+    assert n == n_ibis == text.count("\n") - 1
+    assert got.schema.names == expected.schema.names
+    assert [f.type for f in got.schema] == [f.type for f in expected.schema]
+    assert _rows(got) == _rows(expected)
+    # the Ibis view of the same lines (used by the holdout check) reads the same rows
+    assert _rows(lines.table().to_pyarrow()) == _rows(expected)
+
+
+@pytest.mark.parametrize("case", sorted(_BAD_CSV))
+def test_loader_without_ibis_gives_the_engine_loaders_errors(tmp_path, case):
+    path = tmp_path / "bad.csv"
+    path.write_text(_BAD_CSV[case], encoding="utf-8")
+    cols = engine.Columns("c", "d", "a")
+    with pytest.raises(engine.InputError) as ibis_error:
+        engine.load_counted(engine.connect("duckdb"), path, cols)
+    with pytest.raises(engine.InputError) as raw_error:
+        duckpath.load_counted(duckpath.connect(), path, cols)
+    assert str(raw_error.value) == str(ibis_error.value)
+    missing = engine.Columns("c", "d", "price")
+    with pytest.raises(engine.InputError, match="열이 없습니다: price"):
+        duckpath.load_counted(duckpath.connect(), path, missing)
+
+
+def test_loader_without_ibis_reads_mixed_line_endings(tmp_path):
+    path = tmp_path / "mixed.csv"
+    path.write_bytes(b"c,d,a\r\n1,2024-01-02,10\n2,2024-01-03,5\n")
+    cols = engine.Columns("c", "d", "a")
+    lines, n = duckpath.load_counted(duckpath.connect(), path, cols)
+    tx, n_ibis = engine.load_counted(engine.connect("duckdb"), path, cols)
+    assert n == n_ibis == 2
+    assert _rows(lines.con.con.sql(lines.sql).to_arrow_table()) == _rows(tx.to_pyarrow())
+
+
+def test_cli_on_duckdb_does_not_import_ibis(tmp_path):
+    """`dangol analyze` on DuckDB (and so the app's value run) never imports Ibis: the CLI in a fresh interpreter,
+    with categories, reports `'ibis' not in sys.modules` at the end; its figures match the Ibis path's summary."""
+    import json
+    import subprocess
+    import sys
+
+    path = tmp_path / "lines.parquet"
+    _random_lines(path, 4, string_ids=True)
+    out = tmp_path / "out"
+    wrapper = (
+        "import sys\n"
+        "from dangol.analytics.cli import main\n"
+        "code = main(sys.argv[1:])\n"
+        "print('IBIS' if 'ibis' in sys.modules else 'NO-IBIS')\n"
+        "sys.exit(code)\n"
+    )
+    args = [
+        str(path),
+        "--customer",
+        "customer",
+        "--date",
+        "date",
+        "--amount",
+        "amount",
+        "--category",
+        "category",
+    ]
+    args += ["--end", END.isoformat(), "--out", str(out), "--no-progress"]
+    done = subprocess.run(
+        [sys.executable, "-c", wrapper, *args], capture_output=True, text=True, timeout=300, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "NO-IBIS"
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    con = engine.connect("duckdb")
+    tx, n = engine.load_counted(con, path, engine.Columns("customer", "date", "amount", "category"))
+    summary = (
+        engine.summary(engine.customer_days(tx), end=END, unit_days=7.0).order_by("customer_id").to_pyarrow()
+    )
+    assert report["n_transactions"] == n
+    assert report["n_customers"] == summary.num_rows
+    scorecard = pq.read_table(out / "customers.parquet")
+    assert scorecard["customer_id"].equals(summary["customer_id"])
+    np.testing.assert_allclose(scorecard["T"].to_numpy(), summary["T"].to_numpy(), rtol=1e-12)
+    expected_related = retention.related_sales(retention.customer_categories(tx.filter(tx.day <= END)))
+    assert report["three_r"]["related_sales"] == expected_related
