@@ -116,6 +116,13 @@ def _fast_password_hashing(settings: Any) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _own_segment_snapshot(settings: Any, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Each test starts without a segment snapshot: one written by another test, or by a job worker that a
+    server test started against the shared VAR_DIR, would otherwise answer this test's counts and launches."""
+    settings.DANGOL_SEGMENT_SNAPSHOT_DIR = str(tmp_path_factory.mktemp("segments"))
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache() -> None:
     from django.core.cache import cache
 

@@ -325,6 +325,7 @@ DANGOL_CAMPAIGN_CAP_MESSAGES = env_int("DANGOL_CAMPAIGN_CAP_MESSAGES", 2)
 DANGOL_CAMPAIGN_CAP_DAYS = env_int("DANGOL_CAMPAIGN_CAP_DAYS", 7)
 # Segment counts and launches read the segment snapshot (dangol.campaigns.snapshot) until it is this old.
 DANGOL_SEGMENT_SNAPSHOT_MAX_AGE_HOURS = env_int("DANGOL_SEGMENT_SNAPSHOT_MAX_AGE_HOURS", 48)
+DANGOL_SEGMENT_SNAPSHOT_DIR = env_str("DANGOL_SEGMENT_SNAPSHOT_DIR", "")  # default: VAR_DIR/segments
 # A launch (a dynamic segment evaluated at send) reads the snapshot only while it is this young; else live tables.
 DANGOL_SEGMENT_SNAPSHOT_LAUNCH_MAX_AGE_MINUTES = env_int("DANGOL_SEGMENT_SNAPSHOT_LAUNCH_MAX_AGE_MINUTES", 60)
 DANGOL_MESSAGING_SEND_MAX_SECONDS = env_int("DANGOL_MESSAGING_SEND_MAX_SECONDS", 10)

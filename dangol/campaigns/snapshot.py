@@ -47,7 +47,8 @@ Progress = Callable[[str, int, int], None]
 
 
 def directory() -> Path:
-    return Path(settings.VAR_DIR) / "segments"
+    """Where the snapshot lives: DANGOL_SEGMENT_SNAPSHOT_DIR, by default VAR_DIR/segments."""
+    return Path(settings.DANGOL_SEGMENT_SNAPSHOT_DIR or Path(settings.VAR_DIR) / "segments")
 
 
 def consent_column(purpose: str) -> str:

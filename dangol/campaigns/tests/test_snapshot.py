@@ -70,6 +70,7 @@ DEFINITIONS: list[list[dict[str, Any]]] = [
 @pytest.fixture
 def var(settings: Any, tmp_path: Path) -> Path:
     settings.VAR_DIR = tmp_path
+    settings.DANGOL_SEGMENT_SNAPSHOT_DIR = ""  # the default place, under VAR_DIR
     return tmp_path
 
 
