@@ -30,6 +30,7 @@ from dangol.customers.models import (
     Tag,
 )
 from dangol.customers.phone import InvalidPhone, normalize_phone, phone_last4
+from dangol.reading.text import mask_text
 
 EDITABLE_FIELDS = (
     "name",
@@ -189,15 +190,12 @@ def note_add(*, customer: Customer, body: str, by: User, pinned: bool = False) -
         raise ValidationError({"body": _("메모 내용을 입력하세요.")})
     if len(body) > 5000:
         raise ValidationError({"body": _("메모는 5,000자까지 입력할 수 있습니다.")})
-    from dangol.reading.text import mask_text
 
     return Note.objects.create(customer=customer, body=mask_text(body), author=by, pinned=pinned)
 
 
 @transaction.atomic
 def preference_set(*, customer: Customer, key: str, value: str, by: User | None) -> Preference:
-    from dangol.reading.text import mask_text
-
     key, value = mask_text((key or "").strip()), mask_text((value or "").strip())
     if not key or not value:
         raise ValidationError({"key": _("항목과 내용을 모두 입력하세요.")})

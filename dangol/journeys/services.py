@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from dangol.analytics.uplift import assign_holdout
 from dangol.customers.models import Customer
 from dangol.loyalty.models import CustomerValue
-from dangol.messaging.models import Message
+from dangol.messaging.models import Message, MessageTemplate
 from dangol.messaging.rules import MessagingError
 from dangol.messaging.services import message_queue
 from dangol.rewards.ledger import RewardsError
@@ -121,8 +121,6 @@ DEFAULTS: list[dict[str, Any]] = [
 def journeys_ensure(**_: Any) -> None:
     """post_migrate: every journey and its message template exist (missing ones made, edits kept). New
     journeys start enabled with a 10% control group."""
-    from dangol.messaging.models import MessageTemplate
-
     for spec in DEFAULTS:
         code, kind, subject, body = spec["template"]
         MessageTemplate.objects.get_or_create(

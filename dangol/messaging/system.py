@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from dangol.messaging.models import MessageTemplate
+
 SYSTEM_TEMPLATES = [
     {
         "code": "optout_done",
@@ -57,8 +59,6 @@ def system_templates() -> list[dict[str, Any]]:
 
 def system_templates_ensure(**_: Any) -> None:
     """post_migrate: create the system templates that do not exist yet (an edited one is left alone)."""
-    from dangol.messaging.models import MessageTemplate
-
     for values in system_templates():
         MessageTemplate.objects.get_or_create(
             code=values["code"],

@@ -16,6 +16,7 @@ from django.db.models import Min
 from django.utils import timezone
 
 from dangol.customers.models import Customer
+from dangol.messaging.models import MessageTemplate
 from dangol.messaging.rules import MessagingError
 from dangol.messaging.services import message_queue
 from dangol.rewards.models import PointLot, Program
@@ -36,8 +37,6 @@ TEMPLATES = [
 
 def templates_ensure(**_: Any) -> None:
     """post_migrate: create the program's message templates that do not exist yet."""
-    from dangol.messaging.models import MessageTemplate
-
     for values in TEMPLATES:
         MessageTemplate.objects.get_or_create(
             code=values["code"], defaults={**values, "kind": "informational", "active": True}

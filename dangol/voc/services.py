@@ -20,6 +20,7 @@ from dangol.customers.models import Customer
 from dangol.customers.phone import InvalidPhone, normalize_phone
 from dangol.interactions.models import Interaction, Touchpoint
 from dangol.privacy.masking import mask_email, mask_name, mask_phone
+from dangol.promises.services import promise_make
 from dangol.reading.text import mask_text, read_text
 from dangol.rewards.coupons import coupon_issue
 from dangol.rewards.models import CouponDefinition, CouponIssue
@@ -37,6 +38,7 @@ from dangol.voc.models import (
     Priority,
     RootCause,
     Step,
+    TextLabel,
 )
 from dangol.voc.replies import EMOTIONS, INTENTS, reply_suggestion  # noqa: F401 (the case screen's)
 from dangol.voc.sla import business_calendar, due_times
@@ -809,8 +811,6 @@ def case_set_callback_phone(*, case: Case, phone: str, by: User, expected_versio
 @transaction.atomic
 def case_make_promise(*, case: Case, by: User, text: str, due_at: dt.datetime) -> Any:
     """A promise made during the case ("refund by Thursday") becomes a tracked promise on the customer."""
-    from dangol.promises.services import promise_make
-
     if case.customer is None:
         raise ValidationError(_("고객과 연결된 건에서만 약속을 기록할 수 있습니다."))
     promise = promise_make(customer=case.customer, owner=by, text=text, due_at=due_at, by=by)
@@ -902,8 +902,6 @@ def case_customer_replied(
 @transaction.atomic
 def case_correct_reading(*, case: Case, intent: str, emotion: str, by: User) -> Case:
     """An agent corrects the intent/emotion read from the text; the correction becomes training data."""
-    from dangol.voc.models import TextLabel
-
     if intent not in INTENTS or emotion not in EMOTIONS:
         raise ValidationError(_("의도와 감정을 목록에서 고르세요."))
     analysis = dict(case.text_analysis or {})

@@ -5,6 +5,8 @@ from typing import Any
 from django.contrib.auth.middleware import LoginRequiredMiddleware
 from django.http import HttpRequest, HttpResponseBase
 
+from dangol.api.errors import error_body
+
 
 class PagesLoginRequired(LoginRequiredMiddleware):
     """Every page needs a login; the API authenticates with its own tokens and answers JSON."""
@@ -31,8 +33,6 @@ class RejectNulBytes:
             from django.http import HttpResponseBadRequest, JsonResponse
 
             if request.path.startswith("/api/"):
-                from dangol.api.errors import error_body
-
                 return JsonResponse(
                     error_body("invalid_input", message_ko="입력값에 NUL 문자(\\u0000)가 들어 있습니다."),
                     status=422,
