@@ -24,7 +24,7 @@ def _requests(cfg: dict[str, Any], rng: random.Random) -> dict[str, list[str]]:
     n = cfg["search"]
     emails = [p[2] for p in pool if p[2]]
     v = cfg["voc"]
-    return {
+    pages = {
         "360 page /customers/<id>/": [
             f"/customers/{rng.randint(1, n_customers)}/" for _ in range(cfg["detail"])
         ],
@@ -46,6 +46,9 @@ def _requests(cfg: dict[str, Any], rng: random.Random) -> dict[str, list[str]]:
         "VOC queue: overdue": ["/voc/queue/?queue=overdue"] * v,
         "VOC queue: all, page 1-5": [f"/voc/queue/?queue=all&page={1 + k % 5}" for k in range(v)],
     }
+    if cfg.get("targets_only"):  # --targets: the three targets (360 page, searches, board), no queues
+        pages = {page: urls for page, urls in pages.items() if not page.startswith("VOC queue")}
+    return pages
 
 
 def _explain(sql: str, params: list[Any], vendor: str) -> list[str]:

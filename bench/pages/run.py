@@ -6,7 +6,10 @@
     .venv/bin/python bench/pages/run.py --quick --report-only   # rewrite RESULTS from the last figures
     .venv/bin/python bench/pages/run.py --dir /tmp/h6-big --build-only     # build (and load PostgreSQL) only
     .venv/bin/python bench/pages/run.py --dir /tmp/h6-big --reuse          # measure on the databases kept there
-    (--pg-port N: the bench server's port; --rounds 1 --light: one round with the quick run's request counts)
+    (--pg-port N: the bench server's port; --rounds 1 --light: one round with the quick run's request counts;
+    --targets: only the issue's three targets — 360 page, searches, VOC board — not the queues;
+    --before-tree DIR: also time the big DB with the `dangol` package found in DIR (e.g. `git archive HEAD
+    dangol | tar -x -C DIR`), in the same alternating rounds, and print before → after per page)
 
 Each size is compared with a 10k-customer reference database (10k / 100k / 10k / 10k) measured in the same
 run, in alternating rounds. Requests go through `django.test.Client` in a child process (DEBUG off, an agent
@@ -244,32 +247,50 @@ def _run_pg_phase(phase: str, cfg: dict[str, Any], work: Path, url: str) -> dict
 # Timing rounds
 
 
+BEFORE_TREE: Path | None = None  # --before-tree: a copy of the `dangol` package to time as "before"
+TARGETS_ONLY = False  # --targets
+
+
+def _phase(backend: str, cfg: dict[str, Any], work: Path, db: Any, *, before: bool = False) -> dict[str, Any]:
+    """One timing phase; `before` runs it with the package in BEFORE_TREE first on the child's path."""
+    saved = os.environ.get("PYTHONPATH")
+    if before and BEFORE_TREE is not None:
+        os.environ["PYTHONPATH"] = str(BEFORE_TREE) + (os.pathsep + saved if saved else "")
+    try:
+        if backend == "postgresql":
+            return _run_pg_phase("web", cfg, work, db)
+        return run_phase(__file__, "web", cfg, var_dir=work, db_path=db)
+    finally:
+        if saved is None:
+            os.environ.pop("PYTHONPATH", None)
+        else:
+            os.environ["PYTHONPATH"] = saved
+
+
 def bench_backend(
     backend: str, dbs: dict[str, Any], mode: str, rounds_n: int = ROUNDS, samples: str | None = None
 ) -> dict[str, Any]:
     """ROUNDS rounds alternating the 10k and the big database. Each database keeps one DANGOL_VAR_DIR for the
     run, so the VOC board snapshot (the scheduled job's result, cached ten minutes) is computed once, in the
     first round's warm-up, as the job would have done before staff open the page."""
-    rounds: dict[str, list[dict[str, Any]]] = {"big": [], "10k": []}
+    labels = ("10k", "big", "before") if BEFORE_TREE else ("10k", "big")
+    rounds: dict[str, list[dict[str, Any]]] = {label: [] for label in labels}
     work = {label: BENCH_VAR / f"var-{backend}-{label}" for label in rounds}
     for folder in work.values():
         shutil.rmtree(folder, ignore_errors=True)
     try:
         for n in range(rounds_n):
-            for label in ("10k", "big"):
+            for label in labels:
                 cfg = {
                     **SAMPLES[samples or mode],
                     "seed": SEED + n,
                     "plans": label == "big" and n == 0,
                     "backend": backend,
+                    "targets_only": TARGETS_ONLY,
                 }
                 log(f"{backend} round {n + 1}/{rounds_n}: {label}")
-                if backend == "postgresql":
-                    rounds[label].append(_run_pg_phase("web", cfg, work[label], dbs[label]))
-                else:
-                    rounds[label].append(
-                        run_phase(__file__, "web", cfg, var_dir=work[label], db_path=dbs[label])
-                    )
+                db = dbs["10k" if label == "10k" else "big"]
+                rounds[label].append(_phase(backend, cfg, work[label], db, before=label == "before"))
     finally:
         for folder in work.values():
             shutil.rmtree(folder, ignore_errors=True)
@@ -373,6 +394,24 @@ def report(
                 f"{'yes' if b['p95'] < target else '**NO**'} | {_f(s['median'])} / {_f(s['p95'])} | "
                 f"{_f(b['p95'] / s['p95'], 2)}× |"
             )
+        if "before" in data[backend]:
+            lines += [
+                "",
+                f"Before → after on the big DB, same run (before = the `dangol` package of "
+                f"`{data.get('before_tree', '--before-tree')}`, measured in the same alternating rounds):",
+                "",
+                "| page | CPU median ms before → after | CPU p95 before → after | SQL median before → after "
+                "| queries before → after | wall p95 before → after | CPU median after ÷ before |",
+                "|---|---:|---:|---:|---:|---:|---:|",
+            ]
+            for page, b in big["pages"].items():
+                o = data[backend]["before"]["pages"][page]
+                lines.append(
+                    f"| {page} | {_f(o['cpu_median'])} → {_f(b['cpu_median'])} | {_f(o['cpu_p95'])} → "
+                    f"{_f(b['cpu_p95'])} | {_f(o['sql_median'])} → {_f(b['sql_median'])} | {o['queries']:.0f} → "
+                    f"{b['queries']:.0f} | {_f(o['p95'])} → {_f(b['p95'])} | "
+                    f"{_f(b['cpu_median'] / o['cpu_median'], 2)}× |"
+                )
         counts = big["counts"]
         lines += [
             "",
@@ -426,7 +465,7 @@ def write_results(mode: str, body: list[str]) -> None:
 
 
 def main() -> None:
-    global BENCH_VAR, PG_PORT, REUSE
+    global BENCH_VAR, PG_PORT, REUSE, BEFORE_TREE, TARGETS_ONLY
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
@@ -455,6 +494,12 @@ def main() -> None:
         action="store_true",
         help="the quick run's request counts (40 360 pages, 12 per search or queue)",
     )
+    parser.add_argument(
+        "--targets", action="store_true", help="only the 360 page, the searches and the board"
+    )
+    parser.add_argument(
+        "--before-tree", type=Path, help="also time the big DB with the `dangol` package in this folder"
+    )
     parser.add_argument("--build-only", action="store_true", help="build (or load) the databases, then stop")
     parser.add_argument("--phase")
     parser.add_argument("--config", type=Path)
@@ -471,6 +516,11 @@ def main() -> None:
     if args.pg_port:
         PG_PORT = args.pg_port
     REUSE = args.reuse
+    TARGETS_ONLY = args.targets
+    if args.before_tree:
+        BEFORE_TREE = args.before_tree.resolve()
+        if not (BEFORE_TREE / "dangol" / "__init__.py").exists():
+            raise SystemExit(f"bench/pages: no dangol package in {BEFORE_TREE}")
     mode = "quick" if args.quick else "full"
     samples = "quick" if args.light else None
     sizes = SIZES[mode]
@@ -486,7 +536,7 @@ def main() -> None:
         files[label], timings = sqlite_db(size)
         if timings:
             builds.append(f"SQLite {label}: " + ", ".join(f"{k} {v:.0f} s" for k, v in timings.items()))
-    data: dict[str, Any] = {}
+    data: dict[str, Any] = {"before_tree": str(BEFORE_TREE)} if BEFORE_TREE else {}
     if args.build_only:
         args.postgres_only = True  # no timing of SQLite; PostgreSQL is loaded below unless --sqlite-only
     if not args.postgres_only:

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from dangol.common.keys import key_in
 from dangol.customers.history import TimelineEntry, staff_label
 from dangol.customers.merging import moved_summary
 from dangol.customers.models import (
@@ -271,7 +272,9 @@ def segment_customers(segment: CustomerSegment) -> QuerySet[Customer]:
 def latest_preferences(customer: Customer) -> list[Preference]:
     """The newest value per key: what the customer has told us."""
     seen: dict[str, Preference] = {}
-    for pref in customer.preferences.select_related("recorded_by").order_by("key", "-recorded_at", "-id"):
+    for pref in customer.preferences.select_related("recorded_by__staff").order_by(
+        "key", "-recorded_at", "-id"
+    ):
         seen.setdefault(pref.key, pref)
     return list(seen.values())
 
@@ -358,10 +361,18 @@ def merge_undo_refusal(merge: CustomerMerge) -> str | None:
 def customer_merges(customer: Customer, *, limit: int = 20) -> list[dict[str, Any]]:
     """The merges this customer took part in, newest first, each with what moved and whether it can
     be undone (and if not, why)."""
-    merges = (
+    # Most customers took part in none: the ids alone (no joins to build) answer that in one cheap query.
+    ids = list(
         CustomerMerge.objects.filter(Q(survivor=customer) | Q(merged=customer))
+        .order_by("-at", "-id")
+        .values_list("pk", flat=True)[:limit]
+    )
+    if not ids:
+        return []
+    merges = (
+        CustomerMerge.objects.filter(pk__in=ids)
         .select_related("merged", "survivor", "by__staff", "undone_by__staff")
-        .order_by("-at", "-id")[:limit]
+        .order_by("-at", "-id")
     )
     return [{"merge": m, "summary": moved_summary(m.moved), "refusal": merge_undo_refusal(m)} for m in merges]
 
@@ -393,9 +404,10 @@ def consents_now(customer_ids: Iterable[int], purposes: Iterable[str]) -> dict[t
     ids, wanted = list(dict.fromkeys(customer_ids)), list(dict.fromkeys(purposes))
     found: dict[tuple[int, str], ConsentNow] = {}
     for start in range(0, len(ids), _IDS_PER_QUERY):
-        rows = Consent.objects.filter(
-            customer_id__in=ids[start : start + _IDS_PER_QUERY], purpose__in=wanted
-        ).values_list("customer_id", "purpose", "granted", "changed_at")
+        rows = key_in(
+            Consent.objects.filter(purpose__in=wanted), "customer_id", ids[start : start + _IDS_PER_QUERY]
+        )
+        rows = rows.values_list("customer_id", "purpose", "granted", "changed_at")
         for customer_id, purpose, granted, changed_at in rows:
             found[(customer_id, purpose)] = ConsentNow(granted, changed_at)
     return found

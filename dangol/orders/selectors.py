@@ -4,14 +4,34 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Max, QuerySet
+from django.db.models import Count, Max, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from dangol.customers.history import TimelineEntry, staff_label
 from dangol.customers.models import Customer
 from dangol.orders.models import Order, ProductCategory, Refund
+
+
+@dataclass(frozen=True)
+class OrderTotals:
+    """What the 360 page's summary shows of a customer's orders."""
+
+    spend: int  # lifetime spend, net of refunds
+    count: int
+    last_ordered_at: dt.datetime | None
+
+
+def customer_order_totals(customer_id: int) -> OrderTotals:
+    """Spend net of refunds, number of orders and the last order's time, in one query (order_customer_time)."""
+    row = Order.objects.filter(customer_id=customer_id).aggregate(
+        total=Sum("total_amount"), refunded=Sum("refunded_amount"), count=Count("id"), last=Max("ordered_at")
+    )
+    return OrderTotals(
+        spend=(row["total"] or 0) - (row["refunded"] or 0), count=row["count"], last_ordered_at=row["last"]
+    )
 
 
 def order_timeline_entries(

@@ -61,6 +61,7 @@ class RewardsSummary:
     expiring_on: dt.date | None = None
     membership: TierProgress | None = None
     coupons: list[CouponIssue] = field(default_factory=list)
+    coupon_count: int = 0  # live coupons (the 360 line shows the number, the rewards page the rows)
     referral_code: str = ""
     referrals_rewarded: int = 0
     referrals_pending: int = 0
@@ -98,9 +99,8 @@ def tier_progress(member: Membership | None) -> TierProgress:
     return progress
 
 
-def customer_rewards_summary(customer: Customer, *, now: dt.datetime | None = None) -> RewardsSummary:
-    """Balance, points expiring soon, membership tier with progress to the next, coupons and referrals."""
-    now = now or timezone.now()
+def _balance_and_tier(customer: Customer, now: dt.datetime) -> RewardsSummary:
+    """Balance, points expiring soon and the membership tier with progress (what every view of it shows)."""
     program = Program.current()
     summary = RewardsSummary()
     balance = PointBalance.objects.filter(pk=customer.pk).first()
@@ -120,11 +120,35 @@ def customer_rewards_summary(customer: Customer, *, now: dt.datetime | None = No
         summary.expiring_on = timezone.localdate(soon["first"])
     member = Membership.objects.filter(pk=customer.pk).select_related("tier").first()
     summary.membership = tier_progress(member)
+    return summary
+
+
+def customer_rewards_line(customer: Customer, *, now: dt.datetime | None = None) -> RewardsSummary:
+    """What the 360 page's loyalty line shows (rewards/_summary.html): balance, points expiring soon, the
+    membership tier with progress, how many live coupons and rewarded referrals. Counts only: the coupon rows,
+    the referral code and who referred the customer stay at their defaults (customer_rewards_summary reads
+    them for the rewards pages)."""
+    now = now or timezone.now()
+    summary = _balance_and_tier(customer, now)
+    summary.coupon_count = CouponIssue.objects.filter(
+        customer=customer, status=CouponIssue.Status.ISSUED, valid_until__gt=now
+    ).count()
+    summary.referrals_rewarded = Referral.objects.filter(
+        referrer=customer, status=Referral.Status.REWARDED
+    ).count()
+    return summary
+
+
+def customer_rewards_summary(customer: Customer, *, now: dt.datetime | None = None) -> RewardsSummary:
+    """Balance, points expiring soon, membership tier with progress to the next, coupons and referrals."""
+    now = now or timezone.now()
+    summary = _balance_and_tier(customer, now)
     summary.coupons = list(
         CouponIssue.objects.filter(customer=customer, status=CouponIssue.Status.ISSUED, valid_until__gt=now)
         .select_related("definition")
         .order_by("valid_until")[:10]
     )
+    summary.coupon_count = len(summary.coupons)
     code = ReferralCode.objects.filter(customer=customer).values_list("code", flat=True).first()
     summary.referral_code = code or ""
     made = Referral.objects.filter(referrer=customer).aggregate(

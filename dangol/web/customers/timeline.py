@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import User
-from django.db.models import Sum
 from django.utils.translation import gettext_lazy
 
 from dangol.customers.history import TimelineEntry
@@ -22,8 +21,7 @@ from dangol.interactions.models import Interaction
 from dangol.interactions.selectors import interaction_timeline_entries
 from dangol.loyalty.selectors import value_timeline_entries
 from dangol.messaging.selectors import message_access, message_timeline_entries
-from dangol.orders.models import Order
-from dangol.orders.selectors import order_timeline_entries, refund_timeline_entries
+from dangol.orders.selectors import customer_order_totals, order_timeline_entries, refund_timeline_entries
 from dangol.promises.models import Promise
 from dangol.promises.selectors import promise_timeline_entries
 from dangol.rewards.selectors import points_timeline_entries
@@ -40,31 +38,24 @@ class Summary:
 
 
 def customer_summary(customer: Customer) -> Summary:
-    totals = Order.objects.filter(customer=customer).aggregate(
-        total=Sum("total_amount"), refunded=Sum("refunded_amount")
-    )
-    count = Order.objects.filter(customer=customer).count()
+    """The cards at the top of the 360 page: three queries whatever the customer's history (orders' totals in
+    one aggregate, the last interaction's time, the open promises)."""
+    orders = customer_order_totals(customer.pk)
     last_interaction = (
         Interaction.objects.filter(customer=customer)
         .order_by("-occurred_at")
         .values_list("occurred_at", flat=True)
         .first()
     )
-    last_order = (
-        Order.objects.filter(customer=customer)
-        .order_by("-ordered_at")
-        .values_list("ordered_at", flat=True)
-        .first()
-    )
-    last = max([t for t in (last_interaction, last_order) if t is not None], default=None)
+    last = max([t for t in (last_interaction, orders.last_ordered_at) if t is not None], default=None)
     open_promises = list(
         Promise.objects.filter(customer=customer, status=Promise.Status.OPEN)
-        .select_related("owner")
+        .select_related("owner__staff")
         .order_by("due_at")
     )
     return Summary(
-        lifetime_spend=(totals["total"] or 0) - (totals["refunded"] or 0),
-        order_count=count,
+        lifetime_spend=orders.spend,
+        order_count=orders.count,
         last_contact=last,
         open_promises=open_promises,
     )

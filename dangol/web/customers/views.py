@@ -42,7 +42,7 @@ from dangol.privacy.services import access_log_write, can_see_personal_data
 from dangol.promises import services as promises
 from dangol.promises.models import Promise
 from dangol.promises.services import promise_make
-from dangol.rewards.selectors import customer_rewards_summary, customers_in_tier
+from dangol.rewards.selectors import customer_rewards_line, customers_in_tier
 from dangol.voc.selectors import customer_voc
 from dangol.web.customers import timeline
 from dangol.web.customers.forms import (
@@ -380,11 +380,7 @@ def _profile_context(request: HttpRequest, customer: Customer, *, unmasked: bool
         "merges": selectors.customer_merges(customer),
         "voc": customer_voc(customer.pk),
         "value": customer_value(customer.pk),
-        "rewards": customer_rewards_summary(customer),
-        "note_form": NoteForm(),
-        "interaction_form": InteractionForm(),
-        "promise_form": PromiseForm(),
-        "preference_form": PreferenceForm(),
+        "rewards": customer_rewards_line(customer),
     }
 
 

@@ -1,0 +1,77 @@
+"""The 360 page reads a fixed number of queries however long the customer's history: one read per kind of
+data, never one per interaction, order, case, promise or preference shown."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from dangol.customers.models import Customer
+from dangol.customers.services import preference_set
+from dangol.interactions.models import Interaction, Touchpoint
+from dangol.loyalty.models import CustomerValue
+from dangol.web.customers.forms import InteractionForm
+from dangol.web.tests.test_timeline import _add_one_of_everything, customer_survey
+
+
+def _history(shop: dict[str, Any], customer: Customer, survey: Any, n: int) -> None:
+    _add_one_of_everything(shop, customer, survey, n)  # interaction, note, open promise, order, refund, ...
+    preference_set(customer=customer, key=f"선호 {n}", value=f"값 {n}", by=shop["agent"])
+
+
+def test_the_360_page_reads_a_fixed_number_of_queries_however_long_the_history(
+    as_manager: Client, shop, django_assert_max_num_queries
+):
+    hong = shop["hong"]
+    CustomerValue.objects.create(
+        customer=hong,
+        value_tier="super",
+        previous_tier="regular",
+        stage="regular",
+        computed_at=timezone.now(),
+    )
+    survey = customer_survey(shop)
+    _history(shop, hong, survey, 1)
+    url = f"/customers/{hong.pk}/"
+    with CaptureQueriesContext(connection) as one:
+        html = as_manager.get(url).content.decode()
+    assert "문의 1" in html and "값 1" in html and "약속 1" in html
+    for n in range(2, 8):
+        _history(shop, hong, survey, n)
+    with django_assert_max_num_queries(len(one)):
+        response = as_manager.get(url)
+    html = response.content.decode()
+    assert response.status_code == 200
+    # Seven of each kind are on the page (the open promises and the preferences with their staff names).
+    assert "문의 7" in html and "불만 7" in html and "이유 7" in html
+    assert all(f"값 {n}" in html for n in range(1, 8))
+    assert html.count('class="promise"') == 7
+    assert html.count("이상담") >= 7 + 7  # the promises' owner and the preferences' recorder, staff names
+
+
+def test_the_interaction_form_on_the_360_page_lists_active_touchpoints_and_records(as_agent: Client, shop):
+    """The form is written out in the template (no form rendering): same field names, the active touchpoints."""
+    Touchpoint.objects.filter(pk=shop["web"].pk).update(is_active=False)
+    hong = shop["hong"]
+    html = as_agent.get(f"/customers/{hong.pk}/").content.decode()
+    form = html[html.index('id="interaction-form"') :]
+    form = form[: form.index("</form>")]
+    assert f'<option value="{shop["store"].pk}">강남점</option>' in form
+    assert f'<option value="{shop["web"].pk}">' not in form
+    # the written-out fields are the form's, the text limit its max_length (the view validates with the form)
+    assert set(re.findall(r'name="(\w+)"', form)) == set(InteractionForm.base_fields)
+    assert f'maxlength="{InteractionForm.base_fields["summary"].max_length}"' in form
+    response = as_agent.post(
+        f"/customers/{hong.pk}/interactions/",
+        {"touchpoint": shop["call"].pk, "type": "inquiry", "summary": "매장 재고 문의", "body": ""},
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 200
+    assert Interaction.objects.filter(
+        customer=hong, summary="매장 재고 문의", touchpoint=shop["call"]
+    ).exists()
