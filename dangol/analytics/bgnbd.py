@@ -170,18 +170,57 @@ def compress_index(x: np.ndarray, t_x: np.ndarray, T: np.ndarray) -> tuple[np.nd
 
 
 def _group_rows(*columns: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Rows equal in every column: the first row of each group, every row's group, and the group sizes.
+    """Rows equal in every column: one row of each group (a representative: every column is equal within the
+    group), every row's group, and the group sizes. Groups are numbered in the columns' lexicographic order.
 
-    Each column is coded by a 1-D unique and the codes combined into one integer key (far faster than
-    `np.unique(axis=0)` on floats)."""
-    if len(columns[0]) == 0:
+    Each column is coded by the rank of its value among the column's distinct values, the codes combined into
+    one integer key, and the keys grouped by one sort (far faster than `np.unique(axis=0)` on floats, and than
+    `np.unique` with `return_index`/`return_inverse`, which sort indirectly and stably)."""
+    n = len(columns[0])
+    if n == 0:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    key = np.zeros(len(columns[0]), dtype=np.int64)
+    key = np.zeros(n, dtype=np.int64)
     for column in columns:
-        values, codes = np.unique(np.asarray(column, dtype=float), return_inverse=True)
-        key = key * len(values) + codes.reshape(-1)
-    _, first, inverse, counts = np.unique(key, return_index=True, return_inverse=True, return_counts=True)
-    return first, inverse.reshape(-1), counts
+        distinct, codes = _value_codes(np.asarray(column, dtype=float))
+        key = key * distinct + codes
+    order = np.argsort(key)
+    new_group = _run_starts(key[order], finite=True)
+    starts = np.flatnonzero(new_group)
+    inverse = np.empty(n, dtype=np.int64)
+    inverse[order] = np.cumsum(new_group) - 1
+    counts = np.diff(np.append(starts, n))
+    return order[starts], inverse, counts
+
+
+def _value_codes(values: np.ndarray) -> tuple[int, np.ndarray]:
+    """How many distinct values, and each value's rank among them (`np.unique(values, return_inverse=True)`,
+    NaNs one value): whole numbers in a short range (purchase counts, days) by counting; otherwise from one
+    unstable sort (NumPy's vectorised quicksort: about half the time of `np.unique`'s inverse)."""
+    n = len(values)
+    finite = bool(np.isfinite(values).all())
+    if finite:
+        low, high = float(values.min()), float(values.max())
+        if high - low <= 4 * n + 1024 and bool((values == np.floor(values)).all()):
+            offsets = (values - low).astype(np.int64)
+            present = np.bincount(offsets) > 0
+            return int(np.count_nonzero(present)), (np.cumsum(present) - 1)[offsets]
+    order = np.argsort(values)
+    new_value = _run_starts(values[order], finite)
+    codes = np.empty(n, dtype=np.int64)
+    codes[order] = np.cumsum(new_value) - 1
+    return int(np.count_nonzero(new_value)), codes
+
+
+def _run_starts(ordered: np.ndarray, finite: bool = False) -> np.ndarray:
+    """True where a sorted array's value differs from the one before (NaNs equal each other)."""
+    new_value = np.empty(len(ordered), dtype=bool)
+    if len(ordered):
+        new_value[0] = True
+        same = ordered[1:] == ordered[:-1]
+        if not finite:
+            same |= np.isnan(ordered[1:]) & np.isnan(ordered[:-1])
+        np.logical_not(same, out=new_value[1:])
+    return new_value
 
 
 def fit(

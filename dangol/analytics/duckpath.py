@@ -32,9 +32,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from dangol.analytics import arrays
 from dangol.analytics.engine import (
     DUCKDB_MEMORY_LIMIT,
     Columns,
@@ -70,6 +72,7 @@ class Connection:
             },
         )
         self.con.execute("SET TimeZone = 'UTC'")
+        self.con.execute("SET enable_progress_bar = false")  # DuckDB's own bar on stdout; the CLI has its own
         self._ibis: Any = None
         weakref.finalize(self, shutil.rmtree, spill, True)
 
@@ -233,6 +236,9 @@ def summary(con: Any, tx: ir.Table, *, end: dt.date, unit_days: float) -> pa.Tab
     the same columns and rows, in one DuckDB statement."""
     end_month = end.year * 12 + end.month - 1
     unit = float(unit_days)
+    id_type = str(con.con.sql(f"SELECT customer_id FROM ({_lines_sql(tx)}) AS lines LIMIT 0").types[0])  # noqa: S608
+    integer_ids = id_type.upper() in _INTEGERS - {"HUGEINT"}  # 128-bit ids: Arrow's sort of the text
+    raw_id = "\n  customer_id AS _raw_id," if integer_ids else ""
     # built from Ibis's compiled SQL (it quotes every name and literal), dates and numbers: no input text
     sql = f"""
 WITH days AS (
@@ -253,7 +259,7 @@ WITH days AS (
   GROUP BY customer_id
 )
 SELECT
-  CAST(customer_id AS VARCHAR) AS customer_id,
+  CAST(customer_id AS VARCHAR) AS customer_id,{raw_id}
   first_day,
   last_day,
   n_days,
@@ -268,8 +274,33 @@ FROM per
 """  # noqa: S608
     table = con.con.sql(sql).to_arrow_table()
     # ordered by the id as text, like the Ibis path's ORDER BY: Arrow's single-threaded sort of the ids is
-    # cheaper than DuckDB's sort of the whole rows (0.4 against 0.9 CPU s for 1M customers)
-    return table.take(pc.sort_indices(table["customer_id"]))
+    # cheaper than DuckDB's sort of the whole rows (0.4 against 0.9 CPU s for 1M customers); whole-number ids
+    # are put in text order from their digits (`text_order`), a fifth of that again
+    order: pa.Array | None = None
+    if integer_ids:
+        digits_order = text_order(arrays.numbers(table["_raw_id"]))
+        order = None if digits_order is None else arrays.column(digits_order)  # pa.array would import pandas
+    if order is None:
+        order = pc.sort_indices(table["customer_id"])
+    if integer_ids:
+        table = table.drop_columns(["_raw_id"])
+    return table.take(order)
+
+
+def text_order(ids: np.ndarray) -> np.ndarray | None:
+    """The order of distinct whole numbers as text (`"100" < "99"`), as `pc.sort_indices(ids.cast(string))`
+    gives it, or None when an id is negative or has more than 16 digits. Text order is the order of the digits
+    left-aligned (zero-padded to 16 digits: "19" → 19·10^14 < "2" → 2·10^15), a shorter id first where the
+    padded values tie ("1" < "10" < "100"): one integer key, padded value × 32 + number of digits."""
+    values = np.asarray(ids, dtype=np.int64)
+    if len(values) == 0:
+        return np.zeros(0, dtype=np.int64)
+    if int(values.min()) < 0 or int(values.max()) >= 10**16:
+        return None
+    powers = 10 ** np.arange(17, dtype=np.int64)
+    digits = np.maximum(np.searchsorted(powers, values, side="right"), 1)  # 1 for 0–9, 2 for 10–99, …
+    key = values * powers[16 - digits] * 32 + digits
+    return np.argsort(key)  # type: ignore[no-any-return]
 
 
 def related_sales(con: Any, tx: ir.Table, *, end: dt.date) -> dict[str, Any]:
@@ -285,7 +316,9 @@ def related_sales(con: Any, tx: ir.Table, *, end: dt.date) -> dict[str, Any]:
     names = sorted(row[0] for row in con.con.sql(f"SELECT DISTINCT category FROM {lines}").fetchall())  # noqa: S608
     if not names:
         return {"revenue_share": None, "cross_category_buyer_share": None}
-    ranks = pa.table({"category": pa.array(names, pa.string()), "r": pa.array(range(len(names)), pa.int64())})
+    ranks = pa.table(
+        {"category": arrays.strings(names), "r": arrays.column(np.arange(len(names), dtype=np.int64))}
+    )
     sql = f"""
 WITH cats AS (
   SELECT

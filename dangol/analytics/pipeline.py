@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import math
 import os
@@ -14,8 +15,9 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa
+from threadpoolctl import threadpool_limits
 
-from dangol.analytics import bgnbd, duckpath, engine, gammagamma, retention, segments
+from dangol.analytics import arrays, bgnbd, duckpath, engine, gammagamma, retention, segments
 
 UNIT_DAYS = {"day": 1.0, "week": 7.0}
 
@@ -80,6 +82,15 @@ def warm_imports() -> threading.Thread:
     return thread
 
 
+def _one_blas_thread() -> contextlib.AbstractContextManager[Any]:
+    """BLAS on one thread while the models are fitted. The optimiser (L-BFGS-B) calls BLAS/LAPACK on vectors
+    of 4 numbers and 10 × 10 matrices, hundreds of times; OpenBLAS wakes its thread pool for each call, which on
+    a loaded 2-core machine took 0.9 s (cProfile, wall) of a 1M-line run in SciPy's `setulb`; with one thread
+    `setulb` left the profile's top entries. The numbers are the same (outputs compared byte for byte):
+    OpenBLAS runs such small problems on one thread anyway. The limit is process-wide while it holds."""
+    return threadpool_limits(limits=1, user_api="blas")
+
+
 def analyze(
     source: str | Path | Any,
     cols: engine.Columns,
@@ -93,7 +104,7 @@ def analyze(
     if options.holdout_end and options.holdout_end <= options.end:
         raise engine.InputError("--holdout-end는 --end보다 뒤여야 합니다")
     unit = UNIT_DAYS[options.time_unit]
-    warm_imports()
+    importing = warm_imports()
     con: Any
     tx: Any
     # on DuckDB with a Spark address, engine.connect refuses with a message
@@ -118,20 +129,24 @@ def analyze(
     if table.num_rows == 0:
         raise engine.InputError(f"{options.end} 이전의 거래가 없습니다 (no transactions up to --end)")
     ids = table["customer_id"].combine_chunks()
-    x = table["frequency"].to_numpy().astype(float)
-    t_x = table["recency"].to_numpy().astype(float)
-    T = table["T"].to_numpy().astype(float)
-    m = table["monetary"].to_numpy().astype(float)
-    totals = table["total"].to_numpy().astype(float)
-    rfm = segments.rfm_scores(table["days_since_last"].to_numpy().astype(float), x, totals)
+    # columns to NumPy through `arrays`: Arrow's own to_numpy() imports pandas (≈ 0.7 CPU s)
+    x = arrays.numbers(table["frequency"]).astype(float)
+    t_x = arrays.numbers(table["recency"]).astype(float)
+    T = arrays.numbers(table["T"]).astype(float)
+    m = arrays.numbers(table["monetary"]).astype(float)
+    totals = arrays.numbers(table["total"]).astype(float)
+    rfm = segments.rfm_scores(arrays.numbers(table["days_since_last"]).astype(float), x, totals)
     first_days = table["first_day"]
     masks = (
-        table["month_bits"].to_numpy() if retention.masks_fit(_earliest(first_days), options.end) else None
+        arrays.numbers(table["month_bits"])
+        if retention.masks_fit(_earliest(first_days), options.end)
+        else None
     )
     # The remaining engine queries (related sales; cohorts and retention too when the month masks cannot hold
     # every month) need nothing from the models: the engine runs them (its own threads, without the GIL) while
     # NumPy fits the models here.
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="dangol-report") as pool:
+    importing.join()  # SciPy (and its OpenBLAS) loaded: the thread limit below must see it
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="dangol-report") as pool, _one_blas_thread():
         monthly = pool.submit(_monthly, tx, days, cols, options, masks, con if fast else None)
         scorecard, report, fit_ = _models(
             table, ids, x, t_x, T, m, totals, rfm, options, unit, n_tx, say, monthly
@@ -238,7 +253,7 @@ def _models(
     stage_codes = segments.ladder_stage_codes(
         {
             "purchases": x + 1,  # x counts repeat purchase days; the first day makes it a customer
-            "days_since_last": table["days_since_last"].to_numpy().astype(float),
+            "days_since_last": arrays.numbers(table["days_since_last"]).astype(float),
             "p_alive": p_alive,
             "promoter": _member(ids, rules.advocates),
             "partner_flag": _member(ids, rules.partners),
@@ -249,17 +264,17 @@ def _models(
     scorecard = pa.table(
         {
             "customer_id": ids.cast(pa.string()),
-            "frequency": pa.array(x.astype(np.int64)),
-            "recency": pa.array(t_x),
-            "T": pa.array(T),
-            "monetary": pa.array(m),
-            "rfm_r": pa.array(rfm["rfm_r"]),
-            "rfm_f": pa.array(rfm["rfm_f"]),
-            "rfm_m": pa.array(rfm["rfm_m"]),
+            "frequency": arrays.column(x.astype(np.int64)),
+            "recency": arrays.column(t_x),
+            "T": arrays.column(T),
+            "monetary": arrays.column(m),
+            "rfm_r": arrays.column(rfm["rfm_r"]),
+            "rfm_f": arrays.column(rfm["rfm_f"]),
+            "rfm_m": arrays.column(rfm["rfm_m"]),
             "rfm_segment": _labels(rfm["segment"], segments.SEGMENTS),
-            "probability_alive": pa.array(p_alive),
-            "expected_purchases": pa.array(expected),
-            "clv": pa.array(np.round(values, 0)),
+            "probability_alive": arrays.column(p_alive),
+            "expected_purchases": arrays.column(expected),
+            "clv": arrays.column(np.round(values, 0)),
             "value_tier": _labels(tier_codes, segments.TIERS),
             "stage": _labels(stage_codes, [*segments.STAGES, ""]),
         }
@@ -301,15 +316,14 @@ def _member(ids: pa.Array, wanted: frozenset[str]) -> np.ndarray:
         return np.zeros(len(ids), dtype=bool)
     import pyarrow.compute as pc
 
-    hit = pc.is_in(ids.cast(pa.string()), value_set=pa.array(sorted(wanted), pa.string()))
-    return np.asarray(hit.to_numpy(zero_copy_only=False), dtype=bool)
+    hit = pc.is_in(ids.cast(pa.string()), value_set=arrays.strings(sorted(wanted)))
+    return arrays.numbers(hit.fill_null(False))
 
 
 def _labels(codes: np.ndarray, names: list[str]) -> pa.Array:
     """Codes into `names` as a string column (built by Arrow, not one Python string per row)."""
-    return pa.DictionaryArray.from_arrays(pa.array(codes, pa.int32()), pa.array(names, pa.string())).cast(
-        pa.string()
-    )
+    indices = arrays.column(np.asarray(codes, dtype=np.int32))
+    return pa.DictionaryArray.from_arrays(indices, arrays.strings(names)).cast(pa.string())
 
 
 def _code_counts(codes: np.ndarray, names: list[str]) -> dict[str, int]:
@@ -376,9 +390,9 @@ def _holdout(
 
     # each customer's row in the holdout counts (null: no purchase there)
     where = pc.index_in(ids.cast(pa.string()), value_set=actual_table["customer_id"].cast(pa.string()))
-    found = np.asarray(where.is_valid().to_numpy(zero_copy_only=False), dtype=bool)
-    positions = where.fill_null(0).to_numpy(zero_copy_only=False)
-    purchases = actual_table["holdout_purchases"].to_numpy().astype(float)
+    found = arrays.numbers(where.is_valid())
+    positions = arrays.numbers(where.fill_null(0))
+    purchases = arrays.numbers(actual_table["holdout_purchases"]).astype(float)
     actual = np.where(found, purchases[positions] if len(purchases) else 0.0, 0.0)
     predicted = bgnbd.expected_purchases(fit_, length, x, t_x, T)
     groups: list[dict[str, Any]] = []

@@ -156,21 +156,24 @@ def test_loader_without_ibis_reads_mixed_line_endings(tmp_path):
     assert _rows(lines.con.con.sql(lines.sql).to_arrow_table()) == _rows(tx.to_pyarrow())
 
 
-def test_cli_on_duckdb_does_not_import_ibis(tmp_path):
-    """`dangol analyze` on DuckDB (and so the app's value run) never imports Ibis: the CLI in a fresh interpreter,
-    with categories, reports `'ibis' not in sys.modules` at the end; its figures match the Ibis path's summary."""
+@pytest.mark.parametrize("string_ids", [True, False])
+def test_cli_on_duckdb_does_not_import_ibis_or_pandas(tmp_path, string_ids):
+    """`dangol analyze` on DuckDB (and so the app's value run) never imports Ibis, nor pandas (which pyarrow's
+    `pa.array`/`to_numpy` import; see `arrays`), nor tqdm with --no-progress: the CLI in a fresh interpreter,
+    with categories, reports none of them in `sys.modules` at the end; its figures match the Ibis path's
+    summary."""
     import json
     import subprocess
     import sys
 
     path = tmp_path / "lines.parquet"
-    _random_lines(path, 4, string_ids=True)
+    _random_lines(path, 4, string_ids=string_ids)  # integer ids: put in text order from their digits
     out = tmp_path / "out"
     wrapper = (
         "import sys\n"
         "from dangol.analytics.cli import main\n"
         "code = main(sys.argv[1:])\n"
-        "print('IBIS' if 'ibis' in sys.modules else 'NO-IBIS')\n"
+        "print(*[name.upper() for name in ('ibis', 'pandas', 'tqdm') if name in sys.modules] or ['NONE'])\n"
         "sys.exit(code)\n"
     )
     args = [
@@ -189,7 +192,7 @@ def test_cli_on_duckdb_does_not_import_ibis(tmp_path):
         [sys.executable, "-c", wrapper, *args], capture_output=True, text=True, timeout=300, check=False
     )
     assert done.returncode == 0, done.stderr
-    assert done.stdout.strip().splitlines()[-1] == "NO-IBIS"
+    assert done.stdout.strip().splitlines()[-1] == "NONE"
     report = json.loads((out / "report.json").read_text(encoding="utf-8"))
     con = engine.connect("duckdb")
     tx, n = engine.load_counted(con, path, engine.Columns("customer", "date", "amount", "category"))
