@@ -30,7 +30,7 @@ from dangol.campaigns.snapshot import snapshot_info
 from dangol.customers.models import ConsentPurpose, Customer
 from dangol.customers.selectors import customer_ids_consenting
 from dangol.loyalty.models import P_ALIVE_MIN_PURCHASES, RFM_SEGMENTS_KO, LadderStage, ValueTier
-from dangol.loyalty.selectors import customer_ids_by_value, customer_ids_overdue
+from dangol.loyalty.selectors import customer_ids_by_value, customer_ids_next_purchase, customer_ids_overdue
 from dangol.orders.models import ProductCategory
 from dangol.orders.selectors import category_ids_and_below, customer_ids_bought, customer_ids_last_purchase
 from dangol.rewards.selectors import customer_ids_in_tiers
@@ -38,6 +38,7 @@ from dangol.surveys.selectors import customer_ids_by_last_score
 from dangol.voc.selectors import customer_ids_flagged, customer_ids_recovered, customer_ids_with_open_case
 
 MAX_CONDITIONS = 30
+MAX_NEXT_PURCHASE_DAYS = 3650
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,7 @@ FIELDS: dict[str, Field] = {
     "rfm_segment": Field(gettext_lazy("RFM 세그먼트"), ("values",)),
     "last_purchase": Field(gettext_lazy("마지막 구매일"), ("before", "after")),
     "overdue": Field(gettext_lazy("다음 구매 예상 시점 지남"), ("factor",)),
+    "next_purchase": Field(gettext_lazy("다음 예상 구매일"), ("within", "past")),
     "bought": Field(gettext_lazy("구매한 카테고리"), ("values",)),
     "likely_to_buy": Field(gettext_lazy("구매 가능성이 높은 카테고리(교차 판매)"), ("values",)),
     "nps": Field(gettext_lazy("최근 NPS"), ("min", "max")),
@@ -172,6 +174,11 @@ def _validate_one(index: int, raw: Any) -> dict[str, Any]:
             raise _fail(index, _("마지막 구매일: 이후 날짜가 이전 날짜보다 앞서야 합니다."))
     if name == "overdue":
         out["factor"] = _number(index, _("배수"), raw.get("factor", 1), 0.5, 10)
+    if name == "next_purchase":
+        given = [key for key in ("within", "past") if raw.get(key) not in (None, "")]
+        if len(given) != 1:
+            raise _fail(index, _("다음 예상 구매일: ‘N일 이내’와 ‘N일 지남’ 중 하나에 일수를 입력하세요."))
+        out[given[0]] = int(_number(index, _("일수"), raw[given[0]], 0, MAX_NEXT_PURCHASE_DAYS))
     if name == "voc_recovered":
         out["days"] = int(_number(index, _("기간(일)"), raw.get("days", 90), 1, 730))
     return out
@@ -209,6 +216,7 @@ def _ids(condition: dict[str, Any], now: dt.datetime) -> QuerySet[Any]:
         "clv": lambda: customer_ids_by_value(clv_min=low, clv_max=high),
         "p_alive": lambda: customer_ids_by_value(p_alive_min=low, p_alive_max=high),
         "overdue": lambda: customer_ids_overdue(factor=float(condition["factor"])),
+        "next_purchase": lambda: customer_ids_next_purchase(**_next_purchase_days(condition, now)),
         "last_purchase": lambda: customer_ids_last_purchase(
             before=_start_of(condition["before"]) if "before" in condition else None,
             after=_start_of(condition["after"]) if "after" in condition else None,
@@ -222,6 +230,15 @@ def _ids(condition: dict[str, Any], now: dt.datetime) -> QuerySet[Any]:
         "flagged": customer_ids_flagged,
     }
     return handlers[name]()
+
+
+def _next_purchase_days(condition: dict[str, Any], now: dt.datetime) -> dict[str, dt.date]:
+    """The expected next purchase's bounds: within N days from today (today … today + N), or N days or more
+    past (… today − N), today in the shop's time zone."""
+    today = timezone.localdate(now)
+    if "within" in condition:
+        return {"on_or_after": today, "on_or_before": today + dt.timedelta(days=condition["within"])}
+    return {"on_or_before": today - dt.timedelta(days=condition["past"])}
 
 
 def _in(column: str, values: list[Any]) -> tuple[str, list[Any]]:
@@ -272,6 +289,15 @@ def _sql(condition: dict[str, Any], now: dt.datetime) -> tuple[str, list[Any]]:
         return "frequency >= 1 AND recency > 0 AND (age - recency) * frequency > recency * ?", [
             float(condition["factor"])
         ]
+    if name == "next_purchase":  # loyalty.selectors.customer_ids_next_purchase
+        bounds = _next_purchase_days(condition, now)
+        parts, params = ["next_purchase_on IS NOT NULL"], []
+        if "on_or_after" in bounds:
+            parts.append("next_purchase_on >= ?")
+            params.append(bounds["on_or_after"])
+        parts.append("next_purchase_on <= ?")
+        params.append(bounds["on_or_before"])
+        return " AND ".join(parts), params
     if name == "last_purchase":  # orders.selectors.customer_ids_last_purchase
         parts, params = ["last_purchase_at IS NOT NULL"], []
         if "before" in condition:
@@ -366,6 +392,10 @@ def describe(definition: list[dict[str, Any]]) -> list[str]:
             parts.append(_("평소 구매 간격의 %(f)s배 넘게 지남") % {"f": c["factor"]})
         if "days" in c:
             parts.append(_("최근 %(d)s일") % {"d": c["days"]})
+        if "within" in c:
+            parts.append(_("오늘부터 %(d)s일 이내") % {"d": c["within"]})
+        if "past" in c:
+            parts.append(_("%(d)s일 이상 지남") % {"d": c["past"]})
         text = label + (": " + " · ".join(parts) if parts else "")
         lines.append(_("제외 — %(text)s") % {"text": text} if c.get("exclude") else text)
     return lines
@@ -377,19 +407,28 @@ def describe(definition: list[dict[str, Any]]) -> list[str]:
 _duckdb = threading.local()
 
 
-def _snapshot_select(
-    select: str, definition: list[dict[str, Any]], path: Path, now: dt.datetime | None
-) -> Any:
-    """The rows of the snapshot meeting the definition, as an Arrow table of the `select` columns."""
+def _connection() -> Any:
     import duckdb
 
-    where, params = snapshot_where(definition, now=now)
-    source = "read_parquet('" + str(path).replace("'", "''") + "')"
     con = getattr(_duckdb, "con", None)
     if con is None:  # one in-memory DuckDB per thread: opening one costs more than a count over the file
         con = _duckdb.con = duckdb.connect()
+    return con
+
+
+def _source(path: Path) -> str:
+    return "read_parquet('" + str(path).replace("'", "''") + "')"
+
+
+def _snapshot_select(
+    select: str, definition: list[dict[str, Any]], path: Path, now: dt.datetime | None, tail: str = ""
+) -> Any:
+    """The rows of the snapshot meeting the definition, as an Arrow table of the `select` columns (`tail`: an
+    ORDER BY / LIMIT of ours, never user input)."""
+    where, params = snapshot_where(definition, now=now)
     # the columns and the file are ours; every value of the definition is a parameter
-    return con.sql(f"SELECT {select} FROM {source} WHERE {where}", params=params).to_arrow_table()  # noqa: S608
+    sql = f"SELECT {select} FROM {_source(path)} WHERE {where} {tail}"  # noqa: S608
+    return _connection().sql(sql, params=params).to_arrow_table()
 
 
 def snapshot_count(definition: list[dict[str, Any]], *, path: Path, now: dt.datetime | None = None) -> int:
@@ -403,6 +442,31 @@ def snapshot_members(
     """The snapshot's customers meeting the definition, in id order, with the value tier of each."""
     table = _snapshot_select("customer_id, value_tier", definition, path, now).sort_by("customer_id")
     return table.column("customer_id").to_pylist(), table.column("value_tier").to_pylist()
+
+
+def snapshot_ids(
+    definition: list[dict[str, Any]], *, path: Path, limit: int, now: dt.datetime | None = None
+) -> list[int]:
+    """The first `limit` ids (in id order) of the snapshot's customers meeting the definition."""
+    table = _snapshot_select("customer_id", definition, path, now, f"ORDER BY customer_id LIMIT {int(limit)}")
+    return [int(pk) for pk in table.column("customer_id").to_pylist()]
+
+
+def snapshot_count_among(ids: list[int], *, path: Path) -> int:
+    """How many of these ids (a frozen segment's members) the snapshot holds, i.e. were active customers when
+    it was taken: one join in DuckDB instead of an IN list of a million ids on the live tables."""
+    import pyarrow as pa
+
+    con = _connection()
+    con.register("frozen_members", pa.table({"customer_id": pa.array(ids, type=pa.int64())}))
+    try:
+        sql = (
+            f"SELECT count(*) AS n FROM {_source(path)} "  # noqa: S608 (our file)
+            "WHERE customer_id IN (SELECT customer_id FROM frozen_members)"
+        )
+        return int(con.sql(sql).to_arrow_table().column("n")[0].as_py())
+    finally:
+        con.unregister("frozen_members")
 
 
 def count_now(

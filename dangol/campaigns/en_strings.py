@@ -196,4 +196,14 @@ EN: dict[str, str | tuple[str, str]] = {
     "실시간 집계": "Counted live",
     "단계": "steps",
     "고객 %(rows)s명의 스냅숏을 %(seconds)s초에 만들었습니다.": "Wrote the snapshot of %(rows)s customers in %(seconds)s s.",
+    # The expected next purchase condition (conditions.py, forms.py, segment_new.html)
+    "다음 예상 구매일": "Expected next purchase",
+    "다음 예상 구매일: ‘N일 이내’와 ‘N일 지남’ 중 하나에 일수를 입력하세요.": "Expected next purchase: enter a number of days for either ‘within N days’ or ‘N days past’.",
+    "일수": "Days",
+    "오늘부터 %(d)s일 이내": "within %(d)s days from today",
+    "%(d)s일 이상 지남": "%(d)s or more days past",
+    "오늘부터 N일 이내": "Within N days from today",
+    "N일 이상 지남": "N or more days past",
+    "N(일)": "N (days)",
+    "고객 가치 계산 때 BG/NBD로 추정한 그 고객의 구매 주기(마지막 구매일 + 예상 간격)입니다. 한 번만 산 고객도 추정하며, 구매한 적 없는 고객은 해당하지 않습니다.": "The customer's own purchase rhythm estimated by BG/NBD in the value run (last purchase + expected interval). One-time buyers get an estimate too; customers who never bought have none.",
 }

@@ -61,6 +61,14 @@ class SegmentBuilderForm(forms.Form):
         decimal_places=1,
         initial=1,
     )
+    next_purchase = forms.ChoiceField(
+        label=_("다음 예상 구매일"),
+        required=False,
+        choices=[("", _("상관없음")), ("within", _("오늘부터 N일 이내")), ("past", _("N일 이상 지남"))],
+    )
+    next_purchase_days = forms.IntegerField(
+        label=_("N(일)"), required=False, min_value=0, max_value=3650, initial=7
+    )
     bought = forms.MultipleChoiceField(
         label=_("구매한 카테고리"), required=False, widget=forms.CheckboxSelectMultiple
     )
@@ -127,6 +135,8 @@ class SegmentBuilderForm(forms.Form):
             )
         if d.get("overdue"):
             out.append({"field": "overdue", "factor": float(d.get("overdue_factor") or 1)})
+        if d.get("next_purchase"):
+            out.append({"field": "next_purchase", d["next_purchase"]: d.get("next_purchase_days")})
         for score in ("nps", "csat"):
             if d.get(f"{score}_min") is not None or d.get(f"{score}_max") is not None:
                 out.append({"field": score, "min": d.get(f"{score}_min"), "max": d.get(f"{score}_max")})

@@ -4,15 +4,26 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from dangol.analytics.uplift import Lift, RevenueLift, lift, revenue_uplift
+from dangol.campaigns.conditions import (
+    customers_matching,
+    eligible_customers,
+    snapshot_count,
+    snapshot_count_among,
+    snapshot_ids,
+    snapshot_members,
+)
 from dangol.campaigns.models import Campaign, CampaignMember, Segment
 from dangol.campaigns.services import segment_member_ids
+from dangol.campaigns.snapshot import snapshot_info
 from dangol.customers.models import Customer
 from dangol.loyalty.selectors import value_tiers_of
 from dangol.orders.selectors import orders_in_window
@@ -20,6 +31,8 @@ from dangol.privacy.masking import mask_name, mask_phone
 from dangol.rewards.selectors import offer_costs
 
 SAMPLE = 20
+ID_CHUNK = 50_000  # ids re-checked per query (an id range, not an IN list)
+EXPORT_CHUNK = 1000  # CSV rows read per query
 COUNT_CAP = 10_000_000
 
 
@@ -50,21 +63,112 @@ def segment_sample(segment: Segment, *, limit: int = SAMPLE) -> list[MemberRow]:
     return member_rows(ids)
 
 
+@dataclass
+class SegmentOverview:
+    count: int
+    sample: list[MemberRow]
+    as_of: dt.datetime | None  # when the snapshot the count was read from was taken; None: counted live
+
+
+def _alive_chunks(ids: list[int], *, chunk: int = ID_CHUNK) -> Iterator[list[int]]:
+    """These ids (sorted) in chunks, less those no longer active customers (merged, forgotten, deleted): one
+    query per id range, never an IN list of a million ids."""
+    for start in range(0, len(ids), chunk):
+        part = ids[start : start + chunk]
+        alive = set(
+            eligible_customers().filter(pk__gte=part[0], pk__lte=part[-1]).values_list("pk", flat=True)
+        )
+        yield [pk for pk in part if pk in alive]
+
+
+def _first_alive(ids: list[int], limit: int) -> list[int]:
+    kept: list[int] = []
+    for part in _alive_chunks(ids, chunk=limit * 3):
+        kept += part
+        if len(kept) >= limit:
+            break
+    return kept[:limit]
+
+
+def segment_overview(
+    segment: Segment, *, limit: int = SAMPLE, now: dt.datetime | None = None
+) -> SegmentOverview:
+    """The segment page's count and sample. While a segment snapshot younger than
+    DANGOL_SEGMENT_SNAPSHOT_MAX_AGE_HOURS exists, the count is read from it (as the builder's is, with its time):
+    a dynamic segment's definition evaluated there, a frozen segment's stored members that the snapshot holds
+    (when it was taken after the freeze).
+    The sample's ids come from the same source and are re-checked live as active customers, then their rows
+    are read live by id (masked). Without a usable snapshot both are live."""
+    info = snapshot_info()
+    frozen = segment.kind == Segment.Kind.FROZEN
+    members = sorted(int(pk) for pk in segment.member_ids or []) if frozen else []
+    if frozen and info is not None and segment.frozen_at and info["built_at"] < segment.frozen_at:
+        info = None  # a snapshot older than the list would miss members who joined in between: count live
+    if info is None:
+        if frozen:
+            count = sum(len(part) for part in _alive_chunks(members))
+            return SegmentOverview(count, member_rows(_first_alive(members, limit)), None)
+        return SegmentOverview(segment_count(segment), segment_sample(segment, limit=limit), None)
+    if frozen:
+        count = snapshot_count_among(members, path=info["path"])
+        return SegmentOverview(count, member_rows(_first_alive(members, limit)), info["built_at"])
+    count = snapshot_count(segment.definition, path=info["path"], now=now)
+    candidates = snapshot_ids(segment.definition, path=info["path"], now=now, limit=limit * 3)
+    return SegmentOverview(count, member_rows(_first_alive(candidates, limit)), info["built_at"])
+
+
+def export_id_chunks(segment: Segment, *, now: dt.datetime | None = None) -> Iterator[list[int]]:
+    """The segment's member ids for the CSV export, exact and current, in id order and in chunks of EXPORT_CHUNK:
+    a frozen segment's stored members, re-checked as active; a dynamic segment from the segment snapshot only
+    while it is younger than DANGOL_SEGMENT_SNAPSHOT_LAUNCH_MAX_AGE_MINUTES (the age a launch accepts: an export
+    is a list to act on elsewhere, so it may be no staler than the app's own sends), each id re-checked live as
+    an active customer; otherwise evaluated on the live tables in one query read as a stream."""
+    if segment.kind == Segment.Kind.FROZEN:
+        ids = sorted(int(pk) for pk in segment.member_ids or [])
+        for part in _alive_chunks(ids):
+            yield from _split(part)
+        return
+    fresh = dt.timedelta(minutes=settings.DANGOL_SEGMENT_SNAPSHOT_LAUNCH_MAX_AGE_MINUTES)
+    info = snapshot_info(max_age=fresh)
+    if info is not None:
+        ids, _tiers = snapshot_members(segment.definition, path=info["path"], now=now)
+        for part in _alive_chunks(ids):
+            yield from _split(part)
+        return
+    buffer: list[int] = []
+    for pk in (
+        customers_matching(segment.definition, now=now)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+        .iterator(chunk_size=EXPORT_CHUNK)
+    ):
+        buffer.append(pk)
+        if len(buffer) >= EXPORT_CHUNK:
+            yield buffer
+            buffer = []
+    if buffer:
+        yield buffer
+
+
+def _split(ids: list[int]) -> Iterator[list[int]]:
+    for start in range(0, len(ids), EXPORT_CHUNK):
+        yield ids[start : start + EXPORT_CHUNK]
+
+
 def member_rows(ids: list[int]) -> list[MemberRow]:
     tiers = value_tiers_of(ids)
-    customers = Customer.objects.in_bulk(ids)
+    # the two columns shown, not whole customer rows (an export reads every member)
+    found = {
+        pk: (name, phone)
+        for pk, name, phone in Customer.objects.filter(pk__in=ids).values_list("pk", "name", "phone")
+    }
     rows = []
     for pk in ids:
-        c = customers.get(pk)
+        c = found.get(pk)
         if c is None:
             continue
         rows.append(
-            MemberRow(
-                id=pk,
-                name=mask_name(c.name),
-                phone=mask_phone(c.phone),
-                value_tier=tiers.get(pk, ""),
-            )
+            MemberRow(id=pk, name=mask_name(c[0]), phone=mask_phone(c[1]), value_tier=tiers.get(pk, ""))
         )
     return rows
 

@@ -37,7 +37,7 @@ from dangol.rewards.models import Membership
 from dangol.surveys.selectors import customer_ids_by_last_score
 from dangol.voc.selectors import customer_ids_flagged, customer_ids_recovered, customer_ids_with_open_case
 
-VERSION = 1
+VERSION = 2  # 2: next_purchase_on (a file of another version is not read: the live tables answer)
 FILE = "customers.parquet"
 META = "meta.json"
 CHUNK = 50_000
@@ -84,6 +84,7 @@ def schema() -> Any:
         ("frequency", pa.int64()),
         ("recency", pa.float64()),
         ("age", pa.float64()),
+        ("next_purchase_on", pa.date32()),  # the value run's expected next purchase (dangol.loyalty.rhythm)
         ("last_purchase_at", pa.timestamp("us")),
         ("categories", pa.list_(pa.int64())),
         ("likely_to_buy", pa.list_(pa.string())),
@@ -174,8 +175,9 @@ def snapshot_build(*, progress: Progress | None = None, now: dt.datetime | None 
         "frequency",
         "recency",
         "age",
+        "expected_next_purchase",
     )
-    names = [*value_fields[:6], "p_alive", "frequency", "recency", "age"]
+    names = [*value_fields[:6], "p_alive", "frequency", "recency", "age", "next_purchase_on"]
     value_cols: dict[str, list[Any]] = {name: [None] * n for name in names}
     for row in _pairs(CustomerValue.objects.values_list("customer_id", *value_fields)):
         i = at.get(row[0])

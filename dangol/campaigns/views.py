@@ -104,6 +104,7 @@ def segment_count(request: HttpRequest) -> HttpResponse:
 @permission_required("campaigns.view_segment", raise_exception=True)
 def segment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     segment = get_object_or_404(Segment, pk=pk)
+    overview = selectors.segment_overview(segment)
     return render(
         request,
         "campaigns/segment.html",
@@ -111,8 +112,9 @@ def segment_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "nav": "campaigns",
             "segment": segment,
             "lines": describe(segment.definition),
-            "count": selectors.segment_count(segment),
-            "sample": selectors.segment_sample(segment),
+            "count": overview.count,
+            "as_of": timezone.localtime(overview.as_of) if overview.as_of else None,
+            "sample": overview.sample,
             "tier_labels": TIER_LABELS,
             "campaigns": segment.campaigns.order_by("-created_at")[:20],
         },
@@ -142,14 +144,13 @@ def segment_export(request: HttpRequest, pk: int) -> StreamingHttpResponse:
             return value
 
     writer = safe_writer(_Echo())
-    ids = list(services.segment_member_ids(segment))
 
     def rows() -> Iterator[str]:
         yield "\ufeff" + writer.writerow(
             ["customer_id", _("이름(마스킹)"), _("전화(마스킹)"), _("가치 등급")]
         )
-        for start in range(0, len(ids), 1000):
-            for row in selectors.member_rows(ids[start : start + 1000]):
+        for ids in selectors.export_id_chunks(segment):
+            for row in selectors.member_rows(ids):
                 yield writer.writerow([row.id, row.name, row.phone, row.value_tier])
 
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")

@@ -74,6 +74,9 @@ EN: dict[str, str | tuple[str, str]] = {
     # The customer card's value badges (dangol/customers/templates/customers/_card.html).
     "구매 1회: 활동 확률은 재구매 후 표시": "1 purchase: P(active) shown after a repeat purchase",
     "모형에서는 재구매 뒤에야 이탈할 수 있어, 한 번만 산 고객의 활동 확률은 늘 100%%입니다. 그래서 마지막 구매 후 지난 날수로 판단합니다.": "In the model a customer can drop out only after a repeat purchase, so a one-time buyer is always 100%%; the days since the purchase decide instead.",
+    "다음 예상 구매": "Expected next purchase",
+    "가치 계산 때 BG/NBD로 추정한 이 고객의 구매 주기: 마지막 구매일 + 예상 간격": "This customer's purchase rhythm estimated by BG/NBD in the value run: last purchase + expected interval",
+    "다음 예상 구매일": "Expected next purchase",
     # Error messages (the value-refresh command)
     "--end 날짜 형식이 올바르지 않습니다: %(value)s": "--end is not a valid date: %(value)s",
 }

@@ -104,6 +104,8 @@ class CustomerValue(models.Model):
     rfm_segment = models.CharField(max_length=30, blank=True, db_index=True)
     probability_alive = models.FloatField(null=True, blank=True)
     expected_purchases = models.FloatField(null=True, blank=True)
+    # last purchase + 1 / E[λ | x, t_x, T] of the run's BG/NBD fit (dangol.loyalty.rhythm); None: never bought
+    expected_next_purchase = models.DateField(_("다음 예상 구매일"), null=True, blank=True, db_index=True)
     clv = models.BigIntegerField(_("예상 고객생애가치(원)"), default=0, db_index=True)
     value_tier = models.CharField(
         _("가치 등급"), max_length=10, choices=ValueTier.choices, blank=True, db_index=True

@@ -345,6 +345,19 @@ def customer_ids_overdue(*, factor: float = 1.0) -> QuerySet[Any, Any]:
     )
 
 
+def customer_ids_next_purchase(
+    *, on_or_after: dt.date | None = None, on_or_before: dt.date | None = None
+) -> QuerySet[Any, Any]:
+    """`customer_id` of the customers whose expected next purchase (dangol.loyalty.rhythm, stored by the value run)
+    falls within the given days (None: unbounded); customers without one never match."""
+    qs = CustomerValue.objects.filter(expected_next_purchase__isnull=False)
+    if on_or_after is not None:
+        qs = qs.filter(expected_next_purchase__gte=on_or_after)
+    if on_or_before is not None:
+        qs = qs.filter(expected_next_purchase__lte=on_or_before)
+    return qs.values("customer_id")
+
+
 def value_tiers_of(customer_ids: Sequence[int]) -> dict[int, str]:
     """customer id → value tier ("" when unknown), for stratifying a control group."""
     found: dict[int, str] = {}

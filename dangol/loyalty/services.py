@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from dangol.customers.models import Customer
 from dangol.imports.fastsql import db_datetime
 from dangol.loyalty.models import ENGINE_TIERS, CustomerValue, LadderStage, ValueRun, ValueTier
+from dangol.loyalty.rhythm import expected_next_purchase, fitted_rhythm
 from dangol.orders.models import OrderLine
 from dangol.rewards.selectors import referral_measure, referrer_ids
 
@@ -144,7 +145,7 @@ def value_refresh(*, end: dt.date | None = None, horizon_weeks: int = 52) -> Val
             raise RuntimeError(_("분석 엔진이 실패했습니다(종료 코드 %(code)s).") % {"code": code})
         report = json.loads((out_dir / "report.json").read_text(encoding="utf-8"))
         _add_referrals(report, end_date)
-        count = _write_back(out_dir / "customers.parquet", run, key=key)
+        count = _write_back(out_dir / "customers.parquet", run, key=key, report=report)
     except Exception as exc:
         ValueRun.objects.filter(pk=run.pk).update(
             status=ValueRun.Status.FAILED,
@@ -236,6 +237,7 @@ _UPSERT_COLUMNS = (
     "previous_probability_alive",
     "computed_at",
     "stale",
+    "expected_next_purchase",
 )
 
 
@@ -248,9 +250,12 @@ def _num(value: Any, default: float = 0.0) -> float:
 
 
 @transaction.atomic
-def _write_back(path: Path, run: ValueRun, *, key: bytes | None = None) -> int:
+def _write_back(
+    path: Path, run: ValueRun, *, key: bytes | None = None, report: dict[str, Any] | None = None
+) -> int:
     """Upsert each customer's value from the engine's output. With `key`, the output's ids are the run's
-    pseudonyms and are mapped back here, in memory. Customers whose processing is suspended are left out."""
+    pseudonyms and are mapped back here, in memory. Customers whose processing is suspended are left out.
+    With the run's `report`, each buyer gets the expected next purchase of its BG/NBD fit (dangol.loyalty.rhythm)."""
     import pyarrow.parquet as pq
 
     table = pq.read_table(path).to_pylist()
@@ -260,10 +265,23 @@ def _write_back(path: Path, run: ValueRun, *, key: bytes | None = None) -> int:
     )
     real = {analytics_pseudonym(pk, key): pk for pk in valid_ids} if key is not None else None
     rows: list[tuple[Any, ...]] = []
+    fit = fitted_rhythm(report)
+    end_date = run.end_date if isinstance(run.end_date, dt.date) else dt.date.fromisoformat(str(run.end_date))
+    next_purchase: dict[int, dt.date | None] = {}
     for r in table:
         cid = int(r["customer_id"]) if real is None else real.get(int(r["customer_id"]), -1)
         if cid not in valid_ids:
             continue
+        if fit is not None:
+            next_purchase[cid] = expected_next_purchase(
+                frequency=_num(r.get("frequency"), default=float("nan")),
+                recency=_num(r.get("recency"), default=float("nan")),
+                age=_num(r.get("T"), default=float("nan")),
+                end_date=end_date,
+                r=fit[0],
+                alpha=fit[1],
+                unit_days=fit[2],
+            )
         rows.append(
             (
                 cid,
@@ -316,7 +334,8 @@ def _write_back(path: Path, run: ValueRun, *, key: bytes | None = None) -> int:
             )
         )
     rows = [tuple(None if isinstance(v, float) and v != v else v for v in row) for row in rows]
-    rows = [(*row, False) for row in rows]  # freshly computed: no longer stale after a merge
+    # freshly computed: no longer stale after a merge; then the expected next purchase (None: never bought)
+    rows = [(*row, False, next_purchase.get(row[0])) for row in rows]
     table_name = connection.ops.quote_name(CustomerValue._meta.db_table)
     cols = ", ".join(_UPSERT_COLUMNS)
     marks = ", ".join(["%s"] * len(_UPSERT_COLUMNS))
@@ -337,6 +356,7 @@ def _write_back(path: Path, run: ValueRun, *, key: bytes | None = None) -> int:
         "stage",
         "computed_at",
         "stale",
+        "expected_next_purchase",
     )
     # The previous values come from the row being replaced, so movements between two runs are kept.
     sets = ", ".join(

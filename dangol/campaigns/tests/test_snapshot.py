@@ -32,6 +32,7 @@ pytestmark = pytest.mark.django_db
 
 NOW = timezone.now()
 CUT = (NOW - dt.timedelta(days=90)).date().isoformat()
+TODAY = timezone.localdate(NOW)
 
 # Every condition kind, with bounds that split the hand-made customers (each is also checked excluded).
 DEFINITIONS: list[list[dict[str, Any]]] = [
@@ -49,6 +50,10 @@ DEFINITIONS: list[list[dict[str, Any]]] = [
     [{"field": "last_purchase", "after": CUT}],
     [{"field": "overdue", "factor": 1}],
     [{"field": "overdue", "factor": 3}],
+    [{"field": "next_purchase", "within": 7}],
+    [{"field": "next_purchase", "within": 60}],
+    [{"field": "next_purchase", "past": 14}],
+    [{"field": "next_purchase", "past": 0}],
     [{"field": "bought", "values": ["coffee"]}],
     [{"field": "bought", "values": ["drinks"]}],  # a parent category: its children count
     [{"field": "bought", "values": ["beans", "coffee"]}],
@@ -93,6 +98,7 @@ def world(shop: dict[str, Any]) -> dict[str, Any]:
             frequency=5,
             recency=50.0,
             age=52.0,
+            expected_next_purchase=TODAY + dt.timedelta(days=3),
         ),
         "slipping": make_customer(
             "이탈우려",
@@ -104,6 +110,7 @@ def world(shop: dict[str, Any]) -> dict[str, Any]:
             frequency=3,
             recency=30.0,
             age=60.0,
+            expected_next_purchase=TODAY - dt.timedelta(days=20),
         ),
         "once": make_customer(
             "한번구매",
@@ -116,6 +123,7 @@ def world(shop: dict[str, Any]) -> dict[str, Any]:
             frequency=0,
             recency=0.0,
             age=10.0,
+            expected_next_purchase=TODAY + dt.timedelta(days=40),
         ),
         "old": make_customer("옛고객"),
         "recent": make_customer("최근고객"),
@@ -197,6 +205,10 @@ def test_every_condition_kind_picks_the_same_customers_on_the_snapshot(
     assert 0 < len(live([{"field": "bought", "values": ["drinks"]}])) < len(live([]))
     assert live([{"field": "likely_to_buy", "values": ["beans"]}]) == [world["old"].pk]
     assert live([{"field": "nps", "max": 6}]) == [world["turned"].pk]
+    assert live([{"field": "next_purchase", "within": 7}]) == [world["loyal"].pk]
+    assert live([{"field": "next_purchase", "within": 60}]) == sorted([world["loyal"].pk, world["once"].pk])
+    assert live([{"field": "next_purchase", "past": 14}]) == [world["slipping"].pk]
+    assert live([{"field": "next_purchase", "past": 21}]) == []
     consenting = live([{"field": "consent", "purpose": "marketing_sms"}])
     assert {world["loyal"].pk, world["once"].pk} <= set(consenting)
     assert world["old"].pk not in consenting and world["gone"].pk not in consenting  # withdrawn, merged
