@@ -9,6 +9,7 @@ from django.db.models import Count, F, FloatField, Q, QuerySet, Sum
 from django.db.models.expressions import ExpressionWrapper
 from django.utils.translation import gettext as _
 
+from dangol.analytics.segments import ladder_definitions
 from dangol.customers.history import TimelineEntry
 from dangol.customers.models import Customer
 from dangol.loyalty.models import (
@@ -127,8 +128,6 @@ def ladder_legend(report: dict[str, Any]) -> list[StageDefinition]:
     report from before the rules were stored falls back to the engine's defaults."""
     rules = report.get("ladder")
     if not rules:
-        from dangol.analytics.segments import ladder_definitions
-
         rules = ladder_definitions()
     labels = dict(LadderStage.choices)
     return [

@@ -26,6 +26,7 @@ from dangol.loyalty.models import ENGINE_TIERS, CustomerValue, LadderStage, Valu
 from dangol.loyalty.rhythm import expected_next_purchase, fitted_rhythm
 from dangol.orders.models import OrderLine
 from dangol.rewards.selectors import referral_measure, referrer_ids
+from dangol.surveys.selectors import promoter_customer_ids
 
 SNAPSHOT_COLUMNS = ("customer_id", "ordered_at", "amount", "category")
 
@@ -206,10 +207,6 @@ def _add_referrals(report: dict[str, Any], end_date: dt.date) -> None:
 
 def _advocate_ids(end_date: dt.date) -> set[int]:
     """Customers who recommend us: their latest NPS answer in the year before `end_date` was 9 or 10."""
-    try:
-        from dangol.surveys.selectors import promoter_customer_ids
-    except ImportError:  # the surveys app is optional
-        return set()
     since = dt.datetime.combine(
         end_date - dt.timedelta(days=365), dt.time.min, tzinfo=timezone.get_current_timezone()
     )

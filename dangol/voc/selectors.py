@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from dangol.customers.history import TimelineEntry, staff_label
 from dangol.customers.models import Customer
 from dangol.customers.phone import InvalidPhone, normalize_phone
+from dangol.orders.models import Order
 from dangol.privacy.masking import mask_name
 from dangol.voc.experiences import (  # noqa: F401  (the registry is also reached from here by the apps above)
     DISSATISFACTION_SOURCES,
@@ -25,7 +26,9 @@ from dangol.voc.experiences import (  # noqa: F401  (the registry is also reache
     dissatisfaction_source_register,
     spoke_up,
 )
+from dangol.voc.flags import active_flag
 from dangol.voc.models import (
+    BadCustomerType,
     Case,
     CaseEvent,
     Category,
@@ -405,9 +408,6 @@ class SilentCustomer:
 def silent_dissatisfied(*, days: int = 90, limit: int = 100) -> list[SilentCustomer]:
     """Customers whose recent experience was bad (a broken promise, a refunded order, a low survey score)
     but who never complained: the ones who leave without a word (001: only a third come back)."""
-    from dangol.customers.models import Customer
-    from dangol.orders.models import Order
-
     since = timezone.now() - dt.timedelta(days=days)
     signals = bad_experiences(since=since)
     if not signals:
@@ -437,9 +437,6 @@ def silent_dissatisfied(*, days: int = 90, limit: int = 100) -> list[SilentCusto
 
 def customer_voc(customer_id: int) -> dict[str, Any]:
     """What the customer's 360 page shows of VOC: the active bad-customer flag and the latest cases."""
-    from dangol.voc.flags import active_flag
-    from dangol.voc.models import BadCustomerType
-
     return {
         "flag": active_flag(customer_id),
         "bad_types": BadCustomerType.choices,

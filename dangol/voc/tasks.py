@@ -3,6 +3,7 @@ from __future__ import annotations
 from django_tasks import task
 
 from dangol.voc.prevention import detect_recurrence
+from dangol.voc.selectors import voc_board_refresh
 from dangol.voc.sla import sla_check
 
 
@@ -13,8 +14,6 @@ def check_slas() -> dict[str, int]:
 
 @task()
 def refresh_board() -> str:
-    from dangol.voc.selectors import voc_board_refresh
-
     return voc_board_refresh().isoformat()
 
 

@@ -20,7 +20,9 @@ from dangol.accounts.services import staff_of
 from dangol.common.csv import safe_writer
 from dangol.common.params import parse_ids, parse_int
 from dangol.common.redirects import safe_next
+from dangol.customers.display import masked_address_as
 from dangol.customers.models import Customer
+from dangol.customers.phone import InvalidPhone, normalize_phone
 from dangol.interactions.models import Interaction
 from dangol.privacy import throttle
 from dangol.privacy.masking import mask_name, mask_phone
@@ -211,8 +213,6 @@ def case_new(request: HttpRequest) -> HttpResponse:
 def _case_context(
     request: HttpRequest, case: Case, flash: str = "", *, unmasked: bool = False
 ) -> dict[str, Any]:
-    from dangol.customers.display import masked_address_as
-
     done = {s.step: s for s in case.steps.select_related("by__staff")}
     user = staff_of(request)
     contact = case_contact(case, unmasked=unmasked)
@@ -406,8 +406,6 @@ def _dispatch(action: str, case: Case, user: User, p: Any, version: int | None) 
         )
         return _("회신 전화번호를 저장했습니다.")
     if action == "link_customer":
-        from dangol.customers.phone import InvalidPhone, normalize_phone
-
         raw = (p.get("phone") or "").strip()
         chosen = parse_int(p.get("customer"), minimum=1)  # one of the suggestions on the case page
         try:
@@ -508,8 +506,6 @@ def _dispatch(action: str, case: Case, user: User, p: Any, version: int | None) 
 
 @permission_required("voc.view_case", raise_exception=True)
 def silent(request: HttpRequest) -> HttpResponse:
-    from dangol.privacy.masking import mask_name
-
     rows = [(s, mask_name(s.name)) for s in selectors.silent_dissatisfied()]
     return render(request, "voc/silent.html", {"nav": "voc", "rows": rows})
 
