@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
+from collections.abc import Callable, MutableSequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -282,10 +282,10 @@ class CustomerColumns:
     preferred_name: list[str]
     phone: list[str]
     email: list[str]
-    birth_date: list[dt.date | None]
+    birth_date: MutableSequence[dt.date | None]  # a colcheck.ArrowList from check_columns
     gender: list[str]
     address: list[str]
-    joined_at: list[dt.datetime | None]
+    joined_at: MutableSequence[dt.datetime | None]  # a colcheck.ArrowList from check_columns
     acquisition_channel: list[str]
     home_store_id: list[int | None]
     tags: list[list[str]] | None
@@ -296,7 +296,9 @@ class CustomerColumns:
     joined_text: list[str | None]
 
     def only(self, keep: list[int]) -> CustomerColumns:
-        def pick(values: list[Any]) -> list[Any]:
+        def pick(values: Any) -> Any:
+            if isinstance(values, colcheck.ArrowList):
+                return values.take(keep)
             return [values[i] for i in keep]
 
         return CustomerColumns(
@@ -337,7 +339,7 @@ def check_columns(
 
     n = cols.rows
     ok = colcheck.true_mask(n)
-    lists: dict[str, list[Any]] = {}
+    lists: dict[str, Any] = {}
 
     def both(mask: Any) -> None:
         nonlocal ok
@@ -373,7 +375,7 @@ def check_columns(
         good, dates = colcheck.iso_dates(col, today=validator.now.date())
         both(good)
         births = pc.if_else(colcheck.is_empty(col), pa.scalar(None, pa.date32()), dates)
-        lists["birth_date"] = births.to_pylist()
+        lists["birth_date"] = colcheck.ArrowList(births)
         lists["birth_text"] = pc.cast(births, pa.string()).to_pylist()
     if (col := cols.get("gender")) is not None:
         lower = pc.utf8_lower(col)
@@ -383,7 +385,7 @@ def check_columns(
         good, stamps = colcheck.seoul_datetimes(col, latest=validator.now + dt.timedelta(days=1))
         both(good)
         joined = pc.if_else(colcheck.is_empty(col), pa.scalar(None, stamps.type), stamps)
-        lists["joined_at"] = joined.to_pylist()
+        lists["joined_at"] = colcheck.ArrowList(joined)
         lists["joined_text"] = colcheck.utc_text(joined)
     if (col := cols.get("acquisition_channel")) is not None:
         known: dict[str, str] = {}
@@ -735,7 +737,7 @@ def write_customer_columns(
         known = {e[0] for e in existing}
         created = [p for p in range(n) if p not in known] if known else range(n)
         if created:
-            insert_values: tuple[list[Any], ...] = (
+            insert_values: tuple[MutableSequence[Any], ...] = (
                 rows.name,
                 rows.preferred_name,
                 phones,

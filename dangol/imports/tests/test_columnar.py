@@ -386,3 +386,25 @@ def test_files_whose_every_row_needs_the_row_validator(shop, tmp_path):
     order = Order.objects.get(external_id="V-1")
     assert order.total_amount == 1500 and order.lines.count() == 2
     assert run_import(kind="orders", path=orders).unchanged == 1
+
+
+def test_arrow_list_gives_the_values_of_its_array_made_once():
+    import datetime as dt
+
+    import pyarrow as pa
+
+    from dangol.imports.columnar import ArrowList
+
+    days = [dt.date(2020, 1, 1), None, dt.date(1999, 12, 31), dt.date(1985, 6, 2)]
+    values = ArrowList(pa.array(days, pa.date32()))
+    assert len(values) == 4
+    picked = values.take([3, 1])  # rows kept after the row validator took some: still not made
+    assert isinstance(picked, ArrowList)
+    values.append(dt.date(2001, 2, 3))  # a row the row validator accepted, appended before any read
+    assert len(values) == 5
+    assert values[0] == dt.date(2020, 1, 1)
+    assert list(values) == [*days, dt.date(2001, 2, 3)]
+    values.append(None)
+    assert values[-1] is None and len(values) == 6
+    assert list(picked) == [dt.date(1985, 6, 2), None]
+    assert values.take([4, 0]) == [dt.date(2001, 2, 3), dt.date(2020, 1, 1)]
