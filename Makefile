@@ -81,6 +81,7 @@ bench: $(STAMP)
 	@echo "== bench/campaigns/associations.py"; $(BIN)/python bench/campaigns/associations.py $(BENCH_ARGS)
 	@echo "== bench/campaigns/segments.py"; $(BIN)/python bench/campaigns/segments.py $(BENCH_ARGS)
 	@echo "== bench/campaigns/snapshot.py"; $(BIN)/python bench/campaigns/snapshot.py $(BENCH_ARGS)
+	@echo "== bench/campaigns/launch.py"; $(BIN)/python bench/campaigns/launch.py --small $(BENCH_ARGS)
 
 serve: $(STAMP)  # plain HTTP on 127.0.0.1 like the demo; production serves behind TLS (README)
 	DANGOL_SSL_REDIRECT=$${DANGOL_SSL_REDIRECT:-false} $(BIN)/dangol serve

@@ -24,13 +24,14 @@ from dangol.analytics.uplift import assign_holdout
 from dangol.campaigns.conditions import customers_matching, eligible_customers, snapshot_members, validate
 from dangol.campaigns.models import Campaign, CampaignMember, Segment
 from dangol.campaigns.snapshot import snapshot_info
+from dangol.common.keys import key_in
 from dangol.customers.models import Customer
 from dangol.customers.segments import AudienceKind, audience_kind_register
 from dangol.imports.fastsql import insert_rows
 from dangol.loyalty.selectors import value_tiers_of
 from dangol.messaging.models import Kind, Message, MessageTemplate
 from dangol.messaging.selectors import advertising_counts_since, outcomes, statuses_of
-from dangol.messaging.services import BulkRecipient, messages_queue_bulk
+from dangol.messaging.services import DRAFT_CUSTOMER_FIELDS, BulkRecipient, messages_queue_bulk
 from dangol.rewards.coupons import coupon_issue
 from dangol.rewards.ledger import RewardsError
 from dangol.rewards.models import CouponDefinition, Source
@@ -39,7 +40,6 @@ from dangol.rewards.services import points_earn
 logger = logging.getLogger(__name__)
 
 BATCH = 2000  # treated members queued per transaction (messaging's bulk queue takes them at once)
-ID_CHUNK = 50_000
 NO_STRATUM = "none"
 
 
@@ -209,21 +209,16 @@ def _capped(ids: list[int], *, now: dt.datetime) -> set[int]:
     """Customers who already got the most advertising messages the frequency cap allows."""
     cap = settings.DANGOL_CAMPAIGN_CAP_MESSAGES
     since = now - dt.timedelta(days=settings.DANGOL_CAMPAIGN_CAP_DAYS)
-    counts = advertising_counts_since(ids, since=since)
-    return {pk for pk, n in counts.items() if n >= cap}
+    return set(advertising_counts_since(ids, since=since, at_least=cap))
 
 
 def _still_eligible(ids: list[int]) -> list[int]:
-    """The ids (in order) that are still active customer records: a snapshot's ids re-checked live, one range
-    query per chunk (merged away or forgotten since the snapshot: left out)."""
-    kept: list[int] = []
-    for start in range(0, len(ids), ID_CHUNK):
-        chunk = ids[start : start + ID_CHUNK]
-        alive = set(
-            eligible_customers().filter(pk__gte=chunk[0], pk__lte=chunk[-1]).values_list("pk", flat=True)
-        )
-        kept += [pk for pk in chunk if pk in alive]
-    return kept
+    """The ids (in order) that are still active customer records: a snapshot's ids re-checked live in one range
+    query over the customers table (merged away or forgotten since the snapshot: left out)."""
+    if not ids:
+        return []
+    alive = set(eligible_customers().filter(pk__gte=min(ids), pk__lte=max(ids)).values_list("pk", flat=True))
+    return [pk for pk in ids if pk in alive]
 
 
 def _members_now(segment: Segment, *, now: dt.datetime) -> tuple[list[int], dict[int, str] | None, str]:
@@ -309,26 +304,37 @@ def _offer_text(campaign: Campaign) -> str:
     return ""
 
 
+def _customers_of(ids: list[int], *, full: bool) -> dict[int, Customer]:
+    """A batch's customers by id: only the columns a message's draft reads (messaging's DRAFT_CUSTOMER_FIELDS),
+    or the whole rows when an offer is issued too (the rewards services read more of them)."""
+    qs = Customer.objects.all() if full else Customer.objects.only(*DRAFT_CUSTOMER_FIELDS)
+    return {customer.pk: customer for customer in key_in(qs, "id", ids)}
+
+
 def _batch_send(campaign: Campaign, *, now: dt.datetime, after: int = 0) -> int:
     """Queue one batch of treated members not yet handled, those with a member id above `after` (the caller's
     position, so a batch never re-reads the rows handled before it); the last member id handled (0: none left)."""
     with transaction.atomic():
-        members = list(
+        members: list[tuple[int, int]] = list(
             CampaignMember.objects.select_for_update(skip_locked=True, of=("self",))
             .filter(campaign=campaign, arm=CampaignMember.Arm.TREATED, queued=False, pk__gt=after)
-            .select_related("customer")
-            .order_by("pk")[:BATCH]
+            .order_by("pk")
+            .values_list("pk", "customer_id")[:BATCH]
         )
         if not members:
             return 0
-        refs = {m.pk: f"{campaign.ref_prefix}customer:{m.customer_id}" for m in members}
+        customers = _customers_of(
+            [customer_id for _pk, customer_id in members], full=campaign.offer != Campaign.Offer.NONE
+        )
+        refs = {customer_id: f"{campaign.ref_prefix}customer:{customer_id}" for _pk, customer_id in members}
         offer = _offer_text(campaign)
+        variables = {"혜택": offer} if offer else {}
+        # a record deleted since the assignment is not in `customers`: nothing to send to it
+        present = [customer_id for _pk, customer_id in members if customer_id in customers]
         result = messages_queue_bulk(
             recipients=[
-                BulkRecipient(
-                    customer=m.customer, purpose_ref=refs[m.pk], variables={"혜택": offer} if offer else {}
-                )
-                for m in members
+                BulkRecipient(customer=customers[pk], purpose_ref=refs[pk], variables=variables)
+                for pk in present
             ],
             template=campaign.template,
             channel=campaign.channel or None,
@@ -339,16 +345,17 @@ def _batch_send(campaign: Campaign, *, now: dt.datetime, after: int = 0) -> int:
         offers = offer_errors = 0
         if campaign.offer != Campaign.Offer.NONE:
             statuses = statuses_of(list(refs.values()))
-            for m in members:
-                if statuses.get(refs[m.pk]) in (None, Message.Status.BLOCKED, Message.Status.CANCELLED):
+            not_sent = (None, Message.Status.BLOCKED, Message.Status.CANCELLED)
+            for customer_id in present:
+                if statuses.get(refs[customer_id]) in not_sent:
                     continue  # the customer is not told: no offer (and no cost) for a message that does not go
                 try:
                     with transaction.atomic():
-                        _offer(campaign, m.customer, by=campaign.launched_by, now=now)
+                        _offer(campaign, customers[customer_id], by=campaign.launched_by, now=now)
                     offers += 1
                 except RewardsError:
                     offer_errors += 1
-        CampaignMember.objects.filter(pk__in=[m.pk for m in members]).update(queued=True)
+        key_in(CampaignMember.objects.all(), "id", [pk for pk, _customer_id in members]).update(queued=True)
         fresh = Campaign.objects.select_for_update().get(pk=campaign.pk)
         results = dict(fresh.results)
         results["errors"] = results.get("errors", 0) + len(result.errors)
@@ -361,7 +368,7 @@ def _batch_send(campaign: Campaign, *, now: dt.datetime, after: int = 0) -> int:
         Campaign.objects.filter(pk=campaign.pk).update(
             results=results, progress_done=F("progress_done") + len(members)
         )
-    return members[-1].pk
+    return members[-1][0]
 
 
 def campaign_run(campaign_id: int, *, now: dt.datetime | None = None) -> Campaign:

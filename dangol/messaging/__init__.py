@@ -7,7 +7,8 @@ The interface other apps call (full description: docs/messaging.md):
   (Korean) for bad input. `contact=services.Contact(name, phone, email)` instead of a customer: an informational
   message to a bare address (a public-form VOC case).
 - `services.messages_queue_bulk(*, recipients, template_code=None, template=None, channel=None, prefer=None,
-  sender=None, by=None, now=None) -> BulkResult`: a campaign, with exactly message_queue's rules.
+  sender=None, by=None, now=None) -> BulkResult`: a campaign, with exactly message_queue's rules. The recipients'
+  customers may be loaded with only `services.DRAFT_CUSTOMER_FIELDS` (the columns a draft reads).
 - `services.staff_notify(*, user, kind, text, link="", ref="") -> StaffNotice`: the bell, and e-mail if asked.
 - `providers.register_last_purchase(provider, many=None)`: the 6-month same-kind exemption's data source.
 - `system.system_templates_register(templates)`: an app's own templates (VOC, surveys), made after migrate.

@@ -40,8 +40,12 @@ class RowInserter:
                 self._fill.append((field.attname, field.default))  # called per row (a uid)
             else:
                 self._fill.append((field.attname, field.get_default()))
+        self._constant = {attname: default for attname, default in self._fill if not callable(default)}
+        self._called = [(attname, default) for attname, default in self._fill if callable(default)]
         self._convert = [field.get_internal_type() in _CONVERTED for field in self.fields]
         self._repeat = [field.get_internal_type() in _REPEATING for field in self.fields]
+        self._attnames = [field.attname for field in self.fields]
+        self._converted = [index for index, convert in enumerate(self._convert) if convert]
         self._seen: dict[tuple[int, Any], Any] = {}
         quote = self.connection.ops.quote_name
         columns = ", ".join(quote(str(f.column)) for f in self.fields)
@@ -51,25 +55,26 @@ class RowInserter:
 
     def complete(self, values: Mapping[str, Any]) -> dict[str, Any]:
         """The row as it will be stored (Python values), defaults filled."""
-        row = dict(values)
-        for attname, default in self._fill:
-            if attname not in row:
-                row[attname] = default() if callable(default) else default
+        row = {**self._constant, **values}
+        for attname, default in self._called:
+            if attname not in values:
+                row[attname] = default()
         return row
 
     def params(self, row: Mapping[str, Any]) -> list[Any]:
-        out = []
-        for index, field in enumerate(self.fields):
-            value = row[field.attname]
-            if value is None or not self._convert[index]:
-                out.append(value)
-            elif self._repeat[index]:
+        out = [row[attname] for attname in self._attnames]
+        for index in self._converted:  # only the few fields whose value the driver does not take as is
+            value = out[index]
+            if value is None:
+                continue
+            field = self.fields[index]
+            if self._repeat[index]:
                 key = (index, value)
                 if key not in self._seen:
                     self._seen[key] = field.get_db_prep_save(value, self.connection)
-                out.append(self._seen[key])
+                out[index] = self._seen[key]
             else:
-                out.append(field.get_db_prep_save(value, self.connection))
+                out[index] = field.get_db_prep_save(value, self.connection)
         return out
 
     def insert(self, rows: Sequence[Mapping[str, Any]]) -> None:

@@ -262,7 +262,10 @@ def text_channel(body: str) -> str:
 
 def lms_subject(subject: str) -> str:
     """An LMS subject: cp949 only, cut to 40 bytes (a template's e-mail subject may be longer)."""
-    cp949_check(subject, what=_("문자 제목"))
+    try:
+        subject.encode("cp949")
+    except UnicodeEncodeError:  # the label is translated only for the error (this runs for every LMS queued)
+        cp949_check(subject, what=_("문자 제목"))
     while cp949_bytes(subject) > LMS_SUBJECT_MAX_BYTES:
         subject = subject[:-1]
     return subject

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from dangol.accounts.models import Role
+from dangol.common.keys import key_in
 from dangol.customers.history import TimelineEntry
 from dangol.customers.models import Customer
 from dangol.customers.selectors import (
@@ -215,22 +216,32 @@ def message_timeline_entries(
 NOT_SENT = [Message.Status.BLOCKED, Message.Status.CANCELLED]
 
 
-def advertising_counts_since(customer_ids: Sequence[int], *, since: dt.datetime) -> dict[int, int]:
-    """customer id → advertising messages queued for them since `since` that were not blocked or cancelled."""
+def advertising_counts_since(
+    customer_ids: Sequence[int], *, since: dt.datetime, at_least: int = 1
+) -> dict[int, int]:
+    """customer id → advertising messages queued for them since `since` that were not blocked or cancelled (only
+    those with at least `at_least`: a campaign's frequency cap asks for the capped alone). 5,000 ids a query,
+    bound as they are (a launch over a million customers asks 200 times)."""
     found: dict[int, int] = {}
     ids = list(customer_ids)
-    for at in range(0, len(ids), 900):
+    for at in range(0, len(ids), _KEYS_PER_QUERY):
         rows = (
-            Message.objects.filter(
-                customer_id__in=ids[at : at + 900], kind=Kind.ADVERTISING, created_at__gte=since
+            key_in(
+                Message.objects.filter(kind=Kind.ADVERTISING, created_at__gte=since),
+                "customer_id",
+                ids[at : at + _KEYS_PER_QUERY],
             )
             .exclude(status__in=NOT_SENT)
             .values("customer_id")
             .annotate(n=Count("pk"))
+            .filter(n__gte=at_least)
             .values_list("customer_id", "n")
         )
         found.update(rows)
     return found
+
+
+_KEYS_PER_QUERY = 5000
 
 
 def outcomes(*, ref_prefix: str) -> dict[str, object]:

@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from dangol.common.keys import key_in
 from dangol.customers.models import ADVERTISING_PURPOSES, ConsentPurpose, Customer
 from dangol.customers.services import ConflictError, consent_set
 from dangol.messaging import rules, selectors
@@ -446,6 +447,20 @@ def _queued_detail(draft: Draft) -> str:
 # ---------------------------------------------------------------- a campaign: one template, many customers
 
 
+# The Customer columns a draft reads (name, 호칭, addresses, merge and suspension state): a caller queueing many
+# messages may load only these (`Customer.objects.only(*DRAFT_CUSTOMER_FIELDS)`); any other is read on access.
+DRAFT_CUSTOMER_FIELDS = (
+    "id",
+    "name",
+    "preferred_name",
+    "phone",
+    "email",
+    "status",
+    "merged_into_id",
+    "processing_suspended_at",
+)
+
+
 @dataclass(frozen=True)
 class BulkRecipient:
     customer: Customer
@@ -494,7 +509,9 @@ def messages_queue_bulk(
     result, seen, facts = BulkResult(), set[str](), Facts()
     for batch in _batched(recipients, batch_size):
         refs = [item.purpose_ref for item in batch]
-        earlier = set(Message.objects.filter(purpose_ref__in=refs).values_list("purpose_ref", flat=True))
+        earlier = set(
+            key_in(Message.objects.all(), "purpose_ref", refs).values_list("purpose_ref", flat=True)
+        )
         if template.kind == Kind.ADVERTISING:
             facts.preload([item.customer.pk for item in batch], purposes, goods_kind=template.goods_kind)
         drafts: list[tuple[str, Draft]] = []
