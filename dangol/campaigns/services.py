@@ -19,6 +19,7 @@ from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django_tasks import task
 
 from dangol.analytics.uplift import assign_holdout
 from dangol.campaigns.conditions import customers_matching, eligible_customers, snapshot_members, validate
@@ -185,8 +186,6 @@ def campaign_create(
 def campaign_launch(*, campaign: Campaign, by: User | None, now: dt.datetime | None = None) -> Campaign:
     """Queue the launch (a background task, at `send_at` if that is ahead). Only a draft launches: a second
     press, or two people at once, is refused and nothing is queued twice."""
-    from dangol.campaigns.tasks import launch_campaign
-
     now = now or timezone.now()
     claimed = Campaign.objects.filter(pk=campaign.pk, status=Campaign.Status.DRAFT).update(
         status=Campaign.Status.QUEUED, launched_by=by, launched_at=now
@@ -401,3 +400,11 @@ def campaign_run(campaign_id: int, *, now: dt.datetime | None = None) -> Campaig
     )
     campaign.refresh_from_db()
     return campaign
+
+
+@task()
+def launch_campaign(campaign_id: int) -> str:
+    """The launch job (queued by campaign_launch, run by the worker): loads the campaign and runs it; safe to
+    retry, every step is keyed. It lives here, beside what it runs and what queues it, so that neither imports
+    the other's module."""
+    return campaign_run(campaign_id).status

@@ -16,9 +16,9 @@ from dangol.campaigns.services import (
     campaign_create,
     campaign_launch,
     campaign_run,
+    launch_campaign,
     segment_create,
 )
-from dangol.campaigns.tasks import launch_campaign
 from dangol.campaigns.tests.conftest import make_customer
 from dangol.messaging.models import Message
 from dangol.rewards.models import CouponDefinition, CouponIssue, PointEntry
@@ -55,7 +55,7 @@ def test_launch_queues_a_task_and_a_second_launch_is_refused(
     campaign.refresh_from_db()
     assert campaign.status == "queued" and campaign.launched_by == shop["manager"]
     job = DBTaskResult.objects.get()
-    assert job.task_path == "dangol.campaigns.tasks.launch_campaign" and job.args_kwargs["args"] == [
+    assert job.task_path == "dangol.campaigns.services.launch_campaign" and job.args_kwargs["args"] == [
         campaign.pk
     ]
     with pytest.raises(CampaignError, match="이미 발송을 시작한"):
