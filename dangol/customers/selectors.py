@@ -29,6 +29,7 @@ from dangol.customers.models import (
     Note,
     Preference,
 )
+from dangol.customers.phone import InvalidPhone, normalize_phone
 
 _DIGITS = re.compile(r"\D")
 
@@ -193,8 +194,6 @@ def customer_search(filters: CustomerFilters) -> QuerySet[Customer]:
         elif q.isdigit() and len(q) == 4:
             qs = qs.filter(phone_last4=q)
         elif digits and len(digits) >= 7 and len(digits) == len(re.sub(r"[\s\-.()+]", "", q)):
-            from dangol.customers.phone import InvalidPhone, normalize_phone
-
             try:
                 qs = qs.filter(phone=normalize_phone(q))
             except InvalidPhone:

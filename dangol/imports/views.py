@@ -11,6 +11,7 @@ from dangol.accounts.services import staff_of
 from dangol.imports.models import ImportJob
 from dangol.imports.readers import FileFormatError
 from dangol.imports.services import import_job_create, import_job_run, upload_store
+from dangol.imports.tasks import run_import_job
 
 # Survey responses are uploaded from the survey pages, which know the survey.
 FILE_KINDS = [(k, label) for k, label in ImportJob.Kind.choices if k != ImportJob.Kind.SURVEY_RESPONSES]
@@ -46,8 +47,6 @@ def upload(request: HttpRequest) -> HttpResponse:
                 by=staff_of(request),
             )
             if stored.background:
-                from dangol.imports.tasks import run_import_job
-
                 transaction.on_commit(lambda: run_import_job.enqueue(job.pk))
             else:
                 import_job_run(job=job)  # small files: answer at once
