@@ -280,3 +280,17 @@ def write_section(results: Path, mode: str, body: list[str], *, title: str, mode
     else:
         text += "\n" + block + "\n"
     results.write_text(text, encoding="utf-8")
+
+
+def replace_generated(results: Path, label: str, text: str, *, title: str) -> None:
+    """Replace the `<!-- generated: label -->` … `<!-- end -->` section of a RESULTS file with `text` (appended
+    when absent; the file is created with `title` as its heading), leaving the hand-written parts alone."""
+    section = f"<!-- generated: {label} -->\n{text}\n<!-- end -->"
+    body = results.read_text(encoding="utf-8") if results.exists() else f"# {title}\n"
+    pattern = re.compile(rf"<!-- generated: {re.escape(label)} -->.*?<!-- end -->", re.DOTALL)
+    body = (
+        pattern.sub(lambda _m: section, body)
+        if pattern.search(body)
+        else body.rstrip() + "\n\n" + section + "\n"
+    )
+    results.write_text(body, encoding="utf-8")

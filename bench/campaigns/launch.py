@@ -32,7 +32,6 @@ import io
 import json
 import os
 import pstats
-import re
 import subprocess
 import sys
 import time
@@ -42,7 +41,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # bench/: the helpers all harnesses share
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # bench/campaigns: the segments harness's builder
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-from _common import cpu_seconds, django_env, loadavg, logger, machine_facts
+from _common import cpu_seconds, django_env, loadavg, logger, machine_facts, replace_generated
 
 ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
@@ -447,20 +446,8 @@ def main(argv: list[str] | None = None) -> int:
     print(text)
     label = args.label or {20_000: "small", 100_000: "100k", 1_000_000: "full"}.get(customers)
     if label:
-        _write_section(label, text)
+        replace_generated(RESULTS, label, text, title="Campaign launch benchmark")
     return 0
-
-
-def _write_section(label: str, text: str) -> None:
-    section = f"<!-- generated: {label} -->\n{text}\n<!-- end -->"
-    body = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Campaign launch benchmark\n"
-    pattern = re.compile(rf"<!-- generated: {label} -->.*?<!-- end -->", re.DOTALL)
-    body = (
-        pattern.sub(lambda _m: section, body)
-        if pattern.search(body)
-        else body.rstrip() + "\n\n" + section + "\n"
-    )
-    RESULTS.write_text(body, encoding="utf-8")
 
 
 if __name__ == "__main__":

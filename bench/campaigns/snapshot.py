@@ -42,7 +42,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # bench/: the helpers all harnesses share
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # bench/campaigns: the segments harness's builder
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-from _common import cpu_seconds, django_env, loadavg, logger, machine_facts
+from _common import cpu_seconds, django_env, loadavg, logger, machine_facts, replace_generated
 from segments import CUT, NOW, SEGMENTS, build
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -550,7 +550,7 @@ def main(argv: list[str] | None = None) -> int:
         started = time.perf_counter()
         text = scan_table(run_scan(cfg, VAR), cfg) + f"\n\nWhole run: {time.perf_counter() - started:,.0f} s."
         print(text)
-        _write_section(f"scan-{args.scan_only}", text)
+        replace_generated(RESULTS, f"scan-{args.scan_only}", text, title="Segment snapshot benchmark")
         return 0
     quick = args.quick or args.small
     customers = args.customers or (100_000 if quick else 1_000_000)
@@ -563,20 +563,8 @@ def main(argv: list[str] | None = None) -> int:
     print(text)
     label = {100_000: "quick", 1_000_000: "full"}.get(customers)
     if label:
-        _write_section(label, text)
+        replace_generated(RESULTS, label, text, title="Segment snapshot benchmark")
     return 0
-
-
-def _write_section(label: str, text: str) -> None:
-    section = f"<!-- generated: {label} -->\n{text}\n<!-- end -->"
-    body = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Segment snapshot benchmark\n"
-    pattern = re.compile(rf"<!-- generated: {label} -->.*?<!-- end -->", re.DOTALL)
-    body = (
-        pattern.sub(lambda _m: section, body)
-        if pattern.search(body)
-        else body.rstrip() + "\n\n" + section + "\n"
-    )
-    RESULTS.write_text(body, encoding="utf-8")
 
 
 if __name__ == "__main__":
