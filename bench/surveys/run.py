@@ -32,6 +32,7 @@ import hashlib
 import http.client
 import json
 import os
+import re
 import selectors
 import shutil
 import signal
@@ -84,6 +85,100 @@ FINDINGS = """## Findings and suggestions for dangol/surveys
 
 The figures move from run to run on a shared machine (other sessions' test suites ran during this one: compare the
 ratios to /healthz, measured in the same run, rather than the absolute numbers).
+
+### Answer page (issue 18): round 4 — where the time went at 16 respondents, and two fixes
+
+Measured 2026-12-02 03:30–04:05 UTC with a scratch probe (not in the repository: `dangol serve` from a snapshot
+of the commit plus each variant, this script's `Driver`, 5 s /healthz, 5 s warm-up, 10 s measured; per-process
+CPU from /proc; every 50 ms the state and wait channel of every server thread; `ss` mid-window for the
+connections per worker). **The machine was loaded by the other sessions (load average 8–25 on 2 cores, the
+machine 100% busy in every window)**, so the answers/s of these runs say nothing about the goal; the
+connection counts, the thread states and the CPU per answer do. The quiet run of this script decides.
+
+1. **All 16 keep-alive connections on one gunicorn worker.** `dangol serve` started 2 gthread workers on one
+   shared listening socket. The 16 respondents connect at once; the first worker awake accepts them one after
+   the other before the other worker is scheduled, and a keep-alive connection stays with the worker that
+   accepted it. Connections per worker, mid-window, without the fix: **15/1, 16/0, 15/1, 16/0 (SQLite) and
+   15/1 (PostgreSQL)**: 5 runs of 5; in the thread samples the second worker's threads were mostly idle
+   (running in 0–14% of the samples, the loaded worker's in ~50%). One Python process runs its 4 threads under one GIL, i.e. at most one core: the
+   quiet run's "gunicorn 0.82 cores at 140 answers/s" (SQLite) and 1.11 (PostgreSQL) is that ceiling, not a
+   lack of work. **Fix** (`dangol/web/management/commands/serve.py`): `--reuse-port`, each worker gets its own
+   socket (SO_REUSEPORT) and the kernel spreads new connections over them. With it: **12/4, 8/8, 12/4, 11/5,
+   9/7** (2 workers), 4/4/4/4 and 6/4/4/2 (4 workers x 2 threads, tried, not made the default). The spread is
+   by a hash of the connection, not by load (a busy worker can get a new connection while the other idles),
+   and a worker that dies drops the connections still waiting in its own queue; a second server started on a
+   taken port would share it silently, so `serve` now checks the port first and stops with an error (test in
+   `dangol/web/tests/test_serve_port.py`). `--no-reuse-port` / `DANGOL_WEB_REUSE_PORT=0` gives the old socket back.
+   Real respondents (phones) open a new connection per answer more often than this client does; a reverse
+   proxy's upstream keep-alive connections behave like this client.
+2. **The job worker held SQLite's write lock while the reading model ran.** `open_followup` called
+   `followup_open` inside `transaction.atomic()`; on SQLite that is BEGIN IMMEDIATE, so the write lock was held
+   from before `case_open`'s text reading (kiwipiepy; `case_open` itself reads before its own transaction, but
+   the outer one defeated that) to the commit — at nice 10, i.e. easily preempted while holding it. In the
+   quiet run the job worker was busy 0.55 cores during the SQLite load (0.15 on PostgreSQL), and most of a
+   job's CPU is the reading, which ran inside that transaction: every answer POST meanwhile waits in SQLite's busy handler, which sleeps 1, 2, 5, 10, 15,
+   20, 25, … 100 ms between retries (threads of both workers in `hrtimer_nanosleep` in 2–8% of the samples
+   under load). Even the kiwipiepy model load of a freshly started worker (tens of seconds on this loaded
+   machine) happened with the lock held: after a restart (the kill -9 check) the first detractor's job
+   blocked every answer until the model was in memory. In-process, 30 detractor jobs each (load 18), the
+   longest write transaction per job: **median 238 ms before → 106 ms after** (wall; CPU per job 240 / 208
+   ms, the reading included). **Fix** (`dangol/surveys/services.py`): `followup_for_response` and
+   `followups_missing` call `followup_open` without an outer transaction: `case_open` (keyed to the response
+   by the unique `source_ref`, idempotent) writes the case in its own transaction after the reading, then one
+   UPDATE links the response; a crash between the two leaves a case that the retry or the sweeper finds and
+   links, once. Test: `test_an_answer_posted_while_the_worker_reads_a_detractors_text_is_stored_without_waiting`
+   (an answer submitted from another thread while the reading runs is stored before the reading ends; it
+   fails on the previous code after its 10 s wait, passes now).
+3. **CPU per answer** (gunicorn, GET + POST) in these runs: 5.7–6.0 ms without the fixes, 4.4–8.3 ms with
+   (the spread is this machine's: 15 of 16 connections on one worker vs two busy workers competing with ~20
+   runnable processes); the access log line off (`dangol serve --no-access-log` / `DANGOL_ACCESS_LOG=0`, new,
+   default unchanged: on) 4.4 and 7.0 ms against 5.8 and 8.3 with it in two pairs. Not enough to change a
+   default; measure it in the quiet run. Web workers x threads: 4x2 7.4–7.8 ms per answer against 2x4 6.0–8.3
+   in the same minutes: no reason to move from 2x4.
+4. **PostgreSQL**: the throw-away server of `scripts/with-postgres.sh` runs with `fsync=off`,
+   `synchronous_commit=off`, `full_page_writes=off`: commit fsync is not in these figures at all. On a
+   production server with the defaults each answer's commit waits for a WAL flush (group commit shares it
+   between concurrent POSTs). `synchronous_commit` was not touched (a power loss with it off loses the last
+   commits after the thank-you page was shown; a kill -9 of the server process never does). This script now
+   reports the PostgreSQL server's own CPU (postmaster and backends, found by its port) beside gunicorn's.
+5. **Nothing lost on kill -9, with both fixes** (this script's `kill_check` run from the scratch probe on a fresh
+   copy of the SQLite database, load average ~16): 141 thank-you pages (56 detractors) before the kill, 13
+   POSTs cut off without a reply (2 of them stored, once each), the server up again after 57.5 s (it was 6.9 s
+   on the quiet machine) with each worker on its own socket, the worker caught up after 52 s: **every
+   thank-you answer stored exactly once with all its answers, every detractor with exactly one case, 0
+   problems**. PostgreSQL (the demo business, a fresh throw-away server):
+   333 thank-you pages (130 detractors), 11 POSTs cut off (none stored), up again after 26.3 s, caught up
+   after 23.3 s, 0 problems.
+6. **Two pairs when the machine got quieter** (04:34–04:37 UTC, load average 4.7–7, the other sessions still
+   using ~0.6 of the 2 cores; SQLite; old = one shared socket + the old follow-up transaction, new = both
+   fixes; alternating old/new/old/new): answers/s **181 / 178 / 160 / 170**, ÷ /healthz 0.16 / 0.23 / 0.13 /
+   0.19; connections per worker 9/7, 9/7, **16/0**, 11/5; gunicorn 0.98 / 0.99 / **0.83** / 1.00 cores; CPU
+   per answer gunicorn 5.4 / 5.6 / 5.2 / 5.9 ms, job worker 1.5 / 1.4 / 1.7 / 1.9 ms, client 0.65 ms; POST
+   p95 93–124 ms; 0 errors. So the pile-up does not happen every time at low load (1 of 2 old runs here, 5 of
+   5 under heavy load), and where it happens it caps gunicorn at one core (0.83, 160/s). With both fixes the
+   machine is full (2.0 cores busy in every window) at ~8 ms of CPU per answer in all (gunicorn 5.5 + job
+   worker 1.5 + client 0.65): **2 cores ÷ 8 ms ≈ 250 answers/s is the ceiling of this design on this
+   machine; 300/s needs the CPU per answer below ~6.5 ms**, i.e. the gunicorn side (Django + gunicorn's
+   threaded worker, 5.5 ms for a GET and a POST, 1.2–1.4 ms per /healthz) has to shrink. The goal is **not
+   met**; the quiet run will say by how much.
+7. **Not done, next by size**: per-process serialisation of the answer writes on SQLite (a `threading.Lock`
+   around the four statements would turn the in-process busy-handler sleeps into an immediate hand-over; the
+   worker and the other process still meet SQLite's backoff); batching the follow-up jobs (one claim, one
+   roll-up write for many detractors); a cached GET form (it is already one kept render per survey and
+   language plus the link read: 0.76 ms in-process, little left).
+
+The loyalty benchmark before/after the serve change (`bench/loyalty/run.py --small --backends postgres
+--pg-port 55714`, the same snapshot, load average 16.7 / 22.8): redeem at 16 clients 38 → 35/s (÷ /healthz
+0.15 → 0.32), web CPU 6.03 → 6.89 ms per redemption (5.0x → 3.5x /healthz), 4 clients 35 → 40/s, 8 clients 33
+→ 39/s; ledger checks pass in both. Within this machine's noise; no sign of harm; rerun it quietly too.
+
+**Quiet re-run for the lead** (both databases, rewrites this file keeping section 2b; the new rows "keep-alive
+connections per gunicorn worker" and "PostgreSQL server CPU" show the spread and the database's share):
+`.venv/bin/python bench/surveys/run.py --small --load-only --reuse-db` (round 3 took 27 min at load 16–18;
+the database build is cached, PostgreSQL rebuilds its demo business each time). A/B of the old socket in the
+same session: `DANGOL_WEB_REUSE_PORT=0 .venv/bin/python bench/surveys/run.py --small --load-only --reuse-db
+--no-write`. Loyalty: `.venv/bin/python bench/loyalty/run.py --small --backends postgres --pg-port 55714`
+(~5 min quiet, 10–15 min at load 17–23).
 
 ### Answer page (issue 18): round 3 — what changed, what was measured, what remains
 
@@ -1255,6 +1350,11 @@ def load_test(size: dict[str, Any], url: str, var_dir: Path, backend: str) -> di
             f"{warmup['answers_per_s']:.0f}/s"
         )
         pids = descendants(server.pid)
+        pids.update(_postgres_processes(url))  # the database server's own CPU (PostgreSQL backends)
+        spread: dict[str, Any] = {}
+        threading.Timer(
+            size["load_seconds"] / 2, lambda: spread.update(_connections_per_worker(port))
+        ).start()
         cpu0, self0, t0 = _cpu_seconds(pids), time.process_time(), time.perf_counter()
         answers = driver.run_answers(items, size["load_seconds"], 0.0, CONCURRENCY)
         wall = time.perf_counter() - t0
@@ -1262,6 +1362,7 @@ def load_test(size: dict[str, Any], url: str, var_dir: Path, backend: str) -> di
         cpu1 = _cpu_seconds(pids)
         cpu = {k: (cpu1[k] - cpu0[k]) / wall for k in cpu1}
         cpu["load client (this process)"] = (time.process_time() - self0) / wall
+        answers["connections_per_worker"] = sorted(spread.values(), reverse=True)
         healthz_after = driver.run_healthz(
             5.0, CONCURRENCY
         )  # the peer again, with the worker's backlog running
@@ -1315,13 +1416,52 @@ def load_test(size: dict[str, Any], url: str, var_dir: Path, backend: str) -> di
     }
 
 
+def _postgres_processes(url: str) -> dict[int, str]:
+    """The PostgreSQL server behind `url` (its postmaster on that port, the backends and helpers under it)."""
+    if not url.startswith("postgres"):
+        return {}
+    port = url.rsplit(":", 1)[1].split("/")[0]
+    out: dict[int, str] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                cmd = Path(f"/proc/{entry}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+            except OSError:
+                continue
+            if "postgres" in cmd.split(" ")[0] and f"-p {port} " in cmd:
+                out[int(entry)] = "postgres " + cmd
+                out.update({pid: "postgres " + c for pid, c in descendants(int(entry)).items()})
+    return out
+
+
+def _connections_per_worker(port: int) -> dict[str, int]:
+    """How the load's connections are spread over the gunicorn workers (pid → established connections)."""
+    try:
+        listing = subprocess.run(
+            ["ss", "-tnpH", "state", "established", f"( sport = :{port} )"],
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=False,
+        ).stdout
+    except (OSError, subprocess.TimeoutExpired):
+        return {}
+    counts: dict[str, int] = {}
+    for line in listing.splitlines():
+        for pid in set(re.findall(r"pid=(\d+)", line)):
+            counts[pid] = counts.get(pid, 0) + 1
+    return counts
+
+
 def _cpu_seconds(pids: dict[int, str]) -> dict[str, float]:
-    """CPU seconds so far, grouped: gunicorn workers, the job worker, the rest."""
-    out = {"gunicorn workers": 0.0, "job worker": 0.0, "other server processes": 0.0}
+    """CPU seconds so far, grouped: gunicorn workers, the job worker, the database server, the rest."""
+    out = {"gunicorn workers": 0.0, "job worker": 0.0, "database server": 0.0, "other server processes": 0.0}
     for pid, cmd in pids.items():
         seconds = cpu_seconds(pid)
         group = (
-            "job worker"
+            "database server"
+            if cmd.startswith("postgres ")
+            else "job worker"
             if " worker" in cmd and "gunicorn" not in cmd
             else "gunicorn workers"
             if "gunicorn" in cmd
@@ -1423,8 +1563,8 @@ def report(
     ]
     loads = [x for x in (load, pg) if x]
     lines += [
-        "## 1. Public answer page under load (`dangol serve`: gunicorn 2 workers x 4 threads + job worker at "
-        "nice 10, loopback)",
+        "## 1. Public answer page under load (`dangol serve`: gunicorn 2 workers x 4 threads, one listening "
+        "socket per worker (SO_REUSEPORT), + job worker at nice 10, loopback)",
         "",
         f"{CONCURRENCY} respondents at once from a second process (this script: one thread drives {CONCURRENCY} "
         "keep-alive connections through a selector, requests pre-built as raw bytes; no cookies: the "
@@ -1514,11 +1654,27 @@ def report(
             ),
         )
     row(
-        "CPU cores busy in the measured window: gunicorn / job worker / client",
+        "CPU cores busy in the measured window: gunicorn / job worker / database server / client",
         lambda x: (
             f"{x['cpu']['gunicorn workers']:.2f} / {x['cpu']['job worker']:.2f} / "
+            f"{x['cpu'].get('database server', 0):.2f} / "
             f"{x['cpu']['load client (this process)']:.2f}"
         ),
+    )
+    row(
+        "PostgreSQL server CPU cores busy in the measured window / ms per answer",
+        lambda x: (
+            f"{x['cpu'].get('database server', 0):.2f} / "
+            f"{x['cpu'].get('database server', 0) / x['answers']['answers_per_s'] * 1000:.2f}"
+            if x["cpu"].get("database server")
+            else "(SQLite: in the gunicorn processes)"
+            if "database server" in x["cpu"]
+            else "n/a"
+        ),
+    )
+    row(
+        "keep-alive connections per gunicorn worker, mid-window",
+        lambda x: " / ".join(str(n) for n in x["answers"].get("connections_per_worker") or []) or "n/a",
     )
     row(
         "gunicorn CPU ms per /healthz request (peer) / per answer (GET + POST) / ratio",

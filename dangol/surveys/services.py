@@ -507,9 +507,8 @@ def followups_missing(*, since: dt.datetime) -> int:
     ).filter(Q(nps__lte=6) | Q(csat__lte=2))
     for response in pending.select_related("survey", "customer", "touchpoint", "team", "interaction")[:500]:
         try:
-            with transaction.atomic():
-                if followup_open(response=response) is not None:
-                    opened += 1
+            if followup_open(response=response) is not None:
+                opened += 1
         except Exception:  # one bad row must not hold back the others; the next run retries it
             logger.exception("follow-up case for survey response %s failed", response.pk)
     return opened
@@ -526,8 +525,7 @@ def followup_for_response(response_id: int) -> Case | None:
         return None
     if response.followup_case_id is not None:
         return response.followup_case
-    with transaction.atomic():
-        return followup_open(response=response)
+    return followup_open(response=response)
 
 
 @transaction.atomic
@@ -600,7 +598,13 @@ def answers_need_followup(*, survey: Survey, data: Mapping[str, Any]) -> bool:
 def followup_open(*, response: Response) -> Any:
     """A detractor (NPS 0–6) or a dissatisfied customer (CSAT ≤ 2) gets a follow-up case for the owning team
     (for a web answer, the job worker calls this; an API or imported answer, at once). VOC's `case_open` is
-    idempotent on the response, so a retry never opens a second case."""
+    idempotent on the response, so a retry never opens a second case.
+
+    Two short writes, each idempotent: `case_open` (the case, keyed to the response by `source_ref`) and the
+    response's link to it; a crash between them leaves a case that the retry (or `followups_missing`) finds and
+    links. The worker calls this outside any transaction (issue 18): `case_open` reads the text (the reading
+    model, tens of ms of CPU) before its own write, and inside an outer transaction SQLite's write lock would be
+    held for the whole reading, with every answer POST waiting for it."""
     if not response.needs_followup or response.survey.kind != Survey.Kind.CUSTOMER:
         return None
     survey = response.survey

@@ -327,3 +327,48 @@ def test_a_happy_answer_writes_no_followup_job(shop, survey):
     _, token = services.invitation_create(survey=survey, customer=shop["hong"])
     services.response_submit(token=token, data=GOOD)
     assert not DBTaskResult.objects.filter(task_path="dangol.surveys.tasks.open_followup").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_answer_posted_while_the_worker_reads_a_detractors_text_is_stored_without_waiting(
+    shop, survey, monkeypatch
+):
+    """Issue 18: the follow-up job reads the text (the reading model, tens of ms) outside any transaction, so on
+    SQLite it does not hold the single write lock meanwhile and answers keep being stored; the case and its
+    link to the response are written after the reading, once."""
+    import threading
+
+    from django.db import connection
+
+    from dangol.voc import services as voc_services
+
+    _, detractor = services.invitation_create(survey=survey, customer=shop["hong"])
+    response = services.response_submit(token=detractor, data=BAD)
+    _, other = services.invitation_create(survey=survey, customer=shop["kim"])
+    real_read = voc_services.read_text
+    seen: dict[str, object] = {}
+
+    def answer_meanwhile() -> None:
+        try:
+            seen["other"] = services.response_submit(token=other, data=GOOD).pk
+        finally:
+            connection.close()  # this thread's own connection
+
+    def reading(text: str):
+        seen["in_transaction"] = connection.in_atomic_block
+        writer = threading.Thread(target=answer_meanwhile)
+        writer.start()
+        writer.join(timeout=10)  # with the write lock held here, the answer would wait until the reading ends
+        seen["stored_during_reading"] = not writer.is_alive()
+        reading_result = real_read(text)
+        writer.join()
+        return reading_result
+
+    monkeypatch.setattr(voc_services, "read_text", reading)
+    run_worker()
+    assert seen["in_transaction"] is False
+    assert seen["stored_during_reading"] is True
+    assert Response.objects.filter(pk=seen["other"], customer=shop["kim"]).exists()
+    response.refresh_from_db()
+    assert response.followup_case is not None
+    assert Case.objects.filter(source_ref=f"survey-response:{response.pk}").count() == 1

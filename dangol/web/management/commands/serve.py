@@ -1,12 +1,29 @@
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
 from typing import Any
 
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
+
+
+def _refuse_a_taken_port(bind: str) -> None:
+    """With SO_REUSEPORT a second server on the same port would start and share the connections with the first
+    one; a plain bind (no SO_REUSEPORT) fails if anything listens there, so that case stops here instead."""
+    if bind.startswith(("unix:", "fd://")) or ":" not in bind:
+        return
+    host, _, port = bind.rpartition(":")
+    host = host.strip("[]") or "0.0.0.0"  # noqa: S104 (only bound and closed again, to test the port)
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, int(port)))
+        except OSError as exc:
+            raise CommandError(f"{bind} is already in use ({exc.strerror}).") from exc
 
 
 class Command(BaseCommand):
@@ -17,11 +34,27 @@ class Command(BaseCommand):
         parser.add_argument("--workers", type=int, default=int(os.environ.get("DANGOL_WEB_WORKERS", "2")))
         parser.add_argument("--threads", type=int, default=int(os.environ.get("DANGOL_WEB_THREADS", "4")))
         parser.add_argument("--no-migrate", action="store_true")
+        parser.add_argument(
+            "--no-reuse-port",
+            dest="reuse_port",
+            action="store_false",
+            default=os.environ.get("DANGOL_WEB_REUSE_PORT", "1") != "0",
+            help="one listening socket shared by the workers (default: one per worker, SO_REUSEPORT)",
+        )
+        parser.add_argument(
+            "--no-access-log",
+            dest="access_log",
+            action="store_false",
+            default=os.environ.get("DANGOL_ACCESS_LOG", "1") != "0",
+            help="no gunicorn access log line per request on stdout",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not options["no_migrate"]:
             call_command("migrate", interactive=False, verbosity=0)
         call_command("collectstatic", interactive=False, verbosity=0)
+        if options["reuse_port"]:
+            _refuse_a_taken_port(options["bind"])
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": "dangol.settings"}
         web = subprocess.Popen(
             [
@@ -35,8 +68,13 @@ class Command(BaseCommand):
                 str(options["workers"]),
                 "--threads",
                 str(options["threads"]),
-                "--access-logfile",
-                "-",
+                # Each worker listens on its own socket (SO_REUSEPORT) and the kernel spreads new connections
+                # over them. On one shared socket the first worker awake accepts a burst of connections alone,
+                # and keep-alive connections stay where they were accepted: 16 respondents (or a proxy's
+                # upstream connections) all on one worker, i.e. one core, its threads sharing one GIL, while
+                # the other worker idles (issue 18: 15 or 16 of 16 connections on one worker in 5 runs of 5).
+                *(["--reuse-port"] if options["reuse_port"] else []),
+                *(["--access-logfile", "-"] if options["access_log"] else []),
             ],
             env=env,
         )
