@@ -1144,7 +1144,7 @@ def _rows(url: str, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, .
         return con.execute(sql, params).fetchall()  # type: ignore[arg-type]
 
 
-FOLLOWUP_TASK = "dangol.surveys.tasks.open_followup"
+FOLLOWUP_TASK = "dangol.surveys.followups.open_followup"
 
 
 def _count(url: str, since_id: int = 0) -> dict[str, int]:

@@ -20,6 +20,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from dangol.analytics.segments import ladder_stage
 from dangol.customers.models import Customer
 from dangol.imports.fastsql import db_datetime
 from dangol.loyalty.models import ENGINE_TIERS, CustomerValue, LadderStage, ValueRun, ValueTier
@@ -303,7 +304,6 @@ def _write_back(
             )
         )
     buyers = {row[0] for row in rows}
-    from dangol.analytics.segments import ladder_stage
 
     never_bought = _stage(ladder_stage(purchases=0))  # the same rule table as the engine's (잠재고객)
     for cid in valid_ids - buyers:

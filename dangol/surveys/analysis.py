@@ -23,8 +23,11 @@ from django.db.models import Avg, Count, F, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
+from dangol.accounts.models import Team
+from dangol.interactions.models import Touchpoint
 from dangol.surveys import kano, repurchase, rollups, stats
 from dangol.surveys.models import Answer, Aspect, Dimension, Question, Response, Survey
+from dangol.voc.models import Case
 
 SEOUL = ZoneInfo("Asia/Seoul")
 CACHE_SECONDS = 300
@@ -161,9 +164,6 @@ def trend_scan(*, survey_id: int | None = None, months: int = 12) -> list[dict[s
 
 def _group_names(group: str, ids: list[int]) -> dict[int, str | None]:
     from django.contrib.auth.models import User
-
-    from dangol.accounts.models import Team
-    from dangol.interactions.models import Touchpoint
 
     if group == "touchpoint":
         return dict(Touchpoint.objects.filter(pk__in=ids).values_list("pk", "name"))
@@ -590,9 +590,6 @@ def pulse_by_team(*, months: int = 12, pulse_days: int = 92) -> list[dict[str, A
     answers in the round, so nobody can be singled out."""
 
     def compute() -> list[dict[str, Any]]:
-        from dangol.accounts.models import Team
-        from dangol.voc.models import Case
-
         since = timezone.now() - dt.timedelta(days=31 * months)
         pulse_since = timezone.now() - dt.timedelta(days=pulse_days)
         pulse = Answer.objects.filter(

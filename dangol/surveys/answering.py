@@ -27,8 +27,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from dangol.surveys.followups import open_followup
 from dangol.surveys.models import Answer, Question, Survey
-from dangol.surveys.tasks import open_followup
 
 TOKEN_SALT = "dangol.surveys.invitation"  # noqa: S105 (a signing salt, not a secret; services uses the same)
 STAMP_KEY = "surveys:answer-form:{}"

@@ -13,8 +13,11 @@ from typing import Any
 import numpy as np
 
 from dangol.imports.fastsql import db_datetime, insert_rows
+from dangol.orders.models import Order
 from dangol.surveys.models import Answer, Invitation, Question, Response, Survey
 from dangol.surveys.services import question_add, survey_create, survey_set_status
+from dangol.voc.business_time import BusinessCalendar, korean_public_holidays
+from dangol.voc.models import Case
 from dangol.voc.selectors import NO_WORDS
 
 CUSTOMER_ITEMS = [
@@ -276,8 +279,6 @@ class _CustomerPicker:
     after the answer match the wanted repurchase, so the demo shows satisfaction → loyalty."""
 
     def __init__(self, rng: np.random.Generator, customers: list[Any]):
-        from dangol.orders.models import Order
-
         self.rng, self.customers = rng, customers
         self.orders: dict[int, list[dt.datetime]] = {}
         ids = {c.pk for c in customers}
@@ -319,8 +320,6 @@ def _recent_followups(
     """The closed loop for the last month's detractors: one follow-up case each, resolved unless recent.
 
     Written as rows, as VOC's own demo does: `followup_open` would load the Korean text model (seconds)."""
-    from dangol.voc.models import Case
-
     picked = [
         (r, pk)
         for r, pk in zip(responses, ids, strict=True)
@@ -330,7 +329,6 @@ def _recent_followups(
     ]
     picked.sort(key=lambda item: item[0]["answered_at"], reverse=True)
     picked = picked[:MAX_FOLLOWUPS]
-    from dangol.voc.business_time import BusinessCalendar, korean_public_holidays
 
     calendar = BusinessCalendar(public_holidays=korean_public_holidays)
     cases = []

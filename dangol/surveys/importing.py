@@ -35,7 +35,7 @@ from dangol.imports.services import (
 )
 from dangol.interactions.models import Touchpoint
 from dangol.surveys.models import Response, Survey
-from dangol.surveys.services import response_record
+from dangol.surveys.services import clean_answers, response_record
 
 META = {
     "answered_at": "answered_at",
@@ -141,8 +141,6 @@ def responses_import(
         if raw.get("wave"):
             extra["wave"] = raw["wave"][:20]
         try:
-            from dangol.surveys.services import clean_answers
-
             clean_answers(survey, data)
         except ValidationError as exc:
             errors.extend(RowError(line, key, " ".join(msgs)) for key, msgs in exc.message_dict.items())

@@ -8,7 +8,7 @@ Writing. A response is counted once: `rollup_responses` claims it by setting `Re
 conditional UPDATE: `… WHERE rollup_batch IS NULL`) and adds its counts with `INSERT … ON CONFLICT DO UPDATE
 SET n = n + excluded.n`, both in one transaction, so a retried job, two workers or a crash between the two
 steps never count a response twice or lose it. Who calls it:
-- the worker's follow-up job (`tasks.open_followup`) for the detractor it handles;
+- the worker's follow-up job (`followups.open_followup`) for the detractor it handles;
 - the `rollup_answers` job every 15 s for every other answer (web, API, import, demo): batching 1,000 responses
   per transaction is far cheaper than a job per answer, and the answer POST writes nothing more;
 - `dangol survey-rollups --rebuild` (everything again, in batches, with a progress bar) and `--check` (the

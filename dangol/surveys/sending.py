@@ -19,6 +19,7 @@ from dangol.accounts.models import Team
 from dangol.customers.models import Customer
 from dangol.interactions.models import Interaction, Touchpoint
 from dangol.messaging.models import Message
+from dangol.orders.models import Order
 from dangol.surveys import delivery
 from dangol.surveys.models import Invitation, Survey
 from dangol.surveys.services import (
@@ -29,6 +30,7 @@ from dangol.surveys.services import (
     invitation_from_token,
     invitation_token,
 )
+from dangol.voc.models import Case
 
 
 @transaction.atomic
@@ -243,8 +245,6 @@ def invitations_after_events(
             for i in qs.exclude(pk__in=done_interactions).order_by("occurred_at")[:limit]
         ]
     elif survey.trigger == Survey.Trigger.ORDER:
-        from dangol.orders.models import Order
-
         qs_orders = Order.objects.filter(ordered_at__gte=since, ordered_at__lte=now).exclude(
             status="cancelled"
         )
@@ -258,8 +258,6 @@ def invitations_after_events(
             .order_by("ordered_at")[:limit]
         ]
     elif survey.trigger == Survey.Trigger.CASE_CLOSED:
-        from dangol.voc.models import Case
-
         done_cases = Invitation.objects.filter(survey=survey, case__isnull=False).values("case_id")
         events = [
             {"case": c, "customer": c.customer}

@@ -1,18 +1,28 @@
+"""The surveys' scheduled jobs (dangol.web.schedule), thin: each calls a service. The follow-up job that an
+answer queues is `followups.open_followup`; it is also importable from here, the path of the jobs queued before
+it moved."""
+
 from __future__ import annotations
 
+import datetime as dt
+
+from django.utils import timezone
 from django_tasks import task
+
+from dangol.surveys import repurchase
+from dangol.surveys.analysis import refresh_snapshots
+from dangol.surveys.followups import (
+    followups_missing,
+    open_followup,  # noqa: F401 (jobs queued under this path)
+)
+from dangol.surveys.models import Survey
+from dangol.surveys.rollups import catch_up
+from dangol.surveys.sending import invitations_after_events
 
 
 @task()
 def invite_after_events(hours: int = 24) -> dict[str, int]:
-    """Thin job for the scheduler: invite the customers of recent events (idempotent; see the service)."""
-    import datetime as dt
-
-    from django.utils import timezone
-
-    from dangol.surveys.models import Survey
-    from dangol.surveys.sending import invitations_after_events
-
+    """Invite the customers of recent events (idempotent; see the service)."""
     since = timezone.now() - dt.timedelta(hours=hours)
     total = {"invited": 0, "skipped": 0}
     for survey in Survey.objects.filter(status=Survey.Status.ACTIVE).exclude(
@@ -25,45 +35,20 @@ def invite_after_events(hours: int = 24) -> dict[str, int]:
 
 @task()
 def refresh_analysis() -> int:
-    """Thin job for the scheduler: recompute the survey pages' default figures (see analysis.refresh_snapshots)."""
-    from dangol.surveys.analysis import refresh_snapshots
-
+    """Recompute the survey pages' default figures (see analysis.refresh_snapshots)."""
     return refresh_snapshots()
 
 
 @task()
 def open_missing_followups() -> int:
-    """Thin job: follow-up cases for yesterday's and today's unhappy answers that do not have one yet."""
-    import datetime as dt
-
-    from django.utils import timezone
-
-    from dangol.surveys.services import followups_missing
-
+    """Follow-up cases for yesterday's and today's unhappy answers that do not have one yet."""
     return followups_missing(since=timezone.now() - dt.timedelta(days=1))
-
-
-# before the timed jobs: a long recomputation must not hold an unhappy customer's case back
-@task(priority=10)
-def open_followup(response_id: int) -> int | None:
-    """A detractor's follow-up case, opened by the worker after the answer is stored (the answer's transaction
-    wrote this job). Idempotent: a second run returns the same case."""
-    from dangol.surveys.rollups import rollup_responses
-    from dangol.surveys.services import followup_for_response
-
-    case = followup_for_response(response_id)
-    # its scores into the analysis roll-ups: counted once, however often the job is retried
-    rollup_responses([response_id])
-    return case.pk if case is not None else None
 
 
 @task()
 def rollup_answers() -> int:
-    """Thin job for the scheduler: count the answers not counted yet into the analysis roll-ups (idempotent;
-    see rollups.catch_up). Returns how many responses were counted."""
-    from dangol.surveys import repurchase
-    from dangol.surveys.rollups import catch_up
-
+    """Count the answers not counted yet into the analysis roll-ups (idempotent; see rollups.catch_up), and the
+    customers' answers whose 90-day repurchase window closed. Returns how many responses were counted."""
     counted = catch_up()
-    repurchase.catch_up()  # and the customers' answers whose 90-day repurchase window closed
+    repurchase.catch_up()
     return counted

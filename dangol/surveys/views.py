@@ -22,9 +22,20 @@ from dangol.accounts.services import staff_of
 from dangol.common.korean import particle
 from dangol.customers.models import Customer
 from dangol.customers.segments import audience_customers
+from dangol.imports.models import ImportJob
+from dangol.imports.readers import FileFormatError
+from dangol.interactions.models import Touchpoint
 from dangol.privacy import throttle
 from dangol.surveys import answering, selectors, sending, services
-from dangol.surveys.forms import InvitationForm, PulseLinksForm, QuestionForm, SegmentForm, SurveyForm
+from dangol.surveys.forms import (
+    ImportForm,
+    InvitationForm,
+    PulseLinksForm,
+    QuestionForm,
+    SegmentForm,
+    SurveyForm,
+)
+from dangol.surveys.importing import responses_import_upload
 from dangol.surveys.kano import ANSWERS as KANO_ANSWERS
 from dangol.surveys.models import Question, Survey
 
@@ -241,8 +252,6 @@ def _followup_rules() -> list[throttle.Rule]:
 def counter_qr(request: HttpRequest, pk: int) -> HttpResponse:
     """A printable QR code for a store counter (one per touchpoint)."""
     from django.urls import reverse
-
-    from dangol.interactions.models import Touchpoint
 
     survey = selectors.survey_for_page(pk)
     touchpoints = list(Touchpoint.objects.filter(is_active=True).order_by("kind", "name"))
@@ -482,11 +491,6 @@ def response_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def import_responses(request: HttpRequest) -> HttpResponse:
     """Field-survey answers from CSV/Excel, validated row by row like the customer import; a long file
     goes to the job worker and the page to its job status."""
-    from dangol.imports.models import ImportJob
-    from dangol.imports.readers import FileFormatError
-    from dangol.surveys.forms import ImportForm
-    from dangol.surveys.importing import responses_import_upload
-
     surveys = list(Survey.objects.exclude(status=Survey.Status.DRAFT).order_by("title"))
     form = ImportForm(request.POST or None, request.FILES or None)
     result = None

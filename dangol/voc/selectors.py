@@ -322,7 +322,7 @@ def voc_board(*, now: dt.datetime | None = None) -> Board:
     )
 
 
-# What a case the system opened says when the customer wrote nothing (dangol.surveys.services.followup_open).
+# What a case the system opened says when the customer wrote nothing (dangol.surveys.followups.followup_open).
 NO_WORDS = "(의견 없음)"
 NO_CUSTOMER_WORDS = frozenset({"", NO_WORDS})
 

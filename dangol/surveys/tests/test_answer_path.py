@@ -188,7 +188,7 @@ def test_the_answer_path_reads_the_link_once_and_writes_in_one_short_transaction
     assert Answer.objects.filter(response=response).count() == 5  # the four scores and the masked text
     from django_tasks_db.models import DBTaskResult
 
-    assert DBTaskResult.objects.filter(task_path="dangol.surveys.tasks.open_followup").count() == 1
+    assert DBTaskResult.objects.filter(task_path="dangol.surveys.followups.open_followup").count() == 1
 
 
 @pytest.mark.django_db

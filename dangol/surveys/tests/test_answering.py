@@ -8,7 +8,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from dangol.surveys import sending, services
+from dangol.surveys import followups, sending, services
 from dangol.surveys.models import Answer, Response
 from dangol.surveys.tests.conftest import BAD, GOOD, build_customer_survey, run_worker
 from dangol.voc.models import Case
@@ -80,7 +80,7 @@ def test_a_detractor_opens_one_followup_case_for_the_owning_team(shop, survey):
     response = services.response_submit(token=token, data=BAD)
     # the answer's own write stores the job, not the case: the worker opens it
     assert Case.objects.count() == 0
-    job = DBTaskResult.objects.get(task_path="dangol.surveys.tasks.open_followup")
+    job = DBTaskResult.objects.get(task_path="dangol.surveys.followups.open_followup")
     assert job.args_kwargs == {"args": [response.pk], "kwargs": {}}
     run_worker()
     response.refresh_from_db()
@@ -92,10 +92,10 @@ def test_a_detractor_opens_one_followup_case_for_the_owning_team(shop, survey):
     # the same answer submitted again: refused, no second job, and still one case
     with pytest.raises(services.LinkError):
         services.response_submit(token=token, data=BAD)
-    assert DBTaskResult.objects.filter(task_path="dangol.surveys.tasks.open_followup").count() == 1
+    assert DBTaskResult.objects.filter(task_path="dangol.surveys.followups.open_followup").count() == 1
     # the job run again (a retry after a worker crash) returns the same case
-    assert services.followup_for_response(response.pk).pk == case.pk
-    assert services.followup_open(response=response).pk == case.pk
+    assert followups.followup_for_response(response.pk).pk == case.pk
+    assert followups.followup_open(response=response).pk == case.pk
     assert Case.objects.count() == 1
 
 
@@ -253,7 +253,7 @@ def test_two_simultaneous_submits_of_one_link_store_one_answer_and_one_job(shop)
         t.join()
     assert sorted(outcomes) == ["stored", "used", "used", "used"]
     assert Response.objects.count() == 1 and Answer.objects.count() == 5
-    assert DBTaskResult.objects.filter(task_path="dangol.surveys.tasks.open_followup").count() == 1
+    assert DBTaskResult.objects.filter(task_path="dangol.surveys.followups.open_followup").count() == 1
     run_worker()
     assert Case.objects.count() == 1
 
@@ -279,14 +279,14 @@ def test_answer_is_kept_when_the_follow_up_job_fails_and_the_sweeper_opens_it_on
         raise RuntimeError("VOC is down")
 
     response = survey_services.response_submit(token=token, data=BAD)  # no error for the customer
-    monkeypatch.setattr(survey_services, "followup_open", broken)
+    monkeypatch.setattr(followups, "followup_open", broken)
     run_worker()
-    assert DBTaskResult.objects.get(task_path="dangol.surveys.tasks.open_followup").status == "FAILED"
+    assert DBTaskResult.objects.get(task_path="dangol.surveys.followups.open_followup").status == "FAILED"
     assert Response.objects.filter(pk=response.pk, followup_case__isnull=True).exists()
     monkeypatch.undo()
     since = timezone.now() - dt.timedelta(days=1)
-    assert survey_services.followups_missing(since=since) == 1
-    assert survey_services.followups_missing(since=since) == 0
+    assert followups.followups_missing(since=since) == 1
+    assert followups.followups_missing(since=since) == 0
     case = Case.objects.get(source_ref=f"survey-response:{response.pk}")
     assert Response.objects.get(pk=response.pk).followup_case == case
 
@@ -326,7 +326,7 @@ def test_a_happy_answer_writes_no_followup_job(shop, survey):
 
     _, token = services.invitation_create(survey=survey, customer=shop["hong"])
     services.response_submit(token=token, data=GOOD)
-    assert not DBTaskResult.objects.filter(task_path="dangol.surveys.tasks.open_followup").exists()
+    assert not DBTaskResult.objects.filter(task_path="dangol.surveys.followups.open_followup").exists()
 
 
 @pytest.mark.django_db(transaction=True)

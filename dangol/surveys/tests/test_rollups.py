@@ -15,8 +15,9 @@ from django.utils import timezone
 
 from conftest import login
 from dangol.surveys import analysis, rollups, services
+from dangol.surveys.followups import open_followup
 from dangol.surveys.models import DriverMoment, Response, ScoreRollup, Survey
-from dangol.surveys.tasks import open_followup, rollup_answers
+from dangol.surveys.tasks import rollup_answers
 from dangol.surveys.tests.conftest import BAD, GOOD, build_customer_survey, run_worker
 
 SEOUL = rollups.SEOUL

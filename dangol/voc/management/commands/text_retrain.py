@@ -10,6 +10,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from dangol.voc.models import TextLabel
+
 
 class Command(BaseCommand):
     help = "상담원이 고친 의도/감정 라벨과 기본 학습셋으로 텍스트 분류 모델을 다시 학습합니다 (더 나쁘면 기존 모델 유지)."
@@ -32,7 +34,6 @@ class Command(BaseCommand):
             from dangol.textmining.retrain import retrain
         except ImportError as exc:
             raise CommandError(_("dangol.textmining 라이브러리가 없습니다.")) from exc
-        from dangol.voc.models import TextLabel
 
         rows = [
             {"text": text, "intent": intent, "emotion": emotion}

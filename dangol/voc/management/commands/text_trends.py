@@ -4,6 +4,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from dangol.reading.text import textmining_available
 from dangol.voc.selectors import rising_issues
 
 
@@ -15,8 +16,6 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from dangol.reading.text import textmining_available
-
         if not textmining_available():
             raise CommandError(_("dangol.textmining 라이브러리가 없습니다."))
         rows = rising_issues(weeks=options["weeks"], limit=30)
