@@ -62,9 +62,8 @@ class AnswerPageShortcut:
         else:
             try:
                 response = answer(request, token=match["token"])
-            except (
-                Exception
-            ) as exc:  # as Django's handler would, so the error page gets the headers below too
+            # as Django's handler would, so the error page gets the headers below too
+            except Exception as exc:
                 response = response_for_exception(request, exc)
             response = self.xframe.process_response(request, response)
         response = self.common.process_response(request, response)
