@@ -41,8 +41,7 @@ from dangol.analytics.engine import (
     DUCKDB_MEMORY_LIMIT,
     Columns,
     InputError,
-    mixed_line_endings,
-    normalised_copy,
+    read_file,
 )
 from dangol.analytics.retention import MASK_MONTHS
 
@@ -143,29 +142,12 @@ _FLOATS = {"FLOAT", "DOUBLE"}
 
 def load_counted(con: Connection, source: str | os.PathLike[str], cols: Columns) -> tuple[Lines, int]:
     """`engine.load_counted` on a file, in DuckDB SQL: the same columns, conversions, checks and messages."""
-    path = Path(source)
-    if not path.exists():
-        raise InputError(f"파일이 없습니다: {path}")
-    if path.stat().st_size == 0:
-        raise InputError(f"빈 파일입니다: {path}")
-    if path.suffix.lower() in (".parquet", ".pq"):
-        return _validated(con, f"read_parquet({_text(str(path))})", cols)
-    try:
-        return _validated(con, _csv(path), cols)
-    except InputError:
-        raise
-    except Exception as exc:  # DuckDB's parse error, when sniffing or further down the file
-        if not mixed_line_endings(path):
-            raise InputError(f"CSV를 읽을 수 없습니다: {path}: {exc}") from exc
-    # mixed CRLF and LF line endings: read a copy with LF endings (see engine.load_counted)
-    copy = normalised_copy(path)
-    weakref.finalize(con, os.unlink, copy)  # the lines are read lazily: keep the copy while `con` lives
-    try:
-        return _validated(con, _csv(copy), cols)
-    except InputError:
-        raise
-    except Exception as exc:
-        raise InputError(f"CSV를 읽을 수 없습니다 (줄 끝을 LF로 맞춘 뒤에도): {path}: {exc}") from exc
+    return read_file(
+        con,
+        source,
+        parquet=lambda path: _validated(con, f"read_parquet({_text(str(path))})", cols),
+        csv=lambda path: _validated(con, _csv(path), cols),
+    )
 
 
 def _csv(path: Path) -> str:

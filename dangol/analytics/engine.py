@@ -12,9 +12,10 @@ import os
 import shutil
 import tempfile
 import weakref
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from dangol.analytics.retention import bit_or, month_bit
 
@@ -112,30 +113,51 @@ def load(con: Any, source: str | Path | ir.Table, cols: Columns) -> ir.Table:
     return load_counted(con, source, cols)[0]
 
 
+_Read = TypeVar("_Read")
+
+
 def load_counted(con: Any, source: str | Path | ir.Table, cols: Columns) -> tuple[ir.Table, int]:
     """`load`, and the number of transactions (counted by the validation pass anyway)."""
     if not isinstance(source, (str, os.PathLike)):  # an Ibis table
         return _validated(source, cols)
+    return read_file(
+        con,
+        source,
+        parquet=lambda path: _validated(con.read_parquet(str(path)), cols),
+        csv=lambda path: _validated(_read_csv(con, path), cols),
+    )
+
+
+def read_file(
+    con: Any,
+    source: str | os.PathLike[str],
+    *,
+    parquet: Callable[[Path], _Read],
+    csv: Callable[[Path], _Read],
+) -> _Read:
+    """A transactions file read by `parquet` or `csv` (each reads and validates one path), with the checks and
+    Korean messages every loader gives: no file, an empty file, a CSV the engine cannot parse. A CSV whose lines
+    end partly in CRLF and partly in LF (a spreadsheet round-trip: the header written by one program, the rows by
+    another) is refused by DuckDB's strict parser, so a copy with LF endings is read instead; the copy lives as
+    long as `con`, since the engine reads lazily."""
     path = Path(source)
     if not path.exists():
         raise InputError(f"파일이 없습니다: {path}")
     if path.stat().st_size == 0:
         raise InputError(f"빈 파일입니다: {path}")
     if path.suffix.lower() in (".parquet", ".pq"):
-        return _validated(con.read_parquet(str(path)), cols)
+        return parquet(path)
     try:
-        return _validated(_read_csv(con, path), cols)
+        return csv(path)
     except InputError:
         raise
     except Exception as exc:  # the engine's parse error, when sniffing or further down the file
         if not mixed_line_endings(path):
             raise InputError(f"CSV를 읽을 수 없습니다: {path}: {exc}") from exc
-    # Lines ending partly in CRLF and partly in LF (a spreadsheet round-trip: the header written by one
-    # program, the rows by another): DuckDB's strict parser refuses them, so read a copy with LF endings.
     copy = normalised_copy(path)
-    weakref.finalize(con, os.unlink, copy)  # the table is read lazily: keep the copy while `con` lives
+    weakref.finalize(con, os.unlink, copy)
     try:
-        return _validated(_read_csv(con, copy), cols)
+        return csv(copy)
     except InputError:
         raise
     except Exception as exc:
