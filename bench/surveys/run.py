@@ -66,7 +66,7 @@ RESULTS = HERE / "RESULTS.md"
 BUILD_VERSION = "2"  # bump when the generated data changes
 SIZES = {
     "full": {"answers": 5_000_000, "load_seconds": 30.0, "invitations": 30_000, "cold": 3, "warm": 30},
-    "small": {"answers": 200_000, "load_seconds": 10.0, "invitations": 10_000, "cold": 3, "warm": 20},
+    "small": {"answers": 200_000, "load_seconds": 10.0, "invitations": 16_000, "cold": 3, "warm": 20},
 }
 CONCURRENCY = 16
 WARMUP_SECONDS = 10.0
