@@ -42,6 +42,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # bench/: the help
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # bench/campaigns: the segments harness's builder
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from _common import cpu_seconds, django_env, loadavg, logger, machine_facts, replace_generated
+from segments import MESSAGING_SETTINGS, _rows_insert, backend_pid, queued_campaign
 
 ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
@@ -56,7 +57,6 @@ def seed(n: int, rng_seed: int) -> dict[str, Any]:
     import numpy as np
     from django.core.management import call_command
     from django.db import connection, transaction
-    from segments import _rows_insert
 
     from dangol.customers.models import Consent, Customer
     from dangol.loyalty.models import CustomerValue
@@ -163,16 +163,6 @@ def seed(n: int, rng_seed: int) -> dict[str, Any]:
     }
 
 
-def _backend_pid() -> int | None:
-    from django.db import connection
-
-    if connection.vendor != "postgresql":
-        return None
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_backend_pid()")
-        return int(cursor.fetchone()[0])
-
-
 class Clock:
     """Wall, this process's CPU and the database server process's CPU between two reads."""
 
@@ -195,43 +185,15 @@ class Clock:
 
 
 def measure_launch(profile: bool) -> dict[str, Any]:
-    from django.contrib.auth.models import User
     from django.test import override_settings
 
     from dangol.campaigns import services as campaigns
     from dangol.campaigns.models import Campaign, CampaignMember
-    from dangol.messaging import services as messaging
     from dangol.messaging.models import Message
 
-    messaging_settings = {
-        "DANGOL_MESSAGING_TEXT_VIA": "outbox",
-        "DANGOL_SMS_SENDERS": ["02-1234-5678"],
-        "DANGOL_MESSAGING_SENDER_NAME": "단골상점",
-        "DANGOL_MESSAGING_SENDER_CONTACT": "02-1234-5678",
-        "DANGOL_SMS_OPTOUT_NUMBER": "080-123-4567",
-        "DANGOL_PUBLIC_URL": "https://dangol.example.com",
-    }
-    boss = User.objects.create_superuser("bench-manager", password="x")
-    pid = _backend_pid()
-    with override_settings(**messaging_settings):
-        template = messaging.template_save(
-            template=None,
-            data={
-                "code": "bench_launch",
-                "name": "벤치 광고",
-                "channels": ["sms"],
-                "kind": "advertising",
-                "subject": "",
-                "body": "#{고객명}님, 오랜만이에요. 이번 주에 들러 주세요.",
-                "active": True,
-            },
-            by=boss,
-        )
-        segment = campaigns.segment_create(name="전체 고객", definition=[], by=boss)
-        campaign = campaigns.campaign_create(
-            name="전체 발송", goal="win_back", segment=segment, template=template, by=boss
-        )
-        Campaign.objects.filter(pk=campaign.pk).update(status=Campaign.Status.QUEUED, launched_by=boss)
+    pid = backend_pid()
+    with override_settings(**MESSAGING_SETTINGS):
+        campaign = queued_campaign("bench_launch")
         # the two phases of campaign_run, timed apart (the same calls it makes, in its order)
         campaign = Campaign.objects.select_related("segment", "template", "coupon", "launched_by").get(
             pk=campaign.pk
@@ -333,7 +295,7 @@ def child(cfg: dict[str, Any], out: Path) -> None:
     log(f"[{connection.vendor}] migrate + {cfg['customers']:,} customers")
     built = seed(cfg["customers"], cfg["seed"])
     log(f"[{connection.vendor}] seeded in {built['load_s']:.0f} s; snapshot")
-    pid = _backend_pid()
+    pid = backend_pid()
     clock = Clock(pid)
     meta = snapshot_build()
     snap = {**clock.lap(), "rows": meta["rows"]}

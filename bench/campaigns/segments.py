@@ -139,6 +139,58 @@ SEGMENTS: dict[str, dict[str, Any]] = {
 # Child: build and measure one backend
 
 
+# The launch benchmarks' campaign (snapshot.py, launch.py): the settings messaging needs to send SMS, and an
+# advertising SMS to every customer, made and queued by a superuser.
+MESSAGING_SETTINGS = {
+    "DANGOL_MESSAGING_TEXT_VIA": "outbox",
+    "DANGOL_SMS_SENDERS": ["02-1234-5678"],
+    "DANGOL_MESSAGING_SENDER_NAME": "단골상점",
+    "DANGOL_MESSAGING_SENDER_CONTACT": "02-1234-5678",
+    "DANGOL_SMS_OPTOUT_NUMBER": "080-123-4567",
+    "DANGOL_PUBLIC_URL": "https://dangol.example.com",
+}
+
+
+def queued_campaign(code: str) -> Any:
+    """The whole-audience advertising campaign, QUEUED as `campaign_launch` leaves it (call it inside
+    `override_settings(**MESSAGING_SETTINGS)`)."""
+    from django.contrib.auth.models import User
+
+    from dangol.campaigns.models import Campaign
+    from dangol.campaigns.services import campaign_create, segment_create
+    from dangol.messaging.services import template_save
+
+    boss = User.objects.create_superuser("bench-manager", password="x")
+    template = template_save(
+        template=None,
+        data={
+            "code": code,
+            "name": "벤치 광고",
+            "channels": ["sms"],
+            "kind": "advertising",
+            "subject": "",
+            "body": "#{고객명}님, 오랜만이에요. 이번 주에 들러 주세요.",
+            "active": True,
+        },
+        by=boss,
+    )
+    segment = segment_create(name="전체 고객", definition=[], by=boss)
+    campaign = campaign_create(name="전체 발송", goal="win_back", segment=segment, template=template, by=boss)
+    Campaign.objects.filter(pk=campaign.pk).update(status=Campaign.Status.QUEUED, launched_by=boss)
+    return campaign
+
+
+def backend_pid() -> int | None:
+    """The PostgreSQL server process of this connection (its CPU is the launch's too); None on SQLite."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        return int(cursor.fetchone()[0])
+
+
 def _rows_insert(model: Any, columns: dict[str, Any], n: int, *, now: dt.datetime) -> None:
     """Write n rows of `model`: the given columns (sequences of n values), every other column its field's
     default (a date-time without one: `now`). COPY on PostgreSQL, executemany on SQLite."""

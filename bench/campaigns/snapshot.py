@@ -43,7 +43,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # bench/: the help
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # bench/campaigns: the segments harness's builder
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from _common import cpu_seconds, django_env, loadavg, logger, machine_facts, replace_generated
-from segments import CUT, NOW, SEGMENTS, build
+from segments import CUT, MESSAGING_SETTINGS, NOW, SEGMENTS, backend_pid, build, queued_campaign
 
 ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
@@ -68,16 +68,6 @@ FLOORS: dict[str, str] = {
 def _pct(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))]
-
-
-def _backend_pid() -> int | None:
-    from django.db import connection
-
-    if connection.vendor != "postgresql":
-        return None
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_backend_pid()")
-        return int(cursor.fetchone()[0])
 
 
 def _timed(fn: Any, pid: int | None) -> tuple[float, float, float, Any]:
@@ -118,7 +108,7 @@ def measure_segments(repeat: int, *, live_tables: bool = True) -> dict[str, Any]
         "detractors": [],
         "everything": [cut, cat["cat01"]],
     }
-    pid = _backend_pid()
+    pid = backend_pid()
     con = duckdb.connect()
     out: dict[str, Any] = {}
     for name, seg in SEGMENTS.items():
@@ -174,44 +164,16 @@ def measure_segments(repeat: int, *, live_tables: bool = True) -> dict[str, Any]
 
 def measure_launch() -> dict[str, Any]:
     from django.conf import settings
-    from django.contrib.auth.models import User
     from django.db import connection, transaction
     from django.test import override_settings
 
-    from dangol.campaigns.models import Campaign, CampaignMember
-    from dangol.campaigns.services import campaign_create, campaign_run, segment_create
-    from dangol.messaging import services as messaging
+    from dangol.campaigns.models import CampaignMember
+    from dangol.campaigns.services import campaign_run
     from dangol.messaging.models import Message
 
-    messaging_settings = {
-        "DANGOL_MESSAGING_TEXT_VIA": "outbox",
-        "DANGOL_SMS_SENDERS": ["02-1234-5678"],
-        "DANGOL_MESSAGING_SENDER_NAME": "단골상점",
-        "DANGOL_MESSAGING_SENDER_CONTACT": "02-1234-5678",
-        "DANGOL_SMS_OPTOUT_NUMBER": "080-123-4567",
-        "DANGOL_PUBLIC_URL": "https://dangol.example.com",
-    }
-    boss = User.objects.create_superuser("bench-manager", password="x")
-    with override_settings(**messaging_settings):
-        template = messaging.template_save(
-            template=None,
-            data={
-                "code": "bench_promo",
-                "name": "벤치 광고",
-                "channels": ["sms"],
-                "kind": "advertising",
-                "subject": "",
-                "body": "#{고객명}님, 오랜만이에요. 이번 주에 들러 주세요.",
-                "active": True,
-            },
-            by=boss,
-        )
-        segment = segment_create(name="전체 고객", definition=[], by=boss)
-        campaign = campaign_create(
-            name="전체 발송", goal="win_back", segment=segment, template=template, by=boss
-        )
-        Campaign.objects.filter(pk=campaign.pk).update(status=Campaign.Status.QUEUED, launched_by=boss)
-        pid = _backend_pid()
+    with override_settings(**MESSAGING_SETTINGS):
+        campaign = queued_campaign("bench_promo")
+        pid = backend_pid()
         wall, cpu, server, done = _timed(lambda: campaign_run(campaign.pk, now=LAUNCH_AT), pid)
         assert settings.DANGOL_SMS_SENDERS
     members = CampaignMember.objects.filter(campaign=done).count()
