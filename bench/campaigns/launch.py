@@ -32,7 +32,6 @@ import io
 import json
 import os
 import pstats
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -41,8 +40,8 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # bench/: the helpers all harnesses share
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # bench/campaigns: the segments harness's builder
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-from _common import cpu_seconds, django_env, loadavg, logger, machine_facts, replace_generated
-from segments import MESSAGING_SETTINGS, _rows_insert, backend_pid, queued_campaign
+from _common import cpu_seconds, loadavg, logger, machine_facts, replace_generated
+from segments import MESSAGING_SETTINGS, _rows_insert, backend_pid, queued_campaign, run_child
 
 ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
@@ -318,27 +317,7 @@ def child(cfg: dict[str, Any], out: Path) -> None:
 
 
 def run_backend(vendor: str, cfg: dict[str, Any], var_dir: Path) -> dict[str, Any]:
-    var_dir.mkdir(parents=True, exist_ok=True)
-    n = cfg["customers"]
-    cfg_path, out = var_dir / f"{vendor}-{n}-config.json", var_dir / f"{vendor}-{n}-result.json"
-    cfg_path.write_text(json.dumps(cfg), encoding="utf-8")
-    out.unlink(missing_ok=True)
-    db = var_dir / f"launch-{n}.sqlite3"
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{db}{suffix}").unlink(missing_ok=True)
-    env = django_env(var_dir / f"{vendor}-{n}", db)
-    me = [sys.executable, __file__, "--child", "--config", str(cfg_path), "--out", str(out)]
-    if vendor == "postgresql":
-        env.pop("DATABASE_URL", None)
-        cmd = ["bash", str(ROOT / "scripts" / "with-postgres.sh"), str(cfg["pg_port"]), *me]
-    else:
-        cmd = me
-    proc = subprocess.run(cmd, cwd=ROOT, env=env, stdout=sys.stderr, check=False)
-    if proc.returncode != 0 or not out.exists():
-        raise SystemExit(f"bench/campaigns/launch: {vendor} failed (exit {proc.returncode})")
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{db}{suffix}").unlink(missing_ok=True)
-    return json.loads(out.read_text(encoding="utf-8"))
+    return run_child(__file__, vendor, cfg, var_dir, cfg["pg_port"])
 
 
 def table(results: list[dict[str, Any]], cfg: dict[str, Any]) -> str:

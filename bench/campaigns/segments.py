@@ -487,27 +487,35 @@ def child(cfg: dict[str, Any], out: Path) -> None:
 # Parent
 
 
-def run_backend(vendor: str, cfg: dict[str, Any], var_dir: Path) -> dict[str, Any]:
+def run_child(script: str, vendor: str, cfg: dict[str, Any], var_dir: Path, pg_port: int) -> dict[str, Any]:
+    """Run `script --child` (a campaigns harness) on a fresh database — a SQLite file under `var_dir`, removed
+    after, or a throw-away PostgreSQL server on `pg_port` — and return the JSON it writes."""
+    name = Path(script).stem
     var_dir.mkdir(parents=True, exist_ok=True)
-    cfg_path, out = var_dir / f"{vendor}-config.json", var_dir / f"{vendor}-result.json"
+    n = cfg["customers"]
+    cfg_path, out = var_dir / f"{vendor}-{n}-config.json", var_dir / f"{vendor}-{n}-result.json"
     cfg_path.write_text(json.dumps(cfg), encoding="utf-8")
     out.unlink(missing_ok=True)
-    db = var_dir / f"segments-{cfg['customers']}.sqlite3"
+    db = var_dir / f"{name}-{n}.sqlite3"
     for suffix in ("", "-wal", "-shm"):
         Path(f"{db}{suffix}").unlink(missing_ok=True)
-    env = django_env(var_dir, db)
-    me = [sys.executable, __file__, "--child", "--config", str(cfg_path), "--out", str(out)]
+    env = django_env(var_dir / f"{vendor}-{n}", db)
+    me = [sys.executable, script, "--child", "--config", str(cfg_path), "--out", str(out)]
     if vendor == "postgresql":
         env.pop("DATABASE_URL", None)
-        cmd = ["bash", str(ROOT / "scripts" / "with-postgres.sh"), str(PG_PORT), *me]
+        cmd = ["bash", str(ROOT / "scripts" / "with-postgres.sh"), str(pg_port), *me]
     else:
         cmd = me
     proc = subprocess.run(cmd, cwd=ROOT, env=env, stdout=sys.stderr, check=False)
     if proc.returncode != 0 or not out.exists():
-        raise SystemExit(f"bench/campaigns/segments: {vendor} failed (exit {proc.returncode})")
+        raise SystemExit(f"bench/campaigns/{name}: {vendor} failed (exit {proc.returncode})")
     for suffix in ("", "-wal", "-shm"):
         Path(f"{db}{suffix}").unlink(missing_ok=True)
     return json.loads(out.read_text(encoding="utf-8"))
+
+
+def run_backend(vendor: str, cfg: dict[str, Any], var_dir: Path) -> dict[str, Any]:
+    return run_child(__file__, vendor, cfg, var_dir, PG_PORT)
 
 
 def table(results: list[dict[str, Any]], cfg: dict[str, Any]) -> str:

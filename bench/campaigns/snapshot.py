@@ -43,7 +43,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # bench/: the help
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # bench/campaigns: the segments harness's builder
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from _common import cpu_seconds, django_env, loadavg, logger, machine_facts, replace_generated
-from segments import CUT, MESSAGING_SETTINGS, NOW, SEGMENTS, backend_pid, build, queued_campaign
+from segments import CUT, MESSAGING_SETTINGS, NOW, SEGMENTS, backend_pid, build, queued_campaign, run_child
 
 ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
@@ -406,27 +406,7 @@ def scan_table(result: dict[str, Any], cfg: dict[str, Any]) -> str:
 
 
 def run_backend(vendor: str, cfg: dict[str, Any], var_dir: Path) -> dict[str, Any]:
-    var_dir.mkdir(parents=True, exist_ok=True)
-    n = cfg["customers"]
-    cfg_path, out = var_dir / f"{vendor}-{n}-config.json", var_dir / f"{vendor}-{n}-result.json"
-    cfg_path.write_text(json.dumps(cfg), encoding="utf-8")
-    out.unlink(missing_ok=True)
-    db = var_dir / f"snapshot-{cfg['customers']}.sqlite3"
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{db}{suffix}").unlink(missing_ok=True)
-    env = django_env(var_dir / f"{vendor}-{n}", db)
-    me = [sys.executable, __file__, "--child", "--config", str(cfg_path), "--out", str(out)]
-    if vendor == "postgresql":
-        env.pop("DATABASE_URL", None)
-        cmd = ["bash", str(ROOT / "scripts" / "with-postgres.sh"), str(PG_PORT), *me]
-    else:
-        cmd = me
-    proc = subprocess.run(cmd, cwd=ROOT, env=env, stdout=sys.stderr, check=False)
-    if proc.returncode != 0 or not out.exists():
-        raise SystemExit(f"bench/campaigns/snapshot: {vendor} failed (exit {proc.returncode})")
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{db}{suffix}").unlink(missing_ok=True)
-    return json.loads(out.read_text(encoding="utf-8"))
+    return run_child(__file__, vendor, cfg, var_dir, PG_PORT)
 
 
 def table(results: list[dict[str, Any]], cfg: dict[str, Any]) -> str:
