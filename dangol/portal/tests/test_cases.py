@@ -14,8 +14,7 @@ from django.utils import timezone
 from dangol.orders.models import Order
 from dangol.portal.images import upload_dir
 from dangol.portal.models import Photo
-from dangol.portal.tests.helpers import GPS_MARK, jpeg, png, signed_in, webp
-from dangol.privacy import throttle
+from dangol.portal.tests.helpers import GPS_MARK, jpeg, pin_throttle_clock, png, signed_in, webp
 from dangol.voc import services as voc
 from dangol.voc.models import Case, Category
 
@@ -247,13 +246,7 @@ def test_the_public_form_gives_a_signed_link_to_that_one_case(shop):
 
 
 def test_every_portal_post_is_rate_limited(client, shop, monkeypatch):
-    # The limit is 20 a minute in fixed windows: all 21 posts are counted at one instant in the middle of a window,
-    # or a slow run that crosses a minute boundary starts a new window before the 21st (seen once in CI).
-    real_hit = throttle.hit
-    instant = timezone.now().replace(second=30, microsecond=0)
-    monkeypatch.setattr(
-        throttle, "hit", lambda *args, now=None, **kwargs: real_hit(*args, now=instant, **kwargs)
-    )
+    pin_throttle_clock(monkeypatch)
     case = _case(shop["hong"])
     me = signed_in(client, shop["hong"])
     codes = [me.post(f"/my/cases/{case.pk}/message/", {"text": f"{n}"}).status_code for n in range(21)]

@@ -12,8 +12,7 @@ from django.utils import timezone
 
 from dangol.customers.models import Consent, Customer
 from dangol.orders.services import order_refund
-from dangol.portal.tests.helpers import signed_in
-from dangol.privacy import throttle
+from dangol.portal.tests.helpers import pin_throttle_clock, signed_in
 from dangol.rewards import earning
 from dangol.rewards.models import PointBalance, Program, Referral, ReferralCode
 from dangol.rewards.referrals import referral_code_for
@@ -146,13 +145,7 @@ def test_self_referral_by_the_referrers_own_number_is_refused_with_the_same_page
 
 
 def test_the_landing_page_is_rate_limited_per_client(shop, code, monkeypatch):
-    # fixed windows: count all 31 visits at one instant mid-window, or a slow run crossing a minute boundary
-    # starts a new window before the 31st (seen once in CI)
-    real_hit = throttle.hit
-    instant = timezone.now().replace(second=30, microsecond=0)
-    monkeypatch.setattr(
-        throttle, "hit", lambda *args, now=None, **kwargs: real_hit(*args, now=instant, **kwargs)
-    )
+    pin_throttle_clock(monkeypatch)
     visitor = Client(REMOTE_ADDR="10.9.9.9")
     assert {visitor.get(f"/r/{code}/").status_code for _ in range(30)} == {200}
     limited = visitor.get(f"/r/{code}/")
