@@ -123,6 +123,24 @@ def _own_segment_snapshot(settings: Any, tmp_path_factory: pytest.TempPathFactor
 
 
 @pytest.fixture(autouse=True)
+def _still_throttle_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The rate limits count in fixed windows (dangol/privacy/throttle.py): a test that makes its requests across
+    a minute boundary would start a new window between them and see its limit reset. Each test counts at the
+    instant of its first counted request (its own 'now' if it pinned one); the tests of the windows themselves
+    pass their own `now`."""
+    from dangol.privacy import throttle
+
+    held: list[dt.datetime] = []
+
+    def still() -> dt.datetime:
+        if not held:
+            held.append(timezone.now())
+        return held[0]
+
+    monkeypatch.setattr(throttle, "clock", still)
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache() -> None:
     from django.core.cache import cache
 

@@ -79,9 +79,9 @@ def customer_for_phone(phone: str) -> Customer | None:
 def code_request(*, phone: str, client: str, now: dt.datetime | None = None) -> LoginCode:
     """Make a code for `phone` (canonical) and send it if the number is a customer's. RateLimited when the
     number or the client asked too often. The caller answers the same in every other case."""
-    now = now or timezone.now()
     hit("portal-code-client", client, PER_CLIENT, now=now)
     hit("portal-code-phone", phone, PER_PHONE, now=now)
+    now = now or timezone.now()
     phone_hash = _hash("phone", phone)
     LoginCode.objects.filter(phone_hash=phone_hash, used_at__isnull=True).update(used_at=now)
     code = f"{secrets.randbelow(1_000_000):06d}"
@@ -111,8 +111,8 @@ def code_verify(*, phone: str, code: str, client: str, now: dt.datetime | None =
     """The customer whose number and current code these are, the code used up; else SignInError (one message
     for a wrong, expired or used-up code, and for a number that is nobody's). Not one transaction: a wrong try
     must stay counted when the error is raised."""
-    now = now or timezone.now()
     hit("portal-verify-client", client, VERIFY_PER_CLIENT, now=now)
+    now = now or timezone.now()
     wrong = SignInError(_("인증번호가 맞지 않거나 만료되었습니다. 인증번호를 다시 받아 주세요."))
     row = (
         LoginCode.objects.filter(phone_hash=_hash("phone", phone), used_at__isnull=True)

@@ -64,12 +64,17 @@ def _retry_after(start: dt.datetime, seconds: int, now: dt.datetime) -> int:
     return max(1, math.ceil((start + dt.timedelta(seconds=seconds) - now).total_seconds()))
 
 
+def clock() -> dt.datetime:
+    """The time the limits count by (the tests hold it still: see conftest.py)."""
+    return timezone.now()
+
+
 def hit(
     scope: str, values: str | Iterable[str], rules: Sequence[Rule], *, now: dt.datetime | None = None
 ) -> None:
     """Count one request for each of `values` (a client key, contacts) in `scope`, or raise RateLimited when one
     of the `rules` is already at its limit for one of them. Empty values are not counted."""
-    now = now or timezone.now()
+    now = now or clock()
     names = [values] if isinstance(values, str) else list(values)
     windows = []
     for name in dict.fromkeys(v for v in names if v):

@@ -44,9 +44,9 @@ def intake_submit(
     """A message from the public form, `phone` already in its canonical form: the new case and False, or the
     recent case it repeats and True. The case goes to the team that owns the chosen category's process.
     RateLimited when the phone or e-mail has written too often."""
-    now = now or timezone.now()
     contacts = [part for part in (phone.strip(), email.strip().lower()) if part]
     hit("voc-intake-contact", contacts, [Rule(settings.DANGOL_INTAKE_PER_CONTACT_PER_HOUR, 3600)], now=now)
+    now = now or timezone.now()
     masked_title, masked_body = mask_text(title.strip()), mask_text(body.strip())
     first = _same_recent_case(contacts, f"{masked_title}\n{masked_body}", now=now)
     if first is not None:

@@ -8,11 +8,9 @@ import zlib
 from typing import Any
 
 from django.test import Client
-from django.utils import timezone
 from PIL import Image
 
 from dangol.portal import auth
-from dangol.privacy import throttle
 
 GPS_MARK = b"GPSLatitude37.5665N126.9780E"
 
@@ -83,13 +81,3 @@ def signed_in(client: Client, customer: Any) -> Client:
     started = auth.session_start(customer=customer)
     client.cookies[auth.COOKIE] = started.cookie_value
     return client
-
-
-def pin_throttle_clock(monkeypatch: Any) -> None:
-    """Count every rate-limited request of the test at one instant in the middle of a minute: the limits use fixed
-    windows, and a slow run that crosses a window boundary between its requests would start a new window."""
-    real_hit = throttle.hit
-    instant = timezone.now().replace(second=30, microsecond=0)
-    monkeypatch.setattr(
-        throttle, "hit", lambda *args, now=None, **kwargs: real_hit(*args, now=instant, **kwargs)
-    )

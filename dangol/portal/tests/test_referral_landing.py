@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from dangol.customers.models import Consent, Customer
 from dangol.orders.services import order_refund
-from dangol.portal.tests.helpers import pin_throttle_clock, signed_in
+from dangol.portal.tests.helpers import signed_in
 from dangol.rewards import earning
 from dangol.rewards.models import PointBalance, Program, Referral, ReferralCode
 from dangol.rewards.referrals import referral_code_for
@@ -144,8 +144,7 @@ def test_self_referral_by_the_referrers_own_number_is_refused_with_the_same_page
     assert _points(hong)[1] == 0 or _points(hong)[1] < 3000  # only the order's own points, no referral reward
 
 
-def test_the_landing_page_is_rate_limited_per_client(shop, code, monkeypatch):
-    pin_throttle_clock(monkeypatch)
+def test_the_landing_page_is_rate_limited_per_client(shop, code):
     visitor = Client(REMOTE_ADDR="10.9.9.9")
     assert {visitor.get(f"/r/{code}/").status_code for _ in range(30)} == {200}
     limited = visitor.get(f"/r/{code}/")

@@ -9,6 +9,7 @@ import pytest
 from django.db import connection
 from django.test import RequestFactory
 
+from dangol.privacy import throttle
 from dangol.privacy.models import RateCounter
 from dangol.privacy.throttle import RateLimited, Rule, client_key, hit
 
@@ -44,6 +45,16 @@ def test_a_new_window_starts_afresh_and_ended_windows_are_deleted():
 
     assert RateCounter.objects.count() == 1  # the ended minute is gone
     hit("test-window", "c1", [Rule(0, 60)], now=MOMENT)  # a limit of 0 is off
+
+
+@pytest.mark.django_db
+def test_without_a_time_the_limits_count_by_the_clock(monkeypatch):
+    monkeypatch.setattr(throttle, "clock", lambda: MOMENT + dt.timedelta(seconds=29))
+    hit("test-clock", "c1", [Rule(1, 60)])
+    with pytest.raises(RateLimited) as refused:
+        hit("test-clock", "c1", [Rule(1, 60)])
+    assert refused.value.retry_after == 1  # the window of MOMENT's minute, one second before it ends
+    assert RateCounter.objects.get().window_start == MOMENT.replace(second=0)
 
 
 def test_clients_are_counted_by_ip_or_ipv6_64_and_stored_hashed(settings):
