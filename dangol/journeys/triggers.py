@@ -53,6 +53,18 @@ def expected_interval_days(value: CustomerValue | None) -> int:
     return int(min(MAX_INTERVAL_DAYS, max(MIN_INTERVAL_DAYS, round(364 / value.expected_purchases))))
 
 
+def second_purchase_due(first: dt.datetime, value: CustomerValue | None) -> dt.datetime:
+    """When a one-time buyer is due back: the value run's expected next purchase (`loyalty.rhythm`: this
+    customer's own BG/NBD posterior), from the start of that day in Seoul; without one, the first purchase + the
+    expected interval. Kept within 14–120 days of the first purchase."""
+    if value is not None and value.expected_next_purchase is not None:
+        due = timezone.make_aware(dt.datetime.combine(value.expected_next_purchase, dt.time()))
+    else:
+        due = first + dt.timedelta(days=expected_interval_days(value))
+    earliest = first + dt.timedelta(days=MIN_INTERVAL_DAYS)
+    return min(first + dt.timedelta(days=MAX_INTERVAL_DAYS), max(earliest, due))
+
+
 def _first_purchase(journey: Journey, now: dt.datetime) -> list[Candidate]:
     firsts = (
         Order.objects.filter(BOUGHT, ordered_at__lte=now)
@@ -64,8 +76,8 @@ def _first_purchase(journey: Journey, now: dt.datetime) -> list[Candidate]:
 
 
 def _second_purchase(journey: Journey, now: dt.datetime) -> list[Candidate]:
-    """Bought exactly once, and the expected interval since that purchase has passed (within the lookback
-    of 30 days, so long-gone one-time buyers are the win-back's or nobody's)."""
+    """Bought exactly once, and the day that customer was expected back has come (within the lookback of 30
+    days, so long-gone one-time buyers are the win-back's or nobody's)."""
     once = (
         Order.objects.filter(BOUGHT, ordered_at__lte=now)
         .values("customer_id")
@@ -76,7 +88,7 @@ def _second_purchase(journey: Journey, now: dt.datetime) -> list[Candidate]:
     values = {v.customer_id: v for v in CustomerValue.objects.filter(customer_id__in=list(rows))}
     out = []
     for customer_id, first in rows.items():
-        due = first + dt.timedelta(days=expected_interval_days(values.get(customer_id)))
+        due = second_purchase_due(first, values.get(customer_id))
         if now - dt.timedelta(days=30) < due <= now:
             out.append(Candidate(customer_id, "second"))
     return out

@@ -194,6 +194,31 @@ def test_second_purchase_nudge_after_the_expected_interval(shop: dict[str, Any],
     assert journey_run(journey, now=NOW + dt.timedelta(days=33))["enrolled"] == 1
 
 
+def test_second_purchase_nudge_on_the_customers_own_expected_date(
+    shop: dict[str, Any], journeys: dict
+) -> None:
+    journey = journeys[Journey.Kind.SECOND_PURCHASE]
+    hong, kim = shop["hong"], shop["kim"]
+    for customer in (hong, kim):
+        place_order(customer, NOW - dt.timedelta(days=20))
+    # the same yearly rhythm (every 52 days): the per-customer date decides, not 364 / expected purchases
+    due = NOW.date() + dt.timedelta(days=3)
+    set_value(hong, stage="first_purchase", frequency=0, expected_purchases=7.0, expected_next_purchase=due)
+    set_value(kim, stage="first_purchase", frequency=0, expected_purchases=7.0, expected_next_purchase=None)
+    assert journey_run(journey, now=NOW + dt.timedelta(days=2))["enrolled"] == 0
+    assert journey_run(journey, now=NOW + dt.timedelta(days=3))["enrolled"] == 1  # from 00:00 of that day
+    assert Enrolment.objects.get().customer == hong
+    # kim has no date from the value run: 52 days after the first purchase, as before
+    assert journey_run(journey, now=NOW + dt.timedelta(days=31))["enrolled"] == 0
+    assert journey_run(journey, now=NOW + dt.timedelta(days=32))["enrolled"] == 1
+    # a date that is too soon (the day after the purchase) still waits the 14-day minimum
+    lee = customer_create(data={"name": "이서준"})
+    place_order(lee, NOW)
+    set_value(lee, stage="first_purchase", frequency=0, expected_next_purchase=NOW.date())
+    assert journey_run(journey, now=NOW + dt.timedelta(days=13))["enrolled"] == 0
+    assert journey_run(journey, now=NOW + dt.timedelta(days=14))["enrolled"] == 1
+
+
 def test_promoter_gets_a_referral_ask_per_answer(shop: dict[str, Any], journeys: dict) -> None:
     from dangol.surveys.models import Response, Survey
 
