@@ -59,6 +59,54 @@ def _ms(samples: list[float]) -> dict[str, float]:
 # Phase (child process): the pages
 
 
+def _round2(analysis: Any, rollups: Any) -> tuple[Any, Any]:
+    """`trend` and `by_group` as in round 2 of issue 18 (the GROUP BY over ScoreRollup's histogram rows with
+    their touchpoint × team × staff × wave dims, `rollups.headline`): the peer of round 3's ScoreDay."""
+    import datetime as dt
+    from collections import Counter, defaultdict
+
+    from django.utils import timezone
+
+    def trend(*, survey_id: int | None = None, months: int = 12) -> list[dict[str, Any]]:
+        def compute() -> list[dict[str, Any]]:
+            since = timezone.now() - dt.timedelta(days=31 * months)
+            per_month: dict[str, Any] = defaultdict(lambda: defaultdict(Counter))
+            for day, histogram in rollups.headline(survey_id=survey_id, since=since, by="day").items():
+                month = per_month[day.strftime("%Y-%m")]
+                for metric, counts in histogram.items():
+                    month[metric].update(counts)
+            return [
+                {"month": m, **analysis._figures(analysis._score_row(per_month[m]))}
+                for m in sorted(per_month)
+            ]
+
+        return list(analysis._cached(f"r2:trend:{survey_id}:{months}", compute))
+
+    def by_group(*, group: str, survey_id: int | None = None, months: int = 12) -> list[dict[str, Any]]:
+        group = group if group in analysis.GROUPS else "touchpoint"
+
+        def compute() -> list[dict[str, Any]]:
+            since = timezone.now() - dt.timedelta(days=31 * months)
+            found = rollups.headline(survey_id=survey_id, since=since, by=group)
+            names = analysis._group_names(group, [k for k in found if k is not None])
+            merged: dict[Any, Any] = defaultdict(lambda: defaultdict(Counter))
+            for key, histogram in found.items():
+                key = key if key in names else None
+                for metric, counts in histogram.items():
+                    merged[key][metric].update(counts)
+            out = [
+                {"id": key, "name": names.get(key) or "–", **analysis._figures(analysis._score_row(h))}
+                for key, h in merged.items()
+            ]
+            out.sort(key=lambda r: (r["name"], r["id"] or 0))
+            out.sort(key=lambda r: (r["few"], -(r["csat_mean"] or 0)))
+            return out
+
+        return list(analysis._cached(f"r2:group:{group}:{survey_id}:{months}", compute))
+
+    return trend, by_group
+
+
 def phase_pages(cfg: dict[str, Any]) -> dict[str, Any]:
     import django
 
@@ -71,27 +119,63 @@ def phase_pages(cfg: dict[str, Any]) -> dict[str, Any]:
     from django.test import Client
 
     from dangol.surveys import analysis, repurchase, rollups
-    from dangol.surveys.models import DriverMoment, LoyaltyRollup, Response, ScoreRollup, Survey
+    from dangol.surveys.models import (
+        DriverMoment,
+        LoyaltyRollup,
+        Response,
+        ScoreDay,
+        ScoreRollup,
+        Survey,
+    )
+
+    trend_round2, by_group_round2 = _round2(analysis, rollups)
+    peer = cfg.get("peer", "scan")
 
     client = Client()
     client.force_login(User.objects.get(username="manager"))
 
     kept: dict[str, Any] = {}  # the worker's snapshots (drivers, loyalty, rates), put back after each clear
 
-    def get(url: str) -> tuple[float, float]:
+    # PostgreSQL: the server's share of the CPU, read from /proc for the backend of this process's connection
+    # (kept open for the whole phase: CONN_MAX_AGE None, so it is one backend throughout)
+    from django.db import connection
+
+    backend: int | None = None
+    if connection.vendor == "postgresql":
+        connection.settings_dict["CONN_MAX_AGE"] = None
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            backend = int(cursor.fetchone()[0])
+
+    def server_cpu() -> float:
+        """CPU seconds the PostgreSQL backend has used so far (0 on SQLite: its work is in this process)."""
+        if backend is None:
+            return 0.0
+        fields = Path(f"/proc/{backend}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def get(url: str) -> tuple[float, float, float]:
+        """Wall, CPU of this process, CPU of the PostgreSQL backend (seconds) of one cold GET."""
         cache.clear()
         cache.set_many(kept, None)
+        server = server_cpu()
         wall, cpu = time.perf_counter(), time.process_time()
         r = client.get(url)
         wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+        server = server_cpu() - server
         if r.status_code != 200:
             raise SystemExit(f"{url}: HTTP {r.status_code}")
-        return wall, cpu
+        return wall, cpu, server
 
     def old_path() -> ExitStack:
         """The page as it was: every figure computed per response from the answers and orders (same cache
-        wrapper): trend, groups, gaps, Kano, drivers, loyalty."""
+        wrapper): trend, groups, gaps, Kano, drivers, loyalty. `--peer round2`: trend and groups from
+        ScoreRollup as in round 2, everything else as shipped."""
         stack = ExitStack()
+        if peer == "round2":
+            stack.enter_context(mock.patch.object(analysis, "trend", trend_round2))
+            stack.enter_context(mock.patch.object(analysis, "by_group", by_group_round2))
+            return stack
 
         def cached(name: str, scan: Any, key: Any) -> Any:
             return lambda **kw: analysis._cached(
@@ -126,6 +210,8 @@ def phase_pages(cfg: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {
         "responses": Response.objects.count(),
         "rollup_rows": ScoreRollup.objects.count(),
+        "day_rows": ScoreDay.objects.count(),
+        "peer": peer,
         "moment_rows": DriverMoment.objects.count(),
         "loyalty_rows": LoyaltyRollup.objects.count(),
         "pending": rollups.pending_count(),
@@ -135,12 +221,21 @@ def phase_pages(cfg: dict[str, Any]) -> dict[str, Any]:
     for _ in range(20):
         get("/healthz")
     healthz = [get("/healthz") for _ in range(100)]
-    out["healthz"] = {"wall": _ms([w for w, _ in healthz]), "cpu": _ms([c for _, c in healthz])}
+    out["healthz"] = {
+        "wall": _ms([w for w, _, _ in healthz]),
+        "cpu": _ms([c for _, c, _ in healthz]),
+        "server_cpu": _ms([x for _, _, x in healthz]),
+    }
     # the worker's refresh (every 5 minutes under `dangol serve`): drivers and loyalty for every survey filter
     cache.clear()
+    server = server_cpu()
     wall, cpu = time.perf_counter(), time.process_time()
     analysis.refresh_snapshots()
-    out["refresh"] = {"wall_s": time.perf_counter() - wall, "cpu_s": time.process_time() - cpu}
+    out["refresh"] = {
+        "wall_s": time.perf_counter() - wall,
+        "cpu_s": time.process_time() - cpu,
+        "server_cpu_s": server_cpu() - server,
+    }
     # issue 18 round 2: nothing is kept any more; every sample below starts from an EMPTY cache (as right
     # after a deploy or a cache flush, before the worker's first refresh)
     out["kept"] = []
@@ -155,16 +250,24 @@ def phase_pages(cfg: dict[str, Any]) -> dict[str, Any]:
         paths["Kano study"] = [f"/surveys/kano/?survey={kano}"] * cfg["samples"]
     out["pages"] = {}
     for name, urls in paths.items():
-        new: list[tuple[float, float]] = []
-        old: list[tuple[float, float]] = []
+        new: list[tuple[float, float, float]] = []
+        old: list[tuple[float, float, float]] = []
         for url in urls:  # alternate, so both paths meet the same machine load
             new.append(get(url))
             with old_path():
                 old.append(get(url))
         out["pages"][name] = {
             "urls": urls[:3],
-            "new": {"wall": _ms([w for w, _ in new]), "cpu": _ms([c for _, c in new])},
-            "old": {"wall": _ms([w for w, _ in old]), "cpu": _ms([c for _, c in old])},
+            "new": {
+                "wall": _ms([w for w, _, _ in new]),
+                "cpu": _ms([c for _, c, _ in new]),
+                "server_cpu": _ms([x for _, _, x in new]),
+            },
+            "old": {
+                "wall": _ms([w for w, _, _ in old]),
+                "cpu": _ms([c for _, c, _ in old]),
+                "server_cpu": _ms([x for _, _, x in old]),
+            },
         }
         log(
             f"  {name}: roll-ups p95 {out['pages'][name]['new']['wall']['p95']:.0f} ms, "
@@ -175,7 +278,17 @@ def phase_pages(cfg: dict[str, Any]) -> dict[str, Any]:
     survey = customer[0]
     parts = {
         "trend(12 months)": lambda: analysis.trend(survey_id=None, months=12),
+        "trend(12 months) [round 2: ScoreRollup]": lambda: trend_round2(survey_id=None, months=12),
         "by_group(staff, 12 months)": lambda: analysis.by_group(group="staff", survey_id=None, months=12),
+        "by_group(staff, 12 months) [round 2: ScoreRollup]": lambda: by_group_round2(
+            group="staff", survey_id=None, months=12
+        ),
+        "by_group(touchpoint, first survey, 6 months)": lambda: analysis.by_group(
+            group="touchpoint", survey_id=survey, months=6
+        ),
+        "by_group(touchpoint, first survey, 6 months) [round 2]": lambda: by_group_round2(
+            group="touchpoint", survey_id=survey, months=6
+        ),
         "gaps()": lambda: analysis.gaps(survey_id=None),
         "drivers(first survey, 12 months)": lambda: analysis.drivers(survey_id=survey),
         "loyalty()": lambda: analysis.loyalty(survey_id=None),
@@ -197,12 +310,19 @@ def phase_pages(cfg: dict[str, Any]) -> dict[str, Any]:
     out["parts"] = {}
     for name, func in parts.items():
         cache.clear()
+        server = server_cpu()
         wall, cpu = time.perf_counter(), time.process_time()
         func()
         out["parts"][name] = {
+            "server_cpu": (server_cpu() - server) * 1000,
             "wall": (time.perf_counter() - wall) * 1000,
             "cpu": (time.process_time() - cpu) * 1000,
         }
+
+    if backend is not None:  # the same backend throughout: its CPU figures cover every sample
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            out["same_backend"] = int(cursor.fetchone()[0]) == backend
 
     # the figures: roll-ups vs the answers, default view and every filter used above
     cache.clear()
@@ -216,6 +336,11 @@ def phase_pages(cfg: dict[str, Any]) -> dict[str, Any]:
             ),
             (analysis.gaps(survey_id=s), analysis.gaps_scan(survey_id=s)),
             (analysis.loyalty(survey_id=s), analysis.loyalty_scan(survey_id=s)),
+            (analysis.trend(survey_id=s, months=m), trend_round2(survey_id=s, months=m)),
+            (
+                {r["id"]: r for r in analysis.by_group(group=g, survey_id=s, months=m)},
+                {r["id"]: r for r in by_group_round2(group=g, survey_id=s, months=m)},
+            ),
         ]
         if s and cfg.get("drivers_peer", True):
             pairs.append(
@@ -250,6 +375,10 @@ def phase_pages(cfg: dict[str, Any]) -> dict[str, Any]:
     from dangol.surveys.models import ScoreRollup as Table
 
     before = {r[:-1]: r[-1] for r in Table.objects.values_list(*rollups.KEY_COLUMNS, "n")}
+    days_before = {
+        r[: len(rollups.DAY_KEY_COLUMNS)]: r[len(rollups.DAY_KEY_COLUMNS) :]
+        for r in ScoreDay.objects.values_list(*rollups.DAY_KEY_COLUMNS, *rollups.DAY_SUMS)
+    }
     # take those responses' counts out first, so counting them again restores the table exactly
     rows = list(Response.objects.filter(pk__in=ids).values_list(*rollups.RESPONSE_FIELDS))
     from collections import Counter
@@ -262,6 +391,13 @@ def phase_pages(cfg: dict[str, Any]) -> dict[str, Any]:
         for key, n in rollups.count_responses(rows, moments=moments).items():
             Table.objects.filter(**dict(zip(rollups.KEY_COLUMNS, key, strict=True))).update(
                 n=before[key] - n  # type: ignore[index]
+            )
+        for dkey, sums in rollups.count_days(rows).items():
+            ScoreDay.objects.filter(**dict(zip(rollups.DAY_KEY_COLUMNS, dkey, strict=True))).update(
+                **{
+                    name: old - v
+                    for name, old, v in zip(rollups.DAY_SUMS, days_before[dkey], sums, strict=True)  # type: ignore[index]
+                }
             )
         for (survey_id, day, items, a, b), total in moments.items():
             DriverMoment.objects.filter(survey_id=survey_id, day=day, items=items, a=a, b=b).update(
@@ -371,7 +507,7 @@ def pg_child(cfg: dict[str, Any]) -> dict[str, Any]:
     log("[PostgreSQL] pages")
     cfg_path, out_path = var_dir / "pages-config.json", var_dir / "pages-result.json"
     cfg_path.write_text(
-        json.dumps({k: cfg[k] for k in ("samples", "light", "drivers_peer")}), encoding="utf-8"
+        json.dumps({k: cfg[k] for k in ("samples", "light", "drivers_peer", "peer")}), encoding="utf-8"
     )
     out_path.unlink(missing_ok=True)
     cmd = [sys.executable, __file__, "--phase", "pages", "--config", str(cfg_path), "--out", str(out_path)]
@@ -413,48 +549,81 @@ def _find_db(answers: int) -> Path:
 
 def _page_lines(p: dict[str, Any], backend: str) -> list[str]:
     drivers_peer = any(name.startswith("drivers_scan") for name in p["parts"])
+    round2 = p.get("peer") == "round2"
+    pg = p.get("vendor") == "postgresql"
+    peer_name = "round 2" if round2 else "per response"
+    srv = (
+        " CPU = this process + the PostgreSQL backend's CPU (/proc of the connection's backend, one backend "
+        "for the whole phase"
+        + ("" if p.get("same_backend", True) else ": **it changed, server CPU incomplete**")
+        + ")."
+        if pg and "server_cpu" in p["healthz"]
+        else ""
+    )
     lines = [
         f"**{backend}** ({p['responses']:,} responses). Every sample starts from an EMPTY shared cache (as after a "
-        "deploy or a cache flush, before the worker's first refresh). *Roll-ups*: the page as shipped. *Per "
-        "response*: the same page with every figure (trend, groups, gaps, Kano, drivers, loyalty) computed from "
-        "the responses, answers and orders (the `*_scan` functions, the computation before the roll-ups: the "
-        "peer), alternating sample by sample."
-        + ("" if drivers_peer else " (`--no-drivers-peer`: drivers from the roll-ups in both.)"),
+        "deploy or a cache flush, before the worker's first refresh). *Roll-ups*: the page as shipped. "
+        + (
+            "*Round 2*: the same page with trend and groups read from ScoreRollup's histogram rows as in round 2 "
+            "of issue 18 (`--peer round2`: the peer of this round's ScoreDay), everything else as shipped, "
+            "alternating sample by sample."
+            if round2
+            else "*Per response*: the same page with every figure (trend, groups, gaps, Kano, drivers, loyalty) "
+            "computed from the responses, answers and orders (the `*_scan` functions, the computation before the "
+            "roll-ups: the peer), alternating sample by sample."
+            + ("" if drivers_peer else " (`--no-drivers-peer`: drivers from the roll-ups in both.)")
+        )
+        + srv,
         "",
-        "| page (empty cache) | roll-ups p95 / median ms | CPU median ms | per response p95 / median ms | "
+        f"| page (empty cache) | roll-ups p95 / median ms | CPU median ms | {peer_name} p95 / median ms | "
         f"CPU median ms | speed-up (p95) | goal p95 < {GOAL_MS:.0f} ms |",
         "|---|---:|---:|---:|---:|---:|---|",
     ]
+
+    def cpu(side: dict[str, Any]) -> str:
+        if pg and "server_cpu" in side:
+            c, x = side["cpu"]["median"], side["server_cpu"]["median"]
+            return f"{c:,.0f} + {x:,.0f} server"
+        return f"{side['cpu']['median']:,.0f}"
+
     for name, page in p["pages"].items():
         new, old = page["new"], page["old"]
         lines.append(
             f"| {name} (n={new['wall']['n']}) | {new['wall']['p95']:,.0f} / {new['wall']['median']:,.0f} | "
-            f"{new['cpu']['median']:,.0f} | {old['wall']['p95']:,.0f} / {old['wall']['median']:,.0f} | "
-            f"{old['cpu']['median']:,.0f} | {old['wall']['p95'] / new['wall']['p95']:.1f}x | "
+            f"{cpu(new)} | {old['wall']['p95']:,.0f} / {old['wall']['median']:,.0f} | "
+            f"{cpu(old)} | {old['wall']['p95'] / new['wall']['p95']:.1f}x | "
             f"{'**met**' if new['wall']['p95'] < GOAL_MS else '**NOT met**'} |"
         )
     h = p["healthz"]
     fc, rf = p["fully_cold"], p["refresh"]
+    fc_cpu = f"{fc[1] * 1000:,.0f}" + (f" + {fc[2] * 1000:,.0f} server" if pg and len(fc) > 2 else "")
+    rf_cpu = f"{rf['cpu_s'] * 1000:,.0f}" + (
+        f" + {rf['server_cpu_s'] * 1000:,.0f} server" if pg and "server_cpu_s" in rf else ""
+    )
     lines += [
         f"| analysis, default view, first request of the process, roll-ups, n=1 | {fc[0] * 1000:,.0f} | "
-        f"{fc[1] * 1000:,.0f} | | | | {'**met**' if fc[0] * 1000 < GOAL_MS else '**NOT met**'} |",
+        f"{fc_cpu} | | | | {'**met**' if fc[0] * 1000 < GOAL_MS else '**NOT met**'} |",
         f"| the worker's refresh of every default figure (`refresh_snapshots`) | "
-        f"{rf['wall_s'] * 1000:,.0f} | {rf['cpu_s'] * 1000:,.0f} | | | | |",
+        f"{rf['wall_s'] * 1000:,.0f} | {rf_cpu} | | | | |",
         f"| peer floor: GET /healthz in-process | {h['wall']['p95']:.1f} / {h['wall']['median']:.1f} | "
-        f"{h['cpu']['median']:.1f} | | | | |",
+        f"{cpu(h) if pg else format(h['cpu']['median'], '.1f')} | | | | |",
         "",
-        "| analysis function alone (cache cleared) | wall ms | CPU ms |",
+        "| analysis function alone (cache cleared) | wall ms | CPU ms" + (" (+ server)" if pg else "") + " |",
         "|---|---:|---:|",
     ]
     for name, t in p["parts"].items():
-        lines.append(f"| {name} | {t['wall']:,.0f} | {t['cpu']:,.0f} |")
+        extra = f" + {t['server_cpu']:,.0f}" if pg and "server_cpu" in t else ""
+        lines.append(f"| {name} | {t['wall']:,.0f} | {t['cpu']:,.0f}{extra} |")
     fig = p["figures"]
     lines += [
         "",
-        f"Roll-up rows: scores {p['rollup_rows']:,}, driver moments {p.get('moment_rows', 0):,}, loyalty "
+        f"Roll-up rows: scores {p['rollup_rows']:,}"
+        + (f", ScoreDay {p['day_rows']:,}" if "day_rows" in p else "")
+        + f", driver moments {p.get('moment_rows', 0):,}, loyalty "
         f"{p.get('loyalty_rows', 0):,}; responses not counted yet: scores {p['pending']:,}, loyalty "
-        f"{p.get('loyalty_pending', 0):,}. Figures roll-ups vs per response ({fig['compared']} trend / group / "
-        "gap / loyalty / drivers / Kano results compared): "
+        f"{p.get('loyalty_pending', 0):,}. Figures roll-ups vs per response"
+        + (" and vs round 2" if "day_rows" in p else "")
+        + f" ({fig['compared']} trend / group / gap / loyalty / drivers / Kano results compared): "
         + ("**all equal**." if not fig["differ"] else "differ: " + ", ".join(fig["differ"][:5])),
         "",
     ]
@@ -469,12 +638,17 @@ def report(res: dict[str, Any]) -> str:
         BEGIN,
         f"## 2b. Analysis from roll-ups ({p['responses']:,} responses; `bench/surveys/analysis.py`)",
         "",
-        f"Run {res['date']} with `bench/surveys/analysis.py{' --quick' if res['quick'] else ''}"
-        f"{' --postgres' if pg else ''}` on a copy of run.py's database. Load average at start / end: "
+        f"Run {res['date']} with `bench/surveys/analysis.py "
+        + res.get("argv", f"{' --quick' if res['quick'] else ''}{' --postgres' if pg else ''}").strip()
+        + f"` on a copy of run.py's database. Load average at start / end: "
         f"{res['load_start']} / {res['load_end']} (a shared machine: other sessions' tests ran meanwhile; "
         "compare the CPU figures and the ratios, measured in the same run). In-process, django.test.Client as "
         "the manager, DEBUG off; CPU = time.process_time of that process (on SQLite the database work is in it; "
-        "on PostgreSQL the server's share is not).",
+        + (
+            "on PostgreSQL the backend's CPU is shown beside it as '+ N server')."
+            if pg and "server_cpu" in pg["pages"]["healthz"]
+            else "on PostgreSQL the server's share is not)."
+        ),
         "",
         *_page_lines(p, "SQLite"),
     ]
@@ -606,6 +780,113 @@ Commands:
   `.venv/bin/python bench/surveys/analysis.py --quick --postgres --samples 7`
 - full, both databases: `.venv/bin/python bench/surveys/analysis.py --postgres --no-drivers-peer --light
   --samples 3` (SQLite part ≈ 30 min at load 17; PostgreSQL part not run yet)
+
+
+### Round 2's generated tables at 5M (the run of 2026-12-02 01:15 UTC, kept here when round 3's run replaced them)
+
+Run 2026-12-02 01:15 UTC with `bench/surveys/analysis.py` on a copy of run.py's database. Load average at start / end: 16.4 17.5 16.6 / 10.2 12.2 14.3 (a shared machine: other sessions' tests ran meanwhile; compare the CPU figures and the ratios, measured in the same run). In-process, django.test.Client as the manager, DEBUG off; CPU = time.process_time of that process (on SQLite the database work is in it; on PostgreSQL the server's share is not).
+
+**SQLite** (502,802 responses). Every sample starts from an EMPTY shared cache (as after a deploy or a cache flush, before the worker's first refresh). *Roll-ups*: the page as shipped. *Per response*: the same page with every figure (trend, groups, gaps, Kano, drivers, loyalty) computed from the responses, answers and orders (the `*_scan` functions, the computation before the roll-ups: the peer), alternating sample by sample. (`--no-drivers-peer`: drivers from the roll-ups in both.)
+
+| page (empty cache) | roll-ups p95 / median ms | CPU median ms | per response p95 / median ms | CPU median ms | speed-up (p95) | goal p95 < 2000 ms |
+|---|---:|---:|---:|---:|---:|---|
+| analysis (default view) (n=3) | 8,467 / 5,167 | 620 | 161,542 / 71,116 | 13,502 | 19.1x | **NOT met** |
+| analysis, a filter nobody viewed (n=3) | 4,229 / 3,475 | 422 | 52,732 / 50,090 | 6,044 | 12.5x | **NOT met** |
+| Kano study (n=3) | 217 / 208 | 34 | 180 / 170 | 31 | 0.8x | **met** |
+| analysis, default view, first request of the process, roll-ups, n=1 | 6,161 | 633 | | | | **NOT met** |
+| the worker's refresh of every default figure (`refresh_snapshots`) | 32,410 | 3,357 | | | | |
+| peer floor: GET /healthz in-process | 43.2 / 3.4 | 3.3 | | | | |
+
+| analysis function alone (cache cleared) | wall ms | CPU ms |
+|---|---:|---:|
+| trend(12 months) | 1,911 | 238 |
+| by_group(staff, 12 months) | 1,630 | 229 |
+| gaps() | 122 | 23 |
+| drivers(first survey, 12 months) | 301 | 31 |
+| loyalty() | 849 | 123 |
+| loyalty_scan() [before: per response] | 23,484 | 3,558 |
+| response_rates() | 43 | 4 |
+
+Roll-up rows: scores 170,799, driver moments 24,156, loyalty 13,329; responses not counted yet: scores 0, loyalty 19. Figures roll-ups vs per response (9 trend / group / gap / loyalty / drivers / Kano results compared): **all equal**.
+
+
+Machine: nproc: 2; cpu: Intel(R) Xeon(R) Processor; ram: 23.5 GiB; os: Linux 6.18.44-fc-v657; python: 3.11.7; commit: 964aefa
+
+### Round 3 of issue 18: trend and groups from ScoreDay; the loyalty live read (hand-written, 2026-12-02)
+
+What changed (migration `surveys/0006_score_day`):
+- **ScoreDay**: one row per survey × Seoul day × touchpoint × team × staff holding exactly the sums the trend
+  and group figures use (responses, NPS answers, promoters, detractors, CSAT answers, Σ CSAT, Σ CSAT²,
+  satisfied), instead of ScoreRollup's row per metric × score × wave: **7,783 rows for the 5M year instead
+  of 170,799** (a per-group table would not have helped much: touchpoint alone still has 4,443 survey × day ×
+  touchpoint combinations; the rows were many because of the score bins, not the dims). Written by
+  `rollups.rollup_responses` in the same transaction and under the same claim as ScoreRollup (one more
+  `INSERT … ON CONFLICT DO UPDATE SET col = col + excluded.col`), emptied by `reset` (`--rebuild`), compared
+  with a recount by `check` (`--check`; a wrong sum is reported as `("day", key…, column)`). The migration
+  fills it from the ScoreRollup rows already counted (one INSERT … SELECT … GROUP BY, 31 s at 5M on SQLite),
+  so no recount is needed on upgrade. `rollups.score_sums` reads it like `headline` read ScoreRollup: the
+  rows from the day after the period's start, plus, live, the first (partial) day and the responses not
+  counted yet; `analysis.trend` / `analysis.by_group` use it.
+- **Loyalty's live read**: `repurchase.counts` read "the full days' responses whose 90-day window closed but
+  are not counted yet" with the survey in the WHERE clause, and SQLite's planner (no ANALYZE statistics)
+  walked `response_survey_time` over the whole period instead of the small partial index
+  `response_loyalty_pending`: 0.83 s wall of the 0.96 s of `loyalty()` at 5M. It now finds those responses
+  through the partial index alone (its condition and column, the survey filtered in Python) and reads them by
+  id: `loyalty()` alone 162 → 36 ms CPU, 960 → 185 ms wall (same process, same copy).
+- Tried and dropped: reading only the driver-kind answers for the drivers' live first day (no gain: the
+  answer rows of that day dominate either way; a question filter in SQL made SQLite walk the question index,
+  3.8 s).
+- Equality: the existing tests (roll-ups = per response before, during and after rolling up, incremental =
+  rebuild, a deleted staff account, mid-day period start) now run through ScoreDay, on SQLite and PostgreSQL;
+  new: ScoreDay's sums = ScoreRollup's histograms summed (`headline`) per day / touchpoint / team / staff /
+  survey, live and rolled up, and the migration's fill = the table the job kept; `check` finds a wrong
+  ScoreDay sum and `--rebuild` repairs it. The bench compares every figure with the per-response computation
+  AND with round 2's reading (all equal on both databases, see the tables above).
+
+Measured at 5M (502,802 responses / 5,026,010 answers; the tables above are this run: `--reuse-copy
+--postgres --no-rebuild --light --no-drivers-peer --peer round2 --samples 15`, 15 cold samples per page, every
+sample from an EMPTY cache; the peer is the same page with trend and groups read as in round 2, alternating;
+note the peer already has the loyalty fix, which is shared code). Load average 11–15 on 2 cores:
+
+| empty cache; p95 / median wall ms; CPU median ms (PostgreSQL: Django process + server backend) | SQLite now | SQLite round-2 reading | PostgreSQL now | PostgreSQL round-2 reading |
+|---|---:|---:|---:|---:|
+| analysis, default view | **1,290** / 1,001; CPU 122 | 5,066 / 4,337; CPU 541 | **741** / 611; CPU 79 + 40 | 1,655 / 1,224; CPU 105 + 150 |
+| analysis, a filter nobody viewed | **1,105** / 861; CPU 128 | 4,045 / 2,563; CPU 378 | **589** / 416; CPU 99 + 40 | 995 / 723; CPU 114 + 130 |
+| trend(12 months) alone, CPU ms | 20 | 219 | 11 + 0 | 35 + 70 |
+| by_group(staff, 12 months) alone, CPU ms | 14 | 226 | 9 + 10 | 8 + 30 |
+| loyalty() alone, CPU ms | 31 (165 in the run before the fix) | | 18 + 10 | |
+
+- **Goal p95 < 2 s with an empty cache (also a never-viewed filter): met on SQLite and on PostgreSQL at 5M,
+  on this loaded machine** (load 11–15). Against the last round-2 measurement (SQLite, load 16): default view
+  8,467 ms p95 / 620 ms CPU → 1,290 ms / 122 ms CPU; never-viewed filter 4,229 / 422 → 1,105 / 128 (5x less
+  CPU; the wall figure moves with the load, the CPU figure predicts the quiet machine). A first run of this
+  round, ScoreDay without the loyalty fix (7 samples, load 12–15): SQLite default view 2,242 ms p95 / 286 ms
+  CPU, filter 2,705 / 292; PostgreSQL 1,233 / 76 (client only), filter 2,988 / 102 (one outlier sample).
+- Where the SQLite default view's ~120 ms CPU goes now (functions alone): drivers 31, loyalty 31, gaps 21,
+  trend 20, groups 14, rates 4, the rest the template and the request. PostgreSQL server CPU is read from
+  /proc for the backend of the bench's connection (kept for the whole phase: same backend checked), in
+  10 ms clock ticks.
+- Build timings (SQLite, load 1–6 at the time): copy of run.py's 5M database 2 s, `migrate` (the other apps'
+  migrations and surveys 0004–0005) 60 s wall / 22 s CPU, `survey-rollups --rebuild` 5 min 38 s wall / 90 s
+  CPU (without ScoreDay: it ran before the change; 0006 then filled ScoreDay, 31 s wall / 7.6 s CPU).
+  PostgreSQL (load 11–15): `migrate` 2 min 13 s, COPY of the SQLite copy 4 min, pages 2 min; not rebuilt
+  there (`--no-rebuild`: the roll-up tables come with the COPY, and the figures on PostgreSQL are checked
+  equal to the per-response computation in the run; rebuild-on-PostgreSQL equality is in the test suite).
+- Kept: the migrated, rolled-up 5M SQLite copy in `var/bench/surveys/analysis-h5/surveys.sqlite3` (the
+  script no longer deletes its copy unless `--drop-copy`). The PostgreSQL server is throw-away
+  (scripts/with-postgres.sh); `--reuse-copy --postgres` re-creates it from that copy. Answers whose loyalty
+  window closed since the rebuild are read live until the worker counts them (5 at the SQLite run, 26 at the
+  PostgreSQL one, growing by ~1,400 a day if nobody runs `dangol survey-rollups`).
+
+Commands:
+- re-measure both databases on the kept copy (this run: 14 min at load 11–15; SQLite pages 6 min, PostgreSQL
+  migrate + COPY 6.5 min, pages 2 min): `.venv/bin/python bench/surveys/analysis.py --reuse-copy --postgres
+  --no-rebuild --work var/bench/surveys/analysis-h5 --light --no-drivers-peer --peer round2 --samples 15`
+- PostgreSQL only, re-using the SQLite figures of the last run in the same --work: add `--pg-only`.
+- from scratch (copy of run.py's database, migrate, `survey-rollups --rebuild` on SQLite AND on PostgreSQL, then
+  the same pages): `.venv/bin/python bench/surveys/analysis.py --postgres --work var/bench/surveys/analysis-h5
+  --light --no-drivers-peer --peer round2 --samples 15` (SQLite build ≈ 7 min at load 1–6, 4 + 14 min at
+  load 17 in round 2; the PostgreSQL rebuild at 5M has not been timed yet).
 """
 
 
@@ -645,6 +926,18 @@ def main() -> None:
         help="no per-response drivers (at 5M answers, minutes of CPU per call): peer and check of the rest only",
     )
     parser.add_argument(
+        "--peer",
+        choices=("scan", "round2"),
+        default="scan",
+        help="the page's peer: every figure per response (scan, default) or trend and groups from ScoreRollup "
+        "as in round 2 (round2: seconds instead of minutes at 5M)",
+    )
+    parser.add_argument(
+        "--drop-copy",
+        action="store_true",
+        help="delete the copy at the end (default: keep it for --reuse-copy)",
+    )
+    parser.add_argument(
         "--pg-only",
         action="store_true",
         help="reuse the SQLite copy and SQLite page figures left in --work by a run that stopped; PostgreSQL only",
@@ -669,7 +962,12 @@ def main() -> None:
     db = var_dir / "surveys.sqlite3"
     load_start = os.getloadavg()
     dangol = [sys.executable, "-m", "dangol"]
-    page_cfg = {"samples": args.samples, "light": args.light, "drivers_peer": not args.no_drivers_peer}
+    page_cfg = {
+        "samples": args.samples,
+        "light": args.light,
+        "drivers_peer": not args.no_drivers_peer,
+        "peer": args.peer,
+    }
     if args.pg_only:
         nan = {"wall_s": float("nan"), "cpu_s": float("nan")}
         rebuild = {"migrate": nan, "rebuild": nan}
@@ -708,6 +1006,7 @@ def main() -> None:
                     "light": args.light,
                     "rebuild": not args.no_rebuild,
                     "drivers_peer": not args.no_drivers_peer,
+                    "peer": args.peer,
                 }
             ),
             encoding="utf-8",
@@ -720,6 +1019,7 @@ def main() -> None:
         postgres = json.loads(out_path.read_text(encoding="utf-8"))
     res = {
         "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        "argv": " ".join(sys.argv[1:]),
         "quick": args.quick,
         "rebuild": rebuild,
         "pages": pages,
@@ -733,8 +1033,9 @@ def main() -> None:
         json.dumps(res, indent=1, default=str)
     )
     _write(report(res))
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{db}{suffix}").unlink(missing_ok=True)
+    if args.drop_copy:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{db}{suffix}").unlink(missing_ok=True)
 
 
 def _free_port() -> int:

@@ -3,7 +3,8 @@ satisfaction → loyalty, Kano over waves, employee pulse. Aggregates feed `stat
 cache for five minutes.
 
 Trends, groups, gaps and Kano read the score roll-ups (`rollups`: a few rows per survey and day instead of
-millions of answers; exact, with the not-yet-counted answers read live), so any filter is quick even cold.
+millions of answers — trends and groups the ScoreDay sums; exact, with the not-yet-counted answers read live),
+so any filter is quick even cold.
 Drivers read the driver moments (`rollups.moments`: Σ x·y per pair of items per survey and day) and loyalty the
 loyalty roll-up (`repurchase`), exact in the same way. The `*_scan` functions are the computations from the
 responses and answers, per response, as before the roll-ups (tests, bench)."""
@@ -134,17 +135,20 @@ def _figures(row: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _add_sums(total: dict[str, int], sums: dict[str, int]) -> None:
+    for name in SCORE_AGGREGATES:
+        total[name] = total.get(name, 0) + sums[name]
+
+
 def trend(*, survey_id: int | None = None, months: int = 12) -> list[dict[str, Any]]:
-    """NPS and CSAT per month (Seoul), with 95% intervals, from the roll-ups (`rollups.headline`)."""
+    """NPS and CSAT per month (Seoul), with 95% intervals, from the roll-ups (`rollups.score_sums`)."""
 
     def compute() -> list[dict[str, Any]]:
         since = timezone.now() - dt.timedelta(days=31 * months)
-        per_month: dict[str, rollups.Histogram] = defaultdict(lambda: defaultdict(Counter))
-        for day, histogram in rollups.headline(survey_id=survey_id, since=since, by="day").items():
-            month = per_month[day.strftime("%Y-%m")]
-            for metric, counts in histogram.items():
-                month[metric].update(counts)
-        return [{"month": m, **_figures(_score_row(per_month[m]))} for m in sorted(per_month)]
+        per_month: dict[str, dict[str, int]] = defaultdict(dict)
+        for day, sums in rollups.score_sums(survey_id=survey_id, since=since, by="day").items():
+            _add_sums(per_month[day.strftime("%Y-%m")], sums)
+        return [{"month": m, **_figures(per_month[m])} for m in sorted(per_month)]
 
     return list(_cached(f"trend:{survey_id}:{months}", compute))
 
@@ -180,16 +184,15 @@ def by_group(*, group: str, survey_id: int | None = None, months: int = 12) -> l
 
     def compute() -> list[dict[str, Any]]:
         since = timezone.now() - dt.timedelta(days=31 * months)
-        found = rollups.headline(survey_id=survey_id, since=since, by=group)
+        found = rollups.score_sums(survey_id=survey_id, since=since, by=group)
         names = _group_names(group, [k for k in found if k is not None])
-        merged: dict[int | None, rollups.Histogram] = defaultdict(lambda: defaultdict(Counter))
-        for key, histogram in found.items():
+        merged: dict[int | None, dict[str, int]] = defaultdict(dict)
+        for key, sums in found.items():
             key = key if key in names else None  # a staff account deleted since: its answers lost their staff
-            for metric, counts in histogram.items():
-                merged[key][metric].update(counts)
+            _add_sums(merged[key], sums)
         out = [
-            {"id": key, "name": names.get(key) or "–", **_figures(_score_row(histogram))}  # type: ignore[arg-type]
-            for key, histogram in merged.items()
+            {"id": key, "name": names.get(key) or "–", **_figures(total)}  # type: ignore[arg-type]
+            for key, total in merged.items()
         ]
         out.sort(key=lambda r: (r["name"], r["id"] or 0))
         out.sort(key=lambda r: (r["few"], -(r["csat_mean"] or 0)))

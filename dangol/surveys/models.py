@@ -394,3 +394,35 @@ class RollupState(models.Model):
 
     def __str__(self) -> str:
         return str(self.version)
+
+
+class ScoreDay(models.Model):
+    """The sums behind the trend and group figures (`analysis.trend`, `analysis.by_group`) per survey × day
+    (Seoul) × touchpoint × team × staff: one row holding what those figures need (issue 18, round 3), instead of
+    ScoreRollup's row per metric × score × wave — about 20 times fewer rows to group for a year of answers. Kept
+    by `rollups` in the same transaction and under the same claim as ScoreRollup; missing ids are 0."""
+
+    # db_index=False: the unique key leads with the survey
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="+", db_index=False)
+    day = models.DateField()
+    touchpoint_key = models.BigIntegerField(default=0)
+    team_key = models.BigIntegerField(default=0)
+    staff_key = models.BigIntegerField(default=0)
+    responses = models.BigIntegerField(default=0)
+    nps_n = models.BigIntegerField(default=0)
+    promoters = models.BigIntegerField(default=0)  # NPS 9–10
+    detractors = models.BigIntegerField(default=0)  # NPS 0–6
+    csat_n = models.BigIntegerField(default=0)
+    csat_sum = models.BigIntegerField(default=0)
+    csat_sq = models.BigIntegerField(default=0)  # Σ csat², for the interval
+    satisfied = models.BigIntegerField(default=0)  # CSAT 4–5
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["survey", "day", "touchpoint_key", "team_key", "staff_key"], name="score_day_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.survey_id}:{self.day}:{self.touchpoint_key}:{self.team_key}:{self.staff_key}"

@@ -258,6 +258,7 @@ def counts(*, survey_ids: set[int], now: dt.datetime | None = None) -> Counter[B
     full_from = rollups.day_start(first_day + dt.timedelta(days=1))
     full_to = rollups.day_start(last_day)
     surveys = list(survey_ids)
+    wanted = set(surveys)
 
     def read() -> Counter[Band]:
         out: Counter[Band] = Counter()
@@ -272,15 +273,22 @@ def counts(*, survey_ids: set[int], now: dt.datetime | None = None) -> Counter[B
         # the partial first and last days, and the full days' responses not counted yet: live
         out.update(bands(with_bought(base.filter(answered_at__gte=low, answered_at__lt=full_from))))
         out.update(bands(with_bought(base.filter(answered_at__gte=full_to, answered_at__lte=high))))
-        out.update(
-            bands(
-                with_bought(
-                    base.filter(
-                        loyalty_bought__isnull=True, answered_at__gte=full_from, answered_at__lt=full_to
-                    )
-                )
+        # (found through the small partial index alone — its condition and column, no survey: with the survey
+        # in the query, SQLite walked the survey's index over the whole period, ~0.8 s at 5M answers)
+        waiting = [
+            pk
+            for pk, survey in Response.objects.filter(
+                loyalty_bought__isnull=True,
+                customer__isnull=False,
+                answered_at__gte=full_from,
+                answered_at__lt=full_to,
             )
-        )
+            .order_by()
+            .values_list("pk", "survey_id")
+            if survey in wanted
+        ]
+        for start in range(0, len(waiting), BATCH):
+            out.update(bands(with_bought(base.filter(pk__in=waiting[start : start + BATCH]))))
         # customers with orders the counts have not seen: their counted responses as they are now
         dirty = list(set(Order.objects.filter(pk__gt=orders_seen()).values_list("customer_id", flat=True)))
         for start in range(0, len(dirty), 500):

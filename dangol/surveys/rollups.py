@@ -2,7 +2,9 @@
 staff × wave (`ScoreRollup`), so the analysis pages read a few thousand rows instead of millions of answers;
 and, counted in the same transaction, the key-driver moments (`DriverMoment`: Σ x_a·x_b of the overall CSAT
 and the CSAT / CES / gap scores per survey × day × set of answered items), from which the driver regression
-of any item set and period is exact. (The loyalty roll-up, which depends on orders too, is `repurchase`.)
+of any item set and period is exact; and the trend and group sums per survey × day × touchpoint × team × staff
+(`ScoreDay`: one row per combination instead of one per metric × score, ~20x fewer rows to group). (The
+loyalty roll-up, which depends on orders too, is `repurchase`.)
 
 Writing. A response is counted once: `rollup_responses` claims it by setting `Response.rollup_batch` (a
 conditional UPDATE: `… WHERE rollup_batch IS NULL`) and adds its counts with `INSERT … ON CONFLICT DO UPDATE
@@ -40,6 +42,7 @@ from dangol.surveys.models import (
     Question,
     Response,
     RollupState,
+    ScoreDay,
     ScoreRollup,
     Survey,
 )
@@ -83,6 +86,23 @@ MOMENT_UPSERT = (  # survey, day, items, a, b, total
     '%s, %s, %s) ON CONFLICT ("survey_id", "day", "items", "a", "b") DO UPDATE SET "total" = '
     '"surveys_drivermoment"."total" + excluded."total"'
 )
+# ScoreDay: the sums of the trend and group figures per survey × day × touchpoint × team × staff
+DAY_KEY_COLUMNS = ("survey_id", "day", "touchpoint_key", "team_key", "staff_key")
+DAY_SUMS = ("responses", "nps_n", "promoters", "detractors", "csat_n", "csat_sum", "csat_sq", "satisfied")
+DAY_UPSERT = (  # DAY_KEY_COLUMNS, then DAY_SUMS
+    'INSERT INTO "surveys_scoreday" ("survey_id", "day", "touchpoint_key", "team_key", "staff_key", "responses", '
+    '"nps_n", "promoters", "detractors", "csat_n", "csat_sum", "csat_sq", "satisfied") VALUES (%s, %s, %s, %s, '
+    '%s, %s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT ("survey_id", "day", "touchpoint_key", "team_key", '
+    '"staff_key") DO UPDATE SET '
+    '"responses" = "surveys_scoreday"."responses" + excluded."responses", '
+    '"nps_n" = "surveys_scoreday"."nps_n" + excluded."nps_n", '
+    '"promoters" = "surveys_scoreday"."promoters" + excluded."promoters", '
+    '"detractors" = "surveys_scoreday"."detractors" + excluded."detractors", '
+    '"csat_n" = "surveys_scoreday"."csat_n" + excluded."csat_n", '
+    '"csat_sum" = "surveys_scoreday"."csat_sum" + excluded."csat_sum", '
+    '"csat_sq" = "surveys_scoreday"."csat_sq" + excluded."csat_sq", '
+    '"satisfied" = "surveys_scoreday"."satisfied" + excluded."satisfied"'
+)
 # the question kinds whose scores are driver items (`analysis.drivers`; the aspect is read at analysis time)
 DRIVER_KINDS = {Question.Kind.CSAT, Question.Kind.CES, Question.Kind.GAP}
 OVERALL = -1  # DriverMoment variable: the response's overall CSAT
@@ -93,6 +113,8 @@ ANSWER_FIELDS = ("response_id", "question_id", "value", "expectation", "function
 Key = tuple[int, dt.date, str, int, int, int, int, str, int, int]
 # (survey, day, items, a, b)
 MomentKey = tuple[int, dt.date, str, int, int]
+# (survey, day, touchpoint, team, staff)
+DayKey = tuple[int, dt.date, int, int, int]
 T = TypeVar("T")
 
 
@@ -118,6 +140,37 @@ def response_keys(row: tuple[Any, ...]) -> Iterator[Key]:
     for metric, value in zip(HEADLINE, scores, strict=True):
         if value is not None:
             yield (*base, metric, *dims, int(value), -1)
+
+
+def day_sums(row: tuple[Any, ...]) -> tuple[DayKey, tuple[int, ...]]:
+    """The ScoreDay key and sums (DAY_SUMS order) of one response row (RESPONSE_FIELDS order)."""
+    _pk, survey, answered_at, touchpoint, team, staff, _wave, nps, csat, _ces = row
+    key = (survey, seoul_day(answered_at), touchpoint or 0, team or 0, staff or 0)
+    has_nps, has_csat = nps is not None, csat is not None
+    return key, (
+        1,
+        int(has_nps),
+        int(has_nps and nps >= 9),
+        int(has_nps and nps <= 6),
+        int(has_csat),
+        int(csat) if has_csat else 0,
+        int(csat) * int(csat) if has_csat else 0,
+        int(has_csat and csat >= 4),
+    )
+
+
+def count_days(rows: Iterable[tuple[Any, ...]]) -> dict[DayKey, list[int]]:
+    """ScoreDay sums of these response rows (RESPONSE_FIELDS), computed from scratch."""
+    out: dict[DayKey, list[int]] = {}
+    for row in rows:
+        key, sums = day_sums(row)
+        total = out.get(key)
+        if total is None:
+            out[key] = list(sums)
+        else:
+            for i, v in enumerate(sums):
+                total[i] += v
+    return out
 
 
 def answer_key(survey: int, day: dt.date, wave: str, kind: str, row: tuple[Any, ...]) -> Key | None:
@@ -219,6 +272,7 @@ def rollup_responses(ids: Iterable[int], *, kinds: dict[int, str] | None = None)
         return 0
     moments: Counter[MomentKey] = Counter()
     counts = count_responses(rows, kinds, moments)
+    days = count_days(rows)
     batch = secrets.randbits(62) + 1
     with transaction.atomic():
         claimed = Response.objects.filter(pk__in=[r[0] for r in rows], rollup_batch__isnull=True).update(
@@ -231,11 +285,13 @@ def rollup_responses(ids: Iterable[int], *, kinds: dict[int, str] | None = None)
             rows = list(mine.values_list(*RESPONSE_FIELDS))
             moments = Counter()
             counts = count_responses(rows, kinds, moments)
+            days = count_days(rows)
         adapt = connection.ops.adapt_datefield_value
         params = [(k[0], adapt(k[1]), *k[2:], n) for k, n in counts.items()]
         with connection.cursor() as cursor:
             cursor.executemany(UPSERT, params)
             cursor.executemany(MOMENT_UPSERT, [(k[0], adapt(k[1]), *k[2:], t) for k, t in moments.items()])
+            cursor.executemany(DAY_UPSERT, [(k[0], adapt(k[1]), *k[2:], *v) for k, v in days.items()])
         _bump()
     return claimed
 
@@ -271,6 +327,7 @@ def reset() -> int:
     with transaction.atomic():
         ScoreRollup.objects.all().delete()
         DriverMoment.objects.all().delete()
+        ScoreDay.objects.all().delete()
         cleared = Response.objects.filter(rollup_batch__isnull=False).update(rollup_batch=None)
         _bump()
     return cleared
@@ -281,7 +338,8 @@ class CheckResult:
     responses: int = 0
     rows: int = 0
     pending: int = 0
-    # key (a ScoreRollup key, or a DriverMoment key prefixed with "moment"), in the table, recounted
+    # key (a ScoreRollup key, a DriverMoment key prefixed with "moment", or a ScoreDay key and sum prefixed with
+    # "day"), in the table, recounted
     differences: list[tuple[Any, int, int]] = field(default_factory=list)
 
     @property
@@ -299,6 +357,7 @@ def _check(progress: Callable[[int], None] | None) -> CheckResult:
     kinds = _question_kinds()
     recount: Counter[Key] = Counter()
     moments: Counter[MomentKey] = Counter()
+    days: Counter[tuple[Any, ...]] = Counter()  # (survey, day, touchpoint, team, staff, sum name) → value
     result = CheckResult()
     last = 0
     while True:
@@ -311,6 +370,9 @@ def _check(progress: Callable[[int], None] | None) -> CheckResult:
             break
         last = rows[-1][0]
         recount.update(count_responses(rows, kinds, moments))
+        for dkey, sums in count_days(rows).items():
+            for name, value in zip(DAY_SUMS, sums, strict=True):
+                days[(*dkey, name)] += value
         result.responses += len(rows)
         if progress is not None:
             progress(len(rows))
@@ -331,6 +393,15 @@ def _check(progress: Callable[[int], None] | None) -> CheckResult:
     for mkey in set(moments) | set(stored):
         if moments.get(mkey, 0) != stored.get(mkey, 0):
             result.differences.append((("moment", *mkey), stored.get(mkey, 0), moments.get(mkey, 0)))
+    stored_days: Counter[tuple[Any, ...]] = Counter()
+    width = len(DAY_KEY_COLUMNS)
+    for row in ScoreDay.objects.values_list(*DAY_KEY_COLUMNS, *DAY_SUMS).iterator(chunk_size=10000):
+        for name, value in zip(DAY_SUMS, row[width:], strict=True):
+            stored_days[(*row[:width], name)] += value
+        result.rows += 1
+    for skey in set(days) | set(stored_days):
+        if days.get(skey, 0) != stored_days.get(skey, 0):
+            result.differences.append((("day", *skey), stored_days.get(skey, 0), days.get(skey, 0)))
     result.differences.sort(key=lambda d: str(d[0]))
     result.pending = pending_count()
     return result
@@ -359,7 +430,8 @@ def headline(
     *, survey_id: int | None, since: dt.datetime, by: str, kind: str = Survey.Kind.CUSTOMER
 ) -> dict[Any, Histogram]:
     """Headline score histograms ("resp", "nps", "csat", "ces") of the surveys of `kind` answered since
-    `since`, per `by`: "day" (Seoul), "touchpoint", "team", "staff" or "survey" (missing = None)."""
+    `since`, per `by`: "day" (Seoul), "touchpoint", "team", "staff" or "survey" (missing = None). The full
+    histograms from ScoreRollup; the trend and group pages read the fewer ScoreDay rows (`score_sums`)."""
     column = {
         "day": "day",
         "touchpoint": "touchpoint_key",
@@ -396,6 +468,49 @@ def headline(
             for key in response_keys(row):
                 out[key[index] or None][key[2]][key[8]] += 1
         return out
+
+    return consistent(read)
+
+
+ScoreSums = dict[str, int]  # DAY_SUMS name → value
+
+
+def score_sums(
+    *, survey_id: int | None, since: dt.datetime, by: str, kind: str = Survey.Kind.CUSTOMER
+) -> dict[Any, ScoreSums]:
+    """The trend and group sums (DAY_SUMS: responses, NPS answers, promoters, detractors, CSAT answers, Σ CSAT,
+    Σ CSAT², satisfied) of the surveys of `kind` answered since `since`, per `by`: "day" (Seoul),
+    "touchpoint", "team", "staff" or "survey" (missing = None). From ScoreDay (one row per survey × day ×
+    touchpoint × team × staff) from the day after `since`, plus, live, that first (partial) day and the
+    responses not counted yet; equal to `headline`'s histograms summed, in far fewer rows."""
+    index = {"survey": 0, "day": 1, "touchpoint": 2, "team": 3, "staff": 4}[by]
+    column = DAY_KEY_COLUMNS[index]
+    first_day = seoul_day(since)
+    next_start = day_start(first_day + dt.timedelta(days=1))
+
+    def read() -> dict[Any, ScoreSums]:
+        out: dict[Any, list[int]] = {}
+        surveys = set(Survey.objects.filter(kind=kind).values_list("pk", flat=True))
+        if survey_id:
+            surveys &= {survey_id}
+        rolled = ScoreDay.objects.filter(day__gt=first_day, survey_id__in=surveys)
+        summed = rolled.values(column).annotate(**{f"total_{c}": Sum(c) for c in DAY_SUMS}).order_by()
+        for key, *sums in summed.values_list(column, *(f"total_{c}" for c in DAY_SUMS)):
+            out[key or None] = list(sums)
+        first = Response.objects.filter(
+            survey_id__in=surveys, answered_at__gte=since, answered_at__lt=next_start
+        ).order_by()
+        # only the partial index's condition, and no ordering: the planner then reads that small index alone
+        pending = Response.objects.filter(rollup_batch__isnull=True).order_by().values_list(*RESPONSE_FIELDS)
+        rows = [
+            *first.values_list(*RESPONSE_FIELDS),
+            *(r for r in pending if r[1] in surveys and r[2] >= next_start),
+        ]
+        for dkey, sums in count_days(rows).items():
+            total = out.setdefault(dkey[index] or None, [0] * len(DAY_SUMS))
+            for i, v in enumerate(sums):
+                total[i] += v
+        return {key: dict(zip(DAY_SUMS, sums, strict=True)) for key, sums in out.items()}
 
     return consistent(read)
 

@@ -16,7 +16,7 @@ from django.utils import timezone
 from conftest import login
 from dangol.surveys import analysis, rollups, services
 from dangol.surveys.followups import open_followup
-from dangol.surveys.models import DriverMoment, Response, ScoreRollup, Survey
+from dangol.surveys.models import DriverMoment, Response, ScoreDay, ScoreRollup, Survey
 from dangol.surveys.tasks import rollup_answers
 from dangol.surveys.tests.conftest import BAD, GOOD, build_customer_survey, run_worker
 
@@ -28,6 +28,13 @@ def _table() -> dict[tuple[Any, ...], int]:
         tuple(row[:-1]): row[-1]
         for row in ScoreRollup.objects.values_list(*rollups.KEY_COLUMNS, "n")
         if row[-1]
+    }
+
+
+def _days() -> dict[tuple[Any, ...], tuple[int, ...]]:
+    return {
+        tuple(row[: len(rollups.DAY_KEY_COLUMNS)]): tuple(row[len(rollups.DAY_KEY_COLUMNS) :])
+        for row in ScoreDay.objects.values_list(*rollups.DAY_KEY_COLUMNS, *rollups.DAY_SUMS)
     }
 
 
@@ -248,12 +255,13 @@ def test_incremental_rollups_equal_a_rebuild(shop, data):
     assert detractor.rollup_batch is not None and detractor.followup_case_id is not None
     assert rollups.pending_count() == 2
     rollups.catch_up()
-    incremental = _table()
+    incremental, incremental_days = _table(), _days()
+    assert sum(v[0] for v in incremental_days.values()) == 56
     assert rollups.check().ok
     out = io.StringIO()
     call_command("survey_rollups", "--rebuild", "--no-progress", stdout=out)
     assert "56" in out.getvalue()  # 41 + 12 Kano + 3 web answers counted again
-    assert _table() == incremental
+    assert _table() == incremental and _days() == incremental_days
     figures = _figures(data)
     assert figures["rollup"] == figures["scan"]
 
@@ -317,3 +325,54 @@ def test_the_analysis_page_shows_the_rolled_up_figures(client, data, shop):
     assert {r["id"]: r for r in page.context["rows"]} == {
         r["id"]: r for r in analysis.by_group_scan(group="staff", survey_id=data["survey"].pk, months=36)
     }
+
+
+def test_score_day_rows_equal_the_score_rollup_histograms_and_the_migration_fill(data):
+    """ScoreDay (the trend and group sums) against the same sums taken from ScoreRollup's histograms
+    (`rollups.headline`), live and rolled up; and the migration's fill from ScoreRollup equals the table the
+    job kept."""
+    from dangol.surveys.analysis import _score_row
+
+    def both(since: dt.datetime) -> list[tuple[dict[Any, Any], dict[Any, Any]]]:
+        return [
+            (
+                rollups.score_sums(survey_id=s, since=since, by=by),
+                {
+                    k: {"responses": sum(h["resp"].values()), **_score_row(h)}
+                    for k, h in rollups.headline(survey_id=s, since=since, by=by).items()
+                },
+            )
+            for s in (None, data["survey"].pk)
+            for by in ("day", "touchpoint", "team", "staff", "survey")
+        ]
+
+    since = data["now"] - dt.timedelta(days=400, hours=5)
+    live = both(since)
+    assert all(new == old for new, old in live) and live[0][0]
+    assert ScoreDay.objects.count() == 0
+    rollups.catch_up()
+    kept = _days()
+    # the 41 customer responses each on their own day (or without touchpoint/staff): one row each; the 12 Kano
+    # answers of today in one row
+    assert len(kept) == Response.objects.filter(survey__kind="customer").count() + 1 == 42
+    assert both(since) == live
+    kano = data["kano"].pk
+    assert all(key[0] != kano or sums[1] == sums[4] == 0 for key, sums in kept.items())
+    ScoreDay.objects.all().delete()
+    from importlib import import_module
+
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(import_module("dangol.surveys.migrations.0006_score_day").FILL)
+    assert _days() == kept
+
+
+def test_check_finds_a_wrong_score_day_sum(data):
+    rollups.catch_up()
+    row = ScoreDay.objects.order_by("pk").first()
+    ScoreDay.objects.filter(pk=row.pk).update(csat_sum=row.csat_sum + 2)
+    result = rollups.check()
+    assert [(d[0][-1], d[1] - d[2]) for d in result.differences] == [("csat_sum", 2)]
+    call_command("survey_rollups", "--rebuild", "--no-progress", stdout=io.StringIO())
+    assert rollups.check().ok
