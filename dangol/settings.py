@@ -62,7 +62,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "dangol.web.middleware.KeptPolicyCSPMiddleware",  # django-csp, the plain policy built once per process
     "dangol.privacy.throttle.PublicBodyLimit",  # before anything reads the body
     "dangol.web.middleware.RejectNulBytes",
     # the public survey answer page: past the checks above, straight to its view (see the module)

@@ -86,6 +86,87 @@ FINDINGS = """## Findings and suggestions for dangol/surveys
 The figures move from run to run on a shared machine (other sessions' test suites ran during this one: compare the
 ratios to /healthz, measured in the same run, rather than the absolute numbers).
 
+### Answer page: the quiet machine at the end of the session (lead, 2026-12-02 05:00–05:08 UTC, load 1.1–1.9)
+
+Section 1 above is this run (`run.py --small --load-only --reuse-db`, round 4's code, 8 min): **SQLite 260.8
+answers/s** (0.172 × `/healthz` 1,518), **PostgreSQL 214.0/s** (0.134 × 1,601) — last session's quiet run of
+round 3's code: 140 / 172/s. Keep-alive connections per worker mid-window 10/6 and 11/5 (were 15–16 of 16 on one
+worker); gunicorn 1.33 / 1.07 cores busy, PostgreSQL 0.60 core (2.83 ms per answer), gunicorn CPU per answer 5.11 /
+5.01 ms. kill -9: 802 / 809 thank-you pages, 0 problems. **Goal ≥ 300/s: not met** (0.87 / 0.71). On SQLite the
+machine is now CPU-bound (1.33 gunicorn + 0.30 job worker + 0.08 client of 2 cores); on PostgreSQL the database's
+own 2.83 ms per answer is the next cost. The SQLite "4 respondents" cell is empty: the run's 10,000 links (4,000
+kept for the kill check) were spent by the faster windows before it; `--small` now makes 16,000.
+
+### Answer page (issue 18): round 5 — a CPU profile of one answer, three cuts (helper h2, 2026-12-02 06:45–07:45 UTC)
+
+**Goal ≥ 300 answers/s: not shown met; this session's machine was loaded (load average 6–15 on 2 cores, other
+sessions' suites), so only CPU per answer and same-run ratios mean anything. The quiet re-run decides.**
+
+1. **Profile** (scratch script, not in the repository: `dangol.wsgi.application` called directly with WSGI
+   environs, one request at a time, 380 answers = GET + POST on a copy of this benchmark's SQLite database,
+   cProfile with a CPU clock). Unprofiled: 2.69 ms CPU per answer in-process (load 2.8) against 0.59 ms per
+   `/healthz`; through gunicorn the quiet run spent 5.11 ms, so about half of an answer's CPU under load is
+   gunicorn's threaded worker, the GIL hand-overs between its 4 threads and Django's per-request machinery, not
+   the answer code. Share of the in-process CPU of the WSGI call:
+   answer_store 24% (of it the follow-up job row through django-tasks' `enqueue`, ORM `create` + signal, 9.4% —
+   for 39% of answers), **django-csp building the policy header 12.7% (every response, identical each time)**,
+   link_from_token 12.3% (the signed token 5.5%), request.POST parsing 8.3%, PublicBodyLimit's `resolve()` 5.2%
+   (POST only), request_finished/close 4.8%, the survey stamp from the file cache 4.2%, clean_answers 4.2%,
+   LocaleMiddleware 3.5%. Statements per answer: GET 1; POST 1 read + UPDATE + INSERT response + **10 INSERTs of
+   answers** (executemany; on PostgreSQL 10 statements in a pipeline, each parsed and planned) + the job row for a
+   detractor + BEGIN/COMMIT; none prepared on PostgreSQL (Django binds client-side).
+2. **Fixes** (the write path, its guarantees and the page's content unchanged):
+   - `dangol.web.middleware.KeptPolicyCSPMiddleware` replaces `csp.middleware.CSPMiddleware` in
+     `settings.MIDDLEWARE`: a response that used no nonce and whose view changed no part of the policy gets the
+     settings' header built once per process by django-csp's own `build_policy` (cleared on `setting_changed`);
+     a page that uses the nonce, a view with `csp_replace` etc. go through django-csp's code. Micro A/B in one
+     process, alternating, 6 x 2,000 responses: **0.108 → 0.021 ms CPU per response** (≈ −0.17 ms per answer, and
+     the same on every other page and `/healthz`). Tests: `dangol/web/tests/test_csp_kept_policy.py` (the header
+     equals django-csp's; a changed setting, an excluded prefix and a report-only policy are followed), and the
+     existing nonce / `csp_replace` / answer-page header tests.
+   - The answers of a response in **one multi-row INSERT** (the statement kept per row count) instead of
+     `executemany`: one statement for the server instead of 10.
+   - On PostgreSQL the link read and the four write statements go through `dangol.common.sql.cursor()`:
+     **prepared once per connection** (as the API token check and the redemption already are;
+     `DANGOL_PG_PREPARED_STATEMENTS=false` turns it off behind a pooler). Test
+     `test_the_answer_path_prepares_its_statements_on_postgresql` (the statements are in
+     `pg_prepared_statements`, a double submit still stores one response); the statement-count test runs with
+     Django's cursor (prepared statements are invisible to `CaptureQueriesContext`) and now also checks that the
+     answers are one INSERT.
+3. **Measured** (all with the load of other sessions; every pair in the same minutes):
+   - `run.py --small --load-only --reuse-db --no-write` with the three fixes, 07:05–07:27 UTC, load average 12.8–15.4:
+     SQLite 80.9 answers/s (/healthz 288 req/s: 0.281), PostgreSQL 44.6/s (/healthz 467: 0.095) — rates of a
+     machine giving the server a third of a core (gunicorn 0.37 / 0.29 cores busy). CPU per answer: **gunicorn
+     4.60 ms on SQLite** (quiet run before: 5.11; ÷ /healthz 3.4, was 4.4), **6.58 ms on PostgreSQL** (5.01; ÷
+     /healthz 6.4, was 4.6), **PostgreSQL server 2.13 ms per answer** (was 2.83), job worker 0.07 / 0.02 cores,
+     client 0.19 / 0.39 ms. kill -9: 249 / 177 thank-you pages, 0 problems (1 of 8 / 1 of 10 cut-off POSTs
+     stored, once each).
+   - Through `dangol serve` on a SQLite copy, scratch A/B (16 respondents, 4 s warm-up, 8 s measured; the tree before
+     this round's changes vs after, alternating): gunicorn CPU per answer 7.39 → 6.12 ms (load 12) and 5.18 →
+     5.23 ms (load 13); per /healthz 1.38 → 1.26 and 1.10 → 1.03 ms. At this load the run-to-run spread (±1.5
+     ms) is bigger than the cut.
+   - Same harness, other settings of `dangol serve` after the changes (load 11.8–13.4, one round each, the
+     second round stopped for the benchmark): 2 workers x 4 threads 6.81 / 6.60 ms per answer, access log off
+     (`DANGOL_ACCESS_LOG=0`) 6.58, 4 x 1 5.85, 2 x 2 6.37. Not conclusive; defaults unchanged. Measure 4 x 1 and
+     the access log quietly: `DANGOL_WEB_WORKERS=4 DANGOL_WEB_THREADS=1 .venv/bin/python bench/surveys/run.py
+     --small --load-only --reuse-db --no-write` (the environment reaches `dangol serve`).
+   - **PostgreSQL, prepared vs not** (scratch test under `scripts/with-postgres.sh`, one process, the test
+     database's 4-question survey, `DANGOL_PG_PREPARED_STATEMENTS` toggled, 6 alternating rounds of 120 answers,
+     the server's CPU read from its backend's /proc entry, load 11–13): **PostgreSQL server 1.83 → 1.04 ms CPU per
+     answer (median; −43%)**, Django's side 4.53 → 4.37 ms (within the spread, 3.9–5.4). Both with the multi-row
+     INSERT; the 10-question benchmark survey sends 10 answers in that one statement.
+4. **Not done, next by size** (from the profile): the follow-up job row without the ORM (9% of in-process CPU;
+   `enqueue` does `DBTaskResult.objects.create` + the `task_enqueued` signal, and the tests' task backend must keep
+   working); the survey stamp carried by the link's own query (a version column on the survey bumped by
+   `survey_changed`, instead of a file-cache read per request: 4%; a surveys migration — h5 was changing
+   surveys models this session); PublicBodyLimit resolving the URL for every POST with a body (5%); then
+   gunicorn itself (a quarter to a half of an answer's CPU under load: a leaner HTTP server is a new dependency,
+   for the lead).
+
+**Quiet re-run for the lead**: `.venv/bin/python bench/surveys/run.py --small --load-only --reuse-db` (rewrites
+this file, keeping section 2b; this session's `--no-write` run took 22 min at load 12–15, 07:05–07:27 UTC; the
+quiet run of round 4 took 8 min). Section 1 above is still the lead's quiet run of round 4's code.
+
 ### Answer page (issue 18): round 4 — where the time went at 16 respondents, and two fixes
 
 Measured 2026-12-02 03:30–04:05 UTC with a scratch probe (not in the repository: `dangol serve` from a snapshot

@@ -27,6 +27,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from dangol.common import sql
 from dangol.surveys.followups import open_followup
 from dangol.surveys.models import Answer, Question, Survey
 
@@ -94,7 +95,7 @@ def link_from_token(token: str, *, now: dt.datetime | None = None) -> Link:
     """The invitation a link stands for, or LinkError with a message for the respondent (one indexed read)."""
     invitation_id, nonce = token_read(token)
     when = connection.ops.adapt_datetimefield_value(now or timezone.now())
-    with connection.cursor() as cursor:
+    with sql.cursor() as cursor:  # prepared once per connection on PostgreSQL
         cursor.execute(LINK_SQL, [when, invitation_id, nonce])
         row = cursor.fetchone()
     if row is None:
@@ -192,8 +193,21 @@ def thanks_html(made: SurveyKit, language: str, *, followup: bool) -> str:
 
 ANSWER_INSERT = (
     'INSERT INTO "surveys_answer" ("response_id", "question_id", "value", "expectation", "functional", '
-    '"dysfunctional", "selected", "text") VALUES (%s, %s, %s, %s, %s, %s, %s, %s)'
+    '"dysfunctional", "selected", "text") VALUES '
 )
+ANSWER_ROW = "(%s, %s, %s, %s, %s, %s, %s, %s)"
+_answer_inserts: dict[int, str] = {}
+
+
+def answer_insert(rows: int) -> str:
+    """One INSERT of `rows` answers (kept per row count): one statement for the server to parse, plan and run
+    instead of one per answer (on PostgreSQL each was a round of parse/bind/execute in the server)."""
+    statement = _answer_inserts.get(rows)
+    if statement is None:
+        statement = _answer_inserts[rows] = ANSWER_INSERT + ", ".join([ANSWER_ROW] * rows)
+    return statement
+
+
 RESPONSE_INSERT = (
     'INSERT INTO "surveys_response" ("survey_id", "invitation_id", "customer_id", "touchpoint_id", "staff_id", '
     '"team_id", "interaction_id", "answered_at", "source", "source_ref", "wave", "csat", "nps", "ces", "comment", '
@@ -208,13 +222,15 @@ def answer_store(*, link: Link, survey: Survey, clean: Any, now: dt.datetime, fo
     short transaction; returns the response id. LinkError "used" when the link was spent meanwhile (a double
     submit stores one response).
 
-    Plain statements: the ORM's compilation of these four costs more than the write itself. On SQLite the
-    transaction begins IMMEDIATE (settings), so the write lock is held for these statements only."""
+    Plain statements: the ORM's compilation of these four costs more than the write itself. The answers go in
+    one multi-row INSERT; on PostgreSQL each statement is prepared once per connection (`dangol.common.sql`), so
+    the server neither parses nor plans them again for every answer. On SQLite the transaction begins IMMEDIATE
+    (settings), so the write lock is held for these statements only."""
     when = connection.ops.adapt_datetimefield_value(now)
     selected = Answer._meta.get_field("selected")
     wave = link.wave if survey.kind == Survey.Kind.KANO else ""
     with transaction.atomic():
-        with connection.cursor() as cursor:
+        with sql.cursor() as cursor:  # on PostgreSQL each statement is prepared once per connection
             cursor.execute(SPEND, [when, link.invitation_id])
             if cursor.rowcount != 1:
                 raise used()
@@ -238,8 +254,9 @@ def answer_store(*, link: Link, survey: Survey, clean: Any, now: dt.datetime, fo
                 ],
             )
             response_id = int(cursor.fetchone()[0])
-            rows = [
-                (
+            params: list[Any] = []
+            for a in clean.answers:
+                params += (
                     response_id,
                     a.question.pk,
                     a.value,
@@ -249,10 +266,8 @@ def answer_store(*, link: Link, survey: Survey, clean: Any, now: dt.datetime, fo
                     selected.get_db_prep_save(a.selected, connection),
                     a.text,
                 )
-                for a in clean.answers
-            ]
-            if rows:
-                cursor.executemany(ANSWER_INSERT, rows)
+            if params:
+                cursor.execute(answer_insert(len(clean.answers)), params)
         if followup:
             open_followup.enqueue(response_id)  # the job row commits with the answer, or neither does
     return response_id

@@ -170,7 +170,10 @@ def test_the_answer_page_sets_no_cookie_and_takes_a_post_without_a_csrf_token(sh
 
 
 @pytest.mark.django_db
-def test_the_answer_path_reads_the_link_once_and_writes_in_one_short_transaction(shop, survey):
+def test_the_answer_path_reads_the_link_once_and_writes_in_one_short_transaction(shop, survey, settings):
+    # Django's cursor, so that CaptureQueriesContext sees every statement (on PostgreSQL the answer path prepares
+    # them on a cursor of its own: test_the_answer_path_prepares_its_statements_on_postgresql)
+    settings.DANGOL_PG_PREPARED_STATEMENTS = False
     _, token = services.invitation_create(survey=survey, customer=shop["kim"])
     client = Client()
     client.get(_path(token))  # the survey is drawn and kept
@@ -180,15 +183,40 @@ def test_the_answer_path_reads_the_link_once_and_writes_in_one_short_transaction
     with CaptureQueriesContext(connection) as post_queries:
         assert client.post(_path(token), BAD).status_code == 200
     sql = [q["sql"] for q in post_queries]
-    # read the link; then spend it, the response, its answers (one executemany) and the follow-up job
+    # read the link; then spend it, the response, its answers (one multi-row INSERT) and the follow-up job
     assert sql[0].startswith("SELECT")
     assert sum("UPDATE " in s for s in sql) == 1 and sum("INSERT INTO" in s for s in sql) == 3
+    assert sum('INSERT INTO "surveys_answer"' in s for s in sql) == 1
     response = Response.objects.get()
     assert response.customer == shop["kim"] and response.csat == 1 and response.nps == 2
     assert Answer.objects.filter(response=response).count() == 5  # the four scores and the masked text
     from django_tasks_db.models import DBTaskResult
 
     assert DBTaskResult.objects.filter(task_path="dangol.surveys.followups.open_followup").count() == 1
+
+
+@pytest.mark.django_db
+def test_the_answer_path_prepares_its_statements_on_postgresql(shop, survey):
+    """On PostgreSQL the link read and the write are prepared once per connection (dangol.common.sql): the
+    server plans them once, and the answers, the spent link and the response are stored as with Django's
+    cursor."""
+    if connection.vendor != "postgresql":
+        pytest.skip("prepared statements are PostgreSQL's")
+    client = Client()
+    for customer in ("kim", "hong"):
+        _, token = services.invitation_create(survey=survey, customer=shop[customer])
+        assert client.get(_path(token)).status_code == 200
+        assert client.post(_path(token), GOOD).status_code == 200
+        again = client.post(_path(token), GOOD)
+        assert again.status_code == 410 and "이미 응답하신 설문입니다" in again.content.decode()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [row[0] for row in cursor.fetchall()]
+    assert any('FROM "surveys_invitation" i' in s for s in prepared)
+    assert any('INSERT INTO "surveys_answer"' in s for s in prepared)
+    assert any('UPDATE "surveys_invitation"' in s for s in prepared)
+    assert Response.objects.count() == 2
+    assert Answer.objects.filter(response__customer=shop["kim"]).count() == 4  # the four scores
 
 
 @pytest.mark.django_db
