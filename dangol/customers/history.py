@@ -30,6 +30,17 @@ class TimelineEntry:
     analysis: dict[str, Any] | None = None
 
 
+def presence_sql(model: Any, field: str = "customer") -> str:
+    """A statement with one placeholder (the customer's id) that finds a row of `model` for the customer.
+
+    Each app's `*_timeline_presence()` answers with one of these (or its own, for a table reached through a
+    join): the 360 page asks every source at once, in one statement of EXISTS probes, which of them have
+    anything for the customer, and reads only those. The probe must be a superset of its source's read
+    (no role, date or touchpoint filter): a false "present" costs a query, a false "absent" would hide a row."""
+    column = model._meta.get_field(field).column
+    return f'SELECT 1 FROM "{model._meta.db_table}" WHERE "{column}" = %s'  # noqa: S608 (the model's own names)
+
+
 def staff_label(user: Any) -> str:
     """The staff member's display name; pair with select_related("<field>__staff") to avoid a query per row."""
     if user is None:

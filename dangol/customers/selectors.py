@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from dangol.common.keys import key_in
-from dangol.customers.history import TimelineEntry, staff_label
+from dangol.customers.history import TimelineEntry, presence_sql, staff_label
 from dangol.customers.merging import moved_summary
 from dangol.customers.models import (
     ADVERTISING_PURPOSES,
@@ -278,6 +278,11 @@ def latest_preferences(customer: Customer) -> list[Preference]:
     return list(seen.values())
 
 
+def note_timeline_presence() -> str:
+    """One placeholder (the customer's id): a row `note_timeline_entries` may show. The 360 page probes it."""
+    return presence_sql(Note)
+
+
 def note_timeline_entries(
     customer: Customer, *, before: dt.datetime | None = None, limit: int = 50
 ) -> list[TimelineEntry]:
@@ -311,6 +316,11 @@ def _consent_title(event: ConsentEvent) -> str:
     if event.granted:
         return _("%(purpose)s 동의") % {"purpose": purpose}
     return _("%(purpose)s 동의 철회") % {"purpose": purpose}
+
+
+def consent_timeline_presence() -> str:
+    """One placeholder (the customer's id): a row `consent_timeline_entries` may show. The 360 page probes it."""
+    return presence_sql(ConsentEvent)
 
 
 def consent_timeline_entries(

@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 
-from dangol.customers.history import TimelineEntry, staff_label
+from dangol.customers.history import TimelineEntry, presence_sql, staff_label
 from dangol.customers.models import Customer
 from dangol.interactions.models import Interaction
+
+
+def interaction_timeline_presence() -> str:
+    """One placeholder (the customer's id): a row `interaction_timeline_entries` may show. The 360 page probes it."""
+    return presence_sql(Interaction)
 
 
 def interaction_timeline_entries(

@@ -10,7 +10,7 @@ from django.db.models.expressions import ExpressionWrapper
 from django.utils.translation import gettext as _
 
 from dangol.analytics.segments import ladder_definitions
-from dangol.customers.history import TimelineEntry
+from dangol.customers.history import TimelineEntry, presence_sql
 from dangol.customers.models import Customer
 from dangol.loyalty.models import (
     ENGINE_TIERS,
@@ -240,6 +240,11 @@ def cohort_rows(report: dict[str, Any], *, last: int = 12) -> dict[str, Any]:
 
 # Best first: a move towards the front of the list is a rise.
 _TIER_ORDER = [ValueTier.SUPER, ValueTier.SUPERIOR, ValueTier.REGULAR, ValueTier.CARE]
+
+
+def value_timeline_presence() -> str:
+    """One placeholder (the customer's id): a row `value_timeline_entries` may show. The 360 page probes it."""
+    return presence_sql(CustomerValue)
 
 
 def value_timeline_entries(

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from dangol.accounts.models import Role
 from dangol.common.keys import key_in
-from dangol.customers.history import TimelineEntry
+from dangol.customers.history import TimelineEntry, presence_sql
 from dangol.customers.models import Customer
 from dangol.customers.selectors import (
     advertising_consents_held,
@@ -165,6 +165,11 @@ _TONES: dict[str, str] = {
     Message.Status.BLOCKED: "warn",
     Message.Status.UNKNOWN: "warn",
 }
+
+
+def message_timeline_presence() -> str:
+    """One placeholder (the customer's id): a row `message_timeline_entries` may show. The 360 page probes it."""
+    return presence_sql(Message)
 
 
 def message_timeline_entries(

@@ -7,12 +7,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Max, QuerySet, Sum
+from django.db.models import Count, Max, OuterRef, QuerySet, Subquery, Sum
 from django.utils.translation import gettext as _
 
-from dangol.customers.history import TimelineEntry, staff_label
+from dangol.customers.history import TimelineEntry, presence_sql, staff_label
 from dangol.customers.models import Customer
-from dangol.orders.models import Order, ProductCategory, Refund
+from dangol.orders.models import Order, OrderLine, ProductCategory, Refund
 
 
 @dataclass(frozen=True)
@@ -34,6 +34,11 @@ def customer_order_totals(customer_id: int) -> OrderTotals:
     )
 
 
+def order_timeline_presence() -> str:
+    """One placeholder (the customer's id): a row `order_timeline_entries` may show. The 360 page probes it."""
+    return presence_sql(Order)
+
+
 def order_timeline_entries(
     customer: Customer,
     *,
@@ -41,19 +46,24 @@ def order_timeline_entries(
     limit: int = 50,
     touchpoint_id: int | None = None,
 ) -> list[TimelineEntry]:
-    """The customer's orders, newest first, with their net amount (one query on order_customer_time, one for
-    the lines)."""
-    qs = Order.objects.filter(customer=customer).select_related("touchpoint").prefetch_related("lines")
+    """The customer's orders, newest first, with their net amount: one query on order_customer_time; the first
+    line's product and the number of lines are two subqueries on the (order, line_no) index, not a second
+    query for every line."""
+    lines = OrderLine.objects.filter(order=OuterRef("pk"))
+    qs = Order.objects.filter(customer=customer).select_related("touchpoint")
+    qs = qs.annotate(
+        first_product=Subquery(lines.order_by("line_no").values("product_name")[:1]),
+        line_count=Subquery(lines.order_by().values("order").annotate(n=Count("*")).values("n")),
+    )
     if touchpoint_id:
         qs = qs.filter(touchpoint_id=touchpoint_id)
     if before:
         qs = qs.filter(ordered_at__lt=before)
     entries = []
     for o in qs.order_by("-ordered_at", "-id")[:limit]:
-        lines = list(o.lines.all())
-        title = lines[0].product_name if lines else o.external_id
-        if len(lines) > 1:
-            title += f" 외 {len(lines) - 1}건"
+        title = o.first_product if o.line_count else o.external_id
+        if o.line_count and o.line_count > 1:
+            title += f" 외 {o.line_count - 1}건"
         entries.append(
             TimelineEntry(
                 kind="order",
@@ -69,6 +79,15 @@ def order_timeline_entries(
             )
         )
     return entries
+
+
+def refund_timeline_presence() -> str:
+    """One placeholder (the customer's id): a refund of one of the customer's orders. The 360 page probes it."""
+    order_table, refund_table = Order._meta.db_table, Refund._meta.db_table
+    return (
+        f'SELECT 1 FROM "{refund_table}" INNER JOIN "{order_table}" ON "{order_table}"."id" = '  # noqa: S608
+        f'"{refund_table}"."order_id" WHERE "{order_table}"."customer_id" = %s'
+    )
 
 
 def refund_timeline_entries(

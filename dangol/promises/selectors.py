@@ -8,7 +8,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dangol.customers.history import TimelineEntry, staff_label
+from dangol.customers.history import TimelineEntry, presence_sql, staff_label
 from dangol.customers.models import Customer
 from dangol.promises.models import Promise
 
@@ -52,6 +52,11 @@ def kept_rate_by_staff() -> list[KeptRate]:
 
 def kept_rate_by_team() -> list[KeptRate]:
     return _rates("team_id", "team__name")
+
+
+def promise_timeline_presence() -> str:
+    """One placeholder (the customer's id): a row `promise_timeline_entries` may show. The 360 page probes it."""
+    return presence_sql(Promise)
 
 
 def promise_timeline_entries(

@@ -9,12 +9,13 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import Count, Min, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dangol.customers.history import TimelineEntry, staff_label
+from dangol.customers.history import TimelineEntry, presence_sql, staff_label
 from dangol.customers.models import Customer
 from dangol.orders.models import Order
 from dangol.rewards.ledger import add_months
@@ -72,8 +73,9 @@ class RewardsSummary:
         return self.available - self.debt
 
 
-def tier_progress(member: Membership | None) -> TierProgress:
-    tiers = list(Tier.objects.order_by("rank"))
+def tier_progress(member: Membership | None, tiers: list[Tier] | None = None) -> TierProgress:
+    """Where the member stands and what the next tier needs; `tiers` (all, by rank) when already read."""
+    tiers = list(Tier.objects.order_by("rank")) if tiers is None else tiers
     if not tiers:
         return TierProgress(tier=None, next_tier=None)
     current = member.tier if member else tiers[0]
@@ -123,19 +125,83 @@ def _balance_and_tier(customer: Customer, now: dt.datetime) -> RewardsSummary:
     return summary
 
 
+# The 360 line's numbers in one statement (one round trip, no ORM compilation): the balance and membership
+# rows, points expiring soon, live coupons and rewarded referrals. The same conditions as `_balance_and_tier`
+# and `customer_rewards_summary` (tests/test_rewards_line.py compares them on the same customers).
+_LINE_SQL = """
+SELECT b.available, b.pending, b.held, b.debt,
+  (SELECT SUM(l.remaining) FROM rewards_pointlot l WHERE l.customer_id = %s AND l.status = %s
+     AND l.remaining > 0 AND l.expires_at > %s AND l.expires_at <= %s),
+  (SELECT MIN(l.expires_at) FROM rewards_pointlot l WHERE l.customer_id = %s AND l.status = %s
+     AND l.remaining > 0 AND l.expires_at > %s AND l.expires_at <= %s),
+  (SELECT COUNT(*) FROM rewards_couponissue c WHERE c.customer_id = %s AND c.status = %s AND c.valid_until > %s),
+  (SELECT COUNT(*) FROM rewards_referral r WHERE r.referrer_id = %s AND r.status = %s),
+  m.tier_id, m.spend, m.visits, m.grace_until
+FROM (SELECT 1 AS here) AS one
+LEFT JOIN rewards_pointbalance b ON b.customer_id = %s
+LEFT JOIN rewards_membership m ON m.customer_id = %s
+"""
+
+
+def _as_datetime(value: Any) -> dt.datetime | None:
+    """A timestamp from a raw aggregate: PostgreSQL gives an aware datetime, SQLite the stored UTC text."""
+    if value is None or isinstance(value, dt.datetime):
+        return value
+    parsed = dt.datetime.fromisoformat(str(value))
+    return timezone.make_aware(parsed, dt.UTC) if timezone.is_naive(parsed) else parsed
+
+
+def _as_date(value: Any) -> dt.date | None:
+    return dt.date.fromisoformat(str(value)) if isinstance(value, str) else value
+
+
 def customer_rewards_line(customer: Customer, *, now: dt.datetime | None = None) -> RewardsSummary:
     """What the 360 page's loyalty line shows (rewards/_summary.html): balance, points expiring soon, the
     membership tier with progress, how many live coupons and rewarded referrals. Counts only: the coupon rows,
     the referral code and who referred the customer stay at their defaults (customer_rewards_summary reads
-    them for the rewards pages)."""
+    them for the rewards pages). Three queries: the program, the tiers, and `_LINE_SQL` for the customer."""
     now = now or timezone.now()
-    summary = _balance_and_tier(customer, now)
-    summary.coupon_count = CouponIssue.objects.filter(
-        customer=customer, status=CouponIssue.Status.ISSUED, valid_until__gt=now
-    ).count()
-    summary.referrals_rewarded = Referral.objects.filter(
-        referrer=customer, status=Referral.Status.REWARDED
-    ).count()
+    program = Program.current()
+    tiers = list(Tier.objects.order_by("rank"))
+    adapt = connection.ops.adapt_datetimefield_value
+    lots = [
+        customer.pk,
+        PointLot.Status.ACTIVE,
+        adapt(now),
+        adapt(now + dt.timedelta(days=program.expiry_notice_days)),
+    ]
+    params: list[Any] = [
+        *lots,
+        *lots,
+        *(customer.pk, CouponIssue.Status.ISSUED, adapt(now)),
+        *(customer.pk, Referral.Status.REWARDED),
+        customer.pk,
+        customer.pk,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(_LINE_SQL, params)
+        row = cursor.fetchone()
+    available, pending, held, debt, expiring, first, coupons, referrals, tier_id, spend, visits, grace = row
+    summary = RewardsSummary(
+        available=available or 0,
+        pending=pending or 0,
+        held=held or 0,
+        debt=debt or 0,
+        expiring_points=expiring or 0,
+        coupon_count=coupons,
+        referrals_rewarded=referrals,
+    )
+    summary.value_won = int(Decimal(summary.available) * program.point_value_won)
+    first_at = _as_datetime(first)
+    if summary.expiring_points and first_at:
+        summary.expiring_on = timezone.localdate(first_at)
+    member = None
+    if tier_id is not None:
+        member = Membership(
+            customer_id=customer.pk, tier_id=tier_id, spend=spend, visits=visits, grace_until=_as_date(grace)
+        )
+        member.tier = next(t for t in tiers if t.pk == tier_id)
+    summary.membership = tier_progress(member, tiers)
     return summary
 
 
@@ -327,6 +393,11 @@ def program_page(*, now: dt.datetime | None = None) -> dict[str, Any]:
         "funnel": referral_funnel(),
         "pending_adjustments": pending_adjustments(),
     }
+
+
+def points_timeline_presence() -> str:
+    """One placeholder (the customer's id): a row `points_timeline_entries` may show. The 360 page probes it."""
+    return presence_sql(PointEntry)
 
 
 def points_timeline_entries(

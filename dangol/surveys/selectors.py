@@ -12,7 +12,7 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from dangol.customers.history import TimelineEntry, staff_label
+from dangol.customers.history import TimelineEntry, presence_sql, staff_label
 from dangol.customers.models import Customer
 from dangol.messaging.models import Message
 from dangol.surveys.models import Answer, Invitation, Response, Survey
@@ -136,6 +136,11 @@ def _score_badge(response: Response) -> tuple[str, str]:
             return _("보통"), ""
         return _("불만족"), "bad"
     return "", ""
+
+
+def response_timeline_presence() -> str:
+    """One placeholder (the customer's id): a row `response_timeline_entries` may show. The 360 page probes it."""
+    return presence_sql(Response)
 
 
 def response_timeline_entries(

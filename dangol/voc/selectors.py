@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from dangol.customers.history import TimelineEntry, staff_label
+from dangol.customers.history import TimelineEntry, presence_sql, staff_label
 from dangol.customers.models import Customer
 from dangol.customers.phone import InvalidPhone, normalize_phone
 from dangol.orders.models import Order
@@ -464,6 +464,12 @@ _CASE_TONES: dict[str, str] = {
 }
 
 
+def case_timeline_presence() -> str:
+    """One placeholder (the customer's id): a case of the customer (a superset of the milestone events that
+    `case_timeline_entries` shows). The 360 page probes it."""
+    return presence_sql(Case)
+
+
 def case_timeline_entries(
     customer: Customer,
     *,
@@ -595,6 +601,11 @@ def flag_rows(*, limit: int = 200) -> list[FlagRow]:
         )
         for flag in flags
     ]
+
+
+def flag_timeline_presence() -> str:
+    """One placeholder (the customer's id): a row `flag_timeline_entries` may show. The 360 page probes it."""
+    return presence_sql(CustomerFlag)
 
 
 def flag_timeline_entries(
