@@ -219,6 +219,7 @@ def message_timeline_entries(
 
 
 NOT_SENT = [Message.Status.BLOCKED, Message.Status.CANCELLED]
+_KEYS_PER_QUERY = 5000
 
 
 def advertising_counts_since(
@@ -244,9 +245,6 @@ def advertising_counts_since(
         )
         found.update(rows)
     return found
-
-
-_KEYS_PER_QUERY = 5000
 
 
 def outcomes(*, ref_prefix: str) -> dict[str, object]:
