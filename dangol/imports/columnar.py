@@ -184,7 +184,8 @@ def iso_dates(col: pa.Array, *, today: dt.date) -> tuple[pa.Array, pa.Array]:
         pa.date32(),
     )
     # strptime rolls an impossible day over (2023-02-30 → 03-02): the date must print back as written
-    exact = pc.equal(pc.strftime(pc.cast(parsed, pa.timestamp("s")), format="%Y-%m-%d"), dashed)
+    # (a cast prints the ISO form as strftime does, about 15x faster: issue 18's profile)
+    exact = pc.equal(pc.cast(parsed, pa.string()), dashed)
     in_range = pc.and_(
         pc.greater_equal(parsed, pa.scalar(dt.date(1900, 1, 1))), pc.less_equal(parsed, pa.scalar(today))
     )
@@ -209,7 +210,7 @@ def seoul_datetimes(col: pa.Array, *, latest: dt.datetime) -> tuple[pa.Array, pa
     )
     full = pc.if_else(shaped, full, "2000-01-01 00:00:00")
     local = pc.strptime(full, format="%Y-%m-%d %H:%M:%S", unit="s", error_is_null=True)
-    exact = pc.equal(pc.strftime(local, format="%Y-%m-%d %H:%M:%S"), full)  # no rolled-over 02-30 or 24:00
+    exact = pc.equal(pc.cast(local, pa.string()), full)  # no rolled-over 02-30 or 24:00
     utc = pc.subtract(pc.cast(local, pa.int64()), 9 * 3600)
     stamps = pc.cast(pc.cast(utc, pa.timestamp("s")), pa.timestamp("s", tz="UTC"))
     lower = _SEOUL_FIXED_FROM
@@ -220,8 +221,9 @@ def seoul_datetimes(col: pa.Array, *, latest: dt.datetime) -> tuple[pa.Array, pa
 
 
 def utc_text(stamps: pa.Array) -> list[Any]:
-    """UTC timestamps as SQLite holds Django datetimes ('YYYY-MM-DD HH:MM:SS'); nulls stay None."""
-    return pc.strftime(stamps, format="%Y-%m-%d %H:%M:%S").to_pylist()
+    """UTC timestamps as SQLite holds Django datetimes ('YYYY-MM-DD HH:MM:SS'); nulls stay None. A cast of
+    the zone-less timestamp prints that form, about 15x faster than strftime."""
+    return pc.cast(pc.cast(stamps, pa.timestamp("s")), pa.string()).to_pylist()
 
 
 def plain_amounts(col: pa.Array) -> tuple[pa.Array, pa.Array]:

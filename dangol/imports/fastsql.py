@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import itertools
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
@@ -125,16 +126,39 @@ def insert_rows(
     return count
 
 
+MULTI_ROWS = 256  # rows per multi-row INSERT statement
+MULTI_PARAMS = 30000  # and at most this many parameters in one (SQLite allows 32766, PostgreSQL 65535)
+
+
 def insert_columns(model: type[models.Model], columns: Sequence[str], values: Sequence[Sequence[Any]]) -> int:
-    """INSERT one row per position of the equally long lists in `values` (one list per column): the
-    parameter tuples are zipped in C, with no Python loop per row."""
+    """INSERT one row per position of the equally long lists in `values` (one list per column).
+
+    The rows go in multi-row statements (`VALUES (…), (…), …`, MULTI_ROWS rows each): SQLite then runs one
+    statement per few hundred rows instead of one per row (its per-statement work, the AUTOINCREMENT
+    counter and the deferred foreign-key bookkeeping, is paid per statement), which measured 35-50% less
+    CPU for 500,000 order lines into the 1M-order base (issue 18). The parameters are flattened from the
+    columns in C (zip + chain), with a Python step per statement only. Rows are inserted in list order."""
+    if not values or not len(values[0]):
+        return 0
     table = connection.ops.quote_name(model._meta.db_table)
     cols = ", ".join(connection.ops.quote_name(c) for c in columns)
-    marks = ", ".join(["%s"] * len(columns))
+    one = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    total = len(values[0])
+    per = max(1, min(MULTI_ROWS, MULTI_PARAMS // max(1, len(columns)), total))
+    width = per * len(columns)
+    head = f"INSERT INTO {table} ({cols}) VALUES "  # noqa: S608 (names come from model metadata)
+    flat = list(itertools.chain.from_iterable(zip(*values, strict=True)))
+    full = total // per * per
     with connection.cursor() as cursor:
-        rows = zip(*values, strict=True)  # an iterator: both drivers take one (the stubs say Sequence)
-        cursor.executemany(f"INSERT INTO {table} ({cols}) VALUES ({marks})", rows)  # type: ignore[arg-type]  # noqa: S608
-    return len(values[0]) if values else 0
+        if full:
+            cursor.executemany(
+                head + ", ".join([one] * per),
+                (flat[i : i + width] for i in range(0, full * len(columns), width)),  # type: ignore[arg-type]
+            )
+        if full < total:
+            rest = total - full
+            cursor.execute(head + ", ".join([one] * rest), flat[full * len(columns) :])
+    return total
 
 
 def ids_by_key(

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import operator
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -551,14 +553,20 @@ def write_order_columns(
             quantities.append(ln.quantity)
             prices.append(ln.unit_price)
             amounts.append(ln.amount)
-    statuses = [_status(t, r) for t, r in zip(totals, refunds, strict=True)]
-    with fastsql.temp_table(
-        "dangol_import_orders", (("pos", "INTEGER PRIMARY KEY"), ("ext", "TEXT")), enumerate(exts)
-    ) as keys:
-        existing = fastsql.fetch(
-            f"SELECT t.pos, o.id, o.customer_id, o.touchpoint_id, o.ordered_at, o.total_amount, "  # noqa: S608
-            f"o.refunded_amount FROM {keys} t JOIN {Order._meta.db_table} o ON o.external_id = t.ext"
-        )
+    statuses = _statuses(totals, refunds)
+    with contextlib.ExitStack() as stack:
+        keys: str | None = None
+        existing: list[tuple[Any, ...]] = []
+        if not _none_stored(exts):  # else no temporary key table and no join: every order is new
+            keys = stack.enter_context(
+                fastsql.temp_table(
+                    "dangol_import_orders", (("pos", "INTEGER PRIMARY KEY"), ("ext", "TEXT")), enumerate(exts)
+                )
+            )
+            existing = fastsql.fetch(
+                f"SELECT t.pos, o.id, o.customer_id, o.touchpoint_id, o.ordered_at, o.total_amount, "  # noqa: S608
+                f"o.refunded_amount FROM {keys} t JOIN {Order._meta.db_table} o ON o.external_id = t.ext"
+            )
         write = [True] * len(exts)  # orders whose lines are (re)written: new and changed ones
         changed: list[tuple[int, int]] = []  # (pos, order id)
         rewritten: set[int] = set()  # their owners, before and after
@@ -567,6 +575,7 @@ def write_order_columns(
             at_cmp += [
                 o.ordered_at.astimezone(dt.UTC).replace(tzinfo=None) if sqlite else o.ordered_at for o in slow
             ]
+            assert keys is not None
             old_lines = _old_lines(keys)
             wanted: dict[int, list[tuple[Any, ...]]] = {}
             for pos, name, qty, price, amt in zip(
@@ -582,13 +591,14 @@ def write_order_columns(
                     changed.append((pos, oid))
                     rewritten.update((old[0], customer[pos]))
         known = {pos for pos, *_rest in existing}
-        created = [pos for pos in range(len(exts)) if pos not in known]
+        created = _by_customer([pos for pos in range(len(exts)) if pos not in known], customer)
+        last_id = _last_order_id() if created else None
         if created:
             fastsql.insert_columns(
                 Order,
                 _ORDER_COLUMNS,
                 [
-                    [col[p] for p in created] if known else col
+                    _take(col, created)
                     for col in (exts, customer, touchpoint, at_param, statuses, totals, refunds)
                 ],
             )
@@ -608,33 +618,116 @@ def write_order_columns(
                 OrderLine.objects.filter(order_id__in=ids[start : start + 900]).delete()
             counts["updated"] += len(changed)
             orders_rewritten(customer_ids=rewritten)
-        order_pk = dict(
-            fastsql.fetch(
-                f"SELECT t.pos, o.id FROM {keys} t JOIN {Order._meta.db_table} o ON o.external_id = t.ext"  # noqa: S608
-            )
-            if created
-            else [(p, oid) for p, oid in changed]
-        )
+        order_pk = _new_order_ids(created, exts, keys, last_id) if created else {}
+        order_pk.update(changed)
     if created or changed:
         rows = [i for i, pos in enumerate(line_order) if write[pos]] if existing else None
         pick = (lambda col: [col[i] for i in rows]) if rows is not None else (lambda col: col)
-        line_skus = pick(skus)
-        products = _product_ids(catalogue, line_skus, pick(names), pick(categories), pick(prices))
+        products = _product_ids(catalogue, pick(skus), pick(names), pick(categories), pick(prices))
+        # the lines go in by their order's place in `created` (new orders), then the rewritten ones, each
+        # order's lines in file order: the (order, line_no) index and the order id FK lookups then append
+        import numpy as np
+
+        rank = np.full(len(exts), len(exts), dtype=np.int64)
+        rank[np.asarray(created, dtype=np.int64)] = np.arange(len(created), dtype=np.int64)
+        chosen = np.asarray(rows if rows is not None else range(len(line_order)), dtype=np.int64)
+        line_rank = rank[np.asarray(line_order, dtype=np.int64)[chosen]]
+        put = chosen[np.argsort(line_rank, kind="stable")].tolist()
         fastsql.insert_columns(
             OrderLine,
             _LINE_COLUMNS,
             [
-                [order_pk[p] for p in pick(line_order)],
-                pick(line_nos),
-                [products.get(s) for s in line_skus],
-                pick(names),
-                pick(quantities),
-                pick(prices),
-                pick(amounts),
+                [order_pk[p] for p in _take(line_order, put)],
+                _take(line_nos, put),
+                [products.get(s) for s in _take(skus, put)],
+                _take(names, put),
+                _take(quantities, put),
+                _take(prices, put),
+                _take(amounts, put),
             ],
         )
     if progress:
         progress(len(line_order))
+
+
+def _by_customer(created: list[int], customer: list[int]) -> list[int]:
+    """The new orders' positions ordered by customer (stable: file order within a customer). Inserted in
+    this order, the orders' (customer, ordered_at) index and the customer FK lookups move forward through
+    the customers instead of jumping at random (measured: about 20% less CPU for 312,592 orders into the
+    1M base); ids are then given in this order (see _new_order_ids)."""
+    if len(created) < 2:
+        return created
+    import numpy as np
+
+    positions = np.asarray(created, dtype=np.int64)
+    keys = np.asarray(customer, dtype=np.int64)[positions]
+    return positions[np.argsort(keys, kind="stable")].tolist()  # type: ignore[no-any-return]
+
+
+def _take(col: list[Any], positions: list[int]) -> list[Any] | tuple[Any, ...]:
+    """col's values at `positions`, gathered in C."""
+    if len(positions) < 2:
+        return [col[p] for p in positions]
+    return operator.itemgetter(*positions)(col)  # type: ignore[no-any-return]
+
+
+def _statuses(totals: list[int], refunds: list[int]) -> list[str]:
+    """_status of every (total, refunded) pair, column-wise."""
+    import numpy as np
+
+    total = np.asarray(totals, dtype=np.int64)
+    refunded = np.asarray(refunds, dtype=np.int64)
+    labels = np.array(
+        [Order.Status.PAID, Order.Status.REFUNDED, Order.Status.PARTIALLY_REFUNDED], dtype=object
+    )
+    return labels[np.where(refunded <= 0, 0, np.where(refunded >= total, 1, 2))].tolist()  # type: ignore[no-any-return]
+
+
+def _none_stored(exts: list[str]) -> bool:
+    """True when no stored order number lies between the file's lowest and highest (SQLite only: its
+    text order is that of Python's str, code points; one probe of the unique index). A file of new
+    orders then needs no temporary key table and no join to find which exist."""
+    if connection.vendor != "sqlite" or not exts:
+        return False
+    table = connection.ops.quote_name(Order._meta.db_table)
+    probe = f"SELECT 1 FROM {table} WHERE external_id BETWEEN %s AND %s LIMIT 1"  # noqa: S608
+    return not fastsql.fetch(probe, [min(exts), max(exts)])
+
+
+def _last_order_id() -> int | None:
+    """The highest order id before this import's INSERT (SQLite only, see _new_order_ids)."""
+    if connection.vendor != "sqlite":
+        return None
+    table = connection.ops.quote_name(Order._meta.db_table)
+    return int(fastsql.fetch(f"SELECT coalesce(max(id), 0) FROM {table}")[0][0])  # noqa: S608
+
+
+def _new_order_ids(
+    created: list[int], exts: list[str], keys: str | None, last_id: int | None
+) -> dict[int, int]:
+    """{position in the file: id} of the orders just inserted (in `created` order).
+
+    On SQLite the import holds the write lock and one INSERT gives its rows increasing ids in order, so when
+    the rows above `last_id` are exactly as many as `created`, with no gap, and the first and last carry
+    the first and last order number, the ids are last's successors in order: no lookup of 300,000 keys.
+    Otherwise (PostgreSQL, or any doubt) they are read back by order number."""
+    table = connection.ops.quote_name(Order._meta.db_table)
+    if last_id is not None:
+        low, high, count = fastsql.fetch(
+            f"SELECT min(id), max(id), count(*) FROM {table} WHERE id > %s",  # noqa: S608
+            [last_id],
+        )[0]
+        if count == len(created) and high - low + 1 == count:
+            probe = f"SELECT id, external_id FROM {table} WHERE id IN (%s, %s)"  # noqa: S608
+            ends = dict(fastsql.fetch(probe, [low, high]))
+            if ends.get(low) == exts[created[0]] and ends.get(high) == exts[created[-1]]:
+                return {pos: low + i for i, pos in enumerate(created)}
+    if keys is None:
+        found = ids_by_key(Order, "external_id", [exts[p] for p in created])
+        return {p: found[exts[p]] for p in created}
+    return dict(
+        fastsql.fetch(f"SELECT t.pos, o.id FROM {keys} t JOIN {table} o ON o.external_id = t.ext")  # noqa: S608
+    )
 
 
 def _old_lines(keys: str) -> dict[int, list[tuple[Any, ...]]]:
