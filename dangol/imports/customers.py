@@ -13,6 +13,7 @@ from django.core.validators import validate_email
 from django.db import connection
 from django.utils import timezone
 
+from dangol.common.keys import key_in
 from dangol.customers.models import (
     MARKETING_PURPOSES,
     REQUIRED_PURPOSES,
@@ -25,7 +26,7 @@ from dangol.customers.phone import InvalidPhone, normalize_phone, phone_last4
 from dangol.customers.services import _consent_stage
 from dangol.imports import columnar as colcheck
 from dangol.imports import fastsql
-from dangol.imports.fastsql import converters, db_datetime, ids_by_key, insert_rows, key_in
+from dangol.imports.fastsql import converters, db_datetime, ids_by_key, insert_rows
 from dangol.imports.readers import parse_date, parse_datetime
 from dangol.interactions.models import Touchpoint
 

@@ -38,17 +38,6 @@ def bulk_session() -> Iterator[None]:
             cursor.execute(f"PRAGMA cache_size = {int(before)}")
 
 
-def key_in(queryset: Any, column: str, values: Sequence[Any]) -> Any:
-    """queryset rows whose `column` is one of `values` (a few thousand): the ORM's `__in` prepares every
-    value through the field (a third of an import's lookups); these are already typed, so they are bound
-    as they are. The queryset's own converters still apply to what it returns."""
-    if not values:
-        return queryset.none()
-    marks = ", ".join(["%s"] * len(values))
-    name = f"{connection.ops.quote_name(queryset.model._meta.db_table)}.{connection.ops.quote_name(column)}"
-    return queryset.extra(where=[f"{name} IN ({marks})"], params=list(values))  # noqa: S610 (only placeholders)
-
-
 def db_datetime(value: dt.datetime | None) -> Any:
     """An aware datetime as the database column expects it (SQLite: naive UTC text, as Django writes it)."""
     if value is None or connection.vendor != "sqlite":

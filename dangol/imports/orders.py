@@ -12,11 +12,12 @@ from typing import Any
 from django.db import connection
 from django.utils import timezone
 
+from dangol.common.keys import key_in
 from dangol.customers.models import Customer
 from dangol.imports import columnar as colcheck
 from dangol.imports import fastsql
 from dangol.imports.customers import RowErrors
-from dangol.imports.fastsql import converters, ids_by_key, insert_rows, key_in
+from dangol.imports.fastsql import converters, ids_by_key, insert_rows
 from dangol.imports.readers import parse_amount, parse_datetime
 from dangol.interactions.models import Touchpoint
 from dangol.orders.models import Order, OrderLine, Product, ProductCategory
