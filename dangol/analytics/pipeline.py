@@ -120,7 +120,11 @@ def analyze(
         tx, n_tx = engine.load_counted(con, source, cols)
     say("summary")
     fast = duckpath.available(con)
-    if fast:  # the same summary as one DuckDB statement (see duckpath)
+    found: duckpath.FirstCategories | None = None
+    if fast and cols.category:  # the same summary as one DuckDB statement, first categories from its pass
+        days = None
+        table, found = duckpath.summary_with_categories(con, tx, end=options.end, unit_days=unit)
+    elif fast:  # the same summary as one DuckDB statement (see duckpath)
         days = None
         table = duckpath.summary(con, tx, end=options.end, unit_days=unit)
     else:
@@ -147,7 +151,7 @@ def analyze(
     # NumPy fits the models here.
     importing.join()  # SciPy (and its OpenBLAS) loaded: the thread limit below must see it
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="dangol-report") as pool, _one_blas_thread():
-        monthly = pool.submit(_monthly, tx, days, cols, options, masks, con if fast else None)
+        monthly = pool.submit(_monthly, tx, days, cols, options, masks, con if fast else None, found)
         scorecard, report, fit_ = _models(
             table, ids, x, t_x, T, m, totals, rfm, options, unit, n_tx, say, monthly
         )
@@ -175,17 +179,21 @@ def _monthly(
     options: Options,
     masks: np.ndarray | None = None,
     duck: Any = None,
+    found: duckpath.FirstCategories | None = None,
 ) -> dict[str, Any]:
     """Cohorts and 3R. Monthly figures stop at the last complete month: a month still running would look like
     customers leaving (its few days against a whole month before it). With the summary's month masks, cohorts
     and retention are counted from them in NumPy; only related sales (categories) go to the engine. `duck`: the
-    DuckDB connection when the fast path (`duckpath`) applies; `days` may then be None (computed on need)."""
+    DuckDB connection when the fast path (`duckpath`) applies; `days` may then be None (computed on need);
+    `found`: the first categories the fast path's summary found (related sales then need one join)."""
     complete_through = retention.last_complete_day(options.end)
     if masks is not None:
         cohorts, rates = retention.monthly_from_masks(masks, end=options.end, through=complete_through)
         cohorts["complete_through"] = complete_through.isoformat()
         related = None
-        if cols.category and duck is not None:
+        if cols.category and duck is not None and found is not None:
+            related = duckpath.related_from_summary(duck, tx, found, end=options.end)
+        elif cols.category and duck is not None:
             related = duckpath.related_sales(duck, tx, end=options.end)
         elif cols.category:
             related = retention.related_sales(retention.customer_categories(tx.filter(tx.day <= options.end)))

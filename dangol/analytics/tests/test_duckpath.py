@@ -59,6 +59,11 @@ def test_fast_path_equals_the_ibis_expressions(tmp_path, seed, string_ids):
     slow_related = retention.related_sales(retention.customer_categories(tx.filter(tx.day <= END)))
     assert fast_related == slow_related
     assert 0 < fast_related["revenue_share"] < 1
+    # the summary's own pass: the same summary, and related sales from its first categories
+    table, found = duckpath.summary_with_categories(con, tx, end=END, unit_days=7.0)
+    assert found is not None and len(found.names) == 6
+    assert table.equals(duckpath.summary(con, tx, end=END, unit_days=7.0))
+    assert duckpath.related_from_summary(con, tx, found, end=END) == slow_related
 
 
 def test_first_category_ties_go_to_the_smallest_name_in_binary_order(tmp_path):
@@ -77,6 +82,40 @@ def test_first_category_ties_go_to_the_smallest_name_in_binary_order(tmp_path):
     tx, _n = engine.load_counted(con, path, engine.Columns("customer", "date", "amount", "category"))
     related = duckpath.related_sales(con, tx, end=END)
     assert related == {"revenue_share": round(400 / 550, 4), "cross_category_buyer_share": 0.5}
+    _table, found = duckpath.summary_with_categories(con, tx, end=END, unit_days=7.0)
+    assert found is not None and found.names == ["Books", "가전", "식품"]
+    assert duckpath.related_from_summary(con, tx, found, end=END) == related
+    # the same through the loader without Ibis, whose validation scan lists the categories
+    raw = duckpath.connect()
+    lines, _n = duckpath.load_counted(raw, path, engine.Columns("customer", "date", "amount", "category"))
+    assert lines.categories == ["Books", "가전", "식품"]
+    _table, found = duckpath.summary_with_categories(raw, lines, end=END, unit_days=7.0)
+    assert found is not None and duckpath.related_from_summary(raw, lines, found, end=END) == related
+
+
+def test_related_sales_past_the_category_bits_use_the_category_aggregate(tmp_path):
+    """With more categories than bits in the summary's mask (MASK_CATEGORIES), the summary finds no first
+    categories and related sales take the (customer, category) aggregate; with exactly MASK_CATEGORIES the
+    bits hold them all, the last one in bit 62 included. Both agree with the Ibis expressions."""
+    for count in (duckpath.MASK_CATEGORIES, duckpath.MASK_CATEGORIES + 1):
+        path = tmp_path / f"tx-{count}.csv"
+        rows = ["customer,date,amount,category"]
+        for k in range(count):  # customer k buys category k on its first day; c0 also buys every category
+            rows.append(f"c{k},2024-01-{1 + k % 28:02d},{100 + k},cat{k:03d}")
+            rows.append(f"c0,2024-03-01,{k + 1},cat{k:03d}")
+        rows.append(f"c{count - 1},2024-01-01,7,cat{count - 1:03d}")  # the last category on its own first day
+        path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+        con = engine.connect("duckdb")
+        tx, _n = engine.load_counted(con, path, engine.Columns("customer", "date", "amount", "category"))
+        expected = retention.related_sales(retention.customer_categories(tx.filter(tx.day <= END)))
+        table, found = duckpath.summary_with_categories(con, tx, end=END, unit_days=7.0)
+        assert table.equals(duckpath.summary(con, tx, end=END, unit_days=7.0))
+        if count > duckpath.MASK_CATEGORIES:
+            assert found is None
+            assert duckpath.related_sales(con, tx, end=END) == expected
+        else:
+            assert found is not None and found.cross == 1
+            assert duckpath.related_from_summary(con, tx, found, end=END) == expected
 
 
 # --- loading without Ibis: `duckpath.load_counted` against `engine.load_counted` ---------------------------
@@ -154,6 +193,27 @@ def test_loader_without_ibis_reads_mixed_line_endings(tmp_path):
     tx, n_ibis = engine.load_counted(engine.connect("duckdb"), path, cols)
     assert n == n_ibis == 2
     assert _rows(lines.con.con.sql(lines.sql).to_arrow_table()) == _rows(tx.to_pyarrow())
+
+
+def test_loader_without_ibis_parses_a_csv_once_into_a_copy_that_lives_with_the_connection(tmp_path):
+    """The CSV is parsed once, into a Parquet copy that every later scan reads: changing the file after loading
+    changes nothing, and the copy goes away with the connection."""
+    import gc
+
+    path = tmp_path / "lines.csv"
+    path.write_text("c,d,a\n1,2024-01-02,10\n1,2024-01-05,5\n2,2024-01-03,7\n", encoding="utf-8")
+    con = duckpath.connect()
+    lines, n = duckpath.load_counted(con, path, engine.Columns("c", "d", "a"))
+    path.write_text("c,d,a\n9,2024-01-02,1\n", encoding="utf-8")
+    table = duckpath.summary(con, lines, end=END, unit_days=1.0)
+    assert n == 3
+    assert table["customer_id"].to_pylist() == ["1", "2"]
+    assert table["total"].to_pylist() == [15.0, 7.0]
+    copies = list(Path(con.spill).glob("*.parquet"))
+    assert len(copies) == 1
+    del lines, con
+    gc.collect()
+    assert not copies[0].exists()
 
 
 @pytest.mark.parametrize("string_ids", [True, False])
