@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 from django.db import connection
 from django.utils import timezone
 
@@ -503,7 +504,6 @@ def write_order_columns(
     """Upsert whole orders straight from the column arrays (and the few row-validated orders in `slow`):
     no object per line, one key lookup for all orders by a join against a temporary table, the INSERT
     parameters zipped from the columns. Same outcome as write_orders; runs inside the caller's transaction."""
-    import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -627,8 +627,6 @@ def write_order_columns(
         products = _product_ids(catalogue, pick(skus), pick(names), pick(categories), pick(prices))
         # the lines go in by their order's place in `created` (new orders), then the rewritten ones, each
         # order's lines in file order: the (order, line_no) index and the order id FK lookups then append
-        import numpy as np
-
         rank = np.full(len(exts), len(exts), dtype=np.int64)
         rank[np.asarray(created, dtype=np.int64)] = np.arange(len(created), dtype=np.int64)
         chosen = np.asarray(rows if rows is not None else range(len(line_order)), dtype=np.int64)
@@ -658,8 +656,6 @@ def _by_customer(created: list[int], customer: list[int]) -> list[int]:
     1M base); ids are then given in this order (see _new_order_ids)."""
     if len(created) < 2:
         return created
-    import numpy as np
-
     positions = np.asarray(created, dtype=np.int64)
     keys = np.asarray(customer, dtype=np.int64)[positions]
     return positions[np.argsort(keys, kind="stable")].tolist()  # type: ignore[no-any-return]
@@ -674,8 +670,6 @@ def _take(col: list[Any], positions: list[int]) -> list[Any] | tuple[Any, ...]:
 
 def _statuses(totals: list[int], refunds: list[int]) -> list[str]:
     """_status of every (total, refunded) pair, column-wise."""
-    import numpy as np
-
     total = np.asarray(totals, dtype=np.int64)
     refunded = np.asarray(refunds, dtype=np.int64)
     labels = np.array(
