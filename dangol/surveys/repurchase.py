@@ -258,7 +258,6 @@ def counts(*, survey_ids: set[int], now: dt.datetime | None = None) -> Counter[B
     full_from = rollups.day_start(first_day + dt.timedelta(days=1))
     full_to = rollups.day_start(last_day)
     surveys = list(survey_ids)
-    wanted = set(surveys)
 
     def read() -> Counter[Band]:
         out: Counter[Band] = Counter()
@@ -285,7 +284,7 @@ def counts(*, survey_ids: set[int], now: dt.datetime | None = None) -> Counter[B
             )
             .order_by()
             .values_list("pk", "survey_id")
-            if survey in wanted
+            if survey in survey_ids
         ]
         for start in range(0, len(waiting), BATCH):
             out.update(bands(with_bought(base.filter(pk__in=waiting[start : start + BATCH]))))

@@ -426,6 +426,26 @@ def consistent(read: Callable[[], T], *, attempts: int = 5) -> T:
 Histogram = dict[str, Counter[int]]  # metric → score → answers
 
 
+def _surveys_of(kind: str, survey_id: int | None) -> set[int]:
+    """The ids of the surveys of `kind` (only `survey_id` among them, when given)."""
+    surveys = set(Survey.objects.filter(kind=kind).values_list("pk", flat=True))
+    return surveys & {survey_id} if survey_id else surveys
+
+
+def _live_rows(surveys: set[int], *, since: dt.datetime, next_start: dt.datetime) -> list[tuple[Any, ...]]:
+    """The response rows (RESPONSE_FIELDS) that the roll-ups from `next_start`'s day on do not hold: those
+    answered from `since` to `next_start` (the first, partial day), and those from then on not counted yet."""
+    first = Response.objects.filter(
+        survey_id__in=surveys, answered_at__gte=since, answered_at__lt=next_start
+    ).order_by()
+    # only the partial index's condition, and no ordering: the planner then reads that small index alone
+    pending = Response.objects.filter(rollup_batch__isnull=True).order_by().values_list(*RESPONSE_FIELDS)
+    return [
+        *first.values_list(*RESPONSE_FIELDS),
+        *(r for r in pending if r[1] in surveys and r[2] >= next_start),
+    ]
+
+
 def headline(
     *, survey_id: int | None, since: dt.datetime, by: str, kind: str = Survey.Kind.CUSTOMER
 ) -> dict[Any, Histogram]:
@@ -444,9 +464,7 @@ def headline(
 
     def read() -> dict[Any, Histogram]:
         out: dict[Any, Histogram] = defaultdict(lambda: defaultdict(Counter))
-        surveys = set(Survey.objects.filter(kind=kind).values_list("pk", flat=True))
-        if survey_id:
-            surveys &= {survey_id}
+        surveys = _surveys_of(kind, survey_id)
         rolled = ScoreRollup.objects.filter(
             metric__in=["resp", *HEADLINE], day__gt=first_day, survey_id__in=surveys
         )
@@ -454,17 +472,8 @@ def headline(
             rolled.values_list(column, "metric", "value").annotate(total=Sum("n")).order_by()
         ):
             out[key or None][metric][value] += n
-        first = Response.objects.filter(
-            survey_id__in=surveys, answered_at__gte=since, answered_at__lt=next_start
-        ).order_by()
-        # only the partial index's condition, and no ordering: the planner then reads that small index alone
-        pending = Response.objects.filter(rollup_batch__isnull=True).order_by().values_list(*RESPONSE_FIELDS)
-        rows = [
-            *first.values_list(*RESPONSE_FIELDS),
-            *(r for r in pending if r[1] in surveys and r[2] >= next_start),
-        ]
         index = KEY_COLUMNS.index(column)
-        for row in rows:
+        for row in _live_rows(surveys, since=since, next_start=next_start):
             for key in response_keys(row):
                 out[key[index] or None][key[2]][key[8]] += 1
         return out
@@ -490,23 +499,12 @@ def score_sums(
 
     def read() -> dict[Any, ScoreSums]:
         out: dict[Any, list[int]] = {}
-        surveys = set(Survey.objects.filter(kind=kind).values_list("pk", flat=True))
-        if survey_id:
-            surveys &= {survey_id}
+        surveys = _surveys_of(kind, survey_id)
         rolled = ScoreDay.objects.filter(day__gt=first_day, survey_id__in=surveys)
         summed = rolled.values(column).annotate(**{f"total_{c}": Sum(c) for c in DAY_SUMS}).order_by()
         for key, *sums in summed.values_list(column, *(f"total_{c}" for c in DAY_SUMS)):
             out[key or None] = list(sums)
-        first = Response.objects.filter(
-            survey_id__in=surveys, answered_at__gte=since, answered_at__lt=next_start
-        ).order_by()
-        # only the partial index's condition, and no ordering: the planner then reads that small index alone
-        pending = Response.objects.filter(rollup_batch__isnull=True).order_by().values_list(*RESPONSE_FIELDS)
-        rows = [
-            *first.values_list(*RESPONSE_FIELDS),
-            *(r for r in pending if r[1] in surveys and r[2] >= next_start),
-        ]
-        for dkey, sums in count_days(rows).items():
+        for dkey, sums in count_days(_live_rows(surveys, since=since, next_start=next_start)).items():
             total = out.setdefault(dkey[index] or None, [0] * len(DAY_SUMS))
             for i, v in enumerate(sums):
                 total[i] += v
