@@ -236,6 +236,11 @@ def _date(day: dt.date) -> str:
 MASK_CATEGORIES = 63  # category ranks 0 … 62: bits of a signed int64
 
 
+def _names_list(names: list[str]) -> str:
+    """The category names as a DuckDB list of quoted literals: a name's rank is its LIST_POSITION − 1."""
+    return "[" + ", ".join(_text(name) for name in names) + "]"
+
+
 @dataclass
 class FirstCategories:
     """What the summary's pass over the order lines already knows for related sales (`related_from_summary`):
@@ -291,8 +296,7 @@ def _summary(
     raw_id = "\n  customer_id AS _raw_id," if integer_ids or names else ""
     day_bits = per_bits = out_bits = ""
     if names:  # the names are quoted literals
-        ranks = "[" + ", ".join(_text(name) for name in names) + "]"
-        day_bits = f",\n    BIT_OR(1::BIGINT << (LIST_POSITION({ranks}, category) - 1)) AS category_bits"
+        day_bits = f",\n    BIT_OR(1::BIGINT << (LIST_POSITION({_names_list(names)}, category) - 1)) AS category_bits"
         per_bits = ",\n    ARG_MIN(category_bits, day) AS first_bits,\n    BIT_OR(category_bits) AS all_bits"
         out_bits = (
             ",\n  BIT_COUNT((first_bits & -first_bits) - 1)::INTEGER AS _first_category,"
@@ -422,12 +426,11 @@ def related_from_summary(
     category ranks; revenue from other categories is the customers' total revenue minus it."""
     if not found.customers:
         return {"revenue_share": None, "cross_category_buyer_share": None}
-    ranks = "[" + ", ".join(_text(name) for name in found.names) + "]"  # quoted literals
     name = f"dangol_first_categories_{next(_view_ids)}"
     sql = f"""
 SELECT SUM(l.amount)
 FROM (
-  SELECT customer_id, amount, (LIST_POSITION({ranks}, category) - 1)::INTEGER AS rank
+  SELECT customer_id, amount, (LIST_POSITION({_names_list(found.names)}, category) - 1)::INTEGER AS rank
   FROM ({_lines_sql(tx)}) AS t
   WHERE day <= {_date(end)}
 ) AS l
