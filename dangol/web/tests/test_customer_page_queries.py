@@ -9,14 +9,12 @@ from typing import Any
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 
 from dangol.customers.models import Customer
 from dangol.customers.services import preference_set
 from dangol.interactions.models import Interaction, Touchpoint
-from dangol.loyalty.models import CustomerValue
 from dangol.web.customers.forms import InteractionForm
-from dangol.web.tests.test_timeline import _add_one_of_everything, customer_survey
+from dangol.web.tests.test_timeline import _add_one_of_everything, customer_survey, value_tier_rose
 
 
 def _history(shop: dict[str, Any], customer: Customer, survey: Any, n: int) -> None:
@@ -28,13 +26,7 @@ def test_the_360_page_reads_a_fixed_number_of_queries_however_long_the_history(
     as_manager: Client, shop, django_assert_max_num_queries
 ):
     hong = shop["hong"]
-    CustomerValue.objects.create(
-        customer=hong,
-        value_tier="super",
-        previous_tier="regular",
-        stage="regular",
-        computed_at=timezone.now(),
-    )
+    value_tier_rose(hong)
     survey = customer_survey(shop)
     _history(shop, hong, survey, 1)
     url = f"/customers/{hong.pk}/"

@@ -283,6 +283,19 @@ def older_rows(client: Client, customer: Customer, html: str) -> str:
     return response.content.decode()
 
 
+def value_tier_rose(customer: Customer) -> Any:
+    """The value run moved the customer from the regular tier to super (one value-change timeline entry)."""
+    from dangol.loyalty.models import CustomerValue
+
+    return CustomerValue.objects.create(
+        customer=customer,
+        value_tier="super",
+        previous_tier="regular",
+        stage="regular",
+        computed_at=timezone.now(),
+    )
+
+
 def _add_one_of_everything(shop: dict[str, Any], customer: Customer, survey: Any, n: int) -> None:
     now = timezone.now()
     interaction_log(customer=customer, touchpoint=shop["store"], type="inquiry", summary=f"문의 {n}")
@@ -314,15 +327,7 @@ def _add_one_of_everything(shop: dict[str, Any], customer: Customer, survey: Any
 def test_the_timeline_reads_a_fixed_number_of_queries_however_long_the_history(
     as_manager: Client, shop, hong, django_assert_max_num_queries
 ):
-    from dangol.loyalty.models import CustomerValue
-
-    CustomerValue.objects.create(
-        customer=hong,
-        value_tier="super",
-        previous_tier="regular",
-        stage="regular",
-        computed_at=timezone.now(),
-    )
+    value_tier_rose(hong)
     survey = customer_survey(shop)
     _add_one_of_everything(shop, hong, survey, 1)
     url = f"/customers/{hong.pk}/timeline/"

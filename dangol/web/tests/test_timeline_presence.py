@@ -15,12 +15,11 @@ from django.utils import timezone
 
 from dangol.customers.models import Customer
 from dangol.customers.services import consent_set, customer_create
-from dangol.loyalty.models import CustomerValue
 from dangol.orders.models import Order, OrderLine
 from dangol.orders.services import order_refund
 from dangol.rewards.services import points_compensate
 from dangol.web.customers import timeline
-from dangol.web.tests.test_timeline import _add_one_of_everything, customer_survey
+from dangol.web.tests.test_timeline import _add_one_of_everything, customer_survey, value_tier_rose
 
 # Tables that only the timeline's sources read on the 360 page: a source the probe rules out leaves them alone.
 TIMELINE_ONLY_TABLES = (
@@ -47,13 +46,7 @@ def world(shop: dict[str, Any]) -> dict[str, Customer]:
     for n in range(1, 4):
         _add_one_of_everything(shop, hong, survey, n)
     points_compensate(customer=hong, points=500, case_ref="C-1", by=shop["manager"])
-    CustomerValue.objects.create(
-        customer=hong,
-        value_tier="super",
-        previous_tier="regular",
-        stage="regular",
-        computed_at=timezone.now(),
-    )
+    value_tier_rose(hong)
     kim = shop["kim"]
     at = timezone.now() - dt.timedelta(days=3)
     two = Order.objects.create(
