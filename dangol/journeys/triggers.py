@@ -47,10 +47,10 @@ class Candidate:
 
 def expected_interval_days(value: CustomerValue | None) -> int:
     """Days between purchases the customer's BG/NBD rhythm expects: 364 / expected purchases in the next 52
-    weeks (loyalty's horizon), clamped to 14–120 days; 45 days without a model value."""
+    weeks (loyalty's horizon); 45 days without a model value."""
     if value is None or not value.expected_purchases or value.expected_purchases <= 0:
         return DEFAULT_INTERVAL_DAYS
-    return int(min(MAX_INTERVAL_DAYS, max(MIN_INTERVAL_DAYS, round(364 / value.expected_purchases))))
+    return round(364 / value.expected_purchases)
 
 
 def second_purchase_due(first: dt.datetime, value: CustomerValue | None) -> dt.datetime:
