@@ -11,6 +11,7 @@ import datetime as dt
 import json
 import os
 import sys
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -113,6 +114,13 @@ def _progress_bar(steps: int, *, disabled: bool) -> Any:
     return tqdm(total=steps, desc="analyze", unit="step", file=sys.stderr)
 
 
+def _write_parquet(scorecard: Any, out: Path) -> None:
+    import pyarrow.parquet as pq
+
+    out.mkdir(parents=True, exist_ok=True)
+    pq.write_table(scorecard, out / "customers.parquet")
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     shares = (args.super_share, args.superior_share, args.regular_share)
@@ -159,19 +167,34 @@ def main(argv: list[str] | None = None) -> int:
         bar.set_postfix_str(step)
         bar.update(1)
 
-    try:
-        scorecard, report = pipeline.analyze(args.file, cols, options, progress=progress)
-    except engine.InputError as exc:
-        bar.close()
-        sys.stderr.write(f"입력 오류: {exc}\n")
-        return 2
     out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    import pyarrow.parquet as pq
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="dangol-write") as writer:
+        writing: list[Future[None]] = []
 
-    pq.write_table(scorecard, out / "customers.parquet")
-    (out / "report.json").write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
-    (out / "report.html").write_text(render_html(report), encoding="utf-8")
+        def write_scorecard(scorecard: Any) -> None:
+            """customers.parquet on another thread while the report is assembled (Arrow's writer runs without
+            the GIL). Not with --holdout-end: its check comes after the scorecard and may still refuse the
+            input, and a refused run writes nothing."""
+            writing.append(writer.submit(_write_parquet, scorecard, out))
+
+        try:
+            scorecard, report = pipeline.analyze(
+                args.file,
+                cols,
+                options,
+                progress=progress,
+                scorecard_ready=None if args.holdout_end else write_scorecard,
+            )
+        except engine.InputError as exc:
+            bar.close()
+            sys.stderr.write(f"입력 오류: {exc}\n")
+            return 2
+        if not writing:
+            writing.append(writer.submit(_write_parquet, scorecard, out))
+        out.mkdir(parents=True, exist_ok=True)
+        (out / "report.json").write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
+        (out / "report.html").write_text(render_html(report), encoding="utf-8")
+        writing[0].result()
     progress("write")
     bar.close()
     sys.stderr.write(

@@ -13,7 +13,8 @@ not need (measured at 10M order lines, 1M customers, CPU seconds of the whole pr
 
 The results are the same as the Ibis expressions' (tested in `tests/test_duckpath.py` on random data with ties).
 With 63 categories or fewer, related sales come from the summary's own pass instead (`summary_with_categories`:
-category bits per day, then one join for the first category's revenue, `related_from_summary`).
+category bits per day, then the first category's revenue from one more scan of the lines, `related_from_summary`:
+a lookup by id in NumPy for whole-number ids in a dense range, else a join).
 
 Loading a file (`connect`, `load_counted`): the same reading and validation as `engine.load_counted`, written as
 DuckDB SQL, so that `dangol analyze` on DuckDB runs without importing Ibis at all (importing Ibis and loading its
@@ -294,6 +295,9 @@ def _summary(
     id_type = str(con.con.sql(f"SELECT customer_id FROM ({_lines_sql(tx)}) AS lines LIMIT 0").types[0])  # noqa: S608
     integer_ids = id_type.upper() in _INTEGERS - {"HUGEINT"}  # 128-bit ids: Arrow's sort of the text
     raw_id = "\n  customer_id AS _raw_id," if integer_ids or names else ""
+    # whole-number ids become text in Arrow after the sort (`_text_ids`), not in DuckDB before it: the sort
+    # then moves numbers instead of strings
+    text_id = "" if integer_ids else "\n  CAST(customer_id AS VARCHAR) AS customer_id,"
     day_bits = per_bits = out_bits = ""
     if names:  # the names are quoted literals
         day_bits = f",\n    BIT_OR(1::BIGINT << (LIST_POSITION({_names_list(names)}, category) - 1)) AS category_bits"
@@ -321,8 +325,7 @@ WITH days AS (
   FROM (SELECT *, ({end_month} - (YEAR(day) * 12 + MONTH(day) - 1))::INTEGER AS back FROM days)
   GROUP BY customer_id
 )
-SELECT
-  CAST(customer_id AS VARCHAR) AS customer_id,{raw_id}
+SELECT{text_id}{raw_id}
   first_day,
   last_day,
   n_days,
@@ -350,11 +353,22 @@ FROM per
     if integer_ids:
         digits_order = text_order(arrays.numbers(table["_raw_id"]))
         order = None if digits_order is None else arrays.column(digits_order)  # pa.array would import pandas
+        if order is None:  # negative or very long ids: sorted as text
+            table = _text_ids(table)
     if order is None:
         order = pc.sort_indices(table["customer_id"])
+    table = table.take(order)
+    if "customer_id" not in table.column_names:
+        table = _text_ids(table)
     if "_raw_id" in table.column_names:
         table = table.drop_columns(["_raw_id"])
-    return table.take(order), categories
+    return table, categories
+
+
+def _text_ids(table: pa.Table) -> pa.Table:
+    """The whole-number ids (`_raw_id`) as the text column `customer_id`, first, as DuckDB's
+    `CAST(customer_id AS VARCHAR)` writes them (decimal digits, a minus sign for negatives)."""
+    return table.add_column(0, "customer_id", pc.cast(table["_raw_id"], pa.string()))
 
 
 def text_order(ids: np.ndarray) -> np.ndarray | None:
@@ -426,6 +440,56 @@ def related_from_summary(
     category ranks; revenue from other categories is the customers' total revenue minus it."""
     if not found.customers:
         return {"revenue_share": None, "cross_category_buyer_share": None}
+    first_revenue = _first_revenue_by_lookup(con, tx, found, end=end)
+    if first_revenue is None:
+        first_revenue = _first_revenue_by_join(con, tx, found, end=end)
+    revenue = found.revenue
+    return {
+        "revenue_share": round((revenue - first_revenue) / revenue, 4) if revenue else None,
+        "cross_category_buyer_share": round(found.cross / found.customers, 4),
+    }
+
+
+LOOKUP_BATCH = 1 << 18  # order lines per batch read from DuckDB by `_first_revenue_by_lookup` (≈ 5 MB)
+
+
+def _first_revenue_by_lookup(
+    con: Any, tx: ir.Table | Lines, found: FirstCategories, *, end: dt.date
+) -> float | None:
+    """The first categories' revenue when the ids are whole numbers in a dense range (at most 4 per customer,
+    as in most shops' numbering): each customer's first category rank in a NumPy array indexed by the id, the
+    lines (id, rank, amount) read from DuckDB in batches and summed where the line's rank is its customer's.
+    This replaces the hash join of every line with the customers (at 10M lines, ≈ 0.5 against ≈ 0.9 CPU s).
+    None for other ids (text, sparse numbers, unsigned 64-bit): then `_first_revenue_by_join`. A NULL amount
+    counts 0, as SUM skips it; amounts are summed as doubles, as SUM sums a FLOAT column."""
+    ids = found.firsts["_raw_id"]
+    kind = ids.type
+    if not (pa.types.is_signed_integer(kind) or (pa.types.is_unsigned_integer(kind) and kind.bit_width < 64)):
+        return None
+    raw = arrays.numbers(ids).astype(np.int64)
+    low, high = int(raw.min()), int(raw.max())
+    if high - low > 4 * len(raw) + 1024:
+        return None
+    first = np.full(high - low + 1, -1, dtype=np.int8)  # ranks 0 … 62; −1: no such customer
+    first[raw - low] = arrays.numbers(found.firsts["_first_category"])
+    sql = f"""
+SELECT
+  customer_id,
+  COALESCE(LIST_POSITION({_names_list(found.names)}, category) - 1, -2)::TINYINT AS rank,
+  CAST(COALESCE(amount, 0) AS DOUBLE) AS amount
+FROM ({_lines_sql(tx)}) AS t
+WHERE day <= {_date(end)}
+"""  # noqa: S608 (compiled SQL, quoted names and a date: no input text)
+    total = 0.0
+    for batch in con.con.sql(sql).fetch_record_batch(LOOKUP_BATCH):
+        customer = arrays.numbers(batch.column(0)).astype(np.int64)
+        rank = arrays.numbers(batch.column(1))
+        amount = arrays.numbers(batch.column(2))
+        total += float(np.add.reduce(amount[first[customer - low] == rank]))
+    return total
+
+
+def _first_revenue_by_join(con: Any, tx: ir.Table | Lines, found: FirstCategories, *, end: dt.date) -> float:
     name = f"dangol_first_categories_{next(_view_ids)}"
     sql = f"""
 SELECT SUM(l.amount)
@@ -438,11 +502,6 @@ JOIN {name} AS f ON l.customer_id = f._raw_id AND l.rank = f._first_category
 """  # noqa: S608
     con.con.register(name, found.firsts)
     try:
-        first_revenue = con.con.sql(sql).fetchall()[0][0] or 0.0
+        return float(con.con.sql(sql).fetchall()[0][0] or 0.0)
     finally:
         con.con.unregister(name)
-    revenue = found.revenue
-    return {
-        "revenue_share": round((revenue - first_revenue) / revenue, 4) if revenue else None,
-        "cross_category_buyer_share": round(found.cross / found.customers, 4),
-    }

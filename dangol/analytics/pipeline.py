@@ -48,16 +48,18 @@ def clv(
     horizon: float,
     unit_days: float,
     annual_discount_rate: float,
+    groups: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> np.ndarray:
     """Discounted expected revenue over the horizon, month by month:
     CLV = Σ_i (E[X(t_i)] − E[X(t_{i−1})]) · E[M] / (1 + d)^i with d the monthly rate.
 
     E[X(t)] = N(t; x, T) · P(alive) (see `bgnbd.expected_purchases`): the sum over months runs on N, once per
-    distinct (x, T), and is multiplied by P(alive) once per row."""
+    distinct (x, T), and is multiplied by P(alive) once per row. `groups`: `bgnbd.x_t_groups(x, T)` when the
+    caller has it already."""
     month = 30.4375 / unit_days
     steps = max(int(math.ceil(horizon / month)), 1)
     monthly_rate = (1 + annual_discount_rate) ** (1 / 12) - 1
-    first, inverse = bgnbd.x_t_groups(x, T)
+    first, inverse = groups if groups is not None else bgnbd.x_t_groups(x, T)
     gx, gT = np.asarray(x, dtype=float)[first], np.asarray(T, dtype=float)[first]
     total = np.zeros(len(first))
     previous = np.zeros(len(first))
@@ -96,8 +98,12 @@ def analyze(
     cols: engine.Columns,
     options: Options,
     progress: Callable[[str], None] | None = None,
+    scorecard_ready: Callable[[pa.Table], None] | None = None,
 ) -> tuple[pa.Table, dict[str, Any]]:
-    """Load, summarise (Ibis), fit BG/NBD and Gamma-Gamma (NumPy), score, segment. Returns (scorecard, report)."""
+    """Load, summarise (Ibis), fit BG/NBD and Gamma-Gamma (NumPy), score, segment. Returns (scorecard, report).
+
+    `scorecard_ready`, when given, is called with the scorecard as soon as it is complete, before the report
+    is assembled (the CLI starts writing the Parquet file there, in a thread, while the report is made)."""
     say = progress or (lambda _step: None)
     if options.time_unit not in UNIT_DAYS:
         raise engine.InputError(f"time-unit은 day 또는 week여야 합니다: {options.time_unit}")
@@ -139,21 +145,39 @@ def analyze(
     T = arrays.numbers(table["T"]).astype(float)
     m = arrays.numbers(table["monetary"]).astype(float)
     totals = arrays.numbers(table["total"]).astype(float)
-    rfm = segments.rfm_scores(arrays.numbers(table["days_since_last"]).astype(float), x, totals)
+    days_since_last = arrays.numbers(table["days_since_last"]).astype(float)
     first_days = table["first_day"]
     masks = (
         arrays.numbers(table["month_bits"])
         if retention.masks_fit(_earliest(first_days), options.end)
         else None
     )
-    # The remaining engine queries (related sales; cohorts and retention too when the month masks cannot hold
-    # every month) need nothing from the models: the engine runs them (its own threads, without the GIL) while
-    # NumPy fits the models here.
+    # BG/NBD is fitted here, on this thread; what does not depend on it runs meanwhile on a second thread, in
+    # the order the scores need it: the Gamma-Gamma fit and the RFM scores (NumPy and SciPy, mostly without
+    # the GIL), then the remaining engine queries (related sales; cohorts and retention too when the month
+    # masks cannot hold every month: the engine's own threads, without the GIL). On 2 cores the second core
+    # otherwise idled through the single-threaded fits and scores.
     importing.join()  # SciPy (and its OpenBLAS) loaded: the thread limit below must see it
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="dangol-report") as pool, _one_blas_thread():
+        spending = pool.submit(gammagamma.fit, x, m)
+        scoring = pool.submit(segments.rfm_scores, days_since_last, x, totals)
         monthly = pool.submit(_monthly, tx, days, cols, options, masks, con if fast else None, found)
         scorecard, report, fit_ = _models(
-            table, ids, x, t_x, T, m, totals, rfm, options, unit, n_tx, say, monthly
+            ids,
+            x,
+            t_x,
+            T,
+            m,
+            totals,
+            days_since_last,
+            options,
+            unit,
+            n_tx,
+            say,
+            spending,
+            scoring,
+            monthly,
+            scorecard_ready,
         )
     if options.holdout_end:
         say("holdout")
@@ -213,55 +237,58 @@ def _monthly(
 
 
 def _models(
-    table: pa.Table,
     ids: pa.Array,
     x: np.ndarray,
     t_x: np.ndarray,
     T: np.ndarray,
     m: np.ndarray,
     totals: np.ndarray,
-    rfm: dict[str, np.ndarray],
+    days_since_last: np.ndarray,
     options: Options,
     unit: float,
     n_tx: int,
     say: Callable[[str], None],
+    spending: Future[gammagamma.GammaGammaFit],
+    scoring: Future[dict[str, np.ndarray]],
     monthly: Future[dict[str, Any]],
+    scorecard_ready: Callable[[pa.Table], None] | None = None,
 ) -> tuple[pa.Table, dict[str, Any], bgnbd.BgNbdFit]:
-    """BG/NBD and Gamma-Gamma fits, scores, tiers, stages and the report (cohorts and 3R from `monthly`)."""
+    """The BG/NBD fit, scores, tiers, stages and the report; the Gamma-Gamma fit, the RFM scores, cohorts and
+    3R come from the futures `spending`, `scoring` and `monthly` (computed on another thread meanwhile)."""
     say("bgnbd")
     ux, ut, uT, counts_u, inverse = bgnbd.compress_index(x, t_x, T)  # customers alike in (x, t_x, T): one row
     fit_ = bgnbd.fit(ux, ut, uT, weights=counts_u)
     say("gamma_gamma")
-    gg = gammagamma.fit(x, m)
-    say("score")
-    # predictions depend on (x, t_x, T) only: compute them once per distinct row and spread them back
+    # what needs BG/NBD alone first, while the other thread may still be fitting Gamma-Gamma: predictions
+    # depend on (x, t_x, T) only, computed once per distinct row and spread back
+    groups = bgnbd.x_t_groups(ux, uT)
     p_alive = bgnbd.probability_alive(fit_, ux, ut, uT)[inverse]
-    expected = bgnbd.expected_purchases(fit_, options.horizon, ux, ut, uT, groups=bgnbd.x_t_groups(ux, uT))[
-        inverse
-    ]
+    expected = bgnbd.expected_purchases(fit_, options.horizon, ux, ut, uT, groups=groups)[inverse]
+    per_spend = clv(
+        fit_,
+        np.ones(len(ux)),
+        ux,
+        ut,
+        uT,
+        horizon=options.horizon,
+        unit_days=unit,
+        annual_discount_rate=options.annual_discount_rate,
+        groups=groups,
+    )[inverse]
+    gg = spending.result()
+    say("score")
     spend = gammagamma.expected_average_spend(gg, x, m) if gg.converged else np.where(x > 0, m, np.nan)
     spend = np.where(
         np.isfinite(spend), spend, np.nanmean(np.where(x > 0, m, np.nan)) if (x > 0).any() else 0.0
     )
-    values = (
-        clv(
-            fit_,
-            np.ones(len(ux)),
-            ux,
-            ut,
-            uT,
-            horizon=options.horizon,
-            unit_days=unit,
-            annual_discount_rate=options.annual_discount_rate,
-        )[inverse]
-        * spend
-    )
+    values = per_spend * spend
+    rfm = scoring.result()
     tier_codes = segments.value_tier_codes(values, options.cutoffs)
     rules = options.ladder
     stage_codes = segments.ladder_stage_codes(
         {
             "purchases": x + 1,  # x counts repeat purchase days; the first day makes it a customer
-            "days_since_last": arrays.numbers(table["days_since_last"]).astype(float),
+            "days_since_last": days_since_last,
             "p_alive": p_alive,
             "promoter": _member(ids, rules.advocates),
             "partner_flag": _member(ids, rules.partners),
@@ -287,6 +314,8 @@ def _models(
             "stage": _labels(stage_codes, [*segments.STAGES, ""]),
         }
     )
+    if scorecard_ready is not None:
+        scorecard_ready(scorecard)
     say("report")
     report: dict[str, Any] = {
         "n_customers": int(len(ids)),

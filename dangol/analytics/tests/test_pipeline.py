@@ -212,6 +212,30 @@ def test_cli_writes_the_scorecard_and_both_reports(tmp_path, cdnow_csv):
     assert "RFM 격자" in html and "최우수" in html
 
 
+def test_scorecard_ready_gets_the_scorecard_before_the_report(tmp_path, small):
+    """The CLI starts writing customers.parquet from `scorecard_ready` while the report is assembled: the
+    callback gets the finished scorecard once, before the report step, and the file the CLI writes from it
+    is the scorecard `analyze` returns."""
+    steps: list[str] = []
+    handed: list = []
+    cols = Columns("customer", "date", "amount", "category")
+    card, _ = analyze(
+        small,
+        cols,
+        Options(end=dt.date(2024, 6, 30)),
+        progress=steps.append,
+        scorecard_ready=lambda table: handed.append((table, list(steps))),
+    )
+    assert len(handed) == 1
+    table, steps_before = handed[0]
+    assert table.equals(card) and "score" in steps_before and "report" not in steps_before
+    out = tmp_path / "out"
+    args = [str(small), "--customer", "customer", "--date", "date", "--amount", "amount", "--category"]
+    code = cli.main([*args, "category", "--end", "2024-06-30", "--out", str(out), "--no-progress"])
+    assert code == 0
+    assert pq.read_table(out / "customers.parquet").equals(card)
+
+
 def test_duckdb_and_pyspark_give_the_same_scorecard(small):
     if shutil.which("java") is None:
         pytest.skip("PySpark needs Java (openjdk) on PATH")

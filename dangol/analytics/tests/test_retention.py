@@ -129,3 +129,18 @@ def test_highest_bit_is_exact_near_powers_of_two():
 
     values = np.array([1, 2, 3, (1 << 53) + 1, (1 << 62) - 1, 1 << 62, (1 << 63) - 1], dtype=np.uint64)
     assert _highest_bit(values).tolist() == [0, 1, 1, 53, 61, 62, 62]
+
+
+def test_bit_counts_count_every_bit_across_chunks():
+    """The per-bit counts behind the mask cohorts: equal to testing each bit, over chunk boundaries."""
+    import numpy as np
+
+    from dangol.analytics.retention import _bit_counts
+
+    rng = np.random.default_rng(3)
+    values = rng.integers(0, 1 << 62, size=1000, dtype=np.int64).view(np.uint64)
+    values[:3] = [0, 1, (1 << 63) | 5]
+    expected = [int(np.count_nonzero((values >> np.uint64(b)) & np.uint64(1))) for b in range(64)]
+    assert _bit_counts(values, chunk=64).tolist() == expected
+    assert _bit_counts(values).tolist() == expected
+    assert _bit_counts(values[:0]).tolist() == [0] * 64

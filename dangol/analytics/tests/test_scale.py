@@ -52,6 +52,12 @@ def test_clv_sums_the_monthly_expectations_like_the_definition():
     got = pipeline.clv(fit, spend, x, t_x, T, horizon=horizon, unit_days=unit, annual_discount_rate=rate)
     assert got == pytest.approx(expected, rel=1e-12)
     assert got[1] != got[2]  # same (x, T), other recency: P(alive) differs, so does the value
+    # the (x, T) groups handed in (the pipeline shares them with the expected purchases): the same numbers
+    groups = bgnbd.x_t_groups(x, T)
+    shared = pipeline.clv(
+        fit, spend, x, t_x, T, horizon=horizon, unit_days=unit, annual_discount_rate=rate, groups=groups
+    )
+    assert shared.tolist() == got.tolist()
 
 
 def test_no_dropout_limit_is_kept_by_the_factored_expectation():
