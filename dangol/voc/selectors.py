@@ -435,15 +435,21 @@ def silent_dissatisfied(*, days: int = 90, limit: int = 100) -> list[SilentCusto
     return out[:limit]
 
 
-def customer_voc(customer_id: int) -> dict[str, Any]:
-    """What the customer's 360 page shows of VOC: the active bad-customer flag and the latest cases."""
+def customer_voc(customer_id: int, *, with_flag: bool = True, with_cases: bool = True) -> dict[str, Any]:
+    """What the customer's 360 page shows of VOC: the active bad-customer flag and the latest cases.
+    `with_flag` / `with_cases` False: the caller knows the customer has no flag / no case row at all (the 360
+    page's probe), so that table is not read."""
     return {
-        "flag": active_flag(customer_id),
+        "flag": active_flag(customer_id) if with_flag else None,
         "bad_types": BadCustomerType.choices,
-        "cases": list(
-            Case.objects.filter(customer_id=customer_id)
-            .select_related("category")
-            .order_by("-created_at")[:5]
+        "cases": (
+            list(
+                Case.objects.filter(customer_id=customer_id)
+                .select_related("category")
+                .order_by("-created_at")[:5]
+            )
+            if with_cases
+            else []
         ),
     }
 

@@ -7,7 +7,7 @@ merges them."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -29,6 +29,7 @@ from dangol.interactions.selectors import interaction_timeline_entries, interact
 from dangol.loyalty.selectors import value_timeline_entries, value_timeline_presence
 from dangol.messaging.selectors import message_access, message_timeline_entries, message_timeline_presence
 from dangol.orders.selectors import (
+    OrderTotals,
     customer_order_totals,
     order_timeline_entries,
     order_timeline_presence,
@@ -55,22 +56,31 @@ class Summary:
     open_promises: list[Any]
 
 
-def customer_summary(customer: Customer) -> Summary:
-    """The cards at the top of the 360 page: three queries whatever the customer's history (orders' totals in
-    one aggregate, the last interaction's time, the open promises)."""
-    orders = customer_order_totals(customer.pk)
-    last_interaction = (
-        Interaction.objects.filter(customer=customer)
-        .order_by("-occurred_at")
-        .values_list("occurred_at", flat=True)
-        .first()
+def customer_summary(customer: Customer, *, present: Collection[str] | None = None) -> Summary:
+    """The cards at the top of the 360 page: at most three queries whatever the customer's history (orders'
+    totals in one aggregate, the last interaction's time, the open promises). `present` is the page's probe
+    (`sources_with_rows`): a table it found empty for the customer is not read again; None reads all three."""
+    orders = (
+        customer_order_totals(customer.pk)
+        if present is None or "order" in present
+        else OrderTotals(spend=0, count=0, last_ordered_at=None)
     )
+    last_interaction = None
+    if present is None or "interaction" in present:
+        last_interaction = (
+            Interaction.objects.filter(customer=customer)
+            .order_by("-occurred_at")
+            .values_list("occurred_at", flat=True)
+            .first()
+        )
     last = max([t for t in (last_interaction, orders.last_ordered_at) if t is not None], default=None)
-    open_promises = list(
-        Promise.objects.filter(customer=customer, status=Promise.Status.OPEN)
-        .select_related("owner__staff")
-        .order_by("due_at")
-    )
+    open_promises = []
+    if present is None or "promise" in present:
+        open_promises = list(
+            Promise.objects.filter(customer=customer, status=Promise.Status.OPEN)
+            .select_related("owner__staff")
+            .order_by("due_at")
+        )
     return Summary(
         lifetime_spend=orders.spend,
         order_count=orders.count,
@@ -205,6 +215,15 @@ def _sources_with_rows(customer_id: int, sources: list[str]) -> set[str]:
     return {source for source, present in zip(sources, row, strict=True) if present}
 
 
+def sources_with_rows(customer_id: int) -> frozenset[str]:
+    """Every timeline source (`TIMELINE_KINDS`) that holds anything for the customer, in one statement. The
+    360 page asks once and hands the answer to the timeline and to its other sections that read the same tables
+    (summary cards, notes, VOC block, value), which skip the tables found empty. A probe is a superset of what
+    each of them reads (the customer's rows, no other filter), so nothing the page shows is skipped. (Not the
+    consents: the "consent" source is their change history, another table.)"""
+    return frozenset(_sources_with_rows(customer_id, list(_SOURCES)))
+
+
 def customer_timeline(
     customer: Customer,
     *,
@@ -214,11 +233,13 @@ def customer_timeline(
     limit: int = 50,
     before: dt.datetime | None = None,
     interaction_type: str = "",
+    present: Collection[str] | None = None,
 ) -> list[TimelineEntry]:
     """One time-ordered list of everything the customer lived through (newest first), older than `before`.
 
     Each source is read with its own index-backed, limited query, when the probe of all sources (one
-    statement) says it holds anything for the customer; the merge is in memory.
+    statement; `present` when the caller already has its answer) says it holds anything for the customer; the
+    merge is in memory.
     """
     if interaction_type:
         kind = "interaction"
@@ -228,8 +249,10 @@ def customer_timeline(
         for source in _SOURCES
         if kind in ("", source) and not (touchpoint_id and source in WITHOUT_TOUCHPOINT)
     ]
-    if len(sources) > 1:  # one probe for all of them; a single tab reads its source directly
+    # One probe for all of them (unless the caller has its answer); a single tab reads its source directly.
+    if present is None and len(sources) > 1:
         present = _sources_with_rows(customer.pk, sources)
+    if present is not None:
         sources = [source for source in sources if source in present]
     entries: list[TimelineEntry] = []
     for source in sources:
@@ -253,6 +276,7 @@ def customer_timeline_page(
     before: dt.datetime | None = None,
     interaction_type: str = "",
     size: int = 50,
+    present: Collection[str] | None = None,
 ) -> TimelinePage:
     """A page of the timeline and where the next (older) one starts. One entry more is read to know whether
     there is an older page. Entries at the same moment as the page's last one stay on this page (the next page
@@ -265,6 +289,7 @@ def customer_timeline_page(
         before=before,
         interaction_type=interaction_type,
         limit=size + 1,
+        present=present,
     )
     if len(entries) <= size:
         return TimelinePage(entries, None)

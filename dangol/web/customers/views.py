@@ -324,8 +324,11 @@ def _customer(pk: int) -> Customer:
 TIMELINE_PAGE = 50
 
 
-def _timeline_context(request: HttpRequest, customer: Customer) -> dict[str, Any]:
-    """The timeline part of the 360 page: filters from the query string, one page, the link to older entries."""
+def _timeline_context(
+    request: HttpRequest, customer: Customer, *, present: frozenset[str] | None = None
+) -> dict[str, Any]:
+    """The timeline part of the 360 page: filters from the query string, one page, the link to older entries.
+    `present`: the page's probe of the customer's sources, when it has one (else the timeline probes)."""
     filter_form = TimelineFilterForm(request.GET or None)
     kind, touchpoint_id, interaction_type, before = "", None, "", None
     if filter_form.is_bound and filter_form.is_valid():
@@ -342,6 +345,7 @@ def _timeline_context(request: HttpRequest, customer: Customer) -> dict[str, Any
         before=before,
         interaction_type=interaction_type,
         size=TIMELINE_PAGE,
+        present=present,
     )
     older = ""
     if page.older_before:
@@ -362,24 +366,29 @@ def _timeline_context(request: HttpRequest, customer: Customer) -> dict[str, Any
 
 
 def _profile_context(request: HttpRequest, customer: Customer, *, unmasked: bool = False) -> dict[str, Any]:
+    # One probe of the customer's tables first: the sections below skip the reads of the empty ones.
+    present = timeline.sources_with_rows(customer.pk)
+    # (consents are read whatever the probe says: its "consent" source is the change history, not Consent)
     consents = {c.purpose: c for c in Consent.objects.filter(customer=customer)}
-    notes = list(customer.notes.select_related("author__staff").order_by("-pinned", "-created_at")[:5])
+    notes = []
+    if "note" in present:
+        notes = list(customer.notes.select_related("author__staff").order_by("-pinned", "-created_at")[:5])
     return {
         "nav": "customers",
         "customer": customer,
         "card": customer_card(customer, unmasked=unmasked),
         "address_as": masked_address_as(customer, unmasked=unmasked),
         "can_reveal": can_see_personal_data(request.user),
-        "summary": timeline.customer_summary(customer),
+        "summary": timeline.customer_summary(customer, present=present),
         "preferences": selectors.latest_preferences(customer),
         "notes": notes,
         "consents": [(value, label, consents.get(value)) for value, label in ConsentPurpose.choices],
-        **_timeline_context(request, customer),
+        **_timeline_context(request, customer, present=present),
         "tags": list(customer.tags.all()),
         "duplicates": services.duplicates_of(customer) if customer.status == Customer.Status.ACTIVE else [],
         "merges": selectors.customer_merges(customer),
-        "voc": customer_voc(customer.pk),
-        "value": customer_value(customer.pk),
+        "voc": customer_voc(customer.pk, with_flag="flag" in present, with_cases="case" in present),
+        "value": customer_value(customer.pk) if "value" in present else None,
         "rewards": customer_rewards_line(customer),
     }
 

@@ -3,16 +3,19 @@ data, never one per interaction, order, case, promise or preference shown."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any
 
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from dangol.customers.models import Customer
-from dangol.customers.services import preference_set
+from dangol.customers.services import note_add, preference_set
 from dangol.interactions.models import Interaction, Touchpoint
+from dangol.promises.services import promise_make
 from dangol.web.customers.forms import InteractionForm
 from dangol.web.tests.test_timeline import _add_one_of_everything, customer_survey, value_tier_rose
 
@@ -67,3 +70,55 @@ def test_the_interaction_form_on_the_360_page_lists_active_touchpoints_and_recor
     assert Interaction.objects.filter(
         customer=hong, summary="매장 재고 문의", touchpoint=shop["call"]
     ).exists()
+
+
+# The tables the 360 page's sections read besides the timeline, each also a timeline source the page probes.
+_PROBED_SECTION_TABLES = (
+    "customers_note",
+    "promises_promise",
+    "orders_order",
+    "interactions_interaction",
+    "voc_customerflag",
+    "voc_case",
+    "loyalty_customervalue",
+)
+
+
+def _reads_of(queries: CaptureQueriesContext, table: str) -> list[str]:
+    """Statements that read `table`, leaving out the one probe of every source (`SELECT EXISTS (…), …`)."""
+    return [
+        q["sql"]
+        for q in queries.captured_queries
+        if f'"{table}"' in q["sql"] and not q["sql"].startswith("SELECT EXISTS")
+    ]
+
+
+def test_the_360_page_does_not_read_again_the_tables_its_probe_found_empty(as_manager: Client, shop):
+    """One probe answers for the timeline and for the sections above it: a customer with no notes, promises,
+    orders, interactions, flags, cases or value rows costs no read of those tables; once there is a note and an
+    open promise, those two are read and shown."""
+    kim = shop["kim"]
+    url = f"/customers/{kim.pk}/"
+    with CaptureQueriesContext(connection) as empty:
+        response = as_manager.get(url)
+    assert response.status_code == 200
+    probes = [q["sql"] for q in empty.captured_queries if q["sql"].startswith("SELECT EXISTS")]
+    assert len(probes) == 1
+    for table in _PROBED_SECTION_TABLES:
+        assert f'"{table}"' in probes[0]
+        assert _reads_of(empty, table) == [], table
+
+    note_add(customer=kim, body="포장 요청 메모", by=shop["agent"])
+    promise_make(
+        customer=kim,
+        owner=shop["agent"],
+        by=shop["agent"],
+        text="재입고 연락 약속",
+        due_at=timezone.now() + dt.timedelta(days=2),
+    )
+    with CaptureQueriesContext(connection) as some:
+        html = as_manager.get(url).content.decode()
+    assert "포장 요청 메모" in html and "재입고 연락 약속" in html
+    assert _reads_of(some, "customers_note") and _reads_of(some, "promises_promise")
+    assert _reads_of(some, "voc_case") == [] and _reads_of(some, "orders_order") == []
+    assert len(some) > len(empty)
