@@ -14,7 +14,6 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
-import re
 from collections import UserList
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,8 +25,10 @@ import pyarrow.csv as pacsv
 
 from dangol.imports.limits import Limits, too_large, too_many_cells, too_many_columns, too_many_rows
 
-# Characters Python's str.strip() removes that are not Unicode White_Space (pyarrow's trim keeps them).
-_ODD_SPACE = re.compile(rb"[\x1c-\x1f]")
+# NUL (the row reader drops it) and the characters Python's str.strip() removes that are not Unicode
+# White_Space (pyarrow's trim keeps them). UTF-8 uses these bytes for nothing else, so a plain byte search
+# finds them: about 20x less CPU than a regex over a 57 MB file (issue 18).
+_ODD_BYTES = (b"\x00", b"\x1c", b"\x1d", b"\x1e", b"\x1f")
 
 
 @dataclass
@@ -79,6 +80,12 @@ class ArrowList(UserList[Any]):
         return ArrowList(self._array.take(pa.array(keep, pa.int64())))
 
 
+def _lone_cr(data: bytes) -> bool:
+    """True when a carriage return is not followed by a line feed (old Mac line ends: the row reader's
+    case). Counting both is half the CPU of removing every CRLF and searching the copy."""
+    return b"\r" in data and data.count(b"\r") != data.count(b"\r\n")
+
+
 def read_columns(
     path: Path | str, *, filename: str | None, columns: dict[str, str], limits: Limits | None = None
 ) -> Columns | None:
@@ -90,7 +97,7 @@ def read_columns(
     if path.stat().st_size > limits.max_bytes:
         raise too_large(limits)
     data = path.read_bytes()
-    if not data or b"\x00" in data or _ODD_SPACE.search(data) or b"\r" in data.replace(b"\r\n", b""):
+    if not data or any(odd in data for odd in _ODD_BYTES) or _lone_cr(data):
         return None
     try:
         codecs.decode(data, "utf-8")

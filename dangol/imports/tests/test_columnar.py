@@ -209,6 +209,9 @@ def test_files_the_column_reader_leaves_to_the_row_reader(tmp_path):
         "multiline.csv": 'external_id,name\nA,"김\n민지"\nB,이\n',
         "ragged.csv": "external_id,name\nA,김,extra\nB\n",
         "nul.csv": "external_id,name\nA,김\x00\n",
+        "unit-separator.csv": "external_id,name\nA,김\x1f\nB,이\n",  # str.strip() removes it, pyarrow does not
+        "file-separator.csv": "external_id,name\nA,\x1c김\n",
+        "lone-cr.csv": "external_id,name\r\nA,김\rB,이\r\n",  # an old Mac line end among CRLFs
         "cp949.csv": None,
     }
     for name, text in cases.items():

@@ -141,3 +141,83 @@ def test_a_bad_row_deep_in_a_large_file_is_reported_by_line_and_nothing_is_store
     assert OrderLine.objects.count() - before[1] == 19_998
     last = Order.objects.get(external_id="L-009999")
     assert sorted(last.lines.values_list("line_no", "amount")) == [(1, 1000 + 19_998), (2, 1000 + 19_999)]
+
+
+def test_interleaved_column_checked_and_row_validated_orders_keep_their_lines_and_new_products(
+    shop, tmp_path
+):
+    """Lines of one order spread over the file, and orders that need the row validator (amounts with 원)
+    between column-checked ones, with skus new to the catalogue. Every line lands on its own order with its
+    line number and product; a new sku's product is made from the first line that names it (the
+    column-checked orders' lines first, then the row-validated ones). A second file that changes one
+    row-validated order rewrites that order alone."""
+    from dangol.orders.models import Product
+
+    _customers(tmp_path)
+    header = "order_id,customer_id,ordered_at,sku,product_name,category,quantity,unit_price,amount\n"
+    rows = [
+        "M-1,W001,2024-06-01 10:00,NEW1,새 상품 가,분류 가,1,1000,1000\n",  # line 2
+        "M-9,W002,2024-06-02 11:00,NEW2,줄 검증 이름,분류 나,1,2000,2000원\n",  # row validator
+        "M-2,W002,2024-06-03 12:00,NEW2,열 검증 이름,분류 다,1,3000,3000\n",
+        "M-1,W001,2024-06-01 10:00,NEW3,새 상품 다,분류 가,2,1500,3000\n",  # M-1's second line
+        "M-9,W002,2024-06-02 11:00,NEW1,다른 이름,분류 라,1,500,500원\n",
+    ]
+    path = tmp_path / "mixed.csv"
+    path.write_text(header + "".join(rows), encoding="utf-8")
+    result = run_import(kind="orders", path=path)
+    assert (result.created, result.updated, result.errors) == (3, 0, [])
+    products = {
+        p.sku: (p.name, p.category.name, p.price) for p in Product.objects.filter(sku__startswith="NEW")
+    }
+    assert products == {
+        "NEW1": ("새 상품 가", "분류 가", 1000),
+        "NEW2": ("열 검증 이름", "분류 다", 3000),
+        "NEW3": ("새 상품 다", "분류 가", 1500),
+    }
+
+    def lines() -> dict[str, list[tuple[int, str | None, str, int]]]:
+        out: dict[str, list[tuple[int, str | None, str, int]]] = {}
+        for ln in OrderLine.objects.filter(order__external_id__startswith="M-").select_related(
+            "order", "product"
+        ):
+            sku = ln.product.sku if ln.product else None
+            out.setdefault(ln.order.external_id, []).append((ln.line_no, sku, ln.product_name, ln.amount))
+        return {k: sorted(v) for k, v in out.items()}
+
+    assert lines() == {
+        "M-1": [(1, "NEW1", "새 상품 가", 1000), (2, "NEW3", "새 상품 다", 3000)],
+        "M-2": [(1, "NEW2", "열 검증 이름", 3000)],
+        "M-9": [(1, "NEW2", "줄 검증 이름", 2000), (2, "NEW1", "다른 이름", 500)],
+    }
+    assert dict(
+        Order.objects.filter(external_id__startswith="M-").values_list("external_id", "total_amount")
+    ) == {
+        "M-1": 4000,
+        "M-2": 3000,
+        "M-9": 2500,
+    }
+    rows[4] = rows[4].replace(",500,500원", ",700,700원")
+    path.write_text(header + "".join(rows), encoding="utf-8")
+    result = run_import(kind="orders", path=path)
+    assert (result.created, result.updated, result.unchanged, result.errors) == (0, 1, 2, [])
+    assert lines()["M-9"] == [(1, "NEW2", "줄 검증 이름", 2000), (2, "NEW1", "다른 이름", 700)]
+    assert Order.objects.get(external_id="M-9").total_amount == 2700
+    assert lines()["M-1"] == [(1, "NEW1", "새 상품 가", 1000), (2, "NEW3", "새 상품 다", 3000)]
+
+
+def test_a_re_run_compares_order_times_by_value_not_by_how_they_are_stored(shop, tmp_path):
+    """A stored order time written in another spelling of the same instant (SQLite keeps text) is
+    unchanged on a re-run; a stored time that differs is rewritten to the file's."""
+    _customers(tmp_path)
+    path = _orders(tmp_path, "t.csv", [_line("T-1", 1, 100), _line("T-2", 2, 200), _line("T-3", 3, 300)])
+    assert run_import(kind="orders", path=path).created == 3
+    if connection.vendor == "sqlite":  # 2024-06-01 10:00 in Seoul is 01:00 UTC, stored as ISO text here
+        respelled = "UPDATE orders_order SET ordered_at = '2024-06-01T01:00:00' WHERE external_id = 'T-1'"
+        fastsql.execute(respelled)
+        stored = "SELECT CAST(ordered_at AS TEXT) FROM orders_order WHERE external_id = 'T-1'"
+        assert fastsql.fetch(stored) == [("2024-06-01T01:00:00",)]
+    moved = Order.objects.get(external_id="T-2")
+    Order.objects.filter(pk=moved.pk).update(ordered_at=moved.ordered_at.replace(hour=5))
+    result = run_import(kind="orders", path=path)
+    assert (result.created, result.updated, result.unchanged) == (0, 1, 2)
+    assert Order.objects.get(external_id="T-2").ordered_at == moved.ordered_at
