@@ -17,6 +17,8 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,6 +28,9 @@ from django.db import connection, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_tasks.signals import task_enqueued
+from django_tasks_db.backend import DatabaseBackend
+from django_tasks_db.models import DBTaskResult, get_date_max
 
 from dangol.common import sql
 from dangol.surveys.followups import open_followup
@@ -217,6 +222,76 @@ RESPONSE_INSERT = (
 SPEND = 'UPDATE "surveys_invitation" SET "used_at" = %s WHERE "id" = %s AND "used_at" IS NULL'
 
 
+# SQLite has one writer at a time, and a writer that finds the lock taken sleeps in SQLite's busy handler (1, 2, 5,
+# 10, 15 … ms) before it looks again. Answers posted at once by the threads of one web worker used to meet there:
+# under 16 respondents the threads slept in it 15-25% of the time (issue 18). They now queue on this lock and the
+# next one starts the moment the last one commits; other processes (the other web workers, the job worker) still
+# meet in SQLite. Not taken inside an outer transaction (it may already hold SQLite's lock), nor on PostgreSQL
+# (row locks: answers do not wait for each other there). A thread waits for it no longer than SQLite's own busy
+# timeout, then goes on to SQLite (so a write lock held elsewhere for long still fails each request in bounded time).
+_sqlite_writer = threading.Lock()
+
+
+@contextmanager
+def _one_writer_per_process() -> Iterator[None]:
+    if connection.vendor != "sqlite" or connection.in_atomic_block:
+        yield
+        return
+    taken = _sqlite_writer.acquire(timeout=float(connection.settings_dict["OPTIONS"].get("timeout", 5)))
+    try:
+        yield
+    finally:
+        if taken:
+            _sqlite_writer.release()
+
+
+_job_inserts: dict[tuple[str, str], tuple[str, list[Any], list[Any]]] = {}
+_JOB_VARYING = ("id", "args_kwargs", "enqueued_at")  # the rest of the row is the same for every follow-up job
+
+
+def followup_job(response_id: int, now: dt.datetime) -> None:
+    """Queue `open_followup(response_id)` in the current transaction.
+
+    With django-tasks' database backend the job row is the row its `enqueue` writes (the same model, built and
+    converted by its own fields, then `task_enqueued`), in one plain INSERT: `DBTaskResult.objects.create` with
+    its compiler and signals cost a detractor's answer about as much as the rest of its write, and it ran with
+    the write lock held. Another backend gets `enqueue` itself."""
+    backend = open_followup.get_backend()
+    if not isinstance(backend, DatabaseBackend):
+        open_followup.enqueue(response_id)
+        return
+    backend.validate_task(open_followup)
+    job = DBTaskResult(
+        args_kwargs={"args": [response_id], "kwargs": {}},
+        priority=open_followup.priority,
+        task_path=open_followup.module_path,
+        queue_name=open_followup.queue_name,
+        run_after=open_followup.run_after or get_date_max(),  # as django_tasks_db's pre_save receiver sets it
+        backend_name=backend.alias,
+        enqueued_at=now,
+    )
+    key = (connection.vendor, backend.alias)
+    found = _job_inserts.get(key)
+    if found is None:
+        fields = list(DBTaskResult._meta.concrete_fields)
+        columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+        statement = (
+            f"INSERT INTO {connection.ops.quote_name(DBTaskResult._meta.db_table)} ({columns}) "  # noqa: S608
+            f"VALUES ({', '.join(['%s'] * len(fields))})"
+        )
+        same = [f.get_db_prep_save(getattr(job, f.attname), connection) for f in fields]
+        found = _job_inserts[key] = (statement, fields, same)
+    statement, fields, same = found
+    values = [
+        f.get_db_prep_save(getattr(job, f.attname), connection) if f.attname in _JOB_VARYING else value
+        for f, value in zip(fields, same, strict=True)
+    ]
+    with sql.cursor() as cursor:
+        cursor.execute(statement, values)
+    job._state.adding = False
+    task_enqueued.send(type(backend), task_result=job.task_result)
+
+
 def answer_store(*, link: Link, survey: Survey, clean: Any, now: dt.datetime, followup: bool) -> int:
     """Spend the link and store the answer (and, for a detractor, the job that opens the follow-up case) in one
     short transaction; returns the response id. LinkError "used" when the link was spent meanwhile (a double
@@ -225,11 +300,12 @@ def answer_store(*, link: Link, survey: Survey, clean: Any, now: dt.datetime, fo
     Plain statements: the ORM's compilation of these four costs more than the write itself. The answers go in
     one multi-row INSERT; on PostgreSQL each statement is prepared once per connection (`dangol.common.sql`), so
     the server neither parses nor plans them again for every answer. On SQLite the transaction begins IMMEDIATE
-    (settings), so the write lock is held for these statements only."""
+    (settings), so the write lock is held for these statements only, and the threads of one process take turns
+    before it (`_one_writer_per_process`)."""
     when = connection.ops.adapt_datetimefield_value(now)
     selected = Answer._meta.get_field("selected")
     wave = link.wave if survey.kind == Survey.Kind.KANO else ""
-    with transaction.atomic():
+    with _one_writer_per_process(), transaction.atomic():
         with sql.cursor() as cursor:  # on PostgreSQL each statement is prepared once per connection
             cursor.execute(SPEND, [when, link.invitation_id])
             if cursor.rowcount != 1:
@@ -269,5 +345,5 @@ def answer_store(*, link: Link, survey: Survey, clean: Any, now: dt.datetime, fo
             if params:
                 cursor.execute(answer_insert(len(clean.answers)), params)
         if followup:
-            open_followup.enqueue(response_id)  # the job row commits with the answer, or neither does
+            followup_job(response_id, now)  # the job row commits with the answer, or neither does
     return response_id

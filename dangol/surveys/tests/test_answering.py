@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from types import SimpleNamespace
 
 import pytest
 from django.core import signing
@@ -302,13 +301,14 @@ def test_the_answer_and_its_followup_job_commit_together_or_not_at_all(shop, mon
 
     survey = build_customer_survey(shop)
     invitation, token = survey_services.invitation_create(survey=survey, customer=shop["kim"])
-    real_enqueue = answering.open_followup.enqueue
+    real_job = answering.followup_job
 
-    def enqueue_then_crash(*args, **kwargs):
-        real_enqueue(*args, **kwargs)
+    def job_then_crash(*args, **kwargs):
+        real_job(*args, **kwargs)
+        assert DBTaskResult.objects.count() == 1  # the job row was written, in the answer's transaction
         raise RuntimeError("power cut")
 
-    monkeypatch.setattr(answering, "open_followup", SimpleNamespace(enqueue=enqueue_then_crash))
+    monkeypatch.setattr(answering, "followup_job", job_then_crash)
     with pytest.raises(RuntimeError):
         survey_services.response_submit(token=token, data=BAD)
     assert Response.objects.count() == 0 and DBTaskResult.objects.count() == 0
@@ -319,6 +319,101 @@ def test_the_answer_and_its_followup_job_commit_together_or_not_at_all(shop, mon
     run_worker()
     assert Response.objects.count() == 1
     assert Case.objects.get().source_ref == f"survey-response:{response.pk}"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_followup_job_row_is_the_row_django_tasks_enqueue_writes(shop, survey):
+    """The answer writes its follow-up job with one plain INSERT (issue 18); the row is the one
+    `open_followup.enqueue` writes, column for column (its id and time aside), and the worker runs it."""
+    from django.db import connection, transaction
+    from django_tasks.signals import task_enqueued
+    from django_tasks_db.models import DBTaskResult
+
+    heard = []
+
+    def listener(sender, task_result, **kwargs):
+        heard.append(task_result)
+
+    task_enqueued.connect(listener)
+    try:
+        _, token = services.invitation_create(survey=survey, customer=shop["hong"])
+        response = services.response_submit(token=token, data=BAD)
+    finally:
+        task_enqueued.disconnect(listener)
+    with transaction.atomic():
+        orm = followups.open_followup.enqueue(response.pk)
+    columns = [f.column for f in DBTaskResult._meta.concrete_fields if f.name not in ("id", "enqueued_at")]
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {', '.join(columns)} FROM {DBTaskResult._meta.db_table} ORDER BY enqueued_at")  # noqa: S608
+        rows = cursor.fetchall()
+    assert len(rows) == 2 and rows[0] == rows[1]
+    ours = DBTaskResult.objects.exclude(pk=orm.id).get()
+    assert ours.enqueued_at == response.answered_at and ours.args_kwargs == {
+        "args": [response.pk],
+        "kwargs": {},
+    }
+    assert [r.id for r in heard] == [str(ours.pk)] and heard[0].task.func is followups.open_followup.func
+    DBTaskResult.objects.filter(pk=orm.id).delete()
+    run_worker()
+    assert DBTaskResult.objects.get().status == "SUCCESSFUL"
+    assert Case.objects.filter(source_ref=f"survey-response:{response.pk}").count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_answers_posted_at_once_in_one_process_take_turns_before_sqlites_write_lock(
+    shop, survey, monkeypatch
+):
+    """Issue 18: on SQLite the threads of one web worker queue for the answer's write in the process, so the next
+    one begins its transaction when the last one committed, instead of meeting SQLite's busy handler, which
+    sleeps 1, 2, 5, 10 … ms between looks. On PostgreSQL nothing is serialised."""
+    import threading
+
+    from django.db import connection
+
+    from dangol.surveys import answering
+
+    _, first = services.invitation_create(survey=survey, customer=shop["hong"])
+    _, second = services.invitation_create(survey=survey, customer=shop["kim"])
+    inside, release = threading.Event(), threading.Event()
+    real_insert = answering.answer_insert
+    began: list[str] = []
+
+    def slow_insert(rows: int) -> str:  # the first answer stops inside its transaction
+        if threading.current_thread().name == "first":
+            inside.set()
+            release.wait(10)
+        return real_insert(rows)
+
+    def watch(execute, sql, params, many, context):
+        if sql.startswith("BEGIN"):
+            began.append(threading.current_thread().name)
+        return execute(sql, params, many, context)
+
+    def answer(token: str) -> None:
+        try:
+            with connection.execute_wrapper(watch):
+                services.response_submit(token=token, data=GOOD)
+        finally:
+            connection.close()
+
+    monkeypatch.setattr(answering, "answer_insert", slow_insert)
+    one = threading.Thread(target=answer, args=(first,), name="first")
+    one.start()
+    assert inside.wait(10)
+    two = threading.Thread(target=answer, args=(second,), name="second")
+    two.start()
+    sqlite = connection.vendor == "sqlite"
+    two.join(0.5 if sqlite else 10)
+    began_meanwhile, second_done_meanwhile = list(began), not two.is_alive()
+    release.set()
+    one.join(10)
+    two.join(10)
+    assert Response.objects.count() == 2
+    if sqlite:
+        assert began_meanwhile == ["first"]  # the second waited in the process, not in SQLite's busy handler
+        assert began == ["first", "second"]
+    else:
+        assert second_done_meanwhile  # PostgreSQL: the second answer did not wait for the first
 
 
 def test_a_happy_answer_writes_no_followup_job(shop, survey):

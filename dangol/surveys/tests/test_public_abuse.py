@@ -99,3 +99,27 @@ def test_an_oversized_answer_is_refused_and_the_link_stays_unused(client: Client
 
     assert r.status_code == 413 and "보내신 내용이 너무 큽니다" in r.content.decode()
     assert Response.objects.count() == 0 and Invitation.objects.get().used_at is None
+
+
+def test_the_body_check_resolves_the_url_only_for_a_body_above_the_public_limit(
+    client: Client, shop, survey, monkeypatch
+):
+    """Issue 18: PublicBodyLimit resolved the URL of every form post to find the page's limit; a body within the
+    site's public limit now passes without it, which holds because a page can only raise that limit."""
+    from dangol.privacy import throttle
+    from dangol.surveys import views
+
+    resolved: list[str] = []
+    real_resolve = throttle.resolve
+    monkeypatch.setattr(throttle, "resolve", lambda path: resolved.append(path) or real_resolve(path))
+    monkeypatch.setattr(views.answer, "public_max_body_bytes", 100, raising=False)  # lower than the site's
+    _, token = services.invitation_create(survey=survey, touchpoint=shop["store"], channel="qr")
+    _, other = services.invitation_create(survey=survey, touchpoint=shop["store"], channel="qr")
+
+    answered = client.post(reverse("surveys:answer", args=[token]), GOOD)  # a few hundred bytes
+    resolved_for_the_answer = list(resolved)
+    oversized = client.post(reverse("surveys:answer", args=[other]), {**GOOD, "why": "가" * 300_000})
+
+    assert answered.status_code == 200 and resolved_for_the_answer == []
+    assert oversized.status_code == 413 and resolved == [reverse("surveys:answer", args=[other])]
+    assert Response.objects.count() == 1
