@@ -253,6 +253,22 @@ def customer_search(filters: CustomerFilters) -> QuerySet[Customer]:
     return qs.order_by(*sorted_by) if sorted_by else qs.order_by(*ordering)
 
 
+def customer_page(
+    qs: QuerySet[Customer], *, offset: int, limit: int, related: Sequence[str] = ()
+) -> list[Customer]:
+    """`limit` customers of `qs` from `offset`, in its order, each with its store, value, `last_nps` and the
+    `related` relations. The page's ids first (one query without the joins and the last-NPS subquery: the
+    name and e-mail searches read them off the search index alone and stop at the page), then those rows by
+    primary key: the joins and the subquery run for the page's rows only, and a cold cache reads only them."""
+    ids = list(qs.values_list("pk", flat=True)[offset : offset + limit])
+    rows = (
+        with_last_nps(Customer.objects.select_related("home_store", "value", *related))
+        .order_by()
+        .in_bulk(ids)
+    )
+    return [rows[pk] for pk in ids if pk in rows]
+
+
 def customer_count(qs: QuerySet[Customer], *, cap: int) -> tuple[int, bool]:
     """How many customers `qs` holds, counting at most `cap`; (count, whether there are more)."""
     counted = qs.order_by().values("pk")[: cap + 1].count()

@@ -137,8 +137,9 @@ def customer_list(request: HttpRequest) -> HttpResponse:
     qs = _with_membership_filter(form, selectors.customer_search(filters))
     total, more = selectors.customer_count(qs, cap=COUNT_CAP)
     page_number = parse_int(request.GET.get("page"), default=1, minimum=1, maximum=100_000)
-    page_qs = selectors.with_last_nps(qs).select_related("membership__tier")
-    rows = list(page_qs[(page_number - 1) * PAGE_SIZE : page_number * PAGE_SIZE + 1])
+    rows = selectors.customer_page(
+        qs, offset=(page_number - 1) * PAGE_SIZE, limit=PAGE_SIZE + 1, related=("membership__tier",)
+    )
     has_next = len(rows) > PAGE_SIZE
     rows = rows[:PAGE_SIZE]
     context: dict[str, Any] = {
