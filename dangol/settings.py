@@ -115,6 +115,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # again, the pragmas and Django's SQL functions set up), more than a whole survey answer (issue 18). Between
     # requests a kept connection holds no transaction and so no lock.
     DATABASES["default"]["CONN_MAX_AGE"] = env_int("DANGOL_SQLITE_CONN_MAX_AGE", 600)
+    # Django's SQLite backend whose write transactions take turns within the process before SQLite's write lock,
+    # instead of sleeping in its busy handler (issue 18; vendor still "sqlite").
+    DATABASES["default"]["ENGINE"] = "dangol.common.db.sqlite"
     DATABASES["default"]["OPTIONS"] = {
         "timeout": 20,
         "transaction_mode": "IMMEDIATE",
