@@ -764,8 +764,8 @@ def phase_answerpath(cfg: dict[str, Any]) -> dict[str, Any]:
             lambda: answering.link_from_token(token), 200
         ),
         "  of which signing.loads": each(lambda: signing.loads(token, salt=services.TOKEN_SALT), 2000),
-        "answering.kit (the kept survey: its stamp read from the shared cache)": each(
-            lambda: answering.kit(link.survey_id), 200
+        "answering.kit (the kept survey, under the stamp read with the link)": each(
+            lambda: answering.kit(link.survey_id, link.form_stamp), 200
         ),
         "services.clean_answers": each(
             lambda: services.clean_answers(kit.survey, data_lists, kit.questions), 200

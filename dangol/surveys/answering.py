@@ -3,11 +3,9 @@
 Every respondent's GET and POST goes through here, so each request does only what differs between respondents:
 
 - the link: one indexed read of the invitation joined to its survey, as a plain row (no model instances);
-- the survey (its questions, the rendered form and thank-you pages) is kept per process under a *stamp* held in
-  the shared cache (`settings.CACHES`, shared by every gunicorn worker and the job worker). A change to a survey
-  or a question writes a new stamp when it commits, so the next request in any process draws the new form; a
-  stamp that went missing (cache cleared or culled) is replaced by a new one, so a lost stamp only costs a
-  re-render, never a stale form;
+- the survey (its questions, the rendered form and thank-you pages) is kept per process under a *stamp*: the
+  survey's `form_stamp` column, read by the link's own query. A change to a survey or a question writes a new
+  stamp in the change's transaction, so once it commits the next request in any process draws the new form;
 - the write: one short transaction (spend the link, the response, its answers, the follow-up job), done by
   `services.response_submit` → `answer_store`; the job worker opens the follow-up case.
 """
@@ -17,13 +15,10 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
 from django.core import signing
-from django.core.cache import cache
 from django.db import connection, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -37,7 +32,6 @@ from dangol.surveys.followups import open_followup
 from dangol.surveys.models import Answer, Question, Survey
 
 TOKEN_SALT = "dangol.surveys.invitation"  # noqa: S105 (a signing salt, not a secret; services uses the same)
-STAMP_KEY = "surveys:answer-form:{}"
 MAX_SURVEYS = 1000  # surveys kept per process (a new stamp replaces the old entry of that survey)
 
 
@@ -61,6 +55,7 @@ class Link:
     team_id: int | None
     interaction_id: int | None
     wave: str  # the survey's current wave (a Kano study's answers count towards it), read live
+    form_stamp: str  # the survey's stamp, read live: the kept form is drawn again when it moved (`kit`)
 
 
 def tampered() -> LinkError:
@@ -90,7 +85,7 @@ def token_read(token: str) -> tuple[int, str]:
 
 LINK_SQL = (
     'SELECT i."survey_id", i."customer_id", i."touchpoint_id", i."staff_id", i."team_id", i."interaction_id", '
-    'i."used_at" IS NULL, i."expires_at" > %s, s."status", s."current_wave" '
+    'i."used_at" IS NULL, i."expires_at" > %s, s."status", s."current_wave", s."form_stamp" '
     'FROM "surveys_invitation" i INNER JOIN "surveys_survey" s ON s."id" = i."survey_id" '
     'WHERE i."id" = %s AND i."nonce" = %s'
 )
@@ -105,16 +100,28 @@ def link_from_token(token: str, *, now: dt.datetime | None = None) -> Link:
         row = cursor.fetchone()
     if row is None:
         raise tampered()
-    survey_id, customer_id, touchpoint_id, staff_id, team_id, interaction_id, unused, valid, status, wave = (
-        row
-    )
+    (
+        survey_id,
+        customer_id,
+        touchpoint_id,
+        staff_id,
+        team_id,
+        interaction_id,
+        unused,
+        valid,
+        status,
+        wave,
+        stamp,
+    ) = row
     if not unused:
         raise used()
     if not valid:
         raise expired()
     if status != Survey.Status.ACTIVE:
         raise closed()
-    return Link(invitation_id, survey_id, customer_id, touchpoint_id, staff_id, team_id, interaction_id, wave)
+    return Link(
+        invitation_id, survey_id, customer_id, touchpoint_id, staff_id, team_id, interaction_id, wave, stamp
+    )
 
 
 # ---------------------------------------------------------------- the survey, kept per process under a stamp
@@ -134,33 +141,32 @@ _kits: dict[int, SurveyKit] = {}
 _kits_lock = threading.Lock()
 
 
+STAMP_SQL = 'SELECT "form_stamp" FROM "surveys_survey" WHERE "id" = %s'
+
+
 def stamp_of(survey_id: int) -> str:
-    """The survey's current stamp in the shared cache; a missing one is replaced by a new one (first writer
-    wins), so every process then re-reads the survey."""
-    key = STAMP_KEY.format(survey_id)
-    stamp = cache.get(key)
-    if stamp is None:
-        cache.add(key, secrets.token_hex(8), timeout=None)
-        stamp = cache.get(key) or ""
-    return str(stamp)
-
-
-def stamp_renew(survey_id: int) -> None:
-    """A new stamp for the survey: every process draws its form again on its next request."""
-    cache.set(STAMP_KEY.format(survey_id), secrets.token_hex(8), timeout=None)
+    """The survey's current stamp (the answer path has it from the link's query instead)."""
+    with sql.cursor() as cursor:
+        cursor.execute(STAMP_SQL, [survey_id])
+        row = cursor.fetchone()
+    if row is None:
+        raise Survey.DoesNotExist(f"survey {survey_id}")
+    return str(row[0])
 
 
 def survey_changed(survey_id: int) -> None:
-    """Call after changing a survey or its questions: a new stamp now, and another once the transaction commits
-    (a process that read the old rows under the first one must not keep them)."""
+    """Call after changing a survey or its questions: a new stamp, written in the change's transaction. Every
+    process reads the stamp with each link, so it draws the form again on its first request after the commit;
+    a process that read the old rows meanwhile kept them under the old stamp, which no longer matches."""
     _kits.pop(survey_id, None)
-    stamp_renew(survey_id)
-    transaction.on_commit(lambda: stamp_renew(survey_id))
+    Survey.objects.filter(pk=survey_id).update(form_stamp=secrets.token_hex(8))
 
 
-def kit(survey_id: int) -> SurveyKit:
-    """The survey with its questions, read again only when its stamp changed."""
-    stamp = stamp_of(survey_id)
+def kit(survey_id: int, stamp: str | None = None) -> SurveyKit:
+    """The survey with its questions, read again only when its stamp changed (`stamp`: the survey's stamp as
+    the caller read it, e.g. with the link; else it is read here)."""
+    if stamp is None:
+        stamp = stamp_of(survey_id)
     found = _kits.get(survey_id)
     if found is not None and found.stamp == stamp:
         return found
@@ -222,29 +228,6 @@ RESPONSE_INSERT = (
 SPEND = 'UPDATE "surveys_invitation" SET "used_at" = %s WHERE "id" = %s AND "used_at" IS NULL'
 
 
-# SQLite has one writer at a time, and a writer that finds the lock taken sleeps in SQLite's busy handler (1, 2, 5,
-# 10, 15 … ms) before it looks again. Answers posted at once by the threads of one web worker used to meet there:
-# under 16 respondents the threads slept in it 15-25% of the time (issue 18). They now queue on this lock and the
-# next one starts the moment the last one commits; other processes (the other web workers, the job worker) still
-# meet in SQLite. Not taken inside an outer transaction (it may already hold SQLite's lock), nor on PostgreSQL
-# (row locks: answers do not wait for each other there). A thread waits for it no longer than SQLite's own busy
-# timeout, then goes on to SQLite (so a write lock held elsewhere for long still fails each request in bounded time).
-_sqlite_writer = threading.Lock()
-
-
-@contextmanager
-def _one_writer_per_process() -> Iterator[None]:
-    if connection.vendor != "sqlite" or connection.in_atomic_block:
-        yield
-        return
-    taken = _sqlite_writer.acquire(timeout=float(connection.settings_dict["OPTIONS"].get("timeout", 5)))
-    try:
-        yield
-    finally:
-        if taken:
-            _sqlite_writer.release()
-
-
 _job_inserts: dict[tuple[str, str], tuple[str, list[Any], list[Any]]] = {}
 _JOB_VARYING = ("id", "args_kwargs", "enqueued_at")  # the rest of the row is the same for every follow-up job
 
@@ -301,11 +284,11 @@ def answer_store(*, link: Link, survey: Survey, clean: Any, now: dt.datetime, fo
     one multi-row INSERT; on PostgreSQL each statement is prepared once per connection (`dangol.common.sql`), so
     the server neither parses nor plans them again for every answer. On SQLite the transaction begins IMMEDIATE
     (settings), so the write lock is held for these statements only, and the threads of one process take turns
-    before it (`_one_writer_per_process`)."""
+    before it (`dangol.common.db.sqlite`)."""
     when = connection.ops.adapt_datetimefield_value(now)
     selected = Answer._meta.get_field("selected")
     wave = link.wave if survey.kind == Survey.Kind.KANO else ""
-    with _one_writer_per_process(), transaction.atomic():
+    with transaction.atomic():
         with sql.cursor() as cursor:  # on PostgreSQL each statement is prepared once per connection
             cursor.execute(SPEND, [when, link.invitation_id])
             if cursor.rowcount != 1:

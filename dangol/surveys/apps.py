@@ -26,7 +26,8 @@ class SurveysConfig(AppConfig):
         forgetting.register()
         system_templates_register(delivery.TEMPLATES)
         # The answer page keeps a survey's questions and drawn form per process (answering.kit); saving a survey
-        # or question renews its stamp in the shared cache, so every process draws it again on its next request.
+        # or question gives the survey a new stamp (its form_stamp column, in the same transaction), so every
+        # process draws it again on its first request after the commit.
         from django.db.models.signals import post_delete, post_save
 
         from dangol.surveys.models import Question, Survey

@@ -53,6 +53,9 @@ class Survey(models.Model):
     status = models.CharField(_("상태"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     link_days = models.PositiveSmallIntegerField(_("링크 유효 기간(일)"), default=14)
     current_wave = models.CharField(_("현재 차수"), max_length=20, default="1")
+    # A new value with every saved change of the survey or its questions (`answering.survey_changed`, in the
+    # change's transaction): the answer path reads it with the link and draws its kept form again when it moved.
+    form_stamp = models.CharField(max_length=16, default="", blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

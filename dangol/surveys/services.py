@@ -482,7 +482,7 @@ def response_submit(*, token: str, data: Mapping[str, Any], now: dt.datetime | N
     `open_missing_followups` (every minute) opens the case, once, since cases are keyed to their response."""
     now = now or timezone.now()
     link = answering.link_from_token(token, now=now)
-    made = answering.kit(link.survey_id)
+    made = answering.kit(link.survey_id, link.form_stamp)
     clean = clean_answers(made.survey, data, made.questions)
     response_id = answering.answer_store(
         link=link, survey=made.survey, clean=clean, now=now, followup=followup_due(made.survey, clean)

@@ -163,7 +163,7 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
         link = answering.link_from_token(token)
     except answering.LinkError as exc:
         return _closed(request, exc, 410 if exc.code in ("used", "expired", "closed") else 400)
-    made = answering.kit(link.survey_id)
+    made = answering.kit(link.survey_id, link.form_stamp)
     survey = made.survey
     language = get_language() or "ko"
     if request.method != "POST":

@@ -189,14 +189,16 @@ def case_open(
         raise ValidationError(errors)
     title, body = mask_text(title), mask_text((body or "").strip())
     reading = read_text(f"{title}\n{body}")
+    # The priority, the SLA clocks (business hours) and the owning team are read before the write transaction too:
+    # on SQLite it holds the one write lock, which every survey answer and the other writers wait for (issue 18).
+    now = opened_at or timezone.now()
+    # A member whose tier carries priority service (rewards) gets one step up, with the reason on the timeline.
+    asked_priority = priority
+    if customer is not None and customer_priority_service(customer.pk):
+        priority = PRIORITY_RAISED.get(priority, priority)
+    first_due, resolution_due = due_times(opened_at=now, priority=priority, category=category, kind=kind)
+    team = (category.owner() if category else None) or team
     with transaction.atomic():
-        now = opened_at or timezone.now()
-        # A member whose tier carries priority service (rewards) gets one step up, with the reason on the timeline.
-        asked_priority = priority
-        if customer is not None and customer_priority_service(customer.pk):
-            priority = PRIORITY_RAISED.get(priority, priority)
-        first_due, resolution_due = due_times(opened_at=now, priority=priority, category=category, kind=kind)
-        team = (category.owner() if category else None) or team
         try:
             with transaction.atomic():
                 case = Case.objects.create(

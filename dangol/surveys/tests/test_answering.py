@@ -359,63 +359,6 @@ def test_the_followup_job_row_is_the_row_django_tasks_enqueue_writes(shop, surve
     assert Case.objects.filter(source_ref=f"survey-response:{response.pk}").count() == 1
 
 
-@pytest.mark.django_db(transaction=True)
-def test_answers_posted_at_once_in_one_process_take_turns_before_sqlites_write_lock(
-    shop, survey, monkeypatch
-):
-    """Issue 18: on SQLite the threads of one web worker queue for the answer's write in the process, so the next
-    one begins its transaction when the last one committed, instead of meeting SQLite's busy handler, which
-    sleeps 1, 2, 5, 10 … ms between looks. On PostgreSQL nothing is serialised."""
-    import threading
-
-    from django.db import connection
-
-    from dangol.surveys import answering
-
-    _, first = services.invitation_create(survey=survey, customer=shop["hong"])
-    _, second = services.invitation_create(survey=survey, customer=shop["kim"])
-    inside, release = threading.Event(), threading.Event()
-    real_insert = answering.answer_insert
-    began: list[str] = []
-
-    def slow_insert(rows: int) -> str:  # the first answer stops inside its transaction
-        if threading.current_thread().name == "first":
-            inside.set()
-            release.wait(10)
-        return real_insert(rows)
-
-    def watch(execute, sql, params, many, context):
-        if sql.startswith("BEGIN"):
-            began.append(threading.current_thread().name)
-        return execute(sql, params, many, context)
-
-    def answer(token: str) -> None:
-        try:
-            with connection.execute_wrapper(watch):
-                services.response_submit(token=token, data=GOOD)
-        finally:
-            connection.close()
-
-    monkeypatch.setattr(answering, "answer_insert", slow_insert)
-    one = threading.Thread(target=answer, args=(first,), name="first")
-    one.start()
-    assert inside.wait(10)
-    two = threading.Thread(target=answer, args=(second,), name="second")
-    two.start()
-    sqlite = connection.vendor == "sqlite"
-    two.join(0.5 if sqlite else 10)
-    began_meanwhile, second_done_meanwhile = list(began), not two.is_alive()
-    release.set()
-    one.join(10)
-    two.join(10)
-    assert Response.objects.count() == 2
-    if sqlite:
-        assert began_meanwhile == ["first"]  # the second waited in the process, not in SQLite's busy handler
-        assert began == ["first", "second"]
-    else:
-        assert second_done_meanwhile  # PostgreSQL: the second answer did not wait for the first
-
-
 def test_a_happy_answer_writes_no_followup_job(shop, survey):
     from django_tasks_db.models import DBTaskResult
 

@@ -53,6 +53,30 @@ def test_opened_friday_night_counts_from_monday_opening(shop, voc, monkeypatch):
     assert case.resolution_due == at_seoul(2026, 11, 30, 17, 0)
 
 
+def test_the_sla_clocks_and_priority_are_read_before_the_write_transaction(shop, voc, monkeypatch):
+    """On SQLite the write transaction holds the one write lock that every survey answer waits for (issue 18): the
+    business-hour clocks and the membership priority are worked out before it, the case and its events inside."""
+    from django.db import connection
+
+    depth: dict[str, int] = {}
+    real_due, real_priority = services.due_times, services.customer_priority_service
+
+    def due(**kw):
+        depth["due_times"] = len(connection.atomic_blocks)
+        return real_due(**kw)
+
+    def priority(customer_id):
+        depth["priority"] = len(connection.atomic_blocks)
+        return real_priority(customer_id)
+
+    monkeypatch.setattr(services, "due_times", due)
+    monkeypatch.setattr(services, "customer_priority_service", priority)
+    outside = len(connection.atomic_blocks)
+    case = open_case(shop, voc)
+    assert depth == {"due_times": outside, "priority": outside}
+    assert case.first_response_due is not None and case.events.get().kind == "opened"
+
+
 def test_same_source_opens_one_case(shop, voc):
     first = open_case(shop, voc, source_ref="survey-response:9")
     again = open_case(shop, voc, source_ref="survey-response:9")
