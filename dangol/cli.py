@@ -9,6 +9,7 @@ Hyphenated names map to the command modules: `demo-data` → `demo_data`. `dango
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 
@@ -55,6 +56,11 @@ def main(argv: list[str] | None = None) -> int:
     if len(args) == 3 and args[1] == "help" and args[2] in {"analyze", "text"}:
         args = [args[0], args[2], "--help"]
     if args[1] == "analyze":
+        if argv is None:  # this process is the command: one run, then exit (see dangol.analytics.cli.run)
+            gc.disable()  # already for the imports below (NumPy, Arrow, DuckDB)
+            from dangol.analytics.cli import run
+
+            return run(args[2:])
         from dangol.analytics.cli import main as analyze_main
 
         return analyze_main(args[2:])

@@ -1,5 +1,5 @@
 import sys
 
-from dangol.analytics.cli import main
+from dangol.analytics.cli import run
 
-sys.exit(main())
+sys.exit(run())

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import gc
 import json
 import os
 import sys
@@ -209,5 +210,18 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+def run(argv: list[str] | None = None) -> int:
+    """`main` as a process of its own (the `dangol analyze` command, `python -m dangol.analytics`): one analysis,
+    then the process ends. Python's cyclic garbage collector is off for the run (its passes over every object of
+    NumPy, Arrow, DuckDB and SciPy cost ≈ 0.15 CPU s at 10M lines; the run makes few cycles), and what is left is
+    frozen before the exit, so that the interpreter's shutdown collections do not walk it again (≈ 0.3 CPU s).
+    Not for in-process callers (the app's value run calls `main`): their process goes on."""
+    gc.disable()
+    try:
+        return main(argv)
+    finally:
+        gc.freeze()
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run())

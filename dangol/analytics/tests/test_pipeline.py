@@ -315,3 +315,41 @@ def test_cli_rejects_impossible_tier_shares(tmp_path, small, capsys):
         ]
     )
     assert code == 2 and "등급 비율" in capsys.readouterr().err
+
+
+def test_dangol_analyze_as_a_process_runs_without_the_cycle_collector_and_freezes_before_exit(tmp_path):
+    """`dangol analyze` run as its own process (the console command, argv from sys.argv) turns Python's cyclic
+    garbage collector off for the run and freezes the objects left before the exit (`cli.run`), writing the
+    same files as an in-process `cli.main` call, which leaves the collector alone."""
+    import gc
+    import subprocess
+    import sys
+
+    file = tmp_path / "lines.csv"
+    file.write_text(
+        "customer,date,amount\n1,2024-01-05,1000\n1,2024-03-01,2000\n2,2024-02-01,500\n3,2024-01-20,700\n"
+        "3,2024-05-02,900\n",
+        encoding="utf-8",
+    )
+    common = ["--customer", "customer", "--date", "date", "--amount", "amount", "--end", "2024-06-30"]
+    wrapper = (
+        "import atexit, gc, sys\n"
+        "atexit.register(lambda: print('ENABLED', gc.isenabled(), 'FROZEN', gc.get_freeze_count() > 0))\n"
+        "from dangol.cli import main\n"
+        "sys.exit(main())\n"
+    )
+    out = tmp_path / "process"
+    done = subprocess.run(
+        [sys.executable, "-c", wrapper, "analyze", str(file), *common, "--out", str(out), "--no-progress"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "ENABLED False FROZEN True"
+    assert gc.isenabled()
+    assert cli.main([str(file), *common, "--out", str(tmp_path / "inside"), "--no-progress"]) == 0
+    assert gc.isenabled()
+    for name in ("report.json", "report.html", "customers.parquet"):
+        assert (out / name).read_bytes() == (tmp_path / "inside" / name).read_bytes()
