@@ -81,6 +81,8 @@ MIDDLEWARE = [
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    # permission checks only (a user's permissions in one statement); ModelBackend authenticates
+    "dangol.accounts.backends.PermissionsBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 

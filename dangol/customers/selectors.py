@@ -284,6 +284,23 @@ def segment_customers(segment: CustomerSegment) -> QuerySet[Customer]:
     return customer_search(CustomerFilters.from_json(segment.filters))
 
 
+def preference_presence() -> str:
+    """One placeholder (the customer's id): a row `latest_preferences` may show. The 360 page probes it."""
+    return presence_sql(Preference)
+
+
+def tag_presence() -> str:
+    """One placeholder (the customer's id): a tag of the customer. The 360 page probes it."""
+    return presence_sql(Customer.tags.through)
+
+
+def merge_presence() -> str:
+    """Two placeholders (the customer's id twice): a merge `customer_merges` may show, the customer on either
+    side. The 360 page probes it."""
+    survivor, merged = presence_sql(CustomerMerge, "survivor"), presence_sql(CustomerMerge, "merged")
+    return f"{survivor} UNION ALL {merged}"
+
+
 def latest_preferences(customer: Customer) -> list[Preference]:
     """The newest value per key: what the customer has told us."""
     seen: dict[str, Preference] = {}

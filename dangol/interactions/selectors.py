@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from dangol.customers.history import TimelineEntry, presence_sql, staff_label
+from dangol.customers.history import TimelineEntry, choice_label, presence_sql, staff_label
 from dangol.customers.models import Customer
 from dangol.interactions.models import Interaction
 
@@ -38,7 +38,7 @@ def interaction_timeline_entries(
             body=i.body,
             touchpoint=i.touchpoint.name,
             touchpoint_id=i.touchpoint_id,
-            type=i.get_type_display(),
+            type=choice_label(Interaction, "type", i.type),
             staff=staff_label(i.staff),
             ref_id=i.pk,
             analysis=i.text_analysis,

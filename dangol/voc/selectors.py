@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from dangol.customers.history import TimelineEntry, presence_sql, staff_label
+from dangol.customers.history import TimelineEntry, choice_label, presence_sql, staff_label
 from dangol.customers.models import Customer
 from dangol.customers.phone import InvalidPhone, normalize_phone
 from dangol.orders.models import Order
@@ -509,10 +509,10 @@ def case_timeline_entries(
                 body=f"{case.number} · {said}",
                 touchpoint=case.touchpoint.name if case.touchpoint else "",
                 touchpoint_id=case.touchpoint_id,
-                type=f"VOC {case.get_kind_display()}",
+                type=f"VOC {choice_label(Case, 'kind', case.kind)}",
                 staff=staff_label(event.by),
                 status=case.status,
-                status_label=case.get_status_display(),
+                status_label=choice_label(Case, "status", case.status),
                 tone=_CASE_TONES.get(case.status, ""),
                 url=reverse("voc:case", args=[case.pk]),
                 ref_id=case.pk,

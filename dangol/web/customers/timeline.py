@@ -21,8 +21,11 @@ from dangol.customers.models import Customer
 from dangol.customers.selectors import (
     consent_timeline_entries,
     consent_timeline_presence,
+    merge_presence,
     note_timeline_entries,
     note_timeline_presence,
+    preference_presence,
+    tag_presence,
 )
 from dangol.interactions.models import Interaction
 from dangol.interactions.selectors import interaction_timeline_entries, interaction_timeline_presence
@@ -56,17 +59,24 @@ class Summary:
     open_promises: list[Any]
 
 
-def customer_summary(customer: Customer, *, present: Collection[str] | None = None) -> Summary:
+def customer_summary(
+    customer: Customer,
+    *,
+    present: Collection[str] | None = None,
+    last_interaction_at: dt.datetime | None = None,
+) -> Summary:
     """The cards at the top of the 360 page: at most three queries whatever the customer's history (orders'
     totals in one aggregate, the last interaction's time, the open promises). `present` is the page's probe
-    (`sources_with_rows`): a table it found empty for the customer is not read again; None reads all three."""
+    (`sources_with_rows`): a table it found empty for the customer is not read again; None reads all three.
+    `last_interaction_at`: the customer's newest interaction when the caller already knows it (the first page
+    of the timeline shows it: `newest_interaction_at`), else it is read."""
     orders = (
         customer_order_totals(customer.pk)
         if present is None or "order" in present
         else OrderTotals(spend=0, count=0, last_ordered_at=None)
     )
-    last_interaction = None
-    if present is None or "interaction" in present:
+    last_interaction = last_interaction_at
+    if last_interaction is None and (present is None or "interaction" in present):
         last_interaction = (
             Interaction.objects.filter(customer=customer)
             .order_by("-occurred_at")
@@ -199,9 +209,21 @@ _PRESENCE: dict[str, Callable[[], str]] = {
 }
 
 
+# The 360 page's other sections that read a table of their own (not a timeline source), probed in the same
+# statement: "preference" (what the customer told us), "tag", "merge" (either side). Most customers have none.
+_PAGE_PRESENCE: dict[str, Callable[[], str]] = {
+    "preference": preference_presence,
+    "tag": tag_presence,
+    "merge": merge_presence,
+}
+
+
 @cache
-def _presence_statement(sources: tuple[str, ...]) -> str:
-    return "SELECT " + ", ".join(f"EXISTS ({_PRESENCE[source]()})" for source in sources)
+def _presence_statement(sources: tuple[str, ...]) -> tuple[str, int]:
+    """The statement of EXISTS probes and how many times it takes the customer's id (a probe may take it more
+    than once)."""
+    probes = [(_PRESENCE | _PAGE_PRESENCE)[source]() for source in sources]
+    return "SELECT " + ", ".join(f"EXISTS ({probe})" for probe in probes), sum(p.count("%s") for p in probes)
 
 
 def _sources_with_rows(customer_id: int, sources: list[str]) -> set[str]:
@@ -209,19 +231,21 @@ def _sources_with_rows(customer_id: int, sources: list[str]) -> set[str]:
     probes on each table's customer index. Reading an empty source costs as much Python as a full one (the ORM
     builds and compiles its query): skipping the empty ones is what keeps the 360 page's cost near its
     customer's history rather than near the number of apps."""
+    statement, placeholders = _presence_statement(tuple(sources))
     with connection.cursor() as cursor:
-        cursor.execute(_presence_statement(tuple(sources)), [customer_id] * len(sources))
+        cursor.execute(statement, [customer_id] * placeholders)
         row = cursor.fetchone()
     return {source for source, present in zip(sources, row, strict=True) if present}
 
 
 def sources_with_rows(customer_id: int) -> frozenset[str]:
-    """Every timeline source (`TIMELINE_KINDS`) that holds anything for the customer, in one statement. The
-    360 page asks once and hands the answer to the timeline and to its other sections that read the same tables
-    (summary cards, notes, VOC block, value), which skip the tables found empty. A probe is a superset of what
-    each of them reads (the customer's rows, no other filter), so nothing the page shows is skipped. (Not the
-    consents: the "consent" source is their change history, another table.)"""
-    return frozenset(_sources_with_rows(customer_id, list(_SOURCES)))
+    """Every timeline source (`TIMELINE_KINDS`) and every other table of the 360 page (`_PAGE_PRESENCE`:
+    preferences, tags, merges) that holds anything for the customer, in one statement. The 360 page asks once
+    and hands the answer to the timeline and to its other sections that read the same tables (summary cards,
+    notes, VOC block, value, preferences, tags, merges), which skip the tables found empty. A probe is a
+    superset of what each of them reads (the customer's rows, no other filter), so nothing the page shows is
+    skipped. (Not the consents: the "consent" source is their change history, another table.)"""
+    return frozenset(_sources_with_rows(customer_id, [*_SOURCES, *_PAGE_PRESENCE]))
 
 
 def customer_timeline(
@@ -265,6 +289,25 @@ def customer_timeline(
 class TimelinePage:
     entries: list[TimelineEntry]
     older_before: dt.datetime | None  # `before` for the next, older page; None on the last page
+
+
+def newest_interaction_at(
+    page: TimelinePage,
+    *,
+    kind: str,
+    touchpoint_id: int | None,
+    interaction_type: str,
+    before: dt.datetime | None,
+) -> dt.datetime | None:
+    """The customer's newest interaction time, when this page of the timeline tells it; None when it cannot.
+
+    It can on the newest page (no `before`) of a view that reads every interaction (all kinds or the
+    interaction tab, no touchpoint or type filter): the interaction source has no role filter, and the page is
+    the newest entries of all sources merged, so an interaction on it is preceded by no newer one. A page
+    without one (the customer has none, or newer entries of other kinds filled it) tells nothing."""
+    if before or touchpoint_id or interaction_type or kind not in ("", "interaction"):
+        return None
+    return next((e.at for e in page.entries if e.kind == "interaction"), None)
 
 
 def customer_timeline_page(

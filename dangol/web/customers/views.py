@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
+from django.db.models import Model
 from django.http import (
     HttpRequest,
     HttpResponse,
@@ -30,6 +31,7 @@ from dangol.common.korean import particle
 from dangol.common.params import parse_int
 from dangol.customers import selectors, services
 from dangol.customers.display import PERSONAL_FIELDS, customer_card, masked_address_as
+from dangol.customers.history import choice_label
 from dangol.customers.merging import moved_summary
 from dangol.customers.models import Consent, ConsentPurpose, Customer, CustomerMerge, CustomerSegment, Tag
 from dangol.interactions.models import Interaction, Touchpoint
@@ -135,12 +137,15 @@ def _percent(value: float | None) -> str:
 def customer_list(request: HttpRequest) -> HttpResponse:
     form, filters = _filters(request.GET)
     qs = _with_membership_filter(form, selectors.customer_search(filters))
-    total, more = selectors.customer_count(qs, cap=COUNT_CAP)
     page_number = parse_int(request.GET.get("page"), default=1, minimum=1, maximum=100_000)
-    rows = selectors.customer_page(
-        qs, offset=(page_number - 1) * PAGE_SIZE, limit=PAGE_SIZE + 1, related=("membership__tier",)
-    )
+    offset = (page_number - 1) * PAGE_SIZE
+    rows = selectors.customer_page(qs, offset=offset, limit=PAGE_SIZE + 1, related=("membership__tier",))
     has_next = len(rows) > PAGE_SIZE
+    if not has_next and (rows or not offset):
+        # The last page (most searches have one): the matches are the pages before it and its rows, no count.
+        total, more = min(offset + len(rows), COUNT_CAP), offset + len(rows) > COUNT_CAP
+    else:
+        total, more = selectors.customer_count(qs, cap=COUNT_CAP)
     rows = rows[:PAGE_SIZE]
     context: dict[str, Any] = {
         "nav": "customers",
@@ -192,6 +197,11 @@ def _rfm_label(code: str) -> str:
     return _(RFM_SEGMENTS_KO[code]) if code in RFM_SEGMENTS_KO else code
 
 
+def _display(obj: Model, field: str) -> Any:
+    """What `obj.get_<field>_display()` returns, in the current language."""
+    return choice_label(type(obj), field, getattr(obj, field))
+
+
 def _list_row(c: Customer) -> dict[str, Any]:
     value = _value_of(c)
     return {
@@ -200,6 +210,9 @@ def _list_row(c: Customer) -> dict[str, Any]:
         "phone": mask_phone(c.phone),
         "email": mask_email(c.email),
         "value": value,
+        "tier": _display(value, "value_tier") if value and value.value_tier else "",
+        "stage": _display(value, "stage") if value and value.stage else "",
+        "consent": _display(c, "consent_stage"),
         "membership": _membership_of(c),
         "rfm": _rfm_label(value.rfm_segment) if value else "",
         "alive": _percent(value.probability_alive_shown) if value else "",
@@ -354,6 +367,9 @@ def _timeline_context(
         older = urlencode({**{k: v for k, v in query.items() if v}, "before": page.older_before.isoformat()})
     return {
         "customer": customer,
+        "newest_interaction_at": timeline.newest_interaction_at(
+            page, kind=kind, touchpoint_id=touchpoint_id, interaction_type=interaction_type, before=before
+        ),
         "timeline": page.entries,
         "timeline_kinds": timeline.timeline_kinds_for(user),
         "timeline_kind": kind,
@@ -374,20 +390,24 @@ def _profile_context(request: HttpRequest, customer: Customer, *, unmasked: bool
     notes = []
     if "note" in present:
         notes = list(customer.notes.select_related("author__staff").order_by("-pinned", "-created_at")[:5])
+    timeline_part = _timeline_context(request, customer, present=present)
+    summary = timeline.customer_summary(
+        customer, present=present, last_interaction_at=timeline_part["newest_interaction_at"]
+    )
     return {
         "nav": "customers",
         "customer": customer,
         "card": customer_card(customer, unmasked=unmasked),
         "address_as": masked_address_as(customer, unmasked=unmasked),
         "can_reveal": can_see_personal_data(request.user),
-        "summary": timeline.customer_summary(customer, present=present),
-        "preferences": selectors.latest_preferences(customer),
+        "summary": summary,
+        "preferences": selectors.latest_preferences(customer) if "preference" in present else [],
         "notes": notes,
         "consents": [(value, label, consents.get(value)) for value, label in ConsentPurpose.choices],
-        **_timeline_context(request, customer, present=present),
-        "tags": list(customer.tags.all()),
+        **timeline_part,
+        "tags": list(customer.tags.all()) if "tag" in present else [],
         "duplicates": services.duplicates_of(customer) if customer.status == Customer.Status.ACTIVE else [],
-        "merges": selectors.customer_merges(customer),
+        "merges": selectors.customer_merges(customer) if "merge" in present else [],
         "voc": customer_voc(customer.pk, with_flag="flag" in present, with_cases="case" in present),
         "value": customer_value(customer.pk) if "value" in present else None,
         "rewards": customer_rewards_line(customer),
