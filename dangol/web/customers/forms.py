@@ -12,6 +12,7 @@ from dangol.interactions.models import Interaction, Touchpoint
 from dangol.loyalty.models import RFM_SEGMENTS_KO, LadderStage, ValueTier
 from dangol.rewards.selectors import tier_choices
 from dangol.web.customers.timeline import TIMELINE_KINDS
+from dangol.web.widgets import PlainDateInput, PlainNumberInput, PlainSelect
 
 MOVEMENT_LABELS = {
     "tier_up": _("등급 상승"),
@@ -47,41 +48,53 @@ SORT_CHOICES = [("", _("기본 (최근 가입 순)"))] + [
 
 
 def _number(**attrs: Any) -> forms.NumberInput:
-    return forms.NumberInput(attrs={"inputmode": "numeric", **attrs})
+    return PlainNumberInput(attrs={"inputmode": "numeric", **attrs})
 
 
 class CustomerFilterForm(forms.Form):
     q = forms.CharField(required=False, label=_("검색"))
     tag = forms.CharField(required=False, label=_("태그"))
     consent_stage = forms.ChoiceField(
-        required=False, label=_("동의 단계"), choices=[("", _("전체"))] + list(ConsentStage.choices)
+        required=False,
+        label=_("동의 단계"),
+        widget=PlainSelect,
+        choices=[("", _("전체"))] + list(ConsentStage.choices),
     )
     store = forms.ModelChoiceField(
         required=False,
         label=_("매장"),
         queryset=Touchpoint.objects.filter(channel=Touchpoint.Channel.STORE),
         empty_label=_("전체"),
+        widget=PlainSelect,
     )
     tier = forms.ChoiceField(
-        required=False, label=_("가치 등급"), choices=[("", _("전체"))] + list(ValueTier.choices)
+        required=False,
+        label=_("가치 등급"),
+        widget=PlainSelect,
+        choices=[("", _("전체"))] + list(ValueTier.choices),
     )
     stage = forms.ChoiceField(
-        required=False, label=_("관계 단계"), choices=[("", _("전체"))] + list(LadderStage.choices)
+        required=False,
+        label=_("관계 단계"),
+        widget=PlainSelect,
+        choices=[("", _("전체"))] + list(LadderStage.choices),
     )
     joined_from = forms.DateField(
-        required=False, label=_("가입일 from"), widget=forms.DateInput(attrs={"type": "date"})
+        required=False, label=_("가입일 from"), widget=PlainDateInput(attrs={"type": "date"})
     )
     joined_to = forms.DateField(
-        required=False, label=_("가입일 to"), widget=forms.DateInput(attrs={"type": "date"})
+        required=False, label=_("가입일 to"), widget=PlainDateInput(attrs={"type": "date"})
     )
     rfm = forms.ChoiceField(
         required=False,
         label=_("RFM 세그먼트"),
+        widget=PlainSelect,
         choices=[("", _("전체"))] + [(code, _(label)) for code, label in RFM_SEGMENTS_KO.items()],
     )
     movement = forms.ChoiceField(
         required=False,
         label=_("지난 분석 대비"),
+        widget=PlainSelect,
         choices=[("", _("전체"))] + [(key, MOVEMENT_LABELS[key]) for key in MOVEMENTS],
     )
     alive_min = forms.IntegerField(
@@ -99,11 +112,14 @@ class CustomerFilterForm(forms.Form):
     nps = forms.ChoiceField(
         required=False,
         label=_("최근 NPS"),
+        widget=PlainSelect,
         choices=[("", _("전체"))] + [(key, NPS_LABELS[key]) for key in NPS_BANDS],
     )
-    sort = forms.ChoiceField(required=False, label=_("정렬"), choices=SORT_CHOICES)
+    sort = forms.ChoiceField(required=False, label=_("정렬"), widget=PlainSelect, choices=SORT_CHOICES)
     # The membership tier (rewards: earned, public), beside the value tier above; choices set per form.
-    membership = forms.ChoiceField(required=False, label=_("멤버십 등급"), choices=[("", _("전체"))])
+    membership = forms.ChoiceField(
+        required=False, label=_("멤버십 등급"), widget=PlainSelect, choices=[("", _("전체"))]
+    )
 
     # The filters a customer list link or a saved segment can carry, in the order they are shown.
     FILTER_FIELDS = (
