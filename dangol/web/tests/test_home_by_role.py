@@ -42,11 +42,15 @@ def test_an_agent_lands_on_my_work_overdue_first_with_promises_callbacks_and_new
     someone_elses = case(shop, "다른 상담원의 건")
     voc.case_assign(case=someone_elses, assignee=shop["clerk"], by=manager)
 
+    # due later today in Seoul, whatever the hour the test runs at (30 minutes on, or halfway to midnight)
+    midnight = timezone.make_aware(
+        dt.datetime.combine(timezone.localdate(now) + dt.timedelta(days=1), dt.time())
+    )
     due_today = promise_make(
         customer=shop["hong"],
         owner=agent,
         text="환불 처리 결과 안내",
-        due_at=now + dt.timedelta(minutes=30),
+        due_at=now + min(dt.timedelta(minutes=30), (midnight - now) / 2),
         by=agent,
     )
     overdue = promise_make(
