@@ -4,7 +4,6 @@ rows' column names and choice labels are what the models' labels say, in the pag
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from typing import Any
 
@@ -12,21 +11,14 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone, translation
+from django.utils import translation
 
 from dangol.customers.models import ConsentStage, Customer
 from dangol.loyalty.models import CustomerValue, LadderStage, ValueTier
 from dangol.web.customers import views
+from dangol.web.tests.customers import name_matches
 
 pytestmark = pytest.mark.django_db
-
-
-def _matches(n: int) -> list[Customer]:
-    now = timezone.now()
-    return [
-        Customer.objects.create(name=f"홍나{k:02d}", joined_at=now - dt.timedelta(days=n - k))
-        for k in range(n)
-    ]
 
 
 def _get(client: Client, **params: Any) -> tuple[str, list[str]]:
@@ -46,7 +38,7 @@ def _count_text(html: str) -> str:
 
 
 def test_a_search_that_fits_on_its_page_is_not_counted_again(as_agent: Client, shop: dict[str, Any]) -> None:
-    _matches(3)
+    name_matches("홍나", 3)
     html, sqls = _get(as_agent, q="홍나")
     assert "총 3명" in _count_text(html)
     assert _counts(sqls) == []
@@ -59,7 +51,7 @@ def test_a_search_that_fits_on_its_page_is_not_counted_again(as_agent: Client, s
 def test_the_last_page_counts_the_pages_before_it_and_its_rows(
     as_agent: Client, shop: dict[str, Any]
 ) -> None:
-    _matches(views.PAGE_SIZE + 4)
+    name_matches("홍나", views.PAGE_SIZE + 4)
     first, sqls = _get(as_agent, q="홍나")
     assert f"총 {views.PAGE_SIZE + 4}명" in _count_text(first)
     assert len(_counts(sqls)) == 1  # a next page: the count is read
@@ -76,7 +68,7 @@ def test_the_last_page_counts_the_pages_before_it_and_its_rows(
 def test_a_last_page_past_the_cap_says_more(
     as_agent: Client, shop: dict[str, Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    _matches(views.PAGE_SIZE + 4)
+    name_matches("홍나", views.PAGE_SIZE + 4)
     monkeypatch.setattr(views, "COUNT_CAP", views.PAGE_SIZE + 2)
     last, sqls = _get(as_agent, q="홍나", page=2)
     assert f"{views.PAGE_SIZE + 2}명 이상" in _count_text(last) and "총" not in _count_text(last)
@@ -86,7 +78,7 @@ def test_a_last_page_past_the_cap_says_more(
 
 
 def test_the_rows_show_the_column_names_and_the_consent_label(as_agent: Client, shop: dict[str, Any]) -> None:
-    customers = _matches(2)
+    customers = name_matches("홍나", 2)
     html, _sqls = _get(as_agent, q="홍나")
     assert html.count(f'<span class="badge">{customers[0].get_consent_stage_display()}</span>') == 2
     for name in ("이름", "전화번호", "가치 등급", "CLV(원)", "가입일"):

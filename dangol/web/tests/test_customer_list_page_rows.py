@@ -5,7 +5,6 @@ search read every matching customer row it sorted, from a cold cache hundreds of
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from typing import Any
 
@@ -13,21 +12,11 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 
-from dangol.customers.models import Customer
 from dangol.web.customers import views
+from dangol.web.tests.customers import name_matches
 
 pytestmark = pytest.mark.django_db
-
-
-def _name_matches(n: int) -> list[Customer]:
-    """`n` customers whose names start with 홍가, newest with the highest number; in name order."""
-    now = timezone.now()
-    return [
-        Customer.objects.create(name=f"홍가{k:02d}", joined_at=now - dt.timedelta(days=n - k))
-        for k in range(n)
-    ]
 
 
 def _listed_ids(html: str) -> list[int]:
@@ -35,7 +24,7 @@ def _listed_ids(html: str) -> list[int]:
 
 
 def test_pages_keep_the_search_order_and_the_next_link(as_agent: Client, shop: dict[str, Any]) -> None:
-    matches = _name_matches(views.PAGE_SIZE + 5)
+    matches = name_matches("홍가", views.PAGE_SIZE + 5)
     first = as_agent.get("/customers/", {"q": "홍가"}).content.decode()
     assert _listed_ids(first) == [c.pk for c in matches[: views.PAGE_SIZE]]  # name order
     assert "page=2" in first
@@ -49,7 +38,7 @@ def test_pages_keep_the_search_order_and_the_next_link(as_agent: Client, shop: d
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's plan follows from the indexes alone")
 def test_a_name_search_reads_customer_rows_of_the_page_only(as_agent: Client, shop: dict[str, Any]) -> None:
-    _name_matches(views.PAGE_SIZE + 5)
+    name_matches("홍가", views.PAGE_SIZE + 5)
     with CaptureQueriesContext(connection) as captured:
         assert as_agent.get("/customers/", {"q": "홍가"}).status_code == 200
     reads = []
