@@ -4,8 +4,12 @@ on however a transaction ends; nothing waits for itself; on PostgreSQL nothing i
 
 from __future__ import annotations
 
+import fcntl
 import gc
 import os
+import subprocess
+import sys
+import textwrap
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -237,3 +241,115 @@ def test_a_process_forked_while_another_thread_holds_the_turn_starts_with_it_fre
     release.set()
     holder.join(10)
     assert answer == b"free"
+
+
+def _other_process(code: str) -> subprocess.Popen[str]:
+    """Another Python process on the test database through this backend (a forked child would share SQLite's
+    per-process lock table with this one), running `code` after Django's setup; it talks on its stdout."""
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "dangol.settings",
+        "DATABASE_URL": f"sqlite:///{connection.settings_dict['NAME']}",
+    }
+    prelude = "import sys, time, django\ndjango.setup()\nfrom django.db import connection, transaction\n"
+    return subprocess.Popen(
+        [sys.executable, "-c", prelude + textwrap.dedent(code)], env=env, stdout=subprocess.PIPE, text=True
+    )
+
+
+def _file_locked(path: str) -> bool:
+    """Whether another open file holds the lock file (this test's own fd is not the backend's)."""
+    fd = os.open(f"{path}-turn", os.O_RDWR)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(fd)
+    return False
+
+
+@on_sqlite
+@pytest.mark.django_db(transaction=True)
+def test_a_writer_in_another_process_waits_for_the_turn_not_in_sqlites_busy_handler():
+    """The job worker, the other gunicorn worker: a write transaction of another process waits on the lock file
+    and sends its BEGIN only once this one's transaction is over, instead of sleeping in SQLite's busy handler
+    (1 … 100 ms between looks) while the file is free."""
+    path = base._database_path(connection.settings_dict["NAME"])
+    other = _other_process(
+        """
+        sent = []
+        def note_begin(execute, sql, *args):
+            if sql.startswith("BEGIN"):
+                sent.append(time.monotonic())
+            return execute(sql, *args)
+        print("ready", flush=True)
+        with connection.execute_wrapper(note_begin), transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("INSERT INTO auth_group (name) VALUES ('t: other process')")
+        print(repr(sent[0]), flush=True)
+        """
+    )
+    assert other.stdout is not None
+    with transaction.atomic():
+        Group.objects.create(name="t: this process")
+        assert _file_locked(path)  # the other processes' turn is taken with this process's
+        assert other.stdout.readline().strip() == "ready"
+        time.sleep(0.5)  # the other process is waiting meanwhile
+        last_moment_inside = time.monotonic()
+    began = float(other.stdout.readline())
+    assert other.wait(30) == 0
+    assert began > last_moment_inside  # its BEGIN went out after this transaction ended, not before
+    assert not _file_locked(path)
+    assert set(_ours().values_list("name", flat=True)) == {"t: this process", "t: other process"}
+
+
+@on_sqlite
+@pytest.mark.django_db(transaction=True)
+def test_the_other_processes_turn_is_free_when_its_holder_is_killed():
+    """kill -9 of a process inside its write transaction (no cleanup runs): the kernel frees the lock file with
+    the process, as SQLite's own lock, and this process writes at once."""
+    path = base._database_path(connection.settings_dict["NAME"])
+    other = _other_process(
+        """
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("INSERT INTO auth_group (name) VALUES ('t: never committed')")
+            print("inside", flush=True)
+            time.sleep(60)
+        """
+    )
+    assert other.stdout is not None
+    assert other.stdout.readline().strip() == "inside"
+    assert _file_locked(path)
+    other.kill()
+    other.wait(30)
+    start = time.monotonic()
+    assert _writes_promptly("t: after the kill")
+    assert time.monotonic() - start < 5
+    assert set(_ours().values_list("name", flat=True)) == {"t: after the kill"}
+
+
+@on_sqlite
+@pytest.mark.django_db(transaction=True)
+def test_the_wait_for_the_other_processes_turn_is_bounded_by_the_busy_timeout(second_connection):
+    """A lock file held by someone who never gives it back (nothing of SQLite held): the writer waits the busy
+    timeout for it, then goes to SQLite, which lets it write."""
+    path = base._database_path(connection.settings_dict["NAME"])
+    Group.objects.create(name="t: the file exists")  # a first turn opened the lock file
+    fd = os.open(f"{path}-turn", os.O_RDWR)
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    try:
+        other = second_connection(timeout=1)
+        start = time.monotonic()
+        other.set_autocommit(False, force_begin_transaction_with_broken_autocommit=True)
+        with other.cursor() as cursor:
+            cursor.execute("INSERT INTO auth_group (name) VALUES ('t: after the wait')")
+        other.commit()
+        other.set_autocommit(True)
+        took = time.monotonic() - start
+    finally:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        os.close(fd)
+    assert 0.9 < took < 3.0
+    assert _ours().filter(name="t: after the wait").exists()
