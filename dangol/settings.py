@@ -143,7 +143,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 
-LANGUAGE_CODE = "ko-kr"
+# "ko", the code of the catalogues and of LANGUAGES: with "ko-kr" the Korean translation fell back to a second,
+# identical "ko-kr" one, and a Korean msgid (no catalogue holds them) missed in both (issue 18).
+LANGUAGE_CODE = "ko"
 LANGUAGES = [("ko", _("한국어")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "dangol" / "locale"]
 TIME_ZONE = "Asia/Seoul"
