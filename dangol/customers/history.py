@@ -62,3 +62,11 @@ def staff_label(user: Any) -> str:
         return ""
     profile = getattr(user, "staff", None)
     return profile.display_name if profile else user.get_username()
+
+
+def staff_name(username: str | None, display_name: str | None) -> str:
+    """`staff_label` from a row's values (`"<field>__username"`, `"<field>__staff__display_name"`) rather than
+    its models: no user (None), a user without a staff profile (the name is None) or one with a profile."""
+    if username is None:
+        return ""
+    return username if display_name is None else display_name

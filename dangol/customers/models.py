@@ -46,12 +46,14 @@ class Customer(models.Model):
         ADS = "ads", _("광고")
         OTHER = "other", _("기타")
 
-    # name and email are indexed together with status (Meta.indexes): the search counts its matches up to a cap,
-    # and with the status in the index that count reads the index alone (bench/pages).
+    # name, email and phone_last4 are indexed together with status (Meta.indexes): the search counts its matches
+    # up to a cap, and with the status in the index that count reads the index alone; with the id (and the join
+    # time) after it, the search's page of ids comes off the index in the page's order and the read stops at the
+    # page (bench/pages). SQLite keeps the rowid in every index anyway; PostgreSQL needs the id written.
     name = models.CharField(_("이름"), max_length=60)
     preferred_name = models.CharField(_("호칭"), max_length=60, blank=True)
     phone = models.CharField(_("전화번호"), max_length=20, blank=True, db_index=True)
-    phone_last4 = models.CharField(max_length=4, blank=True, db_index=True)
+    phone_last4 = models.CharField(max_length=4, blank=True)
     email = models.EmailField(_("이메일"), blank=True)
     birth_date = models.DateField(_("생년월일"), null=True, blank=True)
     gender = models.CharField(_("성별"), max_length=1, choices=Gender.choices, blank=True)
@@ -86,8 +88,11 @@ class Customer(models.Model):
     class Meta:
         ordering = ["-joined_at", "-id"]
         indexes = [
-            models.Index(fields=["name", "status"], name="customer_name_status"),
-            models.Index(fields=["email", "status"], name="customer_email_status"),
+            models.Index(fields=["name", "status", "id"], name="customer_name_status_id"),
+            models.Index(fields=["email", "status", "id"], name="customer_email_status_id"),
+            models.Index(
+                fields=["phone_last4", "status", "joined_at", "id"], name="customer_last4_status_joined"
+            ),
         ]
         permissions = [
             ("view_personal_data", _("개인정보 원문 조회")),

@@ -46,7 +46,7 @@ from dangol.promises.models import Promise
 from dangol.promises.services import promise_make
 from dangol.rewards.selectors import customer_rewards_line, customers_in_tier
 from dangol.voc.selectors import customer_voc
-from dangol.web.customers import timeline
+from dangol.web.customers import fragments, timeline
 from dangol.web.customers.forms import (
     ConsentForm,
     CustomerFilterForm,
@@ -339,10 +339,15 @@ TIMELINE_PAGE = 50
 
 
 def _timeline_context(
-    request: HttpRequest, customer: Customer, *, present: frozenset[str] | None = None
+    request: HttpRequest,
+    customer: Customer,
+    *,
+    present: frozenset[str] | None = None,
+    rows_only: bool = False,
 ) -> dict[str, Any]:
     """The timeline part of the 360 page: filters from the query string, one page, the link to older entries.
-    `present`: the page's probe of the customer's sources, when it has one (else the timeline probes)."""
+    `present`: the page's probe of the customer's sources, when it has one (else the timeline probes).
+    `rows_only`: for the "older" link, which draws the rows alone (no tabs, no filter selects)."""
     filter_form = TimelineFilterForm(request.GET or None)
     kind, touchpoint_id, interaction_type, before = "", None, "", None
     if filter_form.is_bound and filter_form.is_valid():
@@ -365,20 +370,40 @@ def _timeline_context(
     if page.older_before:
         query = {"kind": kind, "touchpoint": touchpoint_id or "", "type": interaction_type}
         older = urlencode({**{k: v for k, v in query.items() if v}, "before": page.older_before.isoformat()})
-    return {
+    timeline_url = reverse("customers:timeline", args=[customer.pk])
+    context = {
         "customer": customer,
+        "timeline_rows": fragments.timeline_rows(
+            page.entries,
+            customer_pk=customer.pk,
+            can_add_case=request.user.has_perm("voc.add_case"),
+            before=before,
+            older=older,
+            timeline_url=timeline_url,
+        ),
         "newest_interaction_at": timeline.newest_interaction_at(
             page, kind=kind, touchpoint_id=touchpoint_id, interaction_type=interaction_type, before=before
         ),
         "timeline": page.entries,
-        "timeline_kinds": timeline.timeline_kinds_for(user),
         "timeline_kind": kind,
         "timeline_type": interaction_type,
         "timeline_touchpoint": touchpoint_id,
         "timeline_before": before,
         "timeline_older": older,
-        "interaction_types": Interaction.Type.choices,
-        "touchpoints": Touchpoint.objects.filter(is_active=True),
+    }
+    if rows_only:
+        return context
+    touchpoints = list(Touchpoint.objects.filter(is_active=True).values_list("pk", "name"))
+    return {
+        **context,
+        "timeline_tabs": fragments.timeline_tabs(
+            timeline.timeline_kinds_for(user), current=kind, timeline_url=timeline_url
+        ),
+        "timeline_touchpoint_options": fragments.filter_options(touchpoints, selected=touchpoint_id),
+        "timeline_type_options": fragments.filter_options(
+            Interaction.Type.choices, selected=interaction_type
+        ),
+        "touchpoints": touchpoints,  # (pk, name) of the active ones, for the interaction form too
     }
 
 
@@ -405,6 +430,8 @@ def _profile_context(request: HttpRequest, customer: Customer, *, unmasked: bool
         "notes": notes,
         "consents": [(value, label, consents.get(value)) for value, label in ConsentPurpose.choices],
         **timeline_part,
+        "touchpoint_options": fragments.form_options(timeline_part["touchpoints"]),
+        "interaction_type_options": fragments.form_options(Interaction.Type.choices),
         "tags": list(customer.tags.all()) if "tag" in present else [],
         "duplicates": services.duplicates_of(customer) if customer.status == Customer.Status.ACTIVE else [],
         "merges": selectors.customer_merges(customer) if "merge" in present else [],
@@ -431,7 +458,7 @@ def customer_timeline_partial(request: HttpRequest, pk: int) -> HttpResponse:
     # "Older" appends rows in place of its own link; a tab or filter change replaces the whole timeline.
     older = request.headers.get("HX-Target") == "timeline-older"
     template = "customers/_timeline_rows.html" if older else "customers/_timeline.html"
-    return render(request, template, _timeline_context(request, customer))
+    return render(request, template, _timeline_context(request, customer, rows_only=older))
 
 
 @require_POST
