@@ -1,11 +1,13 @@
 """Hand-written statements on a hot path (the API's token check, a redemption), prepared once per connection on
 PostgreSQL.
 
-Django sends every statement with client-side binding and never prepares one (so that a transaction-mode
-connection pooler can sit in between): PostgreSQL parses and plans each statement on every request, and psycopg
-quotes the parameters into the text in Python. For the few statements that run on every request, `cursor()`
-gives a psycopg server-side-binding cursor on Django's own connection whose `execute` prepares the statement the
-first time it is seen on that connection and reuses the plan afterwards (psycopg keeps up to 100 per connection).
+Django on its own sends every statement with client-side binding and never prepares one (so that a
+transaction-mode connection pooler can sit in between): PostgreSQL parses and plans each statement on every
+request, and psycopg quotes the parameters into the text in Python. With DANGOL_PG_PREPARED_STATEMENTS, settings
+turn on server-side binding for the ORM too, and psycopg prepares an ORM statement from its second use. For the few
+statements that run on every request, `cursor()` gives a psycopg server-side-binding cursor on Django's own
+connection whose `execute` prepares the statement the first time it is seen on that connection and reuses the plan
+afterwards (psycopg keeps up to 100 per connection).
 That halves the database's CPU for a redemption (bench/loyalty/RESULTS.md).
 
 The cursor takes part in the same transaction as the ORM (it is the same connection), errors come out as Django's

@@ -61,7 +61,7 @@ def staff_label(user: Any) -> str:
     if user is None:
         return ""
     profile = getattr(user, "staff", None)
-    return profile.display_name if profile else user.get_username()
+    return staff_name(user.get_username(), profile.display_name if profile else None)
 
 
 def staff_name(username: str | None, display_name: str | None) -> str:

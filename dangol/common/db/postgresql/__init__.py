@@ -1,2 +1,2 @@
-"""Django's PostgreSQL backend whose statements with more than 65,535 parameters still go under server-side
-binding (settings' ENGINE on PostgreSQL with DANGOL_PG_PREPARED_STATEMENTS)."""
+"""Django's PostgreSQL backend whose statements with more than 65,535 parameters are quoted on the client, as
+Django sends them without server-side binding (settings' ENGINE on PostgreSQL with DANGOL_PG_PREPARED_STATEMENTS)."""
