@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from dangol.common.db.plans import planned_per_value
 from dangol.common.keys import key_in
 from dangol.customers.history import TimelineEntry, presence_sql, staff_label
 from dangol.customers.merging import moved_summary
@@ -172,6 +173,23 @@ def _prefix_range(field: str, prefix: str) -> Q:
     return Q(**{f"{field}__gte": prefix, f"{field}__lt": prefix + "\U0010ffff"})
 
 
+class SearchQuerySet(QuerySet[Customer]):
+    """Customers a search found. Its statements are planned for their values on PostgreSQL: a prefix matching
+    nothing and one matching a fifth of the table want different plans (`dangol.common.db.plans`)."""
+
+    def _fetch_all(self) -> None:
+        with planned_per_value():
+            super()._fetch_all()
+
+    def count(self) -> int:
+        with planned_per_value():
+            return super().count()
+
+    def exists(self) -> bool:
+        with planned_per_value():
+            return super().exists()
+
+
 def customer_search(filters: CustomerFilters) -> QuerySet[Customer]:
     """Active customers matching the filters, newest first (a Korean name prefix: in name order; the start of
     an e-mail address that no name starts with and no customer number equals: in e-mail order).
@@ -179,7 +197,7 @@ def customer_search(filters: CustomerFilters) -> QuerySet[Customer]:
     `q` is a name prefix, the last 4 digits of a phone, a whole or partial phone
     number (7+ digits), an email (or its start) or an external id.
     """
-    qs = Customer.objects.filter(status=Customer.Status.ACTIVE)
+    qs: QuerySet[Customer] = SearchQuerySet(Customer).filter(status=Customer.Status.ACTIVE)
     q = filters.q.strip()
     ordering: tuple[str, ...] = ("-joined_at", "-id")
     if q and _HANGUL_ONLY.fullmatch(q):

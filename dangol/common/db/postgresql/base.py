@@ -6,6 +6,9 @@ With DANGOL_PG_PREPARED_STATEMENTS the ORM's statements are sent with server-sid
 `filter(pk__in=ids)` with 70,000 ids, or a `bulk_update` of thousands of rows, would fail ("number of parameters
 must be between 0 and 65535"); with client-side binding they never had a limit. Without server-side binding this
 backend is Django's, unchanged.
+
+Inside `dangol.common.db.plans.planned_per_value()` (a search), statements are sent unprepared, so PostgreSQL
+plans each one with its values instead of falling back to a generic plan.
 """
 
 from __future__ import annotations
@@ -14,6 +17,8 @@ from typing import Any
 
 import psycopg
 from django.db.backends.postgresql import base
+
+from dangol.common.db.plans import is_planned_per_value
 
 MAX_PARAMS = 65_535
 
@@ -27,6 +32,9 @@ class ServerBindingCursor(_ServerBindingCursor):
             # quoted as a client-side-binding cursor of this connection quotes them (its adapters, its time zone)
             text = psycopg.ClientCursor(self.connection).mogrify(query, params)
             return super().execute(text, None, prepare=False)
+        if is_planned_per_value():
+            # unnamed: PostgreSQL plans it with these values (dangol.common.db.plans)
+            kwargs["prepare"] = False
         return super().execute(query, params, **kwargs)
 
 
