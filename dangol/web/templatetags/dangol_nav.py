@@ -20,6 +20,8 @@ from django.utils.autoreload import file_changed
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
+from dangol.messaging.selectors import message_access
+
 register = template.Library()
 
 # the permissions the menu asks for, as "app_label.codename", in the order web/_mainnav.html checks them
@@ -34,7 +36,6 @@ MENU_PERMISSIONS = (
     "privacy.view_accesslog",
     "lifecycle.view_subjectrequest",
 )
-MESSAGE_ROLES = ("admin", "manager", "agent")  # staff roles that see the messages entry (superusers too)
 _KEPT_MAX = 512  # distinct menus kept; past it the dict starts again (a handful of roles × pages × languages)
 _kept: dict[tuple[Any, ...], SafeString] = {}
 
@@ -52,9 +53,7 @@ def main_nav(context: Any) -> SafeString:
     """The menu entries for `context["user"]` (logged in) on the page whose `nav` is `context["nav"]`."""
     user = context["user"]
     allowed = tuple(user.has_perm(permission) for permission in MENU_PERMISSIONS)
-    can_message = bool(
-        user.is_superuser or getattr(getattr(user, "staff", None), "role", None) in MESSAGE_ROLES
-    )
+    can_message = message_access(user) != "none"  # the outbox's own rule: no entry that answers 403
     nav = context.get("nav")
     key = (nav, allowed, can_message, get_language(), get_script_prefix(), get_urlconf())
     try:

@@ -82,6 +82,21 @@ def test_a_user_without_a_staff_profile_sees_the_messages_only_as_a_superuser(cl
     assert 'href="/privacy/lifecycle/"' in everything
 
 
+def test_the_messages_entry_shows_exactly_when_the_outbox_opens(client: Client, shop):
+    # an agent sees the messages of the customers they can see: without customers.view_customer, none
+    login(client, shop["agent"])
+    assert 'href="/messages/"' in _menu(client.get("/promises/").content.decode())
+    assert client.get("/messages/").status_code == 200
+    view_customer = Permission.objects.get(codename="view_customer", content_type__app_label="customers")
+    for group in shop["agent"].groups.all():
+        group.permissions.remove(view_customer)
+    shop["agent"].user_permissions.remove(view_customer)
+    page = client.get("/promises/")
+    assert page.status_code == 200
+    assert 'href="/messages/"' not in _menu(page.content.decode())
+    assert client.get("/messages/").status_code == 403
+
+
 def test_every_permission_the_menu_template_checks_is_in_its_key() -> None:
     # A check missing from MENU_PERMISSIONS would be drawn as "not allowed" for everyone, and kept.
     source = Path(get_template(MENU).origin.name).read_text(encoding="utf-8")
