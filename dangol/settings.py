@@ -132,12 +132,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "NAME": env_str("DANGOL_TEST_SQLITE", str(VAR_DIR / f"test-dangol-{os.getpid()}.sqlite3"))
     }
 
-# PostgreSQL: the hot path's hand-written statements (API token check, redemption) are prepared once per
-# connection (dangol.common.sql); false behind a transaction-mode pooler without prepared-statement support.
+# PostgreSQL: statements are prepared on a connection once they have run twice (the hot path's hand-written ones
+# too: API token check, redemption, survey answer); false behind a transaction-mode pooler without
+# prepared-statement support.
 DANGOL_PG_PREPARED_STATEMENTS = env_bool("DANGOL_PG_PREPARED_STATEMENTS", True)
 if DANGOL_PG_PREPARED_STATEMENTS and DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # The ORM's statements too: sent with server-side binding, and prepared by psycopg on a connection the second
-    # time the same statement is sent (it keeps up to 100): PostgreSQL's CPU for the 360 page about halves
+    # Sent with server-side binding, and prepared by psycopg on a connection the third time the same statement is
+    # sent (it keeps up to 100): PostgreSQL's CPU for the 360 page about halves
     # (planning 6.8 -> 1.1 ms, issue 18). Off: Django's defaults (client-side binding, nothing prepared).
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"server_side_binding": True, "prepare_threshold": 2}

@@ -15,7 +15,6 @@ from django.utils import timezone
 from ninja.security import HttpBearer
 
 from dangol.accounts.models import ApiToken
-from dangol.common import sql
 
 Scope = ApiToken.Scope
 
@@ -125,7 +124,9 @@ class TokenAuth(HttpBearer):
         key_hash = ApiToken.hash_key(token)
         now = timezone.now()
         stale_before = connection.ops.adapt_datetimefield_value(now - dt.timedelta(seconds=TOUCH_SECONDS))
-        with sql.cursor() as cursor:  # prepared once per connection on PostgreSQL
+        with (
+            connection.cursor() as cursor
+        ):  # prepared once it has run twice on a PostgreSQL connection (settings)
             cursor.execute(FINGERPRINT_SQL[connection.vendor], [stale_before, key_hash])
             row = cursor.fetchone()
         if row is None or not row[3]:  # unknown or revoked token, or an inactive user

@@ -15,7 +15,6 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
 from dangol.api.scopes import ApiProblem, require_scope
-from dangol.common import sql
 from dangol.customers.models import Customer
 from dangol.orders.models import Order
 from dangol.rewards import coupons, earning, referrals, selectors, services
@@ -197,7 +196,9 @@ def _customer_ref(customer_id: int) -> Customer:
     and the status and merge target that `survivor` follows); any other field loads when first read."""
     row = None
     if 1 <= customer_id <= 2**62:
-        with sql.cursor() as cursor:  # prepared once per connection on PostgreSQL
+        with (
+            connection.cursor() as cursor
+        ):  # prepared once it has run twice on a PostgreSQL connection (settings)
             cursor.execute(_CUSTOMER_REF_SQL, [customer_id])
             row = cursor.fetchone()
     if row is None:

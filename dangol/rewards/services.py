@@ -19,7 +19,6 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dangol.common import sql
 from dangol.customers.models import Customer
 from dangol.rewards.ledger import (
     InsufficientPoints,
@@ -283,7 +282,9 @@ _CONSUMPTION_SQL = (
 
 
 def _program_limits() -> Program:
-    with sql.cursor() as cursor:  # prepared once per connection on PostgreSQL
+    with (
+        connection.cursor() as cursor
+    ):  # prepared once it has run twice on a PostgreSQL connection (settings)
         cursor.execute(_PROGRAM_SQL)
         row = cursor.fetchone()
     if row is None:
@@ -315,7 +316,7 @@ def _hold_fast(
     by_id = by.pk if by is not None and by.is_authenticated else None
     adapt = connection.ops.adapt_datetimefield_value
     expires_at = now + dt.timedelta(minutes=program.hold_minutes)
-    with sql.cursor() as cursor:
+    with connection.cursor() as cursor:
         cursor.execute(
             _HOLD_SQL,
             [
@@ -356,7 +357,7 @@ def _hold_fast(
     if source == Source.ORDER:
         _redeem_limits(program=program, points=points, order_amount=order_amount)  # refused: all rolls back
     held = 0 if capture else points
-    with sql.cursor() as cursor:
+    with connection.cursor() as cursor:
         cursor.execute(_BALANCE_TAKE_SQL, [points, held, customer.pk, points])
         taken = cursor.fetchone()
         lots: list[tuple[int, int, int]] = []
@@ -370,7 +371,7 @@ def _hold_fast(
                 taken = None
     if taken is None:
         return _hold_rest(hold, customer=customer, points=points, capture=capture, by=by, now=now)
-    with sql.cursor() as cursor:
+    with connection.cursor() as cursor:
         cursor.execute(
             _ENTRY_SQL,
             [

@@ -27,7 +27,6 @@ from django_tasks.signals import task_enqueued
 from django_tasks_db.backend import DatabaseBackend
 from django_tasks_db.models import DBTaskResult, get_date_max
 
-from dangol.common import sql
 from dangol.surveys.followups import open_followup
 from dangol.surveys.models import Answer, Question, Survey
 
@@ -95,7 +94,9 @@ def link_from_token(token: str, *, now: dt.datetime | None = None) -> Link:
     """The invitation a link stands for, or LinkError with a message for the respondent (one indexed read)."""
     invitation_id, nonce = token_read(token)
     when = connection.ops.adapt_datetimefield_value(now or timezone.now())
-    with sql.cursor() as cursor:  # prepared once per connection on PostgreSQL
+    with (
+        connection.cursor() as cursor
+    ):  # prepared once it has run twice on a PostgreSQL connection (settings)
         cursor.execute(LINK_SQL, [when, invitation_id, nonce])
         row = cursor.fetchone()
     if row is None:
@@ -146,7 +147,7 @@ STAMP_SQL = 'SELECT "form_stamp" FROM "surveys_survey" WHERE "id" = %s'
 
 def stamp_of(survey_id: int) -> str:
     """The survey's current stamp (the answer path has it from the link's query instead)."""
-    with sql.cursor() as cursor:
+    with connection.cursor() as cursor:
         cursor.execute(STAMP_SQL, [survey_id])
         row = cursor.fetchone()
     if row is None:
@@ -269,7 +270,7 @@ def followup_job(response_id: int, now: dt.datetime) -> None:
         f.get_db_prep_save(getattr(job, f.attname), connection) if f.attname in _JOB_VARYING else value
         for f, value in zip(fields, same, strict=True)
     ]
-    with sql.cursor() as cursor:
+    with connection.cursor() as cursor:
         cursor.execute(statement, values)
     job._state.adding = False
     task_enqueued.send(type(backend), task_result=job.task_result)
@@ -281,15 +282,17 @@ def answer_store(*, link: Link, survey: Survey, clean: Any, now: dt.datetime, fo
     submit stores one response).
 
     Plain statements: the ORM's compilation of these four costs more than the write itself. The answers go in
-    one multi-row INSERT; on PostgreSQL each statement is prepared once per connection (`dangol.common.sql`), so
-    the server neither parses nor plans them again for every answer. On SQLite the transaction begins IMMEDIATE
+    one multi-row INSERT; on PostgreSQL each statement is prepared on a connection once it has run twice (settings'
+    DANGOL_PG_PREPARED_STATEMENTS), so the server neither parses nor plans them again for every answer. On SQLite the transaction begins IMMEDIATE
     (settings), so the write lock is held for these statements only, and the threads of one process take turns
     before it (`dangol.common.db.sqlite`)."""
     when = connection.ops.adapt_datetimefield_value(now)
     selected = Answer._meta.get_field("selected")
     wave = link.wave if survey.kind == Survey.Kind.KANO else ""
     with transaction.atomic():
-        with sql.cursor() as cursor:  # on PostgreSQL each statement is prepared once per connection
+        with (
+            connection.cursor() as cursor
+        ):  # prepared once they have run twice on a PostgreSQL connection (settings)
             cursor.execute(SPEND, [when, link.invitation_id])
             if cursor.rowcount != 1:
                 raise used()

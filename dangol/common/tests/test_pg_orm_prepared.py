@@ -11,8 +11,9 @@ import sys
 import textwrap
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Value
+from django.test.utils import CaptureQueriesContext
 
 from dangol.customers.models import Tag
 
@@ -102,3 +103,28 @@ def test_a_statement_with_more_values_than_server_side_binding_takes_is_quoted_a
     with connection.cursor() as cursor:  # hand-written SQL too; a literal % stays as it is
         cursor.execute(statement, ids)
         assert cursor.fetchone() == (3,)
+
+
+@server_side
+@pytest.mark.django_db(transaction=True)
+def test_hand_written_statements_are_prepared_and_belong_to_the_orms_transaction(shop):
+    # the hot path's own SQL (API token check, redemption, survey answer) goes through Django's cursor
+    hong = shop["hong"]
+    statement = "SELECT id, name FROM customers_customer WHERE id = %s AND name <> %s"
+    for _ in range(3):
+        with CaptureQueriesContext(connection) as seen, connection.cursor() as cursor:
+            cursor.execute(statement, [hong.pk, "x"])
+            assert cursor.fetchone() == (hong.pk, hong.name)
+        assert len(seen.captured_queries) == 1  # counted like any other statement
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [row[0] for row in cursor.fetchall()]
+    assert sum(1 for text in prepared if "WHERE id = $1 AND name <> $2" in text) == 1
+    with pytest.raises(RuntimeError), transaction.atomic():
+        with connection.cursor() as cursor:
+            for _ in range(3):  # prepared from the third
+                cursor.execute("UPDATE customers_customer SET name = %s WHERE id = %s", ["김철수", hong.pk])
+                assert cursor.rowcount == 1
+        raise RuntimeError("roll back")
+    hong.refresh_from_db()
+    assert hong.name != "김철수"

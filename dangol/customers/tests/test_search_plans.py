@@ -59,7 +59,7 @@ def test_the_search_is_never_prepared_while_other_statements_are(customers: list
     assert not is_planned_per_value()
     assert [text for text in _prepared() if SEARCH_TEXT in text] == []
 
-    # the same kind of statement outside a search is prepared from its second use: the check above can see one
+    # the same kind of statement outside a search is prepared once it has run twice: the check above can see one
     for _ in range(3):
         list(Customer.objects.filter(name__gte="ejeon", name__lt="ejeon\U0010ffff").values_list("pk"))
     assert len([text for text in _prepared() if SEARCH_TEXT in text]) == 1

@@ -18,6 +18,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from dangol.customers.models import Customer
 from dangol.surveys import answering, services
 from dangol.surveys.models import Answer, Question, Response, Survey
 from dangol.surveys.tests.conftest import build_customer_survey
@@ -231,14 +232,15 @@ def test_the_answer_path_reads_the_link_once_and_writes_in_one_short_transaction
 
 @pytest.mark.django_db
 def test_the_answer_path_prepares_its_statements_on_postgresql(shop, survey):
-    """On PostgreSQL the link read and the write are prepared once per connection (dangol.common.sql): the
-    server plans them once, and the answers, the spent link and the response are stored as with Django's
-    cursor."""
+    """On PostgreSQL the link read and the write are prepared on the connection (settings'
+    DANGOL_PG_PREPARED_STATEMENTS): the server plans them once, and the answers, the spent link and the response
+    are stored."""
     if connection.vendor != "postgresql":
         pytest.skip("prepared statements are PostgreSQL's")
     client = Client()
-    for customer in ("kim", "hong"):
-        _, token = services.invitation_create(survey=survey, customer=shop[customer])
+    third = Customer.objects.create(name="이영희", joined_at=shop["kim"].joined_at)
+    for customer in (shop["kim"], shop["hong"], third):  # psycopg prepares a statement on its third run
+        _, token = services.invitation_create(survey=survey, customer=customer)
         assert client.get(_path(token)).status_code == 200
         assert client.post(_path(token), GOOD).status_code == 200
         again = client.post(_path(token), GOOD)
@@ -249,7 +251,7 @@ def test_the_answer_path_prepares_its_statements_on_postgresql(shop, survey):
     assert any('FROM "surveys_invitation" i' in s for s in prepared)
     assert any('INSERT INTO "surveys_answer"' in s for s in prepared)
     assert any('UPDATE "surveys_invitation"' in s for s in prepared)
-    assert Response.objects.count() == 2
+    assert Response.objects.count() == 3
     assert Answer.objects.filter(response__customer=shop["kim"]).count() == 4  # the four scores
 
 
