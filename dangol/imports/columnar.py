@@ -74,6 +74,13 @@ class ArrowList(UserList[Any]):
         else:
             self._tail.append(item)
 
+    def item(self, index: int) -> Any:
+        """The value at `index` (not negative), without making the others."""
+        if self._array is None:
+            return self._made[index]
+        size = len(self._array)
+        return self._array[index].as_py() if index < size else self._tail[index - size]
+
     def take(self, keep: list[int]) -> ArrowList | list[Any]:
         if self._array is None or self._tail:
             return [self.data[i] for i in keep]
