@@ -8,7 +8,8 @@ for T time units, the likelihood (eq. 6) is
         + 1{x>0} · B(a+1, b+x−1)/B(a, b) · Γ(r+x) α^r / (Γ(r) (α+t_x)^(r+x)).
 
 It is fitted by maximum likelihood in log space with analytic gradients (L-BFGS-B on log-parameters),
-on weighted rows: customers with the same (x, t_x, T) are one row with a count.
+on weighted rows: customers with the same (x, t_x, T) are one row with a count. On many rows the fit starts on
+a sample of them and finishes with Newton steps over all rows (`_newton`).
 """
 
 from __future__ import annotations
@@ -282,12 +283,19 @@ def fit(
             options={"maxiter": 2000, "ftol": 1e-12, "gtol": 1e-8},
         )
 
+    result: Any = None
     if len(x) > 4 * WARM_START_ROWS:
         # A starting point from every k-th row (about WARM_START_ROWS rows, a few ms per evaluation): the
         # full fit then starts near its optimum and needs fewer evaluations over all rows. The optimum is
-        # the full data's; only the path to it changes.
-        start = minimise(slice(None, None, len(x) // WARM_START_ROWS), start).x
-    result = minimise(slice(None), start)
+        # the full data's; only the path to it changes: Newton steps with the sample's curvature (`_newton`),
+        # else L-BFGS-B.
+        sample = slice(None, None, len(x) // WARM_START_ROWS)
+        start = minimise(sample, start).x
+        newton = _newton(start, x, t_x / scale, T / scale, w, sample)
+        if newton is not None:
+            result = optimize.OptimizeResult(x=newton, success=True, message="Newton")
+    if result is None:
+        result = minimise(slice(None), start)
     log_params = result.x.copy()
     # within a factor of 10 of a bound counts as at the bound: the optimiser stops short of it on flat ridges
     # (nobody drops out: a → 0 while b grows), and such a solution must carry the diagnostic
@@ -311,6 +319,57 @@ def fit(
     return BgNbdFit(
         float(r), float(alpha), float(a), float(b), ll, bool(result.success), message, at_boundary, n
     )
+
+
+NEWTON_STEP = 1e-7  # in log-parameters: the last Newton step's size where `_newton` stops
+NEWTON_ITERATIONS = 30
+
+
+def _newton(
+    start: np.ndarray, x: np.ndarray, t_x: np.ndarray, T: np.ndarray, w: np.ndarray, sample: slice
+) -> np.ndarray | None:
+    """The full data's optimum from `start` (the optimum on the rows `sample`), by Newton steps whose Hessian
+    is the sample's (central differences of its analytic gradient, scaled to the full data's weight): the
+    sample's curvature is within a few % of the full data's, so each step gains more than a digit and the fit
+    takes 4–6 likelihood evaluations over all rows instead of the 14 L-BFGS-B needed from the same start. It
+    stops when a step moves no log-parameter by more than NEWTON_STEP (the optimum then to ≈ 1e-8, as close
+    as L-BFGS-B's own stopping rule gets). None — and L-BFGS-B over all rows — when the start lies near a
+    bound (the boundary diagnostics are L-BFGS-B's), when the sample's curvature is not positive definite, or
+    when a step does not lower −ln L."""
+    low, high = LOG_BOUNDS
+    margin = 2 * np.log(10.0)
+    if np.any(start <= low + margin) or np.any(start >= high - margin):
+        return None
+    xs, txs, Ts, ws = x[sample], t_x[sample], T[sample], w[sample]
+    pre = _prepare(xs, txs, Ts, ws)
+    h = 1e-5
+    hessian = np.empty((4, 4))
+    for i in range(4):
+        step = np.zeros(4)
+        step[i] = h
+        up = _neg_ll_and_grad(start + step, xs, txs, Ts, ws, pre)[1]
+        down = _neg_ll_and_grad(start - step, xs, txs, Ts, ws, pre)[1]
+        hessian[:, i] = (up - down) / (2 * h)
+    hessian = (hessian + hessian.T) / 2 * (float(np.add.reduce(w)) / float(np.add.reduce(ws)))
+    if not np.all(np.isfinite(hessian)) or np.any(np.linalg.eigvalsh(hessian) <= 0):
+        return None
+    pre = _prepare(x, t_x, T, w)
+    params = np.asarray(start, dtype=float)
+    value, grad = _neg_ll_and_grad(params, x, t_x, T, w, pre)
+    for _ in range(NEWTON_ITERATIONS):
+        move = np.linalg.solve(hessian, grad)
+        if not np.all(np.isfinite(move)):
+            return None
+        if float(np.max(np.abs(move))) <= NEWTON_STEP:
+            return params - move  # type: ignore[no-any-return]
+        trial = params - move
+        if np.any(trial <= low + margin) or np.any(trial >= high - margin):
+            return None
+        trial_value, trial_grad = _neg_ll_and_grad(trial, x, t_x, T, w, pre)
+        if not np.isfinite(trial_value) or trial_value > value + 1e-9 * abs(value):
+            return None
+        params, value, grad = trial, trial_value, trial_grad
+    return None
 
 
 def probability_alive(fit_: BgNbdFit, x: np.ndarray, t_x: np.ndarray, T: np.ndarray) -> np.ndarray:

@@ -26,12 +26,14 @@ reaching back past the month masks).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import itertools
 import os
 import shutil
 import tempfile
 import weakref
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -109,6 +111,17 @@ class Lines:
 
 def connect() -> Connection:
     return Connection()
+
+
+@contextlib.contextmanager
+def threads(con: Any, n: int) -> Iterator[None]:
+    """DuckDB's worker threads on `con` limited to `n` for the block (then restored)."""
+    before = int(con.con.sql("SELECT current_setting('threads')").fetchall()[0][0])
+    con.con.execute(f"SET threads = {int(n)}")
+    try:
+        yield
+    finally:
+        con.con.execute(f"SET threads = {before}")
 
 
 def available(con: Any) -> bool:
@@ -256,14 +269,17 @@ class FirstCategories:
     revenue: float
 
 
-def summary(con: Any, tx: ir.Table | Lines, *, end: dt.date, unit_days: float) -> pa.Table:
+def summary(
+    con: Any, tx: ir.Table | Lines, *, end: dt.date, unit_days: float, ordered: bool = True
+) -> pa.Table:
     """`engine.summary(engine.customer_days(tx), end=…, unit_days=…).order_by("customer_id").to_pyarrow()`,
-    the same columns and rows, in one DuckDB statement."""
-    return _summary(con, tx, end=end, unit_days=unit_days, names=None)[0]
+    the same columns and rows, in one DuckDB statement. `ordered=False`: the rows in the order DuckDB returns
+    them, the ids not yet as text (`id_order` gives the order and the text ids)."""
+    return _summary(con, tx, end=end, unit_days=unit_days, names=None, ordered=ordered)[0]
 
 
 def summary_with_categories(
-    con: Any, tx: ir.Table | Lines, *, end: dt.date, unit_days: float
+    con: Any, tx: ir.Table | Lines, *, end: dt.date, unit_days: float, ordered: bool = True
 ) -> tuple[pa.Table, FirstCategories | None]:
     """`summary`, and from the same pass over the lines each customer's first category and whether they bought
     in more than one (None when the lines have more than MASK_CATEGORIES categories: then `related_sales`).
@@ -283,19 +299,25 @@ def summary_with_categories(
         distinct = f"SELECT DISTINCT category FROM ({_lines_sql(tx)}) AS t WHERE day <= {_date(end)}"  # noqa: S608
         names = sorted(row[0] for row in con.con.sql(distinct).fetchall())
     if not names or len(names) > MASK_CATEGORIES:
-        return summary(con, tx, end=end, unit_days=unit_days), None
-    return _summary(con, tx, end=end, unit_days=unit_days, names=names)
+        return summary(con, tx, end=end, unit_days=unit_days, ordered=ordered), None
+    return _summary(con, tx, end=end, unit_days=unit_days, names=names, ordered=ordered)
 
 
 def _summary(
-    con: Any, tx: ir.Table | Lines, *, end: dt.date, unit_days: float, names: list[str] | None
+    con: Any,
+    tx: ir.Table | Lines,
+    *,
+    end: dt.date,
+    unit_days: float,
+    names: list[str] | None,
+    ordered: bool = True,
 ) -> tuple[pa.Table, FirstCategories | None]:
     end_month = end.year * 12 + end.month - 1
     unit = float(unit_days)
     id_type = str(con.con.sql(f"SELECT customer_id FROM ({_lines_sql(tx)}) AS lines LIMIT 0").types[0])  # noqa: S608
     integer_ids = id_type.upper() in _INTEGERS - {"HUGEINT"}  # 128-bit ids: Arrow's sort of the text
     raw_id = "\n  customer_id AS _raw_id," if integer_ids or names else ""
-    # whole-number ids become text in Arrow after the sort (`_text_ids`), not in DuckDB before it: the sort
+    # whole-number ids become text in Arrow after the sort (`id_order`), not in DuckDB before it: the sort
     # then moves numbers instead of strings
     text_id = "" if integer_ids else "\n  CAST(customer_id AS VARCHAR) AS customer_id,"
     day_bits = per_bits = out_bits = ""
@@ -346,29 +368,33 @@ FROM per
         firsts = table.select(["_raw_id", "_first_category"])
         categories = FirstCategories(names, firsts, int(cross), table.num_rows, float(revenue))
         table = table.drop_columns(["_first_category", "_cross"])
-    # ordered by the id as text, like the Ibis path's ORDER BY: Arrow's single-threaded sort of the ids is
-    # cheaper than DuckDB's sort of the whole rows (0.4 against 0.9 CPU s for 1M customers); whole-number ids
-    # are put in text order from their digits (`text_order`), a fifth of that again
-    order: pa.Array | None = None
-    if integer_ids:
-        digits_order = text_order(arrays.numbers(table["_raw_id"]))
-        order = None if digits_order is None else arrays.column(digits_order)  # pa.array would import pandas
-        if order is None:  # negative or very long ids: sorted as text
-            table = _text_ids(table)
-    if order is None:
-        order = pc.sort_indices(table["customer_id"])
-    table = table.take(order)
-    if "customer_id" not in table.column_names:
-        table = _text_ids(table)
-    if "_raw_id" in table.column_names:
-        table = table.drop_columns(["_raw_id"])
-    return table, categories
+    if "customer_id" in table.column_names and "_raw_id" in table.column_names:
+        table = table.drop_columns(["_raw_id"])  # text ids: `customer_id` is the id
+    if not ordered:
+        return table, categories
+    order, ids = id_order(table)
+    ordered_table = table.drop_columns([c for c in ("customer_id", "_raw_id") if c in table.column_names])
+    return ordered_table.take(order).add_column(0, "customer_id", ids), categories
 
 
-def _text_ids(table: pa.Table) -> pa.Table:
-    """The whole-number ids (`_raw_id`) as the text column `customer_id`, first, as DuckDB's
-    `CAST(customer_id AS VARCHAR)` writes them (decimal digits, a minus sign for negatives)."""
-    return table.add_column(0, "customer_id", pc.cast(table["_raw_id"], pa.string()))
+def id_order(table: pa.Table) -> tuple[pa.Array, pa.Array]:
+    """The order of an unordered summary's rows (`summary(..., ordered=False)`) by the id as text, like the
+    Ibis path's ORDER BY, and the ids as text in that order. Arrow's single-threaded sort of the ids is cheaper
+    than DuckDB's sort of the whole rows (0.4 against 0.9 CPU s for 1M customers); whole-number ids (`_raw_id`)
+    are put in text order from their digits (`text_order`), a fifth of that again, and written as text as
+    DuckDB's `CAST(customer_id AS VARCHAR)` writes them (decimal digits, a minus sign for negatives)."""
+    if "customer_id" in table.column_names:
+        ids = table["customer_id"].combine_chunks()
+        order = pc.sort_indices(ids)
+        return order, ids.take(order)
+    raw = table["_raw_id"].combine_chunks()
+    digits_order = text_order(arrays.numbers(raw))
+    if digits_order is None:  # negative or very long ids: sorted as text
+        text = pc.cast(raw, pa.string())
+        order = pc.sort_indices(text)
+        return order, text.take(order)
+    order = arrays.column(digits_order)  # pa.array would import pandas
+    return order, pc.cast(raw.take(order), pa.string())
 
 
 def text_order(ids: np.ndarray) -> np.ndarray | None:

@@ -110,7 +110,6 @@ def analyze(
     if options.holdout_end and options.holdout_end <= options.end:
         raise engine.InputError("--holdout-end는 --end보다 뒤여야 합니다")
     unit = UNIT_DAYS[options.time_unit]
-    importing = warm_imports()
     con: Any
     tx: Any
     # on DuckDB with a Spark address, engine.connect refuses with a message
@@ -118,50 +117,86 @@ def analyze(
     if options.engine == "duckdb" and isinstance(source, (str, os.PathLike)) and not spark:
         # a file on DuckDB: read, validated and summarised in DuckDB SQL, without importing Ibis (see duckpath)
         con = duckpath.connect()
+        importing = warm_imports()  # after importing DuckDB: both imports hold the GIL
         say("load")
         tx, n_tx = duckpath.load_counted(con, source, cols)
     else:
         con = engine.connect(options.engine, remote=options.spark_remote, master=options.spark_master)
+        importing = warm_imports()
         say("load")
         tx, n_tx = engine.load_counted(con, source, cols)
     say("summary")
     fast = duckpath.available(con)
     found: duckpath.FirstCategories | None = None
+    # on DuckDB the summary comes unordered: the fits do not depend on the rows' order (both group alike
+    # customers first, in the groups' own order), so they start while this thread puts the rows in id order
     if fast and cols.category:  # the same summary as one DuckDB statement, first categories from its pass
         days = None
-        table, found = duckpath.summary_with_categories(con, tx, end=options.end, unit_days=unit)
+        table, found = duckpath.summary_with_categories(
+            con, tx, end=options.end, unit_days=unit, ordered=False
+        )
     elif fast:  # the same summary as one DuckDB statement (see duckpath)
         days = None
-        table = duckpath.summary(con, tx, end=options.end, unit_days=unit)
+        table = duckpath.summary(con, tx, end=options.end, unit_days=unit, ordered=False)
     else:
         days = engine.customer_days(tx).cache()  # one pass over the transactions; later steps read this
         table = engine.summary(days, end=options.end, unit_days=unit).order_by("customer_id").to_pyarrow()
     if table.num_rows == 0:
         raise engine.InputError(f"{options.end} 이전의 거래가 없습니다 (no transactions up to --end)")
-    ids = table["customer_id"].combine_chunks()
     # columns to NumPy through `arrays`: Arrow's own to_numpy() imports pandas (≈ 0.7 CPU s)
     x = arrays.numbers(table["frequency"]).astype(float)
     t_x = arrays.numbers(table["recency"]).astype(float)
     T = arrays.numbers(table["T"]).astype(float)
     m = arrays.numbers(table["monetary"]).astype(float)
-    totals = arrays.numbers(table["total"]).astype(float)
-    days_since_last = arrays.numbers(table["days_since_last"]).astype(float)
     first_days = table["first_day"]
     masks = (
         arrays.numbers(table["month_bits"])
         if retention.masks_fit(_earliest(first_days), options.end)
         else None
     )
-    # BG/NBD is fitted here, on this thread; what does not depend on it runs meanwhile on a second thread, in
-    # the order the scores need it: the Gamma-Gamma fit and the RFM scores (NumPy and SciPy, mostly without
-    # the GIL), then the remaining engine queries (related sales; cohorts and retention too when the month
-    # masks cannot hold every month: the engine's own threads, without the GIL). On 2 cores the second core
-    # otherwise idled through the single-threaded fits and scores.
+    # The fits run on two other threads (NumPy and SciPy, mostly without the GIL) from here: BG/NBD at once,
+    # while this thread puts the rows in id order, then Gamma-Gamma while this thread scores RFM. Cohorts and
+    # retention from the masks follow, then the remaining engine queries (related sales; cohorts and retention
+    # too when the month masks cannot hold every month: the engine's own threads, without the GIL).
     importing.join()  # SciPy (and its OpenBLAS) loaded: the thread limit below must see it
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="dangol-report") as pool, _one_blas_thread():
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="dangol-report") as pool, _one_blas_thread():
+        fitting = pool.submit(_fit_bgnbd, x, t_x, T)
+        positions: np.ndarray | None = None  # row i of the id order is row positions[i] of the table
+        if fast:
+            order, ids = duckpath.id_order(table)
+            positions = arrays.numbers(order)
+        else:  # the Ibis path's summary is in id order already
+            ids = table["customer_id"].combine_chunks()
+        if positions is not None:
+            x, t_x, T, m = x[positions], t_x[positions], T[positions], m[positions]
+        totals = arrays.numbers(table["total"]).astype(float)
+        days_since_last = arrays.numbers(table["days_since_last"]).astype(float)
+        if positions is not None:
+            totals, days_since_last = totals[positions], days_since_last[positions]
+        # Gamma-Gamma on the other thread and the RFM scores on this one once the rows are in order (two
+        # threads busy at a time, not three), while BG/NBD is still being fitted
         spending = pool.submit(gammagamma.fit, x, m)
-        scoring = pool.submit(segments.rfm_scores, days_since_last, x, totals)
-        monthly = pool.submit(_monthly, tx, days, cols, options, masks, con if fast else None, found)
+        rfm = segments.rfm_scores(days_since_last, x, totals)
+        # with the month masks, cohorts and retention are counted in NumPy next, and what is left for the
+        # engine is related sales (a scan of the lines on both of DuckDB's threads): started once the scorecard
+        # is complete, so that it runs beside the scorecard's Parquet writer (one thread) instead of against
+        # the BG/NBD fit and the scores; the engine's cohort queries (no masks) are longer and start at once
+        counted = (
+            pool.submit(
+                retention.monthly_from_masks,
+                masks,
+                end=options.end,
+                through=retention.last_complete_day(options.end),
+            )
+            if masks is not None
+            else None
+        )
+        monthly_args = (tx, days, cols, options, masks, con if fast else None, found, counted)
+        early = pool.submit(_monthly, *monthly_args) if masks is None else None
+
+        def monthly() -> Future[dict[str, Any]]:
+            return early if early is not None else pool.submit(_monthly, *monthly_args)
+
         scorecard, report, fit_ = _models(
             ids,
             x,
@@ -174,8 +209,10 @@ def analyze(
             unit,
             n_tx,
             say,
+            fitting,
+            positions,
             spending,
-            scoring,
+            rfm,
             monthly,
             scorecard_ready,
         )
@@ -183,6 +220,17 @@ def analyze(
         say("holdout")
         report["holdout"] = _holdout(_ibis(tx), options, fit_, ids, x, t_x, T, unit)
     return scorecard, report
+
+
+_Fitted = tuple[np.ndarray, np.ndarray, np.ndarray, bgnbd.BgNbdFit, np.ndarray]
+
+
+def _fit_bgnbd(x: np.ndarray, t_x: np.ndarray, T: np.ndarray) -> _Fitted:
+    """BG/NBD on the distinct (x, t_x, T) rows (customers alike: one row with a count): the distinct rows,
+    the fit, and each customer's row. The distinct rows, in their own order, and so the fit do not depend on
+    the customers' order."""
+    ux, ut, uT, counts_u, inverse = bgnbd.compress_index(x, t_x, T)
+    return ux, ut, uT, bgnbd.fit(ux, ut, uT, weights=counts_u), inverse
 
 
 def _ibis(tx: Any) -> Any:
@@ -204,19 +252,26 @@ def _monthly(
     masks: np.ndarray | None = None,
     duck: Any = None,
     found: duckpath.FirstCategories | None = None,
+    counted: Future[tuple[dict[str, Any], list[dict[str, Any]]]] | None = None,
 ) -> dict[str, Any]:
     """Cohorts and 3R. Monthly figures stop at the last complete month: a month still running would look like
     customers leaving (its few days against a whole month before it). With the summary's month masks, cohorts
     and retention are counted from them in NumPy; only related sales (categories) go to the engine. `duck`: the
     DuckDB connection when the fast path (`duckpath`) applies; `days` may then be None (computed on need);
-    `found`: the first categories the fast path's summary found (related sales then need one join)."""
+    `found`: the first categories the fast path's summary found (related sales then need one join); `counted`:
+    the future of `retention.monthly_from_masks` on the masks, when it was started earlier."""
     complete_through = retention.last_complete_day(options.end)
     if masks is not None:
-        cohorts, rates = retention.monthly_from_masks(masks, end=options.end, through=complete_through)
+        if counted is not None:
+            cohorts, rates = counted.result()
+        else:
+            cohorts, rates = retention.monthly_from_masks(masks, end=options.end, through=complete_through)
         cohorts["complete_through"] = complete_through.isoformat()
         related = None
         if cols.category and duck is not None and found is not None:
-            related = duckpath.related_from_summary(duck, tx, found, end=options.end)
+            # one DuckDB thread: this runs beside the scorecard's Parquet writer, which has the other core
+            with duckpath.threads(duck, 1):
+                related = duckpath.related_from_summary(duck, tx, found, end=options.end)
         elif cols.category and duck is not None:
             related = duckpath.related_sales(duck, tx, end=options.end)
         elif cols.category:
@@ -248,16 +303,25 @@ def _models(
     unit: float,
     n_tx: int,
     say: Callable[[str], None],
+    fitting: Future[_Fitted],
+    positions: np.ndarray | None,
     spending: Future[gammagamma.GammaGammaFit],
-    scoring: Future[dict[str, np.ndarray]],
-    monthly: Future[dict[str, Any]],
+    rfm: dict[str, np.ndarray],
+    monthly: Callable[[], Future[dict[str, Any]]],
     scorecard_ready: Callable[[pa.Table], None] | None = None,
 ) -> tuple[pa.Table, dict[str, Any], bgnbd.BgNbdFit]:
-    """The BG/NBD fit, scores, tiers, stages and the report; the Gamma-Gamma fit, the RFM scores, cohorts and
-    3R come from the futures `spending`, `scoring` and `monthly` (computed on another thread meanwhile)."""
+    """Scores, tiers, stages and the report. The BG/NBD fit (`_fit_bgnbd` on the rows before they were put in
+    id order by `positions`, None when they were in order already), the Gamma-Gamma fit, cohorts and 3R come
+    from the futures `fitting`, `spending` and `monthly()` (computed on other threads meanwhile; `monthly` is
+    called once the scorecard is complete and gives the future of cohorts and 3R); `rfm`: the RFM scores."""
     say("bgnbd")
-    ux, ut, uT, counts_u, inverse = bgnbd.compress_index(x, t_x, T)  # customers alike in (x, t_x, T): one row
-    fit_ = bgnbd.fit(ux, ut, uT, weights=counts_u)
+    # what needs neither fit, while the other threads fit the models
+    segment_labels = _labels(rfm["segment"], segments.SEGMENTS)
+    rules = options.ladder
+    promoter, partner = _member(ids, rules.advocates), _member(ids, rules.partners)
+    ux, ut, uT, fit_, inverse = fitting.result()
+    if positions is not None:
+        inverse = inverse[positions]  # each customer's (x, t_x, T) row, in id order
     say("gamma_gamma")
     # what needs BG/NBD alone first, while the other thread may still be fitting Gamma-Gamma: predictions
     # depend on (x, t_x, T) only, computed once per distinct row and spread back
@@ -282,16 +346,14 @@ def _models(
         np.isfinite(spend), spend, np.nanmean(np.where(x > 0, m, np.nan)) if (x > 0).any() else 0.0
     )
     values = per_spend * spend
-    rfm = scoring.result()
     tier_codes = segments.value_tier_codes(values, options.cutoffs)
-    rules = options.ladder
     stage_codes = segments.ladder_stage_codes(
         {
             "purchases": x + 1,  # x counts repeat purchase days; the first day makes it a customer
             "days_since_last": days_since_last,
             "p_alive": p_alive,
-            "promoter": _member(ids, rules.advocates),
-            "partner_flag": _member(ids, rules.partners),
+            "promoter": promoter,
+            "partner_flag": partner,
             "tier": np.asarray(segments.TIERS, dtype=object)[tier_codes],
         },
         rules,
@@ -306,7 +368,7 @@ def _models(
             "rfm_r": arrays.column(rfm["rfm_r"]),
             "rfm_f": arrays.column(rfm["rfm_f"]),
             "rfm_m": arrays.column(rfm["rfm_m"]),
-            "rfm_segment": _labels(rfm["segment"], segments.SEGMENTS),
+            "rfm_segment": segment_labels,
             "probability_alive": arrays.column(p_alive),
             "expected_purchases": arrays.column(expected),
             "clv": arrays.column(np.round(values, 0)),
@@ -316,6 +378,7 @@ def _models(
     )
     if scorecard_ready is not None:
         scorecard_ready(scorecard)
+    cohorts_and_3r = monthly()
     say("report")
     report: dict[str, Any] = {
         "n_customers": int(len(ids)),
@@ -343,7 +406,7 @@ def _models(
             "histogram": _histogram(values),
         },
     }
-    report.update(monthly.result())  # waits for the engine's cohort and 3R queries, if still running
+    report.update(cohorts_and_3r.result())  # waits for the engine's cohort and 3R queries, if still running
     return scorecard, report, fit_
 
 
@@ -359,8 +422,7 @@ def _member(ids: pa.Array, wanted: frozenset[str]) -> np.ndarray:
 
 def _labels(codes: np.ndarray, names: list[str]) -> pa.Array:
     """Codes into `names` as a string column (built by Arrow, not one Python string per row)."""
-    indices = arrays.column(np.asarray(codes, dtype=np.int32))
-    return pa.DictionaryArray.from_arrays(indices, arrays.strings(names)).cast(pa.string())
+    return arrays.strings(names).take(arrays.column(np.asarray(codes, dtype=np.int32)))
 
 
 def _code_counts(codes: np.ndarray, names: list[str]) -> dict[str, int]:

@@ -102,3 +102,54 @@ def test_gradient_matches_finite_differences():
         for i in range(3)
     ]
     assert g2 == pytest.approx(numeric2, rel=1e-4, abs=1e-6)
+
+
+def _bgnbd_customers(n: int, seed: int, *, dropout: bool = True) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """BG/NBD customers (r, α, a, b = 0.55, 4, 0.7, 2.5 in weeks), times in whole days over 7 like the summary's."""
+    rng = np.random.default_rng(seed)
+    lam = rng.gamma(0.55, 1 / 4.0, n)
+    p = rng.beta(0.7, 2.5, n) if dropout else np.zeros(n)
+    T = rng.integers(30, 700, n) / 7.0
+    t, x, t_x, alive = np.zeros(n), np.zeros(n), np.zeros(n), np.ones(n, dtype=bool)
+    for _ in range(60):
+        t = t + rng.exponential(1 / lam)
+        buys = alive & (t <= T)
+        x += buys
+        t_x = np.where(buys, np.floor(t * 7) / 7.0, t_x)
+        alive &= buys & (rng.random(n) >= p)
+    return x, t_x, T
+
+
+def test_newton_from_the_sample_reaches_the_lbfgsb_optimum_in_fewer_full_evaluations(monkeypatch):
+    # many distinct rows: the fit starts on every k-th row, then takes Newton steps over all rows
+    monkeypatch.setattr(bgnbd, "WARM_START_ROWS", 2000)
+    ux, ut, uT, w = bgnbd.compress(*_bgnbd_customers(40_000, 7))
+    assert len(ux) > 4 * bgnbd.WARM_START_ROWS
+    full = []
+    evaluate = bgnbd._neg_ll_and_grad
+
+    def counted(params, x, *rest):
+        if len(x) == len(ux):
+            full.append(1)
+        return evaluate(params, x, *rest)
+
+    monkeypatch.setattr(bgnbd, "_neg_ll_and_grad", counted)
+    fast = bgnbd.fit(ux, ut, uT, weights=w)
+    newton_evaluations = len(full)
+    monkeypatch.setattr(bgnbd, "_newton", lambda *args: None)  # L-BFGS-B over all rows from the same start
+    full.clear()
+    reference = bgnbd.fit(ux, ut, uT, weights=w)
+    assert fast.converged and fast.message == reference.message == "수렴" and not fast.at_boundary
+    for name in ("r", "alpha", "a", "b"):
+        assert getattr(fast, name) == pytest.approx(getattr(reference, name), rel=1e-6), name
+    assert fast.log_likelihood == pytest.approx(reference.log_likelihood, rel=1e-12)
+    assert newton_evaluations <= 8 < len(full)
+
+
+def test_no_dropout_on_many_rows_keeps_the_boundary_diagnostic(monkeypatch):
+    monkeypatch.setattr(bgnbd, "WARM_START_ROWS", 200)
+    ux, ut, uT, w = bgnbd.compress(*_bgnbd_customers(20_000, 3, dropout=False))
+    assert len(ux) > 4 * bgnbd.WARM_START_ROWS
+    fit = bgnbd.fit(ux, ut, uT, weights=w)
+    assert fit.at_boundary and ("a" in fit.at_boundary or "b" in fit.at_boundary)
+    assert "bound" in fit.message
