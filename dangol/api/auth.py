@@ -124,9 +124,8 @@ class TokenAuth(HttpBearer):
         key_hash = ApiToken.hash_key(token)
         now = timezone.now()
         stale_before = connection.ops.adapt_datetimefield_value(now - dt.timedelta(seconds=TOUCH_SECONDS))
-        with (
-            connection.cursor() as cursor
-        ):  # prepared once it has run twice on a PostgreSQL connection (settings)
+        # prepared once it has run twice on a PostgreSQL connection (settings)
+        with connection.cursor() as cursor:
             cursor.execute(FINGERPRINT_SQL[connection.vendor], [stale_before, key_hash])
             row = cursor.fetchone()
         if row is None or not row[3]:  # unknown or revoked token, or an inactive user

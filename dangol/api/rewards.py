@@ -196,9 +196,8 @@ def _customer_ref(customer_id: int) -> Customer:
     and the status and merge target that `survivor` follows); any other field loads when first read."""
     row = None
     if 1 <= customer_id <= 2**62:
-        with (
-            connection.cursor() as cursor
-        ):  # prepared once it has run twice on a PostgreSQL connection (settings)
+        # prepared once it has run twice on a PostgreSQL connection (settings)
+        with connection.cursor() as cursor:
             cursor.execute(_CUSTOMER_REF_SQL, [customer_id])
             row = cursor.fetchone()
     if row is None:

@@ -282,9 +282,8 @@ _CONSUMPTION_SQL = (
 
 
 def _program_limits() -> Program:
-    with (
-        connection.cursor() as cursor
-    ):  # prepared once it has run twice on a PostgreSQL connection (settings)
+    # prepared once it has run twice on a PostgreSQL connection (settings)
+    with connection.cursor() as cursor:
         cursor.execute(_PROGRAM_SQL)
         row = cursor.fetchone()
     if row is None:

@@ -94,9 +94,8 @@ def link_from_token(token: str, *, now: dt.datetime | None = None) -> Link:
     """The invitation a link stands for, or LinkError with a message for the respondent (one indexed read)."""
     invitation_id, nonce = token_read(token)
     when = connection.ops.adapt_datetimefield_value(now or timezone.now())
-    with (
-        connection.cursor() as cursor
-    ):  # prepared once it has run twice on a PostgreSQL connection (settings)
+    # prepared once it has run twice on a PostgreSQL connection (settings)
+    with connection.cursor() as cursor:
         cursor.execute(LINK_SQL, [when, invitation_id, nonce])
         row = cursor.fetchone()
     if row is None:
@@ -290,9 +289,8 @@ def answer_store(*, link: Link, survey: Survey, clean: Any, now: dt.datetime, fo
     selected = Answer._meta.get_field("selected")
     wave = link.wave if survey.kind == Survey.Kind.KANO else ""
     with transaction.atomic():
-        with (
-            connection.cursor() as cursor
-        ):  # prepared once they have run twice on a PostgreSQL connection (settings)
+        # prepared once they have run twice on a PostgreSQL connection (settings)
+        with connection.cursor() as cursor:
             cursor.execute(SPEND, [when, link.invitation_id])
             if cursor.rowcount != 1:
                 raise used()
